@@ -1,0 +1,164 @@
+"""Run compiled rules over a reply and turn matches (or their absence) into findings."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc, Span
+
+from .config import Config
+from .findings import Finding, Fix, locate
+from .matching import compile_rules
+from .pipeline import get_nlp
+from .rulebook import Rule
+from .textmap import MappedText, prepare
+
+
+@dataclass
+class Context:
+    """What the reply answers and where it goes; rules gate on it with `when:`.
+
+    `problem` is True/False when the customer message is known and judged,
+    None when there is no customer message.
+    """
+
+    kind: str = "live"
+    channel: str | None = None
+    customer: str | None = None
+    problem: bool | None = None
+
+    def expects_problem(self) -> bool:
+        """Is this reply answering a problem? Unknown: live replies are assumed to."""
+        if self.problem is not None:
+            return self.problem
+        return self.kind == "live"
+
+
+def rule_applies(rule: Rule, context: Context) -> bool:
+    """Do the rule's `when:` gates hold in this context?"""
+    when = rule.when
+    if "kind" in when and context.kind not in when["kind"]:
+        return False
+    if "channel" in when and context.channel not in when["channel"]:
+        return False
+    gate = when.get("customer", "any")
+    if gate == "problem":
+        return context.expects_problem()
+    if gate == "not-fine":
+        return context.problem is not False
+    return True
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _match_key(text: str) -> str:
+    """How a matched phrase is looked up in a rule's `replace` table."""
+    return _SPACES.sub(" ", prepare(text).text.strip().lower())
+
+
+def _adapt_case(replacement: str, original: str) -> str:
+    if original[:1].isupper() and replacement:
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+def make_fix(rule: Rule, source: str, start: int, end: int) -> Fix | None:
+    """The rule's replacement for source[start:end], or None when it has none."""
+    original = source[start:end]
+    replacement = rule.replace.get(_match_key(original))
+    if replacement is None:
+        return None
+    if replacement:
+        return Fix(start, end, _adapt_case(replacement, original))
+    # Deleting a word: take the following spaces along, and keep a capital at sentence start.
+    stop = end
+    while stop < len(source) and source[stop] in " \t":
+        stop += 1
+    following = source[stop:stop + 1]
+    if original[:1].isupper() and following.islower():
+        return Fix(start, stop + 1, following.upper())
+    return Fix(start, stop, "")
+
+
+class Linter:
+    """Rules compiled against the shared pipeline; lint one reply or a stream of them."""
+
+    def __init__(self, config: Config | None = None, rules: list[Rule] | None = None) -> None:
+        self.config = config or Config()
+        self.rules = rules if rules is not None else self.config.active_rules()
+        self.nlp = get_nlp()
+        self.compiled = compile_rules(self.nlp, self.rules)
+
+    def default_context(self) -> Context:
+        return Context(kind=self.config.kind, channel=self.config.channel)
+
+    def lint(self, text: str, context: Context | None = None) -> list[Finding]:
+        """Findings for one reply, offsets into `text`."""
+        return next(self.lint_many([(text, context)]))
+
+    def lint_many(self, items: Iterable[tuple[str, Context | None]], batch_size: int = 64) -> Iterator[list[Finding]]:
+        """Findings for each (text, context), streamed through `nlp.pipe`."""
+        def prepared() -> Iterator[tuple[str, tuple[str, MappedText, Context]]]:
+            for text, context in items:
+                mapped = prepare(text)
+                yield mapped.text, (text, mapped, context or self.default_context())
+
+        for doc, (text, mapped, context) in self.nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
+            yield self._findings(doc, text, mapped, context)
+
+    def _findings(self, doc: Doc, text: str, mapped: MappedText, context: Context) -> list[Finding]:
+        if not text.strip():
+            return []
+        matches = self.compiled.find(doc)
+        findings: list[Finding] = []
+        for rule in self.rules:
+            if not rule_applies(rule, context):
+                continue
+            spans = matches.get(rule.id, [])
+            if rule.kind == "forbid":
+                for span in spans:
+                    start, end = mapped.to_source(span.start_char, span.end_char)
+                    findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
+            elif not spans:
+                anchor = _anchor_sentence(doc, rule.anchor)
+                start, end = mapped.to_source(anchor.start_char, anchor.end_char)
+                findings.append(self._finding(rule, start, end, None))
+        findings.sort(key=lambda f: (f.start, f.code))
+        return locate(findings, text)
+
+    @staticmethod
+    def _finding(rule: Rule, start: int, end: int, fix: Fix | None) -> Finding:
+        return Finding(
+            code=rule.id, name=rule.name, family=rule.family, kind=rule.kind,
+            severity=rule.severity, message=rule.message, start=start, end=end,
+            suggestions=list(rule.suggest), fix=fix,
+        )
+
+
+def _anchor_sentence(doc: Doc, anchor: str) -> Span:
+    """Where missing content belongs: the first or last sentence with words in it."""
+    sentences = [s for s in doc.sents if any(not t.is_space and not t.is_punct for t in s)]
+    if not sentences:
+        return doc[:]
+    sentence = sentences[0] if anchor == "start" else sentences[-1]
+    while len(sentence) > 1 and sentence[-1].is_space:
+        sentence = sentence[:-1]
+    return sentence
+
+
+def lint_text(text: str, config: Config | None = None, context: Context | None = None) -> list[Finding]:
+    """Lint one reply with the built-in rules (plus config). Offsets index `text`."""
+    return _linter_for(config).lint(text, context)
+
+
+_LINTERS: dict[int, Linter] = {}
+
+
+def _linter_for(config: Config | None) -> Linter:
+    if config is None:
+        if 0 not in _LINTERS:
+            _LINTERS[0] = Linter()
+        return _LINTERS[0]
+    return Linter(config)

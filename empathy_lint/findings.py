@@ -1,0 +1,110 @@
+"""Findings: what a rule reports, and how character offsets become line/column.
+
+Offsets are Unicode code points into the ORIGINAL text the user wrote, so every
+output format can convert them to what it needs (LSP and SARIF: UTF-16 units).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    """Ordered so that `severity >= threshold` answers "does this fail the run?"."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls[value.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {value!r} (expected error, warning or info)") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace text[start:end] with `replacement`: a safe, mechanical rewrite."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass
+class Finding:
+    """One problem in one reply. Field names are the stable JSON output schema."""
+
+    code: str
+    name: str
+    family: str
+    kind: str
+    severity: str
+    message: str
+    start: int
+    end: int
+    line: int = 0
+    column: int = 0
+    suggestions: list[str] = field(default_factory=list)
+    fix: Fix | None = None
+
+    @property
+    def level(self) -> Severity:
+        return Severity.parse(self.severity)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class LineIndex:
+    """Maps character offsets to 1-based (line, column) and back, in O(log n).
+
+    Lines end at \\n, \\r\\n or a lone \\r, so CRLF and old-Mac files get the
+    same positions an editor shows.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch == "\r":
+                if i + 1 < n and text[i + 1] == "\n":
+                    i += 1
+                starts.append(i + 1)
+            elif ch == "\n":
+                starts.append(i + 1)
+            i += 1
+        self.starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of `offset`."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        """Inverse of `position`."""
+        return self.starts[line - 1] + column - 1
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based `line`, without its line break."""
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+
+def locate(findings: list[Finding], text: str) -> list[Finding]:
+    """Fill in line/column for findings whose offsets point into `text`."""
+    index = LineIndex(text)
+    for finding in findings:
+        finding.line, finding.column = index.position(finding.start)
+    return findings

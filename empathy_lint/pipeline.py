@@ -1,0 +1,73 @@
+"""The spaCy pipeline: blank English + sentencizer + lemmas from normalised forms.
+
+Built once per process and cached. No statistical model and no download: the
+tokenizer, the sentencizer and lookup tables from spacy-lookups-data are enough
+for phrase and token-pattern rules, and keep a cold start close to `import spacy`.
+
+Why a custom lemma component: spaCy's lookup lemmatizer works on the exact
+token text, so "Apologised" stays "Apologised". We look up the lemma of the
+token's NORM instead (lower-cased, British spellings mapped to US by the
+`lexeme_norm` table), so a rule author writes one base form ("apologize") and
+it matches "Apologise", "apologised", "APOLOGIZED".
+"""
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+LOOKUPS_CONFIG = {
+    "initialize": {
+        "lookups": {"@misc": "spacy.LookupsDataLoader.v1", "lang": "en", "tables": ["lexeme_norm"]}
+    }
+}
+
+
+class NormLemmatizer:
+    """Sets token.lemma_ to the lookup lemma of token.norm_; marks line-break sentence starts."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.strings = nlp.vocab.strings
+        self.lemma_of_norm: dict[int, int] = {}
+        self.table: dict[int, str] = {}
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        from spacy.lookups import load_lookups
+
+        # A spaCy lookups Table: keys are string hashes, so a token's norm hash indexes it.
+        self.table = load_lookups("en", ["lemma_lookup"], strict=True).get_table("lemma_lookup")
+
+    def _lemma(self, norm: int, norm_text: str) -> int:
+        lemma = self.lemma_of_norm.get(norm)
+        if lemma is None:
+            lemma = self.strings.add(self.table.get(norm, norm_text))
+            self.lemma_of_norm[norm] = lemma
+        return lemma
+
+    def __call__(self, doc: Doc) -> Doc:
+        after_break = False
+        for token in doc:
+            token.lemma = self._lemma(token.norm, token.norm_)
+            if after_break and not token.is_space:
+                token.is_sent_start = True
+                after_break = False
+            if token.is_space and "\n" in token.text:
+                after_break = True
+        return doc
+
+
+@Language.factory("empathy_norm_lemmatizer")
+def _make_norm_lemmatizer(nlp: Language, name: str) -> NormLemmatizer:
+    return NormLemmatizer(nlp)
+
+
+@functools.lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The shared pipeline, built on first use."""
+    nlp = spacy.blank("en", config=LOOKUPS_CONFIG)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("empathy_norm_lemmatizer")
+    nlp.initialize()
+    return nlp

@@ -1,0 +1,93 @@
+"""`--format text`: what a person reads in a terminal before sending a reply."""
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+import click
+
+from ..findings import Finding, LineIndex
+from . import FileReport, count_by_severity, plural
+
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def _width(ch: str) -> int:
+    """Terminal columns a character takes (wide CJK/emoji take two)."""
+    if ch == "\t":
+        return 4
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _caret_line(line: str, start_col: int, end_col: int) -> tuple[str, str]:
+    """The source line (tabs expanded) and a ^^^ line under columns [start, end)."""
+    shown = line.replace("\t", "    ")
+    pad = sum(_width(c) for c in line[: start_col - 1])
+    span = sum(_width(c) for c in line[start_col - 1 : end_col - 1]) or 1
+    return shown, " " * pad + "^" * span
+
+
+def _describe_fix(finding: Finding, text: str) -> str:
+    fix = finding.fix
+    assert fix is not None
+    before = text[fix.start:fix.end]
+    if not fix.replacement:
+        return f'remove "{before.strip()}"'
+    return f'"{before}" -> "{fix.replacement}"'
+
+
+def render_finding(report: FileReport, index: LineIndex, finding: Finding, *, why: str | None,
+                   color: bool, quiet: bool) -> list[str]:
+    colour = SEVERITY_COLOURS.get(finding.severity)
+    head = (
+        click.style(f"{report.path}:{finding.line}:{finding.column}:", bold=True)
+        + " " + click.style(finding.code, fg=colour, bold=True)
+        + " " + click.style(f"[{finding.severity}]", fg=colour)
+        + " " + finding.message
+    )
+    lines = [head]
+    if quiet:
+        return lines
+    source_line = index.line_text(finding.line)
+    end_line, end_col = index.position(finding.end)
+    if end_line != finding.line:
+        end_col = len(source_line) + 1
+    shown, carets = _caret_line(source_line, finding.column, end_col)
+    lines.append("    " + shown)
+    lines.append("    " + click.style(carets, fg=colour, bold=True))
+    if why:
+        lines.append("  " + click.style("why:", dim=True) + " " + why)
+    if finding.fix is not None:
+        lines.append("  " + click.style("fix:", fg="green") + " " + _describe_fix(finding, report.text))
+    for suggestion in finding.suggestions:
+        lines.append("  " + click.style("suggest:", fg="green") + " " + suggestion)
+    return lines
+
+
+def summary(reports: list[FileReport]) -> str:
+    counts = count_by_severity(reports)
+    total = sum(counts.values())
+    files = plural(len(reports), "file")
+    if not total:
+        return f"No findings in {files}."
+    parts = [plural(counts[s], s) if s != "info" else f"{counts[s]} info"
+             for s in ("error", "warning", "info") if counts[s]]
+    return f"{plural(total, 'finding')} ({', '.join(parts)}) in {files}. Run `empathy-lint explain CODE` for more."
+
+
+def render(reports: list[FileReport], *, why: dict[str, str] | None = None, quiet: bool = False,
+           **_: Any) -> str:
+    """All findings, then a one-line summary (left out with quiet)."""
+    out: list[str] = []
+    for report in reports:
+        index = LineIndex(report.text)
+        for finding in report.findings:
+            out.extend(render_finding(report, index, finding, why=(why or {}).get(finding.code),
+                                      color=True, quiet=quiet))
+            if not quiet:
+                out.append("")
+    if not quiet:
+        out.append(summary(reports))
+    return "\n".join(out) + ("\n" if out else "")

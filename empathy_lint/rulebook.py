@@ -1,0 +1,231 @@
+"""Load and validate YAML rule packs.
+
+Rules are data: this module turns YAML files into `Rule` objects and says
+precisely what is wrong with a bad file (file:line, rule id, field). It never
+imports spaCy, so `empathy-lint rules` and `explain` stay fast; compiling the
+patterns into matchers is `matching.py`'s job.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .errors import RuleError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def builtin_rules_dir() -> Path:
+    """The built-in packs: inside the installed wheel, or top-level rules/ in a checkout."""
+    packaged = PACKAGE_DIR / "rules"
+    if packaged.is_dir():
+        return packaged
+    return PACKAGE_DIR.parent / "rules"
+
+
+Example = str | dict[str, str]
+
+
+class RuleLoader(yaml.SafeLoader):
+    """Safe YAML with YAML 1.2 booleans: only true/false.
+
+    Under YAML 1.1, `[on, no, yes]` in a token pattern would silently become
+    booleans (the "Norway problem"); rule authors write words, so keep them words.
+    """
+
+
+RuleLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+RuleLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a pack; see rules/schema.json for what each field means."""
+
+    id: str
+    name: str
+    family: str
+    kind: str
+    severity: str
+    message: str
+    why: str
+    patterns: tuple[Any, ...]
+    suggest: tuple[str, ...]
+    examples_flag: tuple[Example, ...]
+    examples_pass: tuple[Example, ...]
+    excepts: tuple[Any, ...] = ()
+    replace: dict[str, str] = field(default_factory=dict)
+    when: dict[str, Any] = field(default_factory=dict)
+    anchor: str = "start"
+    source: str = ""
+    line: int = 0
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of `why`: what the terminal shows under a finding."""
+        first = self.why.strip().split(". ")[0].strip()
+        return first if first.endswith(".") else first + "."
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    schema = json.loads((builtin_rules_dir() / "schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+class _Locator:
+    """Finds the source line of a path inside a YAML document (for error messages)."""
+
+    def __init__(self, text: str) -> None:
+        try:
+            self.root = yaml.compose(text, Loader=RuleLoader)
+        except yaml.YAMLError:
+            self.root = None
+
+    def line(self, path: Iterable[Any]) -> int:
+        node, line = self.root, 1
+        for key in path:
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                match = [(k, v) for k, v in node.value if k.value == key]
+                if not match:
+                    break
+                line = match[0][0].start_mark.line + 1
+                node = match[0][1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
+
+
+def _read_yaml(path: Path) -> tuple[Any, str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RuleError(f"{path}: rule pack not found") from None
+    except IsADirectoryError:
+        raise RuleError(f"{path}: is a directory, expected a .yaml rule pack") from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule pack ({exc.strerror})") from None
+    try:
+        return yaml.load(text, Loader=RuleLoader), text  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "constructor for the tag" in str(exc):
+            problem = "tags that construct objects are refused (rule packs are plain data)"
+        raise RuleError(f"{where}: invalid YAML: {problem}") from None
+
+
+def _check_schema(path: Path, data: Any, text: str) -> None:
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    error = errors[0]
+    where = list(error.absolute_path)
+    line = _Locator(text).line(where)
+    rule_id = ""
+    if len(where) >= 2 and where[0] == "rules" and isinstance(data, dict):
+        rule = data["rules"][where[1]]
+        rule_id = f" rule {rule.get('id', '#' + str(where[1] + 1))}" if isinstance(rule, dict) else ""
+        where = where[2:]
+    field_name = ".".join(str(p) for p in where) or "(top level)"
+    message = error.message if len(error.message) < 160 else error.message[:157] + "..."
+    raise RuleError(f"{path}:{line}:{rule_id} field '{field_name}': {message}")
+
+
+def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
+    examples = raw["examples"]
+    return Rule(
+        id=raw["id"],
+        name=raw["name"],
+        family=family,
+        kind=raw["kind"],
+        severity=raw["severity"],
+        message=raw["message"].strip(),
+        why=" ".join(raw["why"].split()),
+        patterns=tuple(raw["patterns"]),
+        suggest=tuple(raw["suggest"]),
+        examples_flag=tuple(examples["flag"]),
+        examples_pass=tuple(examples["pass"]),
+        excepts=tuple(raw.get("except", ())),
+        replace={k.lower(): v for k, v in raw.get("replace", {}).items()},
+        when=dict(raw.get("when", {})),
+        anchor=raw.get("anchor", "start"),
+        source=source,
+        line=line,
+    )
+
+
+def load_pack(path: Path) -> list[Rule]:
+    """Read and validate one rule pack file."""
+    data, text = _read_yaml(path)
+    _check_schema(path, data, text)
+    locator = _Locator(text)
+    return [
+        _to_rule(raw, data["family"], str(path), locator.line(["rules", i]))
+        for i, raw in enumerate(data["rules"])
+    ]
+
+
+def _pack_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    return [path]
+
+
+@functools.lru_cache(maxsize=32)
+def _load_cached(paths: tuple[str, ...]) -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    for entry in paths:
+        for file in _pack_files(Path(entry)):
+            for rule in load_pack(file):
+                for key in (rule.id, rule.name):
+                    if key in seen:
+                        other = seen[key]
+                        raise RuleError(
+                            f"{file}:{rule.line}: rule {rule.id}: '{key}' is already defined "
+                            f"at {other.source}:{other.line}"
+                        )
+                    seen[key] = rule
+                rules.append(rule)
+    return tuple(rules)
+
+
+def load_rules(paths: Iterable[str | Path] | None = None, *, builtin: bool = True) -> list[Rule]:
+    """The built-in packs plus any extra pack files or directories, validated.
+
+    Raises RuleError (one line: file:line, rule id, field) on a bad pack.
+    """
+    entries = [str(builtin_rules_dir())] if builtin else []
+    entries += [str(Path(p)) for p in paths or ()]
+    return list(_load_cached(tuple(entries)))
+
+
+def find_rule(rules: Iterable[Rule], key: str) -> Rule | None:
+    """The rule whose code or name is `key` (case-insensitive code)."""
+    for rule in rules:
+        if key.upper() == rule.id or key.lower() == rule.name:
+            return rule
+    return None
