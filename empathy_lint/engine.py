@@ -28,6 +28,17 @@ class Context:
     customer: str | None = None
     problem: bool | None = None
 
+    @classmethod
+    def for_reply(cls, customer: str | None = None, kind: str = "live",
+                  channel: str | None = None) -> "Context":
+        """A context whose `problem` is judged from the customer message, if any."""
+        problem = None
+        if customer and customer.strip():
+            from .customer import detect
+
+            problem = detect(customer).problem
+        return cls(kind=kind, channel=channel, customer=customer, problem=problem)
+
     def expects_problem(self) -> bool:
         """Is this reply answering a problem? Unknown: live replies are assumed to."""
         if self.problem is not None:
@@ -121,7 +132,7 @@ class Linter:
                 for span in spans:
                     start, end = mapped.to_source(span.start_char, span.end_char)
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
-            elif not spans:
+            elif not spans and not _satisfied_elsewhere(rule, matches, context):
                 anchor = _anchor_sentence(doc, rule.anchor)
                 start, end = mapped.to_source(anchor.start_char, anchor.end_char)
                 findings.append(self._finding(rule, start, end, None))
@@ -137,14 +148,38 @@ class Linter:
         )
 
 
+def _satisfied_elsewhere(rule: Rule, matches: dict[str, list[Span]], context: Context) -> bool:
+    """Does another rule's match stand in for this one on this channel (`satisfied_by`)?"""
+    return any(
+        matches.get(alt["rule"]) and ("channel" not in alt or context.channel in alt["channel"])
+        for alt in rule.satisfied_by
+    )
+
+
 def _anchor_sentence(doc: Doc, anchor: str) -> Span:
-    """Where missing content belongs: the first or last sentence with words in it."""
+    """Where missing content belongs: the first or last sentence of the body.
+
+    The body is the reply inside its frame: after a greeting ("Hi Sam,") and before a
+    sign-off ("Regards, Ana", "^HSB"), so the caret lands where the text should go.
+    """
+    from .letter import is_greeting, is_signature, is_signoff
+
     sentences = [s for s in doc.sents if any(not t.is_space and not t.is_punct for t in s)]
     if not sentences:
         return doc[:]
-    sentence = sentences[0] if anchor == "start" else sentences[-1]
-    while len(sentence) > 1 and sentence[-1].is_space:
-        sentence = sentence[:-1]
+    body = list(sentences)
+    while len(body) > 1 and is_greeting(body[0]):
+        body.pop(0)
+    while len(body) > 1:
+        if is_signoff(body[-1]):
+            body.pop()
+        elif len(body) > 2 and is_signature(body[-1]) and is_signoff(body[-2]):
+            del body[-2:]
+        else:
+            break
+    sentence = body[0] if anchor == "start" else body[-1]
+    while len(sentence) > 1 and (sentence[-1].is_space or sentence[0].is_space):
+        sentence = sentence[:-1] if sentence[-1].is_space else sentence[1:]
     return sentence
 
 

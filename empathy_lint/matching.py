@@ -27,7 +27,7 @@ class RuleMatches:
     hits: list[Span] = field(default_factory=list)
 
 
-def _normalise_token_pattern(pattern: list[dict]) -> list[dict]:
+def normalise_token_pattern(pattern: list[dict]) -> list[dict]:
     """Upper-case attribute names so YAML authors may write `lemma:` or `LEMMA:`."""
     fixed = []
     for spec in pattern:
@@ -59,7 +59,7 @@ class CompiledRules:
 
     def _add_token_pattern(self, rule: Rule, key: str, pattern: list[dict]) -> None:
         try:
-            self.tokens.add(key, [_normalise_token_pattern(pattern)])
+            self.tokens.add(key, [normalise_token_pattern(pattern)])
         except (ValueError, KeyError, TypeError) as exc:
             detail = " ".join(str(exc).split())
             if len(detail) > 200:
@@ -71,7 +71,10 @@ class CompiledRules:
     def find(self, doc: Doc) -> dict[str, list[Span]]:
         """Rule id -> matched spans (deduplicated, in text order), excepts applied."""
         hits: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        for match_id, start, end in list(self.phrases(doc)) + list(self.tokens(doc)):
+        matches = list(self.phrases(doc)) if len(self.phrases) else []
+        if len(self.tokens):
+            matches += self.tokens(doc)
+        for match_id, start, end in matches:
             hits[self.strings[match_id]].add((start, end))
         found: dict[str, list[Span]] = {}
         for key, spans in hits.items():

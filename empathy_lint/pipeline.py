@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 
 import spacy
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,6 +24,15 @@ LOOKUPS_CONFIG = {
         "lookups": {"@misc": "spacy.LookupsDataLoader.v1", "lang": "en", "tables": ["lexeme_norm"]}
     }
 }
+
+
+def load_lemma_overrides() -> dict[str, str]:
+    """Corrections to the lookup table, kept as data in rules/context/lemmas.yaml."""
+    from .rulebook import RuleLoader, builtin_rules_dir
+
+    path = builtin_rules_dir() / "context" / "lemmas.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506 (safe)
+    return {str(k): str(v) for k, v in (data or {}).items()}
 
 
 class NormLemmatizer:
@@ -38,6 +48,8 @@ class NormLemmatizer:
 
         # A spaCy lookups Table: keys are string hashes, so a token's norm hash indexes it.
         self.table = load_lookups("en", ["lemma_lookup"], strict=True).get_table("lemma_lookup")
+        for form, lemma in load_lemma_overrides().items():
+            self.table[form] = lemma
 
     def _lemma(self, norm: int, norm_text: str) -> int:
         lemma = self.lemma_of_norm.get(norm)

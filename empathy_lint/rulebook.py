@@ -68,6 +68,7 @@ class Rule:
     replace: dict[str, str] = field(default_factory=dict)
     when: dict[str, Any] = field(default_factory=dict)
     anchor: str = "start"
+    satisfied_by: tuple[dict[str, Any], ...] = ()
     source: str = ""
     line: int = 0
 
@@ -172,6 +173,7 @@ def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
         replace={k.lower(): v for k, v in raw.get("replace", {}).items()},
         when=dict(raw.get("when", {})),
         anchor=raw.get("anchor", "start"),
+        satisfied_by=tuple(raw.get("satisfied_by", ())),
         source=source,
         line=line,
     )

@@ -7,9 +7,9 @@ offsets of the text the user wrote, so findings point at the real file.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # One-to-one substitutions: typographic apostrophes and quotes, odd spaces.
 _STRAIGHTEN = str.maketrans({
@@ -25,41 +25,69 @@ _BLOCK_START = re.compile(r"(?:[-*+\u2022>#]|\d{1,3}[.)])(?=\s)")
 
 @dataclass
 class MappedText:
-    """The pipeline's text plus, for each of its characters, the source offset."""
+    """The pipeline's text plus a segment table mapping it back to the source.
+
+    Each segment is a run of pipeline characters that is either copied from the
+    source character for character, or substituted for a source span (a folded
+    whitespace run, a masked placeholder). A table of segments, not one offset
+    per character, keeps memory flat for large files.
+    """
 
     text: str
-    source_offsets: array
     source_length: int
+    starts: list[int] = field(default_factory=list)    # pipeline offset where each segment starts
+    sources: list[tuple[int, int, bool]] = field(default_factory=list)  # (source start, source end, copied?)
+
+    def _segment(self, offset: int) -> int:
+        return max(bisect.bisect_right(self.starts, offset) - 1, 0)
+
+    def _start(self, offset: int) -> int:
+        if offset >= len(self.text):
+            return self.source_length
+        i = self._segment(offset)
+        src_start, _, copied = self.sources[i]
+        return src_start + (offset - self.starts[i]) if copied else src_start
+
+    def _end(self, last: int) -> int:
+        i = self._segment(last)
+        src_start, src_end, copied = self.sources[i]
+        return src_start + (last - self.starts[i]) + 1 if copied else src_end
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets of the half-open span text[start:end]."""
-        offsets = self.source_offsets
+        begin = self._start(start)
         if end <= start:
-            pos = offsets[start] if start < len(offsets) else self.source_length
-            return pos, pos
-        return offsets[start], offsets[end - 1] + 1
+            return begin, begin
+        return begin, self._end(end - 1)
 
 
 class _Builder:
-    """Accumulates pipeline text pieces with their source offsets."""
+    """Accumulates pipeline text pieces with the source spans they stand for."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.offsets = array("q")
+        self.length = 0
+        self.starts: list[int] = []
+        self.sources: list[tuple[int, int, bool]] = []
+
+    def _add(self, text: str, start: int, end: int, copied: bool) -> None:
+        if not text:
+            return
+        self.parts.append(text)
+        self.starts.append(self.length)
+        self.sources.append((start, end, copied))
+        self.length += len(text)
 
     def keep(self, text: str, start: int) -> None:
         """Copy text that stands at source offset `start`, char for char."""
-        self.parts.append(text)
-        self.offsets.extend(range(start, start + len(text)))
+        self._add(text, start, start + len(text), True)
 
     def substitute(self, replacement: str, start: int, end: int) -> None:
-        """Put `replacement` where source[start:end] was; all its chars map into that span."""
-        self.parts.append(replacement)
-        width = max(end - start, 1)
-        self.offsets.extend(min(start + i, start + width - 1) for i in range(len(replacement)))
+        """Put `replacement` where source[start:end] was."""
+        self._add(replacement, start, end, False)
 
     def build(self, source_length: int) -> MappedText:
-        return MappedText("".join(self.parts), self.offsets, source_length)
+        return MappedText("".join(self.parts), source_length, self.starts, self.sources)
 
 
 def _fold(run: str, following: str) -> str:

@@ -1,0 +1,114 @@
+"""Score empathy-lint against labelled replies (format of tests/data/dev.jsonl).
+
+What a reply "should be flagged for" follows the evaluation rubric:
+  missing-acknowledgement  acknowledgement false and problem not false
+  missing-apology          problem true and apology not sincere (customer message given)
+  non-apology              apology == "non"
+  defensive                defensive list non-empty
+  missing-next-steps       next_steps false and problem not false
+  missing-follow-up        follow_up false and problem not false, except on social
+                           when the reply gives a next step
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .engine import Context, Linter
+
+FAMILIES = {
+    "missing-acknowledgement": ("EMP101",),
+    "missing-apology": ("EMP201",),
+    "non-apology": ("EMP202",),
+    "defensive": ("EMP301", "EMP302", "EMP303", "EMP304", "EMP305", "EMP306", "EMP307"),
+    "missing-next-steps": ("EMP401",),
+    "missing-follow-up": ("EMP501",),
+}
+
+
+def expected(record: dict) -> dict[str, bool | None]:
+    """Family -> should be flagged (None: not judged for this record)."""
+    labels = record["labels"]
+    problem = labels.get("problem")
+    open_problem = problem is not False
+    next_steps = bool(labels.get("next_steps"))
+    social_handover = record.get("channel") == "social" and next_steps
+    return {
+        "missing-acknowledgement": (not labels["acknowledgement"]) and open_problem,
+        "missing-apology": (problem is True and labels["apology"] != "sincere") if record.get("customer") else None,
+        "non-apology": labels["apology"] == "non",
+        "defensive": bool(labels.get("defensive")),
+        "missing-next-steps": (not next_steps) and open_problem,
+        "missing-follow-up": (not labels["follow_up"]) and open_problem and not social_handover,
+    }
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    misses: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, want: bool, got: bool, record: dict) -> None:
+        if want and got:
+            self.tp += 1
+        elif got:
+            self.fp += 1
+            self.misses.append(("false alarm", record["id"], record["reply"]))
+        elif want:
+            self.fn += 1
+            self.misses.append(("missed", record["id"], record["reply"]))
+        else:
+            self.tn += 1
+
+    def scores(self) -> tuple[float, float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        n = self.tp + self.fp + self.fn + self.tn
+        return p, r, f1, (self.tp + self.tn) / n if n else 1.0
+
+
+def load_records(path: Path) -> list[dict]:
+    """Labelled records; exits with file:line on a malformed one."""
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            sys.exit(f"{path}:{number}: not JSON ({exc.msg})")
+        if "reply" not in record or "labels" not in record:
+            sys.exit(f"{path}:{number}: a labelled record needs 'reply' and 'labels'")
+        record.setdefault("id", f"line-{number}")
+        records.append(record)
+    return records
+
+
+def evaluate(records: list[dict], use_context: bool = True) -> tuple[dict[str, Tally], Tally]:
+    linter = Linter(Config())
+    contexts = [
+        Context.for_reply(r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"))
+        for r in records
+    ]
+    tallies = {family: Tally() for family in FAMILIES}
+    false_alarm = Tally()
+    for record, findings in zip(records, linter.lint_many(zip((r["reply"] for r in records), contexts))):
+        codes = {f.code for f in findings}
+        want = expected(record)
+        for family, family_codes in FAMILIES.items():
+            if want[family] is None:
+                continue
+            tallies[family].add(want[family], bool(codes & set(family_codes)), record)
+        if not any(want.values()):
+            flagged = any(f.severity != "info" for f in findings)
+            false_alarm.add(False, flagged, record)
+    return tallies, false_alarm
+
+

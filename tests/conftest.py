@@ -1,0 +1,42 @@
+"""Shared fixtures: the linter is built once per test session (the pipeline is cached)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def linter():
+    from empathy_lint.config import Config
+    from empathy_lint.engine import Linter
+
+    return Linter(Config())
+
+
+@pytest.fixture(scope="session")
+def dev_records() -> list[dict]:
+    return [json.loads(line) for line in (DATA / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m empathy_lint ARGS` the way a user's shell would."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env.pop("EMPATHY_LINT_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "empathy_lint", *args],
+        input=stdin, capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=120,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,162 @@
+"""The command line end to end, as a subprocess: stdin, files, formats, exit codes."""
+from __future__ import annotations
+
+import json
+import sys
+
+from conftest import run_cli
+
+BAD = "As I said, there's nothing we can do."
+GOOD = ("I'm so sorry your order arrived damaged - I understand how frustrating that is. "
+        "I've sent a replacement that will arrive by Friday, and I'll email you the tracking "
+        "number as soon as it ships. Let me know if there's anything else I can do.")
+
+
+def test_bad_reply_on_stdin_exits_1_with_caret_and_suggestions():
+    result = run_cli("check", "-", stdin=BAD)
+    assert result.returncode == 1
+    out = result.stdout
+    assert "<stdin>:1:1: EMP301 [warning]" in out
+    assert "    As I said, there's nothing we can do.\n    ^^^^^^^^^\n" in out
+    for code in ("EMP101", "EMP201", "EMP306", "EMP401", "EMP501"):
+        assert code in out
+    assert out.count("suggest:") >= 6
+    assert "6 findings (1 error, 5 warnings) in 1 file." in out
+
+
+def test_good_reply_exits_0():
+    result = run_cli("check", "-", stdin=GOOD)
+    assert result.returncode == 0, result.stdout
+    assert "No findings in 1 file." in result.stdout
+
+
+def test_check_is_the_default_command(tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text(BAD, encoding="utf-8")
+    assert run_cli(str(draft)).returncode == 1
+    assert run_cli(stdin=BAD).returncode == 1
+
+
+def test_json_output_is_versioned_with_stable_fields(tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Hi Sam,\n\n" + BAD + "\n", encoding="utf-8")
+    result = run_cli("check", "--format", "json", str(draft))
+    data = json.loads(result.stdout)
+    assert data["version"] == 1
+    (entry,) = data["files"]
+    assert entry["path"] == str(draft)
+    finding = next(f for f in entry["findings"] if f["code"] == "EMP301")
+    assert set(finding) == {"code", "name", "family", "kind", "severity", "message", "start", "end",
+                            "line", "column", "suggestions", "fix"}
+    assert (finding["line"], finding["column"]) == (3, 1)
+    assert finding["fix"] == {"start": 9, "end": 18, "replacement": "To recap"}
+    assert data["summary"]["findings"] == len(entry["findings"])
+
+
+def test_fail_on_controls_exit_code():
+    assert run_cli("--fail-on", "error", "--select", "EMP3", stdin="As I said, no.").returncode == 0
+    assert run_cli("--fail-on", "never", stdin=BAD).returncode == 0
+    assert run_cli("--fail-on", "error", stdin=BAD).returncode == 1
+
+
+def test_select_ignore_on_the_command_line():
+    result = run_cli("--select", "defensive", "--ignore", "EMP306", "--format", "json", stdin=BAD)
+    codes = [f["code"] for f in json.loads(result.stdout)["files"][0]["findings"]]
+    assert codes == ["EMP301"]
+
+
+def test_quiet_prints_only_finding_lines():
+    lines = run_cli("-q", stdin=BAD).stdout.splitlines()
+    assert len(lines) == 6 and all(line.startswith("<stdin>:1:") for line in lines)
+
+
+def test_no_color_env_and_flag():
+    env = {"NO_COLOR": ""}
+    assert "\x1b[" not in run_cli("--no-color", stdin=BAD, env=env).stdout
+
+
+def test_missing_file_is_one_line_exit_2():
+    result = run_cli("check", "does-not-exist.txt")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "empathy-lint: error: does-not-exist.txt: no such file or directory"
+
+
+def test_invalid_utf8_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Caf\xe9, as I said".encode("latin-1"))
+    result = run_cli("check", str(bad))
+    assert result.returncode == 2
+    assert "not valid UTF-8" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_directory_is_walked_for_reply_files(tmp_path):
+    (tmp_path / "a.txt").write_text(BAD, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00\x00")
+    data = json.loads(run_cli("--format", "json", str(tmp_path)).stdout)
+    assert sorted(f["path"].split("/")[-1] for f in data["files"]) == ["a.txt", "b.md"]
+
+
+def test_unknown_selector_exit_2():
+    result = run_cli("--select", "EMP999", stdin=BAD)
+    assert result.returncode == 2
+    assert "'EMP999' matches no rule" in result.stderr
+
+
+def test_bad_rule_pack_exit_2(tmp_path):
+    pack = tmp_path / "broken.yaml"
+    pack.write_text("family: x\nrules:\n  - id: nope\n", encoding="utf-8")
+    result = run_cli("--rules", str(pack), stdin=BAD)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"empathy-lint: error: {pack}:3:")
+
+
+def test_output_file(tmp_path):
+    out = tmp_path / "report.json"
+    result = run_cli("--format", "json", "-o", str(out), stdin=BAD)
+    assert result.returncode == 1 and result.stdout == ""
+    assert json.loads(out.read_text())["version"] == 1
+
+
+def test_rules_lists_every_rule():
+    out = run_cli("rules").stdout.splitlines()
+    assert out[0].split() == ["CODE", "NAME", "FAMILY", "SEVERITY", "KIND"]
+    assert any(line.split()[:2] == ["EMP301", "as-i-said"] for line in out)
+    assert len(out) >= 17
+
+
+def test_explain_by_code_and_name():
+    by_code = run_cli("explain", "EMP301").stdout
+    assert "Why it matters" in by_code and "As I said, the refund takes five days." in by_code
+    assert "To recap" in by_code
+    assert run_cli("explain", "as-i-said").stdout == by_code
+
+
+def test_explain_unknown_suggests_the_closest():
+    result = run_cli("explain", "EMP30")
+    assert result.returncode == 2 and "did you mean" in result.stderr
+
+
+def test_help_rules_and_explain_do_not_import_spacy():
+    probe = (
+        "import sys\n"
+        "from empathy_lint.cli import cli\n"
+        "for args in (['--help'], ['rules'], ['explain', 'EMP201'], ['check', '--help']):\n"
+        "    try:\n"
+        "        cli.main(args, standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "assert 'spacy' not in sys.modules, 'spacy was imported'\n"
+        "print('OK')\n"
+    )
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("OK")
+
+
+def test_version():
+    assert run_cli("--version").stdout.startswith("empathy-lint, version ")

@@ -1,0 +1,131 @@
+"""The engine on real sentences: what is flagged, where, and with which fix."""
+from __future__ import annotations
+
+import pytest
+
+from empathy_lint import lint_text
+from empathy_lint.config import Config
+from empathy_lint.engine import Context, Linter
+from empathy_lint.errors import ConfigError
+
+BAD = "As I said, there's nothing we can do."
+GOOD = ("I'm so sorry your order arrived damaged - I understand how frustrating that is. "
+        "I've sent a replacement that will arrive by Friday, and I'll email you the tracking "
+        "number as soon as it ships. Let me know if there's anything else I can do.")
+
+
+def codes(findings):
+    return sorted(f.code for f in findings)
+
+
+def test_defensive_reply_gets_every_family():
+    found = codes(lint_text(BAD))
+    assert found == ["EMP101", "EMP201", "EMP301", "EMP306", "EMP401", "EMP501"]
+
+
+def test_empathetic_reply_is_clean():
+    assert lint_text(GOOD) == []
+
+
+def test_forbid_span_points_at_the_phrase_in_the_original_text():
+    text = "Hi Sam,\r\n\r\nAs I said, the refund takes 5 days."
+    finding = next(f for f in lint_text(text) if f.code == "EMP301")
+    assert text[finding.start:finding.end] == "As I said"
+    assert (finding.line, finding.column) == (3, 1)
+
+
+def test_require_finding_anchors_on_first_or_last_sentence():
+    text = "Your parcel ships today. It is tracked."
+    found = {f.code: f for f in lint_text(text)}
+    assert text[found["EMP201"].start:found["EMP201"].end] == "Your parcel ships today."
+    assert text[found["EMP501"].start:found["EMP501"].end] == "It is tracked."
+
+
+def test_curly_apostrophes_count_as_an_apology():
+    assert "EMP201" not in codes(lint_text("I’m sorry the parcel was late."))
+
+
+def test_fix_keeps_capitalisation():
+    finding = next(f for f in lint_text("No problem, I'll resend it.") if f.code == "EMP603")
+    assert finding.fix.replacement == "Happy to help"
+
+
+def test_deleting_a_word_removes_its_space_and_recapitalises():
+    text = "Simply click the link."
+    finding = next(f for f in lint_text(text) if f.code == "EMP307")
+    fixed = text[:finding.fix.start] + finding.fix.replacement + text[finding.fix.end:]
+    assert fixed == "Click the link."
+
+
+def test_non_apology_is_not_an_apology():
+    found = codes(lint_text("I'm sorry you feel that way."))
+    assert "EMP202" in found and "EMP201" in found
+
+
+def test_negated_apology_does_not_count():
+    assert "EMP201" in codes(lint_text("You don't need to apologise, the form is here: https://example.com"))
+
+
+def test_select_and_ignore_most_specific_wins():
+    config = Config(select=["EMP3"], ignore=["EMP301"])
+    assert codes(lint_text(BAD, config)) == ["EMP306"]
+
+
+def test_select_by_name_and_family():
+    assert codes(lint_text(BAD, Config(select=["as-i-said"]))) == ["EMP301"]
+    assert codes(lint_text(BAD, Config(select=["defensive"]))) == ["EMP301", "EMP306"]
+
+
+def test_unknown_selector_is_a_config_error():
+    with pytest.raises(ConfigError, match="EMP999"):
+        lint_text(BAD, Config(select=["EMP999"]))
+
+
+def test_severity_override():
+    findings = lint_text(BAD, Config(select=["EMP301"], severity={"EMP301": "error"}))
+    assert findings[0].severity == "error"
+
+
+def test_customer_context_gates_apology_and_next_steps():
+    linter = Linter(Config())
+    reply = "Glad to hear it! Have a great day."
+    happy = codes(linter.lint(reply, Context.for_reply("Thanks, that fixed it!")))
+    upset = codes(linter.lint(reply, Context.for_reply("My order is three weeks late and nobody answers")))
+    assert "EMP201" not in happy and "EMP401" not in happy
+    assert "EMP201" in upset and "EMP401" in upset
+
+
+def test_canned_macro_without_customer_is_not_asked_to_apologise():
+    linter = Linter(Config(kind="canned"))
+    assert "EMP201" not in codes(linter.lint("Here are the steps to reset your password."))
+
+
+def test_social_handover_counts_as_follow_up():
+    linter = Linter(Config())
+    reply = "Please DM us your order number."
+    assert "EMP501" in codes(linter.lint(reply, Context(channel="email")))
+    assert "EMP501" not in codes(linter.lint(reply, Context(channel="social")))
+
+
+def test_blank_text_has_no_findings():
+    assert lint_text("   \n\t ") == []
+
+
+def test_lint_many_matches_lint(dev_records):
+    linter = Linter(Config())
+    replies = [r["reply"] for r in dev_records[:30]]
+    streamed = list(linter.lint_many((r, None) for r in replies))
+    assert [codes(f) for f in streamed] == [codes(linter.lint(r)) for r in replies]
+
+
+def test_missing_content_is_anchored_inside_greeting_and_signoff():
+    text = "Hi Anna,\n\nYour refund is done.\nIt shows in 3 days.\n\nKind regards,\nSam"
+    found = {f.code: f for f in lint_text(text)}
+    assert text[found["EMP201"].start:found["EMP201"].end] == "Your refund is done."
+    assert text[found["EMP501"].start:found["EMP501"].end] == "It shows in 3 days."
+
+
+def test_agent_initials_are_a_signoff():
+    text = "@115712 Your order shipped today. ^HSB"
+    found = {f.code: f for f in lint_text(text)}
+    assert text[found["EMP501"].start:found["EMP501"].end] == "@115712 Your order shipped today."

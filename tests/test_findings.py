@@ -1,0 +1,35 @@
+"""Offsets to line/column, in the presence of CRLF, CR and non-ASCII text."""
+from __future__ import annotations
+
+import pytest
+
+from empathy_lint.findings import LineIndex, Severity
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_and_column_follow_any_newline_style(newline):
+    text = newline.join(["Hi Anna,", "", "As I said, no."])
+    index = LineIndex(text)
+    offset = text.index("As I said")
+    assert index.position(offset) == (3, 1)
+    assert index.offset(3, 1) == offset
+    assert index.line_text(3) == "As I said, no."
+
+
+def test_columns_count_characters_not_bytes():
+    text = "Café 😀 as I said"
+    assert LineIndex(text).position(text.index("as")) == (1, 8)
+
+
+def test_round_trip_every_offset():
+    text = "a\r\nbé\rc\n\nd😀e"
+    index = LineIndex(text)
+    for offset in range(len(text) + 1):
+        line, column = index.position(offset)
+        assert index.offset(line, column) == offset
+
+
+def test_severity_order_and_parse():
+    assert Severity.parse("ERROR") > Severity.parse("warning") > Severity.parse("info")
+    with pytest.raises(ValueError):
+        Severity.parse("fatal")

@@ -1,0 +1,58 @@
+"""Every rule's own examples are tests: flag examples must be flagged, pass examples not."""
+from __future__ import annotations
+
+import pytest
+
+from empathy_lint.engine import Context
+from empathy_lint.rulebook import load_rules
+
+RULES = load_rules()
+
+
+def _cases(kind: str):
+    for rule in RULES:
+        examples = rule.examples_flag if kind == "flag" else rule.examples_pass
+        for i, example in enumerate(examples):
+            yield pytest.param(rule, example, id=f"{rule.id}-{kind}-{i}")
+
+
+def _lint(linter, example):
+    if isinstance(example, dict):
+        context = Context.for_reply(example.get("customer"), example.get("kind", "live"), example.get("channel"))
+        return linter.lint(example["reply"], context)
+    return linter.lint(example)
+
+
+@pytest.mark.parametrize("rule,example", _cases("flag"))
+def test_flag_example_is_flagged(linter, rule, example):
+    codes = [f.code for f in _lint(linter, example)]
+    assert rule.id in codes, f"{rule.id} should flag: {example!r}"
+
+
+@pytest.mark.parametrize("rule,example", _cases("pass"))
+def test_pass_example_is_not_flagged(linter, rule, example):
+    codes = [f.code for f in _lint(linter, example)]
+    assert rule.id not in codes, f"{rule.id} should not flag: {example!r}"
+
+
+def test_every_rule_has_flag_and_pass_examples():
+    missing = [r.id for r in RULES if not r.examples_flag or not r.examples_pass]
+    assert not missing, f"rules without both flag and pass examples: {missing}"
+
+
+def test_every_rule_has_why_and_suggestions():
+    for rule in RULES:
+        assert len(rule.why.split()) >= 15, f"{rule.id}: `why` should explain, not label"
+        assert rule.suggest, rule.id
+
+
+def test_codes_follow_the_family_numbering():
+    hundreds = {"acknowledgement": "1", "apology": "2", "defensive": "3", "next-steps": "4",
+                "follow-up": "5", "positive-language": "6"}
+    for rule in RULES:
+        assert rule.id.startswith("EMP" + hundreds[rule.family]), rule.id
+
+
+def test_the_five_mission_families_are_present():
+    families = {r.family for r in RULES}
+    assert {"acknowledgement", "apology", "defensive", "next-steps", "follow-up", "positive-language"} <= families

@@ -1,0 +1,99 @@
+"""Rule packs: validation errors name file, line, rule and field; YAML stays data."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from empathy_lint.config import Config
+from empathy_lint.engine import Linter
+from empathy_lint.errors import RuleError
+from empathy_lint.rulebook import builtin_rules_dir, load_pack, load_rules
+
+GOOD_RULE = """\
+family: house-style
+rules:
+  - id: ACME101
+    name: no-dear-customer
+    kind: forbid
+    severity: warning
+    message: "Use the customer's name."
+    why: "Dear customer reads like a form letter and tells the customer nobody looked at who they are."
+    patterns: ["dear customer"]
+    suggest: ["Hi {first name},"]
+    examples:
+      flag: ["Dear customer, your order shipped."]
+      pass: ["Hi Sam, your order shipped."]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "pack.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_builtin_packs_load_and_validate():
+    rules = load_rules()
+    assert len(rules) >= 16
+    assert len({r.id for r in rules}) == len(rules)
+    assert (builtin_rules_dir() / "schema.json").is_file()
+
+
+def test_extra_pack_is_loaded_and_runs(tmp_path):
+    pack = write(tmp_path, GOOD_RULE)
+    rules = load_rules([pack])
+    assert rules[-1].id == "ACME101" and rules[-1].family == "house-style"
+    linter = Linter(Config(rules=[str(pack)], select=["ACME101"]))
+    assert [f.code for f in linter.lint("Dear Customer, thanks.")] == ["ACME101"]
+
+
+def test_schema_error_names_file_line_rule_and_field(tmp_path):
+    pack = write(tmp_path, GOOD_RULE.replace("severity: warning", "severity: warn"))
+    with pytest.raises(RuleError) as err:
+        load_pack(pack)
+    message = str(err.value)
+    assert f"{pack}:6:" in message and "ACME101" in message and "'severity'" in message
+    assert "\n" not in message
+
+
+def test_missing_examples_are_a_schema_error(tmp_path):
+    text = GOOD_RULE.replace('      pass: ["Hi Sam, your order shipped."]\n', "")
+    with pytest.raises(RuleError, match="examples.*'pass' is a required property"):
+        load_pack(write(tmp_path, text))
+
+
+def test_malformed_yaml_gives_the_line(tmp_path):
+    pack = write(tmp_path, "family: x\nrules:\n  - id: [unclosed\n")
+    with pytest.raises(RuleError, match=rf"{pack}:\d+: invalid YAML"):
+        load_pack(pack)
+
+
+def test_python_object_tags_are_refused(tmp_path):
+    pack = write(tmp_path, "family: x\nrules: !!python/object/apply:os.system ['echo pwned']\n")
+    with pytest.raises(RuleError, match="refused"):
+        load_pack(pack)
+
+
+def test_token_pattern_spacy_rejects(tmp_path):
+    pack = write(tmp_path, GOOD_RULE.replace('patterns: ["dear customer"]', "patterns: [[{LOWER: {BOGUS: 1}}]]"))
+    with pytest.raises(RuleError, match="ACME101: token pattern rejected by spaCy"):
+        Linter(Config(rules=[str(pack)]))
+
+
+def test_duplicate_code_is_reported_with_both_places(tmp_path):
+    pack = write(tmp_path, GOOD_RULE.replace("ACME101", "EMP301"))
+    with pytest.raises(RuleError, match="already defined at .*defensive.yaml"):
+        load_rules([pack])
+
+
+def test_yes_no_on_stay_words_in_patterns(tmp_path):
+    pack = write(tmp_path, GOOD_RULE.replace('patterns: ["dear customer"]', "patterns: [[{LOWER: {IN: [no, on, yes]}}]]"))
+    (rule,) = load_pack(pack)
+    assert rule.patterns[0][0]["LOWER"]["IN"] == ["no", "on", "yes"]
+
+
+def test_missing_pack_file(tmp_path):
+    with pytest.raises(RuleError, match="not found"):
+        load_rules([tmp_path / "nope.yaml"])
