@@ -84,6 +84,9 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
 @click.option("--kind", type=click.Choice(KINDS), default="live", show_default=True,
               help="live: a reply to a customer who may be upset; canned: a reusable macro.")
 @click.option("--channel", type=click.Choice(CHANNELS), default=None, help="Where the reply goes.")
+@click.option("--customer", "customer_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="The customer message the reply answers: judges whether an apology and next steps are due.")
+@click.option("--customer-text", default=None, metavar="TEXT", help="The customer message, inline.")
 @click.option("--rules", "rule_paths", multiple=True, metavar="PATH",
               help="Extra rule pack (YAML file or directory); repeatable.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to show for text read from stdin.")
@@ -94,7 +97,8 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
 @click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
-          fail_on: str, kind: str, channel: str | None, rule_paths: tuple[str, ...],
+          fail_on: str, kind: str, channel: str | None, customer_file: str | None,
+          customer_text: str | None, rule_paths: tuple[str, ...],
           stdin_filename: str | None, max_size: int, output: str | None, quiet: bool,
           no_color: bool) -> None:
     """Check replies in FILES (directories are searched for .txt/.md) or stdin.
@@ -102,6 +106,11 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
     \b
     With no FILES, or with -, the reply is read from stdin:
       echo "As I said, there's nothing we can do." | empathy-lint check -
+
+    \b
+    With the customer's message, apology and next steps are asked for only
+    when the customer reports a problem:
+      empathy-lint check --customer customer.txt reply.txt
     """
     from .report import FileReport
 
@@ -109,6 +118,12 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
         config = Config(select=_selectors(select), ignore=_selectors(ignore), fail_on=fail_on,
                         rules=list(rule_paths), kind=kind, channel=channel)
         rules = config.active_rules()
+        if customer_file and customer_text:
+            raise EmpathyLintError("give --customer or --customer-text, not both")
+        if customer_file:
+            from .sources import read_source
+
+            customer_text = read_source(Path(customer_file), max_size * 1024 * 1024)
         inputs, input_errors = _read_inputs(files, stdin_filename, max_size * 1024 * 1024)
     except EmpathyLintError as exc:
         fail(str(exc))
@@ -123,7 +138,10 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
             linter = Linter(config, rules)
         except EmpathyLintError as exc:
             fail(str(exc))
-        results = linter.lint_many((text, None) for _, text in inputs)
+        from .engine import Context
+
+        context = Context.for_reply(customer_text, kind, channel) if customer_text else None
+        results = linter.lint_many((text, context) for _, text in inputs)
         reports = [FileReport(name, text, findings) for (name, text), findings in zip(inputs, results)]
 
     _emit(reports, output_format, output, quiet=quiet, no_color=no_color, rules=rules)
@@ -192,6 +210,7 @@ def list_rules(rule_paths: tuple[str, ...], output_format: str) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     header = ("CODE", "NAME", "FAMILY", "SEVERITY", "KIND")
+    rules = sorted(rules, key=lambda r: r.id)
     rows = [header] + [(r.id, r.name, r.family, r.severity, r.kind) for r in rules]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:

@@ -160,3 +160,23 @@ def test_help_rules_and_explain_do_not_import_spacy():
 
 def test_version():
     assert run_cli("--version").stdout.startswith("empathy-lint, version ")
+
+
+def test_customer_context_decides_apology_and_next_steps(tmp_path):
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Glad to hear it! Have a great day.", encoding="utf-8")
+    happy = tmp_path / "happy.txt"
+    happy.write_text("Thanks, that fixed it!", encoding="utf-8")
+    upset = tmp_path / "upset.txt"
+    upset.write_text("My order is three weeks late and nobody answers", encoding="utf-8")
+
+    calm = run_cli("check", "--format", "json", "--customer", str(happy), str(reply))
+    codes = {f["code"] for f in json.loads(calm.stdout)["files"][0]["findings"]}
+    assert calm.returncode == 0 and not codes & {"EMP201", "EMP401"}
+
+    angry = run_cli("check", "--format", "json", "--customer", str(upset), str(reply))
+    codes = {f["code"] for f in json.loads(angry.stdout)["files"][0]["findings"]}
+    assert angry.returncode == 1 and {"EMP201", "EMP401"} <= codes
+
+    inline = run_cli("check", "--format", "json", "--customer-text", "Thanks, that fixed it!", str(reply))
+    assert inline.returncode == 0

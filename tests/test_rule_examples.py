@@ -23,13 +23,13 @@ def _lint(linter, example):
     return linter.lint(example)
 
 
-@pytest.mark.parametrize("rule,example", _cases("flag"))
+@pytest.mark.parametrize("rule,example", list(_cases("flag")))
 def test_flag_example_is_flagged(linter, rule, example):
     codes = [f.code for f in _lint(linter, example)]
     assert rule.id in codes, f"{rule.id} should flag: {example!r}"
 
 
-@pytest.mark.parametrize("rule,example", _cases("pass"))
+@pytest.mark.parametrize("rule,example", list(_cases("pass")))
 def test_pass_example_is_not_flagged(linter, rule, example):
     codes = [f.code for f in _lint(linter, example)]
     assert rule.id not in codes, f"{rule.id} should not flag: {example!r}"

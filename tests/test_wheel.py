@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -32,10 +34,16 @@ def test_wheel_contains_rule_packs_and_schema(wheel):
 
 def test_installed_wheel_lints_from_its_own_rules(wheel, tmp_path):
     env_dir = tmp_path / "venv"
-    # System site-packages provide spaCy and friends without a download; the wheel itself
-    # goes into the venv, which comes first on sys.path.
-    venv.create(env_dir, with_pip=True, system_site_packages=True)
+    venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
+    # The test environment's site-packages provide spaCy and friends without a download.
+    # A plain path in a .pth file is appended after the venv's own site-packages, and the
+    # .pth files inside it (such as our editable install) are not processed, so the
+    # wheel's empathy_lint is the one imported.
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "test-deps.pth").write_text("\n".join(sorted(paths)) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
                    check=True, capture_output=True, timeout=300)
     where = subprocess.run([str(python), "-c", "from empathy_lint.rulebook import builtin_rules_dir as d; print(d())"],
