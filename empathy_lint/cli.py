@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .config import CHANNELS, KINDS, Config, split_selectors
+from .config import CHANNELS, KINDS, split_selectors
 from .errors import EmpathyLintError
 from .rulebook import Rule, find_rule, load_rules
 
@@ -67,29 +67,41 @@ def cli() -> None:
     """
 
 
-def _selectors(values: tuple[str, ...]) -> list[str]:
-    return split_selectors(values)
+def _selectors(values: tuple[str, ...]) -> list[str] | None:
+    return split_selectors(values) if values else None
+
+
+FORMATS = ["text", "json", "sarif", "github", "junit"]
 
 
 @cli.command()
 @click.argument("files", nargs=-1, metavar="[FILES]...")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Output format: text for people; json, sarif, github, junit for tools.")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only these rules: codes, names, prefixes (EMP3) or families, comma-separated.")
 @click.option("--ignore", multiple=True, metavar="CODES",
               help="Skip these rules (same forms as --select; the more specific selector wins).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="warning",
-              show_default=True, help="Lowest severity that makes the exit code 1.")
-@click.option("--kind", type=click.Choice(KINDS), default="live", show_default=True,
-              help="live: a reply to a customer who may be upset; canned: a reusable macro.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="Lowest severity that makes the exit code 1 [default: warning, or the config's].")
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="live: a reply to a customer who may be upset (default); canned: a reusable macro.")
 @click.option("--channel", type=click.Choice(CHANNELS), default=None, help="Where the reply goes.")
 @click.option("--customer", "customer_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="The customer message the reply answers: judges whether an apology and next steps are due.")
 @click.option("--customer-text", default=None, metavar="TEXT", help="The customer message, inline.")
 @click.option("--rules", "rule_paths", multiple=True, metavar="PATH",
               help="Extra rule pack (YAML file or directory); repeatable.")
-@click.option("--stdin-filename", metavar="NAME", help="Name to show for text read from stdin.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Use this config file instead of discovering .empathy-lint.yaml / pyproject.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Report only findings not in FILE; if FILE does not exist, write it and exit 0.")
+@click.option("--update-baseline", is_flag=True, help="Rewrite the --baseline file with the current findings.")
+@click.option("--fix", is_flag=True, help="Apply safe replacements in place (atomically), then report the rest.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="Name (and so format and config) for text read from stdin, e.g. macros/refund.md.")
 @click.option("--max-size", type=click.IntRange(min=1), default=10, show_default=True, metavar="MB",
               help="Refuse files larger than this many megabytes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
@@ -97,13 +109,16 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
 @click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
-          fail_on: str, kind: str, channel: str | None, customer_file: str | None,
-          customer_text: str | None, rule_paths: tuple[str, ...],
+          fail_on: str | None, kind: str | None, channel: str | None, customer_file: str | None,
+          customer_text: str | None, rule_paths: tuple[str, ...], config_file: str | None, isolated: bool,
+          baseline: str | None, update_baseline: bool, fix: bool, show_diff: bool,
           stdin_filename: str | None, max_size: int, output: str | None, quiet: bool,
           no_color: bool) -> None:
-    """Check replies in FILES (directories are searched for .txt/.md) or stdin.
+    """Check replies in FILES or stdin.
 
     \b
+    FILES may be reply files (.txt .md .yaml .json .jsonl .csv) or directories,
+    which are searched for them (honouring .gitignore and the config's exclude).
     With no FILES, or with -, the reply is read from stdin:
       echo "As I said, there's nothing we can do." | empathy-lint check -
 
@@ -111,77 +126,47 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
     With the customer's message, apology and next steps are asked for only
     when the customer reports a problem:
       empathy-lint check --customer customer.txt reply.txt
+
+    \b
+    Settings come from the nearest .empathy-lint.yaml (or [tool.empathy-lint] in
+    pyproject.toml) above each file; options given here win.
     """
-    from .report import FileReport
+    from .checking import CheckOptions, run_check
 
+    options = CheckOptions(
+        files=list(files), overrides={
+            "select": _selectors(select), "ignore": _selectors(ignore), "fail_on": fail_on,
+            "kind": kind, "channel": channel, "rules": list(rule_paths) or None,
+        },
+        customer_file=customer_file, customer_text=customer_text, config_file=config_file,
+        isolated=isolated, baseline=baseline, update_baseline=update_baseline, fix=fix,
+        show_diff=show_diff, stdin_filename=stdin_filename, max_bytes=max_size * 1024 * 1024,
+    )
     try:
-        config = Config(select=_selectors(select), ignore=_selectors(ignore), fail_on=fail_on,
-                        rules=list(rule_paths), kind=kind, channel=channel)
-        rules = config.active_rules()
-        if customer_file and customer_text:
-            raise EmpathyLintError("give --customer or --customer-text, not both")
-        if customer_file:
-            from .sources import read_source
-
-            customer_text = read_source(Path(customer_file), max_size * 1024 * 1024)
-        inputs, input_errors = _read_inputs(files, stdin_filename, max_size * 1024 * 1024)
+        outcome = run_check(options)
     except EmpathyLintError as exc:
         fail(str(exc))
-    for message in input_errors:
+    for message in outcome.notices:
+        click.echo(f"empathy-lint: {message}", err=True)
+    for message in outcome.errors:
         click.echo(f"empathy-lint: error: {message}", err=True)
-
-    reports: list[FileReport] = []
-    if inputs:
-        from .engine import Linter
-
-        try:
-            linter = Linter(config, rules)
-        except EmpathyLintError as exc:
-            fail(str(exc))
-        from .engine import Context
-
-        context = Context.for_reply(customer_text, kind, channel) if customer_text else None
-        results = linter.lint_many((text, context) for _, text in inputs)
-        reports = [FileReport(name, text, findings) for (name, text), findings in zip(inputs, results)]
-
-    _emit(reports, output_format, output, quiet=quiet, no_color=no_color, rules=rules)
-    if input_errors:
-        sys.exit(EXIT_ERROR)
-    failing = any(config.fails(f.severity) for r in reports for f in r.findings)
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
-
-
-def _read_inputs(files: tuple[str, ...], stdin_filename: str | None,
-                 max_bytes: int) -> tuple[list[tuple[str, str]], list[str]]:
-    """(display name, text) for each input, plus one-line errors for unreadable ones."""
-    from .sources import decode, expand_paths, read_source
-
-    inputs: list[tuple[str, str]] = []
-    errors: list[str] = []
-    names = list(files) or ["-"]
-    if "-" in names:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
-        inputs.append((stdin_filename or STDIN_NAME, decode(sys.stdin.buffer.read(), stdin_filename or STDIN_NAME)))
-    for path in expand_paths(n for n in names if n != "-"):
-        try:
-            inputs.append((str(path), read_source(path, max_bytes)))
-        except EmpathyLintError as exc:
-            errors.append(str(exc))
-    if not inputs and not errors:
-        raise EmpathyLintError(f"no reply files (.txt, .md) found in {', '.join(names)}")
-    return inputs, errors
+    if show_diff:
+        click.echo(outcome.diff, nl=False)
+    elif outcome.stdin_fixed is not None:
+        click.echo(outcome.stdin_fixed, nl=False)
+    elif outcome.baseline_written is None:
+        _emit(outcome.reports, output_format, output, quiet=quiet, no_color=no_color, rules=outcome.rules,
+              fails=outcome.fails)
+    sys.exit(outcome.exit_code)
 
 
 def _emit(reports: list[Any], output_format: str, output: str | None, *, quiet: bool,
-          no_color: bool, rules: list[Rule]) -> None:
-    from .report import json as json_report, text as text_report
+          no_color: bool, rules: list[Rule], fails: Any) -> None:
+    from importlib import import_module
 
-    if output_format == "json":
-        rendered = json_report.render(reports)
-    else:
-        why = {rule.id: rule.summary for rule in rules}
-        rendered = text_report.render(reports, why=why, quiet=quiet)
+    module = import_module(f".report.{output_format}", __package__)
+    why = {rule.id: rule.summary for rule in rules}
+    rendered = module.render(reports, why=why, quiet=quiet, rules=rules, version=__version__, fails=fails)
     if output:
         try:
             Path(output).write_text(click.unstyle(rendered), encoding="utf-8")
@@ -190,6 +175,66 @@ def _emit(reports: list[Any], output_format: str, output: str | None, *, quiet: 
         return
     colour = False if (no_color or os.environ.get("NO_COLOR")) else None
     click.echo(rendered, nl=False, color=colour)
+
+
+STARTER_CONFIG = """\
+# empathy-lint configuration. Found by walking up from each checked file; options on the
+# command line win. Every key is optional. See `empathy-lint check --help` and README.
+
+# Rules to run: codes (EMP201), names (missing-apology), prefixes (EMP3) or families
+# (defensive). The most specific selector wins; `ignore` wins a tie.
+# select: [ALL]
+# ignore: [EMP603]
+
+# Change a rule's severity (error, warning, info).
+# severity:
+#   missing-follow-up: info
+
+# Lowest severity that makes the run fail: error, warning, info or never.
+fail-on: warning
+
+# live: replies to customers; canned: reusable macros (not asked for an apology without
+# a customer message). channel: chat, email, sms or social.
+kind: canned
+# channel: email
+
+# Your own rule packs, relative to this file.
+# rules: [house-rules.yaml]
+
+# Paths not to lint (globs, relative to this file); .gitignore is honoured too.
+exclude: ["node_modules", "drafts/**"]
+
+# Placeholder styles to mask (default: all of them).
+# placeholders: [double-brace, percent-brace, single-brace, square-bracket, angle-bracket]
+
+# How to find the reply in structured files.
+# readers:
+#   yaml_body: body        # key of the reply text in YAML macro files
+#   csv_body: reply        # column of the reply text in CSV exports
+#   markdown_split: auto   # auto: one reply per heading section when a file has several
+
+# Settings for some files only.
+# overrides:
+#   - files: ["social/**"]
+#     channel: social
+#   - files: ["internal/**"]
+#     ignore: [missing-apology]
+"""
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing .empathy-lint.yaml.")
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+def init(force: bool, directory: str) -> None:
+    """Write a commented starter .empathy-lint.yaml in DIRECTORY."""
+    target = Path(directory) / ".empathy-lint.yaml"
+    if target.exists() and not force:
+        fail(f"{target}: already exists (use --force to overwrite)")
+    try:
+        target.write_text(STARTER_CONFIG, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{target}: cannot write ({exc.strerror or exc})")
+    click.echo(f"Wrote {target}")
 
 
 @cli.command("rules")

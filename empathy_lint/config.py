@@ -7,8 +7,15 @@ names, prefix match, and the most specific selector wins.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import fnmatch
+import functools
+import tomllib
 from dataclasses import dataclass, field
-from typing import Iterable
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
 
 from .errors import ConfigError
 from .findings import Severity
@@ -16,6 +23,11 @@ from .rulebook import Rule, load_rules
 
 KINDS = ("live", "canned")
 CHANNELS = ("chat", "email", "sms", "social")
+CONFIG_FILES = (".empathy-lint.yaml", ".empathy-lint.yml")
+READER_KEYS = ("yaml_body", "json_body", "csv_body", "markdown_split")
+OVERRIDE_KEYS = ("files", "select", "ignore", "severity", "kind", "channel")
+FILE_KEYS = ("select", "ignore", "severity", "fail-on", "rules", "kind", "channel",
+             "placeholders", "exclude", "readers", "overrides")
 
 
 @dataclass
@@ -29,6 +41,11 @@ class Config:
     rules: list[str] = field(default_factory=list)
     kind: str = "live"
     channel: str | None = None
+    placeholders: list[str] | None = None
+    exclude: list[str] = field(default_factory=list)
+    readers: dict[str, str] = field(default_factory=dict)
+    overrides: list[dict] = field(default_factory=list)
+    source: str | None = None
 
     def __post_init__(self) -> None:
         if self.fail_on != "never":
@@ -44,6 +61,44 @@ class Config:
     def fails(self, severity: str) -> bool:
         """Does a finding of this severity make the run fail?"""
         return self.fail_on != "never" and Severity.parse(severity) >= Severity.parse(self.fail_on)
+
+    @property
+    def root(self) -> Path:
+        """Where relative globs and rule paths in this config start."""
+        return Path(self.source).parent if self.source else Path.cwd()
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def excludes(self, path: Path) -> bool:
+        """Is `path` excluded by this config's `exclude` globs?"""
+        rel = self._relative(path)
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g.rstrip("/") + "/*")
+                   or any(fnmatch.fnmatch(part, g) for part in rel.split("/")) for g in self.exclude)
+
+    def for_file(self, path: Path) -> "Config":
+        """This config with the `overrides` whose `files` globs match `path` applied."""
+        rel = self._relative(path)
+        config = self
+        for override in self.overrides:
+            globs = override["files"] if isinstance(override["files"], list) else [override["files"]]
+            if any(fnmatch.fnmatch(rel, g) for g in globs):
+                changes: dict[str, Any] = {k: override[k] for k in ("select", "kind", "channel") if k in override}
+                if "ignore" in override:
+                    changes["ignore"] = list(config.ignore) + list(override["ignore"])
+                if "severity" in override:
+                    changes["severity"] = {**config.severity, **override["severity"]}
+                config = dataclasses.replace(config, **changes)
+        return config
+
+    def key(self) -> tuple:
+        """Identity of what the linter compiles: equal keys can share a Linter."""
+        return (tuple(self.select), tuple(self.ignore), tuple(sorted(self.severity.items())),
+                tuple(self.rules), tuple(self.placeholders) if self.placeholders is not None else None,
+                self.kind, self.channel)
 
     def active_rules(self) -> list[Rule]:
         """The rules this config runs, with severity overrides applied."""
@@ -106,3 +161,115 @@ def apply_severity(rules: list[Rule], overrides: dict[str, str]) -> list[Rule]:
             rule = dataclasses.replace(rule, severity=overrides[best])
         result.append(rule)
     return result
+
+
+def _check_list(source: str, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: '{key}' must be a list of strings")
+    return value
+
+
+def _unknown(source: str, key: str, known: Iterable[str], where: str = "") -> ConfigError:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
+    return ConfigError(f"{source}: unknown key '{where}{key}'{hint}")
+
+
+def parse_settings(data: Any, source: str) -> dict[str, Any]:
+    """Validate a config mapping (from YAML or pyproject) into Config keyword arguments."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the config must be a mapping of keys to values")
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in FILE_KEYS:
+            raise _unknown(source, str(key), FILE_KEYS)
+        if key in ("select", "ignore", "exclude"):
+            out[key] = split_selectors(_check_list(source, key, value)) if key != "exclude" else _check_list(source, key, value)
+        elif key == "placeholders":
+            out[key] = _check_list(source, key, value)
+        elif key == "rules":
+            out[key] = [str((Path(source).parent / p)) for p in _check_list(source, key, value)]
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: 'severity' must map rule codes to error, warning or info")
+            out[key] = {str(k): str(v) for k, v in value.items()}
+        elif key in ("fail-on", "kind", "channel"):
+            if not isinstance(value, str):
+                raise ConfigError(f"{source}: '{key}' must be a string")
+            out[key.replace("-", "_")] = value
+        elif key == "readers":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: 'readers' must be a mapping")
+            for rk in value:
+                if rk not in READER_KEYS:
+                    raise _unknown(source, str(rk), READER_KEYS, "readers.")
+            out[key] = {str(k): str(v) for k, v in value.items()}
+        elif key == "overrides":
+            if not isinstance(value, list) or not all(isinstance(o, dict) and "files" in o for o in value):
+                raise ConfigError(f"{source}: 'overrides' must be a list of mappings, each with 'files'")
+            for override in value:
+                for ok in override:
+                    if ok not in OVERRIDE_KEYS:
+                        raise _unknown(source, str(ok), OVERRIDE_KEYS, "overrides.")
+                for ok in ("select", "ignore"):
+                    if ok in override:
+                        override[ok] = split_selectors(_check_list(source, f"overrides.{ok}", override[ok]))
+            out[key] = value
+    return out
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Settings from .empathy-lint.yaml or [tool.empathy-lint] in pyproject.toml."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from None
+    if path.name == "pyproject.toml":
+        try:
+            data = tomllib.loads(text).get("tool", {}).get("empathy-lint")
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        return parse_settings(data, str(path))
+    from .rulebook import DataLoader
+
+    try:
+        data = yaml.load(text, Loader=DataLoader)  # noqa: S506 (safe)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    return parse_settings(data, str(path))
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return "empathy-lint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+
+
+@functools.lru_cache(maxsize=256)
+def find_config_file(directory: Path) -> Path | None:
+    """The nearest config walking up from `directory`: .empathy-lint.yaml, then pyproject.toml."""
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
+    """A Config from a config file (or defaults), with command-line overrides on top."""
+    settings = read_config_file(path) if path else {}
+    extra_rules = list((overrides or {}).get("rules") or [])
+    settings.update({k: v for k, v in (overrides or {}).items() if v is not None and k != "rules"})
+    if extra_rules:
+        settings["rules"] = list(settings.get("rules", [])) + extra_rules
+    return Config(**settings, source=str(path) if path else None)

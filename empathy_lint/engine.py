@@ -11,7 +11,9 @@ from .config import Config
 from .findings import Finding, Fix, locate
 from .matching import compile_rules
 from .pipeline import get_nlp
+from .placeholders import Mask, find_placeholders, merge_masks
 from .rulebook import Rule
+from .suppressions import directive_masks
 from .textmap import MappedText, prepare
 
 
@@ -109,11 +111,18 @@ class Linter:
         """Findings for one reply, offsets into `text`."""
         return next(self.lint_many([(text, context)]))
 
-    def lint_many(self, items: Iterable[tuple[str, Context | None]], batch_size: int = 64) -> Iterator[list[Finding]]:
-        """Findings for each (text, context), streamed through `nlp.pipe`."""
+    def masks_for(self, text: str, extra: list[Mask] | None = None) -> list[Mask]:
+        """Reader masks plus placeholders and suppression comments, non-overlapping."""
+        placeholders = self.config.placeholders
+        found = find_placeholders(text, tuple(placeholders) if placeholders is not None else None)
+        return merge_masks(extra or [], directive_masks(text), found)
+
+    def lint_many(self, items: Iterable[tuple], batch_size: int = 64) -> Iterator[list[Finding]]:
+        """Findings for each (text, context) or (text, context, masks), streamed through `nlp.pipe`."""
         def prepared() -> Iterator[tuple[str, tuple[str, MappedText, Context]]]:
-            for text, context in items:
-                mapped = prepare(text)
+            for item in items:
+                text, context = item[0], item[1]
+                mapped = prepare(text, self.masks_for(text, item[2] if len(item) > 2 else None))
                 yield mapped.text, (text, mapped, context or self.default_context())
 
         for doc, (text, mapped, context) in self.nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):

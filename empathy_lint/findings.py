@@ -40,7 +40,11 @@ class Fix:
 
 @dataclass
 class Finding:
-    """One problem in one reply. Field names are the stable JSON output schema."""
+    """One problem in one reply. Field names are the stable JSON output schema.
+
+    `reply` names the macro inside a multi-reply file (title or heading), `id` the
+    record id of an export; both are None for a plain one-reply file.
+    """
 
     code: str
     name: str
@@ -54,6 +58,8 @@ class Finding:
     column: int = 0
     suggestions: list[str] = field(default_factory=list)
     fix: Fix | None = None
+    reply: str | None = None
+    id: str | None = None
 
     @property
     def level(self) -> Severity:

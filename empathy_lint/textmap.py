@@ -61,7 +61,7 @@ class MappedText:
         return begin, self._end(end - 1)
 
 
-class _Builder:
+class MapBuilder:
     """Accumulates pipeline text pieces with the source spans they stand for."""
 
     def __init__(self) -> None:
@@ -104,7 +104,7 @@ def prepare(source: str, masks: list[tuple[int, int, str]] | None = None) -> Map
     `masks` are (start, end, replacement) spans, sorted and non-overlapping,
     such as placeholders, that the pipeline should see as something neutral.
     """
-    builder = _Builder()
+    builder = MapBuilder()
     straight = source.translate(_STRAIGHTEN)
     cuts = sorted(masks or [])
     pos = 0
@@ -127,3 +127,13 @@ def prepare(source: str, masks: list[tuple[int, int, str]] | None = None) -> Map
         pos = end
     copy_plain(len(straight))
     return builder.build(len(source))
+
+
+def identity(text: str, offset: int = 0) -> MappedText:
+    """A map for text that stands in the source verbatim at `offset`."""
+    builder = MapBuilder()
+    builder.keep(text, offset)
+    mapped = builder.build(offset + len(text))
+    if not text:
+        mapped.starts, mapped.sources = [0], [(offset, offset, False)]
+    return mapped

@@ -47,7 +47,7 @@ def test_json_output_is_versioned_with_stable_fields(tmp_path):
     assert entry["path"] == str(draft)
     finding = next(f for f in entry["findings"] if f["code"] == "EMP301")
     assert set(finding) == {"code", "name", "family", "kind", "severity", "message", "start", "end",
-                            "line", "column", "suggestions", "fix"}
+                            "line", "column", "suggestions", "fix", "reply", "id"}
     assert (finding["line"], finding["column"]) == (3, 1)
     assert finding["fix"] == {"start": 9, "end": 18, "replacement": "To recap"}
     assert data["summary"]["findings"] == len(entry["findings"])

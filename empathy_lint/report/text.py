@@ -35,6 +35,8 @@ def _describe_fix(finding: Finding, text: str) -> str:
     before = text[fix.start:fix.end]
     if not fix.replacement:
         return f'remove "{before.strip()}"'
+    if len(fix.replacement) == 1 and before[-1:].lower() == fix.replacement.lower():
+        return f'remove "{before[:-1].strip()}"'  # deleted a word and re-capitalised the next
     return f'"{before}" -> "{fix.replacement}"'
 
 
@@ -46,6 +48,7 @@ def render_finding(report: FileReport, index: LineIndex, finding: Finding, *, wh
         + " " + click.style(finding.code, fg=colour, bold=True)
         + " " + click.style(f"[{finding.severity}]", fg=colour)
         + " " + finding.message
+        + (click.style(f"  ({finding.reply})", dim=True) if finding.reply else "")
     )
     lines = [head]
     if quiet:

@@ -4,11 +4,16 @@ from __future__ import annotations
 import codecs
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable
 
 from ..errors import InputError
+from .base import Document, Reply
+
+__all__ = ["Document", "Reply", "decode", "read_source", "load_document", "REPLY_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
+REPLY_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
 
@@ -52,17 +57,20 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
     return decode(data, str(path))
 
 
-def expand_paths(paths: Iterable[str]) -> list[Path]:
-    """Files named on the command line, with directories walked for reply files."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in sorted(files) if f.lower().endswith(TEXT_SUFFIXES))
-        elif path.exists() or path.is_symlink():
-            found.append(path)
-        else:
-            raise InputError(f"{path}: no such file or directory")
-    return found
+def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:
+    """The reader for a file name, by extension (plain text for anything unknown)."""
+    from .markdown import read_markdown
+    from .plain import read_plain
+    from .structured import read_csv, read_json, read_jsonl, read_yaml
+
+    suffix = os.path.splitext(name.lower())[1]
+    return {
+        ".md": read_markdown, ".markdown": read_markdown,
+        ".yaml": read_yaml, ".yml": read_yaml,
+        ".json": read_json, ".jsonl": read_jsonl, ".csv": read_csv,
+    }.get(suffix, read_plain)
+
+
+def load_document(name: str, text: str, options: dict[str, Any] | None = None) -> Document:
+    """Read the replies in `text`, a file called `name`."""
+    return reader_for(name)(name, text, options or {})

@@ -1,0 +1,60 @@
+"""Baselines: adopt empathy-lint on an existing repo and fail only on new findings.
+
+A finding's fingerprint is its file, reply name, rule and the matched text (for a
+forbid rule) or nothing more (a require rule is once per reply), so it survives edits
+elsewhere in the file. The baseline stores a count per fingerprint: five identical
+findings in the baseline excuse five, not a sixth.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from .errors import InputError
+from .findings import Finding
+
+BASELINE_VERSION = 1
+
+
+def fingerprint(path: str, reply_name: str | None, finding: Finding, text: str) -> str:
+    matched = " ".join(text[finding.start:finding.end].lower().split()) if finding.kind == "forbid" else ""
+    key = "\x1f".join([Path(path).as_posix(), reply_name or "", finding.code, matched])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def load(path: Path) -> Counter:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: baseline not found") from None
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a readable baseline ({exc})") from None
+    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), dict):
+        raise InputError(f"{path}: not an empathy-lint baseline (expected version {BASELINE_VERSION})")
+    return Counter({str(k): int(v) for k, v in data["findings"].items()})
+
+
+def save(path: Path, fingerprints: Iterable[str]) -> int:
+    counts = Counter(fingerprints)
+    payload = {"version": BASELINE_VERSION, "tool": "empathy-lint",
+               "findings": dict(sorted(counts.items()))}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return sum(counts.values())
+
+
+def filter_new(items: list[tuple[str, Finding]], known: Counter) -> list[Finding]:
+    """Findings beyond what the baseline excuses, from (fingerprint, finding) pairs."""
+    left = Counter(known)
+    new = []
+    for key, finding in items:
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            new.append(finding)
+    return new

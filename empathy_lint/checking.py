@@ -1,0 +1,194 @@
+"""The `check` command's work, apart from the command line: inputs, config, lint, fix, baseline."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import baseline as baselines
+from .config import Config, find_config_file, load_config
+from .discovery import find_files
+from .errors import EmpathyLintError, InputError
+from .fixes import Encoding, apply_fixes, unified_diff, write_atomic
+from .report import FileReport
+from .rulebook import Rule
+from .runner import Job, Runner
+from .sources import decode, load_document, read_source
+
+STDIN_NAME = "<stdin>"
+
+
+@dataclass
+class CheckOptions:
+    files: list[str]
+    overrides: dict[str, Any] = field(default_factory=dict)
+    customer_file: str | None = None
+    customer_text: str | None = None
+    config_file: str | None = None
+    isolated: bool = False
+    baseline: str | None = None
+    update_baseline: bool = False
+    fix: bool = False
+    show_diff: bool = False
+    stdin_filename: str | None = None
+    max_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass
+class CheckOutcome:
+    reports: list[FileReport] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    diff: str = ""
+    stdin_fixed: str | None = None
+    baseline_written: int | None = None
+    fails: Callable[[str], bool] = lambda severity: severity != "info"
+
+
+class ConfigResolver:
+    """The config for each path: discovered (cached per config file), CLI options on top."""
+
+    def __init__(self, options: CheckOptions) -> None:
+        self.overrides = options.overrides
+        self.fixed = None
+        if options.isolated:
+            self.fixed = load_config(None, self.overrides)
+        elif options.config_file:
+            path = Path(options.config_file)
+            if not path.is_file():
+                raise EmpathyLintError(f"{path}: config file not found")
+            self.fixed = load_config(path, self.overrides)
+        self._cache: dict[Path | None, Config] = {}
+
+    def for_directory(self, directory: Path) -> Config:
+        if self.fixed is not None:
+            return self.fixed
+        source = find_config_file(directory.resolve())
+        if source not in self._cache:
+            config = load_config(source, self.overrides)
+            config.active_rules()  # validate packs and selectors now: one error, exit 2
+            self._cache[source] = config
+        return self._cache[source]
+
+    def for_path(self, path: Path) -> Config:
+        return self.for_directory(path.parent).for_file(path)
+
+
+def _read(path: Path, max_bytes: int) -> tuple[str, Encoding]:
+    text = read_source(path, max_bytes)
+    with path.open("rb") as handle:
+        encoding = Encoding.sniff(handle.read(4))
+    return text, encoding
+
+
+def run_check(options: CheckOptions) -> CheckOutcome:
+    outcome = CheckOutcome()
+    configs = ConfigResolver(options)
+    stdin_name = options.stdin_filename or STDIN_NAME
+    base = configs.for_directory(Path(options.stdin_filename or "x").parent if options.stdin_filename else Path.cwd())
+    outcome.rules = base.active_rules()
+
+    customer = options.customer_text
+    if options.customer_file and customer:
+        raise EmpathyLintError("give --customer or --customer-text, not both")
+    if options.customer_file:
+        customer = read_source(Path(options.customer_file), options.max_bytes)
+
+    names = options.files or ["-"]
+    jobs: list[Job] = []
+    paths: dict[int, tuple[Path, Encoding]] = {}
+    if "-" in names:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
+        text = decode(sys.stdin.buffer.read(), stdin_name)
+        jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)), customer))
+    found = find_files([n for n in names if n != "-"], excluded=lambda p: configs.for_path(p).excludes(p))
+    outcome.notices.extend(found.notices)
+    for path in found.files:
+        config = configs.for_path(path)
+        try:
+            text, encoding = _read(path, options.max_bytes)
+            document = load_document(str(path), text, config.readers)
+        except InputError as exc:
+            outcome.errors.append(str(exc))
+            continue
+        outcome.notices.extend(document.notices)
+        paths[len(jobs)] = (path, encoding)
+        jobs.append(Job(document, config, customer))
+    if not jobs and not outcome.errors:
+        raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
+
+    runner = Runner()
+    result = runner.run(jobs)
+
+    if options.fix or options.show_diff:
+        result = _fix(options, outcome, jobs, paths, result, runner)
+
+    def fails_for(report: FileReport) -> Callable[[str], bool]:
+        path = Path(report.path) if not report.path.startswith("<") else Path("x")
+        return (configs.for_path(path) if report.path != STDIN_NAME else base).fails
+
+    reports = result.reports
+    if options.baseline:
+        reports = _baseline(options, outcome, result)
+    outcome.reports = reports
+    outcome.fails = base.fails
+    failing = any(fails_for(r)(f.severity) for r in reports for f in r.findings)
+    if outcome.errors:
+        outcome.exit_code = 2
+    elif outcome.baseline_written is not None:
+        outcome.exit_code = 0
+    elif options.show_diff:
+        outcome.exit_code = 1 if outcome.diff else 0
+    else:
+        outcome.exit_code = 1 if failing else 0
+    return outcome
+
+
+def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
+         paths: dict[int, tuple[Path, Encoding]], result: Any, runner: Runner) -> Any:
+    """Apply (or diff) fixes, then lint the fixed texts again for the report."""
+    diffs, changed = [], False
+    for i, (job, report) in enumerate(zip(jobs, result.reports)):
+        fixed, count = apply_fixes(report.text, report.findings)
+        if not count:
+            continue
+        changed = True
+        if options.show_diff:
+            diffs.append(unified_diff(report.path, report.text, fixed))
+            continue
+        if i in paths:
+            path, encoding = paths[i]
+            try:
+                write_atomic(path, fixed, encoding)
+            except OSError as exc:
+                outcome.errors.append(f"{path}: cannot write fix ({exc.strerror or exc})")
+                continue
+            outcome.notices.append(f"{path}: fixed {count} finding{'s' if count > 1 else ''}")
+        else:
+            outcome.stdin_fixed = fixed
+        job.document = load_document(job.document.path, fixed, job.config.readers)
+    outcome.diff = "".join(diffs)
+    if options.fix and not changed and jobs and 0 not in paths:
+        outcome.stdin_fixed = jobs[0].document.text  # stdin --fix echoes the text even when unchanged
+    return runner.run(jobs) if changed and options.fix else result
+
+
+def _baseline(options: CheckOptions, outcome: CheckOutcome, result: Any) -> list[FileReport]:
+    path = Path(options.baseline)
+    pairs = [(result.fingerprints[id(f)], f) for r in result.reports for f in r.findings]
+    if options.update_baseline or not path.exists():
+        try:
+            outcome.baseline_written = baselines.save(path, [k for k, _ in pairs])
+        except OSError as exc:
+            raise EmpathyLintError(f"{path}: cannot write baseline ({exc.strerror or exc})") from None
+        outcome.notices.append(f"wrote {path} with {outcome.baseline_written} finding(s); "
+                               "later runs report only new ones")
+        return result.reports
+    known = baselines.load(path)
+    new = {id(f) for f in baselines.filter_new(pairs, known)}
+    return [FileReport(r.path, r.text, [f for f in r.findings if id(f) in new]) for r in result.reports]
+

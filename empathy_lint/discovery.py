@@ -1,0 +1,92 @@
+"""Find reply files under the paths given on the command line.
+
+Directories are walked for reply files (.txt .md .markdown .yaml .yml .json .jsonl .csv),
+skipping dot-directories, paths ignored by .gitignore files met on the way, and the
+config's `exclude` globs. Files named explicitly are always taken unless excluded by
+config (so a pre-commit hook honours `exclude`). Symlinked directories are not followed,
+so a symlink loop cannot trap the walk.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pathspec
+
+from .errors import InputError
+from .sources import REPLY_SUFFIXES
+
+CONFIG_NAMES = (".empathy-lint.yaml", ".empathy-lint.yml")
+
+
+@dataclass
+class Found:
+    files: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+    path = directory / ".gitignore"
+    if not path.is_file():
+        return None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except (OSError, ValueError):
+        return None
+
+
+def _is_binary(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _walk(root: Path, excluded: Callable[[Path], bool], found: Found) -> None:
+    specs: list[tuple[Path, pathspec.PathSpec]] = []
+    for directory, dirs, files in os.walk(root, followlinks=False):
+        here = Path(directory)
+        spec = _gitignore(here)
+        if spec:
+            specs.append((here, spec))
+
+        def ignored(path: Path, is_dir: bool) -> bool:
+            for base, s in specs:
+                try:
+                    rel = path.relative_to(base).as_posix()
+                except ValueError:
+                    continue
+                if s.match_file(rel + ("/" if is_dir else "")):
+                    return True
+            return excluded(path)
+
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not ignored(here / d, True))
+        for name in sorted(files):
+            path = here / name
+            if name.startswith(".") or not name.lower().endswith(REPLY_SUFFIXES) or ignored(path, False):
+                continue
+            if _is_binary(path):
+                found.notices.append(f"{path}: skipped, binary file")
+                continue
+            found.files.append(path)
+
+
+def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p: False) -> Found:
+    """Reply files to lint, in a stable order, plus notices about what was skipped."""
+    found = Found()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            _walk(path, excluded, found)
+        elif path.exists():
+            if not excluded(path):
+                found.files.append(path)
+        elif path.is_symlink():
+            raise InputError(f"{path}: broken symlink")
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return found

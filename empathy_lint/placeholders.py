@@ -1,0 +1,88 @@
+"""Find template placeholders ({{first_name}}, {%customer.firstName%}, [Customer Name]).
+
+They are masked before the pipeline: replaced by a neutral stand-in word (or dropped,
+for control tags) while offsets keep pointing at the placeholder in the source. The
+styles and stand-ins are data in rules/context/placeholders.yaml.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import ConfigError
+from .rulebook import RuleLoader, builtin_rules_dir
+
+Mask = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class PlaceholderStyles:
+    patterns: tuple[tuple[str, re.Pattern], ...]
+    drop: frozenset[str]
+    stand_ins: tuple[tuple[tuple[str, ...], str], ...]
+
+    def stand_in(self, placeholder: str) -> str:
+        lowered = placeholder.lower()
+        for keywords, text in self.stand_ins:
+            if not keywords or any(k in lowered for k in keywords):
+                return text
+        return "this"
+
+
+@functools.lru_cache(maxsize=1)
+def _all_styles() -> PlaceholderStyles:
+    path = builtin_rules_dir() / "context" / "placeholders.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506 (safe)
+    return PlaceholderStyles(
+        patterns=tuple((name, re.compile(rx)) for name, rx in data["styles"].items()),
+        drop=frozenset(data.get("drop", ())),
+        stand_ins=tuple((tuple(s["keywords"]), s["text"]) for s in data["stand_ins"]),
+    )
+
+
+def style_names() -> list[str]:
+    return [name for name, _ in _all_styles().patterns]
+
+
+@functools.lru_cache(maxsize=16)
+def _styles(enabled: tuple[str, ...] | None) -> PlaceholderStyles:
+    styles = _all_styles()
+    if enabled is None:
+        return styles
+    unknown = set(enabled) - set(style_names())
+    if unknown:
+        raise ConfigError(f"placeholders: unknown style {sorted(unknown)[0]!r} "
+                          f"(known: {', '.join(style_names())})")
+    return PlaceholderStyles(tuple(p for p in styles.patterns if p[0] in enabled), styles.drop, styles.stand_ins)
+
+
+def find_placeholders(text: str, enabled: tuple[str, ...] | None = None) -> list[Mask]:
+    """Non-overlapping (start, end, replacement) masks, in text order.
+
+    Styles are tried in the order listed; an earlier style's match wins an overlap.
+    """
+    styles = _styles(enabled)
+    if not any(ch in text for ch in "{[<%"):
+        return []
+    taken: list[Mask] = []
+    for name, pattern in styles.patterns:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(s < end and start < e for s, e, _ in taken):
+                continue
+            replacement = "" if name in styles.drop else styles.stand_in(match.group())
+            taken.append((start, end, replacement))
+    return sorted(taken)
+
+
+def merge_masks(*groups: list[Mask]) -> list[Mask]:
+    """Combine mask lists; where two overlap, the earlier-starting (then longer) one wins."""
+    merged: list[Mask] = []
+    for mask in sorted((m for g in groups for m in g), key=lambda m: (m[0], -(m[1] - m[0]))):
+        if merged and mask[0] < merged[-1][1]:
+            continue
+        merged.append(mask)
+    return merged

@@ -1,0 +1,108 @@
+"""Lint documents: readers' replies through the engine, back to file positions.
+
+This is what `check` and the language server share: per-file config, one Linter per
+distinct rule set (pipeline and matchers built once), findings mapped from reply
+offsets to file offsets, inline suppressions and the baseline applied.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .baseline import fingerprint
+from .config import Config
+from .engine import Context, Linter
+from .findings import Finding, Fix, locate
+from .report import FileReport
+from .sources import Document, Reply
+from .suppressions import apply as apply_suppressions, find_directives
+
+
+@dataclass
+class Job:
+    """One document to lint with the config that applies to it."""
+
+    document: Document
+    config: Config
+    customer: str | None = None
+
+
+@dataclass
+class RunResult:
+    reports: list[FileReport] = field(default_factory=list)
+    fingerprints: dict[int, str] = field(default_factory=dict)  # id(finding) -> fingerprint
+
+
+class Runner:
+    """Keeps a Linter per rule set across calls (the language server lints many times)."""
+
+    def __init__(self) -> None:
+        self._linters: dict[tuple, Linter] = {}
+
+    def linter(self, config: Config) -> Linter:
+        key = config.key()
+        if key not in self._linters:
+            self._linters[key] = Linter(config)
+        return self._linters[key]
+
+    def run(self, jobs: Iterable[Job]) -> RunResult:
+        jobs = list(jobs)
+        result = RunResult()
+        per_reply: dict[int, list[Finding]] = {}
+        groups: dict[tuple, list[tuple[int, Job, Reply]]] = defaultdict(list)
+        for j, job in enumerate(jobs):
+            for r, reply in enumerate(job.document.replies):
+                groups[job.config.key()].append(((j, r), job, reply))
+        for items in groups.values():
+            linter = self.linter(items[0][1].config)
+            stream = linter.lint_many((reply.text, _context(job, reply), reply.masks) for _, job, reply in items)
+            for ((j, r), job, reply), findings in zip(items, stream):
+                per_reply[(j, r)] = findings
+        for j, job in enumerate(jobs):
+            document = job.document
+            findings: list[Finding] = []
+            directives = find_directives(document.text)
+            for r, reply in enumerate(document.replies):
+                mapped = [_to_file(f, reply, document.text) for f in per_reply[(j, r)]]
+                disabled = reply.meta.get("disable")
+                disabled = [disabled] if isinstance(disabled, str) else disabled
+                kept = apply_suppressions(locate(mapped, document.text), directives, disabled)
+                for finding in kept:
+                    result.fingerprints[id(finding)] = fingerprint(document.path, reply.name, finding, document.text)
+                findings.extend(kept)
+            findings.sort(key=lambda f: (f.start, f.code))
+            result.reports.append(FileReport(document.path, document.text, findings))
+        return result
+
+
+def _context(job: Job, reply: Reply) -> Context:
+    meta = reply.meta
+    kind = meta.get("kind") if meta.get("kind") in ("live", "canned") else job.config.kind
+    channel = meta.get("channel") if meta.get("channel") in ("chat", "email", "sms", "social") else job.config.channel
+    customer = meta.get("customer") or job.customer
+    return Context.for_reply(customer, kind, channel)
+
+
+def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
+    """Move a finding from reply offsets to file offsets; keep a fix only if it maps cleanly."""
+    start, end = reply.origin.to_source(finding.start, finding.end)
+    finding.start, finding.end = start, end
+    if finding.fix is not None:
+        fix = finding.fix
+        fs, fe = reply.origin.to_source(fix.start, fix.end)
+        if file_text[fs:fe] == reply.text[fix.start:fix.end]:
+            finding.fix = Fix(fs, fe, fix.replacement)
+        else:
+            finding.fix = None
+    finding.reply = reply.name
+    rid = reply.meta.get("id")
+    finding.id = str(rid) if rid is not None else None
+    return finding
+
+
+def lint_documents(documents: list[Document], config_for: Callable[[str], Config],
+                   customer: str | None = None, runner: Runner | None = None) -> RunResult:
+    """Convenience: lint documents, each with the config `config_for(path)` gives."""
+    runner = runner or Runner()
+    return runner.run(Job(d, config_for(d.path), customer) for d in documents)

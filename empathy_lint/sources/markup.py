@@ -1,0 +1,46 @@
+"""Masks for markup that is not prose: HTML tags and entities, markdown syntax."""
+from __future__ import annotations
+
+import html
+import re
+
+from ..placeholders import Mask
+
+_BLOCK_TAGS = r"(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|pre|hr)"
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_BLOCK_TAG = re.compile(rf"</?{_BLOCK_TAGS}\b[^<>]*/?>", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}(?P=fence)[ \t]*$|\Z)", re.S | re.M)
+_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\](?P<target>\([^)\n]*\)|\[[^\]\n]*\])")
+_AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]+>")
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+", re.M)
+_QUOTE = re.compile(r"^ {0,3}>[ \t]?", re.M)
+_EMPHASIS = re.compile(r"(?<![\w*_])(\*\*|__|\*|_)(?=\S)|(?<=\S)(\*\*|__|\*|_)(?![\w*_])")
+
+
+def html_masks(text: str) -> list[Mask]:
+    """Tags become spaces (block tags: line breaks); entities become their character."""
+    masks: list[Mask] = [(m.start(), m.end(), " ") for m in _HTML_COMMENT.finditer(text)]
+    masks += [(m.start(), m.end(), "\n\n") for m in _HTML_BLOCK_TAG.finditer(text)]
+    masks += [(m.start(), m.end(), " ") for m in _HTML_TAG.finditer(text)]
+    masks += [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
+    return masks
+
+
+def markdown_masks(text: str) -> list[Mask]:
+    """Code, images, link targets, autolinks, heading/quote markers and emphasis markers."""
+    masks: list[Mask] = [(m.start(), m.end(), "\n\n") for m in _FENCE.finditer(text)]
+    masks += [(m.start(), m.end(), " ") for m in _INLINE_CODE.finditer(text)]
+    masks += [(m.start(), m.end(), " ") for m in _IMAGE.finditer(text)]
+    for m in _LINK.finditer(text):
+        masks.append((m.start(), m.start() + 1, ""))
+        masks.append((m.start("target") - 1, m.end(), " "))
+    masks += [(m.start(), m.end(), " ") for m in _AUTOLINK.finditer(text)]
+    masks += [(m.start(), m.end(), "") for m in _HEADING.finditer(text)]
+    masks += [(m.start(), m.end(), "") for m in _QUOTE.finditer(text)]
+    masks += [(m.start(), m.end(), "") for m in _EMPHASIS.finditer(text)]
+    return masks + html_masks(text)

@@ -1,0 +1,315 @@
+"""Macro files and helpdesk exports: YAML, JSON (Zendesk, Help Scout, Freshdesk, generic), JSONL, CSV.
+
+Each reply keeps a map back to the file, so a finding in a JSON-escaped macro body
+still points at the right line and column of the export.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+import yaml
+
+from ..errors import InputError
+from ..rulebook import DataLoader
+from ..textmap import MappedText
+from .align import greedy, json_string
+from .base import Document, Reply
+from .markup import html_masks
+
+BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
+HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
+TITLE_KEYS = ("title", "name", "subject", "id", "key")
+CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound")
+_LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^>]*>", re.I)
+
+
+def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply:
+    masks = html_masks(value) if html_body or _LOOKS_HTML.search(value) else []
+    return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta)
+
+
+def _meta(record: dict[str, Any]) -> dict[str, Any]:
+    meta = {k: record[k] for k in ("kind", "channel", "disable", "id") if isinstance(record.get(k), (str, list))}
+    if isinstance(record.get("id"), float):
+        meta["id"] = str(int(record["id"])) if record["id"].is_integer() else str(record["id"])
+    for key in CUSTOMER_KEYS:
+        if isinstance(record.get(key), str):
+            meta["customer"] = str(record[key])
+            break
+    return meta
+
+
+# ---------------------------------------------------------------- JSON
+
+class _PosStr(str):
+    """A decoded JSON string that remembers where its raw body stands in the file."""
+
+    raw_start: int
+    raw_end: int
+
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_WS = re.compile(r"[ \t\r\n]*")
+
+
+def _parse(text: str, i: int) -> tuple[Any, int]:
+    i = _WS.match(text, i).end()
+    ch = text[i]
+    if ch == '"':
+        value, end = json.decoder.scanstring(text, i + 1)
+        out = _PosStr(value)
+        out.raw_start, out.raw_end = i + 1, end - 1
+        return out, end
+    if ch == "{":
+        obj: dict[str, Any] = {}
+        i = _WS.match(text, i + 1).end()
+        if text[i] == "}":
+            return obj, i + 1
+        while True:
+            key, i = _parse(text, i)
+            i = _WS.match(text, i).end() + 1  # the colon
+            obj[str(key)], i = _parse(text, i)
+            i = _WS.match(text, i).end()
+            if text[i] == "}":
+                return obj, i + 1
+            i += 1  # the comma
+    if ch == "[":
+        arr: list[Any] = []
+        i = _WS.match(text, i + 1).end()
+        if text[i] == "]":
+            return arr, i + 1
+        while True:
+            item, i = _parse(text, i)
+            arr.append(item)
+            i = _WS.match(text, i).end()
+            if text[i] == "]":
+                return arr, i + 1
+            i += 1
+    for literal, value in (("true", True), ("false", False), ("null", None)):
+        if text.startswith(literal, i):
+            return value, i + len(literal)
+    match = _NUMBER.match(text, i)
+    return float(match.group()), match.end()
+
+
+def _json_reply(value: Any, text: str, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply | None:
+    if not isinstance(value, _PosStr) or not value.strip():
+        return None
+    decoded, origin = json_string(text[value.raw_start:value.raw_end], value.raw_start)
+    return _reply(decoded, origin, name=name, html_body=html_body, meta=meta)
+
+
+def _zendesk_value(value: Any) -> Any:
+    """Zendesk `comment_value` is a string or ["channel:all", "text"]."""
+    if isinstance(value, list):
+        strings = [v for v in value if isinstance(v, _PosStr)]
+        return strings[-1] if strings else None
+    return value
+
+
+def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Reply]:
+    """Walk a parsed export and yield a reply for every macro-like object in it."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _records_replies(item, text, body_key)
+        return
+    if not isinstance(node, dict):
+        return
+    name = next((node[k] for k in TITLE_KEYS if isinstance(node.get(k), (str, float)) and k != "id"), None)
+    name = name if name is not None else node.get("id")
+    meta = _meta(node)
+    found = False
+    for action in node.get("actions", []) if isinstance(node.get("actions"), list) else []:
+        if isinstance(action, dict) and action.get("field") in ("comment_value", "comment_value_html"):
+            reply = _json_reply(_zendesk_value(action.get("value")), text, name=name,
+                                html_body=action["field"].endswith("_html"), meta=meta)
+            if reply:
+                found = True
+                yield reply
+    keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
+    if not found:
+        for key in keys:
+            reply = _json_reply(node.get(key), text, name=name, html_body=key in HTML_BODY_KEYS, meta=meta)
+            if reply:
+                found = True
+                yield reply
+                break
+    if not found:
+        for key, value in node.items():
+            if isinstance(value, (list, dict)) and key not in ("actions", "labels", "restriction"):
+                yield from _records_replies(value, text, body_key)
+
+
+def _json_error(path: str, exc: json.JSONDecodeError) -> InputError:
+    return InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")
+
+
+def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _json_error(path, exc) from None
+    tree, _ = _parse(text, 0)
+    document = Document(path, text, list(_records_replies(tree, text, options.get("json_body"))))
+    if not document.replies:
+        document.notices.append(f"{path}: no replies found (looked for Zendesk actions and keys "
+                                f"{', '.join(HTML_BODY_KEYS + BODY_KEYS)})")
+    return document
+
+
+def read_jsonl(path: str, text: str, options: dict[str, Any]) -> Document:
+    document = Document(path, text)
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        body = line.rstrip("\r\n")
+        if body.strip():
+            try:
+                json.loads(body)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
+            record, _ = _parse(line, 0)
+            for reply in _records_replies(record, line, options.get("json_body")):
+                reply.origin = _shift(reply.origin, offset)
+                reply.name = reply.name or f"line {number}"
+                document.replies.append(reply)
+        offset += len(line)
+    return document
+
+
+def _shift(mapped: MappedText, offset: int) -> MappedText:
+    mapped.sources = [(s + offset, e + offset, copied) for s, e, copied in mapped.sources]
+    mapped.source_length += offset
+    return mapped
+
+
+# ---------------------------------------------------------------- YAML
+
+def _scalar_reply(node: yaml.Node, text: str, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply | None:
+    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value.strip():
+        return None
+    origin = greedy(node.value, text, node.start_mark.index, node.end_mark.index)
+    return _reply(node.value, origin, name=name, html_body=html_body, meta=meta)
+
+
+def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = None) -> Iterator[Reply]:
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _yaml_replies(item, text, body_key)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    pairs = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    plain = {k: v.value for k, v in pairs if isinstance(v, yaml.ScalarNode)}
+    keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
+    for key in keys:
+        value = dict(pairs).get(key)
+        if value is not None:
+            title = next((plain[k] for k in TITLE_KEYS if k in plain), name)
+            reply = _scalar_reply(value, text, name=title, html_body=key in HTML_BODY_KEYS, meta=_meta(plain))
+            if reply:
+                yield reply
+            return
+    for key, value in pairs:
+        if isinstance(value, yaml.ScalarNode):
+            reply = _scalar_reply(value, text, name=key, html_body=False, meta={})
+            if reply and len(reply.text.split()) >= 3:
+                yield reply
+        else:
+            yield from _yaml_replies(value, text, body_key, name=key)
+
+
+def read_yaml(path: str, text: str, options: dict[str, Any]) -> Document:
+    loader = DataLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "constructor" in str(exc) or "could not determine" in str(exc):
+            problem = "tags that construct objects are not allowed"
+        raise InputError(f"{where}: invalid YAML: {problem}") from None
+    finally:
+        loader.dispose()
+    document = Document(path, text)
+    if root is not None:
+        document.replies = list(_yaml_replies(root, text, options.get("yaml_body")))
+    if not document.replies:
+        document.notices.append(f"{path}: no replies found (set yaml_body in the config to name the key)")
+    return document
+
+
+# ---------------------------------------------------------------- CSV
+
+def _csv_records(text: str, delimiter: str) -> Iterator[list[tuple[str, int, int]]]:
+    """RFC 4180 records as lists of (value, raw start, raw end)."""
+    i, n = 0, len(text)
+    while i < n:
+        record: list[tuple[str, int, int]] = []
+        while True:
+            start = i
+            if i < n and text[i] == '"':
+                i += 1
+                chunks = []
+                while i < n:
+                    if text[i] == '"':
+                        if i + 1 < n and text[i + 1] == '"':
+                            chunks.append('"')
+                            i += 2
+                            continue
+                        i += 1
+                        break
+                    chunks.append(text[i])
+                    i += 1
+                value = "".join(chunks)
+                while i < n and text[i] not in (delimiter, "\r", "\n"):
+                    i += 1
+            else:
+                while i < n and text[i] not in (delimiter, "\r", "\n"):
+                    i += 1
+                value = text[start:i]
+            record.append((value, start, i))
+            if i < n and text[i] == delimiter:
+                i += 1
+                continue
+            if text.startswith("\r\n", i):
+                i += 2
+            elif i < n:
+                i += 1
+            break
+        if any(v.strip() for v, _, _ in record):
+            yield record
+
+
+def read_csv(path: str, text: str, options: dict[str, Any]) -> Document:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    records = iter(_csv_records(text, delimiter))
+    header = [v.strip().lower() for v, _, _ in next(records, [])]
+    wanted = options.get("csv_body")
+    candidates = (wanted.lower(),) if wanted else BODY_KEYS
+    body_col = next((header.index(c) for c in candidates if c in header), None)
+    if body_col is None:
+        looked = wanted or ", ".join(BODY_KEYS)
+        raise InputError(f"{path}:1: no reply column in the header (looked for {looked}); "
+                         "set csv_body in the config")
+    title_col = next((header.index(c) for c in TITLE_KEYS if c in header), None)
+    customer_col = next((header.index(c) for c in CUSTOMER_KEYS if c in header), None)
+    document = Document(path, text)
+    for record in records:
+        if body_col >= len(record):
+            continue
+        value, start, end = record[body_col]
+        if not value.strip():
+            continue
+        quoted = text[start:start + 1] == '"'
+        origin = greedy(value, text, start + quoted, end - quoted)
+        meta = {header[i]: cell[0] for i, cell in enumerate(record) if i < len(header) and i != body_col}
+        reply_meta = {k: meta[k] for k in ("kind", "channel", "id") if k in meta}
+        if customer_col is not None and customer_col < len(record):
+            reply_meta["customer"] = record[customer_col][0]
+        name = record[title_col][0] if title_col is not None and title_col < len(record) else None
+        document.replies.append(_reply(value, origin, name=name, html_body=False, meta=reply_meta))
+    return document

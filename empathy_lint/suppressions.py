@@ -1,0 +1,72 @@
+"""Inline suppressions: `empathy-lint: disable ...` in the comment style a file allows.
+
+    <!-- empathy-lint: disable EMP301 -->              markdown / HTML
+    {% comment %} empathy-lint: disable EMP301 {% endcomment %}   Liquid macros
+    {# empathy-lint: disable EMP301 #}                 Jinja / Twig
+    # empathy-lint: disable EMP301                     YAML, or a line of its own in .txt
+
+Directives: `disable` (whole file), `disable-next-line`, `disable-line`; with no codes,
+all rules. Codes may be names or prefixes, comma or space separated. Front matter
+`disable: [EMP301]` disables for the whole file too. Directive comments are masked,
+so their words are never linted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .findings import Finding, LineIndex
+from .placeholders import Mask
+
+_DIRECTIVE = re.compile(
+    r"(?:<!--|\{%-?\s*comment\s*-?%\}|\{#|(?m:^[ \t]*#))[ \t]*empathy-lint:[ \t]*"
+    r"(?P<kind>disable-next-line|disable-line|disable|enable)\b(?P<codes>[^\n]*?)"
+    r"[ \t]*(?:-->|\{%-?\s*endcomment\s*-?%\}|#\}|$)",
+    re.M,
+)
+
+
+@dataclass(frozen=True)
+class Directive:
+    kind: str
+    codes: tuple[str, ...]
+    line: int
+    start: int
+    end: int
+
+    def covers(self, finding: Finding) -> bool:
+        if self.codes and not any(_matches(c, finding) for c in self.codes):
+            return False
+        if self.kind == "disable":
+            return True
+        if self.kind == "disable-line":
+            return finding.line == self.line
+        return finding.line == self.line + 1
+
+
+def _matches(selector: str, finding: Finding) -> bool:
+    return (finding.code.startswith(selector.upper()) or finding.name.startswith(selector.lower())
+            or finding.family == selector.lower())
+
+
+def find_directives(text: str) -> list[Directive]:
+    if "empathy-lint:" not in text:
+        return []
+    index = LineIndex(text)
+    found = []
+    for m in _DIRECTIVE.finditer(text):
+        codes = tuple(c for c in re.split(r"[\s,]+", m.group("codes").strip()) if c)
+        found.append(Directive(m.group("kind"), codes, index.position(m.start())[0], m.start(), m.end()))
+    return found
+
+
+def directive_masks(text: str) -> list[Mask]:
+    """Hide directive comments from the linter."""
+    return [(d.start, d.end, " ") for d in find_directives(text)]
+
+
+def apply(findings: list[Finding], directives: list[Directive], disabled: list[str] | None = None) -> list[Finding]:
+    """Findings left after inline directives and a front-matter `disable` list."""
+    whole_file = [Directive("disable", tuple(disabled), 0, 0, 0)] if disabled else []
+    rules = [d for d in directives + whole_file if d.kind != "enable"]
+    return [f for f in findings if not any(d.covers(f) for d in rules)]
