@@ -78,6 +78,9 @@ class MapBuilder:
         self.sources.append((start, end, copied))
         self.length += len(text)
 
+    def ends_with_space(self) -> bool:
+        return not self.parts or self.parts[-1][-1:].isspace()
+
     def keep(self, text: str, start: int) -> None:
         """Copy text that stands at source offset `start`, char for char."""
         self._add(text, start, start + len(text), True)
@@ -123,6 +126,8 @@ def prepare(source: str, masks: list[tuple[int, int, str]] | None = None) -> Map
         if start < pos:
             continue
         copy_plain(start)
+        if replacement == " " and (builder.ends_with_space() or straight[end:end + 1].isspace() or end == len(straight)):
+            replacement = ""  # don't leave two spaces where a mask meets a space: they split phrases
         builder.substitute(replacement, start, end)
         pos = end
     copy_plain(len(straight))

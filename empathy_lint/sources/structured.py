@@ -16,7 +16,7 @@ from ..rulebook import DataLoader
 from ..textmap import MappedText
 from .align import greedy, json_string
 from .base import Document, Reply
-from .markup import html_masks
+from .markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
 HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
@@ -26,7 +26,8 @@ _LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^>]*>
 
 
 def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply:
-    masks = html_masks(value) if html_body or _LOOKS_HTML.search(value) else []
+    # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
+    masks = html_masks(value) if html_body or _LOOKS_HTML.search(value) else markdown_masks(value)
     return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta)
 
 

@@ -1,0 +1,41 @@
+"""Baseline: record today's findings, fail only on new ones, survive edits elsewhere."""
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+
+def test_baseline_write_then_only_new_findings(tmp_path):
+    macro = tmp_path / "macro.txt"
+    macro.write_text("As I said, refunds take ten days.\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+
+    first = run_cli("--select", "defensive", "--baseline", str(baseline), str(macro))
+    assert first.returncode == 0 and "wrote" in first.stderr
+    assert json.loads(baseline.read_text())["version"] == 1
+
+    # Edits elsewhere in the file do not resurrect the known finding.
+    macro.write_text("Hello there.\n\nThanks for waiting.\nAs I said, refunds take ten days.\n", encoding="utf-8")
+    assert run_cli("--select", "defensive", "--baseline", str(baseline), str(macro)).returncode == 0
+
+    # A new defensive phrase fails, and only it is reported.
+    macro.write_text("As I said, refunds take ten days. Calm down.\n", encoding="utf-8")
+    result = run_cli("--select", "defensive", "--format", "json", "--baseline", str(baseline), str(macro))
+    assert result.returncode == 1
+    assert [f["code"] for f in json.loads(result.stdout)["files"][0]["findings"]] == ["EMP305"]
+
+    # A second "as I said" is new too: the baseline counts occurrences.
+    macro.write_text("As I said, refunds take ten days. As I said before.\n", encoding="utf-8")
+    assert run_cli("--select", "defensive", "--baseline", str(baseline), str(macro)).returncode == 1
+
+
+def test_update_baseline_and_corrupt_baseline(tmp_path):
+    macro = tmp_path / "m.txt"
+    macro.write_text("Calm down.\n", encoding="utf-8")
+    baseline = tmp_path / "b.json"
+    baseline.write_text("not json", encoding="utf-8")
+    bad = run_cli("--baseline", str(baseline), str(macro))
+    assert bad.returncode == 2 and "not a readable baseline" in bad.stderr
+    assert run_cli("--baseline", str(baseline), "--update-baseline", str(macro)).returncode == 0
+    assert run_cli("--baseline", str(baseline), str(macro)).returncode == 0

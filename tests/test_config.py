@@ -1,0 +1,103 @@
+"""Config files: discovered upward, validated with one-line errors, overridden by flags."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli
+
+BAD = "As I said, there's nothing we can do."
+
+
+def codes(result) -> list[str]:
+    return sorted(f["code"] for file in json.loads(result.stdout)["files"] for f in file["findings"])
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_config_is_discovered_from_a_parent_directory(tmp_path):
+    write(tmp_path / ".empathy-lint.yaml", "select: [defensive]\nignore: [EMP306]\n")
+    draft = write(tmp_path / "team" / "macros" / "a.txt", BAD)
+    assert codes(run_cli("--format", "json", str(draft), cwd=tmp_path)) == ["EMP301"]
+
+
+def test_pyproject_tool_table(tmp_path):
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.empathy-lint]\nselect = ["EMP306"]\n')
+    draft = write(tmp_path / "a.txt", BAD)
+    assert codes(run_cli("--format", "json", str(draft), cwd=tmp_path)) == ["EMP306"]
+
+
+def test_command_line_wins_over_config(tmp_path):
+    write(tmp_path / ".empathy-lint.yaml", "select: [EMP306]\nfail-on: never\n")
+    draft = write(tmp_path / "a.txt", BAD)
+    result = run_cli("--format", "json", "--select", "EMP301", "--fail-on", "warning", str(draft))
+    assert codes(result) == ["EMP301"] and result.returncode == 1
+    assert run_cli(str(draft)).returncode == 0  # the config's fail-on: never
+
+
+def test_unknown_key_is_one_line_with_file_and_key(tmp_path):
+    config = write(tmp_path / ".empathy-lint.yaml", "selct: [EMP301]\n")
+    draft = write(tmp_path / "a.txt", BAD)
+    result = run_cli(str(draft))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"empathy-lint: error: {config}: unknown key 'selct' (did you mean 'select'?)")
+
+
+def test_bad_value_is_exit_2(tmp_path):
+    write(tmp_path / ".empathy-lint.yaml", "kind: robot\n")
+    result = run_cli(str(write(tmp_path / "a.txt", BAD)))
+    assert result.returncode == 2 and "kind: 'robot' is not one of live, canned" in result.stderr
+
+
+def test_malformed_config_yaml(tmp_path):
+    config = write(tmp_path / ".empathy-lint.yaml", "select: [EMP301\n")
+    result = run_cli(str(write(tmp_path / "a.txt", BAD)))
+    assert result.returncode == 2 and result.stderr.startswith(f"empathy-lint: error: {config}:")
+
+
+def test_exclude_and_per_file_overrides(tmp_path):
+    write(tmp_path / ".empathy-lint.yaml",
+          "select: [defensive]\nexclude: ['drafts/**']\noverrides:\n  - files: ['soft/*']\n    ignore: [EMP306]\n")
+    write(tmp_path / "drafts" / "wip.txt", BAD)
+    write(tmp_path / "soft" / "a.txt", BAD)
+    write(tmp_path / "hard" / "b.txt", BAD)
+    data = json.loads(run_cli("--format", "json", str(tmp_path), cwd=tmp_path).stdout)
+    by_file = {Path(f["path"]).parent.name: sorted(x["code"] for x in f["findings"]) for f in data["files"]}
+    assert by_file == {"soft": ["EMP301"], "hard": ["EMP301", "EMP306"]}
+
+
+def test_gitignore_is_honoured_in_a_walk(tmp_path):
+    write(tmp_path / ".gitignore", "generated/\n*.bak.txt\n")
+    write(tmp_path / "generated" / "x.txt", BAD)
+    write(tmp_path / "old.bak.txt", BAD)
+    write(tmp_path / "real.txt", BAD)
+    data = json.loads(run_cli("--format", "json", str(tmp_path), cwd=tmp_path).stdout)
+    assert [Path(f["path"]).name for f in data["files"]] == ["real.txt"]
+
+
+def test_binary_file_is_skipped_with_a_notice(tmp_path):
+    (tmp_path / "logo.txt").write_bytes(b"\x89PNG\x00\x01\x02")
+    write(tmp_path / "a.txt", BAD)
+    result = run_cli("--format", "json", str(tmp_path), cwd=tmp_path)
+    assert "logo.txt: skipped, binary file" in result.stderr
+    assert len(json.loads(result.stdout)["files"]) == 1
+
+
+def test_init_writes_a_config_that_loads(tmp_path):
+    result = run_cli("init", str(tmp_path))
+    assert result.returncode == 0
+    assert (tmp_path / ".empathy-lint.yaml").is_file()
+    assert run_cli("init", str(tmp_path)).returncode == 2  # refuses to overwrite
+    draft = write(tmp_path / "a.txt", BAD)
+    assert run_cli(str(draft), cwd=tmp_path).returncode == 1
+
+
+def test_rule_pack_path_is_relative_to_the_config(tmp_path):
+    write(tmp_path / "packs" / "house.yaml", (Path(__file__).parent / "data" / "house-pack.yaml").read_text())
+    write(tmp_path / ".empathy-lint.yaml", "rules: [packs/house.yaml]\nselect: [ACME101]\n")
+    draft = write(tmp_path / "a.txt", "Dear customer, thanks for writing.")
+    assert codes(run_cli("--format", "json", str(draft), cwd=tmp_path.parent)) == ["ACME101"]

@@ -1,0 +1,79 @@
+"""--fix and --diff: safe replacements, atomic writes, encodings and newlines preserved."""
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import stat
+
+import pytest
+
+from conftest import run_cli
+
+TEXT = "Hi Sam,\r\nNo problem, as I said the refund is simply on its way.\r\n"
+
+
+def findings(path, *args):
+    result = run_cli("--format", "json", "--select", "EMP301,EMP307,EMP603", *args, str(path))
+    return [f["code"] for f in json.loads(result.stdout)["files"][0]["findings"]]
+
+
+@pytest.mark.parametrize("encoding,bom", [
+    ("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
+])
+def test_fix_preserves_encoding_bom_and_crlf(tmp_path, encoding, bom):
+    path = tmp_path / "macro.txt"
+    path.write_bytes(bom + TEXT.encode(encoding))
+    os.chmod(path, 0o640)
+    result = run_cli("--fix", "--select", "EMP301,EMP307,EMP603", str(path))
+    assert "fixed 3 findings" in result.stderr
+    data = path.read_bytes()
+    assert data.startswith(bom) if bom else not data.startswith(codecs.BOM_UTF8)
+    fixed = data[len(bom):].decode(encoding)
+    assert fixed == "Hi Sam,\r\nHappy to help, to recap the refund is on its way.\r\n"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert findings(path) == []  # the fixed findings are gone
+    assert not [p for p in tmp_path.iterdir() if p.name != "macro.txt"]  # no temp file left
+
+
+def test_diff_prints_a_patch_and_changes_nothing(tmp_path):
+    path = tmp_path / "macro.md"
+    path.write_text("As I said, no problem.\n", encoding="utf-8")
+    before = path.read_bytes()
+    result = run_cli("--diff", "--select", "EMP301,EMP603", str(path))
+    assert result.returncode == 1
+    assert f"--- a/{path}" in result.stdout
+    assert "-As I said, no problem.\n+To recap, happy to help.\n" in result.stdout
+    assert path.read_bytes() == before
+
+
+def test_fix_inside_json_export_keeps_it_valid(tmp_path):
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps({"macros": [{"title": "x", "actions": [
+        {"field": "comment_value", "value": "No problem,\nas I said it\u2019s done."}]}]}), encoding="utf-8")
+    run_cli("--fix", "--select", "EMP301,EMP603", str(path))
+    value = json.loads(path.read_text())["macros"][0]["actions"][0]["value"]
+    assert value == "Happy to help,\nto recap it\u2019s done."
+
+
+def test_fix_from_stdin_prints_the_fixed_text():
+    result = run_cli("--fix", "--select", "EMP603", "-", stdin="No problem at all.")
+    assert result.stdout == "Happy to help at all."
+
+
+def test_failed_write_leaves_the_original_intact(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from empathy_lint import fixes
+
+    path = tmp_path / "macro.txt"
+    path.write_text("As I said.\n", encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fixes.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        fixes.write_atomic(Path(path), "To recap.\n", fixes.Encoding("utf-8"))
+    assert path.read_text() == "As I said.\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["macro.txt"]

@@ -1,0 +1,96 @@
+"""Machine formats on a realistic macros repo: SARIF (schema-valid), GitHub, JUnit, JSON."""
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import DATA, ROOT, run_cli
+
+from empathy_lint.report.github import escape_data, escape_property
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    """examples/macros: markdown with front matter, a Zendesk export, YAML with placeholders, CSV."""
+    target = tmp_path_factory.mktemp("repo") / "macros"
+    shutil.copytree(ROOT / "examples" / "macros", target)
+    return target
+
+
+def position(path: Path, phrase: str) -> tuple[int, int]:
+    text = path.read_text(encoding="utf-8")
+    offset = text.index(phrase)
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+EXPECTED = [  # (file, code, phrase) that must be reported at the phrase's line and column
+    ("policy-no.md", "EMP303", "As stated in our policy"),
+    ("zendesk-macros.json", "EMP303", "Per our policy"),
+    ("saved-replies.yaml", "EMP307", "Simply"),
+    ("saved-replies.yaml", "EMP603", "No problem"),
+    ("responses.csv", "EMP202", "Sorry, but"),
+]
+
+
+def test_json_positions_in_each_kind_of_file(repo):
+    data = json.loads(run_cli("--format", "json", str(repo), cwd=repo).stdout)
+    found = {(Path(f["path"]).name, x["code"], x["line"], x["column"]) for f in data["files"] for x in f["findings"]}
+    for name, code, phrase in EXPECTED:
+        assert (name, code, *position(repo / name, phrase)) in found, (name, code, phrase)
+    names = {Path(f["path"]).name for f in data["files"]}
+    assert "wip.txt" not in names  # excluded by the repo's config
+
+
+def test_sarif_validates_against_the_official_schema(repo):
+    result = run_cli("--format", "sarif", str(repo), cwd=repo)
+    sarif = json.loads(result.stdout)
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    run = sarif["runs"][0]
+    levels = {r["level"] for r in run["results"]}
+    assert {"error", "warning", "note"} <= levels  # severities mapped, not all "error"
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["EMP303"]["help"]["text"].startswith("\"Per our policy\"")
+    for name, code, phrase in EXPECTED:
+        line, column = position(repo / name, phrase)
+        assert any(r["ruleId"] == code and r["locations"][0]["physicalLocation"]["region"]["startLine"] == line
+                   and r["locations"][0]["physicalLocation"]["region"]["startColumn"] == column
+                   and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(name)
+                   for r in run["results"]), (name, code)
+
+
+def test_github_annotations_one_per_finding(repo):
+    out = run_cli("--format", "github", str(repo), cwd=repo).stdout.splitlines()
+    total = json.loads(run_cli("--format", "json", str(repo), cwd=repo).stdout)["summary"]["findings"]
+    assert len(out) == total
+    line, column = position(repo / "responses.csv", "Sorry, but")
+    assert any(a.startswith("::warning file=") and f"line={line},col={column}" in a and "EMP202" in a for a in out)
+    assert any(a.startswith("::error ") for a in out) and any(a.startswith("::notice ") for a in out)
+    assert all("\n" not in a for a in out)
+
+
+def test_github_escaping():
+    assert escape_data("50% done\nnext") == "50%25 done%0Anext"
+    assert escape_property("a:b,c") == "a%3Ab%2Cc"
+
+
+def test_junit_one_testcase_per_file(repo):
+    root = ET.fromstring(run_cli("--format", "junit", str(repo), cwd=repo).stdout)
+    cases = root.findall(".//testcase")
+    assert {Path(c.get("name")).name for c in cases} == {
+        "policy-no.md", "refund-delay.md", "zendesk-macros.json", "saved-replies.yaml", "responses.csv", "dm-handover.txt"}
+    failed = {Path(c.get("name")).name for c in cases if c.find("failure") is not None}
+    assert "refund-delay.md" not in failed and "policy-no.md" in failed
+    assert root.find("testsuite").get("failures") == str(len(failed))
+
+
+def test_output_file_for_any_format(repo, tmp_path):
+    out = tmp_path / "report.sarif"
+    run_cli("--format", "sarif", "-o", str(out), str(repo), cwd=repo)
+    assert json.loads(out.read_text())["version"] == "2.1.0"

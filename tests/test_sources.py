@@ -1,0 +1,135 @@
+"""Readers: every reply found, and every finding pointing at the right place in the file."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from empathy_lint.config import Config
+from empathy_lint.errors import InputError
+from empathy_lint.findings import LineIndex
+from empathy_lint.runner import lint_documents
+from empathy_lint.sources import load_document
+
+
+def lint(name: str, text: str, **config):
+    document = load_document(name, text, config.pop("readers", {}))
+    result = lint_documents([document], lambda _: Config(**config))
+    return document, result.reports[0].findings
+
+
+def spans(text, findings, code):
+    return [text[f.start:f.end] for f in findings if f.code == code]
+
+
+def test_markdown_front_matter_sets_kind_and_markup_is_not_prose():
+    text = ("---\nkind: canned\ntitle: Refund\n---\n"
+            "As I said, see [our policy](https://example.com/as-i-said) and `as I said`.\n")
+    doc, findings = lint("refund.md", text)
+    assert doc.replies[0].meta == {"kind": "canned", "title": "Refund"}
+    assert doc.replies[0].name == "Refund"
+    assert spans(text, findings, "EMP301") == ["As I said"]  # not the URL, not the code
+    finding = next(f for f in findings if f.code == "EMP301")
+    assert (finding.line, finding.column) == (5, 1)
+    assert "EMP201" not in {f.code for f in findings}  # canned: no apology demanded
+
+
+def test_markdown_saved_replies_split_per_heading():
+    text = ("# Saved replies\n\nIntro for maintainers.\n\n"
+            "## Duplicate\n\nAs I said, this is a duplicate.\n\n"
+            "## Thanks\n\nThank you, I'll keep you updated.\n")
+    doc, findings = lint("SAVED_REPLIES.md", text, select=["EMP301"])
+    assert [r.name for r in doc.replies] == ["Duplicate", "Thanks"]
+    (finding,) = findings
+    assert finding.reply == "Duplicate" and finding.line == 7
+
+
+def test_markdown_front_matter_error_is_an_input_error():
+    with pytest.raises(InputError, match=r"refund.md:\d+: invalid YAML front matter"):
+        load_document("refund.md", "---\nkind: [canned\n---\nHi\n")
+
+
+def test_yaml_block_scalar_positions_and_placeholders():
+    text = ("- title: Reset\n"
+            "  body: |\n"
+            "    Hi {{first_name}},\n"
+            "    No problem, simply click the link.\n")
+    doc, findings = lint("macros.yaml", text)
+    assert [r.name for r in doc.replies] == ["Reset"]
+    assert spans(text, findings, "EMP603") == ["No problem"]
+    assert spans(text, findings, "EMP307") == ["simply"]
+    index = LineIndex(text)
+    finding = next(f for f in findings if f.code == "EMP307")
+    assert index.position(finding.start) == (4, 17)
+    assert not any("first_name" in text[f.start:f.end] for f in findings if f.kind == "forbid")
+
+
+def test_yaml_mapping_of_named_replies():
+    text = "refund_late: As I said, refunds take ten days.\ngreeting: Hello there friend\n"
+    doc, findings = lint("replies.yml", text, select=["EMP301"])
+    assert [r.name for r in doc.replies] == ["refund_late", "greeting"]
+    assert spans(text, findings, "EMP301") == ["As I said"]
+
+
+def test_zendesk_export_with_channel_form_escapes_and_html():
+    macros = {"macros": [
+        {"id": 1, "title": "Lost", "actions": [
+            {"field": "comment_value", "value": ["channel:all", "Hi {{ticket.requester.first_name}},\nAs I said, it\u2019s lost."]}]},
+        {"id": 2, "title": "Charge", "actions": [
+            {"field": "comment_value_html", "value": "<p>Per our policy, &amp; that&#39;s final.</p>"}]},
+    ]}
+    text = json.dumps(macros, indent=2)
+    doc, findings = lint("macros.json", text, select=["defensive"])
+    assert [r.name for r in doc.replies] == ["Lost", "Charge"]
+    assert spans(text, findings, "EMP301") == ["As I said"]
+    assert spans(text, findings, "EMP303") == ["Per our policy"]
+    assert {f.id for f in findings} == {"1", "2"}
+
+
+def test_help_scout_freshdesk_and_generic_exports():
+    text = json.dumps([
+        {"id": 7, "name": "Help Scout reply", "text": "<p>As I mentioned, it ships Monday.</p>"},
+        {"id": 8, "title": "Freshdesk canned", "content_html": "<div>Per my last email, no.</div>"},
+        {"title": "Generic", "body": "Calm down, please."},
+    ])
+    doc, findings = lint("export.json", text, select=["defensive"])
+    assert [r.name for r in doc.replies] == ["Help Scout reply", "Freshdesk canned", "Generic"]
+    assert spans(text, findings, "EMP301") == ["As I mentioned"]
+    assert spans(text, findings, "EMP302") == ["Per my last email"]
+    assert spans(text, findings, "EMP305") == ["Calm down"]
+
+
+def test_invalid_json_names_line_and_column():
+    with pytest.raises(InputError, match=r"bad.json:2:\d+: invalid JSON"):
+        load_document("bad.json", '{"macros": [\n  {"title": }]}')
+
+
+def test_jsonl_records_carry_id_and_customer():
+    text = (json.dumps({"id": "t-1", "customer": "Thanks, that fixed it!", "reply": "Glad to hear it!"}) + "\n"
+            + json.dumps({"id": "t-2", "customer": "My order is three weeks late", "reply": "Glad to hear it!"}) + "\n")
+    doc, findings = lint("thread.jsonl", text)
+    by_id = {}
+    for f in findings:
+        by_id.setdefault(f.id, set()).add(f.code)
+    assert "t-1" not in by_id
+    assert "EMP201" in by_id["t-2"]
+    assert all(f.line == 2 for f in findings)
+
+
+def test_csv_with_quoted_multiline_cell():
+    text = 'title,reply\nSize,"Sorry, but ""exchanges"" are\nin store only."\n'
+    doc, findings = lint("replies.csv", text, select=["EMP202"])
+    assert [r.name for r in doc.replies] == ["Size"]
+    assert doc.replies[0].text == 'Sorry, but "exchanges" are\nin store only.'
+    assert spans(text, findings, "EMP202") == ["Sorry, but"]
+    assert (findings[0].line, findings[0].column) == (2, 7)
+
+
+def test_csv_without_reply_column_is_an_error():
+    with pytest.raises(InputError, match="no reply column"):
+        load_document("x.csv", "a,b\n1,2\n")
+
+
+def test_csv_column_from_config():
+    doc = load_document("x.csv", "name,answer_text\nA,As I said no.\n", {"csv_body": "answer_text"})
+    assert doc.replies[0].text == "As I said no."
