@@ -237,6 +237,22 @@ def init(force: bool, directory: str) -> None:
     click.echo(f"Wrote {target}")
 
 
+@cli.command()
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default; accepted for editor configs).")
+@click.option("--tcp", metavar="HOST:PORT", default=None, help="Listen on a TCP port instead of stdio.")
+def lsp(stdio: bool, tcp: str | None) -> None:
+    """Run the language server for editors (diagnostics, quick fixes, hover).
+
+    \b
+    Editors start it over stdio; see the README for VS Code, Neovim, Helix and Emacs.
+    Settings (initializationOptions or workspace/didChangeConfiguration):
+      select, ignore, failOn, channel, kind, debounceMs, maxSizeKb
+    """
+    from .lsp import start
+
+    start(tcp)
+
+
 @cli.command("rules")
 @click.option("--rules", "rule_paths", multiple=True, metavar="PATH", help="Include an extra rule pack.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",

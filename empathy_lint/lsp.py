@@ -1,0 +1,308 @@
+"""`empathy-lint lsp`: a language server for any LSP editor (pygls 2.x, stdio or TCP).
+
+Diagnostics on open and as you type, quick fixes (apply a replacement, insert a
+suggested phrase, disable a rule), and hover explanations. Each document is linted
+by the same runner as the CLI, with the config discovered from the document's path
+plus the editor's settings. Nothing here may take the server down: a broken config
+or document becomes one diagnostic and a log message.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from . import __version__
+from .errors import EmpathyLintError
+from .findings import Finding, LineIndex
+from .rulebook import Rule
+
+log = logging.getLogger("empathy-lint.lsp")
+
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+SETTING_KEYS = {"select": "select", "ignore": "ignore", "failOn": "fail_on", "fail-on": "fail_on",
+                "channel": "channel", "kind": "kind"}
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_DEBOUNCE = 0.15
+
+
+@dataclass
+class DocState:
+    """Per-document lint scheduling: lint at once when idle, coalesce edits while busy."""
+
+    task: asyncio.Task | None = None
+    dirty: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    text: str = ""
+
+
+class EmpathyLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("empathy-lint", __version__)
+        self.settings: dict[str, Any] = {}
+        self.states: dict[str, DocState] = {}
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="empathy-lint")
+        self.runner: Any = None
+        self.rules: dict[str, Rule] = {}
+        self.debounce = DEFAULT_DEBOUNCE
+        self.max_bytes = DEFAULT_MAX_BYTES
+
+    # ------------------------------------------------------------ setup
+
+    def warm_up(self) -> None:
+        """Load the pipeline and default rules once, before the first document arrives."""
+        from .config import Config
+        from .runner import Runner
+
+        self.runner = Runner()
+        self.runner.linter(Config())
+        self.rules = {r.id: r for r in Config().active_rules()}
+
+    def apply_settings(self, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            return
+        raw = raw.get("empathy-lint", raw.get("empathyLint", raw))
+        if not isinstance(raw, dict):
+            return
+        settings = {}
+        for key, value in raw.items():
+            if key in SETTING_KEYS and value is not None:
+                settings[SETTING_KEYS[key]] = value
+            elif key == "debounceMs" and isinstance(value, (int, float)):
+                self.debounce = max(0.0, value / 1000)
+            elif key == "maxSizeKb" and isinstance(value, (int, float)):
+                self.max_bytes = int(value * 1024)
+        for key in ("select", "ignore"):
+            if isinstance(settings.get(key), str):
+                settings[key] = [settings[key]]
+        self.settings = settings
+
+    # ------------------------------------------------------------ linting
+
+    def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic]]:
+        """Findings and extra diagnostics (errors) for one document; never raises."""
+        from .checking import CheckOptions, ConfigResolver
+        from .runner import Job
+        from .sources import load_document
+
+        path = Path(to_fs_path(uri) or "untitled.txt")
+        if len(text.encode("utf-8", "surrogatepass")) > self.max_bytes:
+            return [], [_notice(f"empathy-lint: document is over {self.max_bytes // 1024} KB; not linted "
+                                "(raise maxSizeKb in the settings)", types.DiagnosticSeverity.Information)]
+        try:
+            overrides = {k: v for k, v in self.settings.items() if k != "fail_on"}
+            resolver = ConfigResolver(CheckOptions(files=[], overrides=overrides))
+            config = resolver.for_path(path)
+            document = load_document(str(path), text, config.readers)
+            result = self.runner.run([Job(document, config)])
+            for rule in config.active_rules():
+                self.rules.setdefault(rule.id, rule)
+            self._fail_on = self.settings.get("fail_on") or config.fail_on
+            return result.reports[0].findings, []
+        except EmpathyLintError as exc:
+            self.window_log_message(types.LogMessageParams(types.MessageType.Warning, str(exc)))
+            return [], [_notice(str(exc), types.DiagnosticSeverity.Error)]
+        except Exception as exc:  # never take the editor's server down
+            log.exception("lint failed")
+            message = f"empathy-lint internal error: {type(exc).__name__}: {exc}"
+            self.window_log_message(types.LogMessageParams(types.MessageType.Error, message))
+            return [], [_notice(message, types.DiagnosticSeverity.Error)]
+
+    def diagnostics(self, text: str, findings: list[Finding]) -> list[types.Diagnostic]:
+        positions = Positions(text, self.workspace.position_codec)
+        fail_on = getattr(self, "_fail_on", "warning")
+        out = []
+        for f in findings:
+            rule = self.rules.get(f.code)
+            severity = SEVERITY[f.severity]
+            if fail_on != "never" and _rank(f.severity) < _rank(fail_on):
+                severity = types.DiagnosticSeverity.Hint
+            out.append(types.Diagnostic(
+                range=positions.range(f.start, f.end),
+                message=f.message + (f"  ({f.reply})" if f.reply else ""),
+                severity=severity,
+                code=f.code,
+                code_description=types.CodeDescription(href=_rule_uri(rule)) if rule else None,
+                source="empathy-lint",
+                data={"name": f.name, "kind": f.kind, "family": f.family},
+            ))
+        return out
+
+    async def schedule(self, uri: str) -> None:
+        """Lint now if idle; if a lint is running, lint once more when it ends (debounced)."""
+        state = self.states.setdefault(uri, DocState())
+        if state.task is not None and not state.task.done():
+            state.dirty = True
+            return
+        state.task = asyncio.ensure_future(self._lint_loop(uri, state))
+
+    async def _lint_loop(self, uri: str, state: DocState) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            state.dirty = False
+            try:
+                document = self.workspace.get_text_document(uri)
+                text, version = document.source, document.version
+            except Exception:  # closed meanwhile
+                return
+            findings, extra = await loop.run_in_executor(self.executor, self.lint_source, uri, text)
+            if uri not in self.states:
+                return  # closed while linting
+            state.findings, state.text = findings, text
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, version=version, diagnostics=extra + self.diagnostics(text, findings)))
+            if not state.dirty:
+                return
+            await asyncio.sleep(self.debounce)
+
+
+def _rank(severity: str) -> int:
+    return {"info": 1, "warning": 2, "error": 3}.get(severity, 2)
+
+
+def _notice(message: str, severity: types.DiagnosticSeverity) -> types.Diagnostic:
+    return types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                            message=message, severity=severity, source="empathy-lint")
+
+
+def _rule_uri(rule: Rule) -> str:
+    return Path(rule.source).resolve().as_uri() + f"#L{rule.line}"
+
+
+class Positions:
+    """Character offsets <-> LSP positions in the negotiated encoding (UTF-16 by default)."""
+
+    def __init__(self, text: str, codec: Any) -> None:
+        self.index = LineIndex(text)
+        self.codec = codec
+
+    def position(self, offset: int) -> types.Position:
+        line, column = self.index.position(offset)
+        prefix = self.index.line_text(line)[: column - 1]
+        return types.Position(line=line - 1, character=self.codec.client_num_units(prefix))
+
+    def range(self, start: int, end: int) -> types.Range:
+        return types.Range(start=self.position(start), end=self.position(end))
+
+    def offset(self, position: types.Position) -> int:
+        line = min(position.line + 1, len(self.index.starts))
+        text = self.index.line_text(line)
+        units = 0
+        for i, ch in enumerate(text):
+            if units >= position.character:
+                return self.index.offset(line, i + 1)
+            units += self.codec.client_num_units(ch)
+        return self.index.offset(line, len(text) + 1)
+
+
+server = EmpathyLanguageServer()
+
+
+@server.feature(types.INITIALIZE)
+def _initialize(ls: EmpathyLanguageServer, params: types.InitializeParams) -> None:
+    ls.apply_settings(params.initialization_options)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+async def _did_open(ls: EmpathyLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.states[params.text_document.uri] = DocState()
+    await ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+async def _did_change(ls: EmpathyLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    await ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+async def _did_save(ls: EmpathyLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    await ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def _did_close(ls: EmpathyLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.states.pop(params.text_document.uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def _did_change_configuration(ls: EmpathyLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    ls.apply_settings(params.settings)
+    for uri in list(ls.states):
+        await ls.schedule(uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def _hover(ls: EmpathyLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    state = ls.states.get(params.text_document.uri)
+    if not state or not state.findings:
+        return None
+    positions = Positions(state.text, ls.workspace.position_codec)
+    offset = positions.offset(params.position)
+    hits = [f for f in state.findings if f.start <= offset < max(f.end, f.start + 1)]
+    if not hits:
+        return None
+    parts = []
+    for f in hits:
+        rule = ls.rules.get(f.code)
+        lines = [f"**{f.code} {f.name}** ({f.severity}): {f.message}"]
+        if rule:
+            lines.append(f"\n{rule.why}")
+        if f.suggestions:
+            lines.append("\nTry instead:\n" + "\n".join(f"- {s}" for s in f.suggestions))
+        if f.fix is not None:
+            lines.append(f"\nQuick fix: replace with \"{f.fix.replacement}\"" if f.fix.replacement
+                         else "\nQuick fix: remove the word")
+        parts.append("\n".join(lines))
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
+        range=positions.range(hits[0].start, hits[0].end),
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+def _code_action(ls: EmpathyLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    from .quickfix import actions_for
+
+    uri = params.text_document.uri
+    state = ls.states.get(uri)
+    if not state or not state.findings:
+        return []
+    positions = Positions(state.text, ls.workspace.position_codec)
+    start, end = positions.offset(params.range.start), positions.offset(params.range.end)
+    wanted = {d.code for d in params.context.diagnostics if d.source == "empathy-lint"}
+    findings = [f for f in state.findings
+                if (f.code in wanted or not wanted) and f.start <= end and start <= max(f.end, f.start)]
+    diagnostics = {(d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics}
+    out = []
+    for f in findings:
+        pos = positions.position(f.start)
+        diagnostic = diagnostics.get((f.code, pos.line, pos.character))
+        out.extend(actions_for(uri, state.text, f, positions, diagnostic))
+    return out
+
+
+def start(tcp: str | None = None) -> None:
+    """Run the server on stdio (or TCP, HOST:PORT) until the client exits."""
+    logging.basicConfig(level=os.environ.get("EMPATHY_LINT_LOG", "WARNING"))
+    server.warm_up()
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()

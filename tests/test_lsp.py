@@ -1,0 +1,143 @@
+"""The language server end to end: a real server process driven by pytest-lsp.
+
+Tests wait for publishDiagnostics notifications; none of them sleeps.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+BAD = "Hi Sam,\n\nAs I said, there's nothing we can do.\n"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "empathy_lint", "lsp"]))
+async def client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(),
+        initialization_options={"select": ["defensive", "EMP1", "EMP2", "EMP4", "EMP5"]},
+    ))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def open_doc(client: LanguageClient, path: Path, text: str, version: int = 1) -> list[types.Diagnostic]:
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=version, text=text)))
+    return await diagnostics_for(client, uri, version)
+
+
+async def diagnostics_for(client: LanguageClient, uri: str, version: int) -> list[types.Diagnostic]:
+    while True:
+        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        if params.uri == uri and params.version == version:
+            return list(params.diagnostics)
+
+
+def by_code(diagnostics):
+    return {d.code: d for d in diagnostics}
+
+
+async def test_diagnostics_on_open_and_after_an_edit(client, tmp_path):
+    path = tmp_path / "reply.md"
+    diagnostics = by_code(await open_doc(client, path, BAD))
+    assert {"EMP101", "EMP201", "EMP301", "EMP306", "EMP401", "EMP501"} <= set(diagnostics)
+    as_i_said = diagnostics["EMP301"]
+    assert (as_i_said.range.start.line, as_i_said.range.start.character) == (2, 0)
+    assert (as_i_said.range.end.line, as_i_said.range.end.character) == (2, 9)
+    assert as_i_said.severity == types.DiagnosticSeverity.Warning
+    assert as_i_said.source == "empathy-lint"
+    assert as_i_said.code_description.href.startswith("file://") and "defensive.yaml#L" in as_i_said.code_description.href
+    assert diagnostics["EMP306"].severity == types.DiagnosticSeverity.Error
+
+    uri = path.as_uri()
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(2, 0), types.Position(2, 10)), text="To recap,")],
+    ))
+    after = by_code(await diagnostics_for(client, uri, 2))
+    assert "EMP301" not in after and "EMP306" in after
+
+
+async def test_positions_are_utf16_code_units(client, tmp_path):
+    text = "Café 😀 — as I said, calm down."
+    diagnostics = by_code(await open_doc(client, tmp_path / "emoji.txt", text))
+    start = diagnostics["EMP301"].range.start.character
+    # "Café 😀 — " is 9 code points but 10 UTF-16 units (the emoji is a surrogate pair).
+    assert start == len(text[:text.index("as I said")].encode("utf-16-le")) // 2 == 10
+    assert diagnostics["EMP305"].range.end.character == len(text[:text.index(".")].encode("utf-16-le")) // 2
+
+
+async def test_quick_fixes(client, tmp_path):
+    path = tmp_path / "reply.md"
+    diagnostics = by_code(await open_doc(client, path, BAD))
+    target = diagnostics["EMP301"]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=target.range,
+        context=types.CodeActionContext(diagnostics=[target])))
+    titles = [a.title for a in actions]
+    assert titles[0] == 'Replace with "To recap"' and actions[0].is_preferred
+    (edit,) = actions[0].edit.changes[path.as_uri()]
+    assert edit.range == target.range and edit.new_text == "To recap"
+    assert "Disable EMP301 for this line" in titles and "Disable EMP301 for this file" in titles
+    line_edit = next(a for a in actions if a.title == "Disable EMP301 for this line").edit.changes[path.as_uri()][0]
+    assert line_edit.new_text == "<!-- empathy-lint: disable-next-line EMP301 -->\n"
+    assert line_edit.range.start == types.Position(2, 0)
+
+    apology = diagnostics["EMP201"]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=apology.range,
+        context=types.CodeActionContext(diagnostics=[apology])))
+    insert = next(a for a in actions if a.title.startswith("Insert"))
+    (edit,) = insert.edit.changes[path.as_uri()]
+    assert edit.range.start == types.Position(2, 0)  # the first sentence after the greeting
+    assert edit.new_text == "I'm sorry that happened. "
+
+
+async def test_hover_explains_why_and_suggests(client, tmp_path):
+    path = tmp_path / "reply.md"
+    await open_doc(client, path, BAD)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(2, 3)))
+    assert hover is not None
+    assert "EMP301 as-i-said" in hover.contents.value
+    assert "Reminding the customer" in hover.contents.value and "To recap" in hover.contents.value
+    none = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(0, 1)))
+    assert none is None
+
+
+async def test_settings_change_relints(client, tmp_path):
+    path = tmp_path / "reply.md"
+    await open_doc(client, path, BAD)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"empathy-lint": {"select": ["EMP306"]}}))
+    diagnostics = await diagnostics_for(client, path.as_uri(), 1)
+    assert [d.code for d in diagnostics] == ["EMP306"]
+
+
+async def test_bad_config_is_one_diagnostic_and_the_server_keeps_serving(client, tmp_path):
+    (tmp_path / ".empathy-lint.yaml").write_text("selct: [EMP301]\n", encoding="utf-8")
+    broken = await open_doc(client, tmp_path / "reply.md", BAD)
+    assert len(broken) == 1 and "unknown key 'selct'" in broken[0].message
+    # Same server, a document with no broken config above it: still linted.
+    healthy = await open_doc(client, tmp_path.parent / f"{tmp_path.name}-ok.md", BAD)
+    assert "EMP301" in by_code(healthy)
+
+
+async def test_close_clears_diagnostics(client, tmp_path):
+    path = tmp_path / "reply.md"
+    await open_doc(client, path, BAD)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
+    while True:
+        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        if params.uri == path.as_uri():
+            assert list(params.diagnostics) == []
+            break
