@@ -1,8 +1,12 @@
 """Compile rule patterns into as few spaCy matchers as possible.
 
-All phrase patterns of all rules go into one PhraseMatcher on our LEMMA
-(lemma of the normalised form), all token patterns into one Matcher, so the
-cost of a reply grows with its length, not with the number of rules.
+All phrase patterns of all rules go into one PhraseMatcher on our LEMMA (lemma of
+the normalised form). A token pattern that is only a short sequence of fixed words
+with alternatives (`[{LOWER: {IN: [we, i]}}, {LEMMA: can}, {NORM: not}]`) is
+expanded into phrases too: the PhraseMatcher looks each token up in a hash table,
+while the token Matcher tests every pattern's first token at every token, so its
+cost grows with the number of patterns. Only true patterns (wildcards, `*`/`+`
+quantifiers, IS_SENT_START, LIKE_URL, NOT_IN...) stay in the Matcher.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from .errors import RuleError
 from .rulebook import Rule
@@ -36,6 +41,49 @@ def normalise_token_pattern(pattern: list[dict]) -> list[dict]:
     return fixed
 
 
+_WORD_ATTRS = {"LOWER", "LEMMA", "NORM", "ORTH", "TEXT"}
+MAX_EXPANSION = 64
+
+
+def expand_to_phrases(pattern: list[dict], lemma_of: "callable") -> list[list[str]] | None:
+    """Lemma sequences equivalent to a fixed-word token pattern, or None if it is not one.
+
+    Each token must test one word attribute against a word or an IN list, with no
+    quantifier but "?"; values become our lemmas, so matching stays case-insensitive.
+    """
+    sequences: list[list[str]] = [[]]
+    for spec in pattern:
+        op = spec.get("OP")
+        keys = [k for k in spec if k != "OP"]
+        if op not in (None, "?") or len(keys) != 1 or keys[0] not in _WORD_ATTRS:
+            return None
+        value = spec[keys[0]]
+        if isinstance(value, str):
+            values = [value]
+        elif isinstance(value, dict) and list(value) == ["IN"] and all(isinstance(v, str) for v in value["IN"]):
+            values = value["IN"]
+        else:
+            return None
+        lemmas = []
+        for v in values:
+            lemma = v.lower() if keys[0] == "LEMMA" else lemma_of(v)
+            if lemma is None:
+                return None
+            lemmas.append(lemma)
+        grown = [seq + [lemma] for seq in sequences for lemma in dict.fromkeys(lemmas)]
+        sequences = grown + sequences if op == "?" else grown
+        if len(sequences) > MAX_EXPANSION:
+            return None
+    return [seq for seq in sequences if seq]
+
+
+def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
+    doc = Doc(vocab, words=lemmas)
+    for token, lemma in zip(doc, lemmas):
+        token.lemma_ = lemma
+    return doc
+
+
 class CompiledRules:
     """The matchers for one set of rules, bound to one pipeline's vocab."""
 
@@ -44,18 +92,45 @@ class CompiledRules:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(nlp.vocab, validate=True)
         self.strings = nlp.vocab.strings
+        self.nlp = nlp
+        self._lemma_cache: dict[str, str | None] = {}
         phrase_keys: list[str] = []
         phrase_texts: list[str] = []
+        expanded: dict[str, list[Doc]] = defaultdict(list)
         for rule in rules:
             for key, patterns in ((rule.id, rule.patterns), (rule.id + EXCEPT_SUFFIX, rule.excepts)):
                 for pattern in patterns:
                     if isinstance(pattern, str):
                         phrase_keys.append(key)
                         phrase_texts.append(prepare(pattern).text)
-                    else:
+                        continue
+                    fixed = normalise_token_pattern(pattern)
+                    sequences = expand_to_phrases(fixed, self._lemma_of)
+                    if sequences is None:
                         self._add_token_pattern(rule, key, pattern)
+                    else:
+                        self._check_token_pattern(rule, key, fixed)
+                        expanded[key].extend(_lemma_doc(nlp.vocab, seq) for seq in sequences)
         for key, doc in zip(phrase_keys, nlp.pipe(phrase_texts)):
             self.phrases.add(key, [doc])
+        for key, docs in expanded.items():
+            self.phrases.add(key, docs)
+
+    def _lemma_of(self, word: str) -> str | None:
+        """Our lemma of a single word, or None if the tokenizer splits it."""
+        if word not in self._lemma_cache:
+            doc = self.nlp(prepare(word).text)
+            self._lemma_cache[word] = doc[0].lemma_ if len(doc) == 1 else None
+        return self._lemma_cache[word]
+
+    def _check_token_pattern(self, rule: Rule, key: str, pattern: list[dict]) -> None:
+        """Validate an expanded pattern with spaCy anyway, so errors read the same."""
+        probe = Matcher(self.nlp.vocab, validate=True)
+        try:
+            probe.add(key, [pattern])
+        except (ValueError, KeyError, TypeError) as exc:
+            detail = " ".join(str(exc).split())[:200]
+            raise RuleError(f"{rule.source}:{rule.line}: rule {rule.id}: token pattern rejected by spaCy: {detail}") from None
 
     def _add_token_pattern(self, rule: Rule, key: str, pattern: list[dict]) -> None:
         try:
