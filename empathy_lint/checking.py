@@ -33,6 +33,7 @@ class CheckOptions:
     show_diff: bool = False
     stdin_filename: str | None = None
     max_bytes: int = 10 * 1024 * 1024
+    encoding: str | None = None
 
 
 @dataclass
@@ -77,8 +78,10 @@ class ConfigResolver:
         return self.for_directory(path.parent).for_file(path)
 
 
-def _read(path: Path, max_bytes: int) -> tuple[str, Encoding]:
-    text = read_source(path, max_bytes)
+def _read(path: Path, max_bytes: int, chosen: str | None) -> tuple[str, Encoding]:
+    text = read_source(path, max_bytes, chosen)
+    if chosen:
+        return text, Encoding.named(chosen)
     with path.open("rb") as handle:
         encoding = Encoding.sniff(handle.read(4))
     return text, encoding
@@ -103,14 +106,14 @@ def run_check(options: CheckOptions) -> CheckOutcome:
     if "-" in names:
         if sys.stdin is None or sys.stdin.isatty():
             raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
-        text = decode(sys.stdin.buffer.read(), stdin_name)
+        text = decode(sys.stdin.buffer.read(), stdin_name, options.encoding)
         jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)), customer))
     found = find_files([n for n in names if n != "-"], excluded=lambda p: configs.for_path(p).excludes(p))
     outcome.notices.extend(found.notices)
     for path in found.files:
         config = configs.for_path(path)
         try:
-            text, encoding = _read(path, options.max_bytes)
+            text, encoding = _read(path, options.max_bytes, options.encoding)
             document = load_document(str(path), text, config.readers)
         except InputError as exc:
             outcome.errors.append(str(exc))
@@ -122,7 +125,10 @@ def run_check(options: CheckOptions) -> CheckOutcome:
         raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
 
     runner = Runner()
-    result = runner.run(jobs)
+    try:
+        result = runner.run(jobs)
+    except InputError as exc:
+        raise InputError(_which_reply(jobs, exc)) from None
 
     if options.fix or options.show_diff:
         result = _fix(options, outcome, jobs, paths, result, runner)
@@ -192,3 +198,13 @@ def _baseline(options: CheckOptions, outcome: CheckOutcome, result: Any) -> list
     new = {id(f) for f in baselines.filter_new(pairs, known)}
     return [FileReport(r.path, r.text, [f for f in r.findings if id(f) in new]) for r in result.reports]
 
+
+
+def _which_reply(jobs: list[Job], exc: InputError) -> str:
+    """Name the file whose reply was refused (the engine does not know paths)."""
+    from .engine import MAX_REPLY_CHARS
+
+    for job in jobs:
+        if any(len(r.text) > MAX_REPLY_CHARS for r in job.document.replies):
+            return f"{job.document.path}: {exc}"
+    return str(exc)

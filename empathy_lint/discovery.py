@@ -86,7 +86,7 @@ def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p
             if not excluded(path):
                 found.files.append(path)
         elif path.is_symlink():
-            raise InputError(f"{path}: broken symlink")
+            raise InputError(f"{path}: broken symlink or symlink loop")
         else:
             raise InputError(f"{path}: no such file or directory")
     return found

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 from spacy.tokens import Doc, Span
 
 from .config import Config
+from .errors import InputError
 from .findings import Finding, Fix, locate
 from .matching import compile_rules
 from .pipeline import get_nlp
@@ -64,6 +65,10 @@ def rule_applies(rule: Rule, context: Context) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
+
+# One reply longer than this is not a reply: refuse it clearly instead of letting
+# spaCy fail (its limit is 1,000,000 characters) or memory grow without bound.
+MAX_REPLY_CHARS = 500_000
 
 
 def _match_key(text: str) -> str:
@@ -122,6 +127,9 @@ class Linter:
         def prepared() -> Iterator[tuple[str, tuple[str, MappedText, Context]]]:
             for item in items:
                 text, context = item[0], item[1]
+                if len(text) > MAX_REPLY_CHARS:
+                    raise InputError(f"a single reply of {len(text):,} characters is over the limit of "
+                                     f"{MAX_REPLY_CHARS:,}; split it into replies (one per file, row or record)")
                 mapped = prepare(text, self.masks_for(text, item[2] if len(item) > 2 else None))
                 yield mapped.text, (text, mapped, context or self.default_context())
 

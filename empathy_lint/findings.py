@@ -108,9 +108,9 @@ class LineIndex:
         return self.text[start:end].rstrip("\r\n")
 
 
-def locate(findings: list[Finding], text: str) -> list[Finding]:
-    """Fill in line/column for findings whose offsets point into `text`."""
-    index = LineIndex(text)
+def locate(findings: list[Finding], text: str, index: LineIndex | None = None) -> list[Finding]:
+    """Fill in line/column for findings whose offsets point into `text` (reuse `index` if given)."""
+    index = index or LineIndex(text)
     for finding in findings:
         finding.line, finding.column = index.position(finding.start)
     return findings

@@ -29,6 +29,11 @@ class Encoding:
             return cls("utf-16-be", codecs.BOM_UTF16_BE)
         return cls("utf-8")
 
+    @classmethod
+    def named(cls, encoding: str) -> "Encoding":
+        """The codec the user chose with --encoding (":replace" only applies to reading)."""
+        return cls(encoding.partition(":")[0])
+
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.codec)
 

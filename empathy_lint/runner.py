@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from .baseline import fingerprint
 from .config import Config
 from .engine import Context, Linter
-from .findings import Finding, Fix, locate
+from .findings import Finding, Fix, LineIndex, locate
 from .report import FileReport
 from .sources import Document, Reply
 from .suppressions import apply as apply_suppressions, find_directives
@@ -63,11 +63,12 @@ class Runner:
             document = job.document
             findings: list[Finding] = []
             directives = find_directives(document.text)
+            index = LineIndex(document.text) if document.replies else None
             for r, reply in enumerate(document.replies):
                 mapped = [_to_file(f, reply, document.text) for f in per_reply[(j, r)]]
                 disabled = reply.meta.get("disable")
                 disabled = [disabled] if isinstance(disabled, str) else disabled
-                kept = apply_suppressions(locate(mapped, document.text), directives, disabled)
+                kept = apply_suppressions(locate(mapped, document.text, index), directives, disabled)
                 for finding in kept:
                     result.fingerprints[id(finding)] = fingerprint(document.path, reply.name, finding, document.text)
                 findings.extend(kept)

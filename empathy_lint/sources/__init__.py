@@ -17,8 +17,20 @@ REPLY_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
 
-def decode(data: bytes, name: str) -> str:
-    """Bytes to text: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is an error."""
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Bytes to text: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is an error.
+
+    With `encoding` (a codec name, optionally ":replace"), that codec is used instead.
+    """
+    if encoding:
+        codec, _, errors = encoding.partition(":")
+        try:
+            return data.decode(codec, errors or "strict")
+        except LookupError:
+            raise InputError(f"--encoding: unknown codec {codec!r}") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not valid {codec} at byte {exc.start} "
+                             f"(use --encoding {codec}:replace to replace bad bytes)") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -32,11 +44,11 @@ def decode(data: bytes, name: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
             f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8"
+            "save it as UTF-8, or pass --encoding (e.g. cp1252, or utf-8:replace)"
         ) from None
 
 
-def read_source(path: Path, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
+def read_source(path: Path, max_bytes: int = MAX_BYTES_DEFAULT, encoding: str | None = None) -> str:
     """The text of one reply file."""
     try:
         size = path.stat().st_size
@@ -54,7 +66,7 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return decode(data, str(path))
+    return decode(data, str(path), encoding)
 
 
 def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:

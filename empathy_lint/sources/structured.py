@@ -221,6 +221,23 @@ def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = 
             yield from _yaml_replies(value, text, body_key, name=key)
 
 
+_SAFE_TAG = re.compile(r"^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq|timestamp|binary|merge|omap|set|value)$")
+
+
+def _foreign_tag(node: yaml.Node) -> yaml.Node | None:
+    """The first node with a tag that would construct an object (!!python/...), if any."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not _SAFE_TAG.match(current.tag or ""):
+            return current
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(n for pair in current.value for n in pair)
+    return None
+
+
 def read_yaml(path: str, text: str, options: dict[str, Any]) -> Document:
     loader = DataLoader(text)
     try:
@@ -235,6 +252,10 @@ def read_yaml(path: str, text: str, options: dict[str, Any]) -> Document:
     finally:
         loader.dispose()
     document = Document(path, text)
+    foreign = _foreign_tag(root) if root is not None else None
+    if foreign is not None:
+        raise InputError(f"{path}:{foreign.start_mark.line + 1}: YAML tag {foreign.tag!r} is not allowed "
+                         "(macro files are plain data)")
     if root is not None:
         document.replies = list(_yaml_replies(root, text, options.get("yaml_body")))
     if not document.replies:
