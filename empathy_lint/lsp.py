@@ -40,17 +40,41 @@ DEFAULT_DEBOUNCE = 0.15
 
 @dataclass
 class DocState:
-    """Per-document lint scheduling: lint at once when idle, coalesce edits while busy."""
+    """One open document: its current text (kept by us, see `apply_change`), the last
+    linted text with its findings, and lint scheduling (lint at once when idle,
+    coalesce edits that arrive while a lint runs)."""
 
+    source: str = ""
+    version: int | None = None
     task: asyncio.Task | None = None
     dirty: bool = False
     findings: list[Finding] = field(default_factory=list)
     text: str = ""
 
+    def apply_change(self, change: Any, codec: Any) -> None:
+        """Apply one content change.
+
+        We keep our own copy rather than pygls's: pygls splits lines with
+        str.splitlines(), which also breaks at U+0085, U+2028 and form feeds, while
+        LSP positions count only \\n, \\r\\n and \\r. A reply containing one of those
+        would drift out of sync with the editor.
+        """
+        if getattr(change, "range", None) is None:
+            self.source = change.text
+            return
+        positions = Positions(self.source, codec)
+        start, end = positions.offset(change.range.start), positions.offset(change.range.end)
+        self.source = self.source[:start] + change.text + self.source[max(start, end):]
+
 
 class EmpathyLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("empathy-lint", __version__)
+        # Full sync: pygls's incremental path rewrites a change's range in place while
+        # applying it to its own copy (clamping columns to its splitlines() view of the
+        # line), so the handler would see a corrupted range. We keep our own text (see
+        # DocState.apply_change), which also applies ranged changes correctly when a
+        # client sends them anyway. Replies are small; whole-text sync costs nothing.
+        super().__init__("empathy-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.settings: dict[str, Any] = {}
         self.states: dict[str, DocState] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="empathy-lint")
@@ -140,9 +164,11 @@ class EmpathyLanguageServer(LanguageServer):
             ))
         return out
 
-    async def schedule(self, uri: str) -> None:
+    def schedule(self, uri: str) -> None:
         """Lint now if idle; if a lint is running, lint once more when it ends (debounced)."""
-        state = self.states.setdefault(uri, DocState())
+        state = self.states.get(uri)
+        if state is None:
+            return
         if state.task is not None and not state.task.done():
             state.dirty = True
             return
@@ -152,11 +178,7 @@ class EmpathyLanguageServer(LanguageServer):
         loop = asyncio.get_running_loop()
         while True:
             state.dirty = False
-            try:
-                document = self.workspace.get_text_document(uri)
-                text, version = document.source, document.version
-            except Exception:  # closed meanwhile
-                return
+            text, version = state.source, state.version
             findings, extra = await loop.run_in_executor(self.executor, self.lint_source, uri, text)
             if uri not in self.states:
                 return  # closed while linting
@@ -197,7 +219,9 @@ class Positions:
         return types.Range(start=self.position(start), end=self.position(end))
 
     def offset(self, position: types.Position) -> int:
-        line = min(position.line + 1, len(self.index.starts))
+        if position.line >= len(self.index.starts):
+            return len(self.index.text)
+        line = position.line + 1
         text = self.index.line_text(line)
         units = 0
         for i, ch in enumerate(text):
@@ -215,20 +239,30 @@ def _initialize(ls: EmpathyLanguageServer, params: types.InitializeParams) -> No
     ls.apply_settings(params.initialization_options)
 
 
+# Document notifications are handled synchronously, so edits apply strictly in the
+# order they arrive (async handlers would become tasks); linting is scheduled from them.
+
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-async def _did_open(ls: EmpathyLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-    ls.states[params.text_document.uri] = DocState()
-    await ls.schedule(params.text_document.uri)
+def _did_open(ls: EmpathyLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    item = params.text_document
+    ls.states[item.uri] = DocState(source=item.text, version=item.version)
+    ls.schedule(item.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-async def _did_change(ls: EmpathyLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-    await ls.schedule(params.text_document.uri)
+def _did_change(ls: EmpathyLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    state = ls.states.get(params.text_document.uri)
+    if state is None:
+        return
+    for change in params.content_changes:
+        state.apply_change(change, ls.workspace.position_codec)
+    state.version = params.text_document.version
+    ls.schedule(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-async def _did_save(ls: EmpathyLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-    await ls.schedule(params.text_document.uri)
+def _did_save(ls: EmpathyLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -238,10 +272,10 @@ def _did_close(ls: EmpathyLanguageServer, params: types.DidCloseTextDocumentPara
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-async def _did_change_configuration(ls: EmpathyLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+def _did_change_configuration(ls: EmpathyLanguageServer, params: types.DidChangeConfigurationParams) -> None:
     ls.apply_settings(params.settings)
     for uri in list(ls.states):
-        await ls.schedule(uri)
+        ls.schedule(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

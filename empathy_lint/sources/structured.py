@@ -163,7 +163,10 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
 def read_jsonl(path: str, text: str, options: dict[str, Any]) -> Document:
     document = Document(path, text)
     offset = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    # Records end at "\n" only: str.splitlines() would also split on U+0085 and U+2028,
+    # which JSON allows unescaped inside strings.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line + "\n" if offset + len(line) < len(text) else line
         body = line.rstrip("\r\n")
         if body.strip():
             try:
