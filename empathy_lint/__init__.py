@@ -2,8 +2,9 @@
 
 Public API (imported lazily so that `import empathy_lint` does not load spaCy):
     lint_text(text, config=None, context=None) -> list[Finding]
+    lint_batch(texts_or_records, config=None, n_process=1, batch_size=256) -> Iterator[BatchResult]
     load_rules(paths=None) -> list[Rule]
-    Finding, Fix, Severity, Rule, Config, Context, Linter
+    Finding, Fix, Severity, Rule, Config, Context, Linter, BatchResult
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "lint_text": "engine", "Linter": "engine", "Context": "engine",
+    "lint_batch": "batch", "BatchResult": "batch",
     "load_rules": "rulebook", "Rule": "rulebook",
     "Finding": "findings", "Fix": "findings", "Severity": "findings",
     "Config": "config",

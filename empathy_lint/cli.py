@@ -242,6 +242,69 @@ def init(force: bool, directory: str) -> None:
 
 
 @cli.command()
+@click.argument("export", type=click.Path(dir_okay=False))
+@click.option("--reply-column", metavar="NAME", help="Column with the agent's reply [auto: reply, body, text, ...].")
+@click.option("--customer-column", metavar="NAME", help="Column with the customer's message [auto: customer, ...].")
+@click.option("--agent-column", metavar="NAME", help="Column with the agent's name [auto: agent, author, ...].")
+@click.option("--date-column", metavar="NAME", help="Column with the reply's date [auto: date, created_at, ...].")
+@click.option("--id-column", metavar="NAME", help="Column with the ticket or reply id [auto: id, ticket_id].")
+@click.option("--kind", type=click.Choice(KINDS), default="live", show_default=True)
+@click.option("--channel", type=click.Choice(CHANNELS), default=None)
+@click.option("--select", multiple=True, metavar="CODES")
+@click.option("--ignore", multiple=True, metavar="CODES")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option("--worst", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many of the worst replies the report shows.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the JSON summary here instead of stdout.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a self-contained HTML report (charts, per-agent table, worst replies).")
+def audit(export: str, reply_column: str | None, customer_column: str | None, agent_column: str | None,
+          date_column: str | None, id_column: str | None, kind: str, channel: str | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int, worst: int,
+          json_path: str | None, html_path: str | None) -> None:
+    """Score a whole ticket export (CSV or JSONL): rates per family, per rule, per week, per agent.
+
+    \b
+    Streams any size of export in constant memory and prints a JSON summary:
+      empathy-lint audit tickets.csv --agent-column assignee --html report.html
+    """
+    import json
+
+    from .audit import Columns, run_audit
+    from .config import Config
+    from .report import html as html_report
+
+    path = Path(export)
+    try:
+        if not path.is_file():
+            raise EmpathyLintError(f"{path}: no such file")
+        config = Config(select=split_selectors(select), ignore=split_selectors(ignore), kind=kind, channel=channel)
+        config.active_rules()
+        columns = Columns(reply_column, customer_column, agent_column, date_column, id_column)
+        show_progress = sys.stderr.isatty()
+        if show_progress:
+            with click.progressbar(length=path.stat().st_size, label="Auditing", file=sys.stderr) as bar:
+                result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst, progress=bar.update)
+        else:
+            result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst)
+        summary = result.to_json()
+        text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+        if json_path:
+            Path(json_path).write_text(text, encoding="utf-8")
+        if html_path:
+            Path(html_path).write_text(html_report.render(summary, title=f"{path.name}: {summary['replies']:,} replies"),
+                                       encoding="utf-8")
+            click.echo(f"Wrote {html_path}", err=True)
+    except EmpathyLintError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write report ({exc.strerror or exc})")
+    if not json_path:
+        click.echo(text, nl=False)
+
+
+@cli.command()
 @click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default; accepted for editor configs).")
 @click.option("--tcp", metavar="HOST:PORT", default=None, help="Listen on a TCP port instead of stdio.")
 def lsp(stdio: bool, tcp: str | None) -> None:

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 
 from .errors import RuleError
-from .matching import normalise_token_pattern
+from .matching import PatternSet
 from .pipeline import get_nlp
 from .rulebook import RuleLoader, builtin_rules_dir
 from .textmap import prepare
@@ -43,26 +42,21 @@ class CustomerDetector:
         self.nlp = nlp
         self.threshold = int(lexicon.get("threshold", 2))
         self.weights: dict[str, int] = {}
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self.tokens = Matcher(nlp.vocab)
+        self.patterns = PatternSet(nlp)
         for group in lexicon.get("groups", []):
             label = group["label"]
             self.weights[label] = int(group["weight"])
-            texts = [p for p in group["patterns"] if isinstance(p, str)]
-            if texts:
-                self.phrases.add(label, list(nlp.pipe(prepare(t).text for t in texts)))
-            for pattern in (p for p in group["patterns"] if not isinstance(p, str)):
-                try:
-                    self.tokens.add(label, [normalise_token_pattern(pattern)])
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise RuleError(f"{source}: group {label}: bad token pattern: {str(exc).splitlines()[0]}") from None
+            for pattern in group["patterns"]:
+                self.patterns.add(label, pattern,
+                                  lambda detail, label=label: RuleError(f"{source}: group {label}: bad token pattern: {detail}"))
+        self.patterns.finish()
 
     def detect(self, text: str) -> CustomerSignal:
         doc = self.nlp(prepare(text).text)
-        strings = self.nlp.vocab.strings
         seen: dict[tuple[int, int], str] = {}
-        for match_id, start, end in list(self.phrases(doc)) + list(self.tokens(doc)):
-            seen.setdefault((start, end), strings[match_id])
+        for label, spans in sorted(self.patterns.matches(doc).items()):
+            for span in spans:
+                seen.setdefault(span, label)
         cues = [f"{label}: {doc[start:end].text}" for (start, end), label in sorted(seen.items())]
         score = sum(self.weights[label] for label in set(seen.values()))
         return CustomerSignal(problem=score >= self.threshold, score=score, cues=cues)

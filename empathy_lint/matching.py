@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -42,7 +43,7 @@ def normalise_token_pattern(pattern: list[dict]) -> list[dict]:
 
 
 _WORD_ATTRS = {"LOWER", "LEMMA", "NORM", "ORTH", "TEXT"}
-MAX_EXPANSION = 64
+MAX_EXPANSION = 1000
 
 
 def expand_to_phrases(pattern: list[dict], lemma_of: "callable") -> list[list[str]] | None:
@@ -66,8 +67,13 @@ def expand_to_phrases(pattern: list[dict], lemma_of: "callable") -> list[list[st
             return None
         lemmas = []
         for v in values:
-            lemma = v.lower() if keys[0] == "LEMMA" else lemma_of(v)
-            if lemma is None:
+            if keys[0] == "LEMMA":
+                lemmas.append(v.lower())
+                continue
+            # A LOWER/NORM/ORTH word expands only if it is its own lemma: {LOWER: stopped}
+            # must not become lemma "stop" and match "stop"; nor ORTH "Sorry" lose its case.
+            lemma = lemma_of(v)
+            if lemma is None or lemma != v.lower() or (keys[0] in ("ORTH", "TEXT") and v != v.lower()):
                 return None
             lemmas.append(lemma)
         grown = [seq + [lemma] for seq in sequences for lemma in dict.fromkeys(lemmas)]
@@ -84,37 +90,45 @@ def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
     return doc
 
 
-class CompiledRules:
-    """The matchers for one set of rules, bound to one pipeline's vocab."""
+class PatternSet:
+    """Keyed patterns (phrases and token patterns) compiled into one PhraseMatcher and
+    one Matcher. `matches(doc)` gives key -> set of (start, end) token spans."""
 
-    def __init__(self, nlp: Language, rules: list[Rule]) -> None:
-        self.rules = {rule.id: rule for rule in rules}
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        self.strings = nlp.vocab.strings
-        self.nlp = nlp
         self._lemma_cache: dict[str, str | None] = {}
-        phrase_keys: list[str] = []
-        phrase_texts: list[str] = []
-        expanded: dict[str, list[Doc]] = defaultdict(list)
-        for rule in rules:
-            for key, patterns in ((rule.id, rule.patterns), (rule.id + EXCEPT_SUFFIX, rule.excepts)):
-                for pattern in patterns:
-                    if isinstance(pattern, str):
-                        phrase_keys.append(key)
-                        phrase_texts.append(prepare(pattern).text)
-                        continue
-                    fixed = normalise_token_pattern(pattern)
-                    sequences = expand_to_phrases(fixed, self._lemma_of)
-                    if sequences is None:
-                        self._add_token_pattern(rule, key, pattern)
-                    else:
-                        self._check_token_pattern(rule, key, fixed)
-                        expanded[key].extend(_lemma_doc(nlp.vocab, seq) for seq in sequences)
-        for key, doc in zip(phrase_keys, nlp.pipe(phrase_texts)):
+        self._phrase_keys: list[str] = []
+        self._phrase_texts: list[str] = []
+        self._expanded: dict[str, list[Doc]] = defaultdict(list)
+
+    def add(self, key: str, pattern: Any, on_error: Callable[[str], Exception]) -> None:
+        """Queue one pattern under `key`; `on_error(detail)` builds the error to raise."""
+        if isinstance(pattern, str):
+            self._phrase_keys.append(key)
+            self._phrase_texts.append(prepare(pattern).text)
+            return
+        fixed = normalise_token_pattern(pattern)
+        probe = Matcher(self.nlp.vocab, validate=True)
+        try:
+            probe.add(key, [fixed])  # validate with spaCy either way, so errors read the same
+        except (ValueError, KeyError, TypeError) as exc:
+            raise on_error(" ".join(str(exc).split())[:200]) from None
+        sequences = expand_to_phrases(fixed, self._lemma_of)
+        if sequences is None:
+            self.tokens.add(key, [fixed])
+        else:
+            self._expanded[key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
+
+    def finish(self) -> "PatternSet":
+        for key, doc in zip(self._phrase_keys, self.nlp.pipe(self._phrase_texts)):
             self.phrases.add(key, [doc])
-        for key, docs in expanded.items():
+        for key, docs in self._expanded.items():
             self.phrases.add(key, docs)
+        self._phrase_texts, self._expanded = [], {}
+        return self
 
     def _lemma_of(self, word: str) -> str | None:
         """Our lemma of a single word, or None if the tokenizer splits it."""
@@ -123,34 +137,36 @@ class CompiledRules:
             self._lemma_cache[word] = doc[0].lemma_ if len(doc) == 1 else None
         return self._lemma_cache[word]
 
-    def _check_token_pattern(self, rule: Rule, key: str, pattern: list[dict]) -> None:
-        """Validate an expanded pattern with spaCy anyway, so errors read the same."""
-        probe = Matcher(self.nlp.vocab, validate=True)
-        try:
-            probe.add(key, [pattern])
-        except (ValueError, KeyError, TypeError) as exc:
-            detail = " ".join(str(exc).split())[:200]
-            raise RuleError(f"{rule.source}:{rule.line}: rule {rule.id}: token pattern rejected by spaCy: {detail}") from None
+    def matches(self, doc: Doc) -> dict[str, set[tuple[int, int]]]:
+        found: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        spans = list(self.phrases(doc)) if len(self.phrases) else []
+        if len(self.tokens):
+            spans += self.tokens(doc)
+        for match_id, start, end in spans:
+            found[self.strings[match_id]].add((start, end))
+        return found
 
-    def _add_token_pattern(self, rule: Rule, key: str, pattern: list[dict]) -> None:
-        try:
-            self.tokens.add(key, [normalise_token_pattern(pattern)])
-        except (ValueError, KeyError, TypeError) as exc:
-            detail = " ".join(str(exc).split())
-            if len(detail) > 200:
-                detail = detail[:197] + "..."
-            raise RuleError(
-                f"{rule.source}:{rule.line}: rule {rule.id}: token pattern rejected by spaCy: {detail}"
-            ) from None
+
+class CompiledRules:
+    """The matchers for one set of rules, bound to one pipeline's vocab."""
+
+    def __init__(self, nlp: Language, rules: list[Rule]) -> None:
+        self.rules = {rule.id: rule for rule in rules}
+        self.patterns = PatternSet(nlp)
+        for rule in rules:
+            def error(detail: str, rule: Rule = rule) -> RuleError:
+                return RuleError(f"{rule.source}:{rule.line}: rule {rule.id}: token pattern rejected by spaCy: {detail}")
+            for key, patterns in ((rule.id, rule.patterns), (rule.id + EXCEPT_SUFFIX, rule.excepts)):
+                for pattern in patterns:
+                    self.patterns.add(key, pattern, error)
+        self.patterns.finish()
+        # Kept for introspection and tests.
+        self.phrases, self.tokens = self.patterns.phrases, self.patterns.tokens
+        self._lemma_of = self.patterns._lemma_of
 
     def find(self, doc: Doc) -> dict[str, list[Span]]:
         """Rule id -> matched spans (deduplicated, in text order), excepts applied."""
-        hits: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        matches = list(self.phrases(doc)) if len(self.phrases) else []
-        if len(self.tokens):
-            matches += self.tokens(doc)
-        for match_id, start, end in matches:
-            hits[self.strings[match_id]].add((start, end))
+        hits = self.patterns.matches(doc)
         found: dict[str, list[Span]] = {}
         for key, spans in hits.items():
             if key.endswith(EXCEPT_SUFFIX):

@@ -1,0 +1,94 @@
+"""`lint_batch`: the pure core for volume. Replies in, findings out, streamed.
+
+Input is any iterable of reply strings or records (`{"id", "reply", "customer",
+"channel", "kind"}`, only `reply` required); output is an iterator of BatchResult in
+input order. Memory stays flat however long the input: it is read lazily and at most
+a few chunks are in flight. With n_process > 1, worker processes each build the
+pipeline and matchers once and lint whole chunks.
+"""
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from .config import Config
+from .engine import Context, Linter
+from .findings import Finding
+
+Record = str | dict[str, Any]
+
+
+@dataclass
+class BatchResult:
+    """The findings of one input reply; `index` is its position in the input."""
+
+    index: int
+    id: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _item(record: Record, config: Config) -> tuple[str, Context]:
+    if isinstance(record, str):
+        return record, Context(kind=config.kind, channel=config.channel)
+    reply = record.get("reply")
+    if not isinstance(reply, str):
+        raise ValueError(f"record {record.get('id', '?')!r} has no 'reply' string")
+    kind = record.get("kind") if record.get("kind") in ("live", "canned") else config.kind
+    channel = record.get("channel") if record.get("channel") in ("chat", "email", "sms", "social") else config.channel
+    return reply, Context.for_reply(record.get("customer"), kind, channel)
+
+
+def _lint_chunk(linter: Linter, start: int, chunk: list[Record], batch_size: int) -> list[BatchResult]:
+    items = [_item(r, linter.config) for r in chunk]
+    results = []
+    for offset, findings in enumerate(linter.lint_many(items, batch_size=batch_size)):
+        record = chunk[offset]
+        rid = record.get("id") if isinstance(record, dict) else None
+        results.append(BatchResult(start + offset, None if rid is None else str(rid), findings))
+    return results
+
+
+_WORKER: Linter | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _WORKER
+    _WORKER = Linter(config)
+
+
+def _work(args: tuple[int, list[Record], int]) -> list[BatchResult]:
+    assert _WORKER is not None
+    return _lint_chunk(_WORKER, *args)
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[tuple[int, list[Record]]]:
+    iterator = iter(records)
+    start = 0
+    while chunk := list(itertools.islice(iterator, size)):
+        yield start, chunk
+        start += len(chunk)
+
+
+def lint_batch(records: Iterable[Record], config: Config | None = None, *, n_process: int = 1,
+               batch_size: int = 256, chunk_size: int = 1000) -> Iterator[BatchResult]:
+    """Lint many replies; yields one BatchResult per input, in order, as it goes."""
+    config = config or Config()
+    if n_process <= 1:
+        linter = Linter(config)
+        for start, chunk in _chunks(records, chunk_size):
+            yield from _lint_chunk(linter, start, chunk, batch_size)
+        return
+    # fork where the platform has it (workers start in milliseconds); spawn elsewhere.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with context.Pool(n_process, initializer=_init_worker, initargs=(config,)) as pool:
+        pending: deque = deque()
+        for start, chunk in _chunks(records, chunk_size):
+            pending.append(pool.apply_async(_work, ((start, chunk, batch_size),)))
+            if len(pending) >= 2 * n_process:  # bounded: read ahead only a few chunks
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
