@@ -13,7 +13,7 @@ from .errors import EmpathyLintError, InputError
 from .fixes import Encoding, apply_fixes, unified_diff, write_atomic
 from .report import FileReport
 from .rulebook import Rule
-from .runner import Job, Runner
+from .runner import Job, Runner, run_parallel
 from .sources import decode, load_document, read_source
 
 STDIN_NAME = "<stdin>"
@@ -34,6 +34,7 @@ class CheckOptions:
     stdin_filename: str | None = None
     max_bytes: int = 10 * 1024 * 1024
     encoding: str | None = None
+    jobs: int = 1
 
 
 @dataclass
@@ -126,7 +127,7 @@ def run_check(options: CheckOptions) -> CheckOutcome:
 
     runner = Runner()
     try:
-        result = runner.run(jobs)
+        result = run_parallel(jobs, options.jobs) if options.jobs > 1 else runner.run(jobs)
     except InputError as exc:
         raise InputError(_which_reply(jobs, exc)) from None
 

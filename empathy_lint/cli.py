@@ -107,6 +107,8 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 @click.option("--encoding", default=None, metavar="CODEC",
               help="Read (and --fix writes) files in this codec instead of UTF-8/UTF-16; "
                    "CODEC:replace replaces undecodable bytes.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for many files (each loads the pipeline once).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
@@ -115,8 +117,8 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
           fail_on: str | None, kind: str | None, channel: str | None, customer_file: str | None,
           customer_text: str | None, rule_paths: tuple[str, ...], config_file: str | None, isolated: bool,
           baseline: str | None, update_baseline: bool, fix: bool, show_diff: bool,
-          stdin_filename: str | None, max_size: int, encoding: str | None, output: str | None,
-          quiet: bool, no_color: bool) -> None:
+          stdin_filename: str | None, max_size: int, encoding: str | None, jobs: int,
+          output: str | None, quiet: bool, no_color: bool) -> None:
     """Check replies in FILES or stdin.
 
     \b
@@ -144,7 +146,7 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
         customer_file=customer_file, customer_text=customer_text, config_file=config_file,
         isolated=isolated, baseline=baseline, update_baseline=update_baseline, fix=fix,
         show_diff=show_diff, stdin_filename=stdin_filename, max_bytes=max_size * 1024 * 1024,
-        encoding=encoding,
+        encoding=encoding, jobs=jobs,
     )
     try:
         outcome = run_check(options)

@@ -35,6 +35,16 @@ def load_lemma_overrides() -> dict[str, str]:
     return {str(k): str(v) for k, v in (data or {}).items()}
 
 
+def _build_lemma_table() -> dict[int, str]:
+    from spacy.lookups import load_lookups
+    from spacy.strings import hash_string
+
+    table = dict(load_lookups("en", ["lemma_lookup"], strict=True).get_table("lemma_lookup").items())
+    for form, lemma in load_lemma_overrides().items():
+        table[hash_string(form)] = lemma
+    return table
+
+
 class NormLemmatizer:
     """Sets token.lemma_ to the lookup lemma of token.norm_; marks line-break sentence starts."""
 
@@ -44,12 +54,15 @@ class NormLemmatizer:
         self.table: dict[int, str] = {}
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
-        from spacy.lookups import load_lookups
+        from importlib.metadata import version
 
-        # A spaCy lookups Table: keys are string hashes, so a token's norm hash indexes it.
-        self.table = load_lookups("en", ["lemma_lookup"], strict=True).get_table("lemma_lookup")
-        for form, lemma in load_lemma_overrides().items():
-            self.table[form] = lemma
+        from .cache import cached, content_key
+        from .rulebook import builtin_rules_dir
+
+        overrides = (builtin_rules_dir() / "context" / "lemmas.yaml").read_bytes()
+        key = content_key("lemma_lookup", version("spacy-lookups-data"), version("spacy"), overrides)
+        # {hash of a form: lemma}: a token's norm hash indexes it directly.
+        self.table = cached("lemmas", key, _build_lemma_table)
 
     def _lemma(self, norm: int, norm_text: str) -> int:
         lemma = self.lemma_of_norm.get(norm)

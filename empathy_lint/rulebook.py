@@ -190,7 +190,18 @@ def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
 
 
 def load_pack(path: Path) -> list[Rule]:
-    """Read and validate one rule pack file."""
+    """Read and validate one rule pack file (cached by content: see cache.py)."""
+    from .cache import cached, content_key
+
+    try:
+        raw = path.read_bytes()
+        schema = (builtin_rules_dir() / "schema.json").read_bytes()
+    except OSError:
+        return _load_pack(path)  # let the real loader report the problem
+    return cached("pack", content_key(str(path.resolve()), raw, schema), lambda: _load_pack(path))
+
+
+def _load_pack(path: Path) -> list[Rule]:
     data, locator = _read_yaml(path)
     _check_schema(path, data, locator)
     return [

@@ -102,6 +102,30 @@ def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
     return finding
 
 
+def _run_chunk(jobs: list[Job]) -> tuple[list[FileReport], list[list[str]]]:
+    """Worker side of run_parallel: fingerprints travel as lists (ids do not survive pickling)."""
+    result = Runner().run(jobs)
+    return result.reports, [[result.fingerprints[id(f)] for f in r.findings] for r in result.reports]
+
+
+def run_parallel(jobs: list[Job], processes: int) -> RunResult:
+    """Lint documents across worker processes (each builds the pipeline once); same result as run()."""
+    import multiprocessing
+
+    if processes <= 1 or len(jobs) < 2:
+        return Runner().run(jobs)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = max(1, -(-len(jobs) // (processes * 4)))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    result = RunResult()
+    with multiprocessing.get_context(method).Pool(processes) as pool:
+        for reports, keys in pool.imap(_run_chunk, chunks):
+            for report, report_keys in zip(reports, keys):
+                result.reports.append(report)
+                result.fingerprints.update({id(f): k for f, k in zip(report.findings, report_keys)})
+    return result
+
+
 def lint_documents(documents: list[Document], config_for: Callable[[str], Config],
                    customer: str | None = None, runner: Runner | None = None) -> RunResult:
     """Convenience: lint documents, each with the config `config_for(path)` gives."""

@@ -1,0 +1,61 @@
+"""A small on-disk cache for work that only depends on file contents.
+
+Validated rule packs and the lemma table are pickled under a key derived from the
+bytes they come from (and empathy-lint's version), so an edit to a pack is always
+seen and a cold start skips YAML parsing, JSON Schema validation and the lookup
+table build. The cache lives in $EMPATHY_LINT_CACHE_DIR, else $XDG_CACHE_HOME or
+~/.cache, under empathy-lint/; EMPATHY_LINT_CACHE_DIR=off disables it. Any problem
+with the cache (read-only home, a corrupt file) silently falls back to the real work.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from . import __version__
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("EMPATHY_LINT_CACHE_DIR")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "empathy-lint"
+
+
+def content_key(*parts: bytes | str) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        digest.update(b"\x00" + (part.encode() if isinstance(part, str) else part))
+    return digest.hexdigest()[:32]
+
+
+def cached(name: str, key: str, build: Callable[[], T]) -> T:
+    """`build()`'s result, from the cache when an entry for (name, key) exists."""
+    directory = cache_dir()
+    if directory is None:
+        return build()
+    path = directory / f"{name}-{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+        pass
+    value = build()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return value

@@ -1,0 +1,75 @@
+"""lint_batch: streaming order, process pool, records; and the Dask example gives the same answers."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+
+import pytest
+
+from conftest import ROOT
+from empathy_lint import lint_batch
+from empathy_lint.config import Config
+
+
+def codes(results):
+    return [(r.index, r.id, sorted(f.code for f in r.findings)) for r in results]
+
+
+def test_lint_batch_accepts_strings_and_records_in_order(dev_records):
+    texts = [r["reply"] for r in dev_records[:50]]
+    by_text = codes(lint_batch(iter(texts), chunk_size=7))
+    assert [i for i, _, _ in by_text] == list(range(50))
+    records = [{"id": r["id"], "reply": r["reply"]} for r in dev_records[:50]]
+    by_record = codes(lint_batch(records))
+    assert [c for _, _, c in by_record] == [c for _, _, c in by_text]
+    assert [rid for _, rid, _ in by_record] == [r["id"] for r in dev_records[:50]]
+
+
+def test_customer_context_in_records():
+    results = list(lint_batch([
+        {"id": "a", "reply": "Glad to hear it!", "customer": "Thanks, that fixed it!"},
+        {"id": "b", "reply": "Glad to hear it!", "customer": "My order is three weeks late and nobody answers"},
+    ]))
+    assert "EMP201" not in {f.code for f in results[0].findings}
+    assert "EMP201" in {f.code for f in results[1].findings}
+
+
+def test_process_pool_gives_the_same_results(dev_records):
+    records = [{"id": r["id"], "reply": r["reply"], "customer": r.get("customer")} for r in dev_records]
+    assert codes(lint_batch(records, n_process=2, chunk_size=40)) == codes(lint_batch(records))
+
+
+def test_record_without_reply_is_an_error():
+    with pytest.raises(ValueError, match="no 'reply'"):
+        list(lint_batch([{"id": "x", "text": "hi"}], Config()))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("dask") is None, reason="dask not installed (pip install -e '.[dev]')")
+def test_dask_example_matches_lint_batch():
+    spec = importlib.util.spec_from_file_location("dask_audit", ROOT / "examples" / "scale" / "dask_audit.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    export = ROOT / "examples" / "scale" / "sample_export.csv"
+    result = example.audit(export, partitions=3).set_index("id")
+    with export.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = {r.id: " ".join(sorted({f.code for f in r.findings}))
+                for r in lint_batch({"id": row["id"], "reply": row["reply"], "customer": row["customer"] or None}
+                                    for row in rows)}
+    assert len(result) == len(rows)
+    assert result["codes"].to_dict() == expected
+
+
+def test_check_jobs_gives_the_same_report(tmp_path, dev_records):
+    import json
+
+    from conftest import run_cli
+
+    for r in dev_records[:60]:
+        (tmp_path / f"{r['id']}.txt").write_text(r["reply"], encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    serial = run_cli("--format", "json", str(tmp_path))
+    parallel = run_cli("--format", "json", "--jobs", "2", str(tmp_path))
+    assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+    assert run_cli("--jobs", "2", "--baseline", str(baseline), str(tmp_path)).returncode == 0
+    assert run_cli("--jobs", "2", "--baseline", str(baseline), str(tmp_path)).returncode == 0
