@@ -1,9 +1,10 @@
 """Run compiled rules over a reply and turn matches (or their absence) into findings."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc, Span
 
@@ -49,8 +50,21 @@ class Context:
         return self.kind == "live"
 
 
+@functools.lru_cache(maxsize=1)
+def channel_profiles() -> dict[str, dict[str, Any]]:
+    """rules/context/channels.yaml: per channel, `satisfied_by` and `disable`."""
+    import yaml
+
+    from .rulebook import RuleLoader, builtin_rules_dir
+
+    path = builtin_rules_dir() / "context" / "channels.yaml"
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader) or {}  # noqa: S506 (safe)
+
+
 def rule_applies(rule: Rule, context: Context) -> bool:
-    """Do the rule's `when:` gates hold in this context?"""
+    """Do the rule's `when:` gates and the channel profile allow it in this context?"""
+    if context.channel and rule.id in channel_profiles().get(context.channel, {}).get("disable", ()):
+        return False
     when = rule.when
     if "kind" in when and context.kind not in when["kind"]:
         return False
@@ -65,6 +79,10 @@ def rule_applies(rule: Rule, context: Context) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
+# Quoted lines ("> On Monday you wrote: ...") are the customer's words, not ours.
+_QUOTED_LINE = re.compile(r"^[ \t]*>[^\n\r]*", re.M)
+# Text in double quotes (straightened) is quoted speech or a UI label: not our phrasing.
+_QUOTED_SPAN = re.compile(r'"[^"\n]{1,400}"')
 
 # One reply longer than this is not a reply: refuse it clearly instead of letting
 # spaCy fail (its limit is 1,000,000 characters) or memory grow without bound.
@@ -120,7 +138,8 @@ class Linter:
         """Reader masks plus placeholders and suppression comments, non-overlapping."""
         placeholders = self.config.placeholders
         found = find_placeholders(text, tuple(placeholders) if placeholders is not None else None)
-        return merge_masks(extra or [], directive_masks(text), found)
+        quoted = [(m.start(), m.end(), " ") for m in _QUOTED_LINE.finditer(text)] if ">" in text else []
+        return merge_masks(quoted, extra or [], directive_masks(text), found)
 
     def lint_many(self, items: Iterable[tuple], batch_size: int = 64) -> Iterator[list[Finding]]:
         """Findings for each (text, context) or (text, context, masks), streamed through `nlp.pipe`."""
@@ -140,6 +159,7 @@ class Linter:
         if not text.strip():
             return []
         matches = self.compiled.find(doc)
+        quotes = [m.span() for m in _QUOTED_SPAN.finditer(doc.text)] if '"' in doc.text else []
         findings: list[Finding] = []
         for rule in self.rules:
             if not rule_applies(rule, context):
@@ -147,6 +167,8 @@ class Linter:
             spans = matches.get(rule.id, [])
             if rule.kind == "forbid":
                 for span in spans:
+                    if any(qs < span.start_char and span.end_char < qe for qs, qe in quotes):
+                        continue  # inside quotation marks: the customer's words or a label
                     start, end = mapped.to_source(span.start_char, span.end_char)
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
             elif not spans and not _satisfied_elsewhere(rule, matches, context):
@@ -166,7 +188,13 @@ class Linter:
 
 
 def _satisfied_elsewhere(rule: Rule, matches: dict[str, list[Span]], context: Context) -> bool:
-    """Does another rule's match stand in for this one on this channel (`satisfied_by`)?"""
+    """Does another rule's match stand in for this one on this channel?
+
+    From the channel profile (channels.yaml) or the rule's own `satisfied_by`.
+    """
+    profile = channel_profiles().get(context.channel or "", {})
+    if any(matches.get(other) for other in profile.get("satisfied_by", {}).get(rule.id, ())):
+        return True
     return any(
         matches.get(alt["rule"]) and ("channel" not in alt or context.channel in alt["channel"])
         for alt in rule.satisfied_by

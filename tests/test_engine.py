@@ -129,3 +129,36 @@ def test_agent_initials_are_a_signoff():
     text = "@115712 Your order shipped today. ^HSB"
     found = {f.code: f for f in lint_text(text)}
     assert text[found["EMP501"].start:found["EMP501"].end] == "@115712 Your order shipped today."
+
+
+def test_words_in_quotes_or_quoted_lines_are_not_ours():
+    quoted = 'You wrote "unfortunately the app is useless, as I said before". Here is the fix: restart it.'
+    assert not {"EMP301", "EMP601"} & set(codes(lint_text(quoted)))
+    email = "Thanks for writing.\n\n> As I said, there's nothing you can do.\n\nI've refunded you today."
+    assert not {"EMP301", "EMP306"} & set(codes(lint_text(email)))
+    assert "EMP301" in codes(lint_text("As I said, the refund is on its way."))
+
+
+def test_negation_and_hesitation():
+    assert "EMP201" in codes(lint_text("I'm not sorry about the price change."))
+    assert "EMP501" not in codes(lint_text("Your order ships today. Don't hesitate to reach out."))
+
+
+def test_thread_file_lints_only_the_reply(tmp_path):
+    from empathy_lint.runner import lint_documents
+    from empathy_lint.sources import load_document
+
+    text = "As I said, my order is late!\n--- reply ---\nGlad to hear it! Have a great day.\n"
+    (report,) = lint_documents([load_document("t.txt", text)], lambda _: Config()).reports
+    found = {f.code: f for f in report.findings}
+    assert "EMP301" not in found  # the customer's words are not linted
+    assert {"EMP201", "EMP401"} <= set(found)  # the customer reports a problem
+    assert found["EMP201"].line == 3
+
+
+def test_email_profile_asks_for_greeting_and_sign_off():
+    linter = Linter(Config(channel="email"))
+    assert {"EMP701", "EMP702"} <= set(codes(linter.lint("Your refund was issued.")))
+    letter = "Hi Sam,\n\nI'm sorry for the wait. Your refund was issued.\n\nBest regards,\nAna"
+    assert not {"EMP701", "EMP702"} & set(codes(linter.lint(letter)))
+    assert "EMP701" not in codes(Linter(Config(channel="social")).lint("Your refund was issued."))

@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..rulebook import DataLoader
 from .base import Document, Reply
 from .markup import markdown_masks
+from .thread import split_thread
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
@@ -75,6 +76,9 @@ def _sections(text: str, start: int, split: str) -> list[tuple[str | None, int, 
 
 def read_markdown(path: str, text: str, options: dict[str, Any]) -> Document:
     meta, body_start = front_matter(path, text)
+    customer, body_start = split_thread(text, body_start)
+    if customer:
+        meta["customer"] = customer
     document = Document(path, text)
     for name, start, end in _sections(text, body_start, options.get("markdown_split", "auto")):
         body = text[start:end]
