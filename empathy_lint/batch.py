@@ -38,7 +38,7 @@ def _item(record: Record, config: Config) -> tuple[str, Context]:
         raise ValueError(f"record {record.get('id', '?')!r} has no 'reply' string")
     kind = record.get("kind") if record.get("kind") in ("live", "canned") else config.kind
     channel = record.get("channel") if record.get("channel") in ("chat", "email", "sms", "social") else config.channel
-    return reply, Context.for_reply(record.get("customer"), kind, channel)
+    return reply, Context.for_reply(record.get("customer"), kind, channel, reply)
 
 
 def _lint_chunk(linter: Linter, start: int, chunk: list[Record], batch_size: int) -> list[BatchResult]:

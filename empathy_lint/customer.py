@@ -50,6 +50,17 @@ class CustomerDetector:
                 self.patterns.add(label, pattern,
                                   lambda detail, label=label: RuleError(f"{source}: group {label}: bad token pattern: {detail}"))
         self.patterns.finish()
+        canned = lexicon.get("canned_reply", {})
+        self.canned = PatternSet(nlp)
+        for label in ("fine", "trouble"):
+            for pattern in canned.get(label, []):
+                self.canned.add(label, pattern, lambda detail: RuleError(f"{source}: canned_reply: {detail}"))
+        self.canned.finish()
+
+    def canned_fine(self, reply: str) -> bool:
+        """Does a canned reply speak only of a contribution, with no sign of trouble?"""
+        found = self.canned.matches(self.nlp(prepare(reply).text))
+        return bool(found.get("fine")) and not found.get("trouble")
 
     def detect(self, text: str) -> CustomerSignal:
         doc = self.nlp(prepare(text).text)
@@ -72,3 +83,8 @@ def default_detector() -> CustomerDetector:
 def detect(text: str) -> CustomerSignal:
     """Verdict on a customer message with the built-in lexicon."""
     return default_detector().detect(text)
+
+
+def canned_reply_is_fine(reply: str) -> bool:
+    """With no customer message: does this canned reply answer no problem at all?"""
+    return default_detector().canned_fine(reply)

@@ -34,13 +34,21 @@ class Context:
 
     @classmethod
     def for_reply(cls, customer: str | None = None, kind: str = "live",
-                  channel: str | None = None) -> "Context":
-        """A context whose `problem` is judged from the customer message, if any."""
+                  channel: str | None = None, reply: str | None = None) -> "Context":
+        """A context whose `problem` is judged from the customer message, if any.
+
+        Without one, a canned `reply` that only speaks of a contribution ("Thanks for
+        your pull request!") is judged to answer no problem.
+        """
         problem = None
         if customer and customer.strip():
             from .customer import detect
 
             problem = detect(customer).problem
+        elif kind == "canned" and reply:
+            from .customer import canned_reply_is_fine
+
+            problem = False if canned_reply_is_fine(reply) else None
         return cls(kind=kind, channel=channel, customer=customer, problem=problem)
 
     def expects_problem(self) -> bool:

@@ -94,7 +94,7 @@ def load_records(path: Path) -> list[dict]:
 def evaluate(records: list[dict], use_context: bool = True) -> tuple[dict[str, Tally], Tally]:
     linter = Linter(Config())
     contexts = [
-        Context.for_reply(r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"))
+        Context.for_reply(r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"), r["reply"])
         for r in records
     ]
     tallies = {family: Tally() for family in FAMILIES}

@@ -82,7 +82,7 @@ def _context(job: Job, reply: Reply) -> Context:
     kind = meta.get("kind") if meta.get("kind") in ("live", "canned") else job.config.kind
     channel = meta.get("channel") if meta.get("channel") in ("chat", "email", "sms", "social") else job.config.channel
     customer = meta.get("customer") or job.customer
-    return Context.for_reply(customer, kind, channel)
+    return Context.for_reply(customer, kind, channel, reply.text)
 
 
 def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:

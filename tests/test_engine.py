@@ -162,3 +162,13 @@ def test_email_profile_asks_for_greeting_and_sign_off():
     letter = "Hi Sam,\n\nI'm sorry for the wait. Your refund was issued.\n\nBest regards,\nAna"
     assert not {"EMP701", "EMP702"} & set(codes(linter.lint(letter)))
     assert "EMP701" not in codes(Linter(Config(channel="social")).lint("Your refund was issued."))
+
+
+def test_canned_reply_about_a_contribution_answers_no_problem():
+    linter = Linter(Config(kind="canned"))
+    thanks = "Thanks for your pull request! We're happy to merge it."
+    context = Context.for_reply(None, "canned", None, thanks)
+    assert context.problem is False
+    assert not {"EMP101", "EMP401", "EMP501"} & set(codes(linter.lint(thanks, context)))
+    trouble = "Thanks for your pull request! Sorry, the build is broken."
+    assert Context.for_reply(None, "canned", None, trouble).problem is None
