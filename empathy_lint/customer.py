@@ -16,10 +16,9 @@ from spacy.language import Language
 from .errors import RuleError
 from .matching import PatternSet
 from .pipeline import get_nlp
-from .rulebook import RuleLoader, builtin_rules_dir
+from .rulebook import context_path, load_context
 from .textmap import prepare
 
-import yaml
 
 
 @dataclass
@@ -32,7 +31,7 @@ class CustomerSignal:
 
 
 def lexicon_path() -> Path:
-    return builtin_rules_dir() / "context" / "customer.yaml"
+    return context_path("customer.yaml")
 
 
 class CustomerDetector:
@@ -75,9 +74,7 @@ class CustomerDetector:
 
 @functools.lru_cache(maxsize=1)
 def default_detector() -> CustomerDetector:
-    path = lexicon_path()
-    lexicon = yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506 (safe)
-    return CustomerDetector(get_nlp(), lexicon, str(path))
+    return CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()))
 
 
 def detect(text: str) -> CustomerSignal:

@@ -61,12 +61,9 @@ class Context:
 @functools.lru_cache(maxsize=1)
 def channel_profiles() -> dict[str, dict[str, Any]]:
     """rules/context/channels.yaml: per channel, `satisfied_by` and `disable`."""
-    import yaml
+    from .rulebook import load_context
 
-    from .rulebook import RuleLoader, builtin_rules_dir
-
-    path = builtin_rules_dir() / "context" / "channels.yaml"
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader) or {}  # noqa: S506 (safe)
+    return load_context("channels.yaml") or {}
 
 
 def rule_applies(rule: Rule, context: Context) -> bool:

@@ -10,18 +10,16 @@ from __future__ import annotations
 import functools
 import re
 
-import yaml
 from spacy.tokens import Span
 
-from .rulebook import RuleLoader, builtin_rules_dir
+from .rulebook import load_context
 
 _INITIALS = re.compile(r"^[\^\-*~/–—]\s*[A-Za-z]{1,20}$")
 
 
 @functools.lru_cache(maxsize=1)
 def _lexicon() -> tuple[int, tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
-    path = builtin_rules_dir() / "context" / "letter.yaml"
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506 (safe)
+    data = load_context("letter.yaml")
     split = lambda phrases: tuple(tuple(p.lower().split()) for p in phrases)  # noqa: E731
     return int(data["max_words"]), split(data["greetings"]), split(data["signoffs"])
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -28,10 +27,9 @@ LOOKUPS_CONFIG = {
 
 def load_lemma_overrides() -> dict[str, str]:
     """Corrections to the lookup table, kept as data in rules/context/lemmas.yaml."""
-    from .rulebook import RuleLoader, builtin_rules_dir
+    from .rulebook import load_context
 
-    path = builtin_rules_dir() / "context" / "lemmas.yaml"
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506 (safe)
+    data = load_context("lemmas.yaml")
     return {str(k): str(v) for k, v in (data or {}).items()}
 
 
@@ -57,9 +55,9 @@ class NormLemmatizer:
         from importlib.metadata import version
 
         from .cache import cached, content_key
-        from .rulebook import builtin_rules_dir
+        from .rulebook import context_path
 
-        overrides = (builtin_rules_dir() / "context" / "lemmas.yaml").read_bytes()
+        overrides = context_path("lemmas.yaml").read_bytes()
         key = content_key("lemma_lookup", version("spacy-lookups-data"), version("spacy"), overrides)
         # {hash of a form: lemma}: a token's norm hash indexes it directly.
         self.table = cached("lemmas", key, _build_lemma_table)

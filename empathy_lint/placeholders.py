@@ -10,10 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-import yaml
-
 from .errors import ConfigError
-from .rulebook import RuleLoader, builtin_rules_dir
+from .rulebook import load_context
 
 Mask = tuple[int, int, str]
 
@@ -34,8 +32,7 @@ class PlaceholderStyles:
 
 @functools.lru_cache(maxsize=1)
 def _all_styles() -> PlaceholderStyles:
-    path = builtin_rules_dir() / "context" / "placeholders.yaml"
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506 (safe)
+    data = load_context("placeholders.yaml")
     return PlaceholderStyles(
         patterns=tuple((name, re.compile(rx)) for name, rx in data["styles"].items()),
         drop=frozenset(data.get("drop", ())),

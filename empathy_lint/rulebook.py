@@ -32,6 +32,16 @@ def builtin_rules_dir() -> Path:
 Example = str | dict[str, str]
 
 
+def context_path(name: str) -> Path:
+    """A data file of rules/context/ (customer cues, lemmas, channels, ...)."""
+    return builtin_rules_dir() / "context" / name
+
+
+def load_context(name: str) -> Any:
+    """Parse a rules/context/ YAML file as plain data (YAML 1.2 booleans, no tags)."""
+    return yaml.load(context_path(name).read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506 (safe)
+
+
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
 
