@@ -21,7 +21,6 @@ from .errors import EmpathyLintError
 from .rulebook import Rule, find_rule, load_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
-STDIN_NAME = "<stdin>"
 
 
 def fail(message: str) -> NoReturn:

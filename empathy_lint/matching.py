@@ -11,7 +11,6 @@ quantifiers, IS_SENT_START, LIKE_URL, NOT_IN...) stay in the Matcher.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from spacy.language import Language
@@ -24,13 +23,6 @@ from .rulebook import Rule
 from .textmap import prepare
 
 EXCEPT_SUFFIX = "!except"
-
-
-@dataclass
-class RuleMatches:
-    """Spans of one rule's patterns in a doc, after `except` patterns cancelled overlaps."""
-
-    hits: list[Span] = field(default_factory=list)
 
 
 def normalise_token_pattern(pattern: list[dict]) -> list[dict]:
