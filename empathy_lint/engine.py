@@ -165,6 +165,7 @@ class Linter:
             return []
         matches = self.compiled.find(doc)
         quotes = [m.span() for m in _QUOTED_SPAN.finditer(doc.text)] if '"' in doc.text else []
+        anchors: dict[str, Span] = {}
         findings: list[Finding] = []
         for rule in self.rules:
             if not rule_applies(rule, context):
@@ -177,7 +178,9 @@ class Linter:
                     start, end = mapped.to_source(span.start_char, span.end_char)
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
             elif not spans and not _satisfied_elsewhere(rule, matches, context):
-                anchor = _anchor_sentence(doc, rule.anchor)
+                if rule.anchor not in anchors:  # the body's sentences are found once per doc
+                    anchors[rule.anchor] = _anchor_sentence(doc, rule.anchor)
+                anchor = anchors[rule.anchor]
                 start, end = mapped.to_source(anchor.start_char, anchor.end_char)
                 findings.append(self._finding(rule, start, end, None))
         findings.sort(key=lambda f: (f.start, f.code))

@@ -82,15 +82,48 @@ def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
     return doc
 
 
+_TRIGGER_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH")
+
+
+def trigger_words(pattern: list[dict]) -> frozenset[str] | None:
+    """Words one of which must occur for `pattern` to match, or None if there are none.
+
+    The most selective required token (no quantifier but an exact count of one) with
+    a word attribute gives them; a reply without any of its words can skip the pattern.
+    """
+    best: frozenset[str] | None = None
+    for spec in pattern:
+        if spec.get("OP") not in (None, "!", "{1}"):
+            continue
+        if spec.get("OP") == "!":
+            continue
+        for attr in _TRIGGER_ATTRS:
+            value = spec.get(attr)
+            if isinstance(value, str):
+                words = frozenset([value.lower() if attr != "ORTH" else value])
+            elif isinstance(value, dict) and list(value) == ["IN"] and all(isinstance(v, str) for v in value["IN"]):
+                words = frozenset(v.lower() if attr != "ORTH" else v for v in value["IN"])
+            else:
+                continue
+            if best is None or len(words) < len(best):
+                best = words
+    return best
+
+
 class PatternSet:
-    """Keyed patterns (phrases and token patterns) compiled into one PhraseMatcher and
-    one Matcher. `matches(doc)` gives key -> set of (start, end) token spans."""
+    """Keyed patterns (phrases and token patterns) compiled into one PhraseMatcher and a
+    few token Matchers gated by trigger words. `matches(doc)` gives key -> set of
+    (start, end) token spans."""
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self.strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self.tokens = Matcher(nlp.vocab, validate=True)
+        # Token patterns by the trigger words one of which must occur (None: always).
+        self.gated: dict[frozenset[int] | None, list[tuple[str, list[dict]]]] = {}
+        # One Matcher per combination of open gates, built on first use: a single pass
+        # over the doc instead of one per gate (each pass creates a Token per word).
+        self._combined: dict[frozenset[int], Matcher] = {}
         self._lemma_cache: dict[str, str | None] = {}
         self._phrase_keys: list[str] = []
         self._phrase_texts: list[str] = []
@@ -110,7 +143,9 @@ class PatternSet:
             raise on_error(" ".join(str(exc).split())[:200]) from None
         sequences = expand_to_phrases(fixed, self._lemma_of)
         if sequences is None:
-            self.tokens.add(key, [fixed])
+            words = trigger_words(fixed)
+            gate = frozenset(self.strings.add(w) for w in words) if words else None
+            self.gated.setdefault(gate, []).append((key, fixed))
         else:
             self._expanded[key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
 
@@ -129,11 +164,29 @@ class PatternSet:
             self._lemma_cache[word] = doc[0].lemma_ if len(doc) == 1 else None
         return self._lemma_cache[word]
 
+    def _matcher_for(self, open_gates: frozenset[int]) -> Matcher:
+        matcher = self._combined.get(open_gates)
+        if matcher is None:
+            if len(self._combined) >= 2048:
+                self._combined.clear()
+            matcher = Matcher(self.nlp.vocab)
+            for i, patterns in enumerate(self.gated.values()):
+                if i in open_gates:
+                    for key, pattern in patterns:
+                        matcher.add(key, [pattern])
+            self._combined[open_gates] = matcher
+        return matcher
+
     def matches(self, doc: Doc) -> dict[str, set[tuple[int, int]]]:
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         spans = list(self.phrases(doc)) if len(self.phrases) else []
-        if len(self.tokens):
-            spans += self.tokens(doc)
+        if self.gated:
+            # Every word form in the doc, as string hashes, to test the gates against.
+            present = set(doc.to_array(["LOWER", "LEMMA", "NORM", "ORTH"]).ravel().tolist())
+            open_gates = frozenset(i for i, gate in enumerate(self.gated)
+                                   if gate is None or not gate.isdisjoint(present))
+            if open_gates:
+                spans += self._matcher_for(open_gates)(doc)
         for match_id, start, end in spans:
             found[self.strings[match_id]].add((start, end))
         return found
@@ -152,8 +205,6 @@ class CompiledRules:
                 for pattern in patterns:
                     self.patterns.add(key, pattern, error)
         self.patterns.finish()
-        # Kept for introspection and tests.
-        self.phrases, self.tokens = self.patterns.phrases, self.patterns.tokens
         self._lemma_of = self.patterns._lemma_of
 
     def find(self, doc: Doc) -> dict[str, list[Span]]:

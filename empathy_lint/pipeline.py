@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 
+import numpy
 import spacy
+from spacy.attrs import IS_SPACE, LEMMA, NORM
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -62,22 +64,27 @@ class NormLemmatizer:
         # {hash of a form: lemma}: a token's norm hash indexes it directly.
         self.table = cached("lemmas", key, _build_lemma_table)
 
-    def _lemma(self, norm: int, norm_text: str) -> int:
+    def _lemma(self, norm: int) -> int:
         lemma = self.lemma_of_norm.get(norm)
         if lemma is None:
-            lemma = self.strings.add(self.table.get(norm, norm_text))
+            lemma = self.strings.add(self.table.get(norm, self.strings[norm]))
             self.lemma_of_norm[norm] = lemma
         return lemma
 
     def __call__(self, doc: Doc) -> Doc:
-        after_break = False
-        for token in doc:
-            token.lemma = self._lemma(token.norm, token.norm_)
-            if after_break and not token.is_space:
-                token.is_sent_start = True
-                after_break = False
-            if token.is_space and "\n" in token.text:
-                after_break = True
+        """Works on attribute arrays, not Token objects: creating a Token per word is
+        the single largest cost of a pass over a doc."""
+        if not len(doc):
+            return doc
+        table = self.lemma_of_norm
+        norms = doc.to_array(NORM).tolist()
+        lemmas = [table.get(n) or self._lemma(n) for n in norms]
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
+        # A token after a line break starts a sentence (list items, paragraphs).
+        spaces = doc.to_array(IS_SPACE)
+        for i in numpy.flatnonzero(spaces[:-1]).tolist():
+            if "\n" in doc[i].text and not spaces[i + 1]:
+                doc[i + 1].is_sent_start = True
         return doc
 
 

@@ -39,3 +39,30 @@ def test_expanded_patterns_find_everything_the_matcher_finds(dev_records):
                 assert by_matcher <= by_phrases, (rule.id, pattern, doc.text[:80])
             checked += 1
     assert checked >= 50
+
+
+def test_trigger_words():
+    from empathy_lint.matching import trigger_words
+
+    assert trigger_words([{"LOWER": "if"}, {"IS_ALPHA": True, "OP": "{0,6}"}, {"LOWER": {"IN": ["still", "again"]}}]) == {"if"}
+    assert trigger_words([{"LOWER": "a", "OP": "?"}, {"LIKE_NUM": True}]) is None
+    assert trigger_words([{"IS_SENT_START": True, "LEMMA": {"IN": ["dm", "send"]}}]) == {"dm", "send"}
+
+
+def test_gated_matching_equals_an_ungated_matcher(dev_records):
+    """Skipping a token pattern when its trigger words are absent never loses a match."""
+    from empathy_lint.matching import PatternSet
+
+    nlp = get_nlp()
+    compiled = CompiledRules(nlp, load_rules())
+    patterns: PatternSet = compiled.patterns
+    plain = Matcher(nlp.vocab)
+    for entries in patterns.gated.values():
+        for key, pattern in entries:
+            plain.add(key, [pattern])
+    strings = nlp.vocab.strings
+    for doc in nlp.pipe(prepare(r["reply"] + " " + (r.get("customer") or "")).text for r in dev_records):
+        expected = {(strings[m], s, e) for m, s, e in plain(doc)}
+        found = patterns.matches(doc)
+        gated = {(key, s, e) for key, spans in found.items() for s, e in spans if (key, s, e) in expected}
+        assert gated == expected, doc.text[:80]
