@@ -30,19 +30,33 @@ class BatchResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _item(record: Record, config: Config) -> tuple[str, Context]:
-    if isinstance(record, str):
-        return record, Context(kind=config.kind, channel=config.channel)
-    reply = record.get("reply")
-    if not isinstance(reply, str):
-        raise ValueError(f"record {record.get('id', '?')!r} has no 'reply' string")
-    kind = record.get("kind") if record.get("kind") in ("live", "canned") else config.kind
-    channel = record.get("channel") if record.get("channel") in ("chat", "email", "sms", "social") else config.channel
-    return reply, Context.for_reply(record.get("customer"), kind, channel, reply)
+def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
+    """(reply, context) per record; the chunk's customer messages are judged in one stream."""
+    from .customer import detect_many
+
+    customers = [r.get("customer") if isinstance(r, dict) else None for r in chunk]
+    wanted = [i for i, c in enumerate(customers) if isinstance(c, str) and c.strip()]
+    verdicts = dict(zip(wanted, detect_many([customers[i] for i in wanted])))
+    items = []
+    for i, record in enumerate(chunk):
+        if isinstance(record, str):
+            items.append((record, Context(kind=config.kind, channel=config.channel)))
+            continue
+        reply = record.get("reply")
+        if not isinstance(reply, str):
+            raise ValueError(f"record {record.get('id', '?')!r} has no 'reply' string")
+        kind = record.get("kind") if record.get("kind") in ("live", "canned") else config.kind
+        channel = record.get("channel") if record.get("channel") in ("chat", "email", "sms", "social") else config.channel
+        if i in verdicts:
+            context = Context(kind=kind, channel=channel, customer=customers[i], problem=verdicts[i].problem)
+        else:
+            context = Context.for_reply(None, kind, channel, reply)
+        items.append((reply, context))
+    return items
 
 
 def _lint_chunk(linter: Linter, start: int, chunk: list[Record], batch_size: int) -> list[BatchResult]:
-    items = [_item(r, linter.config) for r in chunk]
+    items = _items(chunk, linter.config)
     results = []
     for offset, findings in enumerate(linter.lint_many(items, batch_size=batch_size)):
         record = chunk[offset]

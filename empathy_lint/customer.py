@@ -62,7 +62,14 @@ class CustomerDetector:
         return bool(found.get("fine")) and not found.get("trouble")
 
     def detect(self, text: str) -> CustomerSignal:
-        doc = self.nlp(prepare(text).text)
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: list[str]) -> list[CustomerSignal]:
+        """Verdicts for many messages in one stream (no sentence splitting: cues need none)."""
+        docs = self.nlp.pipe((prepare(t).text for t in texts), disable=["sentencizer"])
+        return [self._verdict(doc) for doc in docs]
+
+    def _verdict(self, doc: Any) -> CustomerSignal:
         seen: dict[tuple[int, int], str] = {}
         for label, spans in sorted(self.patterns.matches(doc).items()):
             for span in spans:
@@ -80,6 +87,11 @@ def default_detector() -> CustomerDetector:
 def detect(text: str) -> CustomerSignal:
     """Verdict on a customer message with the built-in lexicon."""
     return default_detector().detect(text)
+
+
+def detect_many(texts: list[str]) -> list[CustomerSignal]:
+    """Verdicts on many customer messages, streamed through the pipeline together."""
+    return default_detector().detect_many(texts) if texts else []
 
 
 def canned_reply_is_fine(reply: str) -> bool:
