@@ -92,7 +92,7 @@ def run_check(options: CheckOptions) -> CheckOutcome:
     outcome = CheckOutcome()
     configs = ConfigResolver(options)
     stdin_name = options.stdin_filename or STDIN_NAME
-    base = configs.for_directory(Path(options.stdin_filename or "x").parent if options.stdin_filename else Path.cwd())
+    base = configs.for_directory(Path(options.stdin_filename).parent if options.stdin_filename else Path.cwd())
     outcome.rules = base.active_rules()
 
     customer = options.customer_text
@@ -135,8 +135,7 @@ def run_check(options: CheckOptions) -> CheckOutcome:
         result = _fix(options, outcome, jobs, paths, result, runner)
 
     def fails_for(report: FileReport) -> Callable[[str], bool]:
-        path = Path(report.path) if not report.path.startswith("<") else Path("x")
-        return (configs.for_path(path) if report.path != STDIN_NAME else base).fails
+        return base.fails if report.path == STDIN_NAME else configs.for_path(Path(report.path)).fails
 
     reports = result.reports
     if options.baseline:
@@ -198,7 +197,6 @@ def _baseline(options: CheckOptions, outcome: CheckOutcome, result: Any) -> list
     known = baselines.load(path)
     new = {id(f) for f in baselines.filter_new(pairs, known)}
     return [FileReport(r.path, r.text, [f for f in r.findings if id(f) in new]) for r in result.reports]
-
 
 
 def _which_reply(jobs: list[Job], exc: InputError) -> str:

@@ -115,8 +115,8 @@ class EmpathyLanguageServer(LanguageServer):
 
     # ------------------------------------------------------------ linting
 
-    def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic]]:
-        """Findings and extra diagnostics (errors) for one document; never raises."""
+    def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
+        """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
         from .checking import CheckOptions, ConfigResolver
         from .runner import Job
         from .sources import load_document
@@ -124,34 +124,32 @@ class EmpathyLanguageServer(LanguageServer):
         path = Path(to_fs_path(uri) or "untitled.txt")
         if len(text.encode("utf-8", "surrogatepass")) > self.max_bytes:
             return [], [_notice(f"empathy-lint: document is over {self.max_bytes // 1024} KB; not linted "
-                                "(raise maxSizeKb in the settings)", types.DiagnosticSeverity.Information)]
+                                "(raise maxSizeKb in the settings)", types.DiagnosticSeverity.Information)], None
         try:
-            overrides = {k: v for k, v in self.settings.items() if k != "fail_on"}
-            resolver = ConfigResolver(CheckOptions(files=[], overrides=overrides))
+            resolver = ConfigResolver(CheckOptions(files=[], overrides=self.settings))
             config = resolver.for_path(path)
             document = load_document(str(path), text, config.readers)
             result = self.runner.run([Job(document, config)])
-            for rule in config.active_rules():
+            for rule in self.runner.linter(config).rules:
                 self.rules.setdefault(rule.id, rule)
-            self._fail_on = self.settings.get("fail_on") or config.fail_on
-            return result.reports[0].findings, []
+            return result.reports[0].findings, [], config
         except EmpathyLintError as exc:
             self.window_log_message(types.LogMessageParams(types.MessageType.Warning, str(exc)))
-            return [], [_notice(str(exc), types.DiagnosticSeverity.Error)]
+            return [], [_notice(str(exc), types.DiagnosticSeverity.Error)], None
         except Exception as exc:  # never take the editor's server down
             log.exception("lint failed")
             message = f"empathy-lint internal error: {type(exc).__name__}: {exc}"
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, message))
-            return [], [_notice(message, types.DiagnosticSeverity.Error)]
+            return [], [_notice(message, types.DiagnosticSeverity.Error)], None
 
-    def diagnostics(self, text: str, findings: list[Finding]) -> list[types.Diagnostic]:
+    def diagnostics(self, text: str, findings: list[Finding], config: Any) -> list[types.Diagnostic]:
+        """LSP diagnostics; findings below the config's fail-on are shown as hints."""
         positions = Positions(text, self.workspace.position_codec)
-        fail_on = getattr(self, "_fail_on", "warning")
         out = []
         for f in findings:
             rule = self.rules.get(f.code)
             severity = SEVERITY[f.severity]
-            if fail_on != "never" and _rank(f.severity) < _rank(fail_on):
+            if config.fail_on != "never" and not config.fails(f.severity):
                 severity = types.DiagnosticSeverity.Hint
             out.append(types.Diagnostic(
                 range=positions.range(f.start, f.end),
@@ -179,19 +177,15 @@ class EmpathyLanguageServer(LanguageServer):
         while True:
             state.dirty = False
             text, version = state.source, state.version
-            findings, extra = await loop.run_in_executor(self.executor, self.lint_source, uri, text)
+            findings, extra, config = await loop.run_in_executor(self.executor, self.lint_source, uri, text)
             if uri not in self.states:
                 return  # closed while linting
             state.findings, state.text = findings, text
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, version=version, diagnostics=extra + self.diagnostics(text, findings)))
+                uri=uri, version=version, diagnostics=extra + self.diagnostics(text, findings, config)))
             if not state.dirty:
                 return
             await asyncio.sleep(self.debounce)
-
-
-def _rank(severity: str) -> int:
-    return {"info": 1, "warning": 2, "error": 3}.get(severity, 2)
 
 
 def _notice(message: str, severity: types.DiagnosticSeverity) -> types.Diagnostic:

@@ -6,7 +6,8 @@ with alternatives (`[{LOWER: {IN: [we, i]}}, {LEMMA: can}, {NORM: not}]`) is
 expanded into phrases too: the PhraseMatcher looks each token up in a hash table,
 while the token Matcher tests every pattern's first token at every token, so its
 cost grows with the number of patterns. Only true patterns (wildcards, `*`/`+`
-quantifiers, IS_SENT_START, LIKE_URL, NOT_IN...) stay in the Matcher.
+quantifiers, IS_SENT_START, LIKE_URL, NOT_IN...) go to token Matchers, gated by
+trigger words: a pattern runs only on replies containing one of its required words.
 """
 from __future__ import annotations
 
@@ -93,9 +94,7 @@ def trigger_words(pattern: list[dict]) -> frozenset[str] | None:
     """
     best: frozenset[str] | None = None
     for spec in pattern:
-        if spec.get("OP") not in (None, "!", "{1}"):
-            continue
-        if spec.get("OP") == "!":
+        if spec.get("OP") not in (None, "{1}"):
             continue
         for attr in _TRIGGER_ATTRS:
             value = spec.get(attr)

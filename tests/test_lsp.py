@@ -140,3 +140,11 @@ async def test_close_clears_diagnostics(client, tmp_path):
         if params.uri == path.as_uri():
             assert list(params.diagnostics) == []
             break
+
+
+async def test_fail_on_setting_shows_lesser_findings_as_hints(client, tmp_path):
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"empathy-lint": {"select": ["EMP301", "EMP306"], "failOn": "error"}}))
+    diagnostics = by_code(await open_doc(client, tmp_path / "reply.md", BAD))
+    assert diagnostics["EMP301"].severity == types.DiagnosticSeverity.Hint  # a warning, below error
+    assert diagnostics["EMP306"].severity == types.DiagnosticSeverity.Error

@@ -41,7 +41,7 @@ def _describe_fix(finding: Finding, text: str) -> str:
 
 
 def render_finding(report: FileReport, index: LineIndex, finding: Finding, *, why: str | None,
-                   color: bool, quiet: bool) -> list[str]:
+                   quiet: bool) -> list[str]:
     colour = SEVERITY_COLOURS.get(finding.severity)
     head = (
         click.style(f"{report.path}:{finding.line}:{finding.column}:", bold=True)
@@ -88,7 +88,7 @@ def render(reports: list[FileReport], *, why: dict[str, str] | None = None, quie
         index = LineIndex(report.text)
         for finding in report.findings:
             out.extend(render_finding(report, index, finding, why=(why or {}).get(finding.code),
-                                      color=True, quiet=quiet))
+                                      quiet=quiet))
             if not quiet:
                 out.append("")
     if not quiet:
