@@ -66,7 +66,7 @@ class CustomerDetector:
 
     def detect_many(self, texts: list[str]) -> list[CustomerSignal]:
         """Verdicts for many messages in one stream (no sentence splitting: cues need none)."""
-        docs = self.nlp.pipe((prepare(t).text for t in texts), disable=["sentencizer"])
+        docs = self.nlp.pipe((prepare(t).text for t in texts), disable=["empathy_sentencizer"])
         return [self._verdict(doc) for doc in docs]
 
     def _verdict(self, doc: Any) -> CustomerSignal:

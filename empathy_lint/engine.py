@@ -131,6 +131,7 @@ class Linter:
         self.rules = rules if rules is not None else self.config.active_rules()
         self.nlp = get_nlp()
         self.compiled = compile_rules(self.nlp, self.rules)
+        self._by_context: dict[tuple, tuple[list[Rule], frozenset[str]]] = {}
 
     def default_context(self) -> Context:
         return Context(kind=self.config.kind, channel=self.config.channel)
@@ -163,13 +164,12 @@ class Linter:
     def _findings(self, doc: Doc, text: str, mapped: MappedText, context: Context) -> list[Finding]:
         if not text.strip():
             return []
-        matches = self.compiled.find(doc)
-        quotes = [m.span() for m in _QUOTED_SPAN.finditer(doc.text)] if '"' in doc.text else []
-        anchors: dict[str, Span] = {}
+        rules, wanted = self._applicable(context)
+        matches = self.compiled.find(doc, wanted)
+        quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
+        body: tuple[Span, Span] | None = None
         findings: list[Finding] = []
-        for rule in self.rules:
-            if not rule_applies(rule, context):
-                continue
+        for rule in rules:
             spans = matches.get(rule.id, [])
             if rule.kind == "forbid":
                 for span in spans:
@@ -178,13 +178,30 @@ class Linter:
                     start, end = mapped.to_source(span.start_char, span.end_char)
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
             elif not spans and not _satisfied_elsewhere(rule, matches, context):
-                if rule.anchor not in anchors:  # the body's sentences are found once per doc
-                    anchors[rule.anchor] = _anchor_sentence(doc, rule.anchor)
-                anchor = anchors[rule.anchor]
+                # Missing content belongs in the body's first or last sentence, so the
+                # caret lands where the text should go; the body is found once per doc.
+                if body is None:
+                    body = body_sentences(doc)
+                anchor = body[0] if rule.anchor == "start" else body[-1]
                 start, end = mapped.to_source(anchor.start_char, anchor.end_char)
                 findings.append(self._finding(rule, start, end, None))
         findings.sort(key=lambda f: (f.start, f.code))
         return locate(findings, text)
+
+    def _applicable(self, context: Context) -> tuple[list[Rule], frozenset[str]]:
+        """The rules that apply in `context`, and the ids whose matches they need
+        (their own and those that stand in for them): the same for many replies."""
+        key = (context.kind, context.channel, context.problem)
+        cached = self._by_context.get(key)
+        if cached is None:
+            rules = [rule for rule in self.rules if rule_applies(rule, context)]
+            profile = channel_profiles().get(context.channel or "", {}).get("satisfied_by", {})
+            wanted = {rule.id for rule in rules}
+            for rule in rules:
+                wanted.update(profile.get(rule.id, ()))
+                wanted.update(alt["rule"] for alt in rule.satisfied_by)
+            cached = self._by_context[key] = (rules, frozenset(wanted))
+        return cached
 
     @staticmethod
     def _finding(rule: Rule, start: int, end: int, fix: Fix | None) -> Finding:
@@ -209,31 +226,25 @@ def _satisfied_elsewhere(rule: Rule, matches: dict[str, list[Span]], context: Co
     )
 
 
-def _anchor_sentence(doc: Doc, anchor: str) -> Span:
-    """Where missing content belongs: the first or last sentence of the body.
+def body_sentences(doc: Doc) -> tuple[Span, Span]:
+    """The first and last sentence of the reply inside its frame: after a greeting
+    ("Hi Sam,") and before a sign-off ("Regards, Ana", "^HSB"), without leading or
+    trailing spaces; the whole doc if it has no sentence."""
+    from .letter import Sentences
 
-    The body is the reply inside its frame: after a greeting ("Hi Sam,") and before a
-    sign-off ("Regards, Ana", "^HSB"), so the caret lands where the text should go.
-    """
-    from .letter import is_greeting, is_signature, is_signoff
+    body = Sentences(doc).body()
+    if not body:
+        return doc[:], doc[:]
+    return _trimmed(doc, *body[0]), _trimmed(doc, *body[-1])
 
-    sentences = [s for s in doc.sents if any(not t.is_space and not t.is_punct for t in s)]
-    if not sentences:
-        return doc[:]
-    body = list(sentences)
-    while len(body) > 1 and is_greeting(body[0]):
-        body.pop(0)
-    while len(body) > 1:
-        if is_signoff(body[-1]):
-            body.pop()
-        elif len(body) > 2 and is_signature(body[-1]) and is_signoff(body[-2]):
-            del body[-2:]
+
+def _trimmed(doc: Doc, start: int, end: int) -> Span:
+    while end - start > 1 and (doc[end - 1].is_space or doc[start].is_space):
+        if doc[end - 1].is_space:
+            end -= 1
         else:
-            break
-    sentence = body[0] if anchor == "start" else body[-1]
-    while len(sentence) > 1 and (sentence[-1].is_space or sentence[0].is_space):
-        sentence = sentence[:-1] if sentence[-1].is_space else sentence[1:]
-    return sentence
+            start += 1
+    return doc[start:end]
 
 
 def lint_text(text: str, config: Config | None = None, context: Context | None = None) -> list[Finding]:

@@ -6,6 +6,7 @@ output format can convert them to what it needs (LSP and SARIF: UTF-16 units).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import asdict, dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -69,6 +70,9 @@ class Finding:
         return asdict(self)
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 class LineIndex:
     """Maps character offsets to 1-based (line, column) and back, in O(log n).
 
@@ -78,18 +82,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        i, n = 0, len(text)
-        while i < n:
-            ch = text[i]
-            if ch == "\r":
-                if i + 1 < n and text[i + 1] == "\n":
-                    i += 1
-                starts.append(i + 1)
-            elif ch == "\n":
-                starts.append(i + 1)
-            i += 1
-        self.starts = starts
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of `offset`."""

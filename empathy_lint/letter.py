@@ -4,52 +4,131 @@ Missing content belongs inside the frame: an apology after "Hi Sam,", a follow-u
 offer before "Regards, Ana". Agent initials at the end of social replies ("^HSB",
 "-Becky", "*TMT") count as a sign-off too. The word lists are data, in
 rules/context/letter.yaml.
+
+Everything here reads one attribute table per doc (`Sentences`), not Token objects:
+this runs on every reply that misses something, and a Token per word costs more
+than the checks themselves.
 """
 from __future__ import annotations
 
 import functools
 import re
 
-from spacy.tokens import Span
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+from spacy.tokens import Doc
 
 from .rulebook import load_context
 
+_INITIAL_MARKS = "^-*~/–—"
 _INITIALS = re.compile(r"^[\^\-*~/–—]\s*[A-Za-z]{1,20}$")
+# Lower case and title case are read off the ORTH string (as spaCy computes them).
+_COLUMNS = [SENT_START, IS_SPACE, IS_PUNCT, ORTH]
+_START, _SPACE, _PUNCT, _ORTH = range(len(_COLUMNS))
+
+
+Phrases = dict[str, tuple[tuple[str, ...], ...]]  # first word -> the phrases it starts
 
 
 @functools.lru_cache(maxsize=1)
-def _lexicon() -> tuple[int, tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+def _lexicon() -> tuple[int, int, Phrases, Phrases]:
+    """(max_words, the longest greeting's length, greetings, sign-offs)."""
     data = load_context("letter.yaml")
-    split = lambda phrases: tuple(tuple(p.lower().split()) for p in phrases)  # noqa: E731
-    return int(data["max_words"]), split(data["greetings"]), split(data["signoffs"])
+
+    def index(phrases: list[str]) -> Phrases:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            words = tuple(phrase.lower().split())
+            by_first.setdefault(words[0], []).append(words)
+        return {first: tuple(group) for first, group in by_first.items()}
+
+    greetings = index(data["greetings"])
+    longest = max(len(p) for group in greetings.values() for p in group)
+    return int(data["max_words"]), longest, greetings, index(data["signoffs"])
 
 
-def _words(span: Span) -> list[str]:
-    return [t.lower_ for t in span if not t.is_punct and not t.is_space]
+def _starts_with(words: list[str], phrases: Phrases, limit: int) -> bool:
+    """Do `words` open with one of `phrases` and go on for at most `limit` more words?"""
+    return any(tuple(words[: len(p)]) == p and len(words) - len(p) <= limit
+               for p in phrases.get(words[0], ()))
 
 
-def _starts_with(words: list[str], phrases: tuple[tuple[str, ...], ...], limit: int) -> bool:
-    return any(tuple(words[: len(p)]) == p and len(words) - len(p) <= limit for p in phrases)
+class Sentences:
+    """The sentences of one doc that hold a word, as (start, end) token ranges, with
+    what the frame checks need to know of their tokens."""
 
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.strings = doc.vocab.strings
+        self.rows = doc.to_array(_COLUMNS).tolist() if len(doc) else []
+        self.ranges: list[tuple[int, int]] = []
+        start, has_word = 0, False
+        for i, row in enumerate(self.rows):
+            if row[_START] == 1 and i:
+                if has_word:
+                    self.ranges.append((start, i))
+                start, has_word = i, False
+            has_word = has_word or not (row[_SPACE] or row[_PUNCT])
+        if has_word:
+            self.ranges.append((start, len(self.rows)))
 
-def is_greeting(sentence: Span) -> bool:
-    """A short sentence that only greets: "Hi Sam,", "Good morning!"."""
-    limit, greetings, _ = _lexicon()
-    words = [w for w in _words(sentence) if not w.startswith("@")]
-    return bool(words) and _starts_with(words, greetings, limit - 1)
+    def _words(self, sentence: tuple[int, int], at_most: int, mentions: bool = True) -> list[str]:
+        """Lower-cased words (without @mentions if not `mentions`), no more than
+        `at_most` + 1: enough to tell a sentence is too long to be a greeting."""
+        words: list[str] = []
+        for row in self.rows[sentence[0]:sentence[1]]:
+            if row[_SPACE] or row[_PUNCT]:
+                continue
+            word = self.strings[row[_ORTH]].lower()
+            if mentions or not word.startswith("@"):
+                words.append(word)
+                if len(words) > at_most:
+                    break
+        return words
 
+    def _first_word(self, sentence: tuple[int, int], mentions: bool = True) -> str | None:
+        words = self._words(sentence, 0, mentions)
+        return words[0] if words else None
 
-def is_signoff(sentence: Span) -> bool:
-    """A short closing: "Regards, Ana", "Thanks!", or agent initials like "^HSB"."""
-    limit, _, signoffs = _lexicon()
-    text = sentence.text.strip()
-    if _INITIALS.match(text) or all(_INITIALS.match(t.text) or t.is_punct or t.is_space for t in sentence):
-        return True
-    words = _words(sentence)
-    return bool(words) and _starts_with(words, signoffs, limit - 1) and len(words) <= limit + 1
+    def is_greeting(self, sentence: tuple[int, int]) -> bool:
+        """A short sentence that only greets: "Hi Sam,", "Good morning!"."""
+        limit, longest, greetings, _ = _lexicon()
+        if self._first_word(sentence, mentions=False) not in greetings:
+            return False
+        words = self._words(sentence, limit + longest, mentions=False)
+        return _starts_with(words, greetings, limit - 1)
 
+    def is_signoff(self, sentence: tuple[int, int]) -> bool:
+        """A short closing: "Regards, Ana", "Thanks!", or agent initials like "^HSB"."""
+        limit, _, _, signoffs = _lexicon()
+        rows = self.rows[sentence[0]:sentence[1]]
+        if all(row[_SPACE] or row[_PUNCT] or _INITIALS.match(self.strings[row[_ORTH]]) for row in rows):
+            return True
+        opening = next((self.strings[row[_ORTH]] for row in rows if not row[_SPACE]), "")
+        if len(rows) <= 8 and opening[:1] in _INITIAL_MARKS and _INITIALS.match(
+                self.doc[sentence[0]:sentence[1]].text.strip()):
+            return True
+        if self._first_word(sentence) not in signoffs:
+            return False
+        words = self._words(sentence, limit + 1)
+        return _starts_with(words, signoffs, limit - 1) and len(words) <= limit + 1
 
-def is_signature(sentence: Span) -> bool:
-    """A name on its own ("Sam", "Ana Lopez"): signs off when it follows a sign-off."""
-    words = _words(sentence)
-    return 0 < len(words) <= 3 and all(t.is_title or t.is_punct or t.is_space for t in sentence)
+    def is_signature(self, sentence: tuple[int, int]) -> bool:
+        """A name on its own ("Sam", "Ana Lopez"): signs off when it follows a sign-off."""
+        words = self._words(sentence, 3)
+        return 0 < len(words) <= 3 and all(row[_PUNCT] or row[_SPACE] or self.strings[row[_ORTH]].istitle()
+                                           for row in self.rows[sentence[0]:sentence[1]])
+
+    def body(self) -> list[tuple[int, int]]:
+        """The sentences inside the frame: after a greeting, before a sign-off."""
+        body = self.ranges
+        first, last = 0, len(body)
+        while last - first > 1 and self.is_greeting(body[first]):
+            first += 1
+        while last - first > 1:
+            if self.is_signoff(body[last - 1]):
+                last -= 1
+            elif last - first > 2 and self.is_signature(body[last - 1]) and self.is_signoff(body[last - 2]):
+                last -= 2
+            else:
+                break
+        return body[first:last]

@@ -6,8 +6,9 @@ with alternatives (`[{LOWER: {IN: [we, i]}}, {LEMMA: can}, {NORM: not}]`) is
 expanded into phrases too: the PhraseMatcher looks each token up in a hash table,
 while the token Matcher tests every pattern's first token at every token, so its
 cost grows with the number of patterns. Only true patterns (wildcards, `*`/`+`
-quantifiers, IS_SENT_START, LIKE_URL, NOT_IN...) go to token Matchers, gated by
-trigger words: a pattern runs only on replies containing one of its required words.
+quantifiers, IS_SENT_START, LIKE_URL, NOT_IN...) go to the one token Matcher, with
+their first token split into literal values so that no Python predicate runs at
+every token.
 """
 from __future__ import annotations
 
@@ -83,56 +84,139 @@ def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
     return doc
 
 
-_TRIGGER_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH")
+_UNBOUNDED = 10**6
 
 
-def trigger_words(pattern: list[dict]) -> frozenset[str] | None:
-    """Words one of which must occur for `pattern` to match, or None if there are none.
+def _max_repeats(op: str | None) -> int:
+    """How many tokens one pattern token can take: "?" 1, "*" unbounded, "{2,4}" 4..."""
+    if op in (None, "!", "?", "{1}"):
+        return 1 if op != "!" else 0
+    if op in ("*", "+"):
+        return _UNBOUNDED
+    low, _, high = op.strip("{}").partition(",")
+    if not _:
+        return int(low)
+    return int(high) if high else _UNBOUNDED
 
-    The most selective required token (no quantifier but an exact count of one) with
-    a word attribute gives them; a reply without any of its words can skip the pattern.
-    """
-    best: frozenset[str] | None = None
-    for spec in pattern:
-        if spec.get("OP") not in (None, "{1}"):
+
+def _anchor_words(spec: dict, lemma_of: Callable[[str], str | None]) -> list[str] | None:
+    """The lemmas one of which a token matching `spec` must have, or None if unknown."""
+    if spec.get("OP") not in (None, "{1}"):
+        return None
+    for attr in ("LEMMA", "LOWER", "NORM", "ORTH"):
+        value = spec.get(attr)
+        if isinstance(value, str):
+            values = [value]
+        elif isinstance(value, dict) and list(value) == ["IN"] and all(isinstance(v, str) for v in value["IN"]):
+            values = value["IN"]
+        else:
             continue
-        for attr in _TRIGGER_ATTRS:
-            value = spec.get(attr)
-            if isinstance(value, str):
-                words = frozenset([value.lower() if attr != "ORTH" else value])
-            elif isinstance(value, dict) and list(value) == ["IN"] and all(isinstance(v, str) for v in value["IN"]):
-                words = frozenset(v.lower() if attr != "ORTH" else v for v in value["IN"])
-            else:
-                continue
-            if best is None or len(words) < len(best):
-                best = words
-    return best
+        # A value the tokenizer splits ("shouldn't") can never be one token: skip it.
+        lemmas = [v.lower() if attr == "LEMMA" else lemma_of(v) for v in values]
+        return list(dict.fromkeys(lemma for lemma in lemmas if lemma)) or None
+    return None
+
+
+# Rough share of tokens that are one given word: stop words are common, others rare.
+_STOP_WORD_RATE, _WORD_RATE = 0.02, 0.001
+
+
+def choose_anchor(pattern: list[dict], lemma_of: Callable[[str], str | None]
+                  ) -> tuple[int, int, list[list[str]]] | None:
+    """The run of required word tokens of `pattern` that is rarest in text:
+    (first index, last index, the lemma sequences it can be), or None if there is none.
+
+    Every match contains that run, so the pattern needs testing only around the places
+    where one of its sequences occurs. A run of several words ("you should have") is
+    far rarer than any of its words; "be" or "you" alone occur in almost every reply.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = [_anchor_words(spec, lemma_of) for spec in pattern]
+    rate = [None if w is None else sum(_STOP_WORD_RATE if x in STOP_WORDS else _WORD_RATE for x in w)
+            for w in words]
+    best: tuple[float, int, int] | None = None
+    for first in range(len(pattern)):
+        run_rate, combinations = 1.0, 1
+        for last in range(first, len(pattern)):
+            if words[last] is None:
+                break
+            run_rate *= rate[last]
+            combinations *= len(words[last])
+            if combinations > MAX_EXPANSION:
+                break
+            if best is None or run_rate < best[0]:
+                best = (run_rate, first, last)
+    if best is None:
+        return None
+    _, first, last = best
+    sequences: list[list[str]] = [[]]
+    for alternatives in words[first:last + 1]:
+        sequences = [seq + [w] for seq in sequences for w in alternatives]
+    return first, last, sequences
+
+
+_LIKE_FLAGS = ("LIKE_URL", "LIKE_NUM", "LIKE_EMAIL")
+
+
+def _flags_present(doc: Doc) -> frozenset[str]:
+    """Which of the LIKE_* kinds of token occur in `doc`."""
+    present = doc.to_array(list(_LIKE_FLAGS)).any(axis=0)
+    return frozenset(flag for flag, seen in zip(_LIKE_FLAGS, present) if seen)
+
+
+class _AnchoredPattern:
+    """One token pattern, run by spaCy's Matcher only in a window around its anchor."""
+
+    def __init__(self, vocab: Vocab, key: str, pattern: list[dict], first: int, last: int) -> None:
+        self.key = key
+        self.matcher = Matcher(vocab)
+        self.matcher.add(key, [pattern])
+        self.before = sum(_max_repeats(spec.get("OP")) for spec in pattern[:first])
+        self.after = sum(_max_repeats(spec.get("OP")) for spec in pattern[last + 1:])
+        # Cheap tests before the Matcher runs: a sentence start on the first anchor word,
+        # and kinds of token (a URL, a number) the pattern requires somewhere.
+        self.at_sentence_start = pattern[first].get("IS_SENT_START") is True
+        self.needs = frozenset(attr for spec in pattern if spec.get("OP") in (None, "{1}")
+                               for attr in _LIKE_FLAGS if spec.get(attr) is True)
+
+    def around(self, doc: Doc, anchor_start: int, anchor_end: int) -> list[tuple[int, int, int]]:
+        """Matches through the anchor found at doc[anchor_start:anchor_end]."""
+        if self.at_sentence_start and not doc[anchor_start].is_sent_start:
+            return []
+        start = max(0, anchor_start - self.before)
+        end = min(len(doc), anchor_end + self.after)
+        return [(key, start + s, start + e) for key, s, e in self.matcher(doc[start:end])]
+
+
+ANCHOR_PREFIX = "\x00anchor:"
 
 
 class PatternSet:
-    """Keyed patterns (phrases and token patterns) compiled into one PhraseMatcher and a
-    few token Matchers gated by trigger words. `matches(doc)` gives key -> set of
-    (start, end) token spans."""
+    """Keyed patterns (phrases and token patterns) compiled into one PhraseMatcher.
+
+    `matches(doc)` gives key -> set of (start, end) token spans. Token patterns that
+    are not fixed words register their anchor words in the same PhraseMatcher; only
+    where an anchor occurs does spaCy's Matcher run, on a window just wide enough for
+    a match through it. (One Matcher over all patterns would start every pattern at
+    every token, and call Python predicates for IN lists with a new Token each time:
+    ten times the cost of the whole pipeline.)
+    """
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self.strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        # Token patterns by the trigger words one of which must occur (None: always).
-        self.gated: dict[frozenset[int] | None, list[tuple[str, list[dict]]]] = {}
-        # One Matcher per combination of open gates, built on first use: a single pass
-        # over the doc instead of one per gate (each pass creates a Token per word).
-        self._combined: dict[frozenset[int], Matcher] = {}
+        self.anchored: dict[int, _AnchoredPattern] = {}  # anchor key hash -> pattern
+        self.unanchored = Matcher(nlp.vocab)  # patterns with no word to anchor on
         self._lemma_cache: dict[str, str | None] = {}
-        self._phrase_keys: list[str] = []
-        self._phrase_texts: list[str] = []
-        self._expanded: dict[str, list[Doc]] = defaultdict(list)
+        self._phrases: dict[str, list[Doc]] = defaultdict(list)
+        self._phrase_texts: list[tuple[str, str]] = []
 
     def add(self, key: str, pattern: Any, on_error: Callable[[str], Exception]) -> None:
         """Queue one pattern under `key`; `on_error(detail)` builds the error to raise."""
         if isinstance(pattern, str):
-            self._phrase_keys.append(key)
-            self._phrase_texts.append(prepare(pattern).text)
+            self._phrase_texts.append((key, prepare(pattern).text))
             return
         fixed = normalise_token_pattern(pattern)
         probe = Matcher(self.nlp.vocab, validate=True)
@@ -141,19 +225,25 @@ class PatternSet:
         except (ValueError, KeyError, TypeError) as exc:
             raise on_error(" ".join(str(exc).split())[:200]) from None
         sequences = expand_to_phrases(fixed, self._lemma_of)
-        if sequences is None:
-            words = trigger_words(fixed)
-            gate = frozenset(self.strings.add(w) for w in words) if words else None
-            self.gated.setdefault(gate, []).append((key, fixed))
-        else:
-            self._expanded[key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
+        if sequences is not None:
+            self._phrases[key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
+            return
+        anchor = choose_anchor(fixed, self._lemma_of)
+        if anchor is None:
+            self.unanchored.add(key, [fixed])
+            return
+        anchor_key = f"{ANCHOR_PREFIX}{len(self.anchored)}"
+        first, last, sequences = anchor
+        self.anchored[self.strings.add(anchor_key)] = _AnchoredPattern(self.nlp.vocab, key, fixed, first, last)
+        self._phrases[anchor_key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
 
     def finish(self) -> "PatternSet":
-        for key, doc in zip(self._phrase_keys, self.nlp.pipe(self._phrase_texts)):
-            self.phrases.add(key, [doc])
-        for key, docs in self._expanded.items():
+        texts = [text for _, text in self._phrase_texts]
+        for (key, _), doc in zip(self._phrase_texts, self.nlp.pipe(texts)):
+            self._phrases[key].append(doc)
+        for key, docs in self._phrases.items():
             self.phrases.add(key, docs)
-        self._phrase_texts, self._expanded = [], {}
+        self._phrase_texts, self._phrases = [], {}
         return self
 
     def _lemma_of(self, word: str) -> str | None:
@@ -163,31 +253,28 @@ class PatternSet:
             self._lemma_cache[word] = doc[0].lemma_ if len(doc) == 1 else None
         return self._lemma_cache[word]
 
-    def _matcher_for(self, open_gates: frozenset[int]) -> Matcher:
-        matcher = self._combined.get(open_gates)
-        if matcher is None:
-            if len(self._combined) >= 2048:
-                self._combined.clear()
-            matcher = Matcher(self.nlp.vocab)
-            for i, patterns in enumerate(self.gated.values()):
-                if i in open_gates:
-                    for key, pattern in patterns:
-                        matcher.add(key, [pattern])
-            self._combined[open_gates] = matcher
-        return matcher
-
-    def matches(self, doc: Doc) -> dict[str, set[tuple[int, int]]]:
+    def matches(self, doc: Doc, skip: Callable[[str], bool] | None = None) -> dict[str, set[tuple[int, int]]]:
+        """Key -> spans; patterns whose key `skip` rejects are not run (their phrases may still show)."""
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        spans = list(self.phrases(doc)) if len(self.phrases) else []
-        if self.gated:
-            # Every word form in the doc, as string hashes, to test the gates against.
-            present = set(doc.to_array(["LOWER", "LEMMA", "NORM", "ORTH"]).ravel().tolist())
-            open_gates = frozenset(i for i, gate in enumerate(self.gated)
-                                   if gate is None or not gate.isdisjoint(present))
-            if open_gates:
-                spans += self._matcher_for(open_gates)(doc)
+        spans = self.phrases(doc) if len(self.phrases) else []
+        if len(self.unanchored):
+            spans += self.unanchored(doc)
+        strings, anchored = self.strings, self.anchored
+        flags: frozenset[str] | None = None
         for match_id, start, end in spans:
-            found[self.strings[match_id]].add((start, end))
+            pattern = anchored.get(match_id)
+            if pattern is None:
+                found[strings[match_id]].add((start, end))
+                continue
+            if skip is not None and skip(pattern.key):
+                continue
+            if pattern.needs:
+                if flags is None:
+                    flags = _flags_present(doc)
+                if not pattern.needs <= flags:
+                    continue
+            for key, s, e in pattern.around(doc, start, end):
+                found[strings[key]].add((s, e))
         return found
 
 
@@ -206,12 +293,19 @@ class CompiledRules:
         self.patterns.finish()
         self._lemma_of = self.patterns._lemma_of
 
-    def find(self, doc: Doc) -> dict[str, list[Span]]:
-        """Rule id -> matched spans (deduplicated, in text order), excepts applied."""
-        hits = self.patterns.matches(doc)
+    def find(self, doc: Doc, rule_ids: set[str] | frozenset[str] | None = None) -> dict[str, list[Span]]:
+        """Rule id -> matched spans (deduplicated, in text order), excepts applied.
+
+        With `rule_ids`, only those rules are looked for (the others do not apply here).
+        """
+        skip = None
+        if rule_ids is not None:
+            def skip(key: str) -> bool:
+                return key.removesuffix(EXCEPT_SUFFIX) not in rule_ids
+        hits = self.patterns.matches(doc, skip)
         found: dict[str, list[Span]] = {}
         for key, spans in hits.items():
-            if key.endswith(EXCEPT_SUFFIX):
+            if key.endswith(EXCEPT_SUFFIX) or (rule_ids is not None and key not in rule_ids):
                 continue
             cancel = hits.get(key + EXCEPT_SUFFIX, ())
             kept = [

@@ -1,7 +1,7 @@
-"""The spaCy pipeline: blank English + sentencizer + lemmas from normalised forms.
+"""The spaCy pipeline: blank English + sentence starts + lemmas from normalised forms.
 
 Built once per process and cached. No statistical model and no download: the
-tokenizer, the sentencizer and lookup tables from spacy-lookups-data are enough
+tokenizer, the sentencizer's rule and lookup tables from spacy-lookups-data are enough
 for phrase and token-pattern rules, and keep a cold start close to `import spacy`.
 
 Why a custom lemma component: spaCy's lookup lemmatizer works on the exact
@@ -16,7 +16,7 @@ import functools
 
 import numpy
 import spacy
-from spacy.attrs import IS_SPACE, LEMMA, NORM
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -80,12 +80,57 @@ class NormLemmatizer:
         norms = doc.to_array(NORM).tolist()
         lemmas = [table.get(n) or self._lemma(n) for n in norms]
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
-        # A token after a line break starts a sentence (list items, paragraphs).
-        spaces = doc.to_array(IS_SPACE)
-        for i in numpy.flatnonzero(spaces[:-1]).tolist():
-            if "\n" in doc[i].text and not spaces[i + 1]:
-                doc[i + 1].is_sent_start = True
         return doc
+
+
+class ArraySentencizer:
+    """spaCy's rule-based Sentencizer, on attribute arrays; plus line breaks.
+
+    Same rule as spaCy's: after a sentence-final character (".", "!", "?" and their
+    counterparts in other scripts, spaCy's own list), the next token that is not
+    punctuation starts a sentence. Also, a token after a line break starts one (list
+    items, paragraphs, sign-offs). spaCy's version creates a Token object per word,
+    which made it the costliest step of the pipeline.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        from spacy.pipeline import Sentencizer
+
+        strings = nlp.vocab.strings
+        self.final = frozenset(strings.add(c) for c in Sentencizer.default_punct_chars)
+        self.strings = strings
+        self._line_break: dict[int, bool] = {}
+
+    def _is_line_break(self, orth: int) -> bool:
+        known = self._line_break.get(orth)
+        if known is None:
+            known = self._line_break[orth] = "\n" in self.strings[orth]
+        return known
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        rows = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist()
+        starts = [-1] * len(rows)
+        starts[0] = 1
+        start, seen_final = 0, False
+        for i, (orth, is_punct, is_space) in enumerate(rows):
+            final = orth in self.final
+            if seen_final and not is_punct and not final:
+                starts[start] = 1
+                start, seen_final = i, False
+            elif final:
+                seen_final = True
+            if is_space and i + 1 < len(rows) and not rows[i + 1][2] and self._is_line_break(orth):
+                starts[i + 1] = 1
+        starts[start] = 1
+        doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
+        return doc
+
+
+@Language.factory("empathy_sentencizer")
+def _make_sentencizer(nlp: Language, name: str) -> ArraySentencizer:
+    return ArraySentencizer(nlp)
 
 
 @Language.factory("empathy_norm_lemmatizer")
@@ -97,7 +142,7 @@ def _make_norm_lemmatizer(nlp: Language, name: str) -> NormLemmatizer:
 def get_nlp() -> Language:
     """The shared pipeline, built on first use."""
     nlp = spacy.blank("en", config=LOOKUPS_CONFIG)
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("empathy_sentencizer")
     nlp.add_pipe("empathy_norm_lemmatizer")
     nlp.initialize()
     return nlp

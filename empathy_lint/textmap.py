@@ -19,6 +19,8 @@ _STRAIGHTEN = str.maketrans({
 
 # A run of whitespace that contains at least one line break, or 2+ spaces/tabs.
 _WHITESPACE_RUN = re.compile(r"[ \t]*(?:\r\n?|\n)[ \t\r\n]*|[ \t]{2,}|\t")
+# A text holds a whitespace run to fold if and only if it holds one of these.
+_RUN_MARKERS = ("\n", "\r", "\t", "  ")
 # What starts a new block after a single line break: list items, headings, quotes.
 _BLOCK_START = re.compile(r"(?:[-*+\u2022>#]|\d{1,3}[.)])(?=\s)")
 
@@ -107,8 +109,11 @@ def prepare(source: str, masks: list[tuple[int, int, str]] | None = None) -> Map
     `masks` are (start, end, replacement) spans, sorted and non-overlapping,
     such as placeholders, that the pipeline should see as something neutral.
     """
-    builder = MapBuilder()
     straight = source.translate(_STRAIGHTEN)
+    if not masks and not any(c in straight for c in _RUN_MARKERS):
+        # Nothing to fold or mask (most short replies): one segment, copied.
+        return MappedText(straight, len(source), [0], [(0, len(source), True)])
+    builder = MapBuilder()
     cuts = sorted(masks or [])
     pos = 0
 

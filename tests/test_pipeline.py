@@ -16,7 +16,7 @@ def test_pipeline_is_built_once():
 
 
 def test_pipeline_has_no_statistical_components():
-    assert get_nlp().pipe_names == ["sentencizer", "empathy_norm_lemmatizer"]
+    assert get_nlp().pipe_names == ["empathy_sentencizer", "empathy_norm_lemmatizer"]
 
 
 @pytest.mark.parametrize("word", ["apologize", "Apologise", "apologised", "APOLOGIZED", "apologizes"])
