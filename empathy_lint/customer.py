@@ -47,7 +47,7 @@ class CustomerDetector:
             self.weights[label] = int(group["weight"])
             for pattern in group["patterns"]:
                 self.patterns.add(label, pattern,
-                                  lambda detail, label=label: RuleError(f"{source}: group {label}: bad token pattern: {detail}"))
+                                  lambda detail, label=label: RuleError(f"{source}: group {label}: {detail}"))
         self.patterns.finish()
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)

@@ -12,6 +12,7 @@ every token.
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any, Callable
 
@@ -40,7 +41,22 @@ _WORD_ATTRS = {"LOWER", "LEMMA", "NORM", "ORTH", "TEXT"}
 MAX_EXPANSION = 1000
 
 
-def expand_to_phrases(pattern: list[dict], lemma_of: "callable") -> list[list[str]] | None:
+# (attribute, value) -> the lemmas a single token with that value can have; empty
+# when no token can have it (the tokenizer always splits "shouldn't", "e-mail").
+LemmasOf = Callable[[str, str], frozenset]
+
+
+def _word_values(spec: dict, attr: str) -> list[str] | None:
+    """The words `spec` tests `attr` against (a word or an IN list), or None."""
+    value = spec.get(attr)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and list(value) == ["IN"] and all(isinstance(v, str) for v in value["IN"]):
+        return value["IN"]
+    return None
+
+
+def expand_to_phrases(pattern: list[dict], lemmas_of: LemmasOf) -> list[list[str]] | None:
     """Lemma sequences equivalent to a fixed-word token pattern, or None if it is not one.
 
     Each token must test one word attribute against a word or an IN list, with no
@@ -52,29 +68,36 @@ def expand_to_phrases(pattern: list[dict], lemma_of: "callable") -> list[list[st
         keys = [k for k in spec if k != "OP"]
         if op not in (None, "?") or len(keys) != 1 or keys[0] not in _WORD_ATTRS:
             return None
-        value = spec[keys[0]]
-        if isinstance(value, str):
-            values = [value]
-        elif isinstance(value, dict) and list(value) == ["IN"] and all(isinstance(v, str) for v in value["IN"]):
-            values = value["IN"]
-        else:
+        attr = keys[0]
+        values = _word_values(spec, attr)
+        if values is None:
             return None
         lemmas = []
         for v in values:
-            if keys[0] == "LEMMA":
+            if attr == "LEMMA":
                 lemmas.append(v.lower())
                 continue
-            # A LOWER/NORM/ORTH word expands only if it is its own lemma: {LOWER: stopped}
-            # must not become lemma "stop" and match "stop"; nor ORTH "Sorry" lose its case.
-            lemma = lemma_of(v)
-            if lemma is None or lemma != v.lower() or (keys[0] in ("ORTH", "TEXT") and v != v.lower()):
+            # A LOWER/NORM/ORTH word expands only if it is its own lemma wherever it
+            # occurs: {LOWER: stopped} must not become lemma "stop" and match "stop";
+            # nor ORTH "Sorry" lose its case; nor "ca" (lemma "can" in "cant") stay "ca".
+            if lemmas_of(attr, v) != {v.lower()} or (attr in ("ORTH", "TEXT") and v != v.lower()):
                 return None
-            lemmas.append(lemma)
+            lemmas.append(v.lower())
         grown = [seq + [lemma] for seq in sequences for lemma in dict.fromkeys(lemmas)]
         sequences = grown + sequences if op == "?" else grown
         if len(sequences) > MAX_EXPANSION:
             return None
     return [seq for seq in sequences if seq]
+
+
+def impossible_values(pattern: list[dict], lemmas_of: LemmasOf) -> list[str]:
+    """Words in `pattern` that no single token can be ("can't", "e-mail", "direct message"):
+    a token pattern with them never matches there, which is always a mistake."""
+    dead = []
+    for spec in pattern:
+        for attr in ("LOWER", "ORTH", "TEXT", "NORM"):  # a LEMMA is whatever the lookup table says
+            dead += [v for v in _word_values(spec, attr) or () if not lemmas_of(attr, v)]
+    return dead
 
 
 def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
@@ -99,21 +122,16 @@ def _max_repeats(op: str | None) -> int:
     return int(high) if high else _UNBOUNDED
 
 
-def _anchor_words(spec: dict, lemma_of: Callable[[str], str | None]) -> list[str] | None:
+def _anchor_words(spec: dict, lemmas_of: LemmasOf) -> list[str] | None:
     """The lemmas one of which a token matching `spec` must have, or None if unknown."""
     if spec.get("OP") not in (None, "{1}"):
         return None
     for attr in ("LEMMA", "LOWER", "NORM", "ORTH"):
-        value = spec.get(attr)
-        if isinstance(value, str):
-            values = [value]
-        elif isinstance(value, dict) and list(value) == ["IN"] and all(isinstance(v, str) for v in value["IN"]):
-            values = value["IN"]
-        else:
-            continue
-        # A value the tokenizer splits ("shouldn't") can never be one token: skip it.
-        lemmas = [v.lower() if attr == "LEMMA" else lemma_of(v) for v in values]
-        return list(dict.fromkeys(lemma for lemma in lemmas if lemma)) or None
+        values = _word_values(spec, attr)
+        if values is not None:
+            lemmas = [v.lower() for v in values] if attr == "LEMMA" else \
+                [lemma for v in values for lemma in sorted(lemmas_of(attr, v))]
+            return list(dict.fromkeys(lemmas)) or None
     return None
 
 
@@ -121,8 +139,7 @@ def _anchor_words(spec: dict, lemma_of: Callable[[str], str | None]) -> list[str
 _STOP_WORD_RATE, _WORD_RATE = 0.02, 0.001
 
 
-def choose_anchor(pattern: list[dict], lemma_of: Callable[[str], str | None]
-                  ) -> tuple[int, int, list[list[str]]] | None:
+def choose_anchor(pattern: list[dict], lemmas_of: LemmasOf) -> tuple[int, int, list[list[str]]] | None:
     """The run of required word tokens of `pattern` that is rarest in text:
     (first index, last index, the lemma sequences it can be), or None if there is none.
 
@@ -132,7 +149,7 @@ def choose_anchor(pattern: list[dict], lemma_of: Callable[[str], str | None]
     """
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    words = [_anchor_words(spec, lemma_of) for spec in pattern]
+    words = [_anchor_words(spec, lemmas_of) for spec in pattern]
     rate = [None if w is None else sum(_STOP_WORD_RATE if x in STOP_WORDS else _WORD_RATE for x in w)
             for w in words]
     best: tuple[float, int, int] | None = None
@@ -192,6 +209,19 @@ class _AnchoredPattern:
 ANCHOR_PREFIX = "\x00anchor:"
 
 
+@functools.lru_cache(maxsize=4)
+def _special_case_norms(nlp: Language) -> dict[str, frozenset[str]]:
+    """Lower-cased piece of a tokenizer special case -> the norms it can get there."""
+    from spacy.attrs import NORM, ORTH
+
+    norms: dict[str, set[str]] = defaultdict(set)
+    for pieces in nlp.tokenizer.rules.values():
+        for piece in pieces:
+            orth = piece[ORTH]
+            norms[orth.lower()].add(piece.get(NORM) or nlp.vocab[orth].norm_)
+    return {orth: frozenset(found) for orth, found in norms.items()}
+
+
 class PatternSet:
     """Keyed patterns (phrases and token patterns) compiled into one PhraseMatcher.
 
@@ -209,12 +239,12 @@ class PatternSet:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.anchored: dict[int, _AnchoredPattern] = {}  # anchor key hash -> pattern
         self.unanchored = Matcher(nlp.vocab)  # patterns with no word to anchor on
-        self._lemma_cache: dict[str, str | None] = {}
+        self._lemma_cache: dict[tuple[str, str], frozenset[str]] = {}
         self._phrases: dict[str, list[Doc]] = defaultdict(list)
         self._phrase_texts: list[tuple[str, str]] = []
 
     def add(self, key: str, pattern: Any, on_error: Callable[[str], Exception]) -> None:
-        """Queue one pattern under `key`; `on_error(detail)` builds the error to raise."""
+        """Queue one pattern under `key`; `on_error(problem)` builds the error to raise."""
         if isinstance(pattern, str):
             self._phrase_texts.append((key, prepare(pattern).text))
             return
@@ -223,12 +253,16 @@ class PatternSet:
         try:
             probe.add(key, [fixed])  # validate with spaCy either way, so errors read the same
         except (ValueError, KeyError, TypeError) as exc:
-            raise on_error(" ".join(str(exc).split())[:200]) from None
-        sequences = expand_to_phrases(fixed, self._lemma_of)
+            raise on_error("token pattern rejected by spaCy: " + " ".join(str(exc).split())[:200]) from None
+        dead = impossible_values(fixed, self.lemmas_of)
+        if dead:
+            raise on_error(f"token pattern can never match: no token is {dead[0]!r} (the tokenizer "
+                           "splits it); write each part as its own token, or use a phrase")
+        sequences = expand_to_phrases(fixed, self.lemmas_of)
         if sequences is not None:
             self._phrases[key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
             return
-        anchor = choose_anchor(fixed, self._lemma_of)
+        anchor = choose_anchor(fixed, self.lemmas_of)
         if anchor is None:
             self.unanchored.add(key, [fixed])
             return
@@ -246,12 +280,31 @@ class PatternSet:
         self._phrase_texts, self._phrases = [], {}
         return self
 
-    def _lemma_of(self, word: str) -> str | None:
-        """Our lemma of a single word, or None if the tokenizer splits it."""
-        if word not in self._lemma_cache:
-            doc = self.nlp(prepare(word).text)
-            self._lemma_cache[word] = doc[0].lemma_ if len(doc) == 1 else None
-        return self._lemma_cache[word]
+    def lemmas_of(self, attr: str, value: str) -> frozenset[str]:
+        """The lemmas a single token whose `attr` is `value` can have (empty: none can).
+
+        A word the tokenizer keeps whole has the lemma it gets on its own; a piece of a
+        special case ("ca" and "nt" in "cant", "'m" in "I'm") also gets the lemma of the
+        norm the special case gives it ("can", "not", "be").
+        """
+        cache_key = (attr, value)
+        if cache_key not in self._lemma_cache:
+            word = prepare(value).text
+            lemmas: set[str] = set()
+            if attr == "NORM":
+                if word and not any(c.isspace() for c in word):
+                    lemmas.add(self._lemma_of_norm(word))
+            else:
+                doc = self.nlp(word)
+                if len(doc) == 1:
+                    lemmas.add(doc[0].lemma_)
+                lemmas.update(self._lemma_of_norm(norm) for norm in _special_case_norms(self.nlp).get(word.lower(), ()))
+            self._lemma_cache[cache_key] = frozenset(lemmas)
+        return self._lemma_cache[cache_key]
+
+    def _lemma_of_norm(self, norm: str) -> str:
+        lemmatizer = self.nlp.get_pipe("empathy_norm_lemmatizer")
+        return self.strings[lemmatizer.lemma(self.strings.add(norm))]
 
     def matches(self, doc: Doc, skip: Callable[[str], bool] | None = None) -> dict[str, set[tuple[int, int]]]:
         """Key -> spans; patterns whose key `skip` rejects are not run (their phrases may still show)."""
@@ -286,12 +339,12 @@ class CompiledRules:
         self.patterns = PatternSet(nlp)
         for rule in rules:
             def error(detail: str, rule: Rule = rule) -> RuleError:
-                return RuleError(f"{rule.source}:{rule.line}: rule {rule.id}: token pattern rejected by spaCy: {detail}")
+                return RuleError(f"{rule.source}:{rule.line}: rule {rule.id}: {detail}")
             for key, patterns in ((rule.id, rule.patterns), (rule.id + EXCEPT_SUFFIX, rule.excepts)):
                 for pattern in patterns:
                     self.patterns.add(key, pattern, error)
         self.patterns.finish()
-        self._lemma_of = self.patterns._lemma_of
+        self.lemmas_of = self.patterns.lemmas_of
 
     def find(self, doc: Doc, rule_ids: set[str] | frozenset[str] | None = None) -> dict[str, list[Span]]:
         """Rule id -> matched spans (deduplicated, in text order), excepts applied.

@@ -64,6 +64,10 @@ class NormLemmatizer:
         # {hash of a form: lemma}: a token's norm hash indexes it directly.
         self.table = cached("lemmas", key, _build_lemma_table)
 
+    def lemma(self, norm: int) -> int:
+        """The lemma (string hash) of a token whose norm has hash `norm`."""
+        return self.lemma_of_norm.get(norm) or self._lemma(norm)
+
     def _lemma(self, norm: int) -> int:
         lemma = self.lemma_of_norm.get(norm)
         if lemma is None:

@@ -10,7 +10,7 @@ from empathy_lint.textmap import prepare
 
 
 def test_expansion_shapes():
-    lemma = lambda w: w.lower()  # noqa: E731
+    lemma = lambda attr, w: frozenset([w.lower()])  # noqa: E731
     assert expand_to_phrases([{"LOWER": {"IN": ["we", "i"]}}, {"LEMMA": "be"}], lemma) == [["we", "be"], ["i", "be"]]
     assert expand_to_phrases([{"LOWER": "sorry"}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": "but"}], lemma) is None
     assert expand_to_phrases([{"LOWER": "as", "OP": "?"}, {"LOWER": "per"}], lemma) == [["as", "per"], ["per"]]
@@ -27,7 +27,7 @@ def test_expanded_patterns_find_everything_the_matcher_finds(dev_records):
             if isinstance(pattern, str):
                 continue
             fixed = normalise_token_pattern(pattern)
-            sequences = expand_to_phrases(fixed, compiled._lemma_of)
+            sequences = expand_to_phrases(fixed, compiled.lemmas_of)
             if sequences is None:
                 continue
             matcher, phrases = Matcher(nlp.vocab), PhraseMatcher(nlp.vocab, attr="LEMMA")
@@ -44,7 +44,7 @@ def test_expanded_patterns_find_everything_the_matcher_finds(dev_records):
 def test_anchor_is_the_rarest_run_of_required_words():
     from empathy_lint.matching import choose_anchor
 
-    lemma = lambda w: None if "'" in w else w.lower()  # noqa: E731  (the tokenizer splits "shouldn't")
+    lemma = lambda attr, w: frozenset() if "'" in w else frozenset([w.lower()])  # noqa: E731  ("shouldn't" splits)
     assert choose_anchor([{"LOWER": "you"}, {"LOWER": {"IN": ["should", "shouldn't"]}}, {"LEMMA": "have"}], lemma) \
         == (0, 2, [["you", "should", "have"]])
     # "if" is a stop word; the wildcard ends the run, so the content words after it anchor.
@@ -77,7 +77,7 @@ def test_anchored_matching_equals_a_plain_matcher(dev_records):
     nlp = get_nlp()
     patterns, plain = PatternSet(nlp), Matcher(nlp.vocab)
     for key, pattern in _token_patterns(_rule_and_cue_patterns()):
-        if expand_to_phrases(pattern, patterns._lemma_of) is not None:
+        if expand_to_phrases(pattern, patterns.lemmas_of) is not None:
             continue  # compiled as phrases: the test above covers those
         patterns.add(key, pattern, ValueError)
         plain.add(key, [pattern])
@@ -92,3 +92,18 @@ def test_anchored_matching_equals_a_plain_matcher(dev_records):
         assert found == expected, doc.text[:80]
         compared += len(expected)
     assert compared >= 200
+
+
+def test_lemmas_of_a_word_include_its_lemmas_inside_special_cases():
+    """"ca" is "can" in "cant", "'m" is "be" in "I'm": anchors and expansions must know."""
+    from empathy_lint.matching import PatternSet
+
+    patterns = PatternSet(get_nlp())
+    assert patterns.lemmas_of("LOWER", "ca") >= {"ca", "can"}
+    assert "be" in patterns.lemmas_of("LOWER", "'m")
+    assert patterns.lemmas_of("LOWER", "apologised") == {"apologize"}
+    assert patterns.lemmas_of("LOWER", "shouldn't") == frozenset()
+    assert patterns.lemmas_of("LOWER", "direct message") == frozenset()
+    # {LOWER: ca} must not become the phrase "ca": in "cant" that token's lemma is "can".
+    assert expand_to_phrases([{"LOWER": "ca"}, {"LOWER": "nt"}], patterns.lemmas_of) is None
+

@@ -82,6 +82,14 @@ def test_token_pattern_spacy_rejects(tmp_path):
         Linter(Config(rules=[str(pack)]))
 
 
+def test_a_word_no_token_can_be_is_reported(tmp_path):
+    """{LOWER: "can't"} never matches (the tokenizer splits it): say so instead of staying silent."""
+    pack = write(tmp_path, GOOD_RULE.replace('patterns: ["dear customer"]',
+                                             "patterns: [[{LOWER: we}, {LOWER: {IN: [can't, cannot]}}]]"))
+    with pytest.raises(RuleError, match=r"ACME101: token pattern can never match: no token is \"can't\""):
+        Linter(Config(rules=[str(pack)]))
+
+
 def test_duplicate_code_is_reported_with_both_places(tmp_path):
     pack = write(tmp_path, GOOD_RULE.replace("ACME101", "EMP301"))
     with pytest.raises(RuleError, match="already defined at .*defensive.yaml"):
