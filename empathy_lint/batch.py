@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from .config import Config
+from . import heap
 from .engine import Context, Linter
 from .findings import Finding
 
@@ -71,6 +72,8 @@ _WORKER: Linter | None = None
 def _init_worker(config: Config) -> None:
     global _WORKER
     _WORKER = Linter(config)
+    heap.OWN_PROCESS = True
+    heap.settle()
 
 
 def _work(args: tuple[int, list[Record], int]) -> list[BatchResult]:
@@ -92,6 +95,7 @@ def lint_batch(records: Iterable[Record], config: Config | None = None, *, n_pro
     config = config or Config()
     if n_process <= 1:
         linter = Linter(config)
+        heap.settle()
         for start, chunk in _chunks(records, chunk_size):
             yield from _lint_chunk(linter, start, chunk, batch_size)
         return

@@ -398,6 +398,9 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
 
 def main() -> None:
     """Console entry point: user errors exit 2 with one line, bugs exit 3."""
+    from . import heap
+
+    heap.OWN_PROCESS = True
     try:
         cli.main(prog_name="empathy-lint")
     except EmpathyLintError as exc:

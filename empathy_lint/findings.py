@@ -39,7 +39,7 @@ class Fix:
     replacement: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One problem in one reply. Field names are the stable JSON output schema.
 

@@ -46,7 +46,7 @@ def _build_lemma_table() -> dict[int, str]:
 
 
 class NormLemmatizer:
-    """Sets token.lemma_ to the lookup lemma of token.norm_; marks line-break sentence starts."""
+    """Sets token.lemma_ to the lookup lemma of token.norm_."""
 
     def __init__(self, nlp: Language) -> None:
         self.strings = nlp.vocab.strings

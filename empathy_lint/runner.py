@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 
 from .baseline import fingerprint
 from .config import Config
+from . import heap
 from .engine import Context, Linter
 from .findings import Finding, Fix, LineIndex, locate
 from .report import FileReport
@@ -44,6 +45,7 @@ class Runner:
         key = config.key()
         if key not in self._linters:
             self._linters[key] = Linter(config)
+            heap.settle()
         return self._linters[key]
 
     def run(self, jobs: Iterable[Job]) -> RunResult:
@@ -104,6 +106,7 @@ def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
 
 def _run_chunk(jobs: list[Job]) -> tuple[list[FileReport], list[list[str]]]:
     """Worker side of run_parallel: fingerprints travel as lists (ids do not survive pickling)."""
+    heap.OWN_PROCESS = True
     result = Runner().run(jobs)
     return result.reports, [[result.fingerprints[id(f)] for f in r.findings] for r in result.reports]
 
