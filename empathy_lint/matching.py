@@ -13,6 +13,7 @@ every token.
 from __future__ import annotations
 
 import functools
+import json
 from collections import defaultdict
 from typing import Any, Callable
 
@@ -100,6 +101,57 @@ def impossible_values(pattern: list[dict], lemmas_of: LemmasOf) -> list[str]:
     return dead
 
 
+# A check a phrase match must pass at one token: (offset in the phrase, attribute, the
+# string hashes it may have); attribute "IS_SENT_START" checks a sentence start.
+Check = tuple[int, str, frozenset]
+
+
+def expand_with_checks(pattern: list[dict], lemmas_of: LemmasOf, strings: Any
+                       ) -> list[tuple[tuple[Check, ...], list[list[str]]]] | None:
+    """A fixed-word pattern whose words are not all their own lemmas, as lemma phrases
+    plus exact checks: [(checks, lemma sequences)], or None if it has other tests.
+
+    {LOWER: delays} is found as lemma "delay" and then checked to be "delays" at that
+    token; {IS_SENT_START: true, LEMMA: send} as "send", checked to start a sentence.
+    The result equals spaCy's Matcher on the pattern, without running the Matcher.
+    """
+    tokens: list[tuple[bool, list[str], list[tuple[str, frozenset]]]] = []
+    for spec in pattern:
+        op = spec.get("OP")
+        keys = [k for k in spec if k != "OP"]
+        words = [k for k in keys if k in _WORD_ATTRS]
+        if op not in (None, "?") or len(words) != 1 or set(keys) - set(words) - {"IS_SENT_START"}:
+            return None
+        attr = words[0]
+        values = _word_values(spec, attr)
+        if values is None or not isinstance(spec.get("IS_SENT_START", True), bool):
+            return None
+        checks: list[tuple[str, frozenset]] = []
+        if attr == "LEMMA":
+            lemmas = [v.lower() for v in values]
+        else:
+            lemmas = sorted({lemma for v in values for lemma in lemmas_of(attr, v)})
+            checks.append(("ORTH" if attr == "TEXT" else attr, frozenset(strings.add(v) for v in values)))
+        if "IS_SENT_START" in spec:
+            checks.append(("IS_SENT_START", frozenset([spec["IS_SENT_START"]])))
+        tokens.append((op == "?", list(dict.fromkeys(lemmas)), checks))
+    # Grow (tokens included, lemma sequences) for each way the optional tokens can go.
+    variants: list[tuple[tuple[int, ...], list[list[str]]]] = [((), [[]])]
+    for index, (optional, lemmas, _) in enumerate(tokens):
+        grown = [(included + (index,), [seq + [lemma] for seq in sequences for lemma in lemmas])
+                 for included, sequences in variants]
+        variants = grown + variants if optional else grown
+        if sum(len(sequences) for _, sequences in variants) > MAX_EXPANSION:
+            return None
+    result = []
+    for included, sequences in variants:
+        if included:
+            checks = tuple((offset, attr, allowed) for offset, index in enumerate(included)
+                           for attr, allowed in tokens[index][2])
+            result.append((checks, sequences))
+    return result
+
+
 def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
     doc = Doc(vocab, words=lemmas)
     for token, lemma in zip(doc, lemmas):
@@ -182,11 +234,18 @@ def _flags_present(doc: Doc) -> frozenset[str]:
     return frozenset(flag for flag, seen in zip(_LIKE_FLAGS, present) if seen)
 
 
+def _passes(row: list[int], attr: str, allowed: frozenset) -> bool:
+    value = row[_CHECK_COLUMNS[attr]]
+    if attr == "IS_SENT_START":
+        return (value == 1) in allowed
+    return value in allowed
+
+
 class _AnchoredPattern:
     """One token pattern, run by spaCy's Matcher only in a window around its anchor."""
 
     def __init__(self, vocab: Vocab, key: str, pattern: list[dict], first: int, last: int) -> None:
-        self.key = key
+        self.keys = {key}  # rules with this very pattern share one run ("sorry, but")
         self.matcher = Matcher(vocab)
         self.matcher.add(key, [pattern])
         self.before = sum(_max_repeats(spec.get("OP")) for spec in pattern[:first])
@@ -207,6 +266,8 @@ class _AnchoredPattern:
 
 
 ANCHOR_PREFIX = "\x00anchor:"
+CHECKED_PREFIX = "\x00checked:"
+_CHECK_COLUMNS = {"LOWER": 0, "NORM": 1, "ORTH": 2, "IS_SENT_START": 3}
 
 
 @functools.lru_cache(maxsize=4)
@@ -237,7 +298,9 @@ class PatternSet:
         self.nlp = nlp
         self.strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.checked: dict[int, tuple[str, tuple[Check, ...]]] = {}  # phrase key hash -> (key, checks)
         self.anchored: dict[int, _AnchoredPattern] = {}  # anchor key hash -> pattern
+        self._by_signature: dict[str, _AnchoredPattern] = {}
         self.unanchored = Matcher(nlp.vocab)  # patterns with no word to anchor on
         self._lemma_cache: dict[tuple[str, str], frozenset[str]] = {}
         self._phrases: dict[str, list[Doc]] = defaultdict(list)
@@ -262,13 +325,27 @@ class PatternSet:
         if sequences is not None:
             self._phrases[key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
             return
+        checked = expand_with_checks(fixed, self.lemmas_of, self.strings)
+        if checked is not None:
+            for checks, sequences in checked:
+                phrase_key = f"{CHECKED_PREFIX}{len(self.checked)}"
+                self.checked[self.strings.add(phrase_key)] = (key, checks)
+                self._phrases[phrase_key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
+            return
         anchor = choose_anchor(fixed, self.lemmas_of)
         if anchor is None:
             self.unanchored.add(key, [fixed])
             return
+        signature = json.dumps(fixed, sort_keys=True)
+        twin = self._by_signature.get(signature)
+        if twin is not None:
+            twin.keys.add(key)
+            twin.matcher.add(key, [fixed])
+            return
         anchor_key = f"{ANCHOR_PREFIX}{len(self.anchored)}"
         first, last, sequences = anchor
-        self.anchored[self.strings.add(anchor_key)] = _AnchoredPattern(self.nlp.vocab, key, fixed, first, last)
+        pattern = self._by_signature[signature] = _AnchoredPattern(self.nlp.vocab, key, fixed, first, last)
+        self.anchored[self.strings.add(anchor_key)] = pattern
         self._phrases[anchor_key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
 
     def finish(self) -> "PatternSet":
@@ -312,14 +389,24 @@ class PatternSet:
         spans = self.phrases(doc) if len(self.phrases) else []
         if len(self.unanchored):
             spans += self.unanchored(doc)
-        strings, anchored = self.strings, self.anchored
+        strings, anchored, checked = self.strings, self.anchored, self.checked
         flags: frozenset[str] | None = None
+        columns: list[list[int]] | None = None
         for match_id, start, end in spans:
+            if match_id in checked:
+                key, checks = checked[match_id]
+                if skip is not None and skip(key):
+                    continue
+                if columns is None:  # read once per doc, and only if a check is needed
+                    columns = doc.to_array(["LOWER", "NORM", "ORTH", "SENT_START"]).tolist()
+                if all(_passes(columns[start + offset], attr, allowed) for offset, attr, allowed in checks):
+                    found[key].add((start, end))
+                continue
             pattern = anchored.get(match_id)
             if pattern is None:
                 found[strings[match_id]].add((start, end))
                 continue
-            if skip is not None and skip(pattern.key):
+            if skip is not None and all(skip(key) for key in pattern.keys):
                 continue
             if pattern.needs:
                 if flags is None:

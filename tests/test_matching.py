@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher, PhraseMatcher
 
-from empathy_lint.matching import CompiledRules, _lemma_doc, expand_to_phrases, normalise_token_pattern
+from empathy_lint.matching import CompiledRules, PatternSet, _lemma_doc, expand_to_phrases, normalise_token_pattern
 from empathy_lint.pipeline import get_nlp
 from empathy_lint.rulebook import load_rules
 from empathy_lint.textmap import prepare
@@ -70,10 +70,9 @@ def _rule_and_cue_patterns() -> list[tuple[str, list]]:
     return entries
 
 
-def test_anchored_matching_equals_a_plain_matcher(dev_records):
-    """Running a token pattern only around its anchor words never loses or adds a match."""
-    from empathy_lint.matching import PatternSet
-
+def test_checked_and_anchored_matching_equals_a_plain_matcher(dev_records):
+    """Phrases with exact checks, and token patterns run only around their anchor words,
+    find exactly what spaCy's Matcher finds with the patterns as written."""
     nlp = get_nlp()
     patterns, plain = PatternSet(nlp), Matcher(nlp.vocab)
     for key, pattern in _token_patterns(_rule_and_cue_patterns()):
@@ -82,7 +81,7 @@ def test_anchored_matching_equals_a_plain_matcher(dev_records):
         patterns.add(key, pattern, ValueError)
         plain.add(key, [pattern])
     patterns.finish()
-    assert len(patterns.anchored) >= 30
+    assert len(patterns.anchored) >= 15 and len(patterns.checked) >= 20
     strings = nlp.vocab.strings
     texts = [r["reply"] for r in dev_records] + [r["customer"] for r in dev_records if r.get("customer")]
     compared = 0
@@ -94,10 +93,24 @@ def test_anchored_matching_equals_a_plain_matcher(dev_records):
     assert compared >= 200
 
 
+def test_expansion_with_checks_keeps_exact_words():
+    from empathy_lint.matching import expand_with_checks
+
+    patterns = PatternSet(get_nlp())
+    strings = get_nlp().vocab.strings
+    (checks, sequences), = expand_with_checks([{"LOWER": "sorry"}, {"LOWER": {"IN": ["delays", "wait"]}}],
+                                              patterns.lemmas_of, strings)
+    assert sorted(sequences) == [["sorry", "delay"], ["sorry", "wait"]]
+    assert (1, "LOWER", frozenset([strings["delays"], strings["wait"]])) in checks
+    optional = expand_with_checks([{"IS_SENT_START": True, "LEMMA": "send"}, {"LOWER": "us", "OP": "?"}],
+                                  patterns.lemmas_of, strings)
+    assert [c for c, _ in optional] == [((0, "IS_SENT_START", frozenset([True])), (1, "LOWER", frozenset([strings["us"]]))),
+                                        ((0, "IS_SENT_START", frozenset([True])),)]
+    assert expand_with_checks([{"LOWER": "sorry"}, {"IS_PUNCT": True, "OP": "?"}], patterns.lemmas_of, strings) is None
+
+
 def test_lemmas_of_a_word_include_its_lemmas_inside_special_cases():
     """"ca" is "can" in "cant", "'m" is "be" in "I'm": anchors and expansions must know."""
-    from empathy_lint.matching import PatternSet
-
     patterns = PatternSet(get_nlp())
     assert patterns.lemmas_of("LOWER", "ca") >= {"ca", "can"}
     assert "be" in patterns.lemmas_of("LOWER", "'m")
