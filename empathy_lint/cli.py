@@ -377,7 +377,7 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
         click.style("Why it matters", bold=True),
         wrap(rule.why),
         "",
-        click.style("Flagged" if rule.kind == "forbid" else "Flagged (missing)", bold=True),
+        click.style({"forbid": "Flagged", "position": "Flagged (too late)"}.get(rule.kind, "Flagged (missing)"), bold=True),
         *[f"  - {_example_text(e)}" for e in rule.examples_flag],
         "",
         click.style("Fine", bold=True),

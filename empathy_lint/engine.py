@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator
 from spacy.tokens import Doc, Span
 
 from .config import Config
-from .errors import InputError
+from .errors import InputError, RuleError
 from .findings import Finding, Fix, locate
 from .matching import compile_rules
 from .pipeline import get_nlp
@@ -130,8 +130,25 @@ class Linter:
         self.config = config or Config()
         self.rules = rules if rules is not None else self.config.active_rules()
         self.nlp = get_nlp()
-        self.compiled = compile_rules(self.nlp, self.rules)
+        self.compiled = compile_rules(self.nlp, self.rules + self._referenced_rules())
         self._by_context: dict[tuple, tuple[list[Rule], frozenset[str]]] = {}
+
+    def _referenced_rules(self) -> list[Rule]:
+        """Rules a position rule looks at (`of`) that are not active themselves: their
+        patterns are matched, they report nothing."""
+        active = {rule.id for rule in self.rules}
+        wanted = {rule.of for rule in self.rules if rule.of and rule.of not in active}
+        if not wanted:
+            return []
+        from .rulebook import load_rules
+
+        found = [rule for rule in load_rules(self.config.rules) if rule.id in wanted]
+        missing = wanted - {rule.id for rule in found}
+        if missing:
+            culprit = next(rule for rule in self.rules if rule.of in missing)
+            raise RuleError(f"{culprit.source}:{culprit.line}: rule {culprit.id}: field 'of': "
+                            f"no rule {culprit.of} is loaded")
+        return found
 
     def default_context(self) -> Context:
         return Context(kind=self.config.kind, channel=self.config.channel)
@@ -147,8 +164,13 @@ class Linter:
         quoted = [(m.start(), m.end(), " ") for m in _QUOTED_LINE.finditer(text)] if ">" in text else []
         return merge_masks(quoted, extra or [], directive_masks(text), found)
 
-    def lint_many(self, items: Iterable[tuple], batch_size: int = 64) -> Iterator[list[Finding]]:
-        """Findings for each (text, context) or (text, context, masks), streamed through `nlp.pipe`."""
+    def lint_many(self, items: Iterable[tuple], batch_size: int = 64,
+                  openings: bool = False) -> Iterator[list[Finding]]:
+        """Findings for each (text, context) or (text, context, masks), streamed through `nlp.pipe`.
+
+        With `openings`, each reply a `repeated` rule applies to also gets a candidate
+        finding at its opening sentence, for `repeated.confirm` to judge across the run.
+        """
         def prepared() -> Iterator[tuple[str, tuple[str, MappedText, Context]]]:
             for item in items:
                 text, context = item[0], item[1]
@@ -159,9 +181,10 @@ class Linter:
                 yield mapped.text, (text, mapped, context or self.default_context())
 
         for doc, (text, mapped, context) in self.nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
-            yield self._findings(doc, text, mapped, context)
+            yield self._findings(doc, text, mapped, context, openings)
 
-    def _findings(self, doc: Doc, text: str, mapped: MappedText, context: Context) -> list[Finding]:
+    def _findings(self, doc: Doc, text: str, mapped: MappedText, context: Context,
+                  openings: bool = False) -> list[Finding]:
         if not text.strip():
             return []
         rules, wanted = self._applicable(context)
@@ -177,6 +200,18 @@ class Linter:
                         continue  # inside quotation marks: the customer's words or a label
                     start, end = mapped.to_source(span.start_char, span.end_char)
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
+            elif rule.kind == "repeated":
+                if openings:
+                    if body is None:
+                        body = body_sentences(doc)
+                    if sum(1 for token in body[0] if token.is_alpha) >= 3:
+                        start, end = mapped.to_source(body[0].start_char, body[0].end_char)
+                        findings.append(self._finding(rule, start, end, None))
+            elif rule.kind == "position":
+                late = self._late(rule, matches.get(rule.of or "", []), doc)
+                if late is not None:
+                    start, end = mapped.to_source(late.start_char, late.end_char)
+                    findings.append(self._finding(rule, start, end, None))
             elif not spans and not _satisfied_elsewhere(rule, matches, context):
                 # Missing content belongs in the body's first or last sentence, so the
                 # caret lands where the text should go; the body is found once per doc.
@@ -188,6 +223,20 @@ class Linter:
         findings.sort(key=lambda f: (f.start, f.code))
         return locate(findings, text)
 
+    @staticmethod
+    def _late(rule: Rule, spans: list[Span], doc: Doc) -> Span | None:
+        """The first of `spans` if all of them come after the body's first `within`
+        sentences (the greeting does not count), else None."""
+        if not spans:
+            return None
+        from .letter import Sentences
+
+        body = Sentences(doc).body()
+        if len(body) <= rule.within:
+            return None
+        boundary = body[rule.within - 1][1]
+        return None if any(span.start < boundary for span in spans) else spans[0]
+
     def _applicable(self, context: Context) -> tuple[list[Rule], frozenset[str]]:
         """The rules that apply in `context`, and the ids whose matches they need
         (their own and those that stand in for them): the same for many replies."""
@@ -198,6 +247,8 @@ class Linter:
             profile = channel_profiles().get(context.channel or "", {}).get("satisfied_by", {})
             wanted = {rule.id for rule in rules}
             for rule in rules:
+                if rule.of:
+                    wanted.add(rule.of)
                 wanted.update(profile.get(rule.id, ()))
                 wanted.update(alt["rule"] for alt in rule.satisfied_by)
             cached = self._by_context[key] = (rules, frozenset(wanted))

@@ -87,6 +87,10 @@ class Rule:
     when: dict[str, Any] = field(default_factory=dict)
     anchor: str = "start"
     satisfied_by: tuple[dict[str, Any], ...] = ()
+    of: str | None = None  # position rules: the rule whose matches must come early
+    within: int = 0  # position rules: how many body sentences count as early
+    min_replies: int = 0  # repeated rules: how many replies must share an opening
+    min_share: float = 0.0  # repeated rules: and what share of the replies checked
     source: str = ""
     line: int = 0
 
@@ -185,7 +189,7 @@ def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
         severity=raw["severity"],
         message=raw["message"].strip(),
         why=" ".join(raw["why"].split()),
-        patterns=tuple(raw["patterns"]),
+        patterns=tuple(raw.get("patterns", ())),
         suggest=tuple(raw["suggest"]),
         examples_flag=tuple(examples["flag"]),
         examples_pass=tuple(examples["pass"]),
@@ -194,6 +198,10 @@ def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
         when=dict(raw.get("when", {})),
         anchor=raw.get("anchor", "start"),
         satisfied_by=tuple(raw.get("satisfied_by", ())),
+        of=raw.get("of"),
+        within=int(raw.get("within", 0)),
+        min_replies=int(raw.get("min_replies", 0)),
+        min_share=float(raw.get("min_share", 0.0)),
         source=source,
         line=line,
     )

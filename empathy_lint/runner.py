@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from .baseline import fingerprint
 from .config import Config
-from . import heap
+from . import heap, repeated
 from .engine import Context, Linter
 from .findings import Finding, Fix, LineIndex, locate
 from .report import FileReport
@@ -48,7 +48,9 @@ class Runner:
             heap.settle()
         return self._linters[key]
 
-    def run(self, jobs: Iterable[Job]) -> RunResult:
+    def run(self, jobs: Iterable[Job], whole_run: bool = True) -> RunResult:
+        """Lint the jobs. `whole_run`: these are all the documents of the run, so stock
+        openings are judged here (run_parallel judges them once over all chunks)."""
         jobs = list(jobs)
         result = RunResult()
         per_reply: dict[int, list[Finding]] = {}
@@ -58,7 +60,8 @@ class Runner:
                 groups[job.config.key()].append(((j, r), job, reply))
         for items in groups.values():
             linter = self.linter(items[0][1].config)
-            stream = linter.lint_many((reply.text, _context(job, reply), reply.masks) for _, job, reply in items)
+            stream = linter.lint_many(((reply.text, _context(job, reply), reply.masks) for _, job, reply in items),
+                                      openings=True)
             for ((j, r), job, reply), findings in zip(items, stream):
                 per_reply[(j, r)] = findings
         for j, job in enumerate(jobs):
@@ -76,7 +79,21 @@ class Runner:
                 findings.extend(kept)
             findings.sort(key=lambda f: (f.start, f.code))
             result.reports.append(FileReport(document.path, document.text, findings))
+        if whole_run:
+            judge_openings(result.reports, jobs)
         return result
+
+
+def judge_openings(reports: list[FileReport], jobs: list[Job]) -> None:
+    """Keep only the stock-opening candidates that enough replies of the run share."""
+    candidates = [(f, report.text) for report in reports for f in report.findings if f.kind == "repeated"]
+    if not candidates:
+        return
+    rules = {rule.id: rule for config in {job.config.key(): job.config for job in jobs}.values()
+             for rule in config.active_rules()}
+    kept = repeated.confirm(candidates, rules)
+    for report in reports:
+        report.findings[:] = [f for f in report.findings if f.kind != "repeated" or id(f) in kept]
 
 
 def _context(job: Job, reply: Reply) -> Context:
@@ -107,7 +124,7 @@ def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
 def _run_chunk(jobs: list[Job]) -> tuple[list[FileReport], list[list[str]]]:
     """Worker side of run_parallel: fingerprints travel as lists (ids do not survive pickling)."""
     heap.OWN_PROCESS = True
-    result = Runner().run(jobs)
+    result = Runner().run(jobs, whole_run=False)
     return result.reports, [[result.fingerprints[id(f)] for f in r.findings] for r in result.reports]
 
 
@@ -126,6 +143,7 @@ def run_parallel(jobs: list[Job], processes: int) -> RunResult:
             for report, report_keys in zip(reports, keys):
                 result.reports.append(report)
                 result.fingerprints.update({id(f): k for f, k in zip(report.findings, report_keys)})
+    judge_openings(result.reports, jobs)
     return result
 
 

@@ -66,3 +66,14 @@ def test_findings_one_would_defend(repo):
     assert found["cn-77"]["EMP202"] == 1       # "I'm sorry, but we don't understand the problem..."
     assert "EMP201" not in found.get("cn-96", {})  # canned: no apology demanded without a customer
     assert "EMP307" not in found.get("cn-42", {})  # "I'll describe things clearly" is not condescending
+
+
+def test_stock_opening_shared_by_seven_macros_is_flagged_in_every_format(repo, canned):
+    """Seven of the real saved replies open with "Thanks for reporting this issue.": a script."""
+    found = by_format(repo)
+    flagged = {fmt: {reply for reply, codes in replies.items() if codes["EMP703"]} for fmt, replies in found.items()}
+    assert len(flagged["md"]) == 7
+    assert flagged["md"] == flagged["yaml"] == flagged["json"]
+    for record in canned:
+        if record["id"] in flagged["md"]:
+            assert record["reply"].startswith("Thanks for reporting this issue.")

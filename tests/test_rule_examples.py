@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from empathy_lint import repeated
 from empathy_lint.engine import Context
 from empathy_lint.rulebook import load_rules
 
@@ -16,22 +17,34 @@ def _cases(kind: str):
             yield pytest.param(rule, example, id=f"{rule.id}-{kind}-{i}")
 
 
-def _lint(linter, example):
+def _item(example):
     if isinstance(example, dict):
         context = Context.for_reply(example.get("customer"), example.get("kind", "live"), example.get("channel"))
-        return linter.lint(example["reply"], context)
-    return linter.lint(example)
+        return example["reply"], context
+    return example, None
+
+
+def _lint(linter, rule, example, run):
+    """Findings for `example`; a `repeated` rule's examples are judged as one run together."""
+    if rule.kind != "repeated":
+        return linter.lint(*_item(example))
+    texts = [_item(e)[0] for e in run]
+    results = list(linter.lint_many([_item(e) for e in run], openings=True))
+    candidates = [(f, text) for text, findings in zip(texts, results) for f in findings if f.kind == "repeated"]
+    kept = repeated.confirm(candidates, {r.id: r for r in RULES})
+    findings = results[run.index(example)]
+    return [f for f in findings if f.kind != "repeated" or id(f) in kept]
 
 
 @pytest.mark.parametrize("rule,example", list(_cases("flag")))
 def test_flag_example_is_flagged(linter, rule, example):
-    codes = [f.code for f in _lint(linter, example)]
+    codes = [f.code for f in _lint(linter, rule, example, list(rule.examples_flag))]
     assert rule.id in codes, f"{rule.id} should flag: {example!r}"
 
 
 @pytest.mark.parametrize("rule,example", list(_cases("pass")))
 def test_pass_example_is_not_flagged(linter, rule, example):
-    codes = [f.code for f in _lint(linter, example)]
+    codes = [f.code for f in _lint(linter, rule, example, list(rule.examples_pass))]
     assert rule.id not in codes, f"{rule.id} should not flag: {example!r}"
 
 
