@@ -7,6 +7,7 @@ A small, explainable detector: weighted cue groups from rules/context/customer.y
 from __future__ import annotations
 
 import functools
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,9 @@ class CustomerDetector:
 
     def detect_many(self, texts: list[str]) -> list[CustomerSignal]:
         """Verdicts for many messages in one stream (no sentence splitting: cues need none)."""
-        docs = self.nlp.pipe((prepare(t).text for t in texts), disable=["empathy_sentencizer"])
+        # Exports of social posts keep HTML escapes ("&gt;All of X IS DOWN&lt;"): unescape,
+        # so the words are words (this text is only read, never pointed into).
+        docs = self.nlp.pipe((prepare(html.unescape(t)).text for t in texts), disable=["empathy_sentencizer"])
         return [self._verdict(doc) for doc in docs]
 
     def _verdict(self, doc: Any) -> CustomerSignal:

@@ -1,14 +1,16 @@
-"""Compile rule patterns into as few spaCy matchers as possible.
+"""Compile rule patterns into one PhraseMatcher, and run spaCy's Matcher only where needed.
 
-All phrase patterns of all rules go into one PhraseMatcher on our LEMMA (lemma of
-the normalised form). A token pattern that is only a short sequence of fixed words
-with alternatives (`[{LOWER: {IN: [we, i]}}, {LEMMA: can}, {NORM: not}]`) is
-expanded into phrases too: the PhraseMatcher looks each token up in a hash table,
-while the token Matcher tests every pattern's first token at every token, so its
-cost grows with the number of patterns. Only true patterns (wildcards, `*`/`+`
-quantifiers, IS_SENT_START, LIKE_URL, NOT_IN...) go to the one token Matcher, with
-their first token split into literal values so that no Python predicate runs at
-every token.
+Phrases (strings) match on our LEMMA (the lemma of the normalised form), so
+"I apologize" also matches "I apologised". A token pattern keeps spaCy's Matcher
+semantics exactly, but is found more cheaply:
+- a sequence of fixed words (`[{LOWER: sorry}, {LOWER: {IN: [delays, wait]}}]`, "?"
+  allowed, IS_SENT_START allowed) becomes lemma phrases in the same PhraseMatcher plus
+  exact checks of each word at the matched tokens;
+- any other pattern (wildcards, `*`, NOT_IN, LIKE_URL...) registers its rarest run of
+  required words as an anchor phrase, and the Matcher runs only on a window around
+  the places the anchor occurs.
+One Matcher over all patterns would start every pattern at every token, calling Python
+predicates for IN lists with a new Token each time: ten times the pipeline's cost.
 """
 from __future__ import annotations
 
@@ -55,40 +57,6 @@ def _word_values(spec: dict, attr: str) -> list[str] | None:
     if isinstance(value, dict) and list(value) == ["IN"] and all(isinstance(v, str) for v in value["IN"]):
         return value["IN"]
     return None
-
-
-def expand_to_phrases(pattern: list[dict], lemmas_of: LemmasOf) -> list[list[str]] | None:
-    """Lemma sequences equivalent to a fixed-word token pattern, or None if it is not one.
-
-    Each token must test one word attribute against a word or an IN list, with no
-    quantifier but "?"; values become our lemmas, so matching stays case-insensitive.
-    """
-    sequences: list[list[str]] = [[]]
-    for spec in pattern:
-        op = spec.get("OP")
-        keys = [k for k in spec if k != "OP"]
-        if op not in (None, "?") or len(keys) != 1 or keys[0] not in _WORD_ATTRS:
-            return None
-        attr = keys[0]
-        values = _word_values(spec, attr)
-        if values is None:
-            return None
-        lemmas = []
-        for v in values:
-            if attr == "LEMMA":
-                lemmas.append(v.lower())
-                continue
-            # A LOWER/NORM/ORTH word expands only if it is its own lemma wherever it
-            # occurs: {LOWER: stopped} must not become lemma "stop" and match "stop";
-            # nor ORTH "Sorry" lose its case; nor "ca" (lemma "can" in "cant") stay "ca".
-            if lemmas_of(attr, v) != {v.lower()} or (attr in ("ORTH", "TEXT") and v != v.lower()):
-                return None
-            lemmas.append(v.lower())
-        grown = [seq + [lemma] for seq in sequences for lemma in dict.fromkeys(lemmas)]
-        sequences = grown + sequences if op == "?" else grown
-        if len(sequences) > MAX_EXPANSION:
-            return None
-    return [seq for seq in sequences if seq]
 
 
 def impossible_values(pattern: list[dict], lemmas_of: LemmasOf) -> list[str]:
@@ -321,10 +289,6 @@ class PatternSet:
         if dead:
             raise on_error(f"token pattern can never match: no token is {dead[0]!r} (the tokenizer "
                            "splits it); write each part as its own token, or use a phrase")
-        sequences = expand_to_phrases(fixed, self.lemmas_of)
-        if sequences is not None:
-            self._phrases[key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
-            return
         checked = expand_with_checks(fixed, self.lemmas_of, self.strings)
         if checked is not None:
             for checks, sequences in checked:

@@ -3,40 +3,32 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher, PhraseMatcher
 
-from empathy_lint.matching import CompiledRules, PatternSet, _lemma_doc, expand_to_phrases, normalise_token_pattern
+from empathy_lint.matching import PatternSet, expand_with_checks, normalise_token_pattern
 from empathy_lint.pipeline import get_nlp
 from empathy_lint.rulebook import load_rules
 from empathy_lint.textmap import prepare
 
 
-def test_expansion_shapes():
-    lemma = lambda attr, w: frozenset([w.lower()])  # noqa: E731
-    assert expand_to_phrases([{"LOWER": {"IN": ["we", "i"]}}, {"LEMMA": "be"}], lemma) == [["we", "be"], ["i", "be"]]
-    assert expand_to_phrases([{"LOWER": "sorry"}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": "but"}], lemma) is None
-    assert expand_to_phrases([{"LOWER": "as", "OP": "?"}, {"LOWER": "per"}], lemma) == [["as", "per"], ["per"]]
-    assert expand_to_phrases([{"LOWER": "a", "OP": "*"}], lemma) is None
-
-
-def test_expanded_patterns_find_everything_the_matcher_finds(dev_records):
+def test_fixed_word_patterns_match_exactly_what_the_matcher_matches(dev_records):
+    """Lemma phrases plus checks: {LOWER: help} finds "help", never "helped"."""
     nlp = get_nlp()
-    compiled = CompiledRules(nlp, load_rules())
-    docs = list(nlp.pipe(prepare(r["reply"]).text for r in dev_records))
+    texts = [r["reply"] for r in dev_records] + ["We helped you. Please help! Sorry for the delays, we apologised."]
+    docs = list(nlp.pipe(prepare(t).text for t in texts))
     checked = 0
     for rule in load_rules():
         for pattern in rule.patterns + rule.excepts:
             if isinstance(pattern, str):
                 continue
             fixed = normalise_token_pattern(pattern)
-            sequences = expand_to_phrases(fixed, compiled.lemmas_of)
-            if sequences is None:
+            patterns = PatternSet(nlp)
+            patterns.add("p", fixed, ValueError)
+            patterns.finish()
+            if not patterns.checked:
                 continue
-            matcher, phrases = Matcher(nlp.vocab), PhraseMatcher(nlp.vocab, attr="LEMMA")
+            matcher = Matcher(nlp.vocab)
             matcher.add("p", [fixed])
-            phrases.add("p", [_lemma_doc(nlp.vocab, s) for s in sequences])
             for doc in docs:
-                by_matcher = {(s, e) for _, s, e in matcher(doc)}
-                by_phrases = {(s, e) for _, s, e in phrases(doc)}
-                assert by_matcher <= by_phrases, (rule.id, pattern, doc.text[:80])
+                assert {(s, e) for _, s, e in matcher(doc)} == patterns.matches(doc).get("p", set()), (rule.id, pattern)
             checked += 1
     assert checked >= 50
 
@@ -76,8 +68,6 @@ def test_checked_and_anchored_matching_equals_a_plain_matcher(dev_records):
     nlp = get_nlp()
     patterns, plain = PatternSet(nlp), Matcher(nlp.vocab)
     for key, pattern in _token_patterns(_rule_and_cue_patterns()):
-        if expand_to_phrases(pattern, patterns.lemmas_of) is not None:
-            continue  # compiled as phrases: the test above covers those
         patterns.add(key, pattern, ValueError)
         plain.add(key, [pattern])
     patterns.finish()
@@ -94,8 +84,6 @@ def test_checked_and_anchored_matching_equals_a_plain_matcher(dev_records):
 
 
 def test_expansion_with_checks_keeps_exact_words():
-    from empathy_lint.matching import expand_with_checks
-
     patterns = PatternSet(get_nlp())
     strings = get_nlp().vocab.strings
     (checks, sequences), = expand_with_checks([{"LOWER": "sorry"}, {"LOWER": {"IN": ["delays", "wait"]}}],
@@ -117,6 +105,4 @@ def test_lemmas_of_a_word_include_its_lemmas_inside_special_cases():
     assert patterns.lemmas_of("LOWER", "apologised") == {"apologize"}
     assert patterns.lemmas_of("LOWER", "shouldn't") == frozenset()
     assert patterns.lemmas_of("LOWER", "direct message") == frozenset()
-    # {LOWER: ca} must not become the phrase "ca": in "cant" that token's lemma is "can".
-    assert expand_to_phrases([{"LOWER": "ca"}, {"LOWER": "nt"}], patterns.lemmas_of) is None
 
