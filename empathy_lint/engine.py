@@ -229,9 +229,7 @@ class Linter:
         sentences (the greeting does not count), else None."""
         if not spans:
             return None
-        from .letter import Sentences
-
-        body = Sentences(doc).body()
+        body = frame(doc)
         if len(body) <= rule.within:
             return None
         boundary = body[rule.within - 1][1]
@@ -277,13 +275,21 @@ def _satisfied_elsewhere(rule: Rule, matches: dict[str, list[Span]], context: Co
     )
 
 
-def body_sentences(doc: Doc) -> tuple[Span, Span]:
-    """The first and last sentence of the reply inside its frame: after a greeting
-    ("Hi Sam,") and before a sign-off ("Regards, Ana", "^HSB"), without leading or
-    trailing spaces; the whole doc if it has no sentence."""
-    from .letter import Sentences
+def frame(doc: Doc) -> list[tuple[int, int]]:
+    """The body's sentences as token ranges: after a greeting ("Hi Sam,"), before a
+    sign-off ("Regards, Ana", "^HSB"). Found once per doc (kept in doc.user_data)."""
+    body = doc.user_data.get("empathy_lint.body")
+    if body is None:
+        from .letter import Sentences
 
-    body = Sentences(doc).body()
+        body = doc.user_data["empathy_lint.body"] = Sentences(doc).body()
+    return body
+
+
+def body_sentences(doc: Doc) -> tuple[Span, Span]:
+    """The first and last sentence of the body, without leading or trailing spaces;
+    the whole doc if it has no sentence."""
+    body = frame(doc)
     if not body:
         return doc[:], doc[:]
     return _trimmed(doc, *body[0]), _trimmed(doc, *body[-1])

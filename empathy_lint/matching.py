@@ -230,7 +230,8 @@ class _AnchoredPattern:
             return []
         start = max(0, anchor_start - self.before)
         end = min(len(doc), anchor_end + self.after)
-        return [(key, start + s, start + e) for key, s, e in self.matcher(doc[start:end])]
+        # allow_missing: the pipeline sets lemmas; skip re-checking the whole doc per window.
+        return [(key, start + s, start + e) for key, s, e in self.matcher(doc[start:end], allow_missing=True)]
 
 
 ANCHOR_PREFIX = "\x00anchor:"
