@@ -123,6 +123,13 @@ def test_token_pattern_spacy_rejects(tmp_path):
     one_error_line(run_cli("--rules", str(pack), stdin=REPLY), "ACME101", "token pattern rejected by spaCy")
 
 
+def test_token_pattern_word_no_token_can_be(tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(open(os.path.join(os.path.dirname(__file__), "data", "house-pack.yaml")).read()
+                    .replace('patterns: ["dear customer"]', "patterns: [[{LOWER: we}, {LOWER: \"can't\"}]]"), encoding="utf-8")
+    one_error_line(run_cli("--rules", str(pack), stdin=REPLY), f"{pack}:", "ACME101", "no token is \"can't\"")
+
+
 def test_unknown_rule_code_in_select():
     one_error_line(run_cli("--select", "EMP999", stdin=REPLY), "'EMP999' matches no rule")
 
