@@ -109,7 +109,13 @@ def run_check(options: CheckOptions) -> CheckOutcome:
             raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
         text = decode(sys.stdin.buffer.read(), stdin_name, options.encoding)
         jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)), customer))
-    found = find_files([n for n in names if n != "-"], excluded=lambda p: configs.for_path(p).excludes(p))
+    # The baseline file often sits in the linted tree; it is ours, not a macro export.
+    baseline_file = Path(options.baseline).resolve() if options.baseline else None
+
+    def excluded(path: Path) -> bool:
+        return (baseline_file is not None and path.resolve() == baseline_file) or configs.for_path(path).excludes(path)
+
+    found = find_files([n for n in names if n != "-"], excluded=excluded)
     outcome.notices.extend(found.notices)
     for path in found.files:
         config = configs.for_path(path)

@@ -39,3 +39,21 @@ def test_update_baseline_and_corrupt_baseline(tmp_path):
     assert bad.returncode == 2 and "not a readable baseline" in bad.stderr
     assert run_cli("--baseline", str(baseline), "--update-baseline", str(macro)).returncode == 0
     assert run_cli("--baseline", str(baseline), str(macro)).returncode == 0
+
+
+def test_baseline_inside_the_linted_tree_is_not_read_as_a_macro_export(tmp_path):
+    """The usual layout: `empathy-lint check --baseline macros/.baseline.json macros/`."""
+    for i in range(3):
+        (tmp_path / f"m{i}.md").write_text(f"Thanks for reporting this issue. Macro {i}.\n", encoding="utf-8")
+    baseline = tmp_path / "empathy-baseline.json"
+    args = ("--kind", "canned", "--select", "EMP703", "--fail-on", "info", "--baseline", str(baseline), str(tmp_path))
+    assert run_cli(*args).returncode == 0 and baseline.exists()
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "no replies found" not in again.stderr and "in 3 files" in again.stdout
+    # A fourth macro with the stock opening is new: only it is reported.
+    (tmp_path / "m3.md").write_text("Thanks for reporting this issue. A fourth.\n", encoding="utf-8")
+    result = run_cli("--format", "json", *args)
+    assert result.returncode == 1
+    flagged = [f["path"].rsplit("/", 1)[1] for f in json.loads(result.stdout)["files"] if f["findings"]]
+    assert flagged == ["m3.md"]
