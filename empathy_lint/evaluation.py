@@ -23,7 +23,7 @@ FAMILIES = {
     "missing-acknowledgement": ("EMP101",),
     "missing-apology": ("EMP201",),
     "non-apology": ("EMP202",),
-    "defensive": ("EMP301", "EMP302", "EMP303", "EMP304", "EMP305", "EMP306", "EMP307"),
+    "defensive": ("EMP301", "EMP302", "EMP303", "EMP304", "EMP305", "EMP306", "EMP307", "EMP308"),
     "missing-next-steps": ("EMP401",),
     "missing-follow-up": ("EMP501",),
 }
