@@ -346,6 +346,14 @@ def list_rules(rule_paths: tuple[str, ...], output_format: str) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
+# What the "flagged" examples of each kind of rule show, in `explain`.
+_FLAGGED_HEADINGS = {
+    "forbid": "Flagged",
+    "position": "Flagged (too late)",
+    "repeated": "Flagged (when these replies are checked in one run)",
+}
+
+
 def _example_text(example: Any) -> str:
     if isinstance(example, dict):
         customer = f"  (customer: {example['customer']})" if example.get("customer") else ""
@@ -377,10 +385,10 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
         click.style("Why it matters", bold=True),
         wrap(rule.why),
         "",
-        click.style({"forbid": "Flagged", "position": "Flagged (too late)"}.get(rule.kind, "Flagged (missing)"), bold=True),
+        click.style(_FLAGGED_HEADINGS.get(rule.kind, "Flagged (missing)"), bold=True),
         *[f"  - {_example_text(e)}" for e in rule.examples_flag],
         "",
-        click.style("Fine", bold=True),
+        click.style("Fine (when these replies are checked in one run)" if rule.kind == "repeated" else "Fine", bold=True),
         *[f"  - {_example_text(e)}" for e in rule.examples_pass],
         "",
         click.style("Suggestions", bold=True),
