@@ -18,8 +18,8 @@ F1_FLOORS = {
     "missing-acknowledgement": 0.80,
     "missing-apology": 0.88,
     "non-apology": 0.85,
-    "missing-next-steps": 0.72,
-    "missing-follow-up": 0.80,
+    "missing-next-steps": 0.76,
+    "missing-follow-up": 0.82,
 }
 DEFENSIVE_PRECISION_FLOOR = 0.95
 DEFENSIVE_RECALL_FLOOR = 0.40
