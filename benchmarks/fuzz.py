@@ -26,6 +26,7 @@ CHECKS = {
     "masking keeps text outside placeholders": props.check_masking_keeps_text_outside_placeholders,
     "readers map replies back to the file": props.check_readers_round_trip,
     "fix, then re-check": props.check_fix_then_recheck,
+    "prepare's fast path matches its regex": props.check_prepare_fast_path_matches_its_regex,
 }
 
 

@@ -110,7 +110,7 @@ def main() -> None:
 
     sample = texts[: args.proselint_sample]
     per_reply_proselint = proselint_seconds_per_reply(sample)
-    per_reply_empathy = len(texts) and (words / alone) / len(texts)
+    per_reply_empathy = (words / alone) / len(texts)
     per_reply_floor = (words / floor) / len(texts)
     if per_reply_proselint is None:
         print("proselint: not installed (pip install -e '.[bench]') - comparison skipped")

@@ -131,7 +131,7 @@ class Linter:
         self.rules = rules if rules is not None else self.config.active_rules()
         self.nlp = get_nlp()
         self.compiled = compile_rules(self.nlp, self.rules + self._referenced_rules())
-        self._by_context: dict[tuple, tuple[list[Rule], frozenset[str]]] = {}
+        self._by_context: dict[tuple, tuple[list[Rule], dict[str, tuple[str, ...]], frozenset[str]]] = {}
 
     def _referenced_rules(self) -> list[Rule]:
         """Rules a position rule looks at (`of`) that are not active themselves: their
@@ -187,7 +187,7 @@ class Linter:
                   openings: bool = False) -> list[Finding]:
         if not text.strip():
             return []
-        rules, wanted = self._applicable(context)
+        rules, others, wanted = self._applicable(context)
         matches = self.compiled.find(doc, wanted)
         quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
         body: tuple[Span, Span] | None = None
@@ -212,7 +212,7 @@ class Linter:
                 if late is not None:
                     start, end = mapped.to_source(late.start_char, late.end_char)
                     findings.append(self._finding(rule, start, end, None))
-            elif not spans and not _satisfied_elsewhere(rule, matches, context):
+            elif not spans and not any(matches.get(other) for other in others[rule.id]):
                 # Missing content belongs in the body's first or last sentence, so the
                 # caret lands where the text should go; the body is found once per doc.
                 if body is None:
@@ -235,21 +235,17 @@ class Linter:
         boundary = body[rule.within - 1][1]
         return None if any(span.start < boundary for span in spans) else spans[0]
 
-    def _applicable(self, context: Context) -> tuple[list[Rule], frozenset[str]]:
-        """The rules that apply in `context`, and the ids whose matches they need
-        (their own and those that stand in for them): the same for many replies."""
+    def _applicable(self, context: Context) -> tuple[list[Rule], dict[str, tuple[str, ...]], frozenset[str]]:
+        """The rules that apply in `context`, the rules standing in for each on this
+        channel, and the ids whose matches all of them need: the same for many replies."""
         key = (context.kind, context.channel, context.problem)
         cached = self._by_context.get(key)
         if cached is None:
             rules = [rule for rule in self.rules if rule_applies(rule, context)]
-            profile = channel_profiles().get(context.channel or "", {}).get("satisfied_by", {})
-            wanted = {rule.id for rule in rules}
-            for rule in rules:
-                if rule.of:
-                    wanted.add(rule.of)
-                wanted.update(profile.get(rule.id, ()))
-                wanted.update(alt["rule"] for alt in rule.satisfied_by)
-            cached = self._by_context[key] = (rules, frozenset(wanted))
+            others = {rule.id: stand_ins(rule, context.channel) for rule in rules}
+            wanted = {rule.id for rule in rules} | {rule.of for rule in rules if rule.of}
+            wanted.update(other for ids in others.values() for other in ids)
+            cached = self._by_context[key] = (rules, others, frozenset(wanted))
         return cached
 
     @staticmethod
@@ -261,18 +257,12 @@ class Linter:
         )
 
 
-def _satisfied_elsewhere(rule: Rule, matches: dict[str, list[Span]], context: Context) -> bool:
-    """Does another rule's match stand in for this one on this channel?
-
-    From the channel profile (channels.yaml) or the rule's own `satisfied_by`.
-    """
-    profile = channel_profiles().get(context.channel or "", {})
-    if any(matches.get(other) for other in profile.get("satisfied_by", {}).get(rule.id, ())):
-        return True
-    return any(
-        matches.get(alt["rule"]) and ("channel" not in alt or context.channel in alt["channel"])
-        for alt in rule.satisfied_by
-    )
+def stand_ins(rule: Rule, channel: str | None) -> tuple[str, ...]:
+    """Rules whose match stands in for `rule` on `channel`: from the channel profile
+    (channels.yaml) and the rule's own `satisfied_by`."""
+    profile = channel_profiles().get(channel or "", {}).get("satisfied_by", {})
+    own = (alt["rule"] for alt in rule.satisfied_by if "channel" not in alt or channel in alt["channel"])
+    return tuple(dict.fromkeys([*profile.get(rule.id, ()), *own]))
 
 
 def frame(doc: Doc) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from .rulebook import load_context
 
 _INITIAL_MARKS = "^-*~/–—"
-_INITIALS = re.compile(r"^[\^\-*~/–—]\s*[A-Za-z]{1,20}$")
+_INITIALS = re.compile(rf"^[{re.escape(_INITIAL_MARKS)}]\s*[A-Za-z]{{1,20}}$")
 # Lower case and title case are read off the ORTH string (as spaCy computes them).
 _COLUMNS = [SENT_START, IS_SPACE, IS_PUNCT, ORTH]
 _START, _SPACE, _PUNCT, _ORTH = range(len(_COLUMNS))

@@ -236,7 +236,9 @@ class _AnchoredPattern:
 
 ANCHOR_PREFIX = "\x00anchor:"
 CHECKED_PREFIX = "\x00checked:"
-_CHECK_COLUMNS = {"LOWER": 0, "NORM": 1, "ORTH": 2, "IS_SENT_START": 3}
+# The doc columns exact checks read, and where each check attribute finds its column.
+_CHECK_ARRAY = ["LOWER", "NORM", "ORTH", "SENT_START"]
+_CHECK_COLUMNS = {("IS_SENT_START" if a == "SENT_START" else a): i for i, a in enumerate(_CHECK_ARRAY)}
 
 
 @functools.lru_cache(maxsize=4)
@@ -363,7 +365,7 @@ class PatternSet:
                 if skip is not None and skip(key):
                     continue
                 if columns is None:  # read once per doc, and only if a check is needed
-                    columns = doc.to_array(["LOWER", "NORM", "ORTH", "SENT_START"]).tolist()
+                    columns = doc.to_array(_CHECK_ARRAY).tolist()
                 if all(_passes(columns[start + offset], attr, allowed) for offset, attr, allowed in checks):
                     found[key].add((start, end))
                 continue
@@ -403,11 +405,10 @@ class CompiledRules:
 
         With `rule_ids`, only those rules are looked for (the others do not apply here).
         """
-        skip = None
-        if rule_ids is not None:
-            def skip(key: str) -> bool:
-                return key.removesuffix(EXCEPT_SUFFIX) not in rule_ids
-        hits = self.patterns.matches(doc, skip)
+        def skip(key: str) -> bool:
+            return key.removesuffix(EXCEPT_SUFFIX) not in rule_ids  # type: ignore[operator]
+
+        hits = self.patterns.matches(doc, skip if rule_ids is not None else None)
         found: dict[str, list[Span]] = {}
         for key, spans in hits.items():
             if key.endswith(EXCEPT_SUFFIX) or (rule_ids is not None and key not in rule_ids):

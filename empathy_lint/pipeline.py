@@ -66,9 +66,6 @@ class NormLemmatizer:
 
     def lemma(self, norm: int) -> int:
         """The lemma (string hash) of a token whose norm has hash `norm`."""
-        return self.lemma_of_norm.get(norm) or self._lemma(norm)
-
-    def _lemma(self, norm: int) -> int:
         lemma = self.lemma_of_norm.get(norm)
         if lemma is None:
             lemma = self.strings.add(self.table.get(norm, self.strings[norm]))
@@ -82,7 +79,7 @@ class NormLemmatizer:
             return doc
         table = self.lemma_of_norm
         norms = doc.to_array(NORM).tolist()
-        lemmas = [table.get(n) or self._lemma(n) for n in norms]
+        lemmas = [table.get(n) or self.lemma(n) for n in norms]  # the dict first: the common case
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 

@@ -17,7 +17,7 @@ from empathy_lint.fixes import apply_fixes
 from empathy_lint.placeholders import find_placeholders
 from empathy_lint.runner import lint_documents
 from empathy_lint.sources import load_document
-from empathy_lint.textmap import _STRAIGHTEN, prepare
+from empathy_lint.textmap import _RUN_MARKERS, _STRAIGHTEN, _WHITESPACE_RUN, prepare
 
 FRAGMENTS = [
     "As I said, ", "no problem", "simply ", "Obviously", "I'm sorry", "I’m sorry", "sorry, but ",
@@ -121,3 +121,10 @@ def check_fix_then_recheck(text: str) -> None:
     again = lint_documents([load_document("r.txt", fixed)], lambda _: config).reports[0].findings
     fixed_codes = [f.code for f in findings if f.fix]
     assert len([f for f in again if f.fix]) < len(fixed_codes) or not fixed_codes
+
+
+def check_prepare_fast_path_matches_its_regex(text: str) -> None:
+    """`prepare` skips folding when no run marker occurs; that must be exactly when the
+    folding regex finds nothing, or a reply would keep a run the pipeline should not see."""
+    straight = text.translate(_STRAIGHTEN)
+    assert any(m in straight for m in _RUN_MARKERS) == bool(_WHITESPACE_RUN.search(straight))

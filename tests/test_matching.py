@@ -1,7 +1,7 @@
 """Expanding fixed-word token patterns into phrases must not lose matches."""
 from __future__ import annotations
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 
 from empathy_lint.matching import PatternSet, expand_with_checks, normalise_token_pattern
 from empathy_lint.pipeline import get_nlp

@@ -32,3 +32,8 @@ def test_readers_map_every_reply_back_to_the_file(text):
 @given(props.texts)
 def test_fix_then_recheck(text):
     props.check_fix_then_recheck(text)
+
+
+@given(props.texts)
+def test_prepare_fast_path_matches_its_regex(text):
+    props.check_prepare_fast_path_matches_its_regex(text)
