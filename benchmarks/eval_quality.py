@@ -2,11 +2,15 @@
 """Measure empathy-lint against labelled replies: per-family precision, recall, F1.
 
 Usage:
-    python benchmarks/eval_quality.py FILE.jsonl [--no-context] [--misses N] [--json]
+    python benchmarks/eval_quality.py                  # tune | blind | canned side by side
+    python benchmarks/eval_quality.py --misses 10      # plus errors on the TUNE split only
+    python benchmarks/eval_quality.py FILE.jsonl ...   # one labelled file of your own
 
-FILE.jsonl holds records like tests/data/dev.jsonl: `reply` and `labels` (required),
-optional `id`, `customer`, `kind` (live/canned) and `channel`. See
-empathy_lint/evaluation.py for how labels become expected findings.
+By default it reads tests/data/train.jsonl and tests/data/dev.jsonl and splits the live
+replies by company into tune (about 75%) and blind (25%, fixed seed; see
+empathy_lint/evaluation.py). Rules are changed by reading tune errors only; blind is
+read as figures, never reply by reply, so it says how the rules do on support teams
+they were not written against. Canned replies (macros) are reported on their own.
 """
 from __future__ import annotations
 
@@ -15,42 +19,81 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from empathy_lint.evaluation import evaluate, load_records  # noqa: E402
+from empathy_lint.evaluation import FAMILIES, Tally, detector_agreement, evaluate, load_records, split  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+
+
+def scores_json(tallies: dict[str, Tally], false_alarm: Tally, agreement: tuple[int, int, int]) -> dict:
+    data: dict = {f: dict(zip(("precision", "recall", "f1", "accuracy"), t.scores()), tp=t.tp, fp=t.fp,
+                          fn=t.fn, tn=t.tn) for f, t in tallies.items()}
+    fa_n = false_alarm.fp + false_alarm.tn
+    data["false_alarm_rate"] = false_alarm.fp / fa_n if fa_n else 0.0
+    agree, always, n = agreement
+    data["detector"] = {"agree": agree, "always_problem": always, "n": n}
+    return data
+
+
+def print_side_by_side(results: dict[str, dict]) -> None:
+    names = list(results)
+    print(f"{'family':24}" + "".join(f" | {n + ' (' + str(results[n]['n']) + ')':^26}" for n in names))
+    print(f"{'':24}" + " | {:>6} {:>6} {:>6}     ".format("P", "R", "F1") * len(names))
+    for family in FAMILIES:
+        row = f"{family:24}"
+        for name in names:
+            s = results[name]["scores"][family]
+            if s["tp"] + s["fn"] + s["fp"] == 0:
+                row += f" | {'-':>6} {'-':>6} {'-':>6}     "
+            else:
+                row += f" | {s['precision']:6.2f} {s['recall']:6.2f} {s['f1']:6.2f}     "
+        print(row)
+    row = f"{'false-alarm rate':24}"
+    for name in names:
+        row += f" | {results[name]['scores']['false_alarm_rate']:6.2f}" + " " * 19
+    print(row)
+    row = f"{'detector agrees':24}"
+    for name in names:
+        agree, always, n = (results[name]["scores"]["detector"][k] for k in ("agree", "always_problem", "n"))
+        row += f" | {agree / n:6.2f} vs always {always / n:4.2f}  " if n else f" | {'-':>6}" + " " * 19
+    print(row)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("file", type=Path)
+    parser.add_argument("files", type=Path, nargs="*", help="labelled JSONL (default: tests/data train + dev, split)")
     parser.add_argument("--no-context", action="store_true", help="ignore the customer messages")
-    parser.add_argument("--misses", type=int, default=5, help="worst misses to list per family")
+    parser.add_argument("--misses", type=int, default=0, help="errors to list per family (tune split only)")
+    parser.add_argument("--family", help="list errors of this family only")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = parser.parse_args()
-    records = load_records(args.file)
-    tallies, false_alarm = evaluate(records, use_context=not args.no_context)
+
+    if args.files:
+        parts = {str(f): load_records(f) for f in args.files}
+        readable = set(parts)
+    else:
+        parts = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))
+        readable = {"tune", "canned"}
+    results: dict[str, dict] = {}
+    tallies_by_part: dict[str, dict[str, Tally]] = {}
+    for name, records in parts.items():
+        tallies, false_alarm = evaluate(records, use_context=not args.no_context)
+        tallies_by_part[name] = tallies
+        results[name] = {"n": len(records), "scores": scores_json(tallies, false_alarm, detector_agreement(records))}
     if args.json:
-        data = {f: dict(zip(("precision", "recall", "f1", "accuracy"), t.scores()), tp=t.tp, fp=t.fp,
-                        fn=t.fn, tn=t.tn) for f, t in tallies.items()}
-        fa_n = false_alarm.fp + false_alarm.tn
-        data["false_alarm_rate"] = false_alarm.fp / fa_n if fa_n else 0.0
-        print(json.dumps(data, indent=2))
+        print(json.dumps(results, indent=2))
         return
-    print(f"{args.file}: {len(records)} labelled replies"
-          f"{' (customer messages ignored)' if args.no_context else ''}\n")
-    print(f"{'family':26} {'prec':>6} {'recall':>6} {'F1':>6} {'agree':>6}   tp  fp  fn  tn")
-    for family, tally in tallies.items():
-        p, r, f1, acc = tally.scores()
-        print(f"{family:26} {p:6.2f} {r:6.2f} {f1:6.2f} {acc:6.2f}  {tally.tp:3} {tally.fp:3} {tally.fn:3} {tally.tn:3}")
-    fa_n = false_alarm.fp + false_alarm.tn
-    if fa_n:
-        print(f"\nfalse-alarm rate on replies the labels call fully empathetic: "
-              f"{false_alarm.fp}/{fa_n} = {false_alarm.fp / fa_n:.2f} (warning or error findings)")
+    print_side_by_side(results)
     if args.misses:
-        print("\nworst misses (first per family):")
-        for family, tally in tallies.items():
-            for what, rid, reply in tally.misses[: args.misses]:
-                print(f"  {family:24} {what:11} {rid:10} {' '.join(reply.split())[:110]}")
+        for name in readable & set(parts):
+            print(f"\nerrors on {name} (first {args.misses} per family):")
+            for family, tally in tallies_by_part[name].items():
+                if args.family and family != args.family:
+                    continue
+                for what, rid, reply in tally.misses[: args.misses]:
+                    print(f"  {family:24} {what:11} {rid:10} {' '.join(reply.split())[:150]}")
 
 
 if __name__ == "__main__":

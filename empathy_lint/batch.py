@@ -49,7 +49,7 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
         kind = record.get("kind") if record.get("kind") in ("live", "canned") else config.kind
         channel = record.get("channel") if record.get("channel") in ("chat", "email", "sms", "social") else config.channel
         if i in verdicts:
-            context = Context(kind=kind, channel=channel, customer=customers[i], problem=verdicts[i].problem)
+            context = Context.judged(verdicts[i], customers[i], kind, channel)
         else:
             context = Context.for_reply(None, kind, channel, reply)
         items.append((reply, context))

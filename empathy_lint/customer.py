@@ -1,7 +1,9 @@
 """Read the customer's message: does it report a problem, and how strongly?
 
-A small, explainable detector: weighted cue groups from rules/context/customer.yaml
-(phrases and token patterns, matched like rules). Rules gate on its verdict with
+A small, explainable detector: cue groups named by meaning (failure, delay, money,
+frustration, thanks, resolution...) from rules/context/customer.yaml, matched like rules,
+and combined by weights fitted with logistic regression on labelled messages
+(benchmarks/fit_customer.py). Rules gate on its verdict with
 `when: {customer: problem}`; `cues` says why, for `--explain-context` and tests.
 """
 from __future__ import annotations
@@ -12,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from .errors import RuleError
+from .language import is_english
 from .matching import PatternSet
 from .pipeline import get_nlp
 from .rulebook import context_path, load_context
@@ -24,38 +28,52 @@ from .textmap import prepare
 
 @dataclass
 class CustomerSignal:
-    """The detector's verdict on one customer message."""
+    """The detector's verdict on one customer message: `score` is bias plus the weights
+    of the cue groups found (`groups`); `cues` lists each matched words, for humans."""
 
     problem: bool
-    score: int
+    score: float
     cues: list[str] = field(default_factory=list)
+    groups: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()  # content lemmas, for a reply that names them
 
 
 def lexicon_path() -> Path:
     return context_path("customer.yaml")
 
 
+# Evidence computed here, not matched: their weights are fitted like the groups'.
+LONG_MESSAGE_WORDS = 30
+
+
 class CustomerDetector:
-    """Weighted cue matching over the shared pipeline."""
+    """Cue groups matched over the shared pipeline, combined by fitted weights."""
 
     def __init__(self, nlp: Language, lexicon: dict[str, Any], source: str = "customer.yaml") -> None:
         self.nlp = nlp
-        self.threshold = int(lexicon.get("threshold", 2))
-        self.weights: dict[str, int] = {}
+        self.bias = float(lexicon.get("bias", 0.0))
+        self.threshold = float(lexicon.get("threshold", 0.0))
+        self.weights: dict[str, float] = {b["label"]: float(b["weight"]) for b in lexicon.get("builtin", [])}
         self.patterns = PatternSet(nlp)
         for group in lexicon.get("groups", []):
             label = group["label"]
-            self.weights[label] = int(group["weight"])
+            self.weights[label] = float(group["weight"])
             for pattern in group["patterns"]:
                 self.patterns.add(label, pattern,
                                   lambda detail, label=label: RuleError(f"{source}: group {label}: {detail}"))
         self.patterns.finish()
+        self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
         for label in ("fine", "trouble"):
             for pattern in canned.get(label, []):
                 self.canned.add(label, pattern, lambda detail: RuleError(f"{source}: canned_reply: {detail}"))
         self.canned.finish()
+
+    @property
+    def labels(self) -> list[str]:
+        """Every kind of evidence, in a fixed order (the fit script's feature columns)."""
+        return list(self.weights)
 
     def canned_fine(self, reply: str) -> bool:
         """Does a canned reply speak only of a contribution, with no sign of trouble?"""
@@ -69,17 +87,35 @@ class CustomerDetector:
         """Verdicts for many messages in one stream (no sentence splitting: cues need none)."""
         # Exports of social posts keep HTML escapes ("&gt;All of X IS DOWN&lt;"): unescape,
         # so the words are words (this text is only read, never pointed into).
-        docs = self.nlp.pipe((prepare(html.unescape(t)).text for t in texts), disable=["empathy_sentencizer"])
-        return [self._verdict(doc) for doc in docs]
+        plain = [prepare(html.unescape(t)).text for t in texts]
+        docs = self.nlp.pipe(plain, disable=["empathy_sentencizer"])
+        return [self._verdict(doc, text) for doc, text in zip(docs, plain)]
 
-    def _verdict(self, doc: Any) -> CustomerSignal:
+    def _verdict(self, doc: Any, text: str) -> CustomerSignal:
         seen: dict[tuple[int, int], str] = {}
         for label, spans in sorted(self.patterns.matches(doc).items()):
             for span in spans:
                 seen.setdefault(span, label)
         cues = [f"{label}: {doc[start:end].text}" for (start, end), label in sorted(seen.items())]
-        score = sum(self.weights[label] for label in set(seen.values()))
-        return CustomerSignal(problem=score >= self.threshold, score=score, cues=cues)
+        groups = set(seen.values())
+        if not is_english(text):
+            groups.add("other-language")
+            cues.append("other-language")
+        if sum(1 for token in doc if token.is_alpha) >= LONG_MESSAGE_WORDS:
+            groups.add("long")
+        score = self.bias + sum(self.weights.get(label, 0.0) for label in groups)
+        return CustomerSignal(problem=score >= self.threshold, score=score, cues=cues, groups=frozenset(groups),
+                              words=self.content_words(doc))
+
+    def content_words(self, doc: Any) -> frozenset[str]:
+        """Lemmas that carry the message's content ("battery", "refund", "charge"): no
+        stop words, no handles or links, none of the generic support words (`echo.ignore`)."""
+        generic = self.generic
+        return frozenset(
+            lemma for token in doc
+            if token.is_alpha and len(token) > 2 and not token.is_stop
+            and (lemma := token.lemma_.lower()) not in generic and lemma not in STOP_WORDS
+        )
 
 
 @functools.lru_cache(maxsize=1)
@@ -95,6 +131,11 @@ def detect(text: str) -> CustomerSignal:
 def detect_many(texts: list[str]) -> list[CustomerSignal]:
     """Verdicts on many customer messages, streamed through the pipeline together."""
     return default_detector().detect_many(texts) if texts else []
+
+
+def content_words(doc: Any) -> frozenset[str]:
+    """Content lemmas of a reply's doc, by the same test as a customer message's."""
+    return default_detector().content_words(doc)
 
 
 def canned_reply_is_fine(reply: str) -> bool:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 from .config import Config
 from .errors import InputError, RuleError
 from .findings import Finding, Fix, locate
+from .language import detect_language
 from .matching import compile_rules
 from .pipeline import get_nlp
 from .placeholders import Mask, find_placeholders, merge_masks
@@ -31,6 +32,13 @@ class Context:
     channel: str | None = None
     customer: str | None = None
     problem: bool | None = None
+    customer_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def judged(cls, signal: Any, customer: str, kind: str = "live", channel: str | None = None) -> "Context":
+        """A context for a reply to `customer`, whose detector verdict is `signal`."""
+        return cls(kind=kind, channel=channel, customer=customer, problem=signal.problem,
+                   customer_words=signal.words)
 
     @classmethod
     def for_reply(cls, customer: str | None = None, kind: str = "live",
@@ -44,8 +52,8 @@ class Context:
         if customer and customer.strip():
             from .customer import detect
 
-            problem = detect(customer).problem
-        elif kind == "canned" and reply:
+            return cls.judged(detect(customer), customer, kind, channel)
+        if kind == "canned" and reply:
             from .customer import canned_reply_is_fine
 
             problem = False if canned_reply_is_fine(reply) else None
@@ -188,12 +196,17 @@ class Linter:
         if not text.strip():
             return []
         rules, others, wanted = self._applicable(context)
+        language = detect_language(mapped.text)
+        if language != "en":
+            return self._other_language(rules, doc, text, mapped, language)
         matches = self.compiled.find(doc, wanted)
         quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
         body: tuple[Span, Span] | None = None
         findings: list[Finding] = []
         for rule in rules:
             spans = matches.get(rule.id, [])
+            if rule.kind == "language":
+                continue  # the reply is English: nothing to say
             if rule.kind == "forbid":
                 for span in spans:
                     if any(qs < span.start_char and span.end_char < qe for qs, qe in quotes):
@@ -212,7 +225,8 @@ class Linter:
                 if late is not None:
                     start, end = mapped.to_source(late.start_char, late.end_char)
                     findings.append(self._finding(rule, start, end, None))
-            elif not spans and not any(matches.get(other) for other in others[rule.id]):
+            elif not spans and not any(matches.get(other) for other in others[rule.id]) \
+                    and not self._echoes(rule, doc, context):
                 # Missing content belongs in the body's first or last sentence, so the
                 # caret lands where the text should go; the body is found once per doc.
                 if body is None:
@@ -221,6 +235,31 @@ class Linter:
                 start, end = mapped.to_source(anchor.start_char, anchor.end_char)
                 findings.append(self._finding(rule, start, end, None))
         findings.sort(key=lambda f: (f.start, f.code))
+        return locate(findings, text)
+
+    @staticmethod
+    def _echoes(rule: Rule, doc: Doc, context: Context) -> bool:
+        """Does the reply repeat at least `rule.echo` of the customer's content words?"""
+        if not rule.echo or not context.customer_words:
+            return False
+        words = doc.user_data.get("empathy_lint.words")
+        if words is None:
+            from .customer import content_words
+
+            words = doc.user_data["empathy_lint.words"] = content_words(doc)
+        return len(words & context.customer_words) >= rule.echo
+
+    def _other_language(self, rules: list[Rule], doc: Doc, text: str, mapped: MappedText,
+                        language: str) -> list[Finding]:
+        """A reply in another language: one notice per `language` rule, no English findings."""
+        findings = []
+        for rule in rules:
+            if rule.kind == "language":
+                first = body_sentences(doc)[0]
+                start, end = mapped.to_source(first.start_char, first.end_char)
+                finding = self._finding(rule, start, end, None)
+                finding.message = f"{rule.message} (detected: {language})"
+                findings.append(finding)
         return locate(findings, text)
 
     @staticmethod

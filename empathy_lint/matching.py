@@ -40,6 +40,46 @@ def normalise_token_pattern(pattern: list[dict]) -> list[dict]:
     return fixed
 
 
+@functools.lru_cache(maxsize=1)
+def word_classes() -> dict[str, tuple[str, ...]]:
+    """Named word lists of rules/context/classes.yaml ("$action", "$feeling", ...)."""
+    from .rulebook import load_context
+
+    return {name: tuple(str(w) for w in words) for name, words in (load_context("classes.yaml") or {}).items()}
+
+
+def expand_classes(pattern: list[dict]) -> list[dict]:
+    """Replace each `$name` inside an IN/NOT_IN list by the words of that class.
+
+    Rules then name a way of speaking ("a first-person commitment with any action verb":
+    `{LEMMA: {IN: [$action]}}`) instead of listing one reply's verbs. Raises KeyError
+    naming an unknown class.
+    """
+    classes = None
+    fixed = []
+    for spec in pattern:
+        new_spec = dict(spec)
+        for attr, value in spec.items():
+            if not isinstance(value, dict):
+                continue
+            for op in ("IN", "NOT_IN"):
+                words = value.get(op)
+                if not isinstance(words, list) or not any(isinstance(w, str) and w.startswith("$") for w in words):
+                    continue
+                classes = classes if classes is not None else word_classes()
+                expanded: list[Any] = []
+                for word in words:
+                    if isinstance(word, str) and word.startswith("$") and len(word) > 1:
+                        if word[1:] not in classes:
+                            raise KeyError(word)
+                        expanded.extend(classes[word[1:]])
+                    else:
+                        expanded.append(word)
+                new_spec[attr] = {**new_spec[attr], op: list(dict.fromkeys(expanded))}
+        fixed.append(new_spec)
+    return fixed
+
+
 _WORD_ATTRS = {"LOWER", "LEMMA", "NORM", "ORTH", "TEXT"}
 MAX_EXPANSION = 1000
 
@@ -282,7 +322,11 @@ class PatternSet:
         if isinstance(pattern, str):
             self._phrase_texts.append((key, prepare(pattern).text))
             return
-        fixed = normalise_token_pattern(pattern)
+        try:
+            fixed = expand_classes(normalise_token_pattern(pattern))
+        except KeyError as exc:
+            known = ", ".join("$" + name for name in sorted(word_classes()))
+            raise on_error(f"unknown word class {exc.args[0]} (known: {known})") from None
         probe = Matcher(self.nlp.vocab, validate=True)
         try:
             probe.add(key, [fixed])  # validate with spaCy either way, so errors read the same

@@ -6,6 +6,7 @@ styles and stand-ins are data in rules/context/placeholders.yaml.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -64,15 +65,16 @@ def find_placeholders(text: str, enabled: tuple[str, ...] | None = None) -> list
     styles = _styles(enabled)
     if not any(ch in text for ch in "{[<%"):
         return []
-    taken: list[Mask] = []
+    taken: list[Mask] = []  # sorted, non-overlapping: an overlap test is two neighbours
     for name, pattern in styles.patterns:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(s < end and start < e for s, e, _ in taken):
+            at = bisect.bisect_left(taken, (start,))
+            if (at and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
                 continue
             replacement = "" if name in styles.drop else styles.stand_in(match.group())
-            taken.append((start, end, replacement))
-    return sorted(taken)
+            taken.insert(at, (start, end, replacement))
+    return taken
 
 
 def merge_masks(*groups: list[Mask]) -> list[Mask]:

@@ -91,6 +91,7 @@ class Rule:
     within: int = 0  # position rules: how many body sentences count as early
     min_replies: int = 0  # repeated rules: how many replies must share an opening
     min_share: float = 0.0  # repeated rules: and what share of the replies checked
+    echo: int = 0  # require rules: also satisfied by repeating this many of the customer's content words
     source: str = ""
     line: int = 0
 
@@ -202,6 +203,7 @@ def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
         within=int(raw.get("within", 0)),
         min_replies=int(raw.get("min_replies", 0)),
         min_share=float(raw.get("min_share", 0.0)),
+        echo=int(raw.get("echo", 0)),
         source=source,
         line=line,
     )

@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from .findings import Finding, LineIndex
 from .placeholders import Mask
 
+# Linear in the line: the codes are one lazy run up to a closing marker (trailing spaces
+# are stripped in code, not by a second quantifier that would retry every split of a
+# long run of spaces), and whitespace inside the comment markers is spaces/tabs only.
 _DIRECTIVE = re.compile(
-    r"(?:<!--|\{%-?\s*comment\s*-?%\}|\{#|(?m:^[ \t]*#))[ \t]*empathy-lint:[ \t]*"
+    r"(?:<!--|\{%-?[ \t]*comment[ \t]*-?%\}|\{#|(?m:^[ \t]*#))[ \t]*empathy-lint:[ \t]*"
     r"(?P<kind>disable-next-line|disable-line|disable|enable)\b(?P<codes>[^\n]*?)"
-    r"[ \t]*(?:-->|\{%-?\s*endcomment\s*-?%\}|#\}|$)",
+    r"(?:-->|\{%-?[ \t]*endcomment[ \t]*-?%\}|#\}|$)",
     re.M,
 )
 

@@ -21,6 +21,18 @@ _STRAIGHTEN = str.maketrans({
 _WHITESPACE_RUN = re.compile(r"[ \t]*(?:\r\n?|\n)[ \t\r\n]*|[ \t]{2,}|\t")
 # A text holds a whitespace run to fold if and only if it holds one of these.
 _RUN_MARKERS = ("\n", "\r", "\t", "  ")
+# Default-ignorable code points (zero-width space and joiners, soft hyphen, word joiner,
+# bidi marks and isolates, BOM, variation selectors): invisible, so a writer cannot see
+# them, and they must not hide "As\u200b I said" from a rule. Removed for matching;
+# offsets still point into the original text.
+_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+# A run of this many characters without a space is not prose (a wall of commas, emoji or
+# brackets, a base64 blob). The tokenizer's affix splitting is quadratic in a token's
+# length, so such a run is masked: linting stays linear in the text.
+LONG_RUN = 200
+_SPECIAL = re.compile(f"[{_INVISIBLE}]|\\S{{{LONG_RUN},}}")
+_LONG_URL = re.compile(r"(?:https?://|www\.)\S*", re.I)
+
 # What starts a new block after a single line break: list items, headings, quotes.
 _BLOCK_START = re.compile(r"(?:[-*+\u2022>#]|\d{1,3}[.)])(?=\s)")
 
@@ -110,6 +122,8 @@ def prepare(source: str, masks: list[tuple[int, int, str]] | None = None) -> Map
     such as placeholders, that the pipeline should see as something neutral.
     """
     straight = source.translate(_STRAIGHTEN)
+    if _SPECIAL.search(straight):
+        masks = _special_masks(straight, masks or [])
     if not masks and not any(c in straight for c in _RUN_MARKERS):
         # Nothing to fold or mask (most short replies): one segment, copied.
         return MappedText(straight, len(source), [0], [(0, len(source), True)])
@@ -137,6 +151,26 @@ def prepare(source: str, masks: list[tuple[int, int, str]] | None = None) -> Map
         pos = end
     copy_plain(len(straight))
     return builder.build(len(source))
+
+
+def _special_masks(text: str, masks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """`masks` plus invisible characters (removed) and over-long runs (a stand-in),
+    where they do not overlap a mask already given."""
+    extra = []
+    for match in _SPECIAL.finditer(text):
+        start, end = match.span()
+        if end - start < LONG_RUN:  # one invisible character
+            extra.append((start, end, ""))
+        else:
+            extra.append((start, end, " https://example.com " if _LONG_URL.match(match.group()) else " "))
+    if not masks:
+        return extra
+    merged: list[tuple[int, int, str]] = []
+    for mask in sorted(masks + extra, key=lambda m: (m[0], -(m[1] - m[0]))):
+        if merged and mask[0] < merged[-1][1]:
+            continue
+        merged.append(mask)
+    return merged
 
 
 def identity(text: str, offset: int = 0) -> MappedText:

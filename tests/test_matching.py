@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher
 
-from empathy_lint.matching import PatternSet, expand_with_checks, normalise_token_pattern
+from empathy_lint.matching import PatternSet, expand_classes, expand_with_checks, normalise_token_pattern
 from empathy_lint.pipeline import get_nlp
 from empathy_lint.rulebook import load_rules
 from empathy_lint.textmap import prepare
@@ -19,7 +19,7 @@ def test_fixed_word_patterns_match_exactly_what_the_matcher_matches(dev_records)
         for pattern in rule.patterns + rule.excepts:
             if isinstance(pattern, str):
                 continue
-            fixed = normalise_token_pattern(pattern)
+            fixed = expand_classes(normalise_token_pattern(pattern))
             patterns = PatternSet(nlp)
             patterns.add("p", fixed, ValueError)
             patterns.finish()
@@ -49,7 +49,7 @@ def test_anchor_is_the_rarest_run_of_required_words():
 def _token_patterns(lexicon: list[tuple[str, list]]) -> list[tuple[str, list[dict]]]:
     from empathy_lint.matching import normalise_token_pattern
 
-    return [(key, normalise_token_pattern(p)) for key, p in lexicon if not isinstance(p, str)]
+    return [(key, expand_classes(normalise_token_pattern(p))) for key, p in lexicon if not isinstance(p, str)]
 
 
 def _rule_and_cue_patterns() -> list[tuple[str, list]]:
@@ -106,3 +106,23 @@ def test_lemmas_of_a_word_include_its_lemmas_inside_special_cases():
     assert patterns.lemmas_of("LOWER", "shouldn't") == frozenset()
     assert patterns.lemmas_of("LOWER", "direct message") == frozenset()
 
+
+
+def test_word_classes_expand_inside_in_lists():
+    """`$action` stands for the class's words, next to words written out."""
+    fixed = expand_classes([{"LEMMA": {"IN": ["$contact", "visit"]}}, {"LOWER": "us"}])
+    words = fixed[0]["LEMMA"]["IN"]
+    assert {"dm", "email", "call", "visit"} <= set(words) and "$contact" not in words
+    patterns = PatternSet(get_nlp())
+    patterns.add("p", [{"LOWER": {"IN": ["we", "i"]}}, {"LEMMA": "have"}, {"LEMMA": {"IN": ["$action"]}}], ValueError)
+    patterns.finish()
+    docs = get_nlp().pipe(["We've escalated your case.", "We have a lovely view."])
+    assert [bool(patterns.matches(doc)) for doc in docs] == [True, False]
+
+
+def test_an_unknown_word_class_is_a_rule_error():
+    import pytest
+
+    patterns = PatternSet(get_nlp())
+    with pytest.raises(ValueError, match=r"unknown word class \$nope"):
+        patterns.add("p", [{"LEMMA": {"IN": ["$nope"]}}], ValueError)

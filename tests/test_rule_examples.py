@@ -60,7 +60,7 @@ def test_every_rule_has_why_and_suggestions():
 
 
 def test_codes_follow_the_family_numbering():
-    hundreds = {"acknowledgement": "1", "apology": "2", "defensive": "3", "next-steps": "4",
+    hundreds = {"language": "0", "acknowledgement": "1", "apology": "2", "defensive": "3", "next-steps": "4",
                 "follow-up": "5", "positive-language": "6", "personal-touch": "7"}
     for rule in RULES:
         assert rule.id.startswith("EMP" + hundreds[rule.family]), rule.id

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Per-pattern report on the TUNE split: does every pattern earn its place?
+
+Usage:
+    python benchmarks/rule_report.py                 # every judged rule
+    python benchmarks/rule_report.py EMP401 EMP501   # some rules
+    python benchmarks/rule_report.py --weak          # only patterns with precision < 0.7 or no hit
+    python benchmarks/rule_report.py --examples 3    # with a few wrong hits per pattern (tune only)
+
+For each pattern of the rules the labels can judge: hits (replies it matches), precision
+(share of hits where the label agrees: for a `require` rule the reply has what the
+pattern stands for; for a `forbid` rule the label flags the reply), and unique hits
+(replies no other pattern of the same rule matches). A pattern with no hit is dead; one
+with low precision fires wrongly; one whose hits are all shared adds nothing. `except`
+patterns are not applied here, so a hit they cancel still counts.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from empathy_lint.engine import Linter  # noqa: E402
+from empathy_lint.errors import RuleError  # noqa: E402
+from empathy_lint.evaluation import load_records, split  # noqa: E402
+from empathy_lint.language import is_english  # noqa: E402
+from empathy_lint.matching import PatternSet  # noqa: E402
+from empathy_lint.textmap import prepare  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+
+# What a hit of a rule's pattern claims about the reply, in label terms.
+CLAIMS = {
+    "EMP101": lambda labels: bool(labels["acknowledgement"]),
+    "EMP201": lambda labels: labels["apology"] == "sincere",
+    "EMP202": lambda labels: labels["apology"] == "non",
+    "EMP401": lambda labels: bool(labels["next_steps"]),
+    "EMP501": lambda labels: bool(labels["follow_up"]),
+}
+DEFENSIVE = lambda labels: bool(labels.get("defensive"))  # noqa: E731
+
+
+def claim_for(rule_id: str):
+    if rule_id in CLAIMS:
+        return CLAIMS[rule_id]
+    return DEFENSIVE if rule_id.startswith("EMP3") else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("rules", nargs="*", help="rule codes (default: every rule the labels judge)")
+    parser.add_argument("--weak", action="store_true", help="only dead or imprecise patterns")
+    parser.add_argument("--examples", type=int, default=0, help="wrong hits to show per pattern")
+    args = parser.parse_args()
+
+    records = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
+    records = [r for r in records if is_english(r["reply"])]
+    linter = Linter()
+    rules = [r for r in linter.rules if claim_for(r.id) and r.patterns and (not args.rules or r.id in args.rules)]
+    patterns = PatternSet(linter.nlp)
+    for rule in rules:
+        for index, pattern in enumerate(rule.patterns):
+            patterns.add(f"{rule.id}#{index}", pattern, lambda detail: RuleError(detail))
+    patterns.finish()
+    texts = (prepare(r["reply"], linter.masks_for(r["reply"])).text for r in records)
+    hits: dict[str, list[int]] = defaultdict(list)
+    for number, doc in enumerate(linter.nlp.pipe(texts)):
+        for key in patterns.matches(doc):
+            hits[key].append(number)
+
+    for rule in rules:
+        claim = claim_for(rule.id)
+        keys = [f"{rule.id}#{i}" for i in range(len(rule.patterns))]
+        by_reply: dict[int, int] = defaultdict(int)
+        for key in keys:
+            for number in set(hits[key]):
+                by_reply[number] += 1
+        print(f"\n{rule.id} {rule.name} ({len(records)} English tune replies)")
+        print(f"  {'hits':>5} {'prec':>5} {'uniq':>5}  pattern")
+        for key, pattern in zip(keys, rule.patterns):
+            replies = sorted(set(hits[key]))
+            right = [n for n in replies if claim(records[n]["labels"])]
+            precision = len(right) / len(replies) if replies else 0.0
+            unique = sum(1 for n in replies if by_reply[n] == 1)
+            if args.weak and replies and precision >= 0.7:
+                continue
+            text = pattern if isinstance(pattern, str) else str(pattern)
+            print(f"  {len(replies):5} {precision:5.2f} {unique:5}  {text[:150]}")
+            wrong = [n for n in replies if n not in set(right)]
+            for n in wrong[: args.examples]:
+                print(f"  {'':17}x {records[n]['id']}: {' '.join(records[n]['reply'].split())[:120]}")
+
+
+if __name__ == "__main__":
+    main()
