@@ -10,7 +10,9 @@ group of rules/context/customer.yaml, against the `problem` label of the custome
 messages in the TUNE split (tests/data train + dev, by company; the blind split is
 never read here). The L2 strength and the decision threshold are chosen by
 cross-validation over whole companies inside tune, so a weight that only fits one
-team's messages does not survive. `--write` edits the numbers in place and keeps the
+team's messages does not survive. Then `fine_below`, the score under which a message
+shows there is nothing to fix, is chosen for the mean F1 of the rules it switches off
+(acknowledgement, next steps, follow-up) on tune. `--write` edits the numbers in place and keeps the
 file's comments and layout.
 """
 from __future__ import annotations
@@ -86,8 +88,37 @@ def cross_validated_scores(x: np.ndarray, y: np.ndarray, folds: np.ndarray, l2: 
     return scores
 
 
+# The families a "fine" verdict switches off: acknowledgement, next steps, follow-up.
+GATED = ("missing-acknowledgement", "missing-apology", "missing-next-steps", "missing-follow-up")
+
+
+def fit_fine_below(records: list[dict], weights: np.ndarray, bias: float, threshold: float,
+                   labels: list[str]) -> tuple[float, float]:
+    """(fine_below, mean F1 of the gated families on tune): the score under which a message
+    counts as fine (and so no problem either), chosen for the verdicts it gates rather
+    than for agreement alone."""
+    from empathy_lint import customer
+    from empathy_lint.config import Config
+    from empathy_lint.engine import Linter
+    from empathy_lint.evaluation import evaluate
+
+    detector = customer.default_detector()
+    detector.weights.update(zip(labels, (float(w) for w in weights)))
+    detector.bias, detector.threshold = bias, threshold
+    linter = Linter(Config())
+    best = (threshold, -1.0)
+    for candidate in np.arange(threshold - 1.5, threshold + 1.51, 0.25):
+        detector.fine_below = float(candidate)
+        tallies, _ = evaluate(records, linter=linter)
+        score = float(np.mean([tallies[f].scores()[2] for f in GATED]))
+        print(f"  fine_below {candidate:+.2f}: mean F1 of {', '.join(GATED)} = {score:.3f}")
+        if score > best[1] + 1e-9:
+            best = (float(candidate), score)
+    return best
+
+
 def write_numbers(path: Path, labels: list[str], weights: np.ndarray, bias: float, threshold: float,
-                  fit: dict) -> None:
+                  fit: dict, fine_below: float) -> None:
     """Rewrite the numbers in place: each group's `weight:` line, `bias`, `threshold`, `fit`."""
     text = path.read_text(encoding="utf-8")
     for label, weight in zip(labels, weights):
@@ -97,6 +128,7 @@ def write_numbers(path: Path, labels: list[str], weights: np.ndarray, bias: floa
             sys.exit(f"{path}: cannot find the weight line of group {label!r}")
     text = re.sub(r"(?m)^bias: [-0-9.]+", f"bias: {bias:.2f}", text)
     text = re.sub(r"(?m)^threshold: [-0-9.]+", f"threshold: {threshold:.2f}", text)
+    text = re.sub(r"(?m)^fine_below: [-0-9.]+", f"fine_below: {fine_below:.2f}", text)
     block = "fit:\n" + "".join(f"  {k}: {v}\n" for k, v in fit.items())
     text = re.sub(r"(?m)^fit:\n(?:  .*\n)+", block, text)
     path.write_text(text, encoding="utf-8")
@@ -132,6 +164,10 @@ def main() -> None:
           f"'always a problem' {always:.3f}; {len(y)} messages")
     for label, weight, share in sorted(zip(labels, weights, x.mean(axis=0)), key=lambda t: -t[1]):
         print(f"  {label:16} {weight:+6.2f}   (in {share:5.1%} of messages)")
+    print("\nfine_below (score under which no acknowledgement, next step or follow-up is asked):")
+    all_tune = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
+    fine_below, gated_f1 = fit_fine_below(all_tune, weights, bias, threshold, labels)
+    print(f"chosen fine_below {fine_below:+.2f} (mean F1 {gated_f1:.3f})")
     if args.write:
         companies = len({r.get("company") for r in tune})
         fit = {
@@ -142,8 +178,9 @@ def main() -> None:
             "accuracy_tune": round(train_accuracy, 3),
             "accuracy_cross_validated": round(cv_accuracy, 3),
             "always_problem_tune": round(always, 3),
+            "gated_mean_f1_tune": round(gated_f1, 3),
         }
-        write_numbers(lexicon_path(), labels, weights, bias, threshold, fit)
+        write_numbers(lexicon_path(), labels, weights, bias, threshold, fit, fine_below)
         print(f"\nwrote {lexicon_path()}")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IS_ALPHA, IS_STOP, LEMMA, LENGTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
@@ -33,6 +34,7 @@ class CustomerSignal:
 
     problem: bool
     score: float
+    fine: bool = False  # score under `fine_below`: nothing to fix, nothing to ask for
     cues: list[str] = field(default_factory=list)
     groups: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()  # content lemmas, for a reply that names them
@@ -42,8 +44,13 @@ def lexicon_path() -> Path:
     return context_path("customer.yaml")
 
 
+_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH]
+
 # Evidence computed here, not matched: their weights are fitted like the groups'.
-LONG_MESSAGE_WORDS = 30
+# A message that takes many words usually tells a story of something gone wrong; a few
+# words are often an answer in a thread ("Yes it is").
+LONG_MESSAGE_WORDS = 15
+SHORT_MESSAGE_WORDS = 6
 
 
 class CustomerDetector:
@@ -53,6 +60,7 @@ class CustomerDetector:
         self.nlp = nlp
         self.bias = float(lexicon.get("bias", 0.0))
         self.threshold = float(lexicon.get("threshold", 0.0))
+        self.fine_below = float(lexicon.get("fine_below", self.threshold))
         self.weights: dict[str, float] = {b["label"]: float(b["weight"]) for b in lexicon.get("builtin", [])}
         self.patterns = PatternSet(nlp)
         for group in lexicon.get("groups", []):
@@ -92,30 +100,40 @@ class CustomerDetector:
         return [self._verdict(doc, text) for doc, text in zip(docs, plain)]
 
     def _verdict(self, doc: Any, text: str) -> CustomerSignal:
-        seen: dict[tuple[int, int], str] = {}
-        for label, spans in sorted(self.patterns.matches(doc).items()):
-            for span in spans:
-                seen.setdefault(span, label)
-        cues = [f"{label}: {doc[start:end].text}" for (start, end), label in sorted(seen.items())]
-        groups = set(seen.values())
+        found = self.patterns.matches(doc)
+        groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
+        cues = [f"{label}: {doc[start:end].text}" for (start, end), label
+                in sorted((span, label) for label, spans in found.items() for span in spans)]
         if not is_english(text):
             groups.add("other-language")
             cues.append("other-language")
-        if sum(1 for token in doc if token.is_alpha) >= LONG_MESSAGE_WORDS:
+        columns = doc.to_array(_WORD_COLUMNS) if len(doc) else None
+        words = int(columns[:, 0].sum()) if columns is not None else 0
+        if words >= LONG_MESSAGE_WORDS:
             groups.add("long")
+        elif words < SHORT_MESSAGE_WORDS:
+            groups.add("short")
         score = self.bias + sum(self.weights.get(label, 0.0) for label in groups)
-        return CustomerSignal(problem=score >= self.threshold, score=score, cues=cues, groups=frozenset(groups),
-                              words=self.content_words(doc))
+        fine = score < self.fine_below  # nothing to fix: then no apology is due either
+        return CustomerSignal(problem=score >= self.threshold and not fine, score=score, fine=fine,
+                              cues=cues, groups=frozenset(groups), words=self._content(doc, columns))
 
     def content_words(self, doc: Any) -> frozenset[str]:
         """Lemmas that carry the message's content ("battery", "refund", "charge"): no
         stop words, no handles or links, none of the generic support words (`echo.ignore`)."""
-        generic = self.generic
-        return frozenset(
-            lemma for token in doc
-            if token.is_alpha and len(token) > 2 and not token.is_stop
-            and (lemma := token.lemma_.lower()) not in generic and lemma not in STOP_WORDS
-        )
+        return self._content(doc, doc.to_array(_WORD_COLUMNS) if len(doc) else None)
+
+    def _content(self, doc: Any, columns: Any) -> frozenset[str]:
+        """content_words from the attribute array (no Token object per word: they are slow)."""
+        if columns is None:
+            return frozenset()
+        strings, generic, found = doc.vocab.strings, self.generic, set()
+        for is_alpha, is_stop, lemma, length in columns.tolist():
+            if is_alpha and not is_stop and length > 2:
+                word = strings[lemma].lower()
+                if word not in generic and word not in STOP_WORDS:
+                    found.add(word)
+        return frozenset(found)
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from spacy.attrs import IS_ALPHA, IS_STOP
 from spacy.tokens import Doc, Span
 
 from .config import Config
@@ -25,7 +26,10 @@ class Context:
     """What the reply answers and where it goes; rules gate on it with `when:`.
 
     `problem` is True/False when the customer message is known and judged,
-    None when there is no customer message.
+    None when there is no customer message. `fine` says the message (or a canned
+    reply's own words) shows there is nothing to fix: no acknowledgement, next step or
+    follow-up is asked for then. A message can be neither a problem (no apology due)
+    nor fine (a question still wants an answer and a next step).
     """
 
     kind: str = "live"
@@ -33,12 +37,13 @@ class Context:
     customer: str | None = None
     problem: bool | None = None
     customer_words: frozenset[str] = frozenset()
+    fine: bool = False
 
     @classmethod
     def judged(cls, signal: Any, customer: str, kind: str = "live", channel: str | None = None) -> "Context":
         """A context for a reply to `customer`, whose detector verdict is `signal`."""
         return cls(kind=kind, channel=channel, customer=customer, problem=signal.problem,
-                   customer_words=signal.words)
+                   customer_words=signal.words, fine=signal.fine)
 
     @classmethod
     def for_reply(cls, customer: str | None = None, kind: str = "live",
@@ -57,7 +62,7 @@ class Context:
             from .customer import canned_reply_is_fine
 
             problem = False if canned_reply_is_fine(reply) else None
-        return cls(kind=kind, channel=channel, customer=customer, problem=problem)
+        return cls(kind=kind, channel=channel, customer=customer, problem=problem, fine=problem is False)
 
     def expects_problem(self) -> bool:
         """Is this reply answering a problem? Unknown: live replies are assumed to."""
@@ -87,7 +92,7 @@ def rule_applies(rule: Rule, context: Context) -> bool:
     if gate == "problem":
         return context.expects_problem()
     if gate == "not-fine":
-        return context.problem is not False
+        return not context.fine
     return True
 
 
@@ -196,7 +201,7 @@ class Linter:
         if not text.strip():
             return []
         rules, others, wanted = self._applicable(context)
-        language = detect_language(mapped.text)
+        language = "en" if _plainly_english(doc) else detect_language(mapped.text)
         if language != "en":
             return self._other_language(rules, doc, text, mapped, language)
         matches = self.compiled.find(doc, wanted)
@@ -277,7 +282,7 @@ class Linter:
     def _applicable(self, context: Context) -> tuple[list[Rule], dict[str, tuple[str, ...]], frozenset[str]]:
         """The rules that apply in `context`, the rules standing in for each on this
         channel, and the ids whose matches all of them need: the same for many replies."""
-        key = (context.kind, context.channel, context.problem)
+        key = (context.kind, context.channel, context.problem, context.fine)
         cached = self._by_context.get(key)
         if cached is None:
             rules = [rule for rule in self.rules if rule_applies(rule, context)]
@@ -294,6 +299,16 @@ class Linter:
             severity=rule.severity, message=rule.message, start=start, end=end,
             suggestions=list(rule.suggest), fix=fix,
         )
+
+
+def _plainly_english(doc: Doc) -> bool:
+    """A quarter of the words are English stop words ("the", "you", "we"): no other
+    language's text comes near that (measured under 12% on the non-English replies of
+    the labelled sets), so the slower language test is skipped."""
+    if not len(doc):
+        return True
+    counts = doc.to_array([IS_STOP, IS_ALPHA]).sum(axis=0)
+    return counts[0] >= 2 and counts[0] * 4 >= counts[1]
 
 
 def stand_ins(rule: Rule, channel: str | None) -> tuple[str, ...]:

@@ -37,37 +37,50 @@ def _settings() -> dict[str, Any]:
     return data
 
 
+# Letters of the scripts we name (Greek to Hangul): finding none is the common case,
+# and one regex search says so without a Python loop over every character.
+_NON_LATIN = re.compile("[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f"
+                        "\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def detect_language(text: str) -> str:
     """"en", or the ISO 639-1 code of the language the text is written in, or "und"
     (another script we do not name). Texts too short to tell are "en"."""
     text = _NOISE.sub(" ", text)
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "en"
-    scripts: dict[str, int] = {}
-    for char in letters:
-        if char.isascii():
-            continue
-        script = _script(char)
-        if script != "LATIN":
-            scripts[script] = scripts.get(script, 0) + 1
-    other = sum(scripts.values())
-    if other * 2 > len(letters):
-        top = max(scripts, key=lambda s: scripts[s])
-        if top == "CJK" and ("HIRAGANA" in scripts or "KATAKANA" in scripts):
-            return "ja"
-        return _SCRIPT_LANGUAGE.get(top, "und")
+    if not text.isascii() and _NON_LATIN.search(text):
+        script = _other_script(text)
+        if script:
+            return script
     settings = _settings()
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
     if len(words) < settings["min_words"]:
         return "en"
     sets = settings["sets"]
-    counts = {lang: sum(1 for w in words if w in vocab) for lang, vocab in sets.items()}
-    english = counts.pop("en", 0)
+    english = sum(1 for w in words if w in sets["en"])
+    if english * settings["ratio"] >= len(words) * settings["min_share"] and english >= 2:
+        return "en"  # plainly English: the common case stops here
+    counts = {lang: sum(1 for w in words if w in vocab) for lang, vocab in sets.items() if lang != "en"}
     lang, best = max(counts.items(), key=lambda item: item[1], default=("en", 0))
     if best >= settings["min_share"] * len(words) and best >= settings["ratio"] * max(english, 1):
         return lang
     return "en"
+
+
+def _other_script(text: str) -> str | None:
+    """The language of a text whose letters are mostly outside the Latin script, or None."""
+    letters = [c for c in text if c.isalpha()]
+    scripts: dict[str, int] = {}
+    for char in letters:
+        if not char.isascii():
+            script = _script(char)
+            if script != "LATIN":
+                scripts[script] = scripts.get(script, 0) + 1
+    if sum(scripts.values()) * 2 <= len(letters):
+        return None
+    top = max(scripts, key=lambda s: scripts[s])
+    if top == "CJK" and ("HIRAGANA" in scripts or "KATAKANA" in scripts):
+        return "ja"
+    return _SCRIPT_LANGUAGE.get(top, "und")
 
 
 def is_english(text: str) -> bool:

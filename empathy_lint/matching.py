@@ -114,10 +114,17 @@ def impossible_values(pattern: list[dict], lemmas_of: LemmasOf) -> list[str]:
 Check = tuple[int, str, frozenset]
 
 
+# A last word with more choices than this (a word class: "any action verb") is not
+# spelled out into phrases; the phrase stops before it and the word becomes a check.
+TAIL_CHOICES = 6
+
+
 def expand_with_checks(pattern: list[dict], lemmas_of: LemmasOf, strings: Any
-                       ) -> list[tuple[tuple[Check, ...], list[list[str]]]] | None:
+                       ) -> list[tuple[tuple[Check, ...], list[list[str]], int]] | None:
     """A fixed-word pattern whose words are not all their own lemmas, as lemma phrases
-    plus exact checks: [(checks, lemma sequences)], or None if it has other tests.
+    plus exact checks: [(checks, lemma sequences, tail)], or None if it has other tests.
+    `tail` is 1 when the pattern's last word is checked after the phrase (its lemma in
+    a large class) instead of spelled out: the match then ends one token later.
 
     {LOWER: delays} is found as lemma "delay" and then checked to be "delays" at that
     token; {IS_SENT_START: true, LEMMA: send} as "send", checked to start a sentence.
@@ -143,6 +150,13 @@ def expand_with_checks(pattern: list[dict], lemmas_of: LemmasOf, strings: Any
         if "IS_SENT_START" in spec:
             checks.append(("IS_SENT_START", frozenset([spec["IS_SENT_START"]])))
         tokens.append((op == "?", list(dict.fromkeys(lemmas)), checks))
+    tail = 0
+    last_optional, last_lemmas, last_checks = tokens[-1]
+    if (len(last_lemmas) > TAIL_CHOICES and not last_optional
+            and any(not optional for optional, _, _ in tokens[:-1])):
+        tokens.pop()
+        last_checks.append(("LEMMA", frozenset(strings.add(lemma) for lemma in last_lemmas)))
+        tail = 1
     # Grow (tokens included, lemma sequences) for each way the optional tokens can go.
     variants: list[tuple[tuple[int, ...], list[list[str]]]] = [((), [[]])]
     for index, (optional, lemmas, _) in enumerate(tokens):
@@ -156,15 +170,14 @@ def expand_with_checks(pattern: list[dict], lemmas_of: LemmasOf, strings: Any
         if included:
             checks = tuple((offset, attr, allowed) for offset, index in enumerate(included)
                            for attr, allowed in tokens[index][2])
-            result.append((checks, sequences))
+            if tail:
+                checks += tuple((len(included), attr, allowed) for attr, allowed in last_checks)
+            result.append((checks, sequences, tail))
     return result
 
 
 def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
-    doc = Doc(vocab, words=lemmas)
-    for token, lemma in zip(doc, lemmas):
-        token.lemma_ = lemma
-    return doc
+    return Doc(vocab, words=lemmas, lemmas=lemmas)
 
 
 _UNBOUNDED = 10**6
@@ -254,6 +267,7 @@ class _AnchoredPattern:
 
     def __init__(self, vocab: Vocab, key: str, pattern: list[dict], first: int, last: int) -> None:
         self.keys = {key}  # rules with this very pattern share one run ("sorry, but")
+        self.optional = False  # all its keys only need one match: see PatternSet.matches
         self.matcher = Matcher(vocab)
         self.matcher.add(key, [pattern])
         self.before = sum(_max_repeats(spec.get("OP")) for spec in pattern[:first])
@@ -277,7 +291,7 @@ class _AnchoredPattern:
 ANCHOR_PREFIX = "\x00anchor:"
 CHECKED_PREFIX = "\x00checked:"
 # The doc columns exact checks read, and where each check attribute finds its column.
-_CHECK_ARRAY = ["LOWER", "NORM", "ORTH", "SENT_START"]
+_CHECK_ARRAY = ["LOWER", "NORM", "ORTH", "SENT_START", "LEMMA"]
 _CHECK_COLUMNS = {("IS_SENT_START" if a == "SENT_START" else a): i for i, a in enumerate(_CHECK_ARRAY)}
 
 
@@ -309,7 +323,7 @@ class PatternSet:
         self.nlp = nlp
         self.strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self.checked: dict[int, tuple[str, tuple[Check, ...]]] = {}  # phrase key hash -> (key, checks)
+        self.checked: dict[int, tuple[str, tuple[Check, ...], int]] = {}  # phrase key hash -> (key, checks, tail)
         self.anchored: dict[int, _AnchoredPattern] = {}  # anchor key hash -> pattern
         self._by_signature: dict[str, _AnchoredPattern] = {}
         self.unanchored = Matcher(nlp.vocab)  # patterns with no word to anchor on
@@ -338,9 +352,9 @@ class PatternSet:
                            "splits it); write each part as its own token, or use a phrase")
         checked = expand_with_checks(fixed, self.lemmas_of, self.strings)
         if checked is not None:
-            for checks, sequences in checked:
+            for checks, sequences, tail in checked:
                 phrase_key = f"{CHECKED_PREFIX}{len(self.checked)}"
-                self.checked[self.strings.add(phrase_key)] = (key, checks)
+                self.checked[self.strings.add(phrase_key)] = (key, checks, tail)
                 self._phrases[phrase_key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
             return
         anchor = choose_anchor(fixed, self.lemmas_of)
@@ -395,7 +409,11 @@ class PatternSet:
         return self.strings[lemmatizer.lemma(self.strings.add(norm))]
 
     def matches(self, doc: Doc, skip: Callable[[str], bool] | None = None) -> dict[str, set[tuple[int, int]]]:
-        """Key -> spans; patterns whose key `skip` rejects are not run (their phrases may still show)."""
+        """Key -> spans; patterns whose key `skip` rejects are not run (their phrases may still show).
+
+        Keys in `existence_only` (require rules: one match is as good as ten) stop running
+        their window patterns once they hold a match that no `!except` match cancels.
+        """
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         spans = self.phrases(doc) if len(self.phrases) else []
         if len(self.unanchored):
@@ -403,15 +421,16 @@ class PatternSet:
         strings, anchored, checked = self.strings, self.anchored, self.checked
         flags: frozenset[str] | None = None
         columns: list[list[int]] | None = None
+        deferred: list[tuple[_AnchoredPattern, int, int]] = []
         for match_id, start, end in spans:
             if match_id in checked:
-                key, checks = checked[match_id]
-                if skip is not None and skip(key):
+                key, checks, tail = checked[match_id]
+                if (skip is not None and skip(key)) or end + tail > len(doc):
                     continue
                 if columns is None:  # read once per doc, and only if a check is needed
                     columns = doc.to_array(_CHECK_ARRAY).tolist()
                 if all(_passes(columns[start + offset], attr, allowed) for offset, attr, allowed in checks):
-                    found[key].add((start, end))
+                    found[key].add((start, end + tail))
                 continue
             pattern = anchored.get(match_id)
             if pattern is None:
@@ -424,9 +443,29 @@ class PatternSet:
                     flags = _flags_present(doc)
                 if not pattern.needs <= flags:
                     continue
+            deferred.append((pattern, start, end))
+        # Windows that may cancel or position a match run first; then those a satisfied
+        # existence-only key no longer needs are skipped.
+        deferred.sort(key=lambda item: item[0].optional)
+        for pattern, start, end in deferred:
+            if pattern.optional and all(self._satisfied(found, key) for key in pattern.keys):
+                continue
             for key, s, e in pattern.around(doc, start, end):
                 found[strings[key]].add((s, e))
         return found
+
+    def _satisfied(self, found: dict[str, set[tuple[int, int]]], key: str) -> bool:
+        spans = found.get(key)
+        if not spans:
+            return False
+        cancel = found.get(key + EXCEPT_SUFFIX)
+        return not cancel or any(not any(cs < e and s < ce for cs, ce in cancel) for s, e in spans)
+
+    def mark_existence_only(self, keys: set[str]) -> None:
+        """Keys whose callers only ask whether they match (see `matches`)."""
+        self.existence_only = frozenset(keys)
+        for pattern in self.anchored.values():
+            pattern.optional = all(key in self.existence_only for key in pattern.keys)
 
 
 class CompiledRules:
@@ -442,6 +481,10 @@ class CompiledRules:
                 for pattern in patterns:
                     self.patterns.add(key, pattern, error)
         self.patterns.finish()
+        # A require rule only asks "does any pattern match?", unless a position rule
+        # needs its matches' places: such rules stop at their first surviving match.
+        positioned = {rule.of for rule in rules if rule.of}
+        self.patterns.mark_existence_only({rule.id for rule in rules if rule.kind == "require" and rule.id not in positioned})
         self.lemmas_of = self.patterns.lemmas_of
 
     def find(self, doc: Doc, rule_ids: set[str] | frozenset[str] | None = None) -> dict[str, list[Span]]:

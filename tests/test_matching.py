@@ -86,13 +86,13 @@ def test_checked_and_anchored_matching_equals_a_plain_matcher(dev_records):
 def test_expansion_with_checks_keeps_exact_words():
     patterns = PatternSet(get_nlp())
     strings = get_nlp().vocab.strings
-    (checks, sequences), = expand_with_checks([{"LOWER": "sorry"}, {"LOWER": {"IN": ["delays", "wait"]}}],
+    (checks, sequences, _), = expand_with_checks([{"LOWER": "sorry"}, {"LOWER": {"IN": ["delays", "wait"]}}],
                                               patterns.lemmas_of, strings)
     assert sorted(sequences) == [["sorry", "delay"], ["sorry", "wait"]]
     assert (1, "LOWER", frozenset([strings["delays"], strings["wait"]])) in checks
     optional = expand_with_checks([{"IS_SENT_START": True, "LEMMA": "send"}, {"LOWER": "us", "OP": "?"}],
                                   patterns.lemmas_of, strings)
-    assert [c for c, _ in optional] == [((0, "IS_SENT_START", frozenset([True])), (1, "LOWER", frozenset([strings["us"]]))),
+    assert [c for c, _, _ in optional] == [((0, "IS_SENT_START", frozenset([True])), (1, "LOWER", frozenset([strings["us"]]))),
                                         ((0, "IS_SENT_START", frozenset([True])),)]
     assert expand_with_checks([{"LOWER": "sorry"}, {"IS_PUNCT": True, "OP": "?"}], patterns.lemmas_of, strings) is None
 
@@ -126,3 +126,21 @@ def test_an_unknown_word_class_is_a_rule_error():
     patterns = PatternSet(get_nlp())
     with pytest.raises(ValueError, match=r"unknown word class \$nope"):
         patterns.add("p", [{"LEMMA": {"IN": ["$nope"]}}], ValueError)
+
+
+def test_a_word_class_at_the_end_is_checked_not_spelled_out():
+    """[let, us, $action]: the phrase is "let us", the verb a lemma check after it."""
+    nlp = get_nlp()
+    strings = nlp.vocab.strings
+    pattern = expand_classes([{"LOWER": "let"}, {"LOWER": {"IN": ["us", "'s"]}}, {"LEMMA": {"IN": ["$action"]}}])
+    patterns = PatternSet(nlp)
+    (checks, sequences, tail), *_ = expand_with_checks(pattern, patterns.lemmas_of, strings)
+    assert tail == 1 and ["let", "us"] in sequences and all(len(seq) == 2 for seq in sequences)
+    assert any(offset == 2 and attr == "LEMMA" for offset, attr, _ in checks)
+    patterns.add("p", pattern, ValueError)
+    patterns.finish()
+    matcher = Matcher(nlp.vocab)
+    matcher.add("p", [pattern])
+    for text in ["Let's escalate this now.", "Let us", "Let us know.", "let us check, let's dig"]:
+        doc = nlp(text)
+        assert patterns.matches(doc).get("p", set()) == {(s, e) for _, s, e in matcher(doc)}, text
