@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
@@ -42,9 +43,17 @@ def save(path: Path, fingerprints: Iterable[str]) -> int:
     counts = Counter(fingerprints)
     payload = {"version": BASELINE_VERSION, "tool": "empathy-lint",
                "findings": dict(sorted(counts.items()))}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    # A fresh, unpredictable temporary name (O_EXCL): a symlink planted at a fixed name
+    # in a cloned repository cannot redirect the write.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(payload, indent=2) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
     return sum(counts.values())
 
 

@@ -10,10 +10,11 @@ from . import baseline as baselines
 from .config import Config, find_config_file, load_config
 from .discovery import find_files
 from .errors import EmpathyLintError, InputError
-from .fixes import Encoding, apply_fixes, unified_diff, write_atomic
+from .fixes import Encoding, unified_diff, write_atomic
 from .report import FileReport
 from .rulebook import Rule
 from .runner import Job, Runner, run_parallel
+from .safefix import fix_text
 from .sources import decode, load_document, read_source
 
 STDIN_NAME = "<stdin>"
@@ -88,8 +89,15 @@ def _read(path: Path, max_bytes: int, chosen: str | None) -> tuple[str, Encoding
     return text, encoding
 
 
+LOSSLESS_HANDLERS = ("", "strict")
+
+
 def run_check(options: CheckOptions) -> CheckOutcome:
     outcome = CheckOutcome()
+    if options.fix and options.encoding and options.encoding.partition(":")[2] not in LOSSLESS_HANDLERS:
+        raise EmpathyLintError(
+            f"--fix needs a lossless decoding: with --encoding {options.encoding} the bytes it "
+            "replaced or dropped would be rewritten too; convert the file, or fix without the handler")
     configs = ConfigResolver(options)
     stdin_name = options.stdin_filename or STDIN_NAME
     base = configs.for_directory(Path(options.stdin_filename).parent if options.stdin_filename else Path.cwd())
@@ -162,12 +170,24 @@ def run_check(options: CheckOptions) -> CheckOutcome:
 
 def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
          paths: dict[int, tuple[Path, Encoding]], result: Any, runner: Runner) -> Any:
-    """Apply (or diff) fixes, then lint the fixed texts again for the report."""
+    """Apply (or diff) fixes, then lint the fixed texts again for the report.
+
+    A fixed file must read back as the same replies with only the fixed spans changed
+    (safefix.py), and must not have changed on disk since it was read; otherwise it is
+    left alone with a notice. Nothing is written for a file that fails either test.
+    """
     diffs, changed = [], False
     for i, (job, report) in enumerate(zip(jobs, result.reports)):
-        fixed, count = apply_fixes(report.text, report.findings)
-        if not count:
+        fixes = [f.fix for f in report.findings if f.fix is not None]
+        if not fixes:
             continue
+        outcome_fix = fix_text(job.document.path, report.text, fixes, job.config.readers)
+        if outcome_fix.text is None:
+            outcome.notices.append(f"{report.path}: not fixed: {outcome_fix.reason}; fix it by hand")
+            continue
+        fixed, count = outcome_fix.text, outcome_fix.count
+        if outcome_fix.reason:
+            outcome.notices.append(f"{report.path}: {outcome_fix.reason}; fix those by hand")
         changed = True
         if options.show_diff:
             diffs.append(unified_diff(report.path, report.text, fixed))
@@ -175,9 +195,12 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
         if i in paths:
             path, encoding = paths[i]
             try:
-                write_atomic(path, fixed, encoding)
+                written = write_atomic(path, fixed, encoding, expected=report.text)
             except OSError as exc:
                 outcome.errors.append(f"{path}: cannot write fix ({exc.strerror or exc})")
+                continue
+            if not written:
+                outcome.notices.append(f"{path}: not fixed: the file changed on disk while it was checked; run again")
                 continue
             outcome.notices.append(f"{path}: fixed {count} finding{'s' if count > 1 else ''}")
         else:

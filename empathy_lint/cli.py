@@ -25,7 +25,9 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 def fail(message: str) -> NoReturn:
     """One line on stderr, exit 2: how every user error ends."""
-    click.echo(f"empathy-lint: error: {message}", err=True)
+    from .report.text import escape
+
+    click.echo(f"empathy-lint: error: {escape(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -151,10 +153,12 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
         outcome = run_check(options)
     except EmpathyLintError as exc:
         fail(str(exc))
+    from .report.text import escape
+
     for message in outcome.notices:
-        click.echo(f"empathy-lint: {message}", err=True)
+        click.echo(f"empathy-lint: {escape(message)}", err=True)
     for message in outcome.errors:
-        click.echo(f"empathy-lint: error: {message}", err=True)
+        click.echo(f"empathy-lint: error: {escape(message)}", err=True)
     if show_diff:
         click.echo(outcome.diff, nl=False)
     elif outcome.stdin_fixed is not None:

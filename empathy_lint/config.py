@@ -192,7 +192,7 @@ def parse_settings(data: Any, source: str) -> dict[str, Any]:
         elif key == "placeholders":
             out[key] = _check_list(source, key, value)
         elif key == "rules":
-            out[key] = [str((Path(source).parent / p)) for p in _check_list(source, key, value)]
+            out[key] = [_pack_inside(source, str(p)) for p in _check_list(source, key, value)]
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'severity' must map rule codes to error, warning or info")
@@ -263,6 +263,18 @@ def find_config_file(directory: Path) -> Path | None:
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
     return None
+
+
+def _pack_inside(source: str, entry: str) -> str:
+    """A config's rule pack path, which must stay inside the config's directory tree: a
+    cloned repository's config must not make the linter read (and quote) /etc/passwd or
+    ../secrets.env. A pack elsewhere is given on the command line with --rules."""
+    base = Path(source).parent.resolve()
+    path = (base / entry).resolve()
+    if path != base and base not in path.parents:
+        raise ConfigError(f"{source}: rules: {entry!r} is outside the config's directory; "
+                          "keep rule packs in the repository, or pass it with --rules")
+    return str(base / entry)
 
 
 def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:

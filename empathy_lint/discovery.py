@@ -4,11 +4,13 @@ Directories are walked for reply files (.txt .md .markdown .yaml .yml .json .jso
 skipping dot-directories, paths ignored by .gitignore files met on the way, and the
 config's `exclude` globs. Files named explicitly are always taken unless excluded by
 config (so a pre-commit hook honours `exclude`). Symlinked directories are not followed,
-so a symlink loop cannot trap the walk.
+so a symlink loop cannot trap the walk; anything in a walk that is not a regular file
+(a FIFO, a device, a dangling symlink) is skipped with a notice, never opened.
 """
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -46,6 +48,18 @@ def _is_binary(path: Path) -> bool:
     return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
+def _not_regular(path: Path) -> str | None:
+    """Why a walked path is not a file to read, or None. A FIFO or device would block
+    (or never end) when opened; a dangling or looping symlink cannot be read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "broken symlink or symlink loop" if path.is_symlink() else "cannot be read"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, socket or device)"
+    return None
+
+
 def _walk(root: Path, excluded: Callable[[Path], bool], found: Found) -> None:
     specs: list[tuple[Path, pathspec.PathSpec]] = []
     for directory, dirs, files in os.walk(root, followlinks=False):
@@ -67,7 +81,13 @@ def _walk(root: Path, excluded: Callable[[Path], bool], found: Found) -> None:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not ignored(here / d, True))
         for name in sorted(files):
             path = here / name
-            if name.startswith(".") or not name.lower().endswith(REPLY_SUFFIXES) or ignored(path, False):
+            if name.startswith(".") or not name.lower().endswith(REPLY_SUFFIXES):
+                continue
+            kind = _not_regular(path)
+            if kind:
+                found.notices.append(f"{path}: skipped, {kind}")
+                continue
+            if ignored(path, False):
                 continue
             if _is_binary(path):
                 found.notices.append(f"{path}: skipped, binary file")

@@ -126,12 +126,39 @@ def make_fix(rule: Rule, source: str, start: int, end: int) -> Fix | None:
         return None
     if replacement:
         return Fix(start, end, _adapt_case(replacement, original))
-    # Deleting a word: take the following spaces along, and keep a capital at sentence start.
+    return deletion(source, start, end)
+
+
+_MARKUP = ("**", "__", "*", "_", "`")
+_CLOSING = ".!?;:)"
+
+
+def deletion(source: str, start: int, end: int) -> Fix:
+    """Delete a word so the sentence still reads: its emphasis marks ("**Simply**") and
+    the comma or spaces that joined it go too, and a sentence it started starts with a
+    capital again. "Restart it, simply." -> "Restart it."; "Obviously, the fee" -> "The fee"."""
+    for mark in _MARKUP:
+        if source[start - len(mark):start] == mark and source[end:end + len(mark)] == mark:
+            start, end = start - len(mark), end + len(mark)
+            break
+    starts_sentence = source[start:end].lstrip("*_`")[:1].isupper()
     stop = end
     while stop < len(source) and source[stop] in " \t":
         stop += 1
+    if stop == len(source) or source[stop] in _CLOSING or source[stop] in "\r\n":
+        # Nothing follows in this sentence: take the joint before the word instead.
+        back = start
+        while back > 0 and source[back - 1] in " \t":
+            back -= 1
+        if back > 0 and source[back - 1] == ",":
+            back -= 1
+        return Fix(back, end, "")
+    if source[stop] == ",":  # "Obviously, the fee": the comma was the word's
+        stop += 1
+        while stop < len(source) and source[stop] in " \t":
+            stop += 1
     following = source[stop:stop + 1]
-    if original[:1].isupper() and following.islower():
+    if starts_sentence and following.islower():
         return Fix(start, stop + 1, following.upper())
     return Fix(start, stop, "")
 

@@ -39,37 +39,51 @@ class Encoding:
 
 
 def apply_fixes(text: str, findings: list[Finding]) -> tuple[str, int]:
-    """The text with every non-overlapping fix applied (later ones first), and how many."""
-    fixes = sorted((f.fix for f in findings if f.fix is not None), key=lambda x: (x.start, x.end))
-    chosen, last_end = [], -1
-    for fix in fixes:
-        if fix.start >= last_end:
-            chosen.append(fix)
-            last_end = fix.end
-    for fix in reversed(chosen):
-        text = text[:fix.start] + fix.replacement + text[fix.end:]
-    return text, len(chosen)
+    """The text with every non-overlapping fix applied as written, and how many (no
+    read-back check: for plain text; files go through safefix.fix_text)."""
+    from .safefix import choose, splice
+
+    chosen = choose([f.fix for f in findings if f.fix is not None])
+    return splice(text, chosen, lambda replacement: replacement), len(chosen)
 
 
-def write_atomic(path: Path, text: str, encoding: Encoding) -> None:
+def write_atomic(path: Path, text: str, encoding: Encoding, expected: str | None = None) -> bool:
     """Write via a temporary file in the same directory and rename over the original.
 
-    A crash leaves either the old file or the new one, never half of each; the file's
-    permission bits are kept.
+    A crash leaves either the old file or the new one, never half of each. A symlink is
+    followed (the target is fixed, the link stays a link); the permission bits, and the
+    owner and group where the process may set them, are kept. A hard-linked file gets a
+    new inode: the other names keep the old text (see README, "Fixing files").
+    With `expected`, the file is first read again and nothing is written (False) if it
+    no longer holds that text: someone changed it while it was being checked.
     """
+    target = Path(os.path.realpath(path))
+    if expected is not None:
+        try:
+            current = target.read_bytes()
+        except OSError:
+            return False
+        if current != encoding.encode(expected):
+            return False
     data = encoding.encode(text)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".empathy-lint.tmp", dir=path.parent)
+    before = target.stat()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".empathy-lint.tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        shutil.copymode(path, tmp)
-        os.replace(tmp, path)
+        shutil.copymode(target, tmp)
+        try:
+            os.chown(tmp, before.st_uid, before.st_gid)
+        except (PermissionError, AttributeError):
+            pass  # not ours to give away: the fixed file belongs to whoever ran the fix
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    return True
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -36,6 +36,10 @@ SETTING_KEYS = {"select": "select", "ignore": "ignore", "failOn": "fail_on", "fa
                 "channel": "channel", "kind": "kind"}
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_DEBOUNCE = 0.15
+# A document's check runs in a worker process with this budget; past it the worker is
+# stopped (and a fresh one forked), so one pathological document cannot hold up the
+# diagnostics of every other document. Setting: lintTimeoutMs.
+DEFAULT_LINT_BUDGET = 10.0
 
 
 @dataclass
@@ -82,6 +86,11 @@ class EmpathyLanguageServer(LanguageServer):
         self.rules: dict[str, Rule] = {}
         self.debounce = DEFAULT_DEBOUNCE
         self.max_bytes = DEFAULT_MAX_BYTES
+        self.budget = DEFAULT_LINT_BUDGET
+        self.pool: Any = None  # the worker process (see _worker_pool)
+        self.use_worker = True
+        self.in_worker = False  # True inside the worker: never write to the editor from there
+        self.pending_logs: list[tuple[types.MessageType, str]] = []
 
     # ------------------------------------------------------------ setup
 
@@ -93,6 +102,73 @@ class EmpathyLanguageServer(LanguageServer):
         self.runner = Runner()
         self.runner.linter(Config())
         self.rules = {r.id: r for r in Config().active_rules()}
+
+    def _worker_pool(self) -> Any:
+        """A one-process pool for checks, or None where it cannot be had (then a thread).
+
+        The worker comes from a fork server that loaded the pipeline and rules once
+        (lsp_worker), so a worker stopped for overrunning is replaced in milliseconds.
+        Not a plain fork of this process: its reader thread holds stdin's lock, and a
+        forked child that closes stdin would wait for that lock forever.
+        """
+        if self.pool is None and self.use_worker:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            if "forkserver" not in multiprocessing.get_all_start_methods():
+                self.use_worker = False
+                return None
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["empathy_lint.lsp_worker"])
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self.pool
+
+    def start_worker(self) -> None:
+        """Start the fork server and its worker now, before the editor's first document,
+        so they load while the editor starts up."""
+        pool = self._worker_pool()
+        if pool is not None:
+            from .lsp_worker import ping
+
+            pool.submit(ping)
+
+    def _stop_worker(self) -> None:
+        """Kill a worker that overran its budget; the next check forks a fresh one."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    async def check(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
+        """lint_source in the worker process within the time budget (a thread where
+        processes cannot fork); a check that overruns is stopped and says so."""
+        loop = asyncio.get_running_loop()
+        pool = self._worker_pool() if self.runner is not None else None
+        if pool is None:
+            return await loop.run_in_executor(self.executor, self.lint_source, uri, text)
+        from .lsp_worker import check
+
+        job = loop.run_in_executor(pool, check, uri, text, self.settings, self.max_bytes)
+        try:
+            findings, extra, verdict, rules, logs = await asyncio.wait_for(job, self.budget)
+        except asyncio.TimeoutError:
+            self._stop_worker()
+            message = (f"empathy-lint: checking this document took over {self.budget:g} s and was stopped; "
+                       "other documents are not affected (raise lintTimeoutMs in the settings)")
+            self.window_log_message(types.LogMessageParams(types.MessageType.Warning, message))
+            return [], [_notice(message, types.DiagnosticSeverity.Warning)], None
+        except Exception as exc:  # a worker that died: start over with a fresh one next time
+            self._stop_worker()
+            log.exception("worker failed")
+            return [], [_notice(f"empathy-lint internal error: {type(exc).__name__}: {exc}",
+                                types.DiagnosticSeverity.Error)], None
+        for rule in rules:
+            self.rules.setdefault(rule.id, rule)
+        for level, message in logs:
+            self.window_log_message(types.LogMessageParams(level, message))
+        return findings, extra, verdict
 
     def apply_settings(self, raw: Any) -> None:
         if not isinstance(raw, dict):
@@ -108,6 +184,8 @@ class EmpathyLanguageServer(LanguageServer):
                 self.debounce = max(0.0, value / 1000)
             elif key == "maxSizeKb" and isinstance(value, (int, float)):
                 self.max_bytes = int(value * 1024)
+            elif key == "lintTimeoutMs" and isinstance(value, (int, float)) and value > 0:
+                self.budget = value / 1000
         for key in ("select", "ignore"):
             if isinstance(settings.get(key), str):
                 settings[key] = [settings[key]]
@@ -134,13 +212,20 @@ class EmpathyLanguageServer(LanguageServer):
                 self.rules.setdefault(rule.id, rule)
             return result.reports[0].findings, [], config
         except EmpathyLintError as exc:
-            self.window_log_message(types.LogMessageParams(types.MessageType.Warning, str(exc)))
+            self.log(types.MessageType.Warning, str(exc))
             return [], [_notice(str(exc), types.DiagnosticSeverity.Error)], None
         except Exception as exc:  # never take the editor's server down
             log.exception("lint failed")
             message = f"empathy-lint internal error: {type(exc).__name__}: {exc}"
-            self.window_log_message(types.LogMessageParams(types.MessageType.Error, message))
+            self.log(types.MessageType.Error, message)
             return [], [_notice(message, types.DiagnosticSeverity.Error)], None
+
+    def log(self, level: types.MessageType, message: str) -> None:
+        """A log message for the editor: sent at once, or kept for the parent in a worker."""
+        if self.in_worker:
+            self.pending_logs.append((level, message))
+        else:
+            self.window_log_message(types.LogMessageParams(level, message))
 
     def diagnostics(self, text: str, findings: list[Finding], config: Any) -> list[types.Diagnostic]:
         """LSP diagnostics; findings below the config's fail-on are shown as hints."""
@@ -149,7 +234,7 @@ class EmpathyLanguageServer(LanguageServer):
         for f in findings:
             rule = self.rules.get(f.code)
             severity = SEVERITY[f.severity]
-            if config.fail_on != "never" and not config.fails(f.severity):
+            if config is not None and config.fail_on != "never" and not config.fails(f.severity):
                 severity = types.DiagnosticSeverity.Hint
             out.append(types.Diagnostic(
                 range=positions.range(f.start, f.end),
@@ -173,11 +258,10 @@ class EmpathyLanguageServer(LanguageServer):
         state.task = asyncio.ensure_future(self._lint_loop(uri, state))
 
     async def _lint_loop(self, uri: str, state: DocState) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             state.dirty = False
             text, version = state.source, state.version
-            findings, extra, config = await loop.run_in_executor(self.executor, self.lint_source, uri, text)
+            findings, extra, config = await self.check(uri, text)
             if uri not in self.states:
                 return  # closed while linting
             state.findings, state.text = findings, text
@@ -186,6 +270,17 @@ class EmpathyLanguageServer(LanguageServer):
             if not state.dirty:
                 return
             await asyncio.sleep(self.debounce)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `diagnostics` needs of a Config, small enough to send from the worker."""
+
+    fail_on: str
+    failing: frozenset[str]
+
+    def fails(self, severity: str) -> bool:
+        return severity in self.failing
 
 
 def _notice(message: str, severity: types.DiagnosticSeverity) -> types.Diagnostic:
@@ -329,6 +424,7 @@ def start(tcp: str | None = None) -> None:
     """Run the server on stdio (or TCP, HOST:PORT) until the client exits."""
     logging.basicConfig(level=os.environ.get("EMPATHY_LINT_LOG", "WARNING"))
     server.warm_up()
+    server.start_worker()
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))

@@ -10,7 +10,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from .findings import Finding
+from .findings import Finding, Fix
 
 # How a file type spells a suppression comment; None: the format has no safe spot
 # for a line comment (JSON has no comments; a "#" line inside a YAML block scalar
@@ -40,24 +40,44 @@ def _line_start(text: str, offset: int) -> int:
     return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
 
 
+# Containers whose text needs encoding: an edit there is checked by reading it back.
+STRUCTURED = {".yaml", ".yml", ".json", ".jsonl", ".csv"}
+
+
+def _container_safe(uri: str, text: str, start: int, end: int, new_text: str) -> str | None:
+    """`new_text` encoded so the document still reads as the same replies (a quote in a
+    CSV cell, a "#" in a YAML scalar), or None when no encoding keeps it whole."""
+    name = Path(uri).name or "document"
+    if Path(name).suffix.lower() not in STRUCTURED:
+        return new_text
+    from .safefix import safe_replacement
+
+    return safe_replacement(name, text, Fix(start, end, new_text))
+
+
 def actions_for(uri: str, text: str, finding: Finding, positions: Any,
                 diagnostic: types.Diagnostic | None) -> list[types.CodeAction]:
-    """The quick fixes offered for one finding."""
+    """The quick fixes offered for one finding (none that would break the document)."""
     diagnostics = [diagnostic] if diagnostic else None
     actions: list[types.CodeAction] = []
     if finding.fix is not None:
         fix = finding.fix
         title = f'Replace with "{fix.replacement}"' if len(fix.replacement) > 1 else f'Remove "{text[fix.start:fix.end - 1].strip()}"'
-        actions.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=diagnostics,
-                                        is_preferred=True, edit=_edit(uri, positions, fix.start, fix.end, fix.replacement)))
+        safe = _container_safe(uri, text, fix.start, fix.end, fix.replacement)
+        if safe is not None:
+            actions.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=diagnostics,
+                                            is_preferred=True, edit=_edit(uri, positions, fix.start, fix.end, safe)))
     if finding.kind == "require":
         for phrase in finding.suggestions[:2]:
             if finding.family in ("follow-up", "next-steps"):
                 at, new_text = finding.end, " " + phrase
             else:
                 at, new_text = finding.start, phrase + " "
+            safe = _container_safe(uri, text, at, at, new_text)
+            if safe is None:
+                continue
             actions.append(types.CodeAction(title=f'Insert "{phrase}"', kind=types.CodeActionKind.QuickFix,
-                                            diagnostics=diagnostics, edit=_edit(uri, positions, at, at, new_text)))
+                                            diagnostics=diagnostics, edit=_edit(uri, positions, at, at, safe)))
     suffix = Path(uri).suffix.lower()
     style = COMMENT_STYLES.get(suffix)
     if style:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -45,7 +46,85 @@ def load_context(name: str) -> Any:
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
 
-class RuleLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class UnsafeDocument(yaml.YAMLError):
+    """A YAML document too expensive to read: an alias bomb or absurd nesting."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = None
+
+
+# A document whose aliases expand it to more nodes than this (and than ALIAS_FACTOR times
+# its own size) is refused: nine nested levels of nine aliases ("billion laughs") would
+# otherwise take minutes and gigabytes in any code that walks the data.
+MAX_EXPANDED_NODES = 100_000
+ALIAS_FACTOR = 10
+
+
+def expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many nodes `root` holds with every alias expanded, counted up to `limit`
+    (linear in the distinct nodes: each node's size is computed once)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes and not children_done:
+            continue
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = []
+        if not children_done:
+            sizes[key] = 1  # provisional: a recursive alias counts once
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        sizes[key] = min(limit + 1, 1 + sum(sizes.get(id(child), 1) for child in children))
+    return sizes[id(root)]
+
+
+class _GuardedLoader:
+    """Refuses alias bombs and nesting too deep to read, with a one-line YAMLError."""
+
+    def get_single_node(self):  # type: ignore[no-untyped-def]
+        try:
+            node = super().get_single_node()  # type: ignore[misc]
+        except RecursionError:
+            raise UnsafeDocument("nested too deeply to read") from None
+        if node is not None and getattr(self, "anchors", None) is not None:
+            distinct = _count_distinct(node)
+            limit = max(MAX_EXPANDED_NODES, ALIAS_FACTOR * distinct)
+            if expanded_size(node, limit) > limit:
+                raise UnsafeDocument(f"aliases expand it to over {limit:,} values (an alias bomb)")
+        return node
+
+    def construct_document(self, node):  # type: ignore[no-untyped-def]
+        try:
+            return super().construct_document(node)  # type: ignore[misc]
+        except RecursionError:
+            raise UnsafeDocument("nested too deeply to read") from None
+
+
+def _count_distinct(root: yaml.Node) -> int:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+    return len(seen)
+
+
+class RuleLoader(_GuardedLoader, _BaseLoader):  # type: ignore[misc, valid-type]
     """Safe YAML with YAML 1.2 booleans: only true/false.
 
     Under YAML 1.1, `[on, no, yes]` in a token pattern would silently become
@@ -53,7 +132,7 @@ class RuleLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """
 
 
-class DataLoader(yaml.SafeLoader):
+class DataLoader(_GuardedLoader, yaml.SafeLoader):
     """Like RuleLoader, pure Python: its marks count characters, for mapping user files."""
 
 
@@ -136,7 +215,25 @@ class _Locator:
         return line
 
 
+# A rule pack is a page or two of YAML; anything larger (or a device such as /dev/zero)
+# is not one, and is refused before it is read.
+MAX_PACK_BYTES = 1024 * 1024
+
+
+def _check_pack_file(path: Path) -> None:
+    """Refuse what cannot be a rule pack before reading a byte of it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return  # the reader reports it (not found, permission denied)
+    if not stat.S_ISREG(info.st_mode):
+        raise RuleError(f"{path}: not a regular file, expected a .yaml rule pack")
+    if info.st_size > MAX_PACK_BYTES:
+        raise RuleError(f"{path}: {info.st_size:,} bytes is too large for a rule pack (limit {MAX_PACK_BYTES:,})")
+
+
 def _read_yaml(path: Path) -> tuple[Any, "_Locator"]:
+    _check_pack_file(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -164,6 +261,8 @@ def _read_yaml(path: Path) -> tuple[Any, "_Locator"]:
 
 
 def _check_schema(path: Path, data: Any, locator: _Locator) -> None:
+    if not isinstance(data, dict):  # not rule data: say so without quoting the file
+        raise RuleError(f"{path}:1: not a rule pack: expected a mapping with 'family' and 'rules'")
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:
         return
@@ -213,6 +312,7 @@ def load_pack(path: Path) -> list[Rule]:
     """Read and validate one rule pack file (cached by content: see cache.py)."""
     from .cache import cached, content_key
 
+    _check_pack_file(path)
     try:
         raw = path.read_bytes()
         schema = (builtin_rules_dir() / "schema.json").read_bytes()

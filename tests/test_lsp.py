@@ -148,3 +148,18 @@ async def test_fail_on_setting_shows_lesser_findings_as_hints(client, tmp_path):
     diagnostics = by_code(await open_doc(client, tmp_path / "reply.md", BAD))
     assert diagnostics["EMP301"].severity == types.DiagnosticSeverity.Hint  # a warning, below error
     assert diagnostics["EMP306"].severity == types.DiagnosticSeverity.Error
+
+
+async def test_a_check_over_its_time_budget_is_stopped_and_the_server_recovers(client, tmp_path):
+    """Each check runs in a worker process with a budget (lintTimeoutMs): one that
+    overruns is stopped with a diagnostic saying so, and the next check runs normally."""
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"empathy-lint": {"lintTimeoutMs": 0.001}}))
+    path = tmp_path / "reply.md"
+    stopped = await open_doc(client, path, BAD)
+    assert len(stopped) == 1 and "was stopped" in stopped[0].message
+    assert stopped[0].severity == types.DiagnosticSeverity.Warning
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"empathy-lint": {"lintTimeoutMs": 60000}}))
+    recovered = await diagnostics_for(client, path.as_uri(), 1)
+    assert "EMP301" in by_code(recovered) and "EMP306" in by_code(recovered)

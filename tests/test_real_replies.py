@@ -1,33 +1,44 @@
-"""Real support replies (tests/data, from the labelled eval set) judged like the labels."""
+"""Real support replies (tests/data, from the labelled eval set) judged like the labels.
+
+Regression cases and F1 floors come from the TUNE split only; the blind split (whole
+companies, see empathy_lint/evaluation.py) is measured by benchmarks/eval_quality.py
+and never read reply by reply.
+"""
 from __future__ import annotations
 
 import pytest
 
 from conftest import DATA
 from empathy_lint.engine import Context
-from empathy_lint.evaluation import FAMILIES, evaluate, expected
+from empathy_lint.evaluation import FAMILIES, evaluate, expected, load_records, split
 
 REGRESSION_IDS = [
     line.strip() for line in (DATA / "regression_ids.txt").read_text().splitlines()
     if line.strip() and not line.startswith("#")
 ]
 
-# Per-family F1 floors on the labelled dev set, a little under the measured figures
-# (see README, "How good is it?"). A rule change that drops below a floor fails here.
+# Per-family F1 floors on the tune split, a little under the measured figures (README,
+# "How good is it?", gives the blind ones). A rule change that drops below one fails.
 F1_FLOORS = {
-    "missing-acknowledgement": 0.80,
-    "missing-apology": 0.88,
-    "non-apology": 0.85,
-    "missing-next-steps": 0.76,
-    "missing-follow-up": 0.82,
+    "missing-acknowledgement": 0.66,
+    "missing-apology": 0.79,
+    "non-apology": 0.68,
+    "missing-next-steps": 0.59,
+    "missing-follow-up": 0.62,
 }
-DEFENSIVE_PRECISION_FLOOR = 0.95
-DEFENSIVE_RECALL_FLOOR = 0.40
+DEFENSIVE_PRECISION_FLOOR = 0.90
+DEFENSIVE_RECALL_FLOOR = 0.22
+CANNED_F1_FLOORS = {"missing-acknowledgement": 0.88, "non-apology": 0.9, "missing-follow-up": 0.83}
 
 
 @pytest.fixture(scope="module")
-def by_id(dev_records):
-    return {r["id"]: r for r in dev_records}
+def parts():
+    return split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def by_id(parts):
+    return {r["id"]: r for r in parts["tune"] + parts["canned"]}
 
 
 @pytest.mark.parametrize("record_id", REGRESSION_IDS)
@@ -48,8 +59,27 @@ def test_regression_set_covers_every_verdict(by_id):
         assert (family, True) in verdicts and (family, False) in verdicts, family
 
 
-def test_quality_floors_on_the_labelled_set(dev_records):
-    tallies, _ = evaluate(dev_records)
+def test_regression_cases_are_never_blind(parts):
+    blind = {r["id"] for r in parts["blind"]}
+    assert REGRESSION_IDS and not blind & set(REGRESSION_IDS)
+
+
+def test_the_blind_split_is_whole_companies_and_a_quarter(parts):
+    tune_companies = {r.get("company") for r in parts["tune"]}
+    blind_companies = {r.get("company") for r in parts["blind"]}
+    assert not tune_companies & blind_companies
+    share = len(parts["blind"]) / (len(parts["blind"]) + len(parts["tune"]))
+    assert 0.2 <= share <= 0.3
+
+
+def test_quality_floors_on_the_canned_macros(parts):
+    tallies, _ = evaluate(parts["canned"])
+    for family, floor in CANNED_F1_FLOORS.items():
+        assert tallies[family].scores()[2] >= floor, family
+
+
+def test_quality_floors_on_the_tune_split(parts):
+    tallies, _ = evaluate(parts["tune"])
     for family, floor in F1_FLOORS.items():
         _, _, f1, _ = tallies[family].scores()
         assert f1 >= floor, f"{family}: F1 {f1:.2f} fell below {floor}"

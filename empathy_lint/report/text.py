@@ -12,10 +12,29 @@ from . import FileReport, count_by_severity, plural
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
-def _width(ch: str) -> int:
-    """Terminal columns a character takes (wide CJK/emoji take two)."""
+def visible(ch: str) -> str:
+    """How a character is shown: control characters (escape sequences, bell, C1 codes,
+    bidi overrides) as \\xNN / \\uNNNN, so text from a reply can never drive the terminal."""
     if ch == "\t":
-        return 4
+        return "    "
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code < 0xA0:
+        return f"\\x{code:02x}"
+    if unicodedata.category(ch) in ("Cf", "Cs", "Co") or code in (0x2028, 0x2029):
+        return f"\\u{code:04x}"
+    return ch
+
+
+def escape(text: str) -> str:
+    """`text` with every character shown as `visible` shows it."""
+    return "".join(visible(ch) for ch in text) if not text.isprintable() else text
+
+
+def _width(ch: str) -> int:
+    """Terminal columns a character takes as shown (wide CJK/emoji take two)."""
+    shown = visible(ch)
+    if shown != ch:
+        return len(shown)
     if unicodedata.combining(ch):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
@@ -23,7 +42,7 @@ def _width(ch: str) -> int:
 
 def _caret_line(line: str, start_col: int, end_col: int) -> tuple[str, str]:
     """The source line (tabs expanded) and a ^^^ line under columns [start, end)."""
-    shown = line.replace("\t", "    ")
+    shown = escape(line)
     pad = sum(_width(c) for c in line[: start_col - 1])
     span = sum(_width(c) for c in line[start_col - 1 : end_col - 1]) or 1
     return shown, " " * pad + "^" * span
@@ -34,21 +53,21 @@ def _describe_fix(finding: Finding, text: str) -> str:
     assert fix is not None
     before = text[fix.start:fix.end]
     if not fix.replacement:
-        return f'remove "{before.strip()}"'
+        return f'remove "{escape(before.strip())}"'
     if len(fix.replacement) == 1 and before[-1:].lower() == fix.replacement.lower():
-        return f'remove "{before[:-1].strip()}"'  # deleted a word and re-capitalised the next
-    return f'"{before}" -> "{fix.replacement}"'
+        return f'remove "{escape(before[:-1].strip())}"'  # deleted a word and re-capitalised the next
+    return f'"{escape(before)}" -> "{escape(fix.replacement)}"'
 
 
 def render_finding(report: FileReport, index: LineIndex, finding: Finding, *, why: str | None,
                    quiet: bool) -> list[str]:
     colour = SEVERITY_COLOURS.get(finding.severity)
     head = (
-        click.style(f"{report.path}:{finding.line}:{finding.column}:", bold=True)
+        click.style(f"{escape(report.path)}:{finding.line}:{finding.column}:", bold=True)
         + " " + click.style(finding.code, fg=colour, bold=True)
         + " " + click.style(f"[{finding.severity}]", fg=colour)
-        + " " + finding.message
-        + (click.style(f"  ({finding.reply})", dim=True) if finding.reply else "")
+        + " " + escape(finding.message)
+        + (click.style(f"  ({escape(finding.reply)})", dim=True) if finding.reply else "")
     )
     lines = [head]
     if quiet:

@@ -85,4 +85,7 @@ def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:
 
 def load_document(name: str, text: str, options: dict[str, Any] | None = None) -> Document:
     """Read the replies in `text`, a file called `name`."""
-    return reader_for(name)(name, text, options or {})
+    try:
+        return reader_for(name)(name, text, options or {})
+    except RecursionError:
+        raise InputError(f"{name}: nested too deeply to read (thousands of levels of brackets)") from None

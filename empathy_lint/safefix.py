@@ -1,0 +1,177 @@
+"""Fixes that cannot lose a reply: apply, read the file back, and refuse what changed.
+
+A replacement is prose; the file around it is a container (YAML, JSON, CSV, front
+matter). Pasting prose into a container can change what the container means: deleting
+"Obviously" from `body: Obviously #1 priority` leaves `body: #1 priority`, a comment, and
+the reply is gone. So every fix is checked the only way that is certain: the fixed text
+is read again by the same reader, and each reply must read back as its old text with
+the fixed spans replaced, with the same name and metadata, and nothing else changed.
+When the raw replacement fails, the encodings a container uses for text are tried
+(JSON/YAML double-quoted escapes, CSV and YAML single-quote doubling); when none reads
+back right, the file is left alone and the reason is reported.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import InputError
+from .findings import Fix
+from .sources import Document, load_document
+
+Encoder = Callable[[str], str]
+
+ENCODERS: tuple[tuple[str, Encoder], ...] = (
+    ("as written", lambda text: text),
+    ("JSON/YAML string escapes", lambda text: json.dumps(text, ensure_ascii=False)[1:-1]),
+    ("CSV quote doubling", lambda text: text.replace('"', '""')),
+    ("YAML single-quote doubling", lambda text: text.replace("'", "''")),
+)
+
+
+@dataclass
+class FixResult:
+    """The fixed text (None: refused), how many fixes it holds, and why it was refused."""
+
+    text: str | None
+    count: int
+    reason: str = ""
+
+
+def choose(fixes: list[Fix]) -> list[Fix]:
+    """Non-overlapping fixes in text order (the first of two overlapping ones wins)."""
+    chosen, last_end = [], -1
+    for fix in sorted(fixes, key=lambda f: (f.start, f.end)):
+        if fix.start >= last_end:
+            chosen.append(fix)
+            last_end = fix.end
+    return chosen
+
+
+def splice(text: str, fixes: list[Fix], encode: Encoder) -> str:
+    for fix in reversed(fixes):
+        text = text[:fix.start] + encode(fix.replacement) + text[fix.end:]
+    return text
+
+
+def _local_span(reply: Any, start: int, end: int) -> tuple[int, int] | None:
+    """Offsets in the reply's text of the file span start:end, or None if it has none."""
+    origin, length = reply.origin, len(reply.text)
+    starts = [origin.to_source(k, k)[0] for k in range(length + 1)]
+    a = bisect.bisect_left(starts, start)
+    if a > length or starts[a] != start:
+        return None
+    if end == start:
+        return a, a
+    for b in range(a + 1, length + 1):
+        got = origin.to_source(a, b)[1]
+        if got == end:
+            return a, b
+        if got > end:
+            return None
+    return None
+
+
+def _expected(document: Document, fixes: list[Fix]) -> list[str] | str:
+    """Each reply's text after the fixes, or a reason no reply holds one of them."""
+    texts = [reply.text for reply in document.replies]
+    edits: dict[int, list[tuple[int, int, str]]] = {}
+    ranges = [reply.origin.to_source(0, len(reply.text)) for reply in document.replies]
+    for fix in fixes:
+        for index, reply in enumerate(document.replies):
+            if not ranges[index][0] <= fix.start <= fix.end <= ranges[index][1]:
+                continue
+            span = _local_span(reply, fix.start, fix.end)
+            if span is not None:
+                edits.setdefault(index, []).append((*span, fix.replacement))
+                break
+        else:
+            return f"a fix at offset {fix.start} is not inside a reply's text"
+    for index, spans in edits.items():
+        text = texts[index]
+        for a, b, replacement in sorted(spans, reverse=True):
+            text = text[:a] + replacement + text[b:]
+        texts[index] = text
+    return texts
+
+
+def _difference(before: Document, after: Document, expected: list[str]) -> str | None:
+    """What reads back differently, or None if only the fixed spans changed."""
+    if len(after.replies) != len(before.replies):
+        return f"it would hold {len(after.replies)} replies instead of {len(before.replies)}"
+    for old, new, want in zip(before.replies, after.replies, expected):
+        label = f"reply {old.name!r}" if old.name else "the reply"
+        if new.text != want:
+            return f"{label} would read back as {new.text[:60]!r}"
+        if new.name != old.name or new.meta != old.meta:
+            return f"{label} would change its name or fields"
+    return None
+
+
+def _verified(name: str, text: str, before: Document, fixes: list[Fix],
+              options: dict[str, Any] | None) -> tuple[str | None, str]:
+    """(fixed text that reads back right, "") or (None, why not)."""
+    expected = _expected(before, fixes)
+    if isinstance(expected, str):
+        return None, expected
+    reason = ""
+    tried: set[str] = set()
+    for _, encode in ENCODERS:
+        candidate = splice(text, fixes, encode)
+        if candidate in tried:
+            continue
+        tried.add(candidate)
+        try:
+            after = load_document(name, candidate, options)
+        except InputError as exc:
+            reason = reason or f"the fixed file would not read ({exc})"
+            continue
+        difference = _difference(before, after, expected)
+        if difference is None:
+            return candidate, ""
+        reason = reason or difference
+    return None, reason
+
+
+def fix_text(name: str, text: str, fixes: list[Fix], options: dict[str, Any] | None = None) -> FixResult:
+    """Apply `fixes` to the file `name` whose text is `text`, verified by reading it back.
+
+    All at once when that reads back right; otherwise one by one, keeping each fix that
+    does (so one unsafe fix does not block the safe ones in the same file). `reason`
+    then says why the others were refused.
+    """
+    chosen = choose(fixes)
+    if not chosen:
+        return FixResult(text, 0)
+    try:
+        before = load_document(name, text, options)
+    except InputError as exc:
+        return FixResult(None, 0, f"it cannot be read ({exc})")
+    fixed, reason = _verified(name, text, before, chosen, options)
+    if fixed is not None:
+        return FixResult(fixed, len(chosen))
+    if len(chosen) == 1:
+        return FixResult(None, 0, reason)
+    kept: list[Fix] = []
+    first_reason = ""
+    for fix in chosen:
+        candidate, why = _verified(name, text, before, kept + [fix], options)
+        if candidate is not None:
+            kept.append(fix)
+            fixed = candidate
+        else:
+            first_reason = first_reason or why
+    refused = len(chosen) - len(kept)
+    note = f"{refused} of {len(chosen)} fixes left out: {first_reason}"
+    return FixResult(fixed, len(kept), note) if kept else FixResult(None, 0, first_reason)
+
+
+def safe_replacement(name: str, text: str, fix: Fix, options: dict[str, Any] | None = None) -> str | None:
+    """The text to put at fix.start:fix.end so the file reads back right (an editor's
+    quick fix), or None when no encoding does."""
+    result = fix_text(name, text, [fix], options)
+    if result.text is None:
+        return None
+    return result.text[fix.start:len(result.text) - (len(text) - fix.end)]

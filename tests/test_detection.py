@@ -1,0 +1,143 @@
+"""Detection that generalizes (issue 12): the fitted customer detector, word classes and
+constructions, informal spellings, the customer's own words, replies in other languages."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from empathy_lint.customer import default_detector, detect
+from empathy_lint.engine import Context
+from empathy_lint.language import detect_language
+from empathy_lint.rulebook import load_context
+
+
+def _codes(linter, reply, customer=None, kind="live", channel=None):
+    return {f.code for f in linter.lint(reply, Context.for_reply(customer, kind, channel, reply))}
+
+
+def _fit_module():
+    spec = importlib.util.spec_from_file_location("fit_customer", ROOT / "benchmarks" / "fit_customer.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fit_customer"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_acceptance_examples(linter):
+    assert _codes(linter, "Glad to hear it! Have a great day.", "Thanks, that fixed it!") == set()
+    late = _codes(linter, "Glad to hear it!", "My order is three weeks late and nobody answers")
+    assert {"EMP101", "EMP201", "EMP401"} <= late
+
+
+@pytest.mark.parametrize("message,problem", [
+    ("My card was charged twice and nobody answers the phone", True),
+    ("the app keeps crashing every time I open it", True),
+    ("still waiting for my refund, 3 weeks now", True),
+    ("Thanks so much, that fixed it! Love the new app", False),
+    ("Do you ship to Spain?", False),
+])
+def test_detector_reads_general_cues(message, problem):
+    assert detect(message).problem is problem, detect(message).cues
+
+
+def test_detector_numbers_are_fitted_and_documented():
+    lexicon = load_context("customer.yaml")
+    fit = lexicon["fit"]
+    assert fit["script"] == "benchmarks/fit_customer.py" and fit["accuracy_cross_validated"] > fit["always_problem_tune"]
+    weights = {g["label"]: g["weight"] for g in lexicon["groups"]}
+    assert weights["failure"] > 0 and weights["thanks"] < 0 and weights["resolution"] < 0
+    detector = default_detector()
+    assert set(detector.labels) >= {"failure", "delay", "money", "frustration", "thanks", "other-language"}
+
+
+def test_logistic_fit_recovers_known_weights():
+    fit = _fit_module()
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 2, size=(4000, 3)).astype(float)
+    true = np.array([2.0, -1.5, 0.0])
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(x @ true - 0.5)))).astype(float)
+    w = fit.fit_logistic(x, y, l2=0.1)
+    assert np.allclose(w[:3], true, atol=0.25) and abs(w[3] + 0.5) < 0.25
+    folds = fit.company_folds(["a"] * 5 + ["b"] * 3 + ["c"] * 2, 2)
+    assert len(set(folds[:5])) == 1 and set(folds) == {0, 1}
+
+
+def test_informal_spellings_read_as_the_words_they_stand_for(linter):
+    codes = _codes(linter, "sry abt that! pls dm us ur order number and we'll chase it 2day.",
+                   "my order never arrived")
+    assert "EMP201" not in codes and "EMP401" not in codes
+
+
+@pytest.mark.parametrize("reply", [
+    "We've replied to your DM.",
+    "Our team is working on it right now.",
+    "Let's get this sorted: could you confirm the email on the account?",
+    "If it happens again, DM us the error code.",
+    "We should have it up by 5pm.",
+])
+def test_next_steps_are_constructions_not_sentences(linter, reply):
+    assert "EMP401" not in _codes(linter, reply, "the app is broken")
+
+
+@pytest.mark.parametrize("reply", [
+    "I'll ring you Tuesday with an update.",
+    "Reply here if it happens again.",
+    "We'll keep you posted.",
+])
+def test_follow_up_in_any_form(linter, reply):
+    assert "EMP501" not in _codes(linter, reply, "the app is broken")
+
+
+@pytest.mark.parametrize("reply", [
+    "Totally get it, that's not the experience we want.",
+    "You're right, the charge should not be there.",
+    "I know how annoying a double charge is.",
+    "Sorry you're still having trouble with the router.",
+])
+def test_acknowledgement_constructions(linter, reply):
+    assert "EMP101" not in _codes(linter, reply, "I was charged twice")
+
+
+def test_a_reply_naming_the_customers_own_words_acknowledges_them(linter):
+    customer = "The battery on my new laptop is broken, it drains in an hour"
+    assert "EMP101" not in _codes(linter, "A laptop battery that drains that fast needs a look. Please DM us.", customer)
+    assert "EMP101" in _codes(linter, "Please DM us your order number.", customer)
+
+
+@pytest.mark.parametrize("reply", [
+    "I'm sorry to hear that, however we would not offer a refund for this.",
+    "I do apologize that you feel this way.",
+])
+def test_apology_then_blame_is_a_non_apology(linter, reply):
+    assert "EMP202" in _codes(linter, reply, "I want a refund")
+
+
+@pytest.mark.parametrize("reply", [
+    "Unfortunately, we are not able to guarantee seats.",
+    "It works on our end.",
+    "We operate a strict ID policy at all stores.",
+])
+def test_defensive_constructions(linter, reply):
+    assert _codes(linter, reply) & {"EMP303", "EMP306", "EMP308"}
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Lamentamos el inconveniente. Por favor síguenos en Twitter para brindarte asistencia.", "es"),
+    ("Danke für die schnelle Antwort, ich werde mal nachfragen, was da los ist.", "de"),
+    ("ご不便をおかけしております。端末の再起動をお試しください。", "ja"),
+    ("Please DM us your order number and we'll take a look.", "en"),
+    ("Gracias!", "en"),
+])
+def test_language_detection(text, language):
+    assert detect_language(text) == language
+
+
+def test_a_reply_in_another_language_gets_one_notice_and_no_english_findings(linter):
+    reply = "Lamentamos el inconveniente. Por favor síguenos en Twitter para brindarte asistencia."
+    findings = linter.lint(reply, Context.for_reply("my order is late", "live", "social", reply))
+    assert [f.code for f in findings] == ["EMP001"] and findings[0].severity == "info"
+    assert "(detected: es)" in findings[0].message

@@ -1,0 +1,299 @@
+"""Hostile and unlucky input (issue 16): --fix never loses or corrupts a reply, nothing
+hangs, nothing outside the tree is touched. Hang tests run the CLI in a subprocess with a
+generous timeout: they fail by timing out, they do not measure speed."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from conftest import ROOT, run_cli
+from empathy_lint.engine import deletion
+from empathy_lint.findings import Fix
+from empathy_lint.safefix import fix_text
+from empathy_lint.sources import load_document
+
+HANG_TIMEOUT = 60  # seconds: far above the second or two these inputs take now
+
+
+def lint(*args, **kwargs):
+    return run_cli("check", "--isolated", *args, **kwargs)
+
+
+# ------------------------------------------------------------------ --fix: data loss
+
+def test_yaml_fix_that_would_turn_the_reply_into_a_comment_is_refused(tmp_path):
+    path = tmp_path / "macros.yaml"
+    original = ("- name: Priority\n  body: 'Obviously #1 priority is your refund.'\n"
+                "- name: Plain\n  body: Obviously #1 priority\n"
+                "- name: Fine\n  body: Simply restart the router. Sorry about that!\n")
+    path.write_text(original, encoding="utf-8")
+    result = lint("--fix", "--select", "EMP307", str(path))
+    after = path.read_text(encoding="utf-8")
+    # The plain scalar "Obviously" would become empty ("#1..." is a comment): refused.
+    assert "  body: Obviously #1 priority\n" in after
+    # The quoted one and the fine one are fixed, and the file still reads as 3 replies.
+    assert "'#1 priority is your refund.'" in after and "body: Restart the router." in after
+    replies = load_document(str(path), after).replies
+    assert [r.text for r in replies] == ["#1 priority is your refund.", "Obviously",
+                                         "Restart the router. Sorry about that!"]
+    assert "fixes left out" in result.stderr
+
+
+@pytest.mark.parametrize("lead", list("[{'*&@`|>-:?") + ["\\"])
+def test_yaml_deletion_before_a_yaml_indicator_never_writes_invalid_yaml(tmp_path, lead):
+    path = tmp_path / "m.yaml"
+    path.write_text(f"- name: A\n  body: Obviously {lead}x is how it works.\n", encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    result = lint("--fix", "--select", "EMP307", str(path))
+    after = path.read_text(encoding="utf-8")
+    assert result.returncode in (0, 1), result.stderr
+    yaml.safe_load(after)  # still valid YAML
+    if after != before:  # if it was fixed, the reply reads back as the fixed text
+        assert load_document(str(path), after).replies[0].text.startswith(f"{lead}x")
+
+
+def test_replacement_text_is_encoded_for_json_or_refused(tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "family: house\nrules:\n  - id: HOU301\n    name: hash-quote\n    kind: forbid\n    severity: warning\n"
+        "    message: m\n    why: w w w w w w w w w w w w w w w w\n    suggest: [s]\n"
+        "    patterns: [\"per our policy\"]\n"
+        "    replace: {\"per our policy\": \"as \\\"#1\\\", \\\\ our rule,\\n\"}\n"
+        "    examples: {flag: [\"per our policy\"], pass: [\"ok\"]}\n", encoding="utf-8")
+    export = tmp_path / "macros.json"
+    export.write_text(json.dumps([{"title": "A", "body": "Per our policy, no refunds."}]), encoding="utf-8")
+    csv = tmp_path / "macros.csv"
+    csv.write_text('title,body\nA,"Per our policy, no refunds."\n', encoding="utf-8")
+    lint("--fix", "--rules", str(pack), "--select", "HOU301", str(export), str(csv))
+    body = json.loads(export.read_text(encoding="utf-8"))[0]["body"]
+    assert body.startswith('As "#1", \\ our rule,\n')
+    cell = load_document(str(csv), csv.read_text(encoding="utf-8")).replies[0].text
+    assert cell.startswith('As "#1", \\ our rule,\n')
+
+
+def test_file_changed_on_disk_during_the_run_is_not_overwritten(tmp_path, monkeypatch):
+    from empathy_lint import fixes
+
+    path = tmp_path / "reply.txt"
+    path.write_text("Simply restart the router.\n", encoding="utf-8")
+    assert fixes.write_atomic(path, "Restart the router.\n", fixes.Encoding("utf-8"),
+                              expected="Something else\n") is False
+    assert path.read_text(encoding="utf-8") == "Simply restart the router.\n"
+    assert fixes.write_atomic(path, "Restart the router.\n", fixes.Encoding("utf-8"),
+                              expected="Simply restart the router.\n") is True
+    assert path.read_text(encoding="utf-8") == "Restart the router.\n"
+
+
+def test_file_appended_to_while_the_fix_runs_keeps_the_new_line(tmp_path):
+    path = tmp_path / "export.jsonl"
+    lines = [json.dumps({"id": str(i), "reply": "Simply restart the router. Sorry about that!"}) for i in range(20000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "empathy_lint", "check", "--isolated", "--fix",
+                                "--select", "EMP307", str(path)], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+    time.sleep(1.5)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "late", "reply": "A line written during the run."}) + "\n")
+    _, stderr = process.communicate(timeout=HANG_TIMEOUT * 4)
+    text = path.read_text(encoding="utf-8")
+    assert '"late"' in text, "the appended record was lost"
+    if "changed on disk" not in stderr:  # the run finished its read after the append
+        assert "Simply" not in text
+
+
+def test_fix_with_a_lossy_decoding_is_refused(tmp_path):
+    path = tmp_path / "legacy.txt"
+    data = "Caf\xe9: simply restart it.".encode("cp1252")
+    path.write_bytes(data)
+    for handler in ("replace", "ignore"):
+        result = lint("--fix", "--encoding", f"utf-8:{handler}", str(path))
+        assert result.returncode == 2 and "lossless" in result.stderr
+        assert path.read_bytes() == data
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_fix_through_a_symlink_fixes_the_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("Simply restart the router.\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    lint("--fix", "--select", "EMP307", str(link))
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8") == "Restart the router.\n"
+
+
+@pytest.mark.parametrize("text,word,fixed", [
+    ("Restart it, simply.", "simply", "Restart it."),
+    ("**Simply** restart the router.", "Simply", "Restart the router."),
+    ("Simply restart it.", "Simply", "Restart it."),
+    ("Obviously, the fee applies.", "Obviously", "The fee applies."),
+    ("It's obviously broken.", "obviously", "It's broken."),
+])
+def test_a_deleted_word_takes_its_punctuation_and_markup_and_recapitalises(text, word, fixed):
+    start = text.index(word)
+    fix = deletion(text, start, start + len(word))
+    assert text[:fix.start] + fix.replacement + text[fix.end:] == fixed
+
+
+def test_csv_cell_that_starts_with_a_quote_after_the_fix_reads_back_the_same(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('id,reply\n1,"Obviously ""this"" works. Sorry!"\n', encoding="utf-8")
+    lint("--fix", "--select", "EMP307", str(path))
+    assert load_document(str(path), path.read_text(encoding="utf-8")).replies[0].text == '"this" works. Sorry!'
+
+
+def test_editor_quick_fix_in_a_csv_document_is_container_encoded_or_not_offered():
+    from empathy_lint.quickfix import _container_safe
+
+    quoted = 'id,reply\n1,"Thanks for writing in."\n'
+    at = quoted.index("Thanks")
+    assert _container_safe("file:///x/r.csv", quoted, at, at, 'I\'m sorry, "truly". ') == 'I\'m sorry, ""truly"". '
+    plain = "id,reply\n1,Thanks for writing in.\n"
+    at = plain.index("Thanks")
+    assert _container_safe("file:///x/r.csv", plain, at, at, 'Sorry, "truly". ') is None
+
+
+def test_fix_text_reads_back_every_reply():
+    text = json.dumps([{"body": "Simply do it."}, {"body": "Fine."}])
+    start = text.index("Simply")
+    result = fix_text("m.json", text, [Fix(start, start + 7, "")])
+    assert [r.text for r in load_document("m.json", result.text).replies] == ["do it.", "Fine."]
+
+
+# ------------------------------------------------------------------ security
+
+def test_terminal_output_escapes_control_sequences(tmp_path):
+    path = tmp_path / "evil.txt"
+    path.write_text("As I said \x1b]0;pwned\x07 and \x1b[31mred\x1b[0m.\n", encoding="utf-8")
+    result = lint("--select", "EMP301", str(path))
+    assert "\x1b" not in result.stdout and "\\x1b" in result.stdout
+
+
+# ------------------------------------------------------------------ hangs
+
+def _timed(args, **kwargs):
+    started = time.monotonic()
+    result = run_cli("check", "--isolated", *args, **kwargs)
+    assert time.monotonic() - started < HANG_TIMEOUT
+    return result
+
+
+@pytest.mark.parametrize("name,text", [
+    ("placeholder.txt", "Hi [A" + "_" * 3000 + ", as I said."),
+    ("directive.txt", "<!-- empathy-lint: disable" + " " * 40000 + "\nAs I said."),
+    ("brackets.md", "[" * 40000 + "\nAs I said."),
+    ("commas.txt", "Sorry" + "," * 20000 + " as I said."),
+    ("emoji.txt", "Sorry " + "\U0001F600" * 20000 + " as I said."),
+    ("backticks.md", "`a " * 20000),
+    ("comments.md", "<!-- " * 20000),
+    ("placeholders.txt", "{a} " * 20000),
+])
+def test_worst_case_inputs_finish(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = _timed([str(path)])
+    assert result.returncode in (0, 1), result.stderr
+
+
+def test_every_regex_is_linear_on_its_worst_input():
+    """Each regex of the code and the packs on a long run of the characters it repeats."""
+    from empathy_lint import placeholders, suppressions
+    from empathy_lint.sources import markup
+
+    patterns = [p for _, p in placeholders._all_styles().patterns]
+    patterns += [suppressions._DIRECTIVE] + [v for v in vars(markup).values() if isinstance(v, re.Pattern)]
+    bad = ["[A" + "_" * 5000, "{" + "a" * 5000, "<!-- empathy-lint: disable" + " " * 20000, "[" * 20000,
+           "`" * 5000 + "a", "<a " * 5000, "![" * 5000, "*_" * 5000, "&#" * 5000, "{%" * 5000, "%A" * 5000]
+    for pattern in patterns:
+        for text in bad:
+            started = time.monotonic()
+            list(pattern.finditer(text))
+            assert time.monotonic() - started < 2, (pattern.pattern, text[:20])
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path):
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    bomb = "\n".join(lines) + "\nbody: *a9\n"
+    (tmp_path / "bomb.yaml").write_text(bomb, encoding="utf-8")
+    result = _timed([str(tmp_path / "bomb.yaml")])
+    assert result.returncode == 2 and "alias bomb" in result.stderr
+    (tmp_path / "front.md").write_text("---\n" + bomb + "---\nHello.\n", encoding="utf-8")
+    assert "alias bomb" in _timed([str(tmp_path / "front.md")]).stderr
+    config = tmp_path / "conf"
+    config.mkdir()
+    (config / ".empathy-lint.yaml").write_text(bomb, encoding="utf-8")
+    (config / "r.txt").write_text("Hello.\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli("check", str(config / "r.txt"))
+    assert time.monotonic() - started < HANG_TIMEOUT and result.returncode == 2 and "alias bomb" in result.stderr
+
+
+@pytest.mark.parametrize("name,text", [
+    ("deep.json", "[" * 5000 + "]" * 5000),
+    ("deep.yaml", "body: " + "[" * 5000 + "]" * 5000 + "\n"),
+    ("deep.jsonl", "[" * 5000 + "]" * 5000 + "\n"),
+])
+def test_absurd_nesting_is_one_error_line(tmp_path, name, text):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = _timed([str(tmp_path / name)])
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f"empathy-lint: error: {tmp_path / name}")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_and_dangling_symlink_in_a_walk_are_skipped_with_a_notice(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "ok.txt").write_text("As I said.\n", encoding="utf-8")
+    result = _timed(["--select", "EMP301", str(tmp_path)])
+    assert result.returncode == 1 and "ok.txt" in result.stdout
+    assert "pipe.txt: skipped, not a regular file" in result.stderr
+    assert "dangling.txt: skipped, broken symlink" in result.stderr
+
+
+def test_invisible_characters_do_not_hide_a_phrase(tmp_path):
+    for invisible in ("\u200b", "\u00ad", "\u2060", "\u2066"):
+        text = f"As{invisible} I said, no."
+        result = run_cli("check", "--isolated", "--select", "EMP301", "--format", "json", "-", stdin=text)
+        finding = json.loads(result.stdout)["files"][0]["findings"][0]
+        assert finding["code"] == "EMP301" and (finding["line"], finding["column"]) == (1, 1)
+
+
+def test_config_rule_packs_must_stay_inside_the_config_tree(tmp_path):
+    secret = tmp_path / "secret.env"
+    secret.write_text("SECRET_TOKEN=abcdef123456\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "r.txt").write_text("Hello.\n", encoding="utf-8")
+    for entry in ("../secret.env", "/etc/passwd"):
+        (repo / ".empathy-lint.yaml").write_text(f"rules: [{entry}]\n", encoding="utf-8")
+        result = run_cli("check", str(repo / "r.txt"))
+        assert result.returncode == 2 and "outside the config's directory" in result.stderr
+        assert "SECRET_TOKEN" not in result.stderr + result.stdout and "root:" not in result.stderr
+
+
+def test_rule_pack_that_is_not_rule_data_is_never_quoted_or_read_whole():
+    for path in ("/etc/passwd", "/dev/zero"):
+        started = time.monotonic()
+        result = run_cli("check", "--isolated", "--rules", path, "-", stdin="Hello.")
+        assert time.monotonic() - started < HANG_TIMEOUT and result.returncode == 2
+        assert "root:" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_baseline_temporary_file_does_not_follow_a_planted_symlink(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    (tmp_path / "baseline.json.tmp").symlink_to(victim)
+    (tmp_path / "r.txt").write_text("As I said.\n", encoding="utf-8")
+    run_cli("check", "--isolated", "--baseline", str(tmp_path / "baseline.json"), str(tmp_path / "r.txt"))
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))["version"]
