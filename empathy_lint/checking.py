@@ -92,8 +92,29 @@ def _read(path: Path, max_bytes: int, chosen: str | None) -> tuple[str, Encoding
 LOSSLESS_HANDLERS = ("", "strict")
 
 
+def _check_encoding(encoding: str) -> None:
+    """--encoding CODEC[:HANDLER]: both must exist (a typo must not be silently ignored)."""
+    import codecs
+
+    codec, _, handler = encoding.partition(":")
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        raise EmpathyLintError(f"--encoding: unknown codec {codec!r}") from None
+    if handler:
+        try:
+            codecs.lookup_error(handler)
+        except LookupError:
+            raise EmpathyLintError(f"--encoding: unknown error handler {handler!r} "
+                                   "(use strict, replace or ignore)") from None
+
+
 def run_check(options: CheckOptions) -> CheckOutcome:
     outcome = CheckOutcome()
+    if options.update_baseline and not options.baseline:
+        raise EmpathyLintError("--update-baseline needs --baseline FILE (the file to write)")
+    if options.encoding:
+        _check_encoding(options.encoding)
     if options.fix and options.encoding and options.encoding.partition(":")[2] not in LOSSLESS_HANDLERS:
         raise EmpathyLintError(
             f"--fix needs a lossless decoding: with --encoding {options.encoding} the bytes it "
@@ -134,6 +155,7 @@ def run_check(options: CheckOptions) -> CheckOutcome:
             outcome.errors.append(str(exc))
             continue
         outcome.notices.extend(document.notices)
+        outcome.errors.extend(document.errors)
         paths[len(jobs)] = (path, encoding)
         jobs.append(Job(document, config, customer))
     if not jobs and not outcome.errors:

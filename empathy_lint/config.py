@@ -76,8 +76,9 @@ class Config:
     def excludes(self, path: Path) -> bool:
         """Is `path` excluded by this config's `exclude` globs?"""
         rel = self._relative(path)
+        globs = [g for g in self.exclude] + [g[3:] for g in self.exclude if g.startswith("**/")]  # "**/" may match nothing
         return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g.rstrip("/") + "/*")
-                   or any(fnmatch.fnmatch(part, g) for part in rel.split("/")) for g in self.exclude)
+                   or any(fnmatch.fnmatch(part, g) for part in rel.split("/")) for g in globs)
 
     def for_file(self, path: Path) -> "Config":
         """This config with the `overrides` whose `files` globs match `path` applied."""

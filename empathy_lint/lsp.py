@@ -34,6 +34,8 @@ SEVERITY = {
 }
 SETTING_KEYS = {"select": "select", "ignore": "ignore", "failOn": "fail_on", "fail-on": "fail_on",
                 "channel": "channel", "kind": "kind"}
+# Numeric settings and the values they accept.
+NUMBER_SETTINGS = {"debounceMs": (0, 60_000), "maxSizeKb": (1, 1_048_576), "lintTimeoutMs": (0.001, 3_600_000)}
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_DEBOUNCE = 0.15
 # A document's check runs in a worker process with this budget; past it the worker is
@@ -171,25 +173,47 @@ class EmpathyLanguageServer(LanguageServer):
         return findings, extra, verdict
 
     def apply_settings(self, raw: Any) -> None:
+        """Take the editor's settings key by key: a bad value is reported and skipped,
+        never a reason to drop the good ones or to stop linting."""
         if not isinstance(raw, dict):
             return
         raw = raw.get("empathy-lint", raw.get("empathyLint", raw))
         if not isinstance(raw, dict):
+            self.log(types.MessageType.Warning, "empathy-lint: settings must be an object; ignored")
             return
-        settings = {}
+        settings: dict[str, Any] = {}
+        problems: list[str] = []
         for key, value in raw.items():
-            if key in SETTING_KEYS and value is not None:
-                settings[SETTING_KEYS[key]] = value
-            elif key == "debounceMs" and isinstance(value, (int, float)):
-                self.debounce = max(0.0, value / 1000)
-            elif key == "maxSizeKb" and isinstance(value, (int, float)):
-                self.max_bytes = int(value * 1024)
-            elif key == "lintTimeoutMs" and isinstance(value, (int, float)) and value > 0:
-                self.budget = value / 1000
-        for key in ("select", "ignore"):
-            if isinstance(settings.get(key), str):
-                settings[key] = [settings[key]]
+            if value is None:
+                continue
+            if key in SETTING_KEYS:
+                target = SETTING_KEYS[key]
+                if target in ("select", "ignore"):
+                    if isinstance(value, str):
+                        value = [value]
+                    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                        problems.append(f"{key} must be a list of rule codes")
+                        continue
+                elif not isinstance(value, str):
+                    problems.append(f"{key} must be a string")
+                    continue
+                settings[target] = value
+            elif key in NUMBER_SETTINGS:
+                low, high = NUMBER_SETTINGS[key]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                    problems.append(f"{key} must be a number from {low:g} to {high:g}")
+                    continue
+                if key == "debounceMs":
+                    self.debounce = value / 1000
+                elif key == "maxSizeKb":
+                    self.max_bytes = int(value * 1024)
+                else:
+                    self.budget = value / 1000
+            else:
+                problems.append(f"unknown setting {key!r}")
         self.settings = settings
+        for problem in problems:
+            self.log(types.MessageType.Warning, f"empathy-lint: setting ignored: {problem}")
 
     # ------------------------------------------------------------ linting
 

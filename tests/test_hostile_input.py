@@ -297,3 +297,39 @@ def test_baseline_temporary_file_does_not_follow_a_planted_symlink(tmp_path):
     run_cli("check", "--isolated", "--baseline", str(tmp_path / "baseline.json"), str(tmp_path / "r.txt"))
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))["version"]
+
+
+# ------------------------------------------------------------------ crashes and small edges
+
+def test_one_bad_jsonl_record_is_reported_and_the_others_linted(tmp_path):
+    path = tmp_path / "m.jsonl"
+    path.write_text('{"reply": "As I said."}\n{bad json\n{"reply": "As I said, no."}\n', encoding="utf-8")
+    result = run_cli("check", "--isolated", "--select", "EMP301", "-q", str(path))
+    assert result.returncode == 2 and f"{path}:2:2: invalid JSON" in result.stderr
+    assert f"{path}:1:" in result.stdout and f"{path}:3:" in result.stdout
+
+
+def test_empty_json_and_csv_are_empty_files(tmp_path):
+    for name in ("e.json", "e.csv"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    result = run_cli("check", "--isolated", str(tmp_path / "e.json"), str(tmp_path / "e.csv"))
+    assert result.returncode == 0 and "No findings in 2 files" in result.stdout
+
+
+def test_bogus_error_handler_and_lone_update_baseline_are_errors(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("As I said.\n", encoding="utf-8")
+    result = run_cli("check", "--isolated", "--encoding", "utf-8:bogus", str(path))
+    assert result.returncode == 2 and "unknown error handler 'bogus'" in result.stderr
+    result = run_cli("check", "--isolated", "--update-baseline", str(path))
+    assert result.returncode == 2 and "--update-baseline needs --baseline" in result.stderr
+
+
+def test_double_star_exclude_matches_files_at_the_root(tmp_path):
+    (tmp_path / ".empathy-lint.yaml").write_text('exclude: ["**/*.txt"]\n', encoding="utf-8")
+    (tmp_path / "r.txt").write_text("As I said.\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "s.txt").write_text("As I said.\n", encoding="utf-8")
+    (tmp_path / "m.md").write_text("As I said.\n", encoding="utf-8")
+    result = run_cli("check", "--select", "EMP301", "-q", str(tmp_path))
+    assert "m.md" in result.stdout and "r.txt" not in result.stdout and "s.txt" not in result.stdout

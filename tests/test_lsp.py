@@ -163,3 +163,23 @@ async def test_a_check_over_its_time_budget_is_stopped_and_the_server_recovers(c
         settings={"empathy-lint": {"lintTimeoutMs": 60000}}))
     recovered = await diagnostics_for(client, path.as_uri(), 1)
     assert "EMP301" in by_code(recovered) and "EMP306" in by_code(recovered)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "empathy_lint", "lsp"]))
+async def badly_configured(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(),
+        initialization_options={"select": 5, "debounceMs": "soon", "lintTimeoutMs": -1, "bogus": True,
+                                "ignore": ["EMP1", "EMP2", "EMP4", "EMP5", "EMP7"]},
+    ))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_bad_settings_are_reported_one_by_one_and_the_good_ones_kept(badly_configured, tmp_path):
+    client = badly_configured
+    diagnostics = await open_doc(client, tmp_path / "reply.md", BAD)
+    assert set(by_code(diagnostics)) == {"EMP301", "EMP306"}  # "ignore" still applied, linting goes on
+    logged = " ".join(m.message for m in client.log_messages)
+    for key in ("select", "debounceMs", "lintTimeoutMs", "'bogus'"):
+        assert key in logged, logged

@@ -36,3 +36,4 @@ class Document:
     text: str
     replies: list[Reply] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # bad records; the good ones are still linted

@@ -148,6 +148,8 @@ def _json_error(path: str, exc: json.JSONDecodeError) -> InputError:
 
 
 def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
+    if not text.strip():
+        return Document(path, text)  # empty, like any other empty file
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
@@ -172,7 +174,10 @@ def read_jsonl(path: str, text: str, options: dict[str, Any]) -> Document:
             try:
                 json.loads(body)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
+                # One bad record: report it with its line, and read all the others.
+                document.errors.append(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}")
+                offset += len(line)
+                continue
             record, _ = _parse(line, 0)
             for reply in _records_replies(record, line, options.get("json_body")):
                 reply.origin = _shift(reply.origin, offset)
@@ -309,6 +314,8 @@ def _csv_records(text: str, delimiter: str) -> Iterator[list[tuple[str, int, int
 
 
 def read_csv(path: str, text: str, options: dict[str, Any]) -> Document:
+    if not text.strip():
+        return Document(path, text)  # empty, like any other empty file
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     records = iter(_csv_records(text, delimiter))
