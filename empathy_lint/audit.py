@@ -108,6 +108,8 @@ def _csv_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict, in
     reader = csv.DictReader(handle, delimiter=delimiter)
     try:
         for row in reader:
+            if None in row:  # more cells than the header names: DictReader keys them None
+                raise InputError(f"{path}:{reader.line_num}: this row has more cells than the header")
             yield reader.line_num, row, sum(len(v or "") for v in row.values() if isinstance(v, str)) + len(row)
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}: invalid CSV: {exc}") from None

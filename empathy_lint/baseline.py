@@ -36,7 +36,10 @@ def load(path: Path) -> Counter:
         raise InputError(f"{path}: not a readable baseline ({exc})") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), dict):
         raise InputError(f"{path}: not an empathy-lint baseline (expected version {BASELINE_VERSION})")
-    return Counter({str(k): int(v) for k, v in data["findings"].items()})
+    counts = data["findings"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()):
+        raise InputError(f"{path}: not an empathy-lint baseline (finding counts must be whole numbers)")
+    return Counter({str(k): v for k, v in counts.items()})
 
 
 def save(path: Path, fingerprints: Iterable[str]) -> int:

@@ -216,6 +216,13 @@ def parse_settings(data: Any, source: str) -> dict[str, Any]:
                 for ok in override:
                     if ok not in OVERRIDE_KEYS:
                         raise _unknown(source, str(ok), OVERRIDE_KEYS, "overrides.")
+                files = override["files"]
+                if not (isinstance(files, str) or (isinstance(files, list) and files
+                                                   and all(isinstance(f, str) for f in files))):
+                    raise ConfigError(f"{source}: 'overrides.files' must be a glob or a list of globs")
+                for ok in ("kind", "channel"):
+                    if ok in override and not isinstance(override[ok], str):
+                        raise ConfigError(f"{source}: 'overrides.{ok}' must be a string")
                 for ok in ("select", "ignore"):
                     if ok in override:
                         override[ok] = split_selectors(_check_list(source, f"overrides.{ok}", override[ok]))

@@ -333,3 +333,39 @@ def test_double_star_exclude_matches_files_at_the_root(tmp_path):
     (tmp_path / "m.md").write_text("As I said.\n", encoding="utf-8")
     result = run_cli("check", "--select", "EMP301", "-q", str(tmp_path))
     assert "m.md" in result.stdout and "r.txt" not in result.stdout and "s.txt" not in result.stdout
+
+
+@pytest.mark.parametrize("name,text,fragment", [
+    ("fm1.md", "---\ncustomer: 5\n---\nAs I said.\n", "'customer' must be text"),
+    ("fm2.md", "---\ncustomer: 2024-01-01\n---\nAs I said.\n", "'customer' must be text"),
+    ("fm3.md", "---\ndisable: 5\n---\nAs I said.\n", "'disable' must be a rule code"),
+    ("fm4.md", "---\ntitle: [1, 2]\n---\nAs I said.\n", "'title' must be text"),
+    ("d.json", '[{"body": "As I said.", "disable": [1]}]', "'disable' must be a rule code"),
+    ("n.json", '[{"body": NaN}]', "NaN is not a JSON value"),
+    ("i.jsonl", '{"reply": Infinity}\n', "Infinity is not a JSON value"),
+])
+def test_wrongly_typed_fields_are_one_error_line(tmp_path, name, text, fragment):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_cli("check", "--isolated", str(tmp_path / name))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert fragment in result.stderr and str(tmp_path / name) in result.stderr
+
+
+def test_config_and_baseline_and_audit_type_errors_are_one_line(tmp_path):
+    (tmp_path / "r.txt").write_text("As I said.\n", encoding="utf-8")
+    (tmp_path / ".empathy-lint.yaml").write_text("overrides: [{files: 5}]\n", encoding="utf-8")
+    result = run_cli("check", str(tmp_path / "r.txt"))
+    assert result.returncode == 2 and "'overrides.files' must be" in result.stderr
+    (tmp_path / "b.json").write_text('{"version": 1, "tool": "empathy-lint", "findings": {"a": "x"}}', encoding="utf-8")
+    result = run_cli("check", "--isolated", "--baseline", str(tmp_path / "b.json"), str(tmp_path / "r.txt"))
+    assert result.returncode == 2 and "whole numbers" in result.stderr
+    (tmp_path / "a.csv").write_text("customer,reply,agent\nhi,As I said.,a,extra\n", encoding="utf-8")
+    result = run_cli("audit", str(tmp_path / "a.csv"))
+    assert result.returncode == 2 and "more cells than the header" in result.stderr
+
+
+def test_lone_surrogate_in_json_is_read_not_a_crash(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"reply": "\\ud800 As I said."}\n', encoding="utf-8")
+    result = run_cli("check", "--isolated", "--select", "EMP301", "-q", str(path))
+    assert result.returncode == 1 and f"{path}:1:19: EMP301" in result.stdout

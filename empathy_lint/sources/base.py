@@ -37,3 +37,31 @@ class Document:
     replies: list[Reply] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # bad records; the good ones are still linted
+
+
+# The metadata a reader may attach to a reply, and the one type each must have. Checked
+# here, once, at the boundary: a wrong type in a file is the file's error, never a crash
+# later in the engine.
+STRING_META = ("kind", "channel", "customer", "title", "id")
+
+
+def checked_meta(where: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """`meta` with ids made strings, or InputError naming `where` and the bad key."""
+    from ..errors import InputError
+
+    out = dict(meta)
+    for key in STRING_META:
+        value = out.get(key)
+        if value is None:
+            continue
+        if key == "id" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = str(int(value)) if float(value).is_integer() else str(value)
+        elif not isinstance(value, str):
+            raise InputError(f"{where}: '{key}' must be text, not {type(value).__name__}")
+    disable = out.get("disable")
+    if disable is not None:
+        if isinstance(disable, str):
+            out["disable"] = [disable]
+        elif not isinstance(disable, list) or not all(isinstance(code, str) for code in disable):
+            raise InputError(f"{where}: 'disable' must be a rule code or a list of rule codes")
+    return out

@@ -13,7 +13,7 @@ import yaml
 
 from ..errors import InputError
 from ..rulebook import DataLoader
-from .base import Document, Reply
+from .base import Document, Reply, checked_meta
 from .markup import markdown_masks
 from .thread import split_thread
 
@@ -38,7 +38,7 @@ def front_matter(path: str, text: str) -> tuple[dict[str, Any], int]:
         data = {}
     if not isinstance(data, dict):
         raise InputError(f"{path}:2: front matter must be a mapping of keys to values")
-    return {k: v for k, v in data.items() if k in META_KEYS}, match.end()
+    return checked_meta(f"{path}:2: front matter", {k: v for k, v in data.items() if k in META_KEYS}), match.end()
 
 
 def _headings(text: str, start: int) -> list[re.Match]:

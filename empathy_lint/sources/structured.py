@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..rulebook import DataLoader
 from ..textmap import MappedText
 from .align import greedy, json_string
-from .base import Document, Reply
+from .base import Document, Reply, checked_meta
 from .markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
@@ -25,16 +25,29 @@ CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound
 _LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^>]*>", re.I)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply:
+    # A lone surrogate ("\ud800" escaped in JSON) is no character: shown as U+FFFD, same
+    # length, so positions still hold.
+    if _SURROGATE.search(value):
+        value = _SURROGATE.sub("\ufffd", value)
     # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
     masks = html_masks(value) if html_body or _LOOKS_HTML.search(value) else markdown_masks(value)
     return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta)
 
 
 def _meta(record: dict[str, Any]) -> dict[str, Any]:
-    meta = {k: record[k] for k in ("kind", "channel", "disable", "id") if isinstance(record.get(k), (str, list))}
-    if isinstance(record.get("id"), float):
-        meta["id"] = str(int(record["id"])) if record["id"].is_integer() else str(record["id"])
+    """A record's metadata. Helpdesk exports put all sorts in these fields (a customer
+    object, a numeric id), so only text is taken; a `disable` that is not rule codes is
+    an error, since silently ignoring it would report what the author turned off."""
+    meta = {k: record[k] for k in ("kind", "channel", "id") if isinstance(record.get(k), str)}
+    if isinstance(record.get("id"), (int, float)) and not isinstance(record.get("id"), bool):
+        meta["id"] = record["id"]
+    if record.get("disable") is not None:
+        meta["disable"] = record["disable"]
+    meta = checked_meta("record", meta)
     for key in CUSTOMER_KEYS:
         if isinstance(record.get(key), str):
             meta["customer"] = str(record[key])
@@ -143,6 +156,20 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
                 yield from _records_replies(value, text, body_key)
 
 
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's parser accepts them; ours refuses)."""
+    raise _NotJson(name)
+
+
+class _NotJson(ValueError):
+    """A NaN or Infinity constant."""
+
+
+def _constant_error(where: str, text: str, exc: _NotJson) -> InputError:
+    line = text[: max(text.find(str(exc)), 0)].count("\n") + 1
+    return InputError(f"{where}:{line}: invalid JSON: {exc} is not a JSON value")
+
+
 def _json_error(path: str, exc: json.JSONDecodeError) -> InputError:
     return InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")
 
@@ -151,11 +178,16 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
     if not text.strip():
         return Document(path, text)  # empty, like any other empty file
     try:
-        json.loads(text)
+        json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise _json_error(path, exc) from None
+    except _NotJson as exc:
+        raise _constant_error(path, text, exc) from None
     tree, _ = _parse(text, 0)
-    document = Document(path, text, list(_records_replies(tree, text, options.get("json_body"))))
+    try:
+        document = Document(path, text, list(_records_replies(tree, text, options.get("json_body"))))
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
     if not document.replies:
         document.notices.append(f"{path}: no replies found (looked for Zendesk actions and keys "
                                 f"{', '.join(HTML_BODY_KEYS + BODY_KEYS)})")
@@ -172,14 +204,22 @@ def read_jsonl(path: str, text: str, options: dict[str, Any]) -> Document:
         body = line.rstrip("\r\n")
         if body.strip():
             try:
-                json.loads(body)
-            except json.JSONDecodeError as exc:
+                json.loads(body, parse_constant=_no_constant)
+            except (json.JSONDecodeError, _NotJson) as exc:
                 # One bad record: report it with its line, and read all the others.
-                document.errors.append(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}")
+                detail = f"{exc.colno}: invalid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) \
+                    else f" invalid JSON: {exc} is not a JSON value"
+                document.errors.append(f"{path}:{number}:{detail}")
                 offset += len(line)
                 continue
             record, _ = _parse(line, 0)
-            for reply in _records_replies(record, line, options.get("json_body")):
+            try:
+                replies = list(_records_replies(record, line, options.get("json_body")))
+            except InputError as exc:
+                document.errors.append(f"{path}:{number}: {exc}")
+                offset += len(line)
+                continue
+            for reply in replies:
                 reply.origin = _shift(reply.origin, offset)
                 reply.name = reply.name or f"line {number}"
                 document.replies.append(reply)
@@ -265,7 +305,10 @@ def read_yaml(path: str, text: str, options: dict[str, Any]) -> Document:
         raise InputError(f"{path}:{foreign.start_mark.line + 1}: YAML tag {foreign.tag!r} is not allowed "
                          "(macro files are plain data)")
     if root is not None:
-        document.replies = list(_yaml_replies(root, text, options.get("yaml_body")))
+        try:
+            document.replies = list(_yaml_replies(root, text, options.get("yaml_body")))
+        except InputError as exc:
+            raise InputError(f"{path}: {exc}") from None
     if not document.replies:
         document.notices.append(f"{path}: no replies found (set yaml_body in the config to name the key)")
     return document
