@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import IS_ALPHA, IS_STOP, LEMMA, LENGTH
+from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
@@ -44,7 +44,16 @@ def lexicon_path() -> Path:
     return context_path("customer.yaml")
 
 
-_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH]
+_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, IDX, LIKE_NUM, LIKE_URL, IS_UPPER]
+
+
+def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], columns: Any) -> list[str]:
+    """"group: words" for each match, cut from the text by token offsets (no Span objects)."""
+    if columns is None:
+        return []
+    idx, length = columns[:, 4], columns[:, 3]
+    return [f"{label}: {text[idx[start]:idx[end - 1] + length[end - 1]]}"
+            for (start, end), label in sorted((span, label) for label, spans in found.items() for span in spans)]
 
 # Evidence computed here, not matched: their weights are fitted like the groups'.
 # A message that takes many words usually tells a story of something gone wrong; a few
@@ -102,17 +111,23 @@ class CustomerDetector:
     def _verdict(self, doc: Any, text: str) -> CustomerSignal:
         found = self.patterns.matches(doc)
         groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
-        cues = [f"{label}: {doc[start:end].text}" for (start, end), label
-                in sorted((span, label) for label, spans in found.items() for span in spans)]
-        if not is_english(text):
-            groups.add("other-language")
-            cues.append("other-language")
         columns = doc.to_array(_WORD_COLUMNS) if len(doc) else None
-        words = int(columns[:, 0].sum()) if columns is not None else 0
-        if words >= LONG_MESSAGE_WORDS:
-            groups.add("long")
-        elif words < SHORT_MESSAGE_WORDS:
-            groups.add("short")
+        cues = _cue_texts(text, found, columns)
+        if columns is not None:
+            alpha, length, like_num, like_url, upper = (columns[:, i] for i in (0, 3, 5, 6, 7))
+            words = int(alpha.sum())
+            if words >= LONG_MESSAGE_WORDS:
+                groups.add("long")
+            elif words < SHORT_MESSAGE_WORDS:
+                groups.add("short")
+            if like_num.any() or like_url.any():
+                groups.add("detail")
+            if (upper & alpha & (length >= 4)).any():
+                groups.add("shouting")
+            # Plainly English (a quarter stop words) needs no closer look at the language.
+            stops = int(columns[:, 1].sum())
+            if not (stops >= 2 and stops * 4 >= words) and not is_english(text):
+                groups.add("other-language")
         score = self.bias + sum(self.weights.get(label, 0.0) for label in groups)
         fine = score < self.fine_below  # nothing to fix: then no apology is due either
         return CustomerSignal(problem=score >= self.threshold and not fine, score=score, fine=fine,
@@ -124,15 +139,16 @@ class CustomerDetector:
         return self._content(doc, doc.to_array(_WORD_COLUMNS) if len(doc) else None)
 
     def _content(self, doc: Any, columns: Any) -> frozenset[str]:
-        """content_words from the attribute array (no Token object per word: they are slow)."""
+        """content_words from the attribute array: the filter runs on whole columns and
+        only the distinct lemmas left are looked up (no Token object per word)."""
         if columns is None:
             return frozenset()
+        keep = (columns[:, 0] == 1) & (columns[:, 1] == 0) & (columns[:, 3] > 2)
         strings, generic, found = doc.vocab.strings, self.generic, set()
-        for is_alpha, is_stop, lemma, length in columns.tolist():
-            if is_alpha and not is_stop and length > 2:
-                word = strings[lemma].lower()
-                if word not in generic and word not in STOP_WORDS:
-                    found.add(word)
+        for lemma in set(columns[keep, 2].tolist()):
+            word = strings[lemma].lower()
+            if word not in generic and word not in STOP_WORDS:
+                found.add(word)
         return frozenset(found)
 
 
