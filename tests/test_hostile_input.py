@@ -93,7 +93,7 @@ def test_file_changed_on_disk_during_the_run_is_not_overwritten(tmp_path, monkey
 
 def test_file_appended_to_while_the_fix_runs_keeps_the_new_line(tmp_path):
     path = tmp_path / "export.jsonl"
-    lines = [json.dumps({"id": str(i), "reply": "Simply restart the router. Sorry about that!"}) for i in range(20000)]
+    lines = [json.dumps({"id": str(i), "reply": "Simply restart the router. Sorry about that!"}) for i in range(6000)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "empathy_lint", "check", "--isolated", "--fix",
                                 "--select", "EMP307", str(path)], cwd=ROOT, stdout=subprocess.PIPE,
@@ -369,3 +369,61 @@ def test_lone_surrogate_in_json_is_read_not_a_crash(tmp_path):
     path.write_text('{"reply": "\\ud800 As I said."}\n', encoding="utf-8")
     result = run_cli("check", "--isolated", "--select", "EMP301", "-q", str(path))
     assert result.returncode == 1 and f"{path}:1:19: EMP301" in result.stdout
+
+
+def test_sarif_uri_is_percent_encoded(tmp_path):
+    path = tmp_path / "my macros #1" / "réponse 100%.txt"
+    path.parent.mkdir()
+    path.write_text("As I said.\n", encoding="utf-8")
+    result = run_cli("check", "--isolated", "--format", "sarif", str(path))
+    uri = json.loads(result.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert " " not in uri and "#" not in uri and uri.endswith("r%C3%A9ponse%20100%25.txt")
+
+
+# ------------------------------------------------------------------ the --fix property
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PROSE = st.text(alphabet=st.sampled_from(list("abc XYZ,.!?'\"#:&*[]{}|>-@%\\`\n\t") + ["é", "\u200b"]),
+                 min_size=0, max_size=20)
+
+
+def _container(kind: str, replies: list[str]) -> str:
+    import csv
+    import io
+
+    if kind == "json":
+        return json.dumps([{"title": f"m{i}", "body": r} for i, r in enumerate(replies)], ensure_ascii=False)
+    if kind == "yaml":
+        return yaml.safe_dump([{"name": f"m{i}", "body": r} for i, r in enumerate(replies)], allow_unicode=True)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["title", "body"])
+    writer.writerows([f"m{i}", r] for i, r in enumerate(replies))
+    return out.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(["json", "yaml", "csv"]), before=_PROSE, after=_PROSE, replacement=_PROSE,
+       other=_PROSE)
+def test_fix_writes_a_file_that_reads_back_with_only_the_fixed_span_changed_or_nothing(
+        kind, before, after, replacement, other):
+    name = f"macros.{kind}"
+    reply = f"{before}Obviously{after}"
+    text = _container(kind, [reply, other or "Fine."])
+    try:
+        document = load_document(name, text)
+    except Exception:  # noqa: BLE001 - a container the generator could not make readable
+        return
+    replies = [r.text for r in document.replies]
+    if len(replies) != 2 or "Obviously" not in replies[0]:
+        return
+    local = replies[0].index("Obviously")
+    start, end = document.replies[0].origin.to_source(local, local + len("Obviously"))
+    if text[start:end] != "Obviously":
+        return  # the word is not verbatim in the file (an escape inside it): no fix offered
+    result = fix_text(name, text, [Fix(start, end, replacement)])
+    if result.text is None:
+        return  # refused: nothing would be written
+    again = [r.text for r in load_document(name, result.text).replies]
+    assert again == [replies[0][:local] + replacement + replies[0][local + len("Obviously"):], replies[1]]

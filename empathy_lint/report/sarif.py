@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from ..findings import LineIndex
@@ -19,9 +20,10 @@ INFO_URI = "https://github.com/empathy-lint/empathy-lint"
 
 
 def _uri(path: str) -> str:
+    """A relative URI reference (RFC 3986): spaces, "#", "%" and non-ASCII percent-encoded."""
     if path.startswith("<"):
         return "stdin"
-    return Path(path).as_posix()
+    return quote(Path(path).as_posix(), safe="/:")
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
