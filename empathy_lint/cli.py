@@ -355,6 +355,7 @@ _FLAGGED_HEADINGS = {
     "forbid": "Flagged",
     "position": "Flagged (too late)",
     "repeated": "Flagged (when these replies are checked in one run)",
+    "language": "Flagged (not written in English)",
 }
 
 
