@@ -255,13 +255,6 @@ def _flags_present(doc: Doc) -> frozenset[str]:
     return frozenset(flag for flag, seen in zip(_LIKE_FLAGS, present) if seen)
 
 
-def _passes(row: list[int], attr: str, allowed: frozenset) -> bool:
-    value = row[_CHECK_COLUMNS[attr]]
-    if attr == "IS_SENT_START":
-        return (value == 1) in allowed
-    return value in allowed
-
-
 class _AnchoredPattern:
     """One token pattern, run by spaCy's Matcher only in a window around its anchor."""
 
@@ -323,13 +316,16 @@ class PatternSet:
         self.nlp = nlp
         self.strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self.checked: dict[int, tuple[str, tuple[Check, ...], int]] = {}  # phrase key hash -> (key, checks, tail)
+        # phrase key hash -> (key, checks as (offset, array column, allowed values, is a
+        # sentence-start test), tail)
+        self.checked: dict[int, tuple[str, tuple[tuple[int, int, frozenset, bool], ...], int]] = {}
         self.anchored: dict[int, _AnchoredPattern] = {}  # anchor key hash -> pattern
         self._by_signature: dict[str, _AnchoredPattern] = {}
         self.unanchored = Matcher(nlp.vocab)  # patterns with no word to anchor on
         self._lemma_cache: dict[tuple[str, str], frozenset[str]] = {}
         self._phrases: dict[str, list[Doc]] = defaultdict(list)
         self._phrase_texts: list[tuple[str, str]] = []
+        self.existence_only: frozenset[str] = frozenset()
 
     def add(self, key: str, pattern: Any, on_error: Callable[[str], Exception]) -> None:
         """Queue one pattern under `key`; `on_error(problem)` builds the error to raise."""
@@ -354,7 +350,9 @@ class PatternSet:
         if checked is not None:
             for checks, sequences, tail in checked:
                 phrase_key = f"{CHECKED_PREFIX}{len(self.checked)}"
-                self.checked[self.strings.add(phrase_key)] = (key, checks, tail)
+                compiled = tuple((offset, _CHECK_COLUMNS[attr], allowed, attr == "IS_SENT_START")
+                                 for offset, attr, allowed in checks)
+                self.checked[self.strings.add(phrase_key)] = (key, compiled, tail)
                 self._phrases[phrase_key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
             return
         anchor = choose_anchor(fixed, self.lemmas_of)
@@ -429,7 +427,11 @@ class PatternSet:
                     continue
                 if columns is None:  # read once per doc, and only if a check is needed
                     columns = doc.to_array(_CHECK_ARRAY).tolist()
-                if all(_passes(columns[start + offset], attr, allowed) for offset, attr, allowed in checks):
+                for offset, column, allowed, sentence in checks:  # the hot loop: no calls
+                    value = columns[start + offset][column]
+                    if ((value == 1) if sentence else value) not in allowed:
+                        break
+                else:
                     found[key].add((start, end + tail))
                 continue
             pattern = anchored.get(match_id)
