@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from . import __version__
@@ -73,6 +75,27 @@ class DocState:
         self.source = self.source[:start] + change.text + self.source[max(start, end):]
 
 
+class _Answered:
+    """Stands for a request already answered with an error: pygls drops it quietly."""
+
+    jsonrpc = "answered"
+
+
+class EmpathyProtocol(LanguageServerProtocol):
+    """pygls's protocol, but a request whose params do not fit the LSP types gets the
+    JSON-RPC error response the client waits for (-32602), instead of none at all."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcInvalidParams:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                self._send_response(data["id"], error=types.ResponseError(
+                    code=JsonRpcInvalidParams.CODE, message=f"invalid params for {data['method']}"))
+                return _Answered()
+            raise
+
+
 class EmpathyLanguageServer(LanguageServer):
     def __init__(self) -> None:
         # Full sync: pygls's incremental path rewrites a change's range in place while
@@ -80,7 +103,8 @@ class EmpathyLanguageServer(LanguageServer):
         # line), so the handler would see a corrupted range. We keep our own text (see
         # DocState.apply_change), which also applies ranged changes correctly when a
         # client sends them anyway. Replies are small; whole-text sync costs nothing.
-        super().__init__("empathy-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__("empathy-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full,
+                         protocol_cls=EmpathyProtocol)
         self.settings: dict[str, Any] = {}
         self.states: dict[str, DocState] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="empathy-lint")
@@ -444,13 +468,38 @@ def _code_action(ls: EmpathyLanguageServer, params: types.CodeActionParams) -> l
     return out
 
 
+class ResyncingInput:
+    """stdin for the server: a frame sent without its Content-Length header leaves its
+    body glued to the next header line (`{...}Content-Length: 52`); pygls would then lose
+    every later frame. The header is cut out of such a line, so the next frame is read."""
+
+    HEADER = b"Content-Length:"
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        line = self.stream.readline()
+        at = line.find(self.HEADER)
+        return line[at:] if at > 0 else line
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(size)
+
+
 def start(tcp: str | None = None) -> None:
     """Run the server on stdio (or TCP, HOST:PORT) until the client exits."""
     logging.basicConfig(level=os.environ.get("EMPATHY_LINT_LOG", "WARNING"))
+    # pygls keeps its own copy of each document and logs an ERROR for every ranged change
+    # under full sync; we never read that copy (see DocState.apply_change), so its
+    # complaint is noise in the editor's log.
+    logging.getLogger("pygls.workspace.text_document").setLevel(logging.CRITICAL)
     server.warm_up()
     server.start_worker()
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
-        server.start_io()
+        import sys
+
+        server.start_io(stdin=ResyncingInput(sys.stdin.buffer))

@@ -426,3 +426,13 @@ def test_fix_writes_a_file_that_reads_back_with_only_the_fixed_span_changed_or_n
         return  # refused: nothing would be written
     again = [r.text for r in load_document(name, result.text).replies]
     assert again == [replies[0][:local] + replacement + replies[0][local + len("Obviously"):], replies[1]]
+
+
+def test_utf16_big_endian_stays_big_endian_on_fix(tmp_path):
+    import codecs
+
+    path = tmp_path / "be.txt"
+    path.write_bytes(codecs.BOM_UTF16_BE + "Simply restart the router. Sorry!\n".encode("utf-16-be"))
+    lint("--fix", "--select", "EMP307", str(path))
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF16_BE) and data[2:].decode("utf-16-be") == "Restart the router. Sorry!\n"

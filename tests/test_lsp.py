@@ -183,3 +183,46 @@ async def test_bad_settings_are_reported_one_by_one_and_the_good_ones_kept(badly
     logged = " ".join(m.message for m in client.log_messages)
     for key in ("select", "debounceMs", "lintTimeoutMs", "'bogus'"):
         assert key in logged, logged
+
+
+def _raw_session(messages: list) -> tuple[str, str]:
+    """Send JSON-RPC frames straight to a server process (no client library to fix them up)."""
+    import json
+    import subprocess
+
+    def frame(obj: dict) -> bytes:
+        body = json.dumps(obj).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    init = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}}]
+    end = [{"jsonrpc": "2.0", "id": 99, "method": "shutdown"}, {"jsonrpc": "2.0", "method": "exit"}]
+    done = subprocess.run([sys.executable, "-m", "empathy_lint", "lsp"],
+                          input=b"".join(m if isinstance(m, bytes) else frame(m) for m in init + messages + end),
+                          capture_output=True, timeout=120)
+    return done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+
+
+def test_a_request_with_bad_params_gets_an_error_response():
+    out, _ = _raw_session([{"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"bogus": 1}}])
+    assert '"id": 2' in out and '"code": -32602' in out
+    assert '"id": 99' in out  # and the server went on to answer the next request
+
+
+def test_ranged_did_change_is_applied_without_error_logs(tmp_path):
+    uri = (tmp_path / "x.txt").as_uri()
+    out, err = _raw_session([
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "plaintext", "version": 1, "text": "As I said.\n"}}},
+        {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {
+                "start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 2}}, "text": "So"}]}},
+    ])
+    assert "ERROR" not in err and "Traceback" not in err, err
+
+
+def test_a_frame_without_content_length_does_not_wedge_the_server():
+    out, _ = _raw_session([b'Content-Type: text/plain\r\n\r\n{"jsonrpc": "2.0", "method": "initialized"}',
+                           {"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": {
+                               "textDocument": {"uri": "file:///nowhere.txt"}, "position": {"line": 0, "character": 0}}}])
+    assert '"id": 5' in out and '"id": 99' in out  # the frames after the bad one are read
