@@ -55,8 +55,12 @@ class Columns:
                        pick(self.id, ID_COLUMNS, "id"))
 
 
-def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
-    """Rows of a CSV or JSONL export as records {id, reply, customer, agent, date}."""
+def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | None = None,
+              skipped: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of a CSV or JSONL export as records {id, reply, customer, agent, date}.
+
+    A bad row (invalid JSON, more cells than the header) is reported in `skipped` with
+    its line, and the others are read; without `skipped` it stops the run."""
     try:
         handle = path.open("r", encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -70,6 +74,11 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             raise InputError(f"{path}: audit reads .csv, .tsv or .jsonl exports")
         resolved = None
         for number, row, size in rows:
+            if isinstance(row, InputError):
+                if skipped is None:
+                    raise row
+                skipped.append(str(row))
+                continue
             if resolved is None:
                 resolved = columns.resolve(list(row), str(path))
             if progress:
@@ -88,20 +97,22 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             }
 
 
-def _jsonl_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict, int]]:
+def _jsonl_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | InputError, int]]:
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
+            yield number, InputError(f"{path}:{number}: invalid JSON: {exc.msg}"), len(line.encode("utf-8"))
+            continue
         if not isinstance(row, dict):
-            raise InputError(f"{path}:{number}: each line must be a JSON object")
+            yield number, InputError(f"{path}:{number}: each line must be a JSON object"), len(line.encode("utf-8"))
+            continue
         yield number, row, len(line.encode("utf-8"))
 
 
-def _csv_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict, int]]:
+def _csv_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | InputError, int]]:
     sample = handle.read(4096)
     handle.seek(0)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else max((",", ";", "\t"), key=sample.split("\n")[0].count)
@@ -109,7 +120,8 @@ def _csv_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict, in
     try:
         for row in reader:
             if None in row:  # more cells than the header names: DictReader keys them None
-                raise InputError(f"{path}:{reader.line_num}: this row has more cells than the header")
+                yield reader.line_num, InputError(f"{path}:{reader.line_num}: this row has more cells than the header"), 0
+                continue
             yield reader.line_num, row, sum(len(v or "") for v in row.values() if isinstance(v, str)) + len(row)
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}: invalid CSV: {exc}") from None
@@ -143,6 +155,7 @@ class Audit:
     agents: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     worst: list[tuple[int, int, dict]] = field(default_factory=list)
     keep_worst: int = 20
+    skipped: list[str] = field(default_factory=list)  # bad rows, each with its line
 
     def add(self, record: dict[str, Any], findings: list[Finding]) -> None:
         self.replies += 1
@@ -195,7 +208,7 @@ class Audit:
 def run_audit(path: Path, columns: Columns, config: Config, *, n_process: int = 1, keep_worst: int = 20,
               progress: Callable[[int], None] | None = None) -> Audit:
     audit = Audit(keep_worst=keep_worst)
-    records = read_rows(path, columns, progress)
+    records = read_rows(path, columns, progress, audit.skipped)
     held: dict[int, dict[str, Any]] = {}
 
     def feed() -> Iterator[dict[str, Any]]:

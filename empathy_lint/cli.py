@@ -307,6 +307,12 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
         fail(f"cannot write report ({exc.strerror or exc})")
     if not json_path:
         click.echo(text, nl=False)
+    if result.skipped:  # the other rows were audited; the bad ones are errors all the same
+        from .report.text import escape
+
+        for message in result.skipped:
+            click.echo(f"empathy-lint: error: {escape(message)}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @cli.command()

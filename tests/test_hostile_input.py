@@ -436,3 +436,12 @@ def test_utf16_big_endian_stays_big_endian_on_fix(tmp_path):
     lint("--fix", "--select", "EMP307", str(path))
     data = path.read_bytes()
     assert data.startswith(codecs.BOM_UTF16_BE) and data[2:].decode("utf-16-be") == "Restart the router. Sorry!\n"
+
+
+def test_audit_reports_a_bad_row_and_audits_the_others(tmp_path):
+    path = tmp_path / "tickets.jsonl"
+    path.write_text('{"customer": "late", "reply": "As I said."}\n{bad\n'
+                    '{"customer": "late", "reply": "Sorry, as I said."}\n', encoding="utf-8")
+    result = run_cli("audit", str(path))
+    assert result.returncode == 2 and f"{path}:2: invalid JSON" in result.stderr
+    assert json.loads(result.stdout)["replies"] == 2
