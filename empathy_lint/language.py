@@ -57,8 +57,6 @@ def detect_language(text: str) -> str:
         return "en"
     sets = settings["sets"]
     english = sum(1 for w in words if w in sets["en"])
-    if english * settings["ratio"] >= len(words) * settings["min_share"] and english >= 2:
-        return "en"  # plainly English: the common case stops here
     counts = {lang: sum(1 for w in words if w in vocab) for lang, vocab in sets.items() if lang != "en"}
     lang, best = max(counts.items(), key=lambda item: item[1], default=("en", 0))
     if best >= settings["min_share"] * len(words) and best >= settings["ratio"] * max(english, 1):
