@@ -23,11 +23,16 @@ from .rulebook import Rule, find_rule, load_rules
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def fail(message: str) -> NoReturn:
-    """One line on stderr, exit 2: how every user error ends."""
+def error_line(message: str) -> None:
+    """`empathy-lint: error: ...` on stderr, control characters shown escaped."""
     from .report.text import escape
 
     click.echo(f"empathy-lint: error: {escape(message)}", err=True)
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit 2: how every user error ends."""
+    error_line(message)
     sys.exit(EXIT_ERROR)
 
 
@@ -158,7 +163,7 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
     for message in outcome.notices:
         click.echo(f"empathy-lint: {escape(message)}", err=True)
     for message in outcome.errors:
-        click.echo(f"empathy-lint: error: {escape(message)}", err=True)
+        error_line(message)
     if show_diff:
         click.echo(outcome.diff, nl=False)
     elif outcome.stdin_fixed is not None:
@@ -308,10 +313,8 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
     if not json_path:
         click.echo(text, nl=False)
     if result.skipped:  # the other rows were audited; the bad ones are errors all the same
-        from .report.text import escape
-
         for message in result.skipped:
-            click.echo(f"empathy-lint: error: {escape(message)}", err=True)
+            error_line(message)
         sys.exit(EXIT_ERROR)
 
 

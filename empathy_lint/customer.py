@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from .errors import RuleError
-from .language import is_english
+from .language import is_english, plainly_english
 from .matching import PatternSet
 from .pipeline import get_nlp
 from .rulebook import context_path, load_context
@@ -124,9 +124,7 @@ class CustomerDetector:
                 groups.add("detail")
             if (upper & alpha & (length >= 4)).any():
                 groups.add("shouting")
-            # Plainly English (a quarter stop words) needs no closer look at the language.
-            stops = int(columns[:, 1].sum())
-            if not (stops >= 2 and stops * 4 >= words) and not is_english(text):
+            if not plainly_english(int(columns[:, 1].sum()), words) and not is_english(text):
                 groups.add("other-language")
         score = self.bias + sum(self.weights.get(label, 0.0) for label in groups)
         fine = score < self.fine_below  # nothing to fix: then no apology is due either

@@ -9,7 +9,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding
 
 
 @dataclass(frozen=True)
@@ -36,15 +35,6 @@ class Encoding:
 
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.codec)
-
-
-def apply_fixes(text: str, findings: list[Finding]) -> tuple[str, int]:
-    """The text with every non-overlapping fix applied as written, and how many (no
-    read-back check: for plain text; files go through safefix.fix_text)."""
-    from .safefix import choose, splice
-
-    chosen = choose([f.fix for f in findings if f.fix is not None])
-    return splice(text, chosen, lambda replacement: replacement), len(chosen)
 
 
 def write_atomic(path: Path, text: str, encoding: Encoding, expected: str | None = None) -> bool:

@@ -120,14 +120,25 @@ class EmpathyLanguageServer(LanguageServer):
 
     # ------------------------------------------------------------ setup
 
-    def warm_up(self) -> None:
-        """Load the pipeline and default rules once, before the first document arrives."""
+    def warm_up(self, linter: bool = True) -> None:
+        """Load the default rules (and with `linter`, the pipeline and compiled rules)
+        once, before the first document arrives. A server whose checks run in the worker
+        leaves the linter to the worker, which builds its own."""
         from .config import Config
-        from .runner import Runner
 
-        self.runner = Runner()
-        self.runner.linter(Config())
         self.rules = {r.id: r for r in Config().active_rules()}
+        if linter:
+            self._runner()
+
+    def _runner(self) -> Any:
+        """The runner (pipeline and compiled rules), built on first use."""
+        if self.runner is None:
+            from .config import Config
+            from .runner import Runner
+
+            self.runner = Runner()
+            self.runner.linter(Config())
+        return self.runner
 
     def _worker_pool(self) -> Any:
         """A one-process pool for checks, or None where it cannot be had (then a thread).
@@ -171,7 +182,7 @@ class EmpathyLanguageServer(LanguageServer):
         """lint_source in the worker process within the time budget (a thread where
         processes cannot fork); a check that overruns is stopped and says so."""
         loop = asyncio.get_running_loop()
-        pool = self._worker_pool() if self.runner is not None else None
+        pool = self._worker_pool()
         if pool is None:
             return await loop.run_in_executor(self.executor, self.lint_source, uri, text)
         from .lsp_worker import check
@@ -183,7 +194,7 @@ class EmpathyLanguageServer(LanguageServer):
             self._stop_worker()
             message = (f"empathy-lint: checking this document took over {self.budget:g} s and was stopped; "
                        "other documents are not affected (raise lintTimeoutMs in the settings)")
-            self.window_log_message(types.LogMessageParams(types.MessageType.Warning, message))
+            self.log(types.MessageType.Warning, message)
             return [], [_notice(message, types.DiagnosticSeverity.Warning)], None
         except Exception as exc:  # a worker that died: start over with a fresh one next time
             self._stop_worker()
@@ -193,7 +204,7 @@ class EmpathyLanguageServer(LanguageServer):
         for rule in rules:
             self.rules.setdefault(rule.id, rule)
         for level, message in logs:
-            self.window_log_message(types.LogMessageParams(level, message))
+            self.log(level, message)
         return findings, extra, verdict
 
     def apply_settings(self, raw: Any) -> None:
@@ -255,8 +266,9 @@ class EmpathyLanguageServer(LanguageServer):
             resolver = ConfigResolver(CheckOptions(files=[], overrides=self.settings))
             config = resolver.for_path(path)
             document = load_document(str(path), text, config.readers)
-            result = self.runner.run([Job(document, config)])
-            for rule in self.runner.linter(config).rules:
+            runner = self._runner()
+            result = runner.run([Job(document, config)])
+            for rule in runner.linter(config).rules:
                 self.rules.setdefault(rule.id, rule)
             return result.reports[0].findings, [], config
         except EmpathyLintError as exc:
@@ -494,8 +506,8 @@ def start(tcp: str | None = None) -> None:
     # under full sync; we never read that copy (see DocState.apply_change), so its
     # complaint is noise in the editor's log.
     logging.getLogger("pygls.workspace.text_document").setLevel(logging.CRITICAL)
-    server.warm_up()
-    server.start_worker()
+    server.start_worker()  # the worker loads the pipeline while the editor starts up
+    server.warm_up(linter=server.pool is None)
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -325,7 +325,6 @@ class PatternSet:
         self._lemma_cache: dict[tuple[str, str], frozenset[str]] = {}
         self._phrases: dict[str, list[Doc]] = defaultdict(list)
         self._phrase_texts: list[tuple[str, str]] = []
-        self.existence_only: frozenset[str] = frozenset()
 
     def add(self, key: str, pattern: Any, on_error: Callable[[str], Exception]) -> None:
         """Queue one pattern under `key`; `on_error(problem)` builds the error to raise."""
@@ -409,8 +408,8 @@ class PatternSet:
     def matches(self, doc: Doc, skip: Callable[[str], bool] | None = None) -> dict[str, set[tuple[int, int]]]:
         """Key -> spans; patterns whose key `skip` rejects are not run (their phrases may still show).
 
-        Keys in `existence_only` (require rules: one match is as good as ten) stop running
-        their window patterns once they hold a match that no `!except` match cancels.
+        Keys marked existence-only (require rules: one match is as good as ten) stop
+        running their window patterns once they hold a match that no `!except` cancels.
         """
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         spans = self.phrases(doc) if len(self.phrases) else []
@@ -456,18 +455,14 @@ class PatternSet:
                 found[strings[key]].add((s, e))
         return found
 
-    def _satisfied(self, found: dict[str, set[tuple[int, int]]], key: str) -> bool:
-        spans = found.get(key)
-        if not spans:
-            return False
-        cancel = found.get(key + EXCEPT_SUFFIX)
-        return not cancel or any(not any(cs < e and s < ce for cs, ce in cancel) for s, e in spans)
+    @staticmethod
+    def _satisfied(found: dict[str, set[tuple[int, int]]], key: str) -> bool:
+        return bool(uncancelled(found.get(key, ()), found.get(key + EXCEPT_SUFFIX, ())))
 
     def mark_existence_only(self, keys: set[str]) -> None:
         """Keys whose callers only ask whether they match (see `matches`)."""
-        self.existence_only = frozenset(keys)
         for pattern in self.anchored.values():
-            pattern.optional = all(key in self.existence_only for key in pattern.keys)
+            pattern.optional = all(key in keys for key in pattern.keys)
 
 
 class CompiledRules:
@@ -502,14 +497,16 @@ class CompiledRules:
         for key, spans in hits.items():
             if key.endswith(EXCEPT_SUFFIX) or (rule_ids is not None and key not in rule_ids):
                 continue
-            cancel = hits.get(key + EXCEPT_SUFFIX, ())
-            kept = [
-                (s, e) for s, e in spans
-                if not any(cs < e and s < ce for cs, ce in cancel)
-            ]
+            kept = uncancelled(spans, hits.get(key + EXCEPT_SUFFIX, ()))
             if kept:
                 found[key] = [doc[s:e] for s, e in _drop_nested(sorted(kept))]
         return found
+
+
+def uncancelled(spans: Iterable[tuple[int, int]], cancel: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans no `!except` span overlaps ("not sorry" cancels "sorry")."""
+    cancel = list(cancel)
+    return [(s, e) for s, e in spans if not any(cs < e and s < ce for cs, ce in cancel)]
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -60,11 +60,22 @@ class UnsafeDocument(yaml.YAMLError):
 # otherwise take minutes and gigabytes in any code that walks the data.
 MAX_EXPANDED_NODES = 100_000
 ALIAS_FACTOR = 10
+EXPANSION_CAP = 10**12
 
 
-def expanded_size(root: yaml.Node, limit: int) -> int:
-    """How many nodes `root` holds with every alias expanded, counted up to `limit`
-    (linear in the distinct nodes: each node's size is computed once)."""
+def yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    """The nodes a sequence or mapping node holds (keys and values), in order."""
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def alias_expansion(root: yaml.Node) -> tuple[int, int]:
+    """(distinct nodes, nodes with every alias expanded) in one pass over the distinct
+    nodes: each node's expanded size is computed once, from its children's. A recursive
+    alias counts once; sizes stop growing at EXPANSION_CAP (only "too many" matters)."""
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -72,19 +83,14 @@ def expanded_size(root: yaml.Node, limit: int) -> int:
         key = id(node)
         if key in sizes and not children_done:
             continue
-        if isinstance(node, yaml.SequenceNode):
-            children = node.value
-        elif isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
-        else:
-            children = []
+        children = yaml_children(node)
         if not children_done:
-            sizes[key] = 1  # provisional: a recursive alias counts once
+            sizes[key] = 1  # provisional, until the children are sized
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
-        sizes[key] = min(limit + 1, 1 + sum(sizes.get(id(child), 1) for child in children))
-    return sizes[id(root)]
+        sizes[key] = min(EXPANSION_CAP, 1 + sum(sizes.get(id(child), 1) for child in children))
+    return len(sizes), sizes[id(root)]
 
 
 class _GuardedLoader:
@@ -95,10 +101,10 @@ class _GuardedLoader:
             node = super().get_single_node()  # type: ignore[misc]
         except RecursionError:
             raise UnsafeDocument("nested too deeply to read") from None
-        if node is not None and getattr(self, "anchors", None) is not None:
-            distinct = _count_distinct(node)
+        if node is not None:
+            distinct, expanded = alias_expansion(node)
             limit = max(MAX_EXPANDED_NODES, ALIAS_FACTOR * distinct)
-            if expanded_size(node, limit) > limit:
+            if expanded > limit:
                 raise UnsafeDocument(f"aliases expand it to over {limit:,} values (an alias bomb)")
         return node
 
@@ -107,21 +113,6 @@ class _GuardedLoader:
             return super().construct_document(node)  # type: ignore[misc]
         except RecursionError:
             raise UnsafeDocument("nested too deeply to read") from None
-
-
-def _count_distinct(root: yaml.Node) -> int:
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in node.value for n in pair)
-    return len(seen)
 
 
 class RuleLoader(_GuardedLoader, _BaseLoader):  # type: ignore[misc, valid-type]

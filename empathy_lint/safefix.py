@@ -23,8 +23,10 @@ from .sources import Document, load_document
 
 Encoder = Callable[[str], str]
 
+_AS_WRITTEN: Encoder = lambda text: text  # noqa: E731
+
 ENCODERS: tuple[tuple[str, Encoder], ...] = (
-    ("as written", lambda text: text),
+    ("as written", _AS_WRITTEN),
     ("JSON/YAML string escapes", lambda text: json.dumps(text, ensure_ascii=False)[1:-1]),
     ("CSV quote doubling", lambda text: text.replace('"', '""')),
     ("YAML single-quote doubling", lambda text: text.replace("'", "''")),
@@ -51,6 +53,7 @@ def choose(fixes: list[Fix]) -> list[Fix]:
 
 
 def splice(text: str, fixes: list[Fix], encode: Encoder) -> str:
+    """`text` with each fix applied, `fixes` in text order (applied from the end)."""
     for fix in reversed(fixes):
         text = text[:fix.start] + encode(fix.replacement) + text[fix.end:]
     return text
@@ -77,7 +80,7 @@ def _local_span(reply: Any, start: int, end: int) -> tuple[int, int] | None:
 def _expected(document: Document, fixes: list[Fix]) -> list[str] | str:
     """Each reply's text after the fixes, or a reason no reply holds one of them."""
     texts = [reply.text for reply in document.replies]
-    edits: dict[int, list[tuple[int, int, str]]] = {}
+    edits: dict[int, list[Fix]] = {}
     ranges = [reply.origin.to_source(0, len(reply.text)) for reply in document.replies]
     for fix in fixes:
         for index, reply in enumerate(document.replies):
@@ -85,15 +88,12 @@ def _expected(document: Document, fixes: list[Fix]) -> list[str] | str:
                 continue
             span = _local_span(reply, fix.start, fix.end)
             if span is not None:
-                edits.setdefault(index, []).append((*span, fix.replacement))
+                edits.setdefault(index, []).append(Fix(*span, fix.replacement))
                 break
         else:
             return f"a fix at offset {fix.start} is not inside a reply's text"
-    for index, spans in edits.items():
-        text = texts[index]
-        for a, b, replacement in sorted(spans, reverse=True):
-            text = text[:a] + replacement + text[b:]
-        texts[index] = text
+    for index, local in edits.items():  # the same fixes, in the reply's own offsets
+        texts[index] = splice(texts[index], sorted(local, key=lambda f: f.start), _AS_WRITTEN)
     return texts
 
 

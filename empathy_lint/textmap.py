@@ -165,12 +165,9 @@ def _special_masks(text: str, masks: list[tuple[int, int, str]]) -> list[tuple[i
             extra.append((start, end, " https://example.com " if _LONG_URL.match(match.group()) else " "))
     if not masks:
         return extra
-    merged: list[tuple[int, int, str]] = []
-    for mask in sorted(masks + extra, key=lambda m: (m[0], -(m[1] - m[0]))):
-        if merged and mask[0] < merged[-1][1]:
-            continue
-        merged.append(mask)
-    return merged
+    from .placeholders import merge_masks
+
+    return merge_masks(masks, extra)
 
 
 def identity(text: str, offset: int = 0) -> MappedText:

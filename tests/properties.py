@@ -13,7 +13,7 @@ from empathy_lint.config import Config
 from empathy_lint.engine import Linter
 from empathy_lint.errors import InputError
 from empathy_lint.findings import LineIndex
-from empathy_lint.fixes import apply_fixes
+from empathy_lint.safefix import choose, splice
 from empathy_lint.placeholders import find_placeholders
 from empathy_lint.runner import lint_documents
 from empathy_lint.sources import load_document
@@ -110,7 +110,8 @@ def check_fix_then_recheck(text: str) -> None:
     except InputError:
         return
     findings = result.reports[0].findings
-    fixed, count = apply_fixes(text, findings)
+    chosen = choose([f.fix for f in findings if f.fix is not None])
+    fixed, count = splice(text, chosen, lambda replacement: replacement), len(chosen)
     if not count:
         assert fixed == text
         return

@@ -445,3 +445,4 @@ def test_audit_reports_a_bad_row_and_audits_the_others(tmp_path):
     result = run_cli("audit", str(path))
     assert result.returncode == 2 and f"{path}:2: invalid JSON" in result.stderr
     assert json.loads(result.stdout)["replies"] == 2
+

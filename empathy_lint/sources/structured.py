@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import yaml
 
 from ..errors import InputError
-from ..rulebook import DataLoader
+from ..rulebook import DataLoader, yaml_children
 from ..textmap import MappedText
 from .align import greedy, json_string
 from .base import Document, Reply, checked_meta
@@ -201,30 +201,33 @@ def read_jsonl(path: str, text: str, options: dict[str, Any]) -> Document:
     # which JSON allows unescaped inside strings.
     for number, line in enumerate(text.split("\n"), 1):
         line = line + "\n" if offset + len(line) < len(text) else line
-        body = line.rstrip("\r\n")
-        if body.strip():
+        if line.strip():
             try:
-                json.loads(body, parse_constant=_no_constant)
-            except (json.JSONDecodeError, _NotJson) as exc:
-                # One bad record: report it with its line, and read all the others.
-                detail = f"{exc.colno}: invalid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) \
-                    else f" invalid JSON: {exc} is not a JSON value"
-                document.errors.append(f"{path}:{number}:{detail}")
-                offset += len(line)
-                continue
-            record, _ = _parse(line, 0)
-            try:
-                replies = list(_records_replies(record, line, options.get("json_body")))
-            except InputError as exc:
-                document.errors.append(f"{path}:{number}: {exc}")
-                offset += len(line)
-                continue
+                replies = _jsonl_record(path, number, line, options)
+            except InputError as exc:  # one bad record: reported with its line, the others read
+                document.errors.append(str(exc))
+                replies = []
             for reply in replies:
                 reply.origin = _shift(reply.origin, offset)
                 reply.name = reply.name or f"line {number}"
                 document.replies.append(reply)
         offset += len(line)
     return document
+
+
+def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) -> list[Reply]:
+    """The replies of one JSONL line, or InputError naming the file and the line."""
+    try:
+        json.loads(line.rstrip("\r\n"), parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except _NotJson as exc:
+        raise InputError(f"{path}:{number}: invalid JSON: {exc} is not a JSON value") from None
+    record, _ = _parse(line, 0)
+    try:
+        return list(_records_replies(record, line, options.get("json_body")))
+    except InputError as exc:
+        raise InputError(f"{path}:{number}: {exc}") from None
 
 
 def _shift(mapped: MappedText, offset: int) -> MappedText:
@@ -279,10 +282,7 @@ def _foreign_tag(node: yaml.Node) -> yaml.Node | None:
         current = stack.pop()
         if not _SAFE_TAG.match(current.tag or ""):
             return current
-        if isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-        elif isinstance(current, yaml.MappingNode):
-            stack.extend(n for pair in current.value for n in pair)
+        stack.extend(yaml_children(current))
     return None
 
 
