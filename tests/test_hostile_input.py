@@ -446,3 +446,9 @@ def test_audit_reports_a_bad_row_and_audits_the_others(tmp_path):
     assert result.returncode == 2 and f"{path}:2: invalid JSON" in result.stderr
     assert json.loads(result.stdout)["replies"] == 2
 
+
+def test_recursive_yaml_alias_in_a_macro_file_finishes(tmp_path):
+    path = tmp_path / "cycle.yaml"
+    path.write_text('- &m {name: A, body: "As I said.", next: *m}\n', encoding="utf-8")
+    result = _timed(["--select", "EMP301", "-q", str(path)])
+    assert result.returncode == 1 and f"{path}:1:" in result.stdout

@@ -277,9 +277,12 @@ _SAFE_TAG = re.compile(r"^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq|
 
 def _foreign_tag(node: yaml.Node) -> yaml.Node | None:
     """The first node with a tag that would construct an object (!!python/...), if any."""
-    stack = [node]
+    stack, seen = [node], set()
     while stack:
         current = stack.pop()
+        if id(current) in seen:  # an alias met again (or a recursive one): looked at already
+            continue
+        seen.add(id(current))
         if not _SAFE_TAG.match(current.tag or ""):
             return current
         stack.extend(yaml_children(current))
