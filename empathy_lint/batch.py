@@ -41,12 +41,12 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
     items = []
     for i, record in enumerate(chunk):
         if isinstance(record, str):
-            items.append((record, Context(kind=config.kind, channel=config.channel)))
+            items.append((record, Context(kind=config.kind or "live", channel=config.channel)))
             continue
         reply = record.get("reply")
         if not isinstance(reply, str):
             raise ValueError(f"record {record.get('id', '?')!r} has no 'reply' string")
-        kind = record.get("kind") if record.get("kind") in ("live", "canned") else config.kind
+        kind = record.get("kind") if record.get("kind") in ("live", "canned") else config.kind or "live"
         channel = record.get("channel") if record.get("channel") in ("chat", "email", "sms", "social") else config.channel
         if i in verdicts:
             context = Context.judged(verdicts[i], customers[i], kind, channel)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from . import baseline as baselines
 from .config import Config, find_config_file, load_config
 from .discovery import find_files
-from .errors import EmpathyLintError, InputError
+from .errors import EmpathyLintError, InputError, TooLarge
 from .fixes import Encoding, unified_diff, write_atomic
 from .report import FileReport
 from .rulebook import Rule
@@ -36,6 +36,8 @@ class CheckOptions:
     max_bytes: int = 10 * 1024 * 1024
     encoding: str | None = None
     jobs: int = 1
+    force_exclude: bool = False  # the not-replies list holds for named files too (pre-commit)
+    default_kind: str | None = None  # kind when nothing else names one (else by how a file was found)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class CheckOutcome:
     diff: str = ""
     stdin_fixed: str | None = None
     baseline_written: int | None = None
+    baseline_known: int | None = None  # findings the baseline hid
     fails: Callable[[str], bool] = lambda severity: severity != "info"
 
 
@@ -144,20 +147,31 @@ def run_check(options: CheckOptions) -> CheckOutcome:
     def excluded(path: Path) -> bool:
         return (baseline_file is not None and path.resolve() == baseline_file) or configs.for_path(path).excludes(path)
 
-    found = find_files([n for n in names if n != "-"], excluded=excluded)
+    found = find_files([n for n in names if n != "-"], excluded=excluded,
+                       default_excluded=lambda path: configs.for_path(path).default_exclude,
+                       force_exclude=options.force_exclude)
     outcome.notices.extend(found.notices)
     for path in found.files:
         config = configs.for_path(path)
+        walked = path in found.walked
         try:
             text, encoding = _read(path, options.max_bytes, options.encoding)
             document = load_document(str(path), text, config.readers)
+        except TooLarge as exc:
+            if walked:  # one export in a tree of macros must not stop the whole run
+                outcome.notices.append(f"{exc}; skipped")
+            else:
+                outcome.errors.append(str(exc))
+            continue
         except InputError as exc:
             outcome.errors.append(str(exc))
             continue
         outcome.notices.extend(document.notices)
+        outcome.notices.extend(reading_notices(document))
         outcome.errors.extend(document.errors)
         paths[len(jobs)] = (path, encoding)
-        jobs.append(Job(document, config, customer))
+        default_kind = options.default_kind or ("canned" if walked else "live")
+        jobs.append(Job(document, config, customer, default_kind=default_kind))
     if not jobs and not outcome.errors:
         raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
 
@@ -188,6 +202,38 @@ def run_check(options: CheckOptions) -> CheckOutcome:
     else:
         outcome.exit_code = 1 if failing else 0
     return outcome
+
+
+# A reply this long is a file the reader did not cut into its replies: the longest of the
+# 1,514 labelled replies (tests/data) has 187 words.
+LONG_REPLY_WORDS = 400
+_COLLECTION_HINT = ("give each reply a heading, a **Title:** line or a '---- Name' line, "
+                    "or set readers.markdown_split (h2, h3...) in .empathy-lint.yaml")
+_READERS = {  # suffix -> (reader, what to change when it reads the file wrongly)
+    ".md": ("markdown", _COLLECTION_HINT), ".markdown": ("markdown", _COLLECTION_HINT),
+    ".txt": ("plain-text", "separate replies with '---- Name' lines"),
+    ".yaml": ("YAML", "set readers.yaml_body to the key of the reply text"),
+    ".yml": ("YAML", "set readers.yaml_body to the key of the reply text"),
+    ".json": ("JSON", "set readers.json_body to the key of the reply text"),
+    ".csv": ("CSV", "set readers.csv_body to the reply column"),
+}
+
+
+def reading_notices(document: Any) -> list[str]:
+    """Say so when a file was read as one very long reply, or as none: the reader likely
+    did not see how the file holds its replies, and every verdict on it would mislead."""
+    reader = _READERS.get(Path(document.path).suffix.lower())
+    if reader is None or document.errors or document.notices:
+        return []
+    name, change = reader
+    if not document.replies and document.text.strip():
+        return [f"{document.path}: the {name} reader found no replies; {change}"]
+    if len(document.replies) == 1:
+        words = len(document.replies[0].text.split())
+        if words > LONG_REPLY_WORDS:
+            return [f"{document.path}: read as one reply of {words} words by the {name} reader; "
+                    f"if it holds several replies, {change}"]
+    return []
 
 
 def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
@@ -247,7 +293,8 @@ def _baseline(options: CheckOptions, outcome: CheckOutcome, result: Any) -> list
         return result.reports
     known = baselines.load(path)
     new = {id(f) for f in baselines.filter_new(pairs, known)}
-    return [FileReport(r.path, r.text, [f for f in r.findings if id(f) in new]) for r in result.reports]
+    outcome.baseline_known = len(pairs) - len(new)
+    return [FileReport(r.path, r.text, [f for f in r.findings if id(f) in new], r.replies) for r in result.reports]
 
 
 def _which_reply(jobs: list[Job], exc: InputError) -> str:

@@ -91,7 +91,12 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="Lowest severity that makes the exit code 1 [default: warning, or the config's].")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
-              help="live: a reply to a customer who may be upset (default); canned: a reusable macro.")
+              help="live: a reply to a customer who may be upset; canned: a reusable macro. "
+                   "Overrides the config. Without either: canned for files found in a directory, "
+                   "live for stdin and files named directly.")
+@click.option("--default-kind", type=click.Choice(KINDS), default=None,
+              help="The kind for files whose config names none, however they were found "
+                   "(the pre-commit hook passes canned).")
 @click.option("--channel", type=click.Choice(CHANNELS), default=None, help="Where the reply goes.")
 @click.option("--customer", "customer_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="The customer message the reply answers: judges whether an apology and next steps are due.")
@@ -109,7 +114,10 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 @click.option("--stdin-filename", metavar="NAME",
               help="Name (and so format and config) for text read from stdin, e.g. macros/refund.md.")
 @click.option("--max-size", type=click.IntRange(min=1), default=10, show_default=True, metavar="MB",
-              help="Refuse files larger than this many megabytes.")
+              help="Refuse named files larger than this many megabytes (skipped with a notice in a walk).")
+@click.option("--force-exclude", is_flag=True,
+              help="Skip files that are not replies (README, LICENSE, workflows...) even when named "
+                   "on the command line, as a directory walk does (the pre-commit hook passes it).")
 @click.option("--encoding", default=None, metavar="CODEC",
               help="Read (and --fix writes) files in this codec instead of UTF-8/UTF-16; "
                    "CODEC:replace replaces undecodable bytes.")
@@ -120,10 +128,11 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 @click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
-          fail_on: str | None, kind: str | None, channel: str | None, customer_file: str | None,
+          fail_on: str | None, kind: str | None, default_kind: str | None, channel: str | None,
+          customer_file: str | None,
           customer_text: str | None, rule_paths: tuple[str, ...], config_file: str | None, isolated: bool,
           baseline: str | None, update_baseline: bool, fix: bool, show_diff: bool,
-          stdin_filename: str | None, max_size: int, encoding: str | None, jobs: int,
+          stdin_filename: str | None, max_size: int, force_exclude: bool, encoding: str | None, jobs: int,
           output: str | None, quiet: bool, no_color: bool) -> None:
     """Check replies in FILES or stdin.
 
@@ -152,7 +161,7 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
         customer_file=customer_file, customer_text=customer_text, config_file=config_file,
         isolated=isolated, baseline=baseline, update_baseline=update_baseline, fix=fix,
         show_diff=show_diff, stdin_filename=stdin_filename, max_bytes=max_size * 1024 * 1024,
-        encoding=encoding, jobs=jobs,
+        encoding=encoding, jobs=jobs, force_exclude=force_exclude, default_kind=default_kind,
     )
     try:
         outcome = run_check(options)
@@ -170,17 +179,19 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
         click.echo(outcome.stdin_fixed, nl=False)
     elif outcome.baseline_written is None:
         _emit(outcome.reports, output_format, output, quiet=quiet, no_color=no_color, rules=outcome.rules,
+              known=outcome.baseline_known,
               fails=outcome.fails)
     sys.exit(outcome.exit_code)
 
 
 def _emit(reports: list[Any], output_format: str, output: str | None, *, quiet: bool,
-          no_color: bool, rules: list[Rule], fails: Any) -> None:
+          no_color: bool, rules: list[Rule], fails: Any, known: int | None = None) -> None:
     from importlib import import_module
 
     module = import_module(f".report.{output_format}", __package__)
     why = {rule.id: rule.summary for rule in rules}
-    rendered = module.render(reports, why=why, quiet=quiet, rules=rules, version=__version__, fails=fails)
+    rendered = module.render(reports, why=why, quiet=quiet, rules=rules, version=__version__, fails=fails,
+                             known=known)
     if output:
         try:
             Path(output).write_text(click.unstyle(rendered), encoding="utf-8")
@@ -207,8 +218,9 @@ STARTER_CONFIG = """\
 # Lowest severity that makes the run fail: error, warning, info or never.
 fail-on: warning
 
-# live: replies to customers; canned: reusable macros (not asked for an apology without
-# a customer message). channel: chat, email, sms or social.
+# live: replies to customers; canned: reusable macros (asked for an apology only when
+# their own words answer trouble). Default: canned for files found by walking a
+# directory, live for stdin and files named directly. channel: chat, email, sms or social.
 kind: canned
 # channel: email
 
@@ -217,6 +229,9 @@ kind: canned
 
 # Paths not to lint (globs, relative to this file); .gitignore is honoured too.
 exclude: ["node_modules", "drafts/**"]
+# Walks also skip files that are not replies (README, LICENSE, CONTRIBUTING, workflows,
+# issue forms, package manifests: the list is in empathy-lint's not-replies.yaml).
+# default-exclude: false   # lint them too
 
 # Placeholder styles to mask (default: all of them).
 # placeholders: [double-brace, percent-brace, single-brace, square-bracket, angle-bracket]

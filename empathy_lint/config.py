@@ -27,7 +27,7 @@ CONFIG_FILES = (".empathy-lint.yaml", ".empathy-lint.yml")
 READER_KEYS = ("yaml_body", "json_body", "csv_body", "markdown_split")
 OVERRIDE_KEYS = ("files", "select", "ignore", "severity", "kind", "channel")
 FILE_KEYS = ("select", "ignore", "severity", "fail-on", "rules", "kind", "channel",
-             "placeholders", "exclude", "readers", "overrides")
+             "placeholders", "exclude", "default-exclude", "readers", "overrides")
 
 
 @dataclass
@@ -39,10 +39,11 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str = "warning"
     rules: list[str] = field(default_factory=list)
-    kind: str = "live"
+    kind: str | None = None  # None: by how the file was found (runner.Job.default_kind)
     channel: str | None = None
     placeholders: list[str] | None = None
     exclude: list[str] = field(default_factory=list)
+    default_exclude: bool = True  # skip files that are not replies (rules/context/not-replies.yaml)
     readers: dict[str, str] = field(default_factory=dict)
     overrides: list[dict] = field(default_factory=list)
     source: str | None = None
@@ -53,7 +54,7 @@ class Config:
                 Severity.parse(self.fail_on)
             except ValueError:
                 raise ConfigError(f"fail-on: {self.fail_on!r} is not one of error, warning, info, never") from None
-        if self.kind not in KINDS:
+        if self.kind is not None and self.kind not in KINDS:
             raise ConfigError(f"kind: {self.kind!r} is not one of {', '.join(KINDS)}")
         if self.channel is not None and self.channel not in CHANNELS:
             raise ConfigError(f"channel: {self.channel!r} is not one of {', '.join(CHANNELS)}")
@@ -198,6 +199,10 @@ def parse_settings(data: Any, source: str) -> dict[str, Any]:
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'severity' must map rule codes to error, warning or info")
             out[key] = {str(k): str(v) for k, v in value.items()}
+        elif key == "default-exclude":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: 'default-exclude' must be true or false")
+            out["default_exclude"] = value
         elif key in ("fail-on", "kind", "channel"):
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: '{key}' must be a string")
@@ -289,6 +294,14 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
     """A Config from a config file (or defaults), with command-line overrides on top."""
     settings = read_config_file(path) if path else {}
     extra_rules = list((overrides or {}).get("rules") or [])
+    if path and settings:
+        # The file's own values first, so a bad one is reported with the file's name
+        # (a bad command-line value is reported below, under the option's name).
+        try:
+            Config(**{**settings, "rules": list(settings.get("rules", [])) + extra_rules},
+                   source=str(path)).active_rules()
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None and k != "rules"})
     if extra_rules:
         settings["rules"] = list(settings.get("rules", [])) + extra_rules

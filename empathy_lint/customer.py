@@ -92,10 +92,16 @@ class CustomerDetector:
         """Every kind of evidence, in a fixed order (the fit script's feature columns)."""
         return list(self.weights)
 
-    def canned_fine(self, reply: str) -> bool:
-        """Does a canned reply speak only of a contribution, with no sign of trouble?"""
-        found = self.canned.matches(self.nlp(prepare(reply).text))
-        return bool(found.get("fine")) and not found.get("trouble")
+    def canned_problems(self, replies: list[str]) -> list[bool | None]:
+        """What canned replies' own words say they answer: True for trouble (a crash, an
+        outage, a refund, a delay), False for a contribution with no sign of trouble,
+        None when they do not say."""
+        out: list[bool | None] = []
+        docs = self.nlp.pipe((prepare(r).text for r in replies), disable=["empathy_sentencizer"])
+        for doc in docs:
+            found = self.canned.matches(doc)
+            out.append(True if found.get("trouble") else False if found.get("fine") else None)
+        return out
 
     def detect(self, text: str) -> CustomerSignal:
         return self.detect_many([text])[0]
@@ -170,6 +176,11 @@ def content_words(doc: Any) -> frozenset[str]:
     return default_detector().content_words(doc)
 
 
-def canned_reply_is_fine(reply: str) -> bool:
-    """With no customer message: does this canned reply answer no problem at all?"""
-    return default_detector().canned_fine(reply)
+def canned_reply_problem(reply: str) -> bool | None:
+    """With no customer message: does this canned reply answer a problem (None: unknown)?"""
+    return default_detector().canned_problems([reply])[0]
+
+
+def canned_problems(replies: list[str]) -> list[bool | None]:
+    """canned_reply_problem for many replies, in one stream."""
+    return default_detector().canned_problems(replies) if replies else []

@@ -1,14 +1,19 @@
 """Find reply files under the paths given on the command line.
 
 Directories are walked for reply files (.txt .md .markdown .yaml .yml .json .jsonl .csv),
-skipping dot-directories, paths ignored by .gitignore files met on the way, and the
-config's `exclude` globs. Files named explicitly are always taken unless excluded by
-config (so a pre-commit hook honours `exclude`). Symlinked directories are not followed,
+skipping dot-directories (but not .github, where saved replies live), paths ignored by
+.gitignore files met on the way, the config's `exclude` globs, and files a repository
+holds that are not replies (rules/context/not-replies.yaml: workflows, issue forms,
+README, LICENSE, manifests...). Files named explicitly are always taken unless excluded
+by config (so a pre-commit hook honours `exclude`); with `force_exclude` the not-replies
+list holds for them too. Symlinked directories are not followed,
 so a symlink loop cannot trap the walk; anything in a walk that is not a regular file
 (a FIFO, a device, a dangling symlink) is skipped with a notice, never opened.
 """
 from __future__ import annotations
 
+import fnmatch
+import functools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -27,6 +32,39 @@ CONFIG_NAMES = (".empathy-lint.yaml", ".empathy-lint.yml")
 class Found:
     files: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    walked: set[Path] = field(default_factory=set)  # files found by walking a directory
+
+
+class NotReplies:
+    """The documented default exclude list: files of a repository that are not replies."""
+
+    def __init__(self) -> None:
+        from .rulebook import load_context
+
+        data = load_context("not-replies.yaml") or {}
+        patterns = [str(p).lower() for p in data.get("exclude", ())]
+        self.dot_directories = frozenset(str(d).lower() for d in data.get("walk_dot_directories", ()))
+        # A pattern with no slash names a file ("readme*"), never a directory: a
+        # `security/` folder of canned replies is not the SECURITY policy.
+        self.file_names = [p for p in patterns if "/" not in p]
+        self.paths = pathspec.GitIgnoreSpec.from_lines([p for p in patterns if "/" in p])
+
+    def matches(self, path: Path, root: Path, is_dir: bool = False) -> bool:
+        """Is `path` (found under the walked `root`) on the list?"""
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = path.name
+        top = root.resolve().name
+        full = (f"{top}/{rel}" if top else rel).lower() + ("/" if is_dir else "")
+        if self.paths.match_file(full):
+            return True
+        return not is_dir and any(fnmatch.fnmatchcase(path.name.lower(), p) for p in self.file_names)
+
+
+@functools.lru_cache(maxsize=1)
+def not_replies() -> NotReplies:
+    return NotReplies()
 
 
 def _gitignore(directory: Path) -> pathspec.PathSpec | None:
@@ -60,8 +98,10 @@ def _not_regular(path: Path) -> str | None:
     return None
 
 
-def _walk(root: Path, excluded: Callable[[Path], bool], found: Found) -> None:
+def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callable[[Path], bool],
+          found: Found) -> None:
     specs: list[tuple[Path, pathspec.PathSpec]] = []
+    listed = not_replies()
     for directory, dirs, files in os.walk(root, followlinks=False):
         here = Path(directory)
         spec = _gitignore(here)
@@ -76,9 +116,12 @@ def _walk(root: Path, excluded: Callable[[Path], bool], found: Found) -> None:
                     continue
                 if s.match_file(rel + ("/" if is_dir else "")):
                     return True
-            return excluded(path)
+            if excluded(path):
+                return True
+            return default_excluded(path) and listed.matches(path, root, is_dir)
 
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not ignored(here / d, True))
+        dirs[:] = sorted(d for d in dirs if (not d.startswith(".") or d.lower() in listed.dot_directories)
+                         and not ignored(here / d, True))
         for name in sorted(files):
             path = here / name
             if name.startswith(".") or not name.lower().endswith(REPLY_SUFFIXES):
@@ -93,18 +136,28 @@ def _walk(root: Path, excluded: Callable[[Path], bool], found: Found) -> None:
                 found.notices.append(f"{path}: skipped, binary file")
                 continue
             found.files.append(path)
+            found.walked.add(path)
 
 
-def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p: False) -> Found:
-    """Reply files to lint, in a stable order, plus notices about what was skipped."""
+def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p: False,
+               default_excluded: Callable[[Path], bool] = lambda p: True,
+               force_exclude: bool = False) -> Found:
+    """Reply files to lint, in a stable order, plus notices about what was skipped.
+
+    `default_excluded(path)` says whether the not-replies list applies to a path (a
+    config can turn it off); it applies to named files only with `force_exclude`.
+    """
     found = Found()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            _walk(path, excluded, found)
+            _walk(path, excluded, default_excluded, found)
         elif path.exists():
-            if not excluded(path):
-                found.files.append(path)
+            if excluded(path):
+                continue
+            if force_exclude and default_excluded(path) and not_replies().matches(path.resolve(), Path("/")):
+                continue
+            found.files.append(path)
         elif path.is_symlink():
             raise InputError(f"{path}: broken symlink or symlink loop")
         else:

@@ -25,8 +25,8 @@ from .textmap import MappedText, prepare
 class Context:
     """What the reply answers and where it goes; rules gate on it with `when:`.
 
-    `problem` is True/False when the customer message is known and judged,
-    None when there is no customer message. `fine` says the message (or a canned
+    `problem` is True/False when the customer message (or a canned reply's own words)
+    is judged, None when nothing tells. `fine` says the message (or a canned
     reply's own words) shows there is nothing to fix: no acknowledgement, next step or
     follow-up is asked for then. A message can be neither a problem (no apology due)
     nor fine (a question still wants an answer and a next step).
@@ -50,8 +50,9 @@ class Context:
                   channel: str | None = None, reply: str | None = None) -> "Context":
         """A context whose `problem` is judged from the customer message, if any.
 
-        Without one, a canned `reply` that only speaks of a contribution ("Thanks for
-        your pull request!") is judged to answer no problem.
+        Without one, a canned `reply` is judged by its own words: trouble ("the crash",
+        "your refund") is a problem; only a contribution ("Thanks for your pull
+        request!") is fine; otherwise unknown.
         """
         problem = None
         if customer and customer.strip():
@@ -59,9 +60,9 @@ class Context:
 
             return cls.judged(detect(customer), customer, kind, channel)
         if kind == "canned" and reply:
-            from .customer import canned_reply_is_fine
+            from .customer import canned_reply_problem
 
-            problem = False if canned_reply_is_fine(reply) else None
+            problem = canned_reply_problem(reply)
         return cls(kind=kind, channel=channel, customer=customer, problem=problem, fine=problem is False)
 
     def expects_problem(self) -> bool:
@@ -119,14 +120,34 @@ def _adapt_case(replacement: str, original: str) -> str:
 
 
 def make_fix(rule: Rule, source: str, start: int, end: int) -> Fix | None:
-    """The rule's replacement for source[start:end], or None when it has none."""
+    """The rule's replacement for source[start:end], or None when it has none.
+
+    A replacement phrase ("to recap" for "as I said") is applied only where the phrase
+    stands on its own between punctuation ("As I said, the fee..."): inside a clause
+    ("As I said in my last email, ...", "It's no problem") the swap would not read as
+    English, so the finding keeps its suggestions and gets no fix.
+    """
     original = source[start:end]
     replacement = rule.replace.get(_match_key(original))
     if replacement is None:
         return None
     if replacement:
+        if not stands_alone(source, start, end):
+            return None
         return Fix(start, end, _adapt_case(replacement, original))
     return deletion(source, start, end)
+
+
+_CLAUSE_BEFORE = ".!?,;:(\n\r"
+_CLAUSE_AFTER = ".!?,;:)\n\r"
+
+
+def stands_alone(source: str, start: int, end: int) -> bool:
+    """Is source[start:end] a phrase of its own: punctuation (or the text's edge) on
+    both sides, spaces and emphasis marks aside?"""
+    before = source[:start].rstrip(" \t*_")
+    after = source[end:].lstrip(" \t*_")
+    return (not before or before[-1] in _CLAUSE_BEFORE) and (not after or after[0] in _CLAUSE_AFTER)
 
 
 _MARKUP = ("**", "__", "*", "_", "`")
@@ -191,7 +212,7 @@ class Linter:
         return found
 
     def default_context(self) -> Context:
-        return Context(kind=self.config.kind, channel=self.config.channel)
+        return Context(kind=self.config.kind or "live", channel=self.config.channel)
 
     def lint(self, text: str, context: Context | None = None) -> list[Finding]:
         """Findings for one reply, offsets into `text`."""

@@ -18,3 +18,7 @@ class ConfigError(EmpathyLintError):
 
 class InputError(EmpathyLintError):
     """A file to lint that cannot be read as text."""
+
+
+class TooLarge(InputError):
+    """A file over the size limit: an error when named, skipped with a notice in a walk."""

@@ -40,7 +40,7 @@ def expected(record: dict) -> dict[str, bool | None]:
     social_handover = record.get("channel") == "social" and next_steps
     return {
         "missing-acknowledgement": (not labels["acknowledgement"]) and open_problem,
-        "missing-apology": (problem is True and labels["apology"] != "sincere") if record.get("customer") else None,
+        "missing-apology": (problem is True and labels["apology"] != "sincere") if record.get("customer") or record.get("kind") == "canned" else None,
         "non-apology": labels["apology"] == "non",
         "defensive": bool(labels.get("defensive")),
         "missing-next-steps": (not next_steps) and open_problem,

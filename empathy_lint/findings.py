@@ -39,6 +39,17 @@ class Fix:
     replacement: str
 
 
+def describe_fix(text: str, fix: Fix) -> str:
+    """The fix as a sentence a person reads: 'Replace "As I said" with "To recap".' or
+    'Remove "obviously".' (a deletion may re-capitalise the next word: still a removal)."""
+    original = text[fix.start:fix.end]
+    recapitalised = len(fix.replacement) == 1 and original[-1:] == fix.replacement.lower()
+    if not fix.replacement or recapitalised:
+        removed = (original[:-1] if recapitalised else original).strip(" \t,;*_`")
+        return f'Remove "{removed}".'
+    return f'Replace "{original}" with "{fix.replacement}".'
+
+
 @dataclass(slots=True)
 class Finding:
     """One problem in one reply. Field names are the stable JSON output schema.

@@ -19,6 +19,19 @@ from spacy.tokens import Doc
 
 from .rulebook import load_context
 
+# A signature: at most this many lines under the sign-off, of at most this many words,
+# each capitalised ("Customer Care Team"), a joining word ("Lead at Acme") or a contact
+# (an email address, a phone number, a web address).
+SIGNATURE_LINES = 4
+SIGNATURE_WORDS = 6
+_JOINING = frozenset({"at", "of", "the", "and", "for", "&", "|", "-", "–", "—"})
+_CONTACT = re.compile(r"[@\d]|\.\w")
+
+
+def _signature_word(word: str) -> bool:
+    return word.istitle() or word.isupper() or word.lower() in _JOINING or bool(_CONTACT.search(word))
+
+
 _INITIAL_MARKS = "^-*~/–—"
 _INITIALS = re.compile(rf"^[{re.escape(_INITIAL_MARKS)}]\s*[A-Za-z]{{1,20}}$")
 # Lower case and title case are read off the ORTH string (as spaCy computes them).
@@ -110,13 +123,24 @@ class Sentences:
         if self._first_word(sentence) not in signoffs:
             return False
         words = self._words(sentence, limit + 1)
-        return _starts_with(words, signoffs, limit - 1) and len(words) <= limit + 1
+        if _starts_with(words, signoffs, limit - 1) and len(words) <= limit + 1:
+            return True
+        # "Kind regards, Ana Lopez Customer Care Team Acme Inc.": the lines of a
+        # signature, joined into one sentence when the reply's lines were reflowed.
+        words = self._words(sentence, SIGNATURE_LINES * SIGNATURE_WORDS)
+        phrase = next((p for p in signoffs[words[0]] if tuple(words[:len(p)]) == p), None)
+        if phrase is None or len(words) > SIGNATURE_LINES * SIGNATURE_WORDS:
+            return False
+        rest = [self.strings[row[_ORTH]] for row in rows if not (row[_SPACE] or row[_PUNCT])][len(phrase):]
+        return all(_signature_word(word) for word in rest)
 
     def is_signature(self, sentence: tuple[int, int]) -> bool:
-        """A name on its own ("Sam", "Ana Lopez"): signs off when it follows a sign-off."""
-        words = self._words(sentence, 3)
-        return 0 < len(words) <= 3 and all(row[_PUNCT] or row[_SPACE] or self.strings[row[_ORTH]].istitle()
-                                           for row in self.rows[sentence[0]:sentence[1]])
+        """A signature line ("Ana Lopez", "Customer Care Team", "Support Lead at Acme",
+        "ana@acme.com"): signs off when it follows a sign-off."""
+        words = self._words(sentence, SIGNATURE_WORDS)
+        return 0 < len(words) <= SIGNATURE_WORDS and all(
+            row[_PUNCT] or row[_SPACE] or _signature_word(self.strings[row[_ORTH]])
+            for row in self.rows[sentence[0]:sentence[1]])
 
     def body(self) -> list[tuple[int, int]]:
         """The sentences inside the frame: after a greeting, before a sign-off."""
@@ -127,8 +151,13 @@ class Sentences:
         while last - first > 1:
             if self.is_signoff(body[last - 1]):
                 last -= 1
-            elif last - first > 2 and self.is_signature(body[last - 1]) and self.is_signoff(body[last - 2]):
-                last -= 2
+                continue
+            # A signature of a few lines (name, role, team, company) under a sign-off.
+            top = last
+            while top - first > 2 and last - top < SIGNATURE_LINES and self.is_signature(body[top - 1]):
+                top -= 1
+            if top < last and self.is_signoff(body[top - 1]):
+                last = top - 1
             else:
                 break
         return body[first:last]

@@ -25,6 +25,7 @@ from pygls.uris import to_fs_path
 from . import __version__
 from .errors import EmpathyLintError
 from .findings import Finding, LineIndex
+from .quickfix import IGNORE_COMMAND
 from .rulebook import Rule
 
 log = logging.getLogger("empathy-lint.lsp")
@@ -58,6 +59,9 @@ class DocState:
     dirty: bool = False
     findings: list[Finding] = field(default_factory=list)
     text: str = ""
+    # Rules the user chose to ignore in this document (quick fix "Ignore ... in this
+    # document"): kept here, so no directive is written into a draft a customer will read.
+    ignored: set[str] = field(default_factory=set)
 
     def apply_change(self, change: Any, codec: Any) -> None:
         """Apply one content change.
@@ -324,6 +328,7 @@ class EmpathyLanguageServer(LanguageServer):
             findings, extra, config = await self.check(uri, text)
             if uri not in self.states:
                 return  # closed while linting
+            findings = [f for f in findings if f.code not in state.ignored]
             state.findings, state.text = findings, text
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 uri=uri, version=version, diagnostics=extra + self.diagnostics(text, findings, config)))
@@ -478,6 +483,19 @@ def _code_action(ls: EmpathyLanguageServer, params: types.CodeActionParams) -> l
         diagnostic = diagnostics.get((f.code, pos.line, pos.character))
         out.extend(actions_for(uri, state.text, f, positions, diagnostic))
     return out
+
+
+@server.command(IGNORE_COMMAND)
+def _ignore_in_document(ls: EmpathyLanguageServer, *args: Any) -> None:
+    """Arguments: the document's uri and a rule code. Until the document is closed, that
+    rule's findings are not shown in it."""
+    if len(args) != 2 or not all(isinstance(a, str) for a in args):
+        raise ValueError(f"{IGNORE_COMMAND} takes a document uri and a rule code")
+    uri, code = args
+    state = ls.states.get(uri)
+    if state is not None:
+        state.ignored.add(code)
+        ls.schedule(uri)
 
 
 class ResyncingInput:

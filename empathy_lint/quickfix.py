@@ -10,7 +10,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from .findings import Finding, Fix
+from .findings import Finding, Fix, describe_fix
 
 # How a file type spells a suppression comment; None: the format has no safe spot
 # for a line comment (JSON has no comments; a "#" line inside a YAML block scalar
@@ -20,11 +20,14 @@ COMMENT_STYLES = {
     ".markdown": "<!-- empathy-lint: {directive} {code} -->",
     ".html": "<!-- empathy-lint: {directive} {code} -->",
     ".liquid": "{{% comment %}} empathy-lint: {directive} {code} {{% endcomment %}}",
-    ".txt": "# empathy-lint: {directive} {code}",
     ".yaml": "# empathy-lint: {directive} {code}",
     ".yml": "# empathy-lint: {directive} {code}",
 }
-LINE_COMMENTS_OK = {".md", ".markdown", ".html", ".liquid", ".txt"}
+LINE_COMMENTS_OK = {".md", ".markdown", ".html", ".liquid"}
+# Macro files, whose comments never reach a customer: disable directives go in them.
+# Anything else (a .txt draft, an untitled buffer) gets "Ignore ... in this document".
+MACRO_SUFFIXES = {".md", ".markdown", ".html", ".liquid", ".yaml", ".yml", ".json", ".jsonl", ".csv"}
+IGNORE_COMMAND = "empathy-lint.ignoreInDocument"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -62,7 +65,7 @@ def actions_for(uri: str, text: str, finding: Finding, positions: Any,
     actions: list[types.CodeAction] = []
     if finding.fix is not None:
         fix = finding.fix
-        title = f'Replace with "{fix.replacement}"' if len(fix.replacement) > 1 else f'Remove "{text[fix.start:fix.end - 1].strip()}"'
+        title = describe_fix(text, fix).rstrip(".")  # a menu entry, not a sentence
         safe = _container_safe(uri, text, fix.start, fix.end, fix.replacement)
         if safe is not None:
             actions.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=diagnostics,
@@ -80,7 +83,15 @@ def actions_for(uri: str, text: str, finding: Finding, positions: Any,
                                             diagnostics=diagnostics, edit=_edit(uri, positions, at, at, safe)))
     suffix = Path(uri).suffix.lower()
     style = COMMENT_STYLES.get(suffix)
-    if style:
+    if suffix not in MACRO_SUFFIXES:
+        # A plain-text draft is sent to the customer as it stands: a directive written
+        # into it would be sent too. The server keeps the choice instead.
+        actions.append(types.CodeAction(
+            title=f"Ignore {finding.code} in this document", kind=types.CodeActionKind.QuickFix,
+            diagnostics=diagnostics,
+            command=types.Command(title=f"Ignore {finding.code} in this document", command=IGNORE_COMMAND,
+                                  arguments=[uri, finding.code])))
+    elif style:
         nl = _newline(text)
         if suffix in LINE_COMMENTS_OK:
             line_start = _line_start(text, finding.start)

@@ -47,6 +47,6 @@ def confirm(candidates: list[tuple[Finding, str]], rules: dict[str, Rule]) -> se
         for group in groups.values():
             if len(group) >= rule.min_replies and len(group) >= rule.min_share * len(entries):
                 for finding in group:
-                    finding.message = f"{rule.message} ({len(group)} of {len(entries)} replies open with it.)"
+                    finding.message = f"{rule.message} ({len(group)} of the {len(entries)} replies in this file open with it.)"
                     kept.add(id(finding))
     return kept

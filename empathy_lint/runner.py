@@ -17,7 +17,7 @@ from .engine import Context, Linter
 from .findings import Finding, Fix, LineIndex, locate
 from .report import FileReport
 from .sources import Document, Reply
-from .suppressions import apply as apply_suppressions, find_directives
+from .suppressions import apply as apply_suppressions, find_directives, scoped
 
 
 @dataclass
@@ -27,6 +27,9 @@ class Job:
     document: Document
     config: Config
     customer: str | None = None
+    # The kind when neither the reply, its file's config nor the command line names one:
+    # "canned" for files found by walking a directory (a macro collection), else "live".
+    default_kind: str = "live"
 
 
 @dataclass
@@ -48,9 +51,8 @@ class Runner:
             heap.settle()
         return self._linters[key]
 
-    def run(self, jobs: Iterable[Job], whole_run: bool = True) -> RunResult:
-        """Lint the jobs. `whole_run`: these are all the documents of the run, so stock
-        openings are judged here (run_parallel judges them once over all chunks)."""
+    def run(self, jobs: Iterable[Job]) -> RunResult:
+        """Lint the jobs; each file's findings depend on that file alone."""
         jobs = list(jobs)
         result = RunResult()
         per_reply: dict[int, list[Finding]] = {}
@@ -60,48 +62,67 @@ class Runner:
                 groups[job.config.key()].append(((j, r), job, reply))
         for items in groups.values():
             linter = self.linter(items[0][1].config)
-            stream = linter.lint_many(((reply.text, _context(job, reply), reply.masks) for _, job, reply in items),
-                                      openings=True)
+            contexts = _contexts([(job, reply) for _, job, reply in items])
+            stream = linter.lint_many(((reply.text, context, reply.masks)
+                                       for (_, job, reply), context in zip(items, contexts)), openings=True)
             for ((j, r), job, reply), findings in zip(items, stream):
                 per_reply[(j, r)] = findings
         for j, job in enumerate(jobs):
             document = job.document
             findings: list[Finding] = []
-            directives = find_directives(document.text)
+            directives = scoped(find_directives(document.text), [reply.span for reply in document.replies])
             index = LineIndex(document.text) if document.replies else None
             for r, reply in enumerate(document.replies):
                 mapped = [_to_file(f, reply, document.text) for f in per_reply[(j, r)]]
                 disabled = reply.meta.get("disable")
                 disabled = [disabled] if isinstance(disabled, str) else disabled
-                kept = apply_suppressions(locate(mapped, document.text, index), directives, disabled)
+                kept = apply_suppressions(locate(mapped, document.text, index), directives[r], disabled)
                 for finding in kept:
                     result.fingerprints[id(finding)] = fingerprint(document.path, reply.name, finding, document.text)
                 findings.extend(kept)
+            judge_openings(findings, document.text, job.config)
             findings.sort(key=lambda f: (f.start, f.code))
-            result.reports.append(FileReport(document.path, document.text, findings))
-        if whole_run:
-            judge_openings(result.reports, jobs)
+            result.reports.append(FileReport(document.path, document.text, findings, len(document.replies)))
         return result
 
 
-def judge_openings(reports: list[FileReport], jobs: list[Job]) -> None:
-    """Keep only the stock-opening candidates that enough replies of the run share."""
-    candidates = [(f, report.text) for report in reports for f in report.findings if f.kind == "repeated"]
+def judge_openings(findings: list[Finding], text: str, config: Config) -> None:
+    """Keep only the stock-opening candidates that enough replies of this file share.
+
+    Judged per file, so a file's verdict is the same whether it is linted alone (a
+    pre-commit hook on the staged files) or with the whole tree."""
+    candidates = [(f, text) for f in findings if f.kind == "repeated"]
     if not candidates:
         return
-    rules = {rule.id: rule for config in {job.config.key(): job.config for job in jobs}.values()
-             for rule in config.active_rules()}
-    kept = repeated.confirm(candidates, rules)
-    for report in reports:
-        report.findings[:] = [f for f in report.findings if f.kind != "repeated" or id(f) in kept]
+    kept = repeated.confirm(candidates, {rule.id: rule for rule in config.active_rules()})
+    findings[:] = [f for f in findings if f.kind != "repeated" or id(f) in kept]
 
 
-def _context(job: Job, reply: Reply) -> Context:
-    meta = reply.meta
-    kind = meta.get("kind") if meta.get("kind") in ("live", "canned") else job.config.kind
-    channel = meta.get("channel") if meta.get("channel") in ("chat", "email", "sms", "social") else job.config.channel
-    customer = meta.get("customer") or job.customer
-    return Context.for_reply(customer, kind, channel, reply.text)
+def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
+    """Each reply's context. The customer messages (and the canned replies judged by
+    their own words) go through the pipeline in one stream, not one call each: an
+    export of replies with customer messages spent a quarter of its time there."""
+    from .customer import canned_problems, detect_many
+
+    settings = []
+    for job, reply in items:
+        meta = reply.meta
+        kind = meta.get("kind") if meta.get("kind") in ("live", "canned") else job.config.kind or job.default_kind
+        channel = meta.get("channel") if meta.get("channel") in ("chat", "email", "sms", "social") else job.config.channel
+        customer = meta.get("customer") or job.customer
+        settings.append((kind, channel, customer if customer and customer.strip() else None))
+    messages = list(dict.fromkeys(c for _, _, c in settings if c))
+    verdicts = dict(zip(messages, detect_many(messages)))
+    canned = [i for i, (kind, _, customer) in enumerate(settings) if not customer and kind == "canned"]
+    problems = dict(zip(canned, canned_problems([items[i][1].text for i in canned])))
+    contexts = []
+    for i, (kind, channel, customer) in enumerate(settings):
+        if customer:
+            contexts.append(Context.judged(verdicts[customer], customer, kind, channel))
+        else:
+            problem = problems.get(i)
+            contexts.append(Context(kind=kind, channel=channel, problem=problem, fine=problem is False))
+    return contexts
 
 
 def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
@@ -124,7 +145,7 @@ def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
 def _run_chunk(jobs: list[Job]) -> tuple[list[FileReport], list[list[str]]]:
     """Worker side of run_parallel: fingerprints travel as lists (ids do not survive pickling)."""
     heap.OWN_PROCESS = True
-    result = Runner().run(jobs, whole_run=False)
+    result = Runner().run(jobs)
     return result.reports, [[result.fingerprints[id(f)] for f in r.findings] for r in result.reports]
 
 
@@ -143,7 +164,6 @@ def run_parallel(jobs: list[Job], processes: int) -> RunResult:
             for report, report_keys in zip(reports, keys):
                 result.reports.append(report)
                 result.fingerprints.update({id(f): k for f, k in zip(report.findings, report_keys)})
-    judge_openings(result.reports, jobs)
     return result
 
 

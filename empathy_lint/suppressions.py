@@ -5,8 +5,8 @@
     {# empathy-lint: disable EMP301 #}                 Jinja / Twig
     # empathy-lint: disable EMP301                     YAML, or a line of its own in .txt
 
-Directives: `disable` (whole file), `disable-next-line`, `disable-line`; with no codes,
-all rules. Codes may be names or prefixes, comma or space separated. Front matter
+Directives: `disable` (whole file; inside one macro of a collection, that macro only),
+`disable-next-line`, `disable-line`; with no codes, all rules. Codes may be names or prefixes, comma or space separated. Front matter
 `disable: [EMP301]` disables for the whole file too. Directive comments are masked,
 so their words are never linted.
 """
@@ -73,3 +73,27 @@ def apply(findings: list[Finding], directives: list[Directive], disabled: list[s
     whole_file = [Directive("disable", tuple(disabled), 0, 0, 0)] if disabled else []
     rules = [d for d in directives + whole_file if d.kind != "enable"]
     return [f for f in findings if not any(d.covers(f) for d in rules)]
+
+
+def scoped(directives: list[Directive], spans: list[tuple[int, int] | None]) -> list[list[Directive]]:
+    """The directives each reply of a file obeys.
+
+    A `disable` inside a record (a macro of a YAML/JSON/CSV list, a section of a
+    collection), or between records, covers the record it stands in or the next one;
+    before the first record (a file header) it covers the whole file. Line directives
+    cover their lines wherever they are. Without spans, every directive holds for all.
+    """
+    if not directives or any(span is None for span in spans) or len(spans) < 2:
+        return [directives] * len(spans)
+    firsts = min(span[0] for span in spans)  # type: ignore[index]
+    out: list[list[Directive]] = [[] for _ in spans]
+    for directive in directives:
+        if directive.kind != "disable" or directive.start < firsts:
+            for kept in out:
+                kept.append(directive)
+            continue
+        owner = next((i for i, span in enumerate(spans) if directive.start < span[1]), None)  # type: ignore[index]
+        for i, kept in enumerate(out):
+            if owner is None or i == owner:
+                kept.append(directive)
+    return out

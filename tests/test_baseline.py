@@ -43,8 +43,9 @@ def test_update_baseline_and_corrupt_baseline(tmp_path):
 
 def test_baseline_inside_the_linted_tree_is_not_read_as_a_macro_export(tmp_path):
     """The usual layout: `empathy-lint check --baseline macros/.baseline.json macros/`."""
-    for i in range(3):
-        (tmp_path / f"m{i}.md").write_text(f"Thanks for reporting this issue. Macro {i}.\n", encoding="utf-8")
+    for i in range(3):  # a stock opening (EMP703, judged per file) in each of three files
+        (tmp_path / f"m{i}.md").write_text("".join(f"## Reply {j}\n\nThanks for reporting this issue. Macro {i}.{j}.\n\n"
+                                                   for j in range(3)), encoding="utf-8")
     baseline = tmp_path / "empathy-baseline.json"
     args = ("--kind", "canned", "--select", "EMP703", "--fail-on", "info", "--baseline", str(baseline), str(tmp_path))
     assert run_cli(*args).returncode == 0 and baseline.exists()
@@ -52,8 +53,22 @@ def test_baseline_inside_the_linted_tree_is_not_read_as_a_macro_export(tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "no replies found" not in again.stderr and "in 3 files" in again.stdout
     # A fourth macro with the stock opening is new: only it is reported.
-    (tmp_path / "m3.md").write_text("Thanks for reporting this issue. A fourth.\n", encoding="utf-8")
+    (tmp_path / "m3.md").write_text("".join(f"## Reply {j}\n\nThanks for reporting this issue. A fourth {j}.\n\n"
+                                            for j in range(3)), encoding="utf-8")
     result = run_cli("--format", "json", *args)
     assert result.returncode == 1
     flagged = [f["path"].rsplit("/", 1)[1] for f in json.loads(result.stdout)["files"] if f["findings"]]
     assert flagged == ["m3.md"]
+
+
+def test_a_baseline_run_says_how_many_known_findings_it_hid(tmp_path):
+    macro = tmp_path / "macro.txt"
+    macro.write_text("As I said, there's nothing we can do.\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    assert run_cli("--baseline", str(baseline), str(macro)).returncode == 0
+    known = sum(json.loads(baseline.read_text())["findings"].values())  # fingerprint -> count
+    again = run_cli("--baseline", str(baseline), str(macro))
+    assert again.returncode == 0
+    hidden = json.loads(run_cli("--format", "json", "--baseline", str(baseline), str(macro)).stdout)["summary"]["baseline"]
+    assert hidden == known >= 4
+    assert again.stdout.strip() == f"No new findings in 1 file; {hidden} known findings in the baseline were not reported."

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 
 BAD = "As I said, there's nothing we can do."
@@ -101,3 +103,17 @@ def test_rule_pack_path_is_relative_to_the_config(tmp_path):
     write(tmp_path / ".empathy-lint.yaml", "rules: [packs/house.yaml]\nselect: [ACME101]\n")
     draft = write(tmp_path / "a.txt", "Dear customer, thanks for writing.")
     assert codes(run_cli("--format", "json", str(draft), cwd=tmp_path.parent)) == ["ACME101"]
+
+
+@pytest.mark.parametrize("setting,problem", [
+    ("fail-on: warnings", "fail-on: 'warnings' is not one of error, warning, info, never"),
+    ("kind: lve", "kind: 'lve' is not one of live, canned"),
+    ("severity: {EMP101: loud}", "severity: 'loud' is not one of error, warning, info"),
+    ("select: [EMP999]", "select: 'EMP999' matches no rule code, name or family"),
+])
+def test_a_bad_value_in_the_config_file_names_the_file(tmp_path, setting, problem):
+    (tmp_path / ".empathy-lint.yaml").write_text(setting + "\n", encoding="utf-8")
+    (tmp_path / "reply.txt").write_text("Your refund was issued.\n", encoding="utf-8")
+    result = run_cli(str(tmp_path / "reply.txt"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"empathy-lint: error: {tmp_path / '.empathy-lint.yaml'}: {problem}")

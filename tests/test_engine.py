@@ -169,4 +169,35 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     assert context.problem is False
     assert not {"EMP101", "EMP401", "EMP501"} & set(codes(linter.lint(thanks, context)))
     trouble = "Thanks for your pull request! Sorry, the build is broken."
-    assert Context.for_reply(None, "canned", None, trouble).problem is None
+    assert Context.for_reply(None, "canned", None, trouble).problem is True
+
+
+@pytest.mark.parametrize("macro,problem", [
+    # Its own words say it answers trouble: asked for an apology like a live reply.
+    ("Your refund has been issued and will reach your card in 3-5 days.", True),
+    ("The outage is over; the dashboard works again.", True),
+    ("This crash is fixed in 2.4.1. Please upgrade.", True),
+    ("We merged the fix for the crash you reported; it ships on Friday.", True),
+    # A contribution with no sign of trouble: nothing to apologize for.
+    ("Thank you for your contribution! We'll review the PR this week.", False),
+    # Neither: the canned default (no apology asked).
+    ("Here is how to export your data: open Settings, then Export.", None),
+])
+def test_a_macro_is_judged_by_its_own_words(macro, problem):
+    context = Context.for_reply(None, "canned", None, macro)
+    assert context.problem is problem
+    found = codes(Linter(Config(kind="canned")).lint(macro, context))
+    assert ("EMP201" in found) is (problem is True)
+
+
+def test_a_multi_line_signature_is_part_of_the_sign_off():
+    """The missing follow-up belongs after the last sentence of the body, not on the
+    signature: the editor must not underline "Kind regards, / Ana / team / company"."""
+    reply = ("Hi Sam,\n\nYour refund was issued today and will reach your card in 3-5 days.\n\n"
+             "Kind regards,\nAna Lopez\nCustomer Care Team\nAcme Inc.\n")
+    (finding,) = [f for f in Linter(Config(channel="email")).lint(reply) if f.code == "EMP501"]
+    assert reply[finding.start:finding.end] == "Your refund was issued today and will reach your card in 3-5 days."
+    # A sentence that opens like a sign-off but goes on is body, not signature.
+    reply = "Your refund was issued.\nThanks, I will send the new card tomorrow.\n"
+    (finding,) = [f for f in Linter().lint(reply) if f.code == "EMP501"]
+    assert reply[finding.start:finding.end] == "Thanks, I will send the new card tomorrow."

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli
 
-TEXT = "Hi Sam,\r\nNo problem, as I said the refund is simply on its way.\r\n"
+TEXT = "Hi Sam,\r\nNo problem, as I said, the refund is simply on its way.\r\n"
 
 
 def findings(path, *args):
@@ -30,7 +30,7 @@ def test_fix_preserves_encoding_bom_and_crlf(tmp_path, encoding, bom):
     data = path.read_bytes()
     assert data.startswith(bom) if bom else not data.startswith(codecs.BOM_UTF8)
     fixed = data[len(bom):].decode(encoding)
-    assert fixed == "Hi Sam,\r\nHappy to help, to recap the refund is on its way.\r\n"
+    assert fixed == "Hi Sam,\r\nHappy to help, to recap, the refund is on its way.\r\n"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
     assert findings(path) == []  # the fixed findings are gone
     assert not [p for p in tmp_path.iterdir() if p.name != "macro.txt"]  # no temp file left
@@ -50,15 +50,39 @@ def test_diff_prints_a_patch_and_changes_nothing(tmp_path):
 def test_fix_inside_json_export_keeps_it_valid(tmp_path):
     path = tmp_path / "macros.json"
     path.write_text(json.dumps({"macros": [{"title": "x", "actions": [
-        {"field": "comment_value", "value": "No problem,\nas I said it\u2019s done."}]}]}), encoding="utf-8")
+        {"field": "comment_value", "value": "No problem,\nas I said, it\u2019s done."}]}]}), encoding="utf-8")
     run_cli("--fix", "--select", "EMP301,EMP603", str(path))
     value = json.loads(path.read_text())["macros"][0]["actions"][0]["value"]
-    assert value == "Happy to help,\nto recap it\u2019s done."
+    assert value == "Happy to help,\nto recap, it\u2019s done."
 
 
 def test_fix_from_stdin_prints_the_fixed_text():
-    result = run_cli("--fix", "--select", "EMP603", "-", stdin="No problem at all.")
-    assert result.stdout == "Happy to help at all."
+    result = run_cli("--fix", "--select", "EMP603", "-", stdin="No problem! The refund is on its way.")
+    assert result.stdout == "Happy to help! The refund is on its way."
+
+
+# Each replacement is a whole-phrase rewrite: applied where the phrase stands alone
+# between punctuation, left as a suggestion where the swap would not read as English.
+@pytest.mark.parametrize("draft,fixed", [
+    ("As I said, the refund takes five days.", "To recap, the refund takes five days."),
+    ("The refund, as I said, takes five days.", "The refund, to recap, takes five days."),
+    ("Hi Sam, as previously stated, the store is closed on Sundays.",
+     "Hi Sam, to recap, the store is closed on Sundays."),
+    ("As I said in my last email, the refund takes five days.", None),
+    ("As I said before, the refund takes five days.", None),
+    ("That's no problem at all, the refund is on its way.", None),
+    ("It's not a problem. The refund is on its way.", None),
+    ("The refund takes five days, obviously.", "The refund takes five days."),
+    ("Obviously, the refund takes five days.", "The refund takes five days."),
+    ("You simply click the reset link.", "You click the reset link."),
+])
+def test_fix_reads_as_english_or_is_not_made(draft, fixed):
+    result = run_cli("--fix", "--select", "EMP301,EMP307,EMP603", "-", stdin=draft)
+    assert result.stdout == (fixed or draft)
+    if fixed is None:  # still reported, with its suggestions
+        report = run_cli("--format", "json", "--select", "EMP301,EMP307,EMP603", "-", stdin=draft)
+        found = json.loads(report.stdout)["files"][0]["findings"]
+        assert found and all(f["fix"] is None for f in found) and all(f["suggestions"] for f in found)
 
 
 def test_failed_write_leaves_the_original_intact(tmp_path, monkeypatch):

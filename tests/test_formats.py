@@ -94,3 +94,12 @@ def test_output_file_for_any_format(repo, tmp_path):
     out = tmp_path / "report.sarif"
     run_cli("--format", "sarif", "-o", str(out), str(repo), cwd=repo)
     assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_sarif_fix_descriptions_are_sentences(tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("As I said, the refund is simply on its way.\n", encoding="utf-8")
+    sarif = json.loads(run_cli("--format", "sarif", "--select", "EMP301,EMP307", str(draft)).stdout)
+    descriptions = sorted(fix["description"]["text"] for result in sarif["runs"][0]["results"]
+                          for fix in result.get("fixes", []))
+    assert descriptions == ['Remove "simply".', 'Replace "As I said" with "To recap".']

@@ -312,7 +312,7 @@ def test_empty_json_and_csv_are_empty_files(tmp_path):
     for name in ("e.json", "e.csv"):
         (tmp_path / name).write_text("", encoding="utf-8")
     result = run_cli("check", "--isolated", str(tmp_path / "e.json"), str(tmp_path / "e.csv"))
-    assert result.returncode == 0 and "No findings in 2 files" in result.stdout
+    assert result.returncode == 0 and "No findings in 0 replies in 2 files." in result.stdout
 
 
 def test_bogus_error_handler_and_lone_update_baseline_are_errors(tmp_path):

@@ -4,6 +4,7 @@ Tests wait for publishDiagnostics notifications; none of them sleeps.
 """
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
@@ -40,6 +41,33 @@ async def diagnostics_for(client: LanguageClient, uri: str, version: int) -> lis
 
 def by_code(diagnostics):
     return {d.code: d for d in diagnostics}
+
+
+async def test_a_plain_text_draft_gets_ignore_in_document_not_a_directive(client, tmp_path):
+    """A directive written into a .txt draft would be sent to the customer."""
+    path = tmp_path / "draft.txt"
+    diagnostics = by_code(await open_doc(client, path, BAD))
+    target = diagnostics["EMP301"]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=target.range,
+        context=types.CodeActionContext(diagnostics=[target])))
+    titles = [a.title for a in actions]
+    assert not any(t.startswith("Disable") for t in titles)
+    edits = [e for a in actions if isinstance(a, types.CodeAction) and a.edit for e in a.edit.changes[path.as_uri()]]
+    assert edits and not any("empathy-lint:" in e.new_text for e in edits)
+    ignore = next(a for a in actions if a.title == "Ignore EMP301 in this document")
+    # lsprotocol's client reads any code action carrying a command as a bare Command and
+    # stringifies the nested one; the server sent a CodeAction {title, kind, command: {...}}.
+    if isinstance(ignore, types.CodeAction):
+        assert ignore.edit is None
+        command = {"command": ignore.command.command, "arguments": ignore.command.arguments}
+    else:
+        command = ast.literal_eval(ignore.command)
+    assert command["arguments"] == [path.as_uri(), "EMP301"]
+    await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=command["command"], arguments=command["arguments"]))
+    after = by_code(await diagnostics_for(client, path.as_uri(), 1))
+    assert "EMP301" not in after and "EMP306" in after
 
 
 async def test_diagnostics_on_open_and_after_an_edit(client, tmp_path):
@@ -81,7 +109,7 @@ async def test_quick_fixes(client, tmp_path):
         text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=target.range,
         context=types.CodeActionContext(diagnostics=[target])))
     titles = [a.title for a in actions]
-    assert titles[0] == 'Replace with "To recap"' and actions[0].is_preferred
+    assert titles[0] == 'Replace "As I said" with "To recap"' and actions[0].is_preferred
     (edit,) = actions[0].edit.changes[path.as_uri()]
     assert edit.range == target.range and edit.new_text == "To recap"
     assert "Disable EMP301 for this line" in titles and "Disable EMP301 for this file" in titles

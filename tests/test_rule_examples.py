@@ -1,6 +1,8 @@
 """Every rule's own examples are tests: flag examples must be flagged, pass examples not."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from empathy_lint import repeated
@@ -69,3 +71,25 @@ def test_codes_follow_the_family_numbering():
 def test_the_five_mission_families_are_present():
     families = {r.family for r in RULES}
     assert {"acknowledgement", "apology", "defensive", "next-steps", "follow-up", "positive-language"} <= families
+
+
+_QUOTED = re.compile(r'["\u201c]([^"\u201d]{3,80})["\u201d]')
+
+
+def _words(text: str) -> str:
+    return re.sub(r"[^a-z' ]", "", text.lower()).strip()
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.kind == "forbid"], ids=lambda r: r.id)
+def test_every_phrase_a_why_quotes_is_flagged_or_is_the_alternative(rule):
+    """A `why` that names a phrase the rule does not flag teaches the wrong thing
+    ("no worries" in EMP603's why, while only "no problem" was flagged)."""
+    from empathy_lint.config import Config
+    from empathy_lint.engine import Linter
+
+    linter = Linter(Config(select=[rule.id]))
+    alternatives = [_words(s) for s in rule.suggest] + [_words(v) for v in rule.replace.values()] + [
+        _words(e if isinstance(e, str) else e["reply"]) for e in rule.examples_pass]
+    for phrase in _QUOTED.findall(rule.why):
+        flagged = any(f.code == rule.id for f in linter.lint(phrase, Context(kind="live")))
+        assert flagged or any(_words(phrase) in a for a in alternatives), phrase

@@ -14,6 +14,7 @@ class FileReport:
     path: str
     text: str
     findings: list[Finding] = field(default_factory=list)
+    replies: int = 1  # how many replies were read from the file
 
 
 def count_by_severity(reports: list[FileReport]) -> Counter:
@@ -21,5 +22,5 @@ def count_by_severity(reports: list[FileReport]) -> Counter:
     return Counter(f.severity for report in reports for f in report.findings)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"

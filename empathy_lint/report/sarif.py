@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 from typing import Any
 
-from ..findings import LineIndex
+from ..findings import LineIndex, describe_fix
 from ..rulebook import Rule
 from . import FileReport
 
@@ -66,7 +66,7 @@ def to_data(reports: list[FileReport], rules: list[Rule], version: str) -> dict[
                 fs_line, fs_col = lines.position(f.fix.start)
                 fe_line, fe_col = lines.position(f.fix.end)
                 result["fixes"] = [{
-                    "description": {"text": f"Replace with \"{f.fix.replacement}\""},
+                    "description": {"text": describe_fix(report.text, f.fix)},
                     "artifactChanges": [{
                         "artifactLocation": {"uri": _uri(report.path)},
                         "replacements": [{

@@ -88,10 +88,24 @@ def render_finding(report: FileReport, index: LineIndex, finding: Finding, *, wh
     return lines
 
 
-def summary(reports: list[FileReport]) -> str:
+def summary(reports: list[FileReport], known: int | None = None) -> str:
+    """One line: what was found in what was read (and what a baseline hid)."""
+    line = _found(reports)
+    if known is None:
+        return line
+    hidden = f"{plural(known, 'known finding')} in the baseline {'was' if known == 1 else 'were'} not reported"
+    if line.startswith("No findings"):
+        return f"No new findings{line[len('No findings'):-1]}; {hidden}."
+    return f"{line[:line.index('. Run')]} are new; {hidden}. Run `empathy-lint explain CODE` for more."
+
+
+def _found(reports: list[FileReport]) -> str:
     counts = count_by_severity(reports)
     total = sum(counts.values())
     files = plural(len(reports), "file")
+    replies = sum(r.replies for r in reports)
+    if replies != len(reports):
+        files = f"{plural(replies, 'reply', 'replies')} in {files}"
     if not total:
         return f"No findings in {files}."
     parts = [plural(counts[s], s) if s != "info" else f"{counts[s]} info"
@@ -100,7 +114,7 @@ def summary(reports: list[FileReport]) -> str:
 
 
 def render(reports: list[FileReport], *, why: dict[str, str] | None = None, quiet: bool = False,
-           **_: Any) -> str:
+           known: int | None = None, **_: Any) -> str:
     """All findings, then a one-line summary (left out with quiet)."""
     out: list[str] = []
     for report in reports:
@@ -111,5 +125,5 @@ def render(reports: list[FileReport], *, why: dict[str, str] | None = None, quie
             if not quiet:
                 out.append("")
     if not quiet:
-        out.append(summary(reports))
+        out.append(summary(reports, known))
     return "\n".join(out) + ("\n" if out else "")

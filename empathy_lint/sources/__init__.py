@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import InputError
+from ..errors import InputError, TooLarge
 from .base import Document, Reply
 
 __all__ = ["Document", "Reply", "decode", "read_source", "load_document", "REPLY_SUFFIXES"]
@@ -53,7 +53,7 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES_DEFAULT, encoding: str | 
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(
+            raise TooLarge(
                 f"{path}: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit "
                 "(raise it with --max-size)"
             )

@@ -22,6 +22,9 @@ class Reply:
     name: str | None = None
     masks: list[Mask] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    # Where the record holding this reply (a macro of a YAML/JSON list, a section of a
+    # collection) stands in the file: a `disable` directive inside it covers it alone.
+    span: tuple[int, int] | None = None
 
     @classmethod
     def verbatim(cls, text: str, offset: int = 0, **kwargs: Any) -> "Reply":

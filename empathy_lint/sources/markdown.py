@@ -1,8 +1,8 @@
 """Markdown replies: YAML front matter for metadata, markdown syntax masked.
 
-A saved-replies file with several sections under same-level headings
-("## Duplicate issue", "## Needs reproduction") is split into one reply per
-section, named by its heading; `markdown_split: none` turns that off.
+A saved-replies file (sections under headings, bold titles or marker lines; see
+sections.py) is split into one reply per section, named by its heading;
+`readers.markdown_split: none` turns that off, `h2`/`h3`... picks the heading level.
 """
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ from ..errors import InputError
 from ..rulebook import DataLoader
 from .base import Document, Reply, checked_meta
 from .markup import markdown_masks
+from .sections import body_reply, collection, section_reply, single
 from .thread import split_thread
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
 META_KEYS = ("kind", "channel", "disable", "customer", "title", "id")
 
 
@@ -41,49 +40,20 @@ def front_matter(path: str, text: str) -> tuple[dict[str, Any], int]:
     return checked_meta(f"{path}:2: front matter", {k: v for k, v in data.items() if k in META_KEYS}), match.end()
 
 
-def _headings(text: str, start: int) -> list[re.Match]:
-    fences = [(m.start(), m.end()) for m in _FENCE.finditer(text, start)]
-    return [m for m in _HEADING.finditer(text, start) if not any(s <= m.start() < e for s, e in fences)]
-
-
-def _sections(text: str, start: int, split: str) -> list[tuple[str | None, int, int]]:
-    headings = _headings(text, start)
-    level = None
-    if split == "auto":
-        counts: dict[int, int] = {}
-        for h in headings:
-            counts[len(h.group(1))] = counts.get(len(h.group(1)), 0) + 1
-        level = min((lvl for lvl, n in counts.items() if n >= 2), default=None)
-    elif split in ("h1", "h2", "h3", "h4"):
-        level = int(split[1])
-    if level is None:
-        # One reply; a leading heading is its title, not prose.
-        if headings and not text[start:headings[0].start()].strip():
-            return [(headings[0].group(2).strip(), headings[0].end(), len(text))]
-        return [(None, start, len(text))]
-    cuts = [h for h in headings if len(h.group(1)) == level]
-    sections = []
-    for i, heading in enumerate(cuts):
-        end = cuts[i + 1].start() if i + 1 < len(cuts) else len(text)
-        # Stop at a higher-level heading that closes the section.
-        for other in headings:
-            if heading.end() < other.start() < end and len(other.group(1)) < level:
-                end = other.start()
-                break
-        sections.append((heading.group(2).strip(), heading.end(), end))
-    return sections
-
-
 def read_markdown(path: str, text: str, options: dict[str, Any]) -> Document:
     meta, body_start = front_matter(path, text)
     customer, body_start = split_thread(text, body_start)
     if customer:
         meta["customer"] = customer
     document = Document(path, text)
-    for name, start, end in _sections(text, body_start, options.get("markdown_split", "auto")):
-        body = text[start:end]
-        if not body.strip():
-            continue
-        document.replies.append(Reply.verbatim(body, start, name=name or meta.get("title"),
-                                               masks=markdown_masks(body), meta=dict(meta)))
+    split = options.get("markdown_split", "auto")
+    sections = collection(text, body_start, split)
+    if sections is None:
+        one = single(text, body_start)
+        sections = body_reply(text, one.start, one.end, one.name, notes=False)
+    for section in sections:
+        reply = section_reply(text, section, meta)
+        if reply is not None:
+            reply.masks = markdown_masks(reply.text)
+            document.replies.append(reply)
     return document

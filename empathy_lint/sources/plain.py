@@ -1,13 +1,19 @@
-"""Plain text: the whole file is one reply (or, in a thread file, the part after the marker)."""
+"""Plain text: one reply per file (the part after a thread marker), or, in a collection
+of saved replies cut by marker lines (`---- Refund processed`), one per section."""
 from __future__ import annotations
 
 from typing import Any
 
 from .base import Document, Reply
+from .sections import collection, section_reply
 from .thread import split_thread
 
 
 def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
     customer, start = split_thread(text)
     meta = {"customer": customer} if customer else {}
-    return Document(path, text, [Reply.verbatim(text[start:], start, meta=meta)])
+    sections = collection(text, start, options.get("markdown_split", "auto"), markup=False)
+    if sections is None:
+        return Document(path, text, [Reply.verbatim(text[start:], start, meta=meta)])
+    replies = [section_reply(text, section, meta) for section in sections]
+    return Document(path, text, [r for r in replies if r is not None])

@@ -64,6 +64,13 @@ class _PosStr(str):
     raw_end: int
 
 
+class _PosDict(dict):
+    """A JSON object that remembers where it stands in the file."""
+
+    start: int = 0
+    end: int = 0
+
+
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WS = re.compile(r"[ \t\r\n]*")
 
@@ -77,9 +84,11 @@ def _parse(text: str, i: int) -> tuple[Any, int]:
         out.raw_start, out.raw_end = i + 1, end - 1
         return out, end
     if ch == "{":
-        obj: dict[str, Any] = {}
+        obj = _PosDict()
+        obj.start = i
         i = _WS.match(text, i + 1).end()
         if text[i] == "}":
+            obj.end = i + 1
             return obj, i + 1
         while True:
             key, i = _parse(text, i)
@@ -87,6 +96,7 @@ def _parse(text: str, i: int) -> tuple[Any, int]:
             obj[str(key)], i = _parse(text, i)
             i = _WS.match(text, i).end()
             if text[i] == "}":
+                obj.end = i + 1
                 return obj, i + 1
             i += 1  # the comma
     if ch == "[":
@@ -141,6 +151,7 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
                                 html_body=action["field"].endswith("_html"), meta=meta)
             if reply:
                 found = True
+                reply.span = _span(node)
                 yield reply
     keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
     if not found:
@@ -148,12 +159,17 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
             reply = _json_reply(node.get(key), text, name=name, html_body=key in HTML_BODY_KEYS, meta=meta)
             if reply:
                 found = True
+                reply.span = _span(node)
                 yield reply
                 break
     if not found:
         for key, value in node.items():
             if isinstance(value, (list, dict)) and key not in ("actions", "labels", "restriction"):
                 yield from _records_replies(value, text, body_key)
+
+
+def _span(node: Any) -> tuple[int, int] | None:
+    return (node.start, node.end) if isinstance(node, _PosDict) else None
 
 
 def _no_constant(name: str) -> Any:
@@ -209,6 +225,7 @@ def read_jsonl(path: str, text: str, options: dict[str, Any]) -> Document:
                 replies = []
             for reply in replies:
                 reply.origin = _shift(reply.origin, offset)
+                reply.span = (offset, offset + len(line))
                 reply.name = reply.name or f"line {number}"
                 document.replies.append(reply)
         offset += len(line)
@@ -261,6 +278,7 @@ def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = 
             title = next((plain[k] for k in TITLE_KEYS if k in plain), name)
             reply = _scalar_reply(value, text, name=title, html_body=key in HTML_BODY_KEYS, meta=_meta(plain))
             if reply:
+                reply.span = (node.start_mark.index, node.end_mark.index)
                 yield reply
             return
     for key, value in pairs:
@@ -389,5 +407,7 @@ def read_csv(path: str, text: str, options: dict[str, Any]) -> Document:
         if customer_col is not None and customer_col < len(record):
             reply_meta["customer"] = record[customer_col][0]
         name = record[title_col][0] if title_col is not None and title_col < len(record) else None
-        document.replies.append(_reply(value, origin, name=name, html_body=False, meta=reply_meta))
+        reply = _reply(value, origin, name=name, html_body=False, meta=reply_meta)
+        reply.span = (record[0][1], record[-1][2])
+        document.replies.append(reply)
     return document

@@ -1,0 +1,231 @@
+"""Saved-reply collections as maintainers keep them, linted with no config.
+
+`tests/data/collections/repo` is a repository root: saved replies in the layouts real
+projects use (fenced bodies under headings in .github/SAVED_REPLIES.md, a .github
+replies.yml, `**Title:**` + quoted bodies, `---- Name` and `=== Name ===` markers,
+`#` categories holding `###` replies under a style-guide preamble), next to what every
+repository also has (README, CONTRIBUTING, LICENSE, workflows, issue forms, a manifest).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from empathy_lint.sources import load_document
+
+REPO = Path(__file__).parent / "data" / "collections" / "repo"
+
+# file -> the replies in it, by name, as a maintainer reads them
+EXPECTED = {
+    ".github/SAVED_REPLIES.md": ["Duplicate issue", "Needs a reproduction", "Out of scope"],
+    ".github/replies.yml": ["needs-info", "stale", "thanks-pr"],
+    "docs/canned-responses.md": ["Report received", "Not a vulnerability", "Fixed"],
+    "docs/helpscout-templates.txt": ["Refund processed", "Password reset", "Shipping delay"],
+    "docs/bugzilla-responses.md": ["Needs info", "Wontfix", "Fixed upstream"],
+    "docs/support-macros.md": ["Double charge", "Card declined", "Lost parcel", "Address change"],
+}
+
+
+def read(rel: str):
+    path = REPO / rel
+    return load_document(str(path), path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("rel", sorted(EXPECTED))
+def test_every_reply_of_each_layout_is_read_by_name(rel):
+    assert [r.name for r in read(rel).replies] == EXPECTED[rel]
+
+
+def test_a_fenced_body_is_the_reply_and_an_example_in_another_language_is_not():
+    replies = read(".github/SAVED_REPLIES.md").replies
+    assert replies[0].text.startswith("Thanks for taking the time to report this!")
+    assert "```" not in "".join(r.text for r in replies)
+    assert not any("saved_replies: true" in r.text for r in replies)  # the ```yaml example
+    assert not any("Copy the block" in r.text for r in replies)  # the preamble
+
+
+def test_quoted_bodies_are_read_without_their_quote_marks_and_notes_are_not_prose():
+    replies = read("docs/canned-responses.md").replies
+    assert all(">" not in r.text for r in replies)
+    assert "Use when" not in replies[0].text and "Tone:" not in "".join(r.text for r in replies)
+    assert "Thank you for reporting this to us." in replies[0].text
+
+
+def test_mixed_heading_levels_pick_the_level_of_the_replies_not_the_preamble():
+    replies = read("docs/support-macros.md").replies
+    assert not any("Write like a person" in r.text for r in replies)
+    assert "Agent note" not in replies[1].text and "your card was declined" in replies[1].text
+
+
+def test_a_subject_line_is_not_part_of_the_reply():
+    assert "Subject" not in read("docs/helpscout-templates.txt").replies[0].text
+
+
+def test_a_single_draft_with_one_rule_line_stays_one_reply(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text("Hi Sam, I'm sorry the parcel is late.\n\n---\n\nBest, Ana\n", encoding="utf-8")
+    assert len(load_document(str(draft), draft.read_text()).replies) == 1
+
+
+@pytest.fixture(scope="module")
+def walked():
+    result = run_cli("--format", "json", "--fail-on", "never", str(REPO))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), result.stderr
+
+
+def test_walking_a_repository_root_reads_the_replies_and_nothing_else(walked):
+    data, _ = walked
+    read_files = {Path(f["path"]).relative_to(REPO).as_posix(): f["replies"] for f in data["files"]}
+    assert read_files == {rel: len(names) for rel, names in EXPECTED.items()}
+    assert data["summary"]["replies"] == sum(len(n) for n in EXPECTED.values())
+
+
+def test_text_summary_says_how_many_replies_in_how_many_files():
+    result = run_cli("--fail-on", "never", str(REPO))
+    total = sum(len(n) for n in EXPECTED.values())
+    assert f"in {total} replies in {len(EXPECTED)} files." in result.stdout
+
+
+def _body_lines(rel: str) -> set[int]:
+    """Line numbers (1-based) of each reply's own text: not a heading, title, note or subject."""
+    document = read(rel)
+    lines = set()
+    for reply in document.replies:
+        for offset, char in enumerate(reply.text):
+            if not char.isspace():
+                start, _ = reply.origin.to_source(offset, offset + 1)
+                lines.add(document.text.count("\n", 0, start) + 1)
+    return lines
+
+
+def test_every_finding_points_into_a_reply_body(walked):
+    data, _ = walked
+    for file in data["files"]:
+        rel = Path(file["path"]).relative_to(REPO).as_posix()
+        body = _body_lines(rel)
+        text = (REPO / rel).read_text(encoding="utf-8").splitlines()
+        for finding in file["findings"]:
+            assert finding["line"] in body, (rel, finding["code"], text[finding["line"] - 1])
+
+
+def test_files_in_a_walk_are_canned_and_a_draft_named_alone_is_live(tmp_path):
+    """A macro with no word of trouble is not asked for an apology; a live draft is."""
+    (tmp_path / "macros").mkdir()
+    macro = tmp_path / "macros" / "export.txt"
+    macro.write_text("Here is how to export your data: open Settings, then Export. Let me know "
+                     "if you need anything else.\n", encoding="utf-8")
+    walked = run_cli("--format", "json", "--select", "EMP201", str(tmp_path / "macros"))
+    named = run_cli("--format", "json", "--select", "EMP201", str(macro))
+    pre_commit = run_cli("--format", "json", "--select", "EMP201", "--default-kind", "canned", str(macro))
+    assert json.loads(walked.stdout)["files"][0]["findings"] == []
+    assert [f["code"] for f in json.loads(named.stdout)["files"][0]["findings"]] == ["EMP201"]
+    assert json.loads(pre_commit.stdout)["files"][0]["findings"] == []
+
+
+def test_config_kind_wins_over_the_walk_default(tmp_path):
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "export.txt").write_text("Open Settings, then Export.\n", encoding="utf-8")
+    (tmp_path / ".empathy-lint.yaml").write_text("kind: live\n", encoding="utf-8")
+    result = run_cli("--format", "json", "--select", "EMP201", str(tmp_path / "macros"))
+    assert [f["code"] for f in json.loads(result.stdout)["files"][0]["findings"]] == ["EMP201"]
+
+
+def test_force_exclude_skips_named_files_that_are_not_replies(tmp_path):
+    shutil.copy(REPO / "README.md", tmp_path / "README.md")
+    shutil.copy(REPO / "docs" / "bugzilla-responses.md", tmp_path / "replies.md")
+    named = [str(tmp_path / "README.md"), str(tmp_path / "replies.md")]
+    plain = json.loads(run_cli("--format", "json", "--fail-on", "never", *named).stdout)
+    forced = json.loads(run_cli("--format", "json", "--fail-on", "never", "--force-exclude", *named).stdout)
+    assert len(plain["files"]) == 2
+    assert [Path(f["path"]).name for f in forced["files"]] == ["replies.md"]
+
+
+def test_default_exclude_can_be_turned_off(tmp_path):
+    shutil.copy(REPO / "README.md", tmp_path / "README.md")
+    shutil.copy(REPO / "docs" / "bugzilla-responses.md", tmp_path / "replies.md")
+    default = json.loads(run_cli("--format", "json", "--fail-on", "never", str(tmp_path)).stdout)
+    (tmp_path / ".empathy-lint.yaml").write_text("default-exclude: false\n", encoding="utf-8")
+    everything = json.loads(run_cli("--format", "json", "--fail-on", "never", str(tmp_path)).stdout)
+    assert [Path(f["path"]).name for f in default["files"]] == ["replies.md"]
+    assert sorted(Path(f["path"]).name for f in everything["files"]) == ["README.md", "replies.md"]
+
+
+def test_a_folder_named_like_a_project_document_is_still_walked(tmp_path):
+    """`security/` full of canned replies is not the SECURITY policy file."""
+    (tmp_path / "security").mkdir()
+    shutil.copy(REPO / "docs" / "canned-responses.md", tmp_path / "security" / "responses.md")
+    data = json.loads(run_cli("--format", "json", "--fail-on", "never", str(tmp_path)).stdout)
+    assert [f["replies"] for f in data["files"]] == [3]
+
+
+def test_a_file_too_large_in_a_walk_is_skipped_with_a_notice(tmp_path):
+    shutil.copy(REPO / "docs" / "bugzilla-responses.md", tmp_path / "replies.md")
+    (tmp_path / "export.json").write_text(json.dumps([{"body": "Thanks! " * 200_000}]), encoding="utf-8")
+    result = run_cli("--format", "json", "--fail-on", "never", "--max-size", "1", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "export.json: 1.5 MB is over the 1 MB limit" in result.stderr and "skipped" in result.stderr
+    assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["replies.md"]
+    named = run_cli("--max-size", "1", str(tmp_path / "export.json"))
+    assert named.returncode == 2  # named on the command line: the user asked for it
+
+
+def test_one_giant_reply_gets_a_notice_naming_the_reader_and_the_setting(tmp_path):
+    body = "\n\n".join(f"**Step {i}**: Open the settings page and choose option {i}, then save." for i in range(60))
+    path = tmp_path / "guide.md"
+    path.write_text(body + "\n", encoding="utf-8")
+    result = run_cli("--fail-on", "never", str(path))
+    assert "read as one reply of" in result.stderr and "markdown reader" in result.stderr
+    assert "readers.markdown_split" in result.stderr
+
+
+def test_a_reply_file_with_no_reply_gets_a_notice(tmp_path):
+    path = tmp_path / "saved.md"
+    path.write_text("# Saved replies\n\n## Example\n\n```yaml\nkey: value\n```\n", encoding="utf-8")
+    result = run_cli("--fail-on", "never", str(path))
+    assert "the markdown reader found no replies" in result.stderr
+
+
+MACROS_YAML = """\
+# empathy-lint: disable EMP702
+- name: stale
+  # empathy-lint: disable EMP307
+  body: |
+    This issue has had no activity, so it will be closed. Obviously, you can reopen it.
+- name: reopen
+  body: |
+    Obviously, you can reopen it. Let us know if you need anything else.
+"""
+
+
+def test_a_disable_inside_one_yaml_macro_covers_that_macro_only(tmp_path):
+    path = tmp_path / "macros.yaml"
+    path.write_text(MACROS_YAML, encoding="utf-8")
+    data = json.loads(run_cli("--format", "json", "--select", "EMP307", str(path)).stdout)
+    assert [f["reply"] for f in data["files"][0]["findings"]] == ["reopen"]
+
+
+def test_a_disable_inside_one_json_macro_covers_that_macro_only(tmp_path):
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps([
+        {"title": "stale", "body": "<!-- empathy-lint: disable EMP307 -->Obviously, you can reopen it."},
+        {"title": "reopen", "body": "Obviously, you can reopen it."},
+    ], indent=2), encoding="utf-8")
+    data = json.loads(run_cli("--format", "json", "--select", "EMP307", str(path)).stdout)
+    assert [f["reply"] for f in data["files"][0]["findings"]] == ["reopen"]
+
+
+def test_a_disable_in_the_file_header_still_covers_every_macro(tmp_path):
+    path = tmp_path / "macros.yaml"
+    path.write_text("# empathy-lint: disable EMP307\n" + MACROS_YAML, encoding="utf-8")
+    data = json.loads(run_cli("--format", "json", "--select", "EMP307", str(path)).stdout)
+    assert data["files"][0]["findings"] == []
+
+
+def test_the_pre_commit_hook_lints_staged_files_as_a_walk_would():
+    hooks = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "--force-exclude" in hooks and "--default-kind canned" in hooks
