@@ -1,6 +1,7 @@
 """The `check` command's work, apart from the command line: inputs, config, lint, fix, baseline."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ class CheckOptions:
     stdin_filename: str | None = None
     max_bytes: int = 10 * 1024 * 1024
     encoding: str | None = None
-    jobs: int = 1
+    jobs: int | None = None  # worker processes; 0: every core; None: by the size of the run
     force_exclude: bool = False  # the not-replies list holds for named files too (pre-commit)
     default_kind: str | None = None  # kind when nothing else names one (else by how a file was found)
 
@@ -83,7 +84,10 @@ class ConfigResolver:
         return self.for_directory(path.parent).for_file(path)
 
 
-def _read(path: Path, max_bytes: int, chosen: str | None) -> tuple[str, Encoding]:
+RECORD_SUFFIXES = (".jsonl", ".csv")
+
+
+def _read(path: Path, max_bytes: int | None, chosen: str | None) -> tuple[str, Encoding]:
     text = read_source(path, max_bytes, chosen)
     if chosen:
         return text, Encoding.named(chosen)
@@ -155,7 +159,10 @@ def run_check(options: CheckOptions) -> CheckOutcome:
         config = configs.for_path(path)
         walked = path in found.walked
         try:
-            text, encoding = _read(path, options.max_bytes, options.encoding)
+            # A record export (JSONL, CSV) is read record by record, each reply under the
+            # per-reply limit: its file size is no reason to refuse it.
+            limit = None if path.suffix.lower() in RECORD_SUFFIXES else options.max_bytes
+            text, encoding = _read(path, limit, options.encoding)
             document = load_document(str(path), text, config.readers)
         except TooLarge as exc:
             if walked:  # one export in a tree of macros must not stop the whole run
@@ -177,7 +184,8 @@ def run_check(options: CheckOptions) -> CheckOutcome:
 
     runner = Runner()
     try:
-        result = run_parallel(jobs, options.jobs) if options.jobs > 1 else runner.run(jobs)
+        processes = worker_count(options.jobs, sum(len(job.document.replies) for job in jobs))
+        result = run_parallel(jobs, processes, runner) if processes > 1 else runner.run(jobs)
     except InputError as exc:
         raise InputError(_which_reply(jobs, exc)) from None
 
@@ -192,7 +200,8 @@ def run_check(options: CheckOptions) -> CheckOutcome:
         reports = _baseline(options, outcome, result)
     outcome.reports = reports
     outcome.fails = base.fails
-    failing = any(fails_for(r)(f.severity) for r in reports for f in r.findings)
+    failing = any(any(fails(f.severity) for f in r.findings) for r in reports if r.findings
+                  for fails in [fails_for(r)])  # the config looked up once per file
     if outcome.errors:
         outcome.exit_code = 2
     elif outcome.baseline_written is not None:
@@ -234,6 +243,26 @@ def reading_notices(document: Any) -> list[str]:
             return [f"{document.path}: read as one reply of {words} words by the {name} reader; "
                     f"if it holds several replies, {change}"]
     return []
+
+
+# From this many replies in one run, `check` uses every core unless --jobs says
+# otherwise: below it, starting the workers costs more than they save (measured with
+# benchmarks/parallel.py on 2 cores: see README "Performance").
+AUTO_PARALLEL_REPLIES = 2000
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int | None, replies: int) -> int:
+    """--jobs N as given; 0 for every core; not given: every core for a large run, else 1."""
+    if jobs is None:
+        return available_cores() if replies >= AUTO_PARALLEL_REPLIES else 1
+    return available_cores() if jobs == 0 else jobs
 
 
 def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],

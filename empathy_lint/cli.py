@@ -114,15 +114,17 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 @click.option("--stdin-filename", metavar="NAME",
               help="Name (and so format and config) for text read from stdin, e.g. macros/refund.md.")
 @click.option("--max-size", type=click.IntRange(min=1), default=10, show_default=True, metavar="MB",
-              help="Refuse named files larger than this many megabytes (skipped with a notice in a walk).")
+              help="Refuse named files larger than this many megabytes (skipped with a notice in a "
+                   "walk). Record exports (.jsonl, .csv) have no file limit, only the per-reply one.")
 @click.option("--force-exclude", is_flag=True,
               help="Skip files that are not replies (README, LICENSE, workflows...) even when named "
                    "on the command line, as a directory walk does (the pre-commit hook passes it).")
 @click.option("--encoding", default=None, metavar="CODEC",
               help="Read (and --fix writes) files in this codec instead of UTF-8/UTF-16; "
                    "CODEC:replace replaces undecodable bytes.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes for many files (each loads the pipeline once).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (0: every core). Default: every core from 2,000 replies "
+                   "in the run, else 1. One large export is cut into pieces across them.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
@@ -132,7 +134,8 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
           customer_file: str | None,
           customer_text: str | None, rule_paths: tuple[str, ...], config_file: str | None, isolated: bool,
           baseline: str | None, update_baseline: bool, fix: bool, show_diff: bool,
-          stdin_filename: str | None, max_size: int, force_exclude: bool, encoding: str | None, jobs: int,
+          stdin_filename: str | None, max_size: int, force_exclude: bool, encoding: str | None,
+          jobs: int | None,
           output: str | None, quiet: bool, no_color: bool) -> None:
     """Check replies in FILES or stdin.
 

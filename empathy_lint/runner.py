@@ -6,9 +6,11 @@ offsets to file offsets, inline suppressions and the baseline applied.
 """
 from __future__ import annotations
 
+import dataclasses
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from .baseline import fingerprint
 from .config import Config
@@ -51,8 +53,10 @@ class Runner:
             heap.settle()
         return self._linters[key]
 
-    def run(self, jobs: Iterable[Job]) -> RunResult:
-        """Lint the jobs; each file's findings depend on that file alone."""
+    def run(self, jobs: Iterable[Job], judge: bool = True) -> RunResult:
+        """Lint the jobs; each file's findings depend on that file alone. Without
+        `judge`, stock-opening candidates are left for the caller to judge (a piece of a
+        file cannot tell whether its openings are shared)."""
         jobs = list(jobs)
         result = RunResult()
         per_reply: dict[int, list[Finding]] = {}
@@ -80,7 +84,8 @@ class Runner:
                 for finding in kept:
                     result.fingerprints[id(finding)] = fingerprint(document.path, reply.name, finding, document.text)
                 findings.extend(kept)
-            judge_openings(findings, document.text, job.config)
+            if judge:
+                judge_openings(findings, document.text, job.config)
             findings.sort(key=lambda f: (f.start, f.code))
             result.reports.append(FileReport(document.path, document.text, findings, len(document.replies)))
         return result
@@ -142,28 +147,91 @@ def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
     return finding
 
 
-def _run_chunk(jobs: list[Job]) -> tuple[list[FileReport], list[list[str]]]:
-    """Worker side of run_parallel: fingerprints travel as lists (ids do not survive pickling)."""
+# The pieces of a parallel run, set before the pool forks: workers read them from the
+# memory they share with the parent (copy-on-write), so a 50 MB export is not pickled
+# to each of them. Under "spawn" the pieces travel with the task instead.
+_PIECES: list[Job] = []
+_RUNNER: Runner | None = None
+
+
+def _run_pieces(task: tuple[int, int] | list[Job]) -> tuple[list[FileReport], list[list[str]]]:
+    """Worker side of run_parallel: fingerprints travel as lists (ids do not survive
+    pickling); stock openings are judged in the parent, over whole files."""
+    global _RUNNER
     heap.OWN_PROCESS = True
-    result = Runner().run(jobs)
+    pieces = _PIECES[task[0]:task[1]] if isinstance(task, tuple) else task
+    _RUNNER = _RUNNER or Runner()
+    result = _RUNNER.run(pieces, judge=False)
     return result.reports, [[result.fingerprints[id(f)] for f in r.findings] for r in result.reports]
 
 
-def run_parallel(jobs: list[Job], processes: int) -> RunResult:
-    """Lint documents across worker processes (each builds the pipeline once); same result as run()."""
+# A file with more replies than this is cut into pieces for the workers: below it, a
+# piece costs more to hand over than to lint (measured: benchmarks/parallel.py).
+PIECE_REPLIES = 500
+
+
+def split_jobs(jobs: list[Job], processes: int) -> list[tuple[int, Job]]:
+    """(index of the job, a piece of it): whole documents, and large ones (an export of
+    many replies) cut into runs of replies, so one big file still uses every worker."""
+    total = sum(len(job.document.replies) for job in jobs)
+    size = max(PIECE_REPLIES, -(-total // (processes * 4)))
+    pieces: list[tuple[int, Job]] = []
+    for j, job in enumerate(jobs):
+        replies = job.document.replies
+        if len(replies) <= size:
+            pieces.append((j, job))
+            continue
+        for k in range(0, len(replies), size):
+            document = Document(job.document.path, job.document.text, replies[k:k + size])
+            pieces.append((j, dataclasses.replace(job, document=document)))
+    return pieces
+
+
+def run_parallel(jobs: list[Job], processes: int, runner: Runner | None = None) -> RunResult:
+    """Lint documents across worker processes; the same result as Runner.run().
+
+    Large documents are cut into pieces of replies; the pieces' findings are joined
+    back per file, in order, and stock openings judged over the whole file. Under fork,
+    the workers inherit the parent's pipeline and compiled rules (built here first).
+    """
     import multiprocessing
 
-    if processes <= 1 or len(jobs) < 2:
-        return Runner().run(jobs)
+    global _PIECES, _RUNNER
+    pieces = split_jobs(jobs, processes)
+    if processes <= 1 or len(pieces) < 2:
+        return (runner or Runner()).run(jobs)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = max(1, -(-len(jobs) // (processes * 4)))
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    size = max(1, -(-len(pieces) // (processes * 4)))
+    bounds = [(i, min(i + size, len(pieces))) for i in range(0, len(pieces), size)]
+    if method == "fork":
+        _RUNNER = runner or Runner()
+        for job in jobs:  # build each distinct linter once, before the fork
+            _RUNNER.linter(job.config)
+        _PIECES = [piece for _, piece in pieces]
+        tasks: list[Any] = bounds
+    else:
+        tasks = [[piece for _, piece in pieces[a:b]] for a, b in bounds]
+    merged: dict[int, list[Finding]] = {j: [] for j in range(len(jobs))}
     result = RunResult()
-    with multiprocessing.get_context(method).Pool(processes) as pool:
-        for reports, keys in pool.imap(_run_chunk, chunks):
-            for report, report_keys in zip(reports, keys):
-                result.reports.append(report)
-                result.fingerprints.update({id(f): k for f, k in zip(report.findings, report_keys)})
+    # Freeze the heap before forking: a worker's collector would otherwise walk (and so
+    # copy, page by page) every object it inherited, pipeline and pieces alike: that
+    # made each worker 3-5x slower per reply than the parent.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context(method).Pool(processes) as pool:
+            for (a, b), (reports, keys) in zip(bounds, pool.imap(_run_pieces, tasks)):
+                for (j, _), report, report_keys in zip(pieces[a:b], reports, keys):
+                    merged[j].extend(report.findings)
+                    result.fingerprints.update({id(f): k for f, k in zip(report.findings, report_keys)})
+    finally:
+        _PIECES = []
+        if not heap.OWN_PROCESS:
+            gc.unfreeze()  # a library's host keeps its own collector
+    for j, job in enumerate(jobs):
+        findings = merged[j]
+        judge_openings(findings, job.document.text, job.config)
+        findings.sort(key=lambda f: (f.start, f.code))
+        result.reports.append(FileReport(job.document.path, job.document.text, findings, len(job.document.replies)))
     return result
 
 

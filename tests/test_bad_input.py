@@ -79,14 +79,32 @@ def test_crlf_and_cr_line_endings(tmp_path, newline):
 
 
 def test_large_file_limit_and_override(tmp_path):
-    path = tmp_path / "export.csv"
+    path = tmp_path / "export.json"
     filler = "We are looking into it and will update you. " * 12
-    rows = "".join(f'{i},"As I said, order {i} ships soon. {filler}"\n' for i in range(2_500))
-    path.write_text("id,reply\n" + rows, encoding="utf-8")
+    path.write_text(json.dumps([{"id": i, "reply": f"As I said, order {i} ships soon. {filler}"}
+                                for i in range(2_500)]), encoding="utf-8")
     assert os.path.getsize(path) > 1024 * 1024
     one_error_line(run_cli("--max-size", "1", str(path)), str(path), "over the 1 MB limit", "--max-size")
     result = run_cli("--max-size", "2", "--select", "EMP301", "--format", "json", str(path))
     assert result.returncode == 1
+    assert json.loads(result.stdout)["summary"]["findings"] == 2_500
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_record_export_is_not_refused_for_its_file_size(tmp_path, suffix):
+    """A 40k-reply export over 10 MB is read record by record; only a reply over the
+    per-reply limit is refused."""
+    path = tmp_path / f"export{suffix}"
+    filler = "We are looking into it and will update you. " * 12
+    if suffix == ".csv":
+        path.write_text("id,reply\n" + "".join(f'{i},"As I said, order {i} ships soon. {filler}"\n'
+                                              for i in range(2_500)), encoding="utf-8")
+    else:
+        path.write_text("".join(json.dumps({"id": i, "reply": f"As I said, order {i} ships soon. {filler}"}) + "\n"
+                                for i in range(2_500)), encoding="utf-8")
+    assert os.path.getsize(path) > 1024 * 1024
+    result = run_cli("--max-size", "1", "--select", "EMP301", "--format", "json", str(path))
+    assert result.returncode == 1, result.stderr
     assert json.loads(result.stdout)["summary"]["findings"] == 2_500
 
 

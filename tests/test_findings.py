@@ -33,3 +33,15 @@ def test_severity_order_and_parse():
     assert Severity.parse("ERROR") > Severity.parse("warning") > Severity.parse("info")
     with pytest.raises(ValueError):
         Severity.parse("fatal")
+
+
+def test_json_fields_are_every_field_of_a_finding():
+    """to_dict is written out by hand for speed: it must stay what asdict would give."""
+    from dataclasses import asdict
+
+    from empathy_lint.findings import Finding, Fix
+
+    for finding in (Finding("EMP301", "as-i-said", "defensive", "forbid", "warning", "m", 3, 12, 1, 4,
+                            ["To recap, ..."], Fix(3, 12, "To recap"), "Billing", "42"),
+                    Finding("EMP501", "missing-follow-up", "follow-up", "require", "warning", "m", 0, 5)):
+        assert finding.to_dict() == asdict(finding)

@@ -43,15 +43,24 @@ def by_code(diagnostics):
     return {d.code: d for d in diagnostics}
 
 
+async def open_with_actions(client: LanguageClient, path: Path, code: str) -> tuple[dict, list]:
+    """Open BAD at `path`: its diagnostics by code, and the actions offered for `code`."""
+    diagnostics = by_code(await open_doc(client, path, BAD))
+    return diagnostics, await actions_for(client, path, diagnostics[code])
+
+
+async def actions_for(client: LanguageClient, path: Path, target: types.Diagnostic) -> list:
+    """The code actions offered for one diagnostic."""
+    return await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=target.range,
+        context=types.CodeActionContext(diagnostics=[target])))
+
+
 async def test_a_plain_text_draft_gets_ignore_in_document_not_a_directive(client, tmp_path):
     """A directive written into a .txt draft would be sent to the customer."""
     path = tmp_path / "draft.txt"
-    diagnostics = by_code(await open_doc(client, path, BAD))
-    target = diagnostics["EMP301"]
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=target.range,
-        context=types.CodeActionContext(diagnostics=[target])))
-    titles = [a.title for a in actions]
+    diagnostics, actions = await open_with_actions(client, path, "EMP301")
+    target, titles = diagnostics["EMP301"], [a.title for a in actions]
     assert not any(t.startswith("Disable") for t in titles)
     edits = [e for a in actions if isinstance(a, types.CodeAction) and a.edit for e in a.edit.changes[path.as_uri()]]
     assert edits and not any("empathy-lint:" in e.new_text for e in edits)
@@ -103,12 +112,8 @@ async def test_positions_are_utf16_code_units(client, tmp_path):
 
 async def test_quick_fixes(client, tmp_path):
     path = tmp_path / "reply.md"
-    diagnostics = by_code(await open_doc(client, path, BAD))
-    target = diagnostics["EMP301"]
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=target.range,
-        context=types.CodeActionContext(diagnostics=[target])))
-    titles = [a.title for a in actions]
+    diagnostics, actions = await open_with_actions(client, path, "EMP301")
+    target, titles = diagnostics["EMP301"], [a.title for a in actions]
     assert titles[0] == 'Replace "As I said" with "To recap"' and actions[0].is_preferred
     (edit,) = actions[0].edit.changes[path.as_uri()]
     assert edit.range == target.range and edit.new_text == "To recap"
@@ -118,9 +123,7 @@ async def test_quick_fixes(client, tmp_path):
     assert line_edit.range.start == types.Position(2, 0)
 
     apology = diagnostics["EMP201"]
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=apology.range,
-        context=types.CodeActionContext(diagnostics=[apology])))
+    actions = await actions_for(client, path, apology)
     insert = next(a for a in actions if a.title.startswith("Insert"))
     (edit,) = insert.edit.changes[path.as_uri()]
     assert edit.range.start == types.Position(2, 0)  # the first sentence after the greeting

@@ -48,11 +48,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         ) from None
 
 
-def read_source(path: Path, max_bytes: int = MAX_BYTES_DEFAULT, encoding: str | None = None) -> str:
-    """The text of one reply file."""
+def read_source(path: Path, max_bytes: int | None = MAX_BYTES_DEFAULT, encoding: str | None = None) -> str:
+    """The text of one reply file (no size limit with max_bytes None)."""
     try:
         size = path.stat().st_size
-        if size > max_bytes:
+        if max_bytes is not None and size > max_bytes:
             raise TooLarge(
                 f"{path}: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit "
                 "(raise it with --max-size)"

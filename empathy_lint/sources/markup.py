@@ -40,23 +40,33 @@ def html_comments(text: str) -> list[tuple[int, int]]:
 
 def html_masks(text: str) -> list[Mask]:
     """Tags become spaces (block tags: line breaks); entities become their character."""
-    masks: list[Mask] = [(start, end, " ") for start, end in html_comments(text)]
-    masks += [(m.start(), m.end(), "\n\n") for m in _HTML_BLOCK_TAG.finditer(text)]
-    masks += [(m.start(), m.end(), " ") for m in _HTML_TAG.finditer(text)]
-    masks += [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
+    masks: list[Mask] = []
+    if "<" in text:  # each search only where its opening character occurs at all
+        masks += [(start, end, " ") for start, end in html_comments(text)]
+        masks += [(m.start(), m.end(), "\n\n") for m in _HTML_BLOCK_TAG.finditer(text)]
+        masks += [(m.start(), m.end(), " ") for m in _HTML_TAG.finditer(text)]
+    if "&" in text:
+        masks += [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
     return masks
 
 
 def markdown_masks(text: str) -> list[Mask]:
     """Code, images, link targets, autolinks, heading/quote markers and emphasis markers."""
-    masks: list[Mask] = [(m.start(), m.end(), "\n\n") for m in _FENCE.finditer(text)]
-    masks += [(m.start(), m.end(), " ") for m in _INLINE_CODE.finditer(text)]
-    masks += [(m.start(), m.end(), " ") for m in _IMAGE.finditer(text)]
-    for m in _LINK.finditer(text):
-        masks.append((m.start(), m.start() + 1, ""))
-        masks.append((m.start("target") - 1, m.end(), " "))
-    masks += [(m.start(), m.end(), " ") for m in _AUTOLINK.finditer(text)]
-    masks += [(m.start(), m.end(), "") for m in _HEADING.finditer(text)]
-    masks += [(m.start(), m.end(), "") for m in _QUOTE.finditer(text)]
-    masks += [(m.start(), m.end(), "") for m in _EMPHASIS.finditer(text)]
+    masks: list[Mask] = []
+    if "`" in text or "~~~" in text:  # each search only where its opening character occurs
+        masks += [(m.start(), m.end(), "\n\n") for m in _FENCE.finditer(text)]
+        masks += [(m.start(), m.end(), " ") for m in _INLINE_CODE.finditer(text)]
+    if "[" in text:
+        masks += [(m.start(), m.end(), " ") for m in _IMAGE.finditer(text)]
+        for m in _LINK.finditer(text):
+            masks.append((m.start(), m.start() + 1, ""))
+            masks.append((m.start("target") - 1, m.end(), " "))
+    if "<" in text:
+        masks += [(m.start(), m.end(), " ") for m in _AUTOLINK.finditer(text)]
+    if "#" in text:
+        masks += [(m.start(), m.end(), "") for m in _HEADING.finditer(text)]
+    if ">" in text:
+        masks += [(m.start(), m.end(), "") for m in _QUOTE.finditer(text)]
+    if "*" in text or "_" in text:
+        masks += [(m.start(), m.end(), "") for m in _EMPHASIS.finditer(text)]
     return masks + html_masks(text)
