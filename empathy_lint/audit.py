@@ -19,13 +19,30 @@ from .batch import lint_batch
 from .config import Config
 from .errors import InputError
 from .findings import Finding
+from .threads import join_parts
 
 REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
 CUSTOMER_COLUMNS = ("customer", "customer_message", "question", "request", "inbound")
 AGENT_COLUMNS = ("agent", "agent_name", "author", "assignee", "user", "company")
 DATE_COLUMNS = ("date", "created_at", "created", "timestamp", "time", "sent_at")
 ID_COLUMNS = ("id", "ticket_id", "ticket", "reply_id")
-WEIGHTS = {"error": 3, "warning": 2, "info": 0}
+URL_COLUMNS = ("ticket_url", "url", "link", "permalink", "ticket_link")
+THREAD_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread")
+FAMILIES = ("acknowledgement", "apology", "defensive", "next-steps", "follow-up")
+# What a support lead looks at first: replies with an error, then those that blame or
+# take back an apology (non-apologies and defensive phrasing hurt more than an
+# omission), then those missing the most families.
+HURTFUL = frozenset({"EMP202"})
+
+
+def severity_key(findings: list[Finding]) -> tuple[int, int, int, int]:
+    """(errors, non-apologies and defensive phrases, families missing, warnings): the
+    worst reply has the largest key."""
+    serious = [f for f in findings if f.severity != "info"]
+    errors = sum(f.severity == "error" for f in serious)
+    hurtful = sum(f.code in HURTFUL or f.family == "defensive" for f in serious)
+    missing = len({f.family for f in serious if f.kind == "require"})
+    return errors, hurtful, missing, len(serious)
 
 
 @dataclass
@@ -35,6 +52,8 @@ class Columns:
     agent: str | None = None
     date: str | None = None
     id: str | None = None
+    url: str | None = None
+    thread: str | None = None
 
     def resolve(self, header: list[str], path: str) -> "Columns":
         lower = {h.lower(): h for h in header}
@@ -52,7 +71,8 @@ class Columns:
 
         return Columns(pick(self.reply, REPLY_COLUMNS, "reply", True), pick(self.customer, CUSTOMER_COLUMNS, "customer"),
                        pick(self.agent, AGENT_COLUMNS, "agent"), pick(self.date, DATE_COLUMNS, "date"),
-                       pick(self.id, ID_COLUMNS, "id"))
+                       pick(self.id, ID_COLUMNS, "id"), pick(self.url, URL_COLUMNS, "url"),
+                       pick(self.thread, THREAD_COLUMNS, "thread"))
 
 
 def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | None = None,
@@ -92,9 +112,21 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
                 "customer": row.get(resolved.customer) if resolved.customer else None,
                 "agent": str(row.get(resolved.agent) or "unknown") if resolved.agent else None,
                 "date": row.get(resolved.date) if resolved.date else None,
+                "url": row.get(resolved.url) if resolved.url else None,
+                "thread": _thread_key(row, resolved),
                 "channel": row.get("channel"),
                 "kind": row.get("kind"),
             }
+
+
+def _thread_key(row: dict[str, Any], columns: Columns) -> str | None:
+    """What tells two rows are one conversation (threads.py): the thread column, else
+    the ticket id, else the customer's message; None when the export has none."""
+    for column in (columns.thread, columns.id, columns.customer):
+        value = row.get(column) if column else None
+        if value not in (None, ""):
+            return f"{column}:{value}"
+    return None
 
 
 def _jsonl_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | InputError, int]]:
@@ -153,12 +185,16 @@ class Audit:
     names: dict[str, str] = field(default_factory=dict)
     weeks: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     agents: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    worst: list[tuple[int, int, dict]] = field(default_factory=list)
+    agent_weeks: dict[str, dict[str, Counter]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+    worst: list[tuple[tuple[int, ...], int, dict]] = field(default_factory=list)
     keep_worst: int = 20
+    joined: int = 0  # answers sent in parts, judged as one reply (threads.py)
     skipped: list[str] = field(default_factory=list)  # bad rows, each with its line
 
     def add(self, record: dict[str, Any], findings: list[Finding]) -> None:
         self.replies += 1
+        if record.get("parts", 1) > 1:
+            self.joined += 1
         serious = [f for f in findings if f.severity != "info"]
         if serious:
             self.flagged += 1
@@ -177,9 +213,16 @@ class Audit:
             agent["flagged"] += bool(serious)
             for f in serious:
                 agent["rule:" + f.code] += 1
-        score = sum(WEIGHTS[f.severity] for f in findings)
-        if score:
+            for family in {f.family for f in serious}:
+                agent["family:" + family] += 1
+            if week:
+                self.agent_weeks[record["agent"]][week]["replies"] += 1
+                self.agent_weeks[record["agent"]][week]["flagged"] += bool(serious)
+        score = severity_key(findings)
+        if any(score):
             item = (score, -self.replies, {"id": record.get("id"), "agent": record.get("agent"),
+                                           "url": record.get("url"), "rank": list(score),
+                                           "parts": record.get("parts", 1),
                                            "reply": record["reply"], "customer": record.get("customer"),
                                            "findings": [f.to_dict() for f in findings]})
             if len(self.worst) < self.keep_worst:
@@ -192,6 +235,7 @@ class Audit:
         return {
             "version": 1,
             "replies": self.replies,
+            "joined_answers": self.joined,
             "flagged_replies": self.flagged,
             "flagged_rate": rate(self.flagged, self.replies),
             "families": {f: {"replies": n, "rate": rate(n, self.replies)} for f, n in sorted(self.families.items())},
@@ -199,6 +243,9 @@ class Audit:
             "weeks": {w: {"replies": c["replies"], "flagged": c["flagged"], "rate": rate(c["flagged"], c["replies"])}
                       for w, c in sorted(self.weeks.items())},
             "agents": {a: {"replies": c["replies"], "flagged": c["flagged"], "rate": rate(c["flagged"], c["replies"]),
+                           "pass_rate": rate(c["replies"] - c["flagged"], c["replies"]),
+                           "families": {f: rate(c["replies"] - c["family:" + f], c["replies"]) for f in FAMILIES},
+                           "weeks": {w: rate(n["flagged"], n["replies"]) for w, n in sorted(self.agent_weeks[a].items())},
                            "top_rules": [k[5:] for k, _ in Counter({k: v for k, v in c.items() if k.startswith("rule:")}).most_common(3)]}
                        for a, c in sorted(self.agents.items(), key=lambda kv: -kv[1]["replies"])},
             "worst": [item for _, _, item in sorted(self.worst, reverse=True)],
@@ -206,9 +253,13 @@ class Audit:
 
 
 def run_audit(path: Path, columns: Columns, config: Config, *, n_process: int = 1, keep_worst: int = 20,
-              progress: Callable[[int], None] | None = None) -> Audit:
+              progress: Callable[[int], None] | None = None, join: bool = True) -> Audit:
+    """Lint every reply of the export (the parts of one answer joined, unless not
+    `join`) and aggregate the findings."""
     audit = Audit(keep_worst=keep_worst)
     records = read_rows(path, columns, progress, audit.skipped)
+    if join:
+        records = join_parts(records)
     held: dict[int, dict[str, Any]] = {}
 
     def feed() -> Iterator[dict[str, Any]]:

@@ -276,6 +276,12 @@ def init(force: bool, directory: str) -> None:
 @click.option("--agent-column", metavar="NAME", help="Column with the agent's name [auto: agent, author, ...].")
 @click.option("--date-column", metavar="NAME", help="Column with the reply's date [auto: date, created_at, ...].")
 @click.option("--id-column", metavar="NAME", help="Column with the ticket or reply id [auto: id, ticket_id].")
+@click.option("--thread-column", metavar="NAME",
+              help="Column naming the conversation, for joining an answer sent in parts (1/2, 2/2) "
+                   "[auto: conversation_id, thread_id; else the ticket id, else the customer message].")
+@click.option("--no-join-parts", is_flag=True, help="Judge each part of an answer sent in parts on its own.")
+@click.option("--url-column", metavar="NAME",
+              help="Column with a link to the ticket, shown on each listed reply [auto: ticket_url, url, link].")
 @click.option("--kind", type=click.Choice(KINDS), default="live", show_default=True)
 @click.option("--channel", type=click.Choice(CHANNELS), default=None)
 @click.option("--select", multiple=True, metavar="CODES")
@@ -288,7 +294,8 @@ def init(force: bool, directory: str) -> None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
               help="Write a self-contained HTML report (charts, per-agent table, worst replies).")
 def audit(export: str, reply_column: str | None, customer_column: str | None, agent_column: str | None,
-          date_column: str | None, id_column: str | None, kind: str, channel: str | None,
+          date_column: str | None, id_column: str | None, thread_column: str | None, no_join_parts: bool,
+          url_column: str | None, kind: str, channel: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], jobs: int, worst: int,
           json_path: str | None, html_path: str | None) -> None:
     """Score a whole ticket export (CSV or JSONL): rates per family, per rule, per week, per agent.
@@ -309,13 +316,15 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
             raise EmpathyLintError(f"{path}: no such file")
         config = Config(select=split_selectors(select), ignore=split_selectors(ignore), kind=kind, channel=channel)
         config.active_rules()
-        columns = Columns(reply_column, customer_column, agent_column, date_column, id_column)
+        columns = Columns(reply_column, customer_column, agent_column, date_column, id_column, url_column,
+                          thread_column)
         show_progress = sys.stderr.isatty()
         if show_progress:
             with click.progressbar(length=path.stat().st_size, label="Auditing", file=sys.stderr) as bar:
-                result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst, progress=bar.update)
+                result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst, progress=bar.update,
+                                   join=not no_join_parts)
         else:
-            result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst)
+            result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst, join=not no_join_parts)
         summary = result.to_json()
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         if json_path:

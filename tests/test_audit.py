@@ -47,14 +47,14 @@ def test_summary_counts_and_rates(audited, dev_records):
     assert sum(w["replies"] for w in summary["weeks"].values()) == len(dev_records)
     assert summary["agents"]["ChipotleTweets"]["replies"] == sum(1 for r in dev_records if r.get("company") == "ChipotleTweets")
     assert len(summary["worst"]) == 20
-    scores = [sum({"error": 3, "warning": 2, "info": 0}[f["severity"]] for f in w["findings"]) for w in summary["worst"]]
-    assert scores == sorted(scores, reverse=True)
+    ranks = [tuple(w["rank"]) for w in summary["worst"]]
+    assert ranks == sorted(ranks, reverse=True)
 
 
 def test_report_is_self_contained(audited):
     _, html_path = audited
     page = html_path.read_text(encoding="utf-8")
-    assert "<script" not in page and not re.search(r'(src|href)="https?://', page)
+    assert "<script" not in page and not re.search(r'src="https?://|<link[^>]+href="https?://', page)
     assert page.count('class="bar"') >= 5 and 'class="trend"' in page
 
 
@@ -63,8 +63,55 @@ def test_bad_column_is_one_line_error(export):
     assert result.returncode == 2 and "no column 'nope'" in result.stderr
 
 
+@pytest.fixture(scope="module")
+def train_audit(tmp_path_factory):
+    """The 1,274 labelled train replies as a ticket export with 53 agents (the company),
+    dates over 30 weeks and a ticket URL: the audit the issue asked for."""
+    records = [json.loads(line) for line in (ROOT / "tests" / "data" / "train.jsonl").open(encoding="utf-8")]
+    path = tmp_path_factory.mktemp("train-audit") / "tickets.csv"
+    start = dt.date(2026, 1, 5)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ticket_id", "created_at", "agent", "customer", "reply", "ticket_url"])
+        for i, r in enumerate(records):
+            writer.writerow([r["id"], (start + dt.timedelta(days=(i * 7) % 210)).isoformat(), r["company"],
+                             r.get("customer") or "", r["reply"], f"https://help.example.com/tickets/{r['id']}"])
+    html_path = path.with_name("report.html")
+    result = run_cli("audit", str(path), "--html", str(html_path))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), html_path, records
+
+
+def test_worst_replies_come_first_errors_then_non_apologies(train_audit):
+    summary, html_path, records = train_audit
+    worst = summary["worst"]
+    ranks = [tuple(w["rank"]) for w in worst]
+    assert ranks == sorted(ranks, reverse=True)
+    codes = [{f["code"] for f in w["findings"]} for w in worst]
+    assert all(any(f["severity"] == "error" for f in w["findings"]) for w in worst[:5])
+    assert "EMP202" in codes[0] | codes[1]  # an error with a non-apology ranks above an error alone
+    page = html_path.read_text(encoding="utf-8")
+    link = f'href="https://help.example.com/tickets/{worst[0]["id"]}"'
+    assert link in page and page.index(link) < page.index('id="family-chart"')  # the list leads the page
+
+
+def test_per_agent_scores_and_trends(train_audit):
+    summary, html_path, records = train_audit
+    agents = summary["agents"]
+    assert len(agents) == len({r["company"] for r in records}) == 53
+    tesco = agents["Tesco"]
+    assert tesco["replies"] == sum(r["company"] == "Tesco" for r in records)
+    assert tesco["pass_rate"] == round(1 - tesco["flagged"] / tesco["replies"], 4)
+    assert set(tesco["families"]) == {"acknowledgement", "apology", "defensive", "next-steps", "follow-up"}
+    assert len(tesco["weeks"]) >= 10
+    page = html_path.read_text(encoding="utf-8")
+    assert "Top 50 of 53 agents in each order." in page
+    assert page.count('class="spark"') >= 3 * 40  # one per agent row, in each of three orders
+    assert 'href="#agents-by-pass"' in page and 'id="agents-by-pass"' in page
+
+
 @pytest.mark.slow
-def test_report_renders_in_headless_chromium(audited, tmp_path):
+def test_report_renders_in_headless_chromium(audited, train_audit, tmp_path):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         if os.environ.get("CI"):
@@ -85,3 +132,34 @@ def test_report_renders_in_headless_chromium(audited, tmp_path):
                    capture_output=True, text=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 30_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # The train audit: a copy of the page with a probe script (the report itself has
+    # none) that writes what the browser laid out into the DOM for --dump-dom to show.
+    _, train_html, _ = train_audit
+    probe = tmp_path / "probe.html"
+    probe.write_text(train_html.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    dom = subprocess.run([browser, *flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    laid_out = json.loads(re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S).group(1))
+    boxes = laid_out["labels"]
+    assert len(boxes) >= 5
+    for a, b in zip(boxes, boxes[1:]):  # in order along the axis: each ends before the next starts
+        assert a["right"] <= b["left"], (a, b)
+    assert laid_out["first_worst_errors"] >= 1
+    assert laid_out["agent_rows"] == 50 and laid_out["visible_agent_tables"] == 1
+    shot = ARTIFACTS / "audit-report-train.png"
+    shot.unlink(missing_ok=True)
+    subprocess.run([browser, *flags, f"--screenshot={shot}", train_html.as_uri()], capture_output=True, text=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 30_000
+
+
+PROBE = """<script>
+const labels = [...document.querySelectorAll('#trend-chart .axis-label')].map(t => {
+  const r = t.getBoundingClientRect(); return {text: t.textContent, left: r.left, right: r.right}; });
+const tables = [...document.querySelectorAll('table.agents')].filter(t => t.offsetParent !== null);
+const pre = document.createElement('pre'); pre.id = 'probe';
+pre.textContent = JSON.stringify({labels: labels,
+  first_worst_errors: +document.querySelector('article.worst').dataset.errors,
+  agent_rows: tables.length ? tables[0].querySelectorAll('tr').length - 1 : 0,
+  visible_agent_tables: tables.length});
+document.body.appendChild(pre);
+</script>"""
