@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Peak memory of lint_batch for 10k vs 100k replies: streaming means it stays flat.
+"""Peak memory for 10k vs 100k replies: lint_batch (streamed) and `check` on a JSONL export.
 
-Usage: python benchmarks/memory.py [--small N] [--large N]
+Usage: python benchmarks/memory.py [--small N] [--large N] [--no-cli]
 
 Each size runs in a fresh process that streams real replies (repeated from
 benchmarks/data/corpus.jsonl) through lint_batch, counting findings without keeping
-them, and reports its peak resident set size (ru_maxrss).
+them, and reports its peak resident set size (ru_maxrss). Then the same replies are
+written as one JSONL export and `empathy-lint check --format json --jobs 1` is run on
+it, reporting the peak RSS of that process.
 """
 from __future__ import annotations
 
@@ -36,15 +38,48 @@ def run(n: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+CHECK = r"""
+import resource, subprocess, sys
+subprocess.run([sys.executable, "-m", "empathy_lint", "check", "--format", "json", "--fail-on", "never",
+                "--jobs", "1", sys.argv[1]], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def run_check(n: int) -> float:
+    """Peak RSS (MB) of `check` on an n-reply JSONL export."""
+    import itertools
+    import tempfile
+
+    replies = [json.loads(line) for line in (ROOT / "benchmarks" / "data" / "corpus.jsonl").open(encoding="utf-8")]
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "export.jsonl"
+        with export.open("w", encoding="utf-8") as out:
+            for i, r in zip(range(n), itertools.cycle(replies)):
+                out.write(json.dumps({"id": i, "reply": r["reply"], "customer": r["customer"],
+                                      "channel": r["channel"]}) + "\n")
+        out_text = subprocess.run([sys.executable, "-c", CHECK, str(export)], capture_output=True, text=True,
+                                  check=True).stdout
+    return float(out_text.split()[-1])
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="peak RSS of lint_batch, small vs large input")
+    parser = argparse.ArgumentParser(description="peak RSS of lint_batch and check, small vs large input")
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--no-cli", action="store_true", help="measure lint_batch only")
     args = parser.parse_args()
     small, large = run(args.small), run(args.large)
+    print("lint_batch (streamed, findings counted and dropped):")
     for r in (small, large):
         print(f"  {r['replies']:>8,} replies: {r['findings']:>8,} findings, peak RSS {r['peak_rss_mb']:.0f} MB")
     print(f"  ratio large/small peak RSS: {large['peak_rss_mb'] / small['peak_rss_mb']:.2f} (goal: flat, about 1.0)")
+    if not args.no_cli:
+        print("check --format json on one JSONL export (the file and its findings are held):")
+        small_cli, large_cli = run_check(args.small), run_check(args.large)
+        print(f"  {args.small:>8,} replies: peak RSS {small_cli:.0f} MB")
+        print(f"  {args.large:>8,} replies: peak RSS {large_cli:.0f} MB")
+        print(f"  ratio large/small peak RSS: {large_cli / small_cli:.2f} (goal: flat)")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ repeated until it holds at least N words (default 1,000,000). Measured in the sa
   alone      lint_batch over the replies alone (all rules), 1 process
   context    lint_batch over the records with their customer messages (judged too), 1 and
              P processes, against the floor over replies and customer messages together
-  proselint  proselint 0.16 with all its checks registered, on a sample of replies
+  proselint  proselint 0.16 with all its checks registered, on a sample of replies,
+             against empathy-lint and the floor timed on the same sample
 
 Each figure is the best of --rounds runs, floor and empathy-lint alternating, so a noisy
 machine's slow spells do not fall on one side only.
@@ -123,10 +124,13 @@ def main() -> None:
         many = both / empathy_seconds(records, args.processes)
         print(f"  empathy-lint lint_batch, {args.processes} processes           {many:10,.0f} words/s   {many / floor_both:.2f}x the floor")
 
+    # The per-reply comparison times all three on the same replies: the proselint sample.
     sample = texts[: args.proselint_sample]
     per_reply_proselint = proselint_seconds_per_reply(sample)
-    per_reply_empathy = (words / alone) / len(texts)
-    per_reply_floor = (words / floor) / len(texts)
+    floor_sample, empathy_sample = best_of(args.rounds, lambda: floor_seconds(sample),
+                                           lambda: empathy_seconds(sample, 1))
+    per_reply_empathy = empathy_sample / len(sample)
+    per_reply_floor = floor_sample / len(sample)
     if per_reply_proselint is None:
         print("proselint: not installed (pip install -e '.[bench]') - comparison skipped")
     else:

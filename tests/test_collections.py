@@ -229,3 +229,15 @@ def test_a_disable_in_the_file_header_still_covers_every_macro(tmp_path):
 def test_the_pre_commit_hook_lints_staged_files_as_a_walk_would():
     hooks = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "--force-exclude" in hooks and "--default-kind canned" in hooks
+
+
+def test_rules_around_a_greeting_and_signature_do_not_make_a_collection(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text("Hi Sam,\n\n---\n\nI'm sorry the parcel is late; I've resent it today.\n\n---\n\nBest, Ana\n",
+                     encoding="utf-8")
+    assert len(load_document(str(draft), draft.read_text()).replies) == 1
+    macros = tmp_path / "macros.md"
+    macros.write_text("Thanks for the report, we will look at it this week.\n\n---\n\n"
+                      "This is fixed in the nightly build, please try it.\n\n---\n\n"
+                      "We can't reproduce this; could you send a minimal example?\n", encoding="utf-8")
+    assert len(load_document(str(macros), macros.read_text()).replies) == 3

@@ -44,6 +44,7 @@ PLAIN_FENCE_LANGS = frozenset({"", "text", "txt", "md", "markdown", "plain", "pl
 # Separator lines between this many sections at least (two lines): one `---` is a rule
 # inside a reply (before a signature, say), not a collection.
 MIN_SEPARATED = 3
+MIN_SEPARATED_WORDS = 6
 
 
 @dataclass
@@ -142,7 +143,11 @@ def layouts(text: str, start: int, markup: bool = True) -> dict[str, list[tuple[
     separators = _outside(list(_SEPARATOR.finditer(text, start)), fences)
     if len(separators) >= MIN_SEPARATED - 1:
         marks = [(start, start, None)] + [(m.start(), m.end(), None) for m in separators]
-        found["separators"] = _cut(text, start, marks)
+        sections = _cut(text, start, marks)
+        # Bare rules also set off a greeting or a signature inside one draft ("Hi," ---
+        # body --- "Best"): a collection only when every part is a reply of its own.
+        if all(len(text[s:e].split()) >= MIN_SEPARATED_WORDS for _, s, e in sections if text[s:e].strip()):
+            found["separators"] = sections
     return found
 
 
