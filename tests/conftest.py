@@ -37,6 +37,32 @@ def run_cli(*args: str, stdin: str | None = None, env: dict | None = None,
     )
 
 
+def run_cli_fast(*args: str, stdin: str | None = None, env: dict | None = None,
+                 cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`empathy-lint ARGS` in this process (click's test runner): the pipeline is loaded
+    once per session instead of once per call. For tests of what a command decides;
+    tests of the process itself (exit on a signal, a hang, start-up) use run_cli."""
+    from click.testing import CliRunner
+
+    from empathy_lint.cli import cli as command
+    from empathy_lint.config import find_config_file
+    from empathy_lint.errors import EmpathyLintError
+
+    find_config_file.cache_clear()  # tests write config files between runs
+    before = Path.cwd()
+    os.chdir(cwd or ROOT)
+    try:
+        result = CliRunner().invoke(command, list(args), input=stdin, env={"NO_COLOR": "1", **(env or {})})
+    finally:
+        os.chdir(before)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        if not isinstance(result.exception, EmpathyLintError):
+            raise result.exception
+        return subprocess.CompletedProcess(args, 2, result.stdout, stderr + f"empathy-lint: error: {result.exception}\n")
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, stderr)
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli_fast as run_cli
 
 ARTIFACTS = ROOT / "test-artifacts"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli
+from conftest import run_cli_fast as run_cli
 
 
 def test_baseline_write_then_only_new_findings(tmp_path):

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from conftest import run_cli
+from conftest import run_cli_fast as run_cli
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_fast as run_cli
 from empathy_lint.sources import load_document
 
 REPO = Path(__file__).parent / "data" / "collections" / "repo"
@@ -172,6 +172,8 @@ def test_a_file_too_large_in_a_walk_is_skipped_with_a_notice(tmp_path):
     assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["replies.md"]
     named = run_cli("--max-size", "1", str(tmp_path / "export.json"))
     assert named.returncode == 2  # named on the command line: the user asked for it
+    hook = run_cli("--max-size", "1", "--force-exclude", str(tmp_path / "export.json"), str(tmp_path / "replies.md"))
+    assert hook.returncode == 1 and "skipped" in hook.stderr  # as the pre-commit hook runs it
 
 
 def test_one_giant_reply_gets_a_notice_naming_the_reader_and_the_setting(tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_fast as run_cli
 
 BAD = "As I said, there's nothing we can do."
 

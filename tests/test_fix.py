@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_fast as run_cli
 
 TEXT = "Hi Sam,\r\nNo problem, as I said, the refund is simply on its way.\r\n"
 

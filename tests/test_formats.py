@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import DATA, ROOT, run_cli
+from conftest import DATA, ROOT, run_cli_fast as run_cli
 
 from empathy_lint.report.github import escape_data, escape_property
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli
+from conftest import run_cli_fast as run_cli
 
 
 def codes(tmp_path, name, text, *args):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_fast as run_cli
 from empathy_lint.threads import join_parts, part_of
 
 
