@@ -193,6 +193,11 @@ def _timed(args, **kwargs):
     ("emoji.txt", "Sorry " + "\U0001F600" * 20000 + " as I said."),
     ("backticks.md", "`a " * 20000),
     ("comments.md", "<!-- " * 20000),
+    # Saved-reply collections (sections.py): thousands of headings of mixed levels, and
+    # unclosed fences of growing length, each rescanning the rest of the file if let.
+    ("headings.md", "".join(f"{'#' * (i % 6 + 1)} h{i}\ntext here\n" for i in range(20000))),
+    ("fences.md", "".join("`" * (3 + i) + "\n" for i in range(900)) + "text\n"),
+    ("markers.txt", ("=" * 20000 + " a\n") * 3),
     ("placeholders.txt", "{a} " * 20000),
 ])
 def test_worst_case_inputs_finish(tmp_path, name, text):
@@ -204,13 +209,16 @@ def test_worst_case_inputs_finish(tmp_path, name, text):
 
 def test_every_regex_is_linear_on_its_worst_input():
     """Each regex of the code and the packs on a long run of the characters it repeats."""
-    from empathy_lint import placeholders, suppressions
-    from empathy_lint.sources import markup
+    from empathy_lint import placeholders, suppressions, threads
+    from empathy_lint.sources import markup, sections
 
     patterns = [p for _, p in placeholders._all_styles().patterns]
-    patterns += [suppressions._DIRECTIVE] + [v for v in vars(markup).values() if isinstance(v, re.Pattern)]
+    patterns += [suppressions._DIRECTIVE] + [v for module in (markup, sections, threads)
+                                             for v in vars(module).values() if isinstance(v, re.Pattern)]
     bad = ["[A" + "_" * 5000, "{" + "a" * 5000, "<!-- empathy-lint: disable" + " " * 20000, "[" * 20000,
-           "`" * 5000 + "a", "<a " * 5000, "![" * 5000, "*_" * 5000, "&#" * 5000, "{%" * 5000, "%A" * 5000]
+           "`" * 5000 + "a", "<a " * 5000, "![" * 5000, "*_" * 5000, "&#" * 5000, "{%" * 5000, "%A" * 5000,
+           "-" * 20000 + " x", "=" * 20000 + " a", "**" + "*" * 20000, "note" + " " * 20000 + "x",
+           "> " * 10000, "(1/" * 5000]
     for pattern in patterns:
         for text in bad:
             started = time.monotonic()

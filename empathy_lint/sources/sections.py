@@ -22,6 +22,7 @@ judged or pointed at there. Blanking keeps every offset: text is replaced by spa
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -29,11 +30,16 @@ from typing import Any
 from .base import Reply
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n`]*)\n(.*?)^ {0,3}\1[ \t]*$", re.S | re.M)
+# An unclosed fence runs to the end (as in CommonMark): requiring the close made each
+# opening rescan the rest of the file, quadratic in a file of unclosed fences.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n`]*)\n(.*?)(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
 _ANY_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
 _BOLD_TITLE = re.compile(r"^[ \t]*\*\*(?:(?:title|name|reply|macro|template|response)[ \t]*:[ \t]*\*\*[ \t]*(\S.*?)"
                          r"|([^*\n]{1,80}?)\*\*[ \t]*:?)[ \t]*$", re.M | re.I)
-_NAMED_MARKER = re.compile(r"^[ \t]*(?:-{3,}[ \t]+(\S[^\n]*?)[ \t]*-*|={2,}[ \t]*(\S[^\n]*?)[ \t]*={2,})[ \t]*$", re.M)
+# The name starts with a character that is not the marker's own, so the run of marks
+# before it has one reading (with `\S` there, "=====...= a" took minutes).
+_NAMED_MARKER = re.compile(r"^[ \t]*(?:-{3,}[ \t]+([^-\s][^\n]*?)[ \t]*-*|={2,}[ \t]*([^=\s][^\n]*?)[ \t]*={2,})[ \t]*$",
+                           re.M)
 _SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
 _QUOTE_MARK = re.compile(r"^([ \t]{0,3}>[ \t]?)", re.M)
 _NOTE = re.compile(
@@ -59,7 +65,14 @@ class Section:
 
 
 def _outside(matches: list[re.Match], fences: list[tuple[int, int]]) -> list[re.Match]:
-    return [m for m in matches if not any(s <= m.start() < e for s, e in fences)]
+    """The matches that do not start inside a code fence (fences are in order, apart)."""
+    starts = [s for s, _ in fences]
+    out = []
+    for m in matches:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or m.start() >= fences[i][1]:
+            out.append(m)
+    return out
 
 
 def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = True) -> list[Section]:
@@ -82,9 +95,8 @@ def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = 
     if pos >= end:
         return []
     fences = list(_FENCE.finditer(text, pos, end))
-    outside = text[pos:end]
-    for fence in reversed(fences):
-        outside = outside[: fence.start() - pos] + outside[fence.end() - pos:]
+    gaps = zip([pos] + [f.end() for f in fences], [f.start() for f in fences] + [end])
+    outside = "".join(text[a:b] for a, b in gaps)
     if fences and not _HEADING.sub("", outside).strip():  # fences (under headings) only
         return [Section(name, f.start(3), f.end(3), [], (start, end)) for f in fences
                 if f.group(2).strip().lower() in PLAIN_FENCE_LANGS and f.group(3).strip()]
@@ -116,16 +128,16 @@ def _heading_layouts(text: str, start: int, fences: list[tuple[int, int]]) -> di
     headings = _outside(list(_HEADING.finditer(text, start)), fences)
     layouts: dict[str, list] = {}
     for level in sorted({len(h.group(1)) for h in headings}):
-        cuts = [h for h in headings if len(h.group(1)) == level]
-        if len(cuts) < 2:
+        if sum(len(h.group(1)) == level for h in headings) < 2:
             continue
-        sections = []
-        for heading in cuts:
-            # A section ends at the next heading of its level or above.
-            end = next((h.start() for h in headings if h.start() > heading.start() and len(h.group(1)) <= level),
-                       len(text))
-            sections.append((heading.group(2).strip(), heading.end(), end))
-        layouts[f"h{level}"] = sections
+        # A section ends at the next heading of its level or above: one pass from the end.
+        sections, end = [], len(text)
+        for heading in reversed(headings):
+            if len(heading.group(1)) == level:
+                sections.append((heading.group(2).strip(), heading.end(), end))
+            if len(heading.group(1)) <= level:
+                end = heading.start()
+        layouts[f"h{level}"] = sections[::-1]
     return layouts
 
 
