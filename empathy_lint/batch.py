@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from .config import Config
+from .config import CHANNELS, KINDS, Config, chosen
 from . import heap
 from .engine import Context, Linter
 from .findings import Finding
@@ -32,28 +32,24 @@ class BatchResult:
 
 
 def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
-    """(reply, context) per record; the chunk's customer messages are judged in one stream."""
-    from .customer import detect_many
-
-    customers = [r.get("customer") if isinstance(r, dict) else None for r in chunk]
-    wanted = [i for i, c in enumerate(customers) if isinstance(c, str) and c.strip()]
-    verdicts = dict(zip(wanted, detect_many([customers[i] for i in wanted])))
-    items = []
+    """(reply, context) per record; the chunk's customer messages (and canned replies)
+    are judged in one stream (Context.many)."""
+    rows: list[tuple[str | None, str, str | None, str]] = []
+    plain: set[int] = set()
     for i, record in enumerate(chunk):
         if isinstance(record, str):
-            items.append((record, Context(kind=config.kind or "live", channel=config.channel)))
+            plain.add(i)  # a bare string: the config's context, nothing judged
             continue
         reply = record.get("reply")
         if not isinstance(reply, str):
             raise ValueError(f"record {record.get('id', '?')!r} has no 'reply' string")
-        kind = record.get("kind") if record.get("kind") in ("live", "canned") else config.kind or "live"
-        channel = record.get("channel") if record.get("channel") in ("chat", "email", "sms", "social") else config.channel
-        if i in verdicts:
-            context = Context.judged(verdicts[i], customers[i], kind, channel)
-        else:
-            context = Context.for_reply(None, kind, channel, reply)
-        items.append((reply, context))
-    return items
+        customer = record.get("customer")
+        rows.append((customer if isinstance(customer, str) else None,
+                     chosen(record.get("kind"), KINDS, config.kind or "live"),
+                     chosen(record.get("channel"), CHANNELS, config.channel), reply))
+    judged = iter(Context.many(rows))
+    bare = Context(kind=config.kind or "live", channel=config.channel)
+    return [(record, bare) if i in plain else (record["reply"], next(judged)) for i, record in enumerate(chunk)]
 
 
 def _lint_chunk(linter: Linter, start: int, chunk: list[Record], batch_size: int) -> list[BatchResult]:

@@ -194,16 +194,19 @@ def run_check(options: CheckOptions) -> CheckOutcome:
     if options.fix or options.show_diff:
         result = _fix(options, outcome, jobs, paths, result, runner)
 
-    def fails_for(report: FileReport) -> Callable[[str], bool]:
-        return base.fails if report.path == STDIN_NAME else configs.for_path(Path(report.path)).fails
+    def report_fails(report: FileReport) -> bool:
+        """Does a finding of this file reach its config's fail-on? (config looked up once)"""
+        if not report.findings:
+            return False
+        fails = base.fails if report.path == STDIN_NAME else configs.for_path(Path(report.path)).fails
+        return any(fails(f.severity) for f in report.findings)
 
     reports = result.reports
     if options.baseline:
         reports = _baseline(options, outcome, result)
     outcome.reports = reports
     outcome.fails = base.fails
-    failing = any(any(fails(f.severity) for f in r.findings) for r in reports if r.findings
-                  for fails in [fails_for(r)])  # the config looked up once per file
+    failing = any(report_fails(r) for r in reports)
     if outcome.errors:
         outcome.exit_code = 2
     elif outcome.baseline_written is not None:

@@ -23,6 +23,11 @@ from .rulebook import Rule, load_rules
 
 KINDS = ("live", "canned")
 CHANNELS = ("chat", "email", "sms", "social")
+
+
+def chosen(value: Any, allowed: tuple[str, ...], fallback: str | None) -> str | None:
+    """A record's own kind or channel when it is a known one, else `fallback`."""
+    return value if value in allowed else fallback
 CONFIG_FILES = (".empathy-lint.yaml", ".empathy-lint.yml")
 READER_KEYS = ("yaml_body", "json_body", "csv_body", "markdown_split")
 OVERRIDE_KEYS = ("files", "select", "ignore", "severity", "kind", "channel")

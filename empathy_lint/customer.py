@@ -176,11 +176,7 @@ def content_words(doc: Any) -> frozenset[str]:
     return default_detector().content_words(doc)
 
 
-def canned_reply_problem(reply: str) -> bool | None:
-    """With no customer message: does this canned reply answer a problem (None: unknown)?"""
-    return default_detector().canned_problems([reply])[0]
-
-
 def canned_problems(replies: list[str]) -> list[bool | None]:
-    """canned_reply_problem for many replies, in one stream."""
+    """With no customer message: does each canned reply answer a problem (None: its
+    words do not say)? In one stream through the pipeline."""
     return default_detector().canned_problems(replies) if replies else []

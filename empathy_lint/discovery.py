@@ -49,17 +49,15 @@ class NotReplies:
         self.file_names = [p for p in patterns if "/" not in p]
         self.paths = pathspec.GitIgnoreSpec.from_lines([p for p in patterns if "/" in p])
 
-    def matches(self, path: Path, root: Path, is_dir: bool = False) -> bool:
-        """Is `path` (found under the walked `root`) on the list?"""
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
-            rel = path.name
-        top = root.resolve().name
-        full = (f"{top}/{rel}" if top else rel).lower() + ("/" if is_dir else "")
-        if self.paths.match_file(full):
+    def matches(self, where: str, is_dir: bool = False) -> bool:
+        """Is the file (or directory) at `where` on the list? `where` is its path from the
+        walked directory with that directory's own name first (or from the file system's
+        root), so `.github/...` patterns hold when a walk starts at `.github`."""
+        where = where.lower()
+        if self.paths.match_file(where + ("/" if is_dir else "")):
             return True
-        return not is_dir and any(fnmatch.fnmatchcase(path.name.lower(), p) for p in self.file_names)
+        name = where.rsplit("/", 1)[-1]
+        return not is_dir and any(fnmatch.fnmatchcase(name, p) for p in self.file_names)
 
 
 @functools.lru_cache(maxsize=1)
@@ -102,6 +100,8 @@ def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callab
           found: Found) -> None:
     specs: list[tuple[Path, pathspec.PathSpec]] = []
     listed = not_replies()
+    top = root.resolve().name
+    prefix = f"{top}/" if top else ""  # the walked directory's own name, once
     for directory, dirs, files in os.walk(root, followlinks=False):
         here = Path(directory)
         spec = _gitignore(here)
@@ -118,7 +118,7 @@ def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callab
                     return True
             if excluded(path):
                 return True
-            return default_excluded(path) and listed.matches(path, root, is_dir)
+            return default_excluded(path) and listed.matches(prefix + path.relative_to(root).as_posix(), is_dir)
 
         dirs[:] = sorted(d for d in dirs if (not d.startswith(".") or d.lower() in listed.dot_directories)
                          and not ignored(here / d, True))
@@ -155,7 +155,7 @@ def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p
         elif path.exists():
             if excluded(path):
                 continue
-            if force_exclude and default_excluded(path) and not_replies().matches(path.resolve(), Path("/")):
+            if force_exclude and default_excluded(path) and not_replies().matches(path.resolve().as_posix().lstrip("/")):
                 continue
             found.files.append(path)
         elif path.is_symlink():

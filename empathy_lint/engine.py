@@ -54,16 +54,29 @@ class Context:
         "your refund") is a problem; only a contribution ("Thanks for your pull
         request!") is fine; otherwise unknown.
         """
-        problem = None
-        if customer and customer.strip():
-            from .customer import detect
+        return cls.many([(customer, kind, channel, reply)])[0]
 
-            return cls.judged(detect(customer), customer, kind, channel)
-        if kind == "canned" and reply:
-            from .customer import canned_reply_problem
+    @classmethod
+    def many(cls, rows: list[tuple[str | None, str, str | None, str | None]]) -> list["Context"]:
+        """for_reply for many (customer, kind, channel, reply) rows: the customer messages,
+        and the canned replies judged by their own words, each go through the pipeline in
+        one stream (one call per message cost an export a quarter of its time)."""
+        from .customer import canned_problems, detect_many
 
-            problem = canned_reply_problem(reply)
-        return cls(kind=kind, channel=channel, customer=customer, problem=problem, fine=problem is False)
+        customers = [c if c and c.strip() else None for c, _, _, _ in rows]
+        messages = list(dict.fromkeys(c for c in customers if c))
+        verdicts = dict(zip(messages, detect_many(messages)))
+        canned = [i for i, (c, (_, kind, _, reply)) in enumerate(zip(customers, rows))
+                  if c is None and kind == "canned" and reply]
+        problems = dict(zip(canned, canned_problems([rows[i][3] for i in canned])))
+        contexts = []
+        for i, (customer, (_, kind, channel, _)) in enumerate(zip(customers, rows)):
+            if customer:
+                contexts.append(cls.judged(verdicts[customer], customer, kind, channel))
+            else:
+                problem = problems.get(i)
+                contexts.append(cls(kind=kind, channel=channel, problem=problem, fine=problem is False))
+        return contexts
 
     def expects_problem(self) -> bool:
         """Is this reply answering a problem? Unknown: live replies are assumed to."""

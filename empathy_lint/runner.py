@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .baseline import fingerprint
-from .config import Config
+from .config import CHANNELS, KINDS, Config, chosen
 from . import heap, repeated
 from .engine import Context, Linter
 from .findings import Finding, Fix, LineIndex, locate
@@ -84,11 +84,16 @@ class Runner:
                 for finding in kept:
                     result.fingerprints[id(finding)] = fingerprint(document.path, reply.name, finding, document.text)
                 findings.extend(kept)
-            if judge:
-                judge_openings(findings, document.text, job.config)
-            findings.sort(key=lambda f: (f.start, f.code))
-            result.reports.append(FileReport(document.path, document.text, findings, len(document.replies)))
+            result.reports.append(file_report(job, findings) if judge else
+                                  FileReport(document.path, document.text, findings, len(document.replies)))
         return result
+
+
+def file_report(job: Job, findings: list[Finding]) -> FileReport:
+    """A whole file's report: its stock openings judged, its findings in file order."""
+    judge_openings(findings, job.document.text, job.config)
+    findings.sort(key=lambda f: (f.start, f.code))
+    return FileReport(job.document.path, job.document.text, findings, len(job.document.replies))
 
 
 def judge_openings(findings: list[Finding], text: str, config: Config) -> None:
@@ -104,30 +109,12 @@ def judge_openings(findings: list[Finding], text: str, config: Config) -> None:
 
 
 def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
-    """Each reply's context. The customer messages (and the canned replies judged by
-    their own words) go through the pipeline in one stream, not one call each: an
-    export of replies with customer messages spent a quarter of its time there."""
-    from .customer import canned_problems, detect_many
-
-    settings = []
-    for job, reply in items:
-        meta = reply.meta
-        kind = meta.get("kind") if meta.get("kind") in ("live", "canned") else job.config.kind or job.default_kind
-        channel = meta.get("channel") if meta.get("channel") in ("chat", "email", "sms", "social") else job.config.channel
-        customer = meta.get("customer") or job.customer
-        settings.append((kind, channel, customer if customer and customer.strip() else None))
-    messages = list(dict.fromkeys(c for _, _, c in settings if c))
-    verdicts = dict(zip(messages, detect_many(messages)))
-    canned = [i for i, (kind, _, customer) in enumerate(settings) if not customer and kind == "canned"]
-    problems = dict(zip(canned, canned_problems([items[i][1].text for i in canned])))
-    contexts = []
-    for i, (kind, channel, customer) in enumerate(settings):
-        if customer:
-            contexts.append(Context.judged(verdicts[customer], customer, kind, channel))
-        else:
-            problem = problems.get(i)
-            contexts.append(Context(kind=kind, channel=channel, problem=problem, fine=problem is False))
-    return contexts
+    """Each reply's context: its own metadata, else its file's config, else the job's."""
+    return Context.many([
+        (reply.meta.get("customer") or job.customer,
+         chosen(reply.meta.get("kind"), KINDS, job.config.kind or job.default_kind),
+         chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text)
+        for job, reply in items])
 
 
 def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
@@ -227,11 +214,7 @@ def run_parallel(jobs: list[Job], processes: int, runner: Runner | None = None) 
         _PIECES = []
         if not heap.OWN_PROCESS:
             gc.unfreeze()  # a library's host keeps its own collector
-    for j, job in enumerate(jobs):
-        findings = merged[j]
-        judge_openings(findings, job.document.text, job.config)
-        findings.sort(key=lambda f: (f.start, f.code))
-        result.reports.append(FileReport(job.document.path, job.document.text, findings, len(job.document.replies)))
+    result.reports = [file_report(job, merged[j]) for j, job in enumerate(jobs)]
     return result
 
 

@@ -5,6 +5,8 @@ import html
 import math
 from typing import Any
 
+from . import plural
+
 FAMILY_LABELS = {
     "acknowledgement": "Missing acknowledgement", "apology": "Apology problems", "defensive": "Defensive phrasing",
     "next-steps": "No next steps", "follow-up": "No follow-up", "positive-language": "Negative framing",
@@ -186,11 +188,11 @@ def _link(item: dict[str, Any]) -> str:
 
 def _why_ranked(rank: list[int]) -> str:
     errors, hurtful, missing, _ = rank
-    parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
+    parts = [plural(errors, "error")] if errors else []
     if hurtful:
-        parts.append(f"{hurtful} non-apolog{'ies' if hurtful != 1 else 'y'} or defensive phrase{'s' if hurtful != 1 else ''}")
+        parts.append(plural(hurtful, "non-apology or defensive phrase", "non-apologies or defensive phrases"))
     if missing:
-        parts.append(f"missing {missing} famil{'ies' if missing != 1 else 'y'}")
+        parts.append("missing " + plural(missing, "family", "families"))
     return ", ".join(parts)
 
 

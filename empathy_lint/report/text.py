@@ -90,27 +90,20 @@ def render_finding(report: FileReport, index: LineIndex, finding: Finding, *, wh
 
 def summary(reports: list[FileReport], known: int | None = None) -> str:
     """One line: what was found in what was read (and what a baseline hid)."""
-    line = _found(reports)
-    if known is None:
-        return line
-    hidden = f"{plural(known, 'known finding')} in the baseline {'was' if known == 1 else 'were'} not reported"
-    if line.startswith("No findings"):
-        return f"No new findings{line[len('No findings'):-1]}; {hidden}."
-    return f"{line[:line.index('. Run')]} are new; {hidden}. Run `empathy-lint explain CODE` for more."
-
-
-def _found(reports: list[FileReport]) -> str:
     counts = count_by_severity(reports)
     total = sum(counts.values())
-    files = plural(len(reports), "file")
+    read = plural(len(reports), "file")
     replies = sum(r.replies for r in reports)
     if replies != len(reports):
-        files = f"{plural(replies, 'reply', 'replies')} in {files}"
+        read = f"{plural(replies, 'reply', 'replies')} in {read}"
+    hidden = "" if known is None else (
+        f"; {plural(known, 'known finding')} in the baseline {'was' if known == 1 else 'were'} not reported")
     if not total:
-        return f"No findings in {files}."
+        return f"No {'new ' if hidden else ''}findings in {read}{hidden}."
     parts = [plural(counts[s], s) if s != "info" else f"{counts[s]} info"
              for s in ("error", "warning", "info") if counts[s]]
-    return f"{plural(total, 'finding')} ({', '.join(parts)}) in {files}. Run `empathy-lint explain CODE` for more."
+    return (f"{plural(total, 'finding')} ({', '.join(parts)}) in {read}{' are new' if hidden else ''}{hidden}. "
+            "Run `empathy-lint explain CODE` for more.")
 
 
 def render(reports: list[FileReport], *, why: dict[str, str] | None = None, quiet: bool = False,
