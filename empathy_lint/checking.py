@@ -1,6 +1,7 @@
 """The `check` command's work, apart from the command line: inputs, config, lint, fix, baseline."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from .report import FileReport
 from .rulebook import Rule
 from .runner import Job, Runner, run_parallel
 from .safefix import fix_text
-from .sources import decode, load_document, read_source
+from .sources import Document, decode, load_document, read_source, record_runs
 
 STDIN_NAME = "<stdin>"
 
@@ -85,6 +86,9 @@ class ConfigResolver:
 
 
 RECORD_SUFFIXES = (".jsonl", ".csv")
+# Records of an export read at a time: a piece for the workers, small enough that a
+# million-row export never holds more than a few windows of replies (runner.WINDOW_REPLIES).
+RUN_RECORDS = 500
 
 
 def _read(path: Path, max_bytes: int | None, chosen: str | None) -> tuple[str, Encoding]:
@@ -155,14 +159,28 @@ def run_check(options: CheckOptions) -> CheckOutcome:
                        default_excluded=lambda path: configs.for_path(path).default_exclude,
                        force_exclude=options.force_exclude)
     outcome.notices.extend(found.notices)
+    # A record export is linted a run of records at a time (read when linted), unless
+    # it is to be fixed: a fix rewrites the file whole.
+    streamed = not (options.fix or options.show_diff)
+    pieces: list[tuple[int, Job]] = [(j, job) for j, job in enumerate(jobs)]
+    streamed_files: set[int] = set()
     for path in found.files:
         config = configs.for_path(path)
         walked = path in found.walked
+        default_kind = options.default_kind or ("canned" if walked else "live")
         try:
             # A record export (JSONL, CSV) is read record by record, each reply under the
             # per-reply limit: its file size is no reason to refuse it.
             limit = None if path.suffix.lower() in RECORD_SUFFIXES else options.max_bytes
             text, encoding = _read(path, limit, options.encoding)
+            if streamed and path.suffix.lower() in RECORD_SUFFIXES:
+                runs = record_runs(str(path), text, config.readers, RUN_RECORDS)
+                job = Job(Document(str(path), text), config, customer, default_kind=default_kind)
+                pieces.extend((len(jobs), dataclasses.replace(job, records=run)) for run in runs)
+                paths[len(jobs)] = (path, encoding)
+                streamed_files.add(len(jobs))
+                jobs.append(job)
+                continue
             document = load_document(str(path), text, config.readers)
         except TooLarge as exc:
             # One export in a tree of macros must not stop the whole run (nor a staged
@@ -179,17 +197,19 @@ def run_check(options: CheckOptions) -> CheckOutcome:
         outcome.notices.extend(reading_notices(document))
         outcome.errors.extend(document.errors)
         paths[len(jobs)] = (path, encoding)
-        default_kind = options.default_kind or ("canned" if walked else "live")
-        jobs.append(Job(document, config, customer, default_kind=default_kind))
+        pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind)))
+        jobs.append(pieces[-1][1])
     if not jobs and not outcome.errors:
         raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
 
     runner = Runner()
-    try:
-        processes = worker_count(options.jobs, sum(len(job.document.replies) for job in jobs))
-        result = run_parallel(jobs, processes, runner) if processes > 1 else runner.run(jobs)
-    except InputError as exc:
-        raise InputError(_which_reply(jobs, exc)) from None
+    replies = sum(job.records.count if job.records else len(job.document.replies) for _, job in pieces)
+    processes = worker_count(options.jobs, replies)
+    result = run_parallel(jobs, processes, runner, pieces) if processes > 1 else runner.run_pieces(jobs, pieces)
+    outcome.errors.extend(result.errors)
+    outcome.notices.extend(notice for j, report in enumerate(result.reports)
+                           if report.replies == 0 and j in streamed_files
+                           for notice in reading_notices(Document(report.path, report.text)))
 
     if options.fix or options.show_diff:
         result = _fix(options, outcome, jobs, paths, result, runner)
@@ -329,13 +349,3 @@ def _baseline(options: CheckOptions, outcome: CheckOutcome, result: Any) -> list
     new = {id(f) for f in baselines.filter_new(pairs, known)}
     outcome.baseline_known = len(pairs) - len(new)
     return [FileReport(r.path, r.text, [f for f in r.findings if id(f) in new], r.replies) for r in result.reports]
-
-
-def _which_reply(jobs: list[Job], exc: InputError) -> str:
-    """Name the file whose reply was refused (the engine does not know paths)."""
-    from .engine import MAX_REPLY_CHARS
-
-    for job in jobs:
-        if any(len(r.text) > MAX_REPLY_CHARS for r in job.document.replies):
-            return f"{job.document.path}: {exc}"
-    return str(exc)

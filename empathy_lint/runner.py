@@ -10,16 +10,20 @@ import dataclasses
 import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .baseline import fingerprint
 from .config import CHANNELS, KINDS, Config, chosen
 from . import heap, repeated
 from .engine import Context, Linter
+from .errors import InputError
 from .findings import Finding, Fix, LineIndex, locate
 from .report import FileReport
-from .sources import Document, Reply
+from .sources import Document, Reply, load_records
 from .suppressions import apply as apply_suppressions, find_directives, scoped
+
+if TYPE_CHECKING:
+    from .sources.structured import Records
 
 
 @dataclass
@@ -32,12 +36,46 @@ class Job:
     # The kind when neither the reply, its file's config nor the command line names one:
     # "canned" for files found by walking a directory (a macro collection), else "live".
     default_kind: str = "live"
+    # Only this run of an export's records, read when it is linted (document.replies
+    # stays empty): a million-row export never holds its replies all at once.
+    records: Records | None = None
+
+    def read(self) -> Document:
+        """The document with its replies: as given, or this run of records read now."""
+        if self.records is None:
+            return self.document
+        return load_records(self.document.path, self.document.text, self.config.readers, self.records)
 
 
 @dataclass
 class RunResult:
     reports: list[FileReport] = field(default_factory=list)
     fingerprints: dict[int, str] = field(default_factory=dict)  # id(finding) -> fingerprint
+    errors: list[str] = field(default_factory=list)  # bad records met while reading runs of exports
+
+
+@dataclass
+class Linted:
+    """One piece of a file linted: findings at file offsets, suppressions applied, each
+    with its baseline fingerprint; ready to be joined to the rest of its file."""
+
+    file: int  # index of the file (its Job) in the run
+    findings: list[Finding] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)
+    replies: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def join(self, other: "Linted") -> None:
+        self.findings.extend(other.findings)
+        self.fingerprints.extend(other.fingerprints)
+        self.replies += other.replies
+        self.errors.extend(other.errors)
+
+
+# Replies linted together: enough for the pipeline's batches and for customer messages
+# judged in one stream, few enough that a large export's replies, contexts and docs
+# never pile up (they are dropped once their findings are made).
+WINDOW_REPLIES = 2000
 
 
 class Runner:
@@ -53,47 +91,96 @@ class Runner:
             heap.settle()
         return self._linters[key]
 
-    def run(self, jobs: Iterable[Job], judge: bool = True) -> RunResult:
-        """Lint the jobs; each file's findings depend on that file alone. Without
-        `judge`, stock-opening candidates are left for the caller to judge (a piece of a
-        file cannot tell whether its openings are shared)."""
+    def run(self, jobs: Iterable[Job]) -> RunResult:
+        """Lint the jobs; each file's findings depend on that file alone."""
         jobs = list(jobs)
-        result = RunResult()
-        per_reply: dict[int, list[Finding]] = {}
-        groups: dict[tuple, list[tuple[int, Job, Reply]]] = defaultdict(list)
-        for j, job in enumerate(jobs):
-            for r, reply in enumerate(job.document.replies):
-                groups[job.config.key()].append(((j, r), job, reply))
+        return self.run_pieces(jobs, list(enumerate(jobs)))
+
+    def run_pieces(self, files: list[Job], pieces: Iterable[tuple[int, Job]]) -> RunResult:
+        """Lint `pieces` ((index of its file in `files`, a job for part or all of it))
+        and join them per file: the same report as linting each file whole."""
+        return finish(files, self.lint_pieces(pieces))
+
+    def lint_pieces(self, pieces: Iterable[tuple[int, Job]]) -> Iterator[Linted]:
+        """Each piece linted, in order; pieces are read a window of replies at a time."""
+        window: list[tuple[int, Job, Document]] = []
+        size = 0
+        files = _FileCache()
+        for j, job in pieces:
+            document = job.read()
+            window.append((j, job, document))
+            size += len(document.replies)
+            if size >= WINDOW_REPLIES:
+                yield from self._lint_window(window, files)
+                window, size = [], 0
+        if window:
+            yield from self._lint_window(window, files)
+
+    def _lint_window(self, window: list[tuple[int, Job, Document]], files: "_FileCache") -> Iterator[Linted]:
+        per_reply: dict[tuple[int, int], list[Finding]] = {}
+        groups: dict[tuple, list[tuple[tuple[int, int], Job, Reply]]] = defaultdict(list)
+        for w, (_, job, document) in enumerate(window):
+            for r, reply in enumerate(document.replies):
+                groups[job.config.key()].append(((w, r), job, reply))
         for items in groups.values():
             linter = self.linter(items[0][1].config)
             contexts = _contexts([(job, reply) for _, job, reply in items])
             stream = linter.lint_many(((reply.text, context, reply.masks)
                                        for (_, job, reply), context in zip(items, contexts)), openings=True)
-            for ((j, r), job, reply), findings in zip(items, stream):
-                per_reply[(j, r)] = findings
-        for j, job in enumerate(jobs):
-            document = job.document
-            findings: list[Finding] = []
-            directives = scoped(find_directives(document.text), [reply.span for reply in document.replies])
-            index = LineIndex(document.text) if document.replies else None
-            for r, reply in enumerate(document.replies):
-                mapped = [_to_file(f, reply, document.text) for f in per_reply[(j, r)]]
-                disabled = reply.meta.get("disable")
-                disabled = [disabled] if isinstance(disabled, str) else disabled
-                kept = apply_suppressions(locate(mapped, document.text, index), directives[r], disabled)
-                for finding in kept:
-                    result.fingerprints[id(finding)] = fingerprint(document.path, reply.name, finding, document.text)
-                findings.extend(kept)
-            result.reports.append(file_report(job, findings) if judge else
-                                  FileReport(document.path, document.text, findings, len(document.replies)))
-        return result
+            try:
+                for (key, _, _), findings in zip(items, stream):
+                    per_reply[key] = findings
+            except InputError as exc:
+                raise InputError(_which_reply([document for _, _, document in window], exc)) from None
+        for w, (j, job, document) in enumerate(window):
+            linted = Linted(j, replies=len(document.replies),
+                            errors=list(document.errors) if job.records is not None else [])
+            if document.replies:
+                index, directives = files.get(j, document.text)
+                window_bounds = None if job.records is None else (job.records.first, job.records.start, job.records.end)
+                scopes = scoped(directives, [reply.span for reply in document.replies], window_bounds)
+                for r, reply in enumerate(document.replies):
+                    mapped = [_to_file(f, reply, document.text) for f in per_reply[(w, r)]]
+                    disabled = reply.meta.get("disable")
+                    disabled = [disabled] if isinstance(disabled, str) else disabled
+                    for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r], disabled):
+                        linted.findings.append(finding)
+                        linted.fingerprints.append(fingerprint(document.path, reply.name, finding, document.text))
+            yield linted
 
 
-def file_report(job: Job, findings: list[Finding]) -> FileReport:
+class _FileCache:
+    """Per file, what every piece of it needs and is costly to find again: its line
+    index and its suppression directives (the last file seen: pieces come in order)."""
+
+    def __init__(self) -> None:
+        self._file: int | None = None
+        self._value: tuple[LineIndex, list] | None = None
+
+    def get(self, j: int, text: str) -> tuple[LineIndex, list]:
+        if self._file != j or self._value is None:
+            self._file, self._value = j, (LineIndex(text), find_directives(text))
+        return self._value
+
+
+def finish(files: list[Job], pieces: Iterable[Linted]) -> RunResult:
+    """Join linted pieces per file, in order, and make each file's report."""
+    merged = [Linted(j) for j in range(len(files))]
+    for linted in pieces:
+        merged[linted.file].join(linted)
+    result = RunResult()
+    for job, linted in zip(files, merged):
+        result.fingerprints.update({id(f): key for f, key in zip(linted.findings, linted.fingerprints)})
+        result.errors.extend(linted.errors)
+        result.reports.append(file_report(job, linted.findings, linted.replies))
+    return result
+
+
+def file_report(job: Job, findings: list[Finding], replies: int) -> FileReport:
     """A whole file's report: its stock openings judged, its findings in file order."""
     judge_openings(findings, job.document.text, job.config)
     findings.sort(key=lambda f: (f.start, f.code))
-    return FileReport(job.document.path, job.document.text, findings, len(job.document.replies))
+    return FileReport(job.document.path, job.document.text, findings, replies)
 
 
 def judge_openings(findings: list[Finding], text: str, config: Config) -> None:
@@ -134,22 +221,31 @@ def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
     return finding
 
 
+def _which_reply(documents: list[Document], exc: InputError) -> str:
+    """Name the file whose reply was refused (the engine does not know paths)."""
+    from .engine import MAX_REPLY_CHARS
+
+    for document in documents:
+        if any(len(r.text) > MAX_REPLY_CHARS for r in document.replies):
+            return f"{document.path}: {exc}"
+    return str(exc)
+
+
 # The pieces of a parallel run, set before the pool forks: workers read them from the
 # memory they share with the parent (copy-on-write), so a 50 MB export is not pickled
 # to each of them. Under "spawn" the pieces travel with the task instead.
-_PIECES: list[Job] = []
+_PIECES: list[tuple[int, Job]] = []
 _RUNNER: Runner | None = None
 
 
-def _run_pieces(task: tuple[int, int] | list[Job]) -> tuple[list[FileReport], list[list[str]]]:
-    """Worker side of run_parallel: fingerprints travel as lists (ids do not survive
-    pickling); stock openings are judged in the parent, over whole files."""
+def _lint_task(task: tuple[int, int] | list[tuple[int, Job]]) -> list[Linted]:
+    """Worker side of run_parallel: its pieces linted (a run of records is read here,
+    in the worker); stock openings are judged in the parent, over whole files."""
     global _RUNNER
     heap.OWN_PROCESS = True
     pieces = _PIECES[task[0]:task[1]] if isinstance(task, tuple) else task
     _RUNNER = _RUNNER or Runner()
-    result = _RUNNER.run(pieces, judge=False)
-    return result.reports, [[result.fingerprints[id(f)] for f in r.findings] for r in result.reports]
+    return list(_RUNNER.lint_pieces(pieces))
 
 
 # A file with more replies than this is cut into pieces for the workers: below it, a
@@ -157,65 +253,62 @@ def _run_pieces(task: tuple[int, int] | list[Job]) -> tuple[list[FileReport], li
 PIECE_REPLIES = 500
 
 
-def split_jobs(jobs: list[Job], processes: int) -> list[tuple[int, Job]]:
-    """(index of the job, a piece of it): whole documents, and large ones (an export of
-    many replies) cut into runs of replies, so one big file still uses every worker."""
-    total = sum(len(job.document.replies) for job in jobs)
+def split_jobs(pieces: list[tuple[int, Job]], processes: int) -> list[tuple[int, Job]]:
+    """Pieces for the workers: whole documents, and large ones (a JSON export of many
+    replies) cut into runs of replies, so one big file still uses every worker. Runs of
+    an export's records (Job.records) are pieces already."""
+    total = sum(job.records.count if job.records else len(job.document.replies) for _, job in pieces)
     size = max(PIECE_REPLIES, -(-total // (processes * 4)))
-    pieces: list[tuple[int, Job]] = []
-    for j, job in enumerate(jobs):
+    out: list[tuple[int, Job]] = []
+    for j, job in pieces:
         replies = job.document.replies
-        if len(replies) <= size:
-            pieces.append((j, job))
+        if job.records is not None or len(replies) <= size:
+            out.append((j, job))
             continue
         for k in range(0, len(replies), size):
             document = Document(job.document.path, job.document.text, replies[k:k + size])
-            pieces.append((j, dataclasses.replace(job, document=document)))
-    return pieces
+            out.append((j, dataclasses.replace(job, document=document)))
+    return out
 
 
-def run_parallel(jobs: list[Job], processes: int, runner: Runner | None = None) -> RunResult:
+def run_parallel(files: list[Job], processes: int, runner: Runner | None = None,
+                 pieces: list[tuple[int, Job]] | None = None) -> RunResult:
     """Lint documents across worker processes; the same result as Runner.run().
 
-    Large documents are cut into pieces of replies; the pieces' findings are joined
-    back per file, in order, and stock openings judged over the whole file. Under fork,
-    the workers inherit the parent's pipeline and compiled rules (built here first).
+    `pieces` (index of the file, a job for part or all of it) default to the files
+    whole. Large documents are cut further; the pieces' findings are joined back per
+    file, in order, and stock openings judged over the whole file. Under fork, the
+    workers inherit the parent's pipeline and compiled rules (built here first).
     """
     import multiprocessing
 
     global _PIECES, _RUNNER
-    pieces = split_jobs(jobs, processes)
+    runner = runner or Runner()
+    pieces = split_jobs(pieces if pieces is not None else list(enumerate(files)), processes)
     if processes <= 1 or len(pieces) < 2:
-        return (runner or Runner()).run(jobs)
+        return runner.run_pieces(files, pieces)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     size = max(1, -(-len(pieces) // (processes * 4)))
     bounds = [(i, min(i + size, len(pieces))) for i in range(0, len(pieces), size)]
     if method == "fork":
-        _RUNNER = runner or Runner()
-        for job in jobs:  # build each distinct linter once, before the fork
+        _RUNNER = runner
+        for job in files:  # build each distinct linter once, before the fork
             _RUNNER.linter(job.config)
-        _PIECES = [piece for _, piece in pieces]
+        _PIECES = pieces
         tasks: list[Any] = bounds
     else:
-        tasks = [[piece for _, piece in pieces[a:b]] for a, b in bounds]
-    merged: dict[int, list[Finding]] = {j: [] for j in range(len(jobs))}
-    result = RunResult()
+        tasks = [pieces[a:b] for a, b in bounds]
     # Freeze the heap before forking: a worker's collector would otherwise walk (and so
     # copy, page by page) every object it inherited, pipeline and pieces alike: that
     # made each worker 3-5x slower per reply than the parent.
     gc.freeze()
     try:
         with multiprocessing.get_context(method).Pool(processes) as pool:
-            for (a, b), (reports, keys) in zip(bounds, pool.imap(_run_pieces, tasks)):
-                for (j, _), report, report_keys in zip(pieces[a:b], reports, keys):
-                    merged[j].extend(report.findings)
-                    result.fingerprints.update({id(f): k for f, k in zip(report.findings, report_keys)})
+            return finish(files, (linted for batch in pool.imap(_lint_task, tasks) for linted in batch))
     finally:
         _PIECES = []
         if not heap.OWN_PROCESS:
             gc.unfreeze()  # a library's host keeps its own collector
-    result.reports = [file_report(job, merged[j]) for j, job in enumerate(jobs)]
-    return result
 
 
 def lint_documents(documents: list[Document], config_for: Callable[[str], Config],

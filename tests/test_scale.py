@@ -95,13 +95,110 @@ def test_one_export_is_cut_into_pieces_across_workers_with_the_same_report(tmp_p
     text = "\n".join(lines) + "\n"
     job = Job(load_document(str(tmp_path / "export.jsonl"), text), Config())
     monkeypatch.setattr(runner, "PIECE_REPLIES", 50)
-    pieces = split_jobs([job], 2)
+    pieces = split_jobs([(0, job)], 2)
     assert len(pieces) >= 4 and {j for j, _ in pieces} == {0}
     serial = Runner().run([job]).reports[0]
     parallel = run_parallel([job], 2).reports[0]
     assert parallel.replies == serial.replies == len(lines)
     assert [f.to_dict() for f in parallel.findings] == [f.to_dict() for f in serial.findings]
     assert sum(f.code == "EMP703" for f in parallel.findings) >= 20  # judged over the whole file
+
+
+def _export_with_traps(records: list[dict]) -> str:
+    """A JSONL export with what a run of records must not lose: a bad line, suppressions
+    inside records far apart, stock openings spread over the file, blank lines."""
+    import json
+
+    lines = [json.dumps({"id": r["id"], "reply": r["reply"], "customer": r.get("customer"), "kind": "canned"})
+             for r in records]
+    for i in range(12):
+        lines.insert(i * 9, json.dumps({"id": f"s{i}", "reply": f"Thanks for reporting this issue. Step {i}.",
+                                        "kind": "canned"}))
+    lines.insert(5, "{not json")
+    lines.insert(30, "")
+    for k in (3, 60, 140):
+        lines[k] = json.dumps({"id": f"quiet{k}", "kind": "canned",
+                               "reply": "As I said, per our policy. <!-- empathy-lint: disable EMP301 -->"})
+        lines[k + 1] = json.dumps({"id": f"loud{k}", "kind": "canned", "reply": "As I said, per our policy."})
+    return "\n".join(lines) + "\n"
+
+
+def _whole_and_in_runs(path, text: str, size: int):
+    from empathy_lint.runner import Job, Runner
+    from empathy_lint.sources import Document, load_document, record_runs
+
+    whole_document = load_document(str(path), text)
+    whole = Runner().run([Job(whole_document, Config())])
+    job = Job(Document(str(path), text), Config())
+    runs = record_runs(str(path), text, {}, size)
+    pieces = [(0, Job(job.document, job.config, records=run)) for run in runs]
+    return whole_document, whole, Runner().run_pieces([job], pieces), runs
+
+
+@pytest.mark.parametrize("size", [1, 7, 500])
+def test_an_export_read_in_runs_of_records_gives_the_whole_file_report(tmp_path, dev_records, size):
+    """Runs of records read one at a time: the same findings, positions, suppressions,
+    stock openings (judged over the whole file), reply count and bad-record errors."""
+    text = _export_with_traps(dev_records)
+    whole_document, whole, in_runs, runs = _whole_and_in_runs(tmp_path / "export.jsonl", text, size)
+    assert len(runs) == -(-sum(run.count for run in runs) // size)
+    assert in_runs.reports[0].replies == whole.reports[0].replies == len(whole_document.replies)
+    assert [f.to_dict() for f in in_runs.reports[0].findings] == [f.to_dict() for f in whole.reports[0].findings]
+    assert in_runs.errors == whole_document.errors and len(in_runs.errors) == 1 and ":6:" in in_runs.errors[0]
+    assert sorted(in_runs.fingerprints.values()) == sorted(whole.fingerprints.values())
+    findings = whole.reports[0].findings
+    assert sum(f.code == "EMP703" for f in findings) >= 12
+    flagged = {f.id for f in findings if f.code == "EMP301"}
+    assert {"loud3", "loud60", "loud140"} <= flagged  # a disable covers its own record only,
+    assert not flagged & {"quiet3", "quiet60", "quiet140"}  # in whichever run it stands
+
+
+def test_a_csv_export_read_in_runs_of_records_gives_the_whole_file_report(tmp_path, dev_records):
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["id", "title", "customer", "reply"])
+    for r in dev_records:
+        writer.writerow([r["id"], r.get("title") or "", r.get("customer") or "", r["reply"]])
+    text = out.getvalue()
+    assert '"' in text and "\n" in text.split("\r\n", 1)[1]  # quoted cells, line breaks inside some
+    whole_document, whole, in_runs, _ = _whole_and_in_runs(tmp_path / "export.csv", text, 9)
+    assert in_runs.reports[0].replies == len(whole_document.replies) == len(dev_records)
+    assert [f.to_dict() for f in in_runs.reports[0].findings] == [f.to_dict() for f in whole.reports[0].findings]
+
+
+def test_a_large_export_never_holds_all_its_replies_at_once(tmp_path, dev_records, monkeypatch):
+    """check reads an export a run of records at a time and drops each window's replies
+    once linted: at no point are more than a window and a run of them alive."""
+    import gc
+    import weakref
+
+    from empathy_lint import checking, runner
+    from empathy_lint.sources import base
+
+    text = _export_with_traps(dev_records * 3)
+    export = tmp_path / "export.jsonl"
+    export.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(checking, "RUN_RECORDS", 20)
+    monkeypatch.setattr(runner, "WINDOW_REPLIES", 50)
+    alive: list[weakref.ref] = []
+    most = 0
+    original_init = base.Reply.__init__
+
+    def counted(self, *args, **kwargs):
+        nonlocal most
+        original_init(self, *args, **kwargs)
+        alive.append(weakref.ref(self))
+        gc.collect(0)
+        alive[:] = [ref for ref in alive if ref() is not None]
+        most = max(most, len(alive))
+
+    monkeypatch.setattr(base.Reply, "__init__", counted)
+    outcome = checking.run_check(checking.CheckOptions(files=[str(export)], jobs=1))
+    assert outcome.reports[0].replies == len(dev_records) * 3 + 12
+    assert most <= 50 + 20 + 20, most
+    assert len(outcome.errors) == 1 and "export.jsonl:6:" in outcome.errors[0]
 
 
 def test_jobs_zero_means_every_core_and_large_runs_go_parallel_by_default():

@@ -4,16 +4,22 @@ from __future__ import annotations
 import codecs
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import InputError, TooLarge
 from .base import Document, Reply
 
-__all__ = ["Document", "Reply", "decode", "read_source", "load_document", "REPLY_SUFFIXES"]
+if TYPE_CHECKING:
+    from .structured import Records
+
+__all__ = ["Document", "Reply", "decode", "read_source", "load_document", "load_records",
+           "record_runs", "REPLY_SUFFIXES", "RECORD_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
 REPLY_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES
+# Exports of one record after another: read in runs of records, never whole.
+RECORD_SUFFIXES = (".jsonl", ".csv")
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
 
@@ -88,4 +94,26 @@ def load_document(name: str, text: str, options: dict[str, Any] | None = None) -
     try:
         return reader_for(name)(name, text, options or {})
     except RecursionError:
-        raise InputError(f"{name}: nested too deeply to read (thousands of levels of brackets)") from None
+        raise _too_deep(name) from None
+
+
+def _too_deep(name: str) -> InputError:
+    return InputError(f"{name}: nested too deeply to read (thousands of levels of brackets)")
+
+
+def record_runs(name: str, text: str, options: dict[str, Any] | None, size: int) -> list["Records"]:
+    """An export (JSONL, CSV) cut into runs of `size` records, each read when it is linted."""
+    from .structured import record_runs as runs
+
+    return runs(name, text, options or {}, size)
+
+
+def load_records(name: str, text: str, options: dict[str, Any] | None, records: "Records") -> Document:
+    """The replies of one run of records of an export; offsets and lines are the file's."""
+    from .structured import read_csv, read_jsonl
+
+    read = read_csv if name.lower().endswith(".csv") else read_jsonl
+    try:
+        return read(name, text, options or {}, records)
+    except RecursionError:
+        raise _too_deep(name) from None

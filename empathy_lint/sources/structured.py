@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 import yaml
@@ -210,13 +211,17 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
     return document
 
 
-def read_jsonl(path: str, text: str, options: dict[str, Any]) -> Document:
+def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records | None" = None) -> Document:
+    """The replies of a JSONL export; with `records`, of that run of its lines only
+    (offsets and line numbers stay the file's)."""
     document = Document(path, text)
-    offset = 0
+    start, end, number = (0, len(text), 1) if records is None else (records.start, records.end, records.line)
+    offset = start
     # Records end at "\n" only: str.splitlines() would also split on U+0085 and U+2028,
     # which JSON allows unescaped inside strings.
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line + "\n" if offset + len(line) < len(text) else line
+    while offset < end:
+        cut = text.find("\n", offset, end)
+        line = text[offset:end] if cut < 0 else text[offset:cut + 1]
         if line.strip():
             try:
                 replies = _jsonl_record(path, number, line, options)
@@ -229,7 +234,13 @@ def read_jsonl(path: str, text: str, options: dict[str, Any]) -> Document:
                 reply.name = reply.name or f"line {number}"
                 document.replies.append(reply)
         offset += len(line)
+        number += 1
     return document
+
+
+def _too_deep(path: str, number: int) -> InputError:
+    """One record nested past Python's recursion limit: that record's error, not the file's."""
+    return InputError(f"{path}:{number}: nested too deeply to read (thousands of levels of brackets)")
 
 
 def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) -> list[Reply]:
@@ -240,7 +251,12 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) ->
         raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError(f"{path}:{number}: invalid JSON: {exc} is not a JSON value") from None
-    record, _ = _parse(line, 0)
+    except RecursionError:
+        raise _too_deep(path, number) from None
+    try:
+        record, _ = _parse(line, 0)
+    except RecursionError:
+        raise _too_deep(path, number) from None
     try:
         return list(_records_replies(record, line, options.get("json_body")))
     except InputError as exc:
@@ -337,9 +353,11 @@ def read_yaml(path: str, text: str, options: dict[str, Any]) -> Document:
 
 # ---------------------------------------------------------------- CSV
 
-def _csv_records(text: str, delimiter: str) -> Iterator[list[tuple[str, int, int]]]:
-    """RFC 4180 records as lists of (value, raw start, raw end)."""
-    i, n = 0, len(text)
+def _csv_records(text: str, delimiter: str, start: int = 0,
+                 end: int | None = None) -> Iterator[list[tuple[str, int, int]]]:
+    """RFC 4180 records as lists of (value, raw start, raw end), from `start` (a record's
+    first character) up to `end` (where a record starts, or the end of the text)."""
+    i, n = start, len(text) if end is None else end
     while i < n:
         record: list[tuple[str, int, int]] = []
         while True:
@@ -377,13 +395,22 @@ def _csv_records(text: str, delimiter: str) -> Iterator[list[tuple[str, int, int
             yield record
 
 
-def read_csv(path: str, text: str, options: dict[str, Any]) -> Document:
-    if not text.strip():
-        return Document(path, text)  # empty, like any other empty file
+@dataclass(frozen=True)
+class _CsvLayout:
+    delimiter: str
+    header: list[str]
+    body: int
+    title: int | None
+    customer: int | None
+    first: int  # where the first record after the header starts
+
+
+def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
+    """The delimiter and the columns a CSV export's header names, or InputError."""
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    records = iter(_csv_records(text, delimiter))
-    header = [v.strip().lower() for v, _, _ in next(records, [])]
+    head = next(iter(_csv_records(text, delimiter)), [])
+    header = [v.strip().lower() for v, _, _ in head]
     wanted = options.get("csv_body")
     candidates = (wanted.lower(),) if wanted else BODY_KEYS
     body_col = next((header.index(c) for c in candidates if c in header), None)
@@ -391,10 +418,22 @@ def read_csv(path: str, text: str, options: dict[str, Any]) -> Document:
         looked = wanted or ", ".join(BODY_KEYS)
         raise InputError(f"{path}:1: no reply column in the header (looked for {looked}); "
                          "set csv_body in the config")
-    title_col = next((header.index(c) for c in TITLE_KEYS if c in header), None)
-    customer_col = next((header.index(c) for c in CUSTOMER_KEYS if c in header), None)
+    first = head[-1][2] if head else len(text)
+    first += 2 if text.startswith("\r\n", first) else 1 if first < len(text) else 0
+    return _CsvLayout(delimiter, header, body_col,
+                      next((header.index(c) for c in TITLE_KEYS if c in header), None),
+                      next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first)
+
+
+def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | None" = None) -> Document:
+    """The replies of a CSV export; with `records`, of that run of its rows only."""
+    if not text.strip():
+        return Document(path, text)  # empty, like any other empty file
+    layout = _csv_layout(path, text, options)
+    header, body_col, title_col, customer_col = layout.header, layout.body, layout.title, layout.customer
+    start, end = (layout.first, None) if records is None else (records.start, records.end)
     document = Document(path, text)
-    for record in records:
+    for record in _csv_records(text, layout.delimiter, start, end):
         if body_col >= len(record):
             continue
         value, start, end = record[body_col]
@@ -411,3 +450,48 @@ def read_csv(path: str, text: str, options: dict[str, Any]) -> Document:
         reply.span = (record[0][1], record[-1][2])
         document.replies.append(reply)
     return document
+
+
+# ---------------------------------------------------------------- exports in runs of records
+
+@dataclass(frozen=True)
+class Records:
+    """A run of whole records of an export (JSONL lines, CSV rows): text[start:end] of
+    the file, its first record on 1-based `line`. Read only when it is linted, so a
+    million-row export never holds a million replies at once."""
+
+    start: int
+    end: int
+    line: int
+    count: int
+    first: int  # where the file's first record starts: a directive before it is the file's
+
+
+def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> list[Records]:
+    """The export cut into runs of `size` records (InputError for a CSV without a reply
+    column, as reading it whole would give)."""
+    starts: list[tuple[int, int]] = []  # (offset, line) of every size-th record
+    count = 0
+    if path.lower().endswith(".csv"):
+        if not text.strip():
+            return []
+        layout = _csv_layout(path, text, options)
+        for record in _csv_records(text, layout.delimiter, layout.first):
+            if count % size == 0:
+                starts.append((record[0][1], 0))
+            count += 1
+    else:
+        offset, number = 0, 1
+        while offset < len(text):
+            cut = text.find("\n", offset)
+            end = len(text) if cut < 0 else cut + 1
+            if text[offset:end].strip():
+                if count % size == 0:
+                    starts.append((offset, number))
+                count += 1
+            offset, number = end, number + 1
+    runs = []
+    for k, (start, line) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(text)
+        runs.append(Records(start, end, line, min(size, count - k * size), starts[0][0]))
+    return runs
