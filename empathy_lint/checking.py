@@ -6,16 +6,18 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import baseline as baselines
 from .config import Config, find_config_file, load_config
 from .discovery import find_files
+from .engine import MAX_REPLY_CHARS
 from .errors import EmpathyLintError, InputError, TooLarge
 from .fixes import Encoding, unified_diff, write_atomic
-from .report import FileReport
+from .outlet import Outlet, pour
+from .report import Collector, FileReport, Writer
 from .rulebook import Rule
-from .runner import Job, Runner, run_parallel
+from .runner import Job, Linted, Runner, lint_parallel
 from .safefix import fix_text
 from .sources import Document, decode, load_document, read_source, record_runs
 
@@ -54,6 +56,14 @@ class CheckOutcome:
     baseline_written: int | None = None
     baseline_known: int | None = None  # findings the baseline hid
     fails: Callable[[str], bool] = lambda severity: severity != "info"
+    on_notice: Callable[[str], None] | None = None  # notices as they come, instead of `notices`
+
+    def notice(self, message: str) -> None:
+        """Something the user should know that is not a finding (a skipped file, a fix)."""
+        if self.on_notice is not None:
+            self.on_notice(message)
+        else:
+            self.notices.append(message)
 
 
 class ConfigResolver:
@@ -120,8 +130,12 @@ def _check_encoding(encoding: str) -> None:
                                    "(use strict, replace or ignore)") from None
 
 
-def run_check(options: CheckOptions) -> CheckOutcome:
-    outcome = CheckOutcome()
+def run_check(options: CheckOptions, make_writer: Callable[[list[Rule], Callable[[str], bool]], Writer] | None = None,
+              on_notice: Callable[[str], None] | None = None) -> CheckOutcome:
+    """Lint what `options` name. The report goes to the writer `make_writer(rules, fails)` gives, as the
+    run goes (without one, it is kept in `outcome.reports`); notices go to `on_notice` as
+    they come (without one, to `outcome.notices`)."""
+    outcome = CheckOutcome(on_notice=on_notice)
     if options.update_baseline and not options.baseline:
         raise EmpathyLintError("--update-baseline needs --baseline FILE (the file to write)")
     if options.encoding:
@@ -158,7 +172,8 @@ def run_check(options: CheckOptions) -> CheckOutcome:
     found = find_files([n for n in names if n != "-"], excluded=excluded,
                        default_excluded=lambda path: configs.for_path(path).default_exclude,
                        force_exclude=options.force_exclude)
-    outcome.notices.extend(found.notices)
+    for notice in found.notices:
+        outcome.notice(notice)
     # A record export is linted a run of records at a time (read when linted), unless
     # it is to be fixed: a fix rewrites the file whole.
     streamed = not (options.fix or options.show_diff)
@@ -186,15 +201,15 @@ def run_check(options: CheckOptions) -> CheckOutcome:
             # One export in a tree of macros must not stop the whole run (nor a staged
             # one the pre-commit hook, which lints as a walk would, was handed).
             if walked or options.force_exclude:
-                outcome.notices.append(f"{exc}; skipped")
+                outcome.notice(f"{exc}; skipped")
             else:
                 outcome.errors.append(str(exc))
             continue
         except InputError as exc:
             outcome.errors.append(str(exc))
             continue
-        outcome.notices.extend(document.notices)
-        outcome.notices.extend(reading_notices(document))
+        for notice in document.notices + reading_notices(document):
+            outcome.notice(notice)
         outcome.errors.extend(document.errors)
         paths[len(jobs)] = (path, encoding)
         pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind)))
@@ -203,30 +218,46 @@ def run_check(options: CheckOptions) -> CheckOutcome:
         raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
 
     runner = Runner()
-    replies = sum(job.records.count if job.records else len(job.document.replies) for _, job in pieces)
-    processes = worker_count(options.jobs, replies)
-    result = run_parallel(jobs, processes, runner, pieces) if processes > 1 else runner.run_pieces(jobs, pieces)
-    outcome.errors.extend(result.errors)
-    outcome.notices.extend(notice for j, report in enumerate(result.reports)
-                           if report.replies == 0 and j in streamed_files
-                           for notice in reading_notices(Document(report.path, report.text)))
-
-    if options.fix or options.show_diff:
-        result = _fix(options, outcome, jobs, paths, result, runner)
-
-    def report_fails(report: FileReport) -> bool:
-        """Does a finding of this file reach its config's fail-on? (config looked up once)"""
-        if not report.findings:
-            return False
-        fails = base.fails if report.path == STDIN_NAME else configs.for_path(Path(report.path)).fails
-        return any(fails(f.severity) for f in report.findings)
-
-    reports = result.reports
-    if options.baseline:
-        reports = _baseline(options, outcome, result)
-    outcome.reports = reports
     outcome.fails = base.fails
-    failing = any(report_fails(r) for r in reports)
+    writing_baseline = bool(options.baseline) and (options.update_baseline or not Path(options.baseline).exists())
+    known = baselines.load(Path(options.baseline)) if options.baseline and not writing_baseline else None
+    # What the command prints instead of a report: a diff, a fixed stdin, or nothing
+    # while a baseline is written.
+    reports_wanted = not (options.show_diff or writing_baseline or (options.fix and "-" in names))
+    collector = Collector()
+    writer = (make_writer(outcome.rules, base.fails) if make_writer is not None else collector) if reports_wanted else None
+
+    def fails_for(path: str) -> Callable[[str], bool]:
+        return base.fails if path == stdin_name else configs.for_path(Path(path)).fails
+
+    outlet = Outlet(writer, fails_for, known, keep_keys=writing_baseline)
+    if options.fix or options.show_diff:
+        result = _fix(options, outcome, jobs, paths, runner.run_pieces(jobs, pieces), runner)
+        parts = (Linted(j, r.findings, [result.fingerprints[id(f)] for f in r.findings], r.replies)
+                 for j, r in enumerate(result.reports))
+        pour(outlet, jobs, parts, set(), judged=True)
+    else:
+        replies = sum(job.records.count if job.records else len(job.document.replies) for _, job in pieces)
+        processes = worker_count(options.jobs, replies)
+        linted = lint_parallel(pieces, jobs, processes, runner) if processes > 1 else runner.lint_pieces(pieces)
+        counted = _Counted(linted)
+        outcome.errors.extend(pour(outlet, jobs, counted, streamed_files))
+        for j in sorted(streamed_files - counted.with_replies):
+            notices = reading_notices(Document(jobs[j].document.path, jobs[j].document.text))
+            for notice in notices:
+                outcome.notice(notice)
+    if writer is not None:
+        writer.close(outlet.hidden if known is not None else None)
+    outcome.reports = collector.reports
+    if known is not None:
+        outcome.baseline_known = outlet.hidden
+    if writing_baseline:
+        path = Path(options.baseline)
+        try:
+            outcome.baseline_written = baselines.save(path, outlet.keys or [])
+        except OSError as exc:
+            raise EmpathyLintError(f"{path}: cannot write baseline ({exc.strerror or exc})") from None
+        outcome.notice(f"wrote {path} with {outcome.baseline_written} finding(s); later runs report only new ones")
     if outcome.errors:
         outcome.exit_code = 2
     elif outcome.baseline_written is not None:
@@ -234,8 +265,22 @@ def run_check(options: CheckOptions) -> CheckOutcome:
     elif options.show_diff:
         outcome.exit_code = 1 if outcome.diff else 0
     else:
-        outcome.exit_code = 1 if failing else 0
+        outcome.exit_code = 1 if outlet.failing else 0
     return outcome
+
+
+class _Counted:
+    """The linted pieces passed through, noting which files had replies."""
+
+    def __init__(self, pieces: Iterable[Linted]) -> None:
+        self.pieces = pieces
+        self.with_replies: set[int] = set()
+
+    def __iter__(self) -> Iterator[Linted]:
+        for linted in self.pieces:
+            if linted.replies:
+                self.with_replies.add(linted.file)
+            yield linted
 
 
 # A reply this long is a file the reader did not cut into its replies: the longest of the
@@ -262,7 +307,8 @@ def reading_notices(document: Any) -> list[str]:
     name, change = reader
     if not document.replies and document.text.strip():
         return [f"{document.path}: the {name} reader found no replies; {change}"]
-    if len(document.replies) == 1:
+    # (A reply over the engine's limit gets its error instead, which says to split it.)
+    if len(document.replies) == 1 and len(document.replies[0].text) <= MAX_REPLY_CHARS:
         words = len(document.replies[0].text.split())
         if words > LONG_REPLY_WORDS:
             return [f"{document.path}: read as one reply of {words} words by the {name} reader; "
@@ -305,11 +351,11 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
             continue
         outcome_fix = fix_text(job.document.path, report.text, fixes, job.config.readers)
         if outcome_fix.text is None:
-            outcome.notices.append(f"{report.path}: not fixed: {outcome_fix.reason}; fix it by hand")
+            outcome.notice(f"{report.path}: not fixed: {outcome_fix.reason}; fix it by hand")
             continue
         fixed, count = outcome_fix.text, outcome_fix.count
         if outcome_fix.reason:
-            outcome.notices.append(f"{report.path}: {outcome_fix.reason}; fix those by hand")
+            outcome.notice(f"{report.path}: {outcome_fix.reason}; fix those by hand")
         changed = True
         if options.show_diff:
             diffs.append(unified_diff(report.path, report.text, fixed))
@@ -322,9 +368,9 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
                 outcome.errors.append(f"{path}: cannot write fix ({exc.strerror or exc})")
                 continue
             if not written:
-                outcome.notices.append(f"{path}: not fixed: the file changed on disk while it was checked; run again")
+                outcome.notice(f"{path}: not fixed: the file changed on disk while it was checked; run again")
                 continue
-            outcome.notices.append(f"{path}: fixed {count} finding{'s' if count > 1 else ''}")
+            outcome.notice(f"{path}: fixed {count} finding{'s' if count > 1 else ''}")
         else:
             outcome.stdin_fixed = fixed
         job.document = load_document(job.document.path, fixed, job.config.readers)
@@ -332,20 +378,3 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
     if options.fix and not changed and jobs and 0 not in paths:
         outcome.stdin_fixed = jobs[0].document.text  # stdin --fix echoes the text even when unchanged
     return runner.run(jobs) if changed and options.fix else result
-
-
-def _baseline(options: CheckOptions, outcome: CheckOutcome, result: Any) -> list[FileReport]:
-    path = Path(options.baseline)
-    pairs = [(result.fingerprints[id(f)], f) for r in result.reports for f in r.findings]
-    if options.update_baseline or not path.exists():
-        try:
-            outcome.baseline_written = baselines.save(path, [k for k, _ in pairs])
-        except OSError as exc:
-            raise EmpathyLintError(f"{path}: cannot write baseline ({exc.strerror or exc})") from None
-        outcome.notices.append(f"wrote {path} with {outcome.baseline_written} finding(s); "
-                               "later runs report only new ones")
-        return result.reports
-    known = baselines.load(path)
-    new = {id(f) for f in baselines.filter_new(pairs, known)}
-    outcome.baseline_known = len(pairs) - len(new)
-    return [FileReport(r.path, r.text, [f for f in r.findings if id(f) in new], r.replies) for r in result.reports]

@@ -11,7 +11,7 @@ import os
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn
 
 import click
 
@@ -166,43 +166,100 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
         show_diff=show_diff, stdin_filename=stdin_filename, max_bytes=max_size * 1024 * 1024,
         encoding=encoding, jobs=jobs, force_exclude=force_exclude, default_kind=default_kind,
     )
-    try:
-        outcome = run_check(options)
-    except EmpathyLintError as exc:
-        fail(str(exc))
     from .report.text import escape
 
-    for message in outcome.notices:
+    def notice(message: str) -> None:
         click.echo(f"empathy-lint: {escape(message)}", err=True)
+
+    destination = _Destination(output, no_color)
+
+    def make_writer(rules: list[Rule], fails: Callable[[str], bool]) -> Any:
+        from importlib import import_module
+
+        module = import_module(f".report.{output_format}", __package__)
+        return module.Writer(destination.open(), why={rule.id: rule.summary for rule in rules}, quiet=quiet,
+                             rules=rules, version=__version__, fails=fails)
+
+    try:
+        outcome = run_check(options, make_writer, notice)
+        destination.commit()
+    except EmpathyLintError as exc:
+        destination.discard()
+        fail(str(exc))
+    except BaseException:
+        destination.discard()
+        raise
     for message in outcome.errors:
         error_line(message)
     if show_diff:
         click.echo(outcome.diff, nl=False)
     elif outcome.stdin_fixed is not None:
         click.echo(outcome.stdin_fixed, nl=False)
-    elif outcome.baseline_written is None:
-        _emit(outcome.reports, output_format, output, quiet=quiet, no_color=no_color, rules=outcome.rules,
-              known=outcome.baseline_known,
-              fails=outcome.fails)
     sys.exit(outcome.exit_code)
 
 
-def _emit(reports: list[Any], output_format: str, output: str | None, *, quiet: bool,
-          no_color: bool, rules: list[Rule], fails: Any, known: int | None = None) -> None:
-    from importlib import import_module
+class _Destination:
+    """Where a report is written as the run goes: the terminal (styled when it is one),
+    or --output FILE, written under a temporary name and put in place only when the run
+    completes, so a failed run never leaves half a report over the last one."""
 
-    module = import_module(f".report.{output_format}", __package__)
-    why = {rule.id: rule.summary for rule in rules}
-    rendered = module.render(reports, why=why, quiet=quiet, rules=rules, version=__version__, fails=fails,
-                             known=known)
-    if output:
-        try:
-            Path(output).write_text(click.unstyle(rendered), encoding="utf-8")
-        except OSError as exc:
-            fail(f"{output}: cannot write report ({exc.strerror or exc})")
-        return
-    colour = False if (no_color or os.environ.get("NO_COLOR")) else None
-    click.echo(rendered, nl=False, color=colour)
+    def __init__(self, output: str | None, no_color: bool) -> None:
+        self.output = Path(output) if output else None
+        self.colour = False if (no_color or os.environ.get("NO_COLOR")) else None
+        self.handle: Any = None
+        self.tmp: str | None = None
+        self.pending: list[str] = []
+        self.size = 0
+
+    def open(self) -> "_Destination":
+        if self.output is not None:
+            import tempfile
+
+            try:
+                fd, self.tmp = tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp",
+                                                dir=self.output.parent if str(self.output.parent) else ".")
+            except OSError as exc:
+                fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
+            self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        return self
+
+    def write(self, text: str) -> None:
+        """Buffered: one terminal write per 64 KB, not one per finding."""
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= 65536:
+            self.flush()
+
+    def flush(self) -> None:
+        text, self.pending, self.size = "".join(self.pending), [], 0
+        if not text:
+            return
+        if self.handle is not None:
+            try:
+                self.handle.write(click.unstyle(text))
+            except OSError as exc:
+                self.discard()
+                fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
+        else:
+            click.echo(text, nl=False, color=self.colour)
+
+    def commit(self) -> None:
+        self.flush()
+        if self.handle is not None and self.tmp is not None:
+            try:
+                self.handle.close()
+                os.replace(self.tmp, self.output)  # type: ignore[arg-type]
+            except OSError as exc:
+                self.discard()
+                fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
+            self.tmp = None
+
+    def discard(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        if self.tmp is not None and os.path.exists(self.tmp):
+            os.unlink(self.tmp)
+        self.tmp = None
 
 
 STARTER_CONFIG = """\

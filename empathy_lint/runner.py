@@ -276,17 +276,28 @@ def run_parallel(files: list[Job], processes: int, runner: Runner | None = None,
     """Lint documents across worker processes; the same result as Runner.run().
 
     `pieces` (index of the file, a job for part or all of it) default to the files
-    whole. Large documents are cut further; the pieces' findings are joined back per
-    file, in order, and stock openings judged over the whole file. Under fork, the
-    workers inherit the parent's pipeline and compiled rules (built here first).
+    whole; their findings are joined back per file, in order, and stock openings judged
+    over the whole file.
+    """
+    return finish(files, lint_parallel(pieces if pieces is not None else list(enumerate(files)),
+                                       files, processes, runner))
+
+
+def lint_parallel(pieces: list[tuple[int, Job]], files: list[Job], processes: int,
+                  runner: Runner | None = None) -> Iterator[Linted]:
+    """Runner.lint_pieces across worker processes, in the same order.
+
+    Large documents are cut further (split_jobs). Under fork, the workers inherit the
+    parent's pipeline and compiled rules (built here first) and the pieces themselves.
     """
     import multiprocessing
 
     global _PIECES, _RUNNER
     runner = runner or Runner()
-    pieces = split_jobs(pieces if pieces is not None else list(enumerate(files)), processes)
+    pieces = split_jobs(pieces, processes)
     if processes <= 1 or len(pieces) < 2:
-        return runner.run_pieces(files, pieces)
+        yield from runner.lint_pieces(pieces)
+        return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     size = max(1, -(-len(pieces) // (processes * 4)))
     bounds = [(i, min(i + size, len(pieces))) for i in range(0, len(pieces), size)]
@@ -304,7 +315,8 @@ def run_parallel(files: list[Job], processes: int, runner: Runner | None = None,
     gc.freeze()
     try:
         with multiprocessing.get_context(method).Pool(processes) as pool:
-            return finish(files, (linted for batch in pool.imap(_lint_task, tasks) for linted in batch))
+            for batch in pool.imap(_lint_task, tasks):
+                yield from batch
     finally:
         _PIECES = []
         if not heap.OWN_PROCESS:

@@ -103,3 +103,57 @@ def test_sarif_fix_descriptions_are_sentences(tmp_path):
     descriptions = sorted(fix["description"]["text"] for result in sarif["runs"][0]["results"]
                           for fix in result.get("fixes", []))
     assert descriptions == ['Remove "simply".', 'Replace "As I said" with "To recap".']
+
+
+def _in_parts(findings: list, parts: int = 3) -> list[list]:
+    size = max(1, -(-len(findings) // parts))
+    return [findings[i:i + size] for i in range(0, len(findings), size)]
+
+
+def test_each_format_written_as_the_run_goes_is_the_text_it_renders(repo):
+    """A format's Writer fed a file at a time, its findings in parts (as an export's runs
+    of records arrive), writes exactly what `render` gives for the finished reports; the
+    JSON is exactly json.dumps of its data; SARIF's ruleIndex names each result's rule."""
+    import io
+
+    from empathy_lint.checking import CheckOptions, run_check
+    from empathy_lint.config import Config
+    from empathy_lint.report import github, junit, sarif, text
+    from empathy_lint.report import json as json_format
+
+    reports = run_check(CheckOptions(files=[str(repo)])).reports
+    assert len(reports) >= 5 and any(not r.findings for r in reports) and any(len(r.findings) > 3 for r in reports)
+    rules = Config().active_rules()
+    options = {"rules": rules, "why": {rule.id: rule.summary for rule in rules}, "version": "1"}
+    for module in (text, json_format, github, sarif, junit):
+        out = io.StringIO()
+        writer = module.Writer(out, **options)
+        for report in reports:
+            writer.start_file(report.path, report.text)
+            for part in _in_parts(report.findings):
+                writer.add(part)
+            writer.end_file(report.replies)
+        writer.close(None)
+        assert out.getvalue() == module.render(reports, **options), module.__name__
+    assert json_format.render(reports) == json.dumps(json_format.to_data(reports), indent=2, ensure_ascii=False) + "\n"
+    run = json.loads(sarif.render(reports, rules=rules))["runs"][0]
+    driver = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert all(driver[result["ruleIndex"]] == result["ruleId"] for result in run["results"])
+    assert sorted(driver) == sorted({result["ruleId"] for result in run["results"]})  # the rules used, once each
+
+
+def test_a_failed_run_leaves_the_last_report_file_as_it_was(tmp_path):
+    """--output is written under a temporary name and put in place when the run ends
+    well: a run stopped by bad input leaves last week's report, and no temporary file."""
+    out = tmp_path / "report.json"
+    out.write_text("last week's report\n", encoding="utf-8")
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps({"reply": "Sorry, but that is our policy."}) + "\n"
+                      + json.dumps({"reply": "word " * 120_000}) + "\n", encoding="utf-8")
+    result = run_cli("--format", "json", "-o", str(out), str(export))
+    assert result.returncode == 2 and "over the limit" in result.stderr and "export.jsonl" in result.stderr
+    assert out.read_text(encoding="utf-8") == "last week's report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.jsonl", "report.json"]
+    export.write_text(json.dumps({"reply": "Sorry, but that is our policy."}) + "\n", encoding="utf-8")
+    assert run_cli("--format", "json", "-o", str(out), str(export)).returncode == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["findings"] >= 1

@@ -208,3 +208,40 @@ def test_jobs_zero_means_every_core_and_large_runs_go_parallel_by_default():
     assert worker_count(3, 10) == 3
     assert worker_count(None, AUTO_PARALLEL_REPLIES - 1) == 1
     assert worker_count(None, AUTO_PARALLEL_REPLIES) == available_cores()
+
+
+def test_check_writes_an_exports_findings_while_it_is_still_linting(tmp_path, dev_records, monkeypatch):
+    """The report of an export is written run by run: the writer has the first findings
+    when the first window of replies is linted, not after the last."""
+    import io
+    import json
+
+    from empathy_lint import checking, runner
+    from empathy_lint.report import Writer
+
+    export = tmp_path / "export.jsonl"
+    export.write_text("".join(json.dumps({"id": r["id"], "reply": r["reply"], "customer": r.get("customer")}) + "\n"
+                              for r in dev_records), encoding="utf-8")
+    monkeypatch.setattr(checking, "RUN_RECORDS", 20)
+    monkeypatch.setattr(runner, "WINDOW_REPLIES", 40)
+    windows = 0
+    original = runner.Runner._lint_window
+
+    def counting(self, window, files):
+        nonlocal windows
+        windows += 1
+        yield from original(self, window, files)
+
+    monkeypatch.setattr(runner.Runner, "_lint_window", counting)
+    seen: list[tuple[int, int]] = []
+
+    class Probe(Writer):
+        def add(self, findings):
+            super().add(findings)
+            seen.append((windows, len(findings)))
+
+    options = checking.CheckOptions(files=[str(export)], jobs=1)
+    checking.run_check(options, lambda rules, fails: Probe(io.StringIO()))
+    assert windows >= 5 and seen[0][0] == 1 and seen[-1][0] == windows
+    kept = checking.run_check(options).reports[0].findings
+    assert sum(n for _, n in seen) == len(kept) > 100

@@ -5,10 +5,10 @@ properties also : and , (%3A, %2C), so a colon in a file name cannot break the c
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO
 
-from ..findings import LineIndex
-from . import FileReport
+from ..findings import Finding, LineIndex
+from . import FileReport, Writer as FormatWriter, render_with
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -21,13 +21,23 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(reports: list[FileReport], **_: Any) -> str:
-    lines = []
-    for report in reports:
-        index = LineIndex(report.text)
-        for f in report.findings:
-            end_line, end_col = index.position(f.end)
-            props = [f"file={escape_property(report.path)}", f"line={f.line}", f"col={f.column}",
+class Writer(FormatWriter):
+    """One workflow command per finding, as it comes."""
+
+    def __init__(self, out: TextIO, **_: Any) -> None:
+        super().__init__(out)
+        self.path = ""
+        self.index = LineIndex("")
+
+    def start_file(self, path: str, text: str) -> None:
+        super().start_file(path, text)
+        self.path, self.index = path, LineIndex(text)
+
+    def add(self, findings: list[Finding]) -> None:
+        super().add(findings)
+        for f in findings:
+            end_line, end_col = self.index.position(f.end)
+            props = [f"file={escape_property(self.path)}", f"line={f.line}", f"col={f.column}",
                      f"endLine={end_line}", f"endColumn={end_col}",
                      f"title={escape_property(f'{f.code} {f.name}')}"]
             message = f.message
@@ -35,5 +45,8 @@ def render(reports: list[FileReport], **_: Any) -> str:
                 message += f" [{f.reply}]"
             if f.suggestions:
                 message += f"\nSuggestion: {f.suggestions[0]}"
-            lines.append(f"::{COMMANDS[f.severity]} {','.join(props)}::{escape_data(message)}")
-    return "\n".join(lines) + ("\n" if lines else "")
+            self.out.write(f"::{COMMANDS[f.severity]} {','.join(props)}::{escape_data(message)}\n")
+
+
+def render(reports: list[FileReport], **_: Any) -> str:
+    return render_with(Writer, reports)

@@ -1,33 +1,78 @@
-"""`--format json`: versioned, stable field names (documented in README)."""
+"""`--format json`: versioned, stable field names (documented in README).
+
+Written as the run goes: each finding is dumped when it comes, so a large export's
+report is never built as one object; the text is exactly what json.dumps(indent=2)
+gives for `to_data`.
+"""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO
 
-from . import FileReport, count_by_severity
+from ..findings import Finding
+from . import FileReport, Writer as FormatWriter, count_by_severity, render_with
 
 FORMAT_VERSION = 1
 
 
-def to_data(reports: list[FileReport], known: int | None = None) -> dict[str, Any]:
-    counts = count_by_severity(reports)
+def _dumps(value: Any, indent: int) -> str:
+    """`value` as json.dumps(indent=2) writes it `indent` spaces deep (first line unindented)."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
+
+
+def summary_data(counts: dict[str, int], files: int, replies: int, known: int | None) -> dict[str, Any]:
     return {
-        "version": FORMAT_VERSION,
-        "files": [
-            {"path": report.path, "replies": report.replies, "findings": [f.to_dict() for f in report.findings]}
-            for report in reports
-        ],
-        "summary": {
-            "files": len(reports),
-            "replies": sum(r.replies for r in reports),
-            "findings": sum(counts.values()),
-            "error": counts["error"],
-            "warning": counts["warning"],
-            "info": counts["info"],
-            "baseline": known,  # findings the --baseline hid (null without one)
-        },
+        "files": files,
+        "replies": replies,
+        "findings": sum(counts.values()),
+        "error": counts.get("error", 0),
+        "warning": counts.get("warning", 0),
+        "info": counts.get("info", 0),
+        "baseline": known,  # findings the --baseline hid (null without one)
     }
 
 
+def to_data(reports: list[FileReport], known: int | None = None) -> dict[str, Any]:
+    """The whole report as one object (for callers that want data, not text)."""
+    return {
+        "version": FORMAT_VERSION,
+        "files": [
+            {"path": report.path, "findings": [f.to_dict() for f in report.findings], "replies": report.replies}
+            for report in reports
+        ],
+        "summary": summary_data(count_by_severity(reports), len(reports), sum(r.replies for r in reports), known),
+    }
+
+
+class Writer(FormatWriter):
+    """Each file's entry opened when it starts, its findings dumped as they come, its
+    reply count (known once it is read) and the summary written last."""
+
+    def __init__(self, out: TextIO, **_: Any) -> None:
+        super().__init__(out)
+        self.in_file = 0
+        out.write('{\n  "version": %d,\n  "files": [' % FORMAT_VERSION)
+
+    def start_file(self, path: str, text: str) -> None:
+        self.out.write(("," if self.files else "") + '\n    {\n      "path": ' + _dumps(path, 6)
+                       + ',\n      "findings": [')
+        super().start_file(path, text)
+        self.in_file = 0
+
+    def add(self, findings: list[Finding]) -> None:
+        super().add(findings)
+        for finding in findings:
+            self.out.write(("," if self.in_file else "") + "\n        " + _dumps(finding.to_dict(), 8))
+            self.in_file += 1
+
+    def end_file(self, replies: int) -> None:
+        super().end_file(replies)
+        self.out.write(("\n      ]" if self.in_file else "]") + ',\n      "replies": %d\n    }' % replies)
+
+    def close(self, known: int | None = None) -> None:
+        summary = summary_data(self.counts, self.files, self.replies, known)
+        self.out.write(("\n  ]" if self.files else "]") + ',\n  "summary": ' + _dumps(summary, 2) + "\n}\n")
+
+
 def render(reports: list[FileReport], known: int | None = None, **_: Any) -> str:
-    return json.dumps(to_data(reports, known), indent=2, ensure_ascii=False) + "\n"
+    return render_with(Writer, reports, known)

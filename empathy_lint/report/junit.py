@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any, Callable
+from typing import Any, Callable, TextIO
 
-from . import FileReport
+from . import Collector, FileReport
 
 
 def render(reports: list[FileReport], *, fails: Callable[[str], bool] = lambda s: s != "info",
@@ -31,3 +31,15 @@ def render(reports: list[FileReport], *, fails: Callable[[str], bool] = lambda s
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+class Writer(Collector):
+    """JUnit counts the failing files in its root element, before any test case: the
+    reports are kept and the document written at the end."""
+
+    def __init__(self, out: TextIO, *, fails: Callable[[str], bool] = lambda s: s != "info", **_: Any) -> None:
+        super().__init__(out)
+        self.fails = fails
+
+    def close(self, known: int | None = None) -> None:
+        self.out.write(render(self.reports, fails=self.fails))

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from urllib.parse import quote
-from typing import Any
+from typing import Any, TextIO
 
-from ..findings import LineIndex, describe_fix
+from ..findings import Finding, LineIndex, describe_fix
 from ..rulebook import Rule
-from . import FileReport
+from . import FileReport, Writer as FormatWriter, render_with
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -39,55 +39,78 @@ def _rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def to_data(reports: list[FileReport], rules: list[Rule], version: str) -> dict[str, Any]:
-    used = {f.code for r in reports for f in r.findings}
-    driver_rules = [r for r in rules if r.id in used] or []
-    index = {r.id: i for i, r in enumerate(driver_rules)}
-    results = []
-    for report in reports:
-        lines = LineIndex(report.text)
-        for f in report.findings:
-            end_line, end_col = lines.position(f.end)
-            region = {"startLine": f.line, "startColumn": f.column, "endLine": end_line,
-                      "endColumn": max(end_col, f.column + (end_line == f.line)),
-                      "charOffset": f.start, "charLength": f.end - f.start,
-                      "snippet": {"text": report.text[f.start:f.end]}}
-            result: dict[str, Any] = {
-                "ruleId": f.code,
-                "level": LEVELS[f.severity],
-                "message": {"text": f.message + (f" ({f.reply})" if f.reply else "")},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(report.path)},
-                                                    "region": region}}],
-                "properties": {"suggestions": f.suggestions, "family": f.family},
-            }
-            if f.code in index:
-                result["ruleIndex"] = index[f.code]
-            if f.fix is not None:
-                fs_line, fs_col = lines.position(f.fix.start)
-                fe_line, fe_col = lines.position(f.fix.end)
-                result["fixes"] = [{
-                    "description": {"text": describe_fix(report.text, f.fix)},
-                    "artifactChanges": [{
-                        "artifactLocation": {"uri": _uri(report.path)},
-                        "replacements": [{
-                            "deletedRegion": {"startLine": fs_line, "startColumn": fs_col,
-                                              "endLine": fe_line, "endColumn": fe_col},
-                            "insertedContent": {"text": f.fix.replacement},
-                        }],
-                    }],
-                }]
-            results.append(result)
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "empathy-lint", "version": version, "informationUri": INFO_URI,
-                                "rules": [_rule(r) for r in driver_rules]}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+def _result(f: Finding, path: str, text: str, lines: LineIndex) -> dict[str, Any]:
+    end_line, end_col = lines.position(f.end)
+    region = {"startLine": f.line, "startColumn": f.column, "endLine": end_line,
+              "endColumn": max(end_col, f.column + (end_line == f.line)),
+              "charOffset": f.start, "charLength": f.end - f.start,
+              "snippet": {"text": text[f.start:f.end]}}
+    result: dict[str, Any] = {
+        "ruleId": f.code,
+        "level": LEVELS[f.severity],
+        "message": {"text": f.message + (f" ({f.reply})" if f.reply else "")},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}}],
+        "properties": {"suggestions": f.suggestions, "family": f.family},
     }
+    if f.fix is not None:
+        fs_line, fs_col = lines.position(f.fix.start)
+        fe_line, fe_col = lines.position(f.fix.end)
+        result["fixes"] = [{
+            "description": {"text": describe_fix(text, f.fix)},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": _uri(path)},
+                "replacements": [{
+                    "deletedRegion": {"startLine": fs_line, "startColumn": fs_col,
+                                      "endLine": fe_line, "endColumn": fe_col},
+                    "insertedContent": {"text": f.fix.replacement},
+                }],
+            }],
+        }]
+    return result
+
+
+class Writer(FormatWriter):
+    """Results written as they come; the tool and the rules the results used last
+    (`ruleIndex` counts the rules in the order they were first used)."""
+
+    def __init__(self, out: TextIO, *, rules: list[Rule], version: str = "0", **_: Any) -> None:
+        super().__init__(out)
+        self.rules = {rule.id: rule for rule in rules}
+        self.version = version
+        self.used: dict[str, int] = {}
+        self.results = 0
+        self.path, self.text, self.lines = "", "", LineIndex("")
+        out.write('{\n  "$schema": ' + json.dumps(SCHEMA) + ',\n  "version": "2.1.0",\n  "runs": [\n    {\n'
+                  '      "columnKind": "unicodeCodePoints",\n      "results": [')
+
+    def start_file(self, path: str, text: str) -> None:
+        super().start_file(path, text)
+        self.path, self.text, self.lines = path, text, LineIndex(text)
+
+    def add(self, findings: list[Finding]) -> None:
+        super().add(findings)
+        for f in findings:
+            result = _result(f, self.path, self.text, self.lines)
+            if f.code in self.rules:
+                result["ruleIndex"] = self.used.setdefault(f.code, len(self.used))
+            self.out.write(("," if self.results else "") + "\n        " + _dumps(result, 8))
+            self.results += 1
+
+    def close(self, known: int | None = None) -> None:
+        driver = {"name": "empathy-lint", "version": self.version, "informationUri": INFO_URI,
+                  "rules": [_rule(self.rules[code]) for code in self.used]}
+        self.out.write(("\n      ]" if self.results else "]") + ',\n      "tool": '
+                       + _dumps({"driver": driver}, 6) + "\n    }\n  ]\n}\n")
+
+
+def _dumps(value: Any, indent: int) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
+
+
+def to_data(reports: list[FileReport], rules: list[Rule], version: str = "0") -> dict[str, Any]:
+    """The whole log as one object."""
+    return json.loads(render(reports, rules=rules, version=version))
 
 
 def render(reports: list[FileReport], *, rules: list[Rule], version: str = "0", **_: Any) -> str:
-    return json.dumps(to_data(reports, rules, version), indent=2, ensure_ascii=False) + "\n"
+    return render_with(Writer, reports, rules=rules, version=version)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from collections import Counter
+from typing import Any, TextIO
 
 import click
 
 from ..findings import Finding, LineIndex
-from . import FileReport, count_by_severity, plural
+from . import FileReport, Writer as FormatWriter, plural, render_with
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -88,13 +89,11 @@ def render_finding(report: FileReport, index: LineIndex, finding: Finding, *, wh
     return lines
 
 
-def summary(reports: list[FileReport], known: int | None = None) -> str:
+def summary(counts: Counter, files: int, replies: int, known: int | None = None) -> str:
     """One line: what was found in what was read (and what a baseline hid)."""
-    counts = count_by_severity(reports)
     total = sum(counts.values())
-    read = plural(len(reports), "file")
-    replies = sum(r.replies for r in reports)
-    if replies != len(reports):
+    read = plural(files, "file")
+    if replies != files:
         read = f"{plural(replies, 'reply', 'replies')} in {read}"
     hidden = "" if known is None else (
         f"; {plural(known, 'known finding')} in the baseline {'was' if known == 1 else 'were'} not reported")
@@ -106,17 +105,36 @@ def summary(reports: list[FileReport], known: int | None = None) -> str:
             "Run `empathy-lint explain CODE` for more.")
 
 
-def render(reports: list[FileReport], *, why: dict[str, str] | None = None, quiet: bool = False,
-           known: int | None = None, **_: Any) -> str:
+class Writer(FormatWriter):
+    """Each finding with its line, carets, why and suggestions as it comes; the summary last
+    (neither blank lines nor summary with quiet)."""
+
+    def __init__(self, out: TextIO, *, why: dict[str, str] | None = None, quiet: bool = False,
+                 **_: Any) -> None:
+        super().__init__(out)
+        self.why = why or {}
+        self.quiet = quiet
+        self.file = FileReport("", "")
+        self.index = LineIndex("")
+
+    def start_file(self, path: str, text: str) -> None:
+        super().start_file(path, text)
+        self.file = FileReport(path, text)
+        self.index = LineIndex(text)
+
+    def add(self, findings: list[Finding]) -> None:
+        super().add(findings)
+        for finding in findings:
+            lines = render_finding(self.file, self.index, finding, why=self.why.get(finding.code), quiet=self.quiet)
+            if not self.quiet:
+                lines.append("")
+            self.out.write("\n".join(lines) + "\n")
+
+    def close(self, known: int | None = None) -> None:
+        if not self.quiet:
+            self.out.write(summary(self.counts, self.files, self.replies, known) + "\n")
+
+
+def render(reports: list[FileReport], **options: Any) -> str:
     """All findings, then a one-line summary (left out with quiet)."""
-    out: list[str] = []
-    for report in reports:
-        index = LineIndex(report.text)
-        for finding in report.findings:
-            out.extend(render_finding(report, index, finding, why=(why or {}).get(finding.code),
-                                      quiet=quiet))
-            if not quiet:
-                out.append("")
-    if not quiet:
-        out.append(summary(reports, known))
-    return "\n".join(out) + ("\n" if out else "")
+    return render_with(Writer, reports, **options)
