@@ -320,6 +320,9 @@ def reading_notices(document: Any) -> list[str]:
 # otherwise: below it, starting the workers costs more than they save (measured with
 # benchmarks/parallel.py on 2 cores: see README "Performance").
 AUTO_PARALLEL_REPLIES = 2000
+# What that many replies weigh in an export with customer messages (`audit`, which streams
+# its export, goes by the file's size).
+AUTO_PARALLEL_BYTES = 1024 * 1024
 
 
 def available_cores() -> int:

@@ -343,7 +343,9 @@ def init(force: bool, directory: str) -> None:
 @click.option("--channel", type=click.Choice(CHANNELS), default=None)
 @click.option("--select", multiple=True, metavar="CODES")
 @click.option("--ignore", multiple=True, metavar="CODES")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes; 0 for every core [default: every core for an export of "
+                   "1 MB or more (about 2,000 replies), else 1].")
 @click.option("--worst", type=click.IntRange(min=0), default=20, show_default=True,
               help="How many of the worst replies the report shows.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
@@ -353,7 +355,7 @@ def init(force: bool, directory: str) -> None:
 def audit(export: str, reply_column: str | None, customer_column: str | None, agent_column: str | None,
           date_column: str | None, id_column: str | None, thread_column: str | None, no_join_parts: bool,
           url_column: str | None, kind: str, channel: str | None,
-          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int, worst: int,
+          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, worst: int,
           json_path: str | None, html_path: str | None) -> None:
     """Score a whole ticket export (CSV or JSONL): rates per family, per rule, per week, per agent.
 
@@ -375,6 +377,11 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
         config.active_rules()
         columns = Columns(reply_column, customer_column, agent_column, date_column, id_column, url_column,
                           thread_column)
+        from .checking import AUTO_PARALLEL_BYTES, AUTO_PARALLEL_REPLIES, worker_count
+
+        # A streamed export's replies are not counted before it is read: its size stands
+        # in (a ticket row with its customer message is about half a kilobyte).
+        jobs = worker_count(jobs, path.stat().st_size * AUTO_PARALLEL_REPLIES // AUTO_PARALLEL_BYTES)
         show_progress = sys.stderr.isatty()
         if show_progress:
             with click.progressbar(length=path.stat().st_size, label="Auditing", file=sys.stderr) as bar:

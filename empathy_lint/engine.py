@@ -274,10 +274,11 @@ class Linter:
             if rule.kind == "language":
                 continue  # the reply is English: nothing to say
             if rule.kind == "forbid":
-                for span in spans:
-                    if any(qs < span.start_char and span.end_char < qe for qs, qe in quotes):
+                for first, last in spans:
+                    start_char, end_char = _characters(doc, first, last)
+                    if any(qs < start_char and end_char < qe for qs, qe in quotes):
                         continue  # inside quotation marks: the customer's words or a label
-                    start, end = mapped.to_source(span.start_char, span.end_char)
+                    start, end = mapped.to_source(start_char, end_char)
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
             elif rule.kind == "repeated":
                 if openings:
@@ -289,7 +290,7 @@ class Linter:
             elif rule.kind == "position":
                 late = self._late(rule, matches.get(rule.of or "", []), doc)
                 if late is not None:
-                    start, end = mapped.to_source(late.start_char, late.end_char)
+                    start, end = mapped.to_source(*_characters(doc, *late))
                     findings.append(self._finding(rule, start, end, None))
             elif not spans and not any(matches.get(other) for other in others[rule.id]) \
                     and not self._echoes(rule, doc, context):
@@ -329,7 +330,7 @@ class Linter:
         return locate(findings, text)
 
     @staticmethod
-    def _late(rule: Rule, spans: list[Span], doc: Doc) -> Span | None:
+    def _late(rule: Rule, spans: list[tuple[int, int]], doc: Doc) -> tuple[int, int] | None:
         """The first of `spans` if all of them come after the body's first `within`
         sentences (the greeting does not count), else None."""
         if not spans:
@@ -338,7 +339,7 @@ class Linter:
         if len(body) <= rule.within:
             return None
         boundary = body[rule.within - 1][1]
-        return None if any(span.start < boundary for span in spans) else spans[0]
+        return None if any(start < boundary for start, _ in spans) else spans[0]
 
     def _applicable(self, context: Context) -> tuple[list[Rule], dict[str, tuple[str, ...]], frozenset[str]]:
         """The rules that apply in `context`, the rules standing in for each on this
@@ -360,6 +361,12 @@ class Linter:
             severity=rule.severity, message=rule.message, start=start, end=end,
             suggestions=list(rule.suggest), fix=fix,
         )
+
+
+def _characters(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    """Character offsets of the tokens doc[first:last] (no Span made)."""
+    end = doc[last - 1]
+    return doc[first].idx, end.idx + len(end)
 
 
 def _plainly_english(doc: Doc) -> bool:

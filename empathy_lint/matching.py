@@ -484,8 +484,9 @@ class CompiledRules:
         self.patterns.mark_existence_only({rule.id for rule in rules if rule.kind == "require" and rule.id not in positioned})
         self.lemmas_of = self.patterns.lemmas_of
 
-    def find(self, doc: Doc, rule_ids: set[str] | frozenset[str] | None = None) -> dict[str, list[Span]]:
-        """Rule id -> matched spans (deduplicated, in text order), excepts applied.
+    def find(self, doc: Doc, rule_ids: set[str] | frozenset[str] | None = None) -> dict[str, list[tuple[int, int]]]:
+        """Rule id -> matched token ranges (deduplicated, in text order), excepts applied.
+        Ranges, not Spans: most matches are only ever asked whether they exist.
 
         With `rule_ids`, only those rules are looked for (the others do not apply here).
         """
@@ -493,13 +494,13 @@ class CompiledRules:
             return key.removesuffix(EXCEPT_SUFFIX) not in rule_ids  # type: ignore[operator]
 
         hits = self.patterns.matches(doc, skip if rule_ids is not None else None)
-        found: dict[str, list[Span]] = {}
+        found: dict[str, list[tuple[int, int]]] = {}
         for key, spans in hits.items():
             if key.endswith(EXCEPT_SUFFIX) or (rule_ids is not None and key not in rule_ids):
                 continue
             kept = uncancelled(spans, hits.get(key + EXCEPT_SUFFIX, ()))
             if kept:
-                found[key] = [doc[s:e] for s, e in _drop_nested(sorted(kept))]
+                found[key] = _drop_nested(sorted(kept))
         return found
 
 

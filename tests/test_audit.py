@@ -58,6 +58,21 @@ def test_report_is_self_contained(audited):
     assert page.count('class="bar"') >= 5 and 'class="trend"' in page
 
 
+def test_audit_on_every_core_gives_the_same_summary(audited, export, monkeypatch):
+    """--jobs 0 is every core, as for check; a small export defaults to one process."""
+    from empathy_lint import checking
+
+    seen: list[int] = []
+    original = checking.worker_count
+    monkeypatch.setattr(checking, "worker_count", lambda jobs, replies: seen.append(original(jobs, replies)) or seen[-1])
+    summary, _ = audited
+    result = run_cli("audit", str(export), "--agent-column", "assignee", "--jobs", "0")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == summary
+    assert run_cli("audit", str(export), "--agent-column", "assignee").returncode == 0
+    assert seen == [checking.available_cores(), 1]  # the 240-reply export is small: one process
+
+
 def test_bad_column_is_one_line_error(export):
     result = run_cli("audit", str(export), "--reply-column", "nope")
     assert result.returncode == 2 and "no column 'nope'" in result.stderr
