@@ -130,11 +130,15 @@ def _check_encoding(encoding: str) -> None:
                                    "(use strict, replace or ignore)") from None
 
 
-def run_check(options: CheckOptions, make_writer: Callable[[list[Rule], Callable[[str], bool]], Writer] | None = None,
+# Makes the report's writer from the active rules and the fail-on test (a format needs them).
+WriterFactory = Callable[[list[Rule], Callable[[str], bool]], Writer]
+
+
+def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
               on_notice: Callable[[str], None] | None = None) -> CheckOutcome:
-    """Lint what `options` name. The report goes to the writer `make_writer(rules, fails)` gives, as the
-    run goes (without one, it is kept in `outcome.reports`); notices go to `on_notice` as
-    they come (without one, to `outcome.notices`)."""
+    """Lint what `options` name. The report goes to the writer `make_writer(rules, fails)`
+    gives, as the run goes (without one, it is kept in `outcome.reports`); notices go to
+    `on_notice` as they come (without one, to `outcome.notices`)."""
     outcome = CheckOutcome(on_notice=on_notice)
     if options.update_baseline and not options.baseline:
         raise EmpathyLintError("--update-baseline needs --baseline FILE (the file to write)")
@@ -225,7 +229,9 @@ def run_check(options: CheckOptions, make_writer: Callable[[list[Rule], Callable
     # while a baseline is written.
     reports_wanted = not (options.show_diff or writing_baseline or (options.fix and "-" in names))
     collector = Collector()
-    writer = (make_writer(outcome.rules, base.fails) if make_writer is not None else collector) if reports_wanted else None
+    writer: Writer | None = None
+    if reports_wanted:
+        writer = make_writer(outcome.rules, base.fails) if make_writer is not None else collector
 
     def fails_for(path: str) -> Callable[[str], bool]:
         return base.fails if path == stdin_name else configs.for_path(Path(path)).fails

@@ -83,6 +83,7 @@ class Runner:
 
     def __init__(self) -> None:
         self._linters: dict[tuple, Linter] = {}
+        self._file = _FileCache()
 
     def linter(self, config: Config) -> Linter:
         key = config.key()
@@ -105,18 +106,17 @@ class Runner:
         """Each piece linted, in order; pieces are read a window of replies at a time."""
         window: list[tuple[int, Job, Document]] = []
         size = 0
-        files = _FileCache()
         for j, job in pieces:
             document = job.read()
             window.append((j, job, document))
             size += len(document.replies)
             if size >= WINDOW_REPLIES:
-                yield from self._lint_window(window, files)
+                yield from self._lint_window(window)
                 window, size = [], 0
         if window:
-            yield from self._lint_window(window, files)
+            yield from self._lint_window(window)
 
-    def _lint_window(self, window: list[tuple[int, Job, Document]], files: "_FileCache") -> Iterator[Linted]:
+    def _lint_window(self, window: list[tuple[int, Job, Document]]) -> Iterator[Linted]:
         per_reply: dict[tuple[int, int], list[Finding]] = {}
         groups: dict[tuple, list[tuple[tuple[int, int], Job, Reply]]] = defaultdict(list)
         for w, (_, job, document) in enumerate(window):
@@ -136,7 +136,7 @@ class Runner:
             linted = Linted(j, replies=len(document.replies),
                             errors=list(document.errors) if job.records is not None else [])
             if document.replies:
-                index, directives = files.get(j, document.text)
+                index, directives = self._file.get(document.text)
                 window_bounds = None if job.records is None else (job.records.first, job.records.start, job.records.end)
                 scopes = scoped(directives, [reply.span for reply in document.replies], window_bounds)
                 for r, reply in enumerate(document.replies):
@@ -150,16 +150,17 @@ class Runner:
 
 
 class _FileCache:
-    """Per file, what every piece of it needs and is costly to find again: its line
-    index and its suppression directives (the last file seen: pieces come in order)."""
+    """What every piece of a file needs and is costly to find again: its line index and
+    its suppression directives. Kept for the last file seen (pieces of a file come
+    together), across calls: a worker is handed many pieces of the same export."""
 
     def __init__(self) -> None:
-        self._file: int | None = None
+        self._text: str | None = None  # held, so its identity cannot pass to another text
         self._value: tuple[LineIndex, list] | None = None
 
-    def get(self, j: int, text: str) -> tuple[LineIndex, list]:
-        if self._file != j or self._value is None:
-            self._file, self._value = j, (LineIndex(text), find_directives(text))
+    def get(self, text: str) -> tuple[LineIndex, list]:
+        if text is not self._text or self._value is None:
+            self._text, self._value = text, (LineIndex(text), find_directives(text))
         return self._value
 
 

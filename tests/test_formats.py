@@ -157,3 +157,15 @@ def test_a_failed_run_leaves_the_last_report_file_as_it_was(tmp_path):
     export.write_text(json.dumps({"reply": "Sorry, but that is our policy."}) + "\n", encoding="utf-8")
     assert run_cli("--format", "json", "-o", str(out), str(export)).returncode == 1
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["findings"] >= 1
+
+
+def test_json_written_by_hand_is_what_json_dumps_writes():
+    """The report's JSON is written without json.dumps' slow indenting encoder: each kind
+    of value comes out exactly as json.dumps(indent=2, ensure_ascii=False) writes it."""
+    from empathy_lint.report.json import dumps_indented
+
+    value = {"a": [1, True, False, None, 'é"\n\u2028\x1b', {"x": []}, {}], "b": {"c": {"d": "e"}},
+             "💙": -3, "empty": [], "fix": {"start": 0, "end": 9, "replacement": "To recap"}}
+    for indent in (0, 2, 8):
+        assert dumps_indented(value, indent) == json.dumps(value, indent=2, ensure_ascii=False).replace(
+            "\n", "\n" + " " * indent)

@@ -227,10 +227,10 @@ def test_check_writes_an_exports_findings_while_it_is_still_linting(tmp_path, de
     windows = 0
     original = runner.Runner._lint_window
 
-    def counting(self, window, files):
+    def counting(self, window):
         nonlocal windows
         windows += 1
-        yield from original(self, window, files)
+        yield from original(self, window)
 
     monkeypatch.setattr(runner.Runner, "_lint_window", counting)
     seen: list[tuple[int, int]] = []

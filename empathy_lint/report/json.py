@@ -15,8 +15,32 @@ from . import FileReport, Writer as FormatWriter, count_by_severity, render_with
 FORMAT_VERSION = 1
 
 
-def _dumps(value: Any, indent: int) -> str:
-    """`value` as json.dumps(indent=2) writes it `indent` spaces deep (first line unindented)."""
+_STRING = json.JSONEncoder(ensure_ascii=False).encode  # a str alone goes to the C encoder
+
+
+def dumps_indented(value: Any, indent: int) -> str:
+    """`value` as json.dumps(indent=2, ensure_ascii=False) writes it `indent` spaces deep
+    (first line unindented), for the str/int/bool/None/list/dict values of a report.
+    By hand because json.dumps with an indent runs its pure-Python encoder: turning a
+    large export's findings into JSON took a tenth of the run."""
+    if isinstance(value, str):
+        return _STRING(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = " " * (indent + 2)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (f"{inner}{_STRING(str(key))}: {dumps_indented(item, indent + 2)}" for key, item in value.items())
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + dumps_indented(item, indent + 2) for item in value) + "\n" + " " * indent + "]"
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
 
 
@@ -54,7 +78,7 @@ class Writer(FormatWriter):
         out.write('{\n  "version": %d,\n  "files": [' % FORMAT_VERSION)
 
     def start_file(self, path: str, text: str) -> None:
-        self.out.write(("," if self.files else "") + '\n    {\n      "path": ' + _dumps(path, 6)
+        self.out.write(("," if self.files else "") + '\n    {\n      "path": ' + dumps_indented(path, 6)
                        + ',\n      "findings": [')
         super().start_file(path, text)
         self.in_file = 0
@@ -62,7 +86,7 @@ class Writer(FormatWriter):
     def add(self, findings: list[Finding]) -> None:
         super().add(findings)
         for finding in findings:
-            self.out.write(("," if self.in_file else "") + "\n        " + _dumps(finding.to_dict(), 8))
+            self.out.write(("," if self.in_file else "") + "\n        " + dumps_indented(finding.to_dict(), 8))
             self.in_file += 1
 
     def end_file(self, replies: int) -> None:
@@ -71,7 +95,7 @@ class Writer(FormatWriter):
 
     def close(self, known: int | None = None) -> None:
         summary = summary_data(self.counts, self.files, self.replies, known)
-        self.out.write(("\n  ]" if self.files else "]") + ',\n  "summary": ' + _dumps(summary, 2) + "\n}\n")
+        self.out.write(("\n  ]" if self.files else "]") + ',\n  "summary": ' + dumps_indented(summary, 2) + "\n}\n")
 
 
 def render(reports: list[FileReport], known: int | None = None, **_: Any) -> str:

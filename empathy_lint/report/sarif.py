@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from ..findings import Finding, LineIndex, describe_fix
 from ..rulebook import Rule
 from . import FileReport, Writer as FormatWriter, render_with
+from .json import dumps_indented
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -93,18 +94,14 @@ class Writer(FormatWriter):
             result = _result(f, self.path, self.text, self.lines)
             if f.code in self.rules:
                 result["ruleIndex"] = self.used.setdefault(f.code, len(self.used))
-            self.out.write(("," if self.results else "") + "\n        " + _dumps(result, 8))
+            self.out.write(("," if self.results else "") + "\n        " + dumps_indented(result, 8))
             self.results += 1
 
     def close(self, known: int | None = None) -> None:
         driver = {"name": "empathy-lint", "version": self.version, "informationUri": INFO_URI,
                   "rules": [_rule(self.rules[code]) for code in self.used]}
         self.out.write(("\n      ]" if self.results else "]") + ',\n      "tool": '
-                       + _dumps({"driver": driver}, 6) + "\n    }\n  ]\n}\n")
-
-
-def _dumps(value: Any, indent: int) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
+                       + dumps_indented({"driver": driver}, 6) + "\n    }\n  ]\n}\n")
 
 
 def to_data(reports: list[FileReport], rules: list[Rule], version: str = "0") -> dict[str, Any]:
