@@ -234,7 +234,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
         writer = make_writer(outcome.rules, base.fails) if make_writer is not None else collector
 
     def fails_for(path: str) -> Callable[[str], bool]:
-        return base.fails if path == stdin_name else configs.for_path(Path(path)).fails
+        return base.fails if path == STDIN_NAME else configs.for_path(Path(path)).fails
 
     outlet = Outlet(writer, fails_for, known, keep_keys=writing_baseline)
     if options.fix or options.show_diff:

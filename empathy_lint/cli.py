@@ -126,7 +126,8 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
               help="Worker processes (0: every core). Default: every core from 2,000 replies "
                    "in the run, else 1. One large export is cut into pieces across them.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report to this file instead of stdout.")
+              help="Write the report to this file instead of stdout (put in place when the run "
+                   "ends; a failed run leaves the old file).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],

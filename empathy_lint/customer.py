@@ -60,6 +60,8 @@ def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], columns: Any) 
 # words are often an answer in a thread ("Yes it is").
 LONG_MESSAGE_WORDS = 15
 SHORT_MESSAGE_WORDS = 6
+# Distinct customer messages whose verdicts are kept (a few megabytes at most).
+MEMO_SIZE = 8192
 
 
 class CustomerDetector:
@@ -79,6 +81,7 @@ class CustomerDetector:
                 self.patterns.add(label, pattern,
                                   lambda detail, label=label: RuleError(f"{source}: group {label}: {detail}"))
         self.patterns.finish()
+        self._memo: dict[str, tuple[frozenset[str], list[str], frozenset[str]]] = {}
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
@@ -107,14 +110,34 @@ class CustomerDetector:
         return self.detect_many([text])[0]
 
     def detect_many(self, texts: list[str]) -> list[CustomerSignal]:
-        """Verdicts for many messages in one stream (no sentence splitting: cues need none)."""
+        """Verdicts for many messages in one stream (no sentence splitting: cues need none).
+
+        The verdicts of the last MEMO_SIZE distinct messages are kept: a ticket export read a
+        window at a time meets the same short answers ("Yes", "Thanks!", "DM sent") again
+        and again."""
+        memo = self._memo
+        fresh = [t for t in dict.fromkeys(texts) if t not in memo]
         # Exports of social posts keep HTML escapes ("&gt;All of X IS DOWN&lt;"): unescape,
         # so the words are words (this text is only read, never pointed into).
-        plain = [prepare(html.unescape(t)).text for t in texts]
+        plain = [prepare(html.unescape(t)).text for t in fresh]
         docs = self.nlp.pipe(plain, disable=["empathy_sentencizer"])
-        return [self._verdict(doc, text) for doc, text in zip(docs, plain)]
+        for text, doc, plain_text in zip(fresh, docs, plain):
+            memo[text] = self._evidence(doc, plain_text)
+        verdicts = [self._verdict(*memo[t]) for t in texts]
+        while len(memo) > MEMO_SIZE:
+            memo.pop(next(iter(memo)))  # the oldest first (dicts keep insertion order)
+        return verdicts
 
-    def _verdict(self, doc: Any, text: str) -> CustomerSignal:
+    def _verdict(self, groups: frozenset[str], cues: list[str], words: frozenset[str]) -> CustomerSignal:
+        """The verdict from a message's evidence, by the weights as they are now (the fit
+        script changes them between runs)."""
+        score = self.bias + sum(self.weights.get(label, 0.0) for label in groups)
+        fine = score < self.fine_below  # nothing to fix: then no apology is due either
+        return CustomerSignal(problem=score >= self.threshold and not fine, score=score, fine=fine,
+                              cues=list(cues), groups=groups, words=words)
+
+    def _evidence(self, doc: Any, text: str) -> tuple[frozenset[str], list[str], frozenset[str]]:
+        """The cue groups found in a message, the matched words, its content words."""
         found = self.patterns.matches(doc)
         groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
         columns = doc.to_array(_WORD_COLUMNS) if len(doc) else None
@@ -132,10 +155,7 @@ class CustomerDetector:
                 groups.add("shouting")
             if not plainly_english(int(columns[:, 1].sum()), words) and not is_english(text):
                 groups.add("other-language")
-        score = self.bias + sum(self.weights.get(label, 0.0) for label in groups)
-        fine = score < self.fine_below  # nothing to fix: then no apology is due either
-        return CustomerSignal(problem=score >= self.threshold and not fine, score=score, fine=fine,
-                              cues=cues, groups=frozenset(groups), words=self._content(doc, columns))
+        return frozenset(groups), cues, self._content(doc, columns)
 
     def content_words(self, doc: Any) -> frozenset[str]:
         """Lemmas that carry the message's content ("battery", "refund", "charge"): no

@@ -132,3 +132,21 @@ def test_a_reply_in_another_language_gets_one_notice_and_no_english_findings(lin
     findings = linter.lint(reply, Context.for_reply("my order is late", "live", "social", reply))
     assert [f.code for f in findings] == ["EMP001"] and findings[0].severity == "info"
     assert "(detected: es)" in findings[0].message
+
+
+def test_detector_keeps_recent_evidence_but_judges_by_the_current_weights(monkeypatch):
+    """Messages met again (a window at a time, "Yes", "Thanks!") are not read twice, yet a
+    verdict always follows the weights as they are now (the fit script changes them)."""
+    from empathy_lint import customer
+    from empathy_lint.pipeline import get_nlp
+    from empathy_lint.rulebook import load_context
+
+    detector = customer.CustomerDetector(get_nlp(), load_context("customer.yaml"))
+    late = "My order is three weeks late and nobody answers"
+    first = detector.detect(late)
+    detector.bias -= 10
+    again = detector.detect(late)
+    assert first.problem and not again.problem and again.groups == first.groups
+    monkeypatch.setattr(customer, "MEMO_SIZE", 3)
+    detector.detect_many([f"message number {i}" for i in range(10)])
+    assert list(detector._memo) == [f"message number {i}" for i in (7, 8, 9)]
