@@ -133,3 +133,30 @@ def test_csv_without_reply_column_is_an_error():
 def test_csv_column_from_config():
     doc = load_document("x.csv", "name,answer_text\nA,As I said no.\n", {"csv_body": "answer_text"})
     assert doc.replies[0].text == "As I said no."
+
+
+def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
+    """The fast path for flat JSONL rows gives the positional parser's very objects:
+    keys in order, every string's raw span, numbers as the parser reads them; rows with
+    a nested value or a repeated key go to the parser."""
+    import json
+
+    from empathy_lint.sources import structured
+
+    def same(a, b):
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, dict):
+            return list(a) == list(b) and (a.start, a.end) == (b.start, b.end) and all(same(a[k], b[k]) for k in a)
+        if isinstance(a, structured._PosStr):
+            return str(a) == str(b) and (a.raw_start, a.raw_end) == (b.raw_start, b.raw_end)
+        return a == b
+
+    rows = ['{"id": 7, "reply": "Sorry, but \\"that\\" is policy\\\\", "customer": null, "vip": true}',
+            '  {"r\\u00e9ply": "\\u00e9t\\u00e9 \\ud83d\\udc99", "n": -1.5e3, "big": 123456789012345678901}\r\n',
+            "{}", '{"reply": "a", "reply": "b"}', '{"reply": "x", "tags": ["a"]}']
+    flat = [structured._flat_record(row, json.loads(row)) for row in rows]
+    assert [f is not None for f in flat] == [True, True, True, False, False]
+    for row, record in zip(rows, flat):
+        if record is not None:
+            assert same(record, structured._parse(row, 0)[0]), row
