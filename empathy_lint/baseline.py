@@ -60,13 +60,18 @@ def save(path: Path, fingerprints: Iterable[str]) -> int:
     return sum(counts.values())
 
 
-def filter_new(items: list[tuple[str, Finding]], known: Counter) -> list[Finding]:
-    """Findings beyond what the baseline excuses, from (fingerprint, finding) pairs."""
-    left = Counter(known)
-    new = []
-    for key, finding in items:
-        if left[key] > 0:
-            left[key] -= 1
-        else:
-            new.append(finding)
-    return new
+class Known:
+    """A baseline's findings, excused in the order a run meets them: each fingerprint
+    excuses as many findings as the baseline counted, the rest are new."""
+
+    def __init__(self, counts: Counter) -> None:
+        self.left = Counter(counts)
+        self.hidden = 0  # findings excused so far
+
+    def excuses(self, key: str) -> bool:
+        """Is a finding with this fingerprint one the baseline knew (so not reported)?"""
+        if self.left[key] > 0:
+            self.left[key] -= 1
+            self.hidden += 1
+            return True
+        return False

@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable
 
 from . import baseline as baselines
 from .config import Config, find_config_file, load_config
@@ -243,20 +243,18 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
                  for j, r in enumerate(result.reports))
         pour(outlet, jobs, parts, set(), judged=True)
     else:
-        replies = sum(job.records.count if job.records else len(job.document.replies) for _, job in pieces)
-        processes = worker_count(options.jobs, replies)
+        processes = worker_count(options.jobs, sum(job.size for _, job in pieces))
         linted = lint_parallel(pieces, jobs, processes, runner) if processes > 1 else runner.lint_pieces(pieces)
-        counted = _Counted(linted)
-        outcome.errors.extend(pour(outlet, jobs, counted, streamed_files))
-        for j in sorted(streamed_files - counted.with_replies):
-            notices = reading_notices(Document(jobs[j].document.path, jobs[j].document.text))
-            for notice in notices:
-                outcome.notice(notice)
+        errors, empty = pour(outlet, jobs, linted, streamed_files)
+        outcome.errors.extend(errors)
+        for j in empty:
+            if j in streamed_files:  # read when linted: the reader's verdict comes now
+                for notice in reading_notices(jobs[j].document):
+                    outcome.notice(notice)
     if writer is not None:
-        writer.close(outlet.hidden if known is not None else None)
+        writer.close(outlet.hidden)
     outcome.reports = collector.reports
-    if known is not None:
-        outcome.baseline_known = outlet.hidden
+    outcome.baseline_known = outlet.hidden
     if writing_baseline:
         path = Path(options.baseline)
         try:
@@ -273,20 +271,6 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     else:
         outcome.exit_code = 1 if outlet.failing else 0
     return outcome
-
-
-class _Counted:
-    """The linted pieces passed through, noting which files had replies."""
-
-    def __init__(self, pieces: Iterable[Linted]) -> None:
-        self.pieces = pieces
-        self.with_replies: set[int] = set()
-
-    def __iter__(self) -> Iterator[Linted]:
-        for linted in self.pieces:
-            if linted.replies:
-                self.with_replies.add(linted.file)
-            yield linted
 
 
 # A reply this long is a file the reader did not cut into its replies: the longest of the

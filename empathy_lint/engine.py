@@ -64,15 +64,14 @@ class Context:
         from .customer import canned_problems, detect_many
 
         customers = [c if c and c.strip() else None for c, _, _, _ in rows]
-        messages = list(dict.fromkeys(c for c in customers if c))
-        verdicts = dict(zip(messages, detect_many(messages)))
+        verdicts = iter(detect_many([c for c in customers if c]))  # each distinct one read once
         canned = [i for i, (c, (_, kind, _, reply)) in enumerate(zip(customers, rows))
                   if c is None and kind == "canned" and reply]
         problems = dict(zip(canned, canned_problems([rows[i][3] for i in canned])))
         contexts = []
         for i, (customer, (_, kind, channel, _)) in enumerate(zip(customers, rows)):
             if customer:
-                contexts.append(cls.judged(verdicts[customer], customer, kind, channel))
+                contexts.append(cls.judged(next(verdicts), customer, kind, channel))
             else:
                 problem = problems.get(i)
                 contexts.append(cls(kind=kind, channel=channel, problem=problem, fine=problem is False))

@@ -9,13 +9,12 @@ enough of its replies) waits for the end of that file.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Callable, Iterable
 
-from . import baseline as baselines
+from .baseline import Known
 from .findings import Finding
 from .report import Writer
-from .runner import Job, Linted, judge_openings
+from .runner import Job, Linted, file_report
 
 
 class Outlet:
@@ -25,8 +24,7 @@ class Outlet:
                  known: Counter | None = None, keep_keys: bool = False) -> None:
         self.writer = writer
         self.fails_for = fails_for
-        self.left = Counter(known) if known is not None else None
-        self.hidden = 0  # findings the baseline knew
+        self.known = Known(known) if known is not None else None
         self.keys: list[str] | None = [] if keep_keys else None  # for a baseline to be written
         self.failing = False
         self._fails: Callable[[str], bool] = lambda severity: False
@@ -40,9 +38,7 @@ class Outlet:
         """Findings of the open file, in file order, with their fingerprints."""
         kept = []
         for finding, key in zip(findings, keys):
-            if self.left is not None and self.left[key] > 0:
-                self.left[key] -= 1
-                self.hidden += 1
+            if self.known is not None and self.known.excuses(key):
                 continue
             if self.keys is not None:
                 self.keys.append(key)
@@ -55,54 +51,63 @@ class Outlet:
         if self.writer is not None:
             self.writer.end_file(replies)
 
+    @property
+    def hidden(self) -> int | None:
+        """Findings the baseline knew (None without a baseline to compare with)."""
+        return self.known.hidden if self.known is not None else None
+
 
 def pour(outlet: Outlet, files: list[Job], parts: Iterable[Linted], streamed: set[int],
-         judged: bool = False) -> list[str]:
-    """Pass the linted pieces of `files` (in file order) through `outlet`; the errors
-    of bad records met on the way are returned.
+         judged: bool = False) -> tuple[list[str], list[int]]:
+    """Pass the linted pieces of `files` (in file order) through `outlet`. Returns the
+    errors of bad records met on the way, and the files in which no reply was read.
 
     A file in `streamed` (an export read in runs) is passed on run by run: its runs
     cover the file in order, so each run's findings, sorted, follow the last. Its
     stock-opening candidates wait for the file's end, to be judged over all of it.
-    Other files are passed on whole when they end: judged, then sorted (`judged`: they
-    are already, as a re-run after --fix gives them).
+    Other files are passed on whole when they end, as `file_report` makes them (as
+    they are with `judged`: a re-run after --fix gives them finished).
     """
     errors: list[str] = []
+    empty: list[int] = []
     current = -1
     held = Linted(-1)
 
     def close_file() -> None:
-        job = files[current]
+        findings, keys = held.findings, held.fingerprints
         if not judged:
-            keys = {id(f): k for f, k in zip(held.findings, held.fingerprints)}
-            judge_openings(held.findings, job.document.text, job.config)
-            held.findings.sort(key=lambda f: (f.start, f.code))
-            held.fingerprints[:] = [keys[id(f)] for f in held.findings]
-        outlet.release(held.findings, held.fingerprints)
+            key_of = {id(f): k for f, k in zip(findings, keys)}
+            findings = file_report(files[current], findings, held.replies).findings
+            keys = [key_of[id(f)] for f in findings]
+        outlet.release(findings, keys)
         outlet.close(held.replies)
+        if not held.replies:
+            empty.append(current)
 
-    for linted in parts:
-        while current < linted.file:
-            if current >= 0:
-                close_file()
-            current += 1
-            held = Linted(current)
-            outlet.open(files[current].document.path, files[current].document.text)
-        errors.extend(linted.errors)
-        if current in streamed:
-            held.replies += linted.replies
-            now = sorted(((f, k) for f, k in zip(linted.findings, linted.fingerprints) if f.kind != "repeated"),
-                         key=lambda pair: (pair[0].start, pair[0].code))
-            outlet.release([f for f, _ in now], [k for _, k in now])
-            held.join(Linted(current, [f for f in linted.findings if f.kind == "repeated"],
-                             [k for f, k in zip(linted.findings, linted.fingerprints) if f.kind == "repeated"]))
-        else:
-            held.join(linted)
-    while current < len(files):
+    def open_next() -> None:
+        nonlocal current, held
         if current >= 0:
             close_file()
         current += 1
         if current < len(files):
             held = Linted(current)
             outlet.open(files[current].document.path, files[current].document.text)
-    return errors
+
+    for linted in parts:
+        while current < linted.file:
+            open_next()
+        errors.extend(linted.errors)
+        if current not in streamed:
+            held.join(linted)
+            continue
+        held.replies += linted.replies
+        now, later = [], []
+        for pair in zip(linted.findings, linted.fingerprints):
+            (later if pair[0].kind == "repeated" else now).append(pair)
+        now.sort(key=lambda pair: (pair[0].start, pair[0].code))
+        outlet.release([f for f, _ in now], [k for _, k in now])
+        held.findings.extend(f for f, _ in later)
+        held.fingerprints.extend(k for _, k in later)
+    while current < len(files):
+        open_next()
+    return errors, empty

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from .baseline import fingerprint
 from .config import CHANNELS, KINDS, Config, chosen
 from . import heap, repeated
-from .engine import Context, Linter
+from .engine import MAX_REPLY_CHARS, Context, Linter
 from .errors import InputError
 from .findings import Finding, Fix, LineIndex, locate
 from .report import FileReport
@@ -39,6 +39,11 @@ class Job:
     # Only this run of an export's records, read when it is linted (document.replies
     # stays empty): a million-row export never holds its replies all at once.
     records: Records | None = None
+
+    @property
+    def size(self) -> int:
+        """How many replies (records, before a run is read) the job holds: its share of work."""
+        return self.records.count if self.records is not None else len(self.document.replies)
 
     def read(self) -> Document:
         """The document with its replies: as given, or this run of records read now."""
@@ -224,8 +229,6 @@ def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
 
 def _which_reply(documents: list[Document], exc: InputError) -> str:
     """Name the file whose reply was refused (the engine does not know paths)."""
-    from .engine import MAX_REPLY_CHARS
-
     for document in documents:
         if any(len(r.text) > MAX_REPLY_CHARS for r in document.replies):
             return f"{document.path}: {exc}"
@@ -258,7 +261,7 @@ def split_jobs(pieces: list[tuple[int, Job]], processes: int) -> list[tuple[int,
     """Pieces for the workers: whole documents, and large ones (a JSON export of many
     replies) cut into runs of replies, so one big file still uses every worker. Runs of
     an export's records (Job.records) are pieces already."""
-    total = sum(job.records.count if job.records else len(job.document.replies) for _, job in pieces)
+    total = sum(job.size for _, job in pieces)
     size = max(PIECE_REPLIES, -(-total // (processes * 4)))
     out: list[tuple[int, Job]] = []
     for j, job in pieces:

@@ -94,11 +94,7 @@ def load_document(name: str, text: str, options: dict[str, Any] | None = None) -
     try:
         return reader_for(name)(name, text, options or {})
     except RecursionError:
-        raise _too_deep(name) from None
-
-
-def _too_deep(name: str) -> InputError:
-    return InputError(f"{name}: nested too deeply to read (thousands of levels of brackets)")
+        raise InputError(f"{name}: nested too deeply to read (thousands of levels of brackets)") from None
 
 
 def record_runs(name: str, text: str, options: dict[str, Any] | None, size: int) -> list["Records"]:
@@ -113,7 +109,4 @@ def load_records(name: str, text: str, options: dict[str, Any] | None, records: 
     from .structured import read_csv, read_jsonl
 
     read = read_csv if name.lower().endswith(".csv") else read_jsonl
-    try:
-        return read(name, text, options or {}, records)
-    except RecursionError:
-        raise _too_deep(name) from None
+    return read(name, text, options or {}, records)

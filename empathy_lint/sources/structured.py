@@ -267,25 +267,17 @@ def _flat_record(line: str, value: Any) -> _PosDict | None:
     return record
 
 
-def _too_deep(path: str, number: int) -> InputError:
-    """One record nested past Python's recursion limit: that record's error, not the file's."""
-    return InputError(f"{path}:{number}: nested too deeply to read (thousands of levels of brackets)")
-
-
 def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) -> list[Reply]:
     """The replies of one JSONL line, or InputError naming the file and the line."""
     try:
         value = json.loads(line.rstrip("\r\n"), parse_constant=_no_constant)
+        record = _flat_record(line, value) or _parse(line, 0)[0]
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError(f"{path}:{number}: invalid JSON: {exc} is not a JSON value") from None
-    except RecursionError:
-        raise _too_deep(path, number) from None
-    try:
-        record = _flat_record(line, value) or _parse(line, 0)[0]
-    except RecursionError:
-        raise _too_deep(path, number) from None
+    except RecursionError:  # that record's error, not the file's
+        raise InputError(f"{path}:{number}: nested too deeply to read (thousands of levels of brackets)") from None
     try:
         return list(_records_replies(record, line, options.get("json_body")))
     except InputError as exc:
