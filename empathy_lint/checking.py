@@ -19,7 +19,8 @@ from .report import Collector, FileReport, Writer
 from .rulebook import Rule
 from .runner import Job, Linted, Runner, lint_parallel
 from .safefix import fix_text
-from .sources import Document, decode, load_document, read_source, record_runs
+from .sources.filetext import FileText
+from .sources import Document, decode, load_document, read_source, record_runs, scan_export
 
 STDIN_NAME = "<stdin>"
 
@@ -110,6 +111,18 @@ def _read(path: Path, max_bytes: int | None, chosen: str | None) -> tuple[str, E
     return text, encoding
 
 
+def _runs(path: Path, readers: dict[str, Any], chosen: str | None) -> tuple[Any, list, Encoding]:
+    """A record export cut into runs of records. A UTF-8 one stays on disk (a FileText
+    reads each run when it is linted): memory does not grow with the export. Another
+    encoding is read whole, with its codec."""
+    if not chosen:
+        scanned = scan_export(path, readers, RUN_RECORDS)
+        if scanned is not None:
+            return scanned[0], scanned[1], Encoding("utf-8")
+    text, encoding = _read(path, None, chosen)
+    return text, record_runs(str(path), text, readers, RUN_RECORDS), encoding
+
+
 LOSSLESS_HANDLERS = ("", "strict")
 
 
@@ -191,15 +204,15 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
             # A record export (JSONL, CSV) is read record by record, each reply under the
             # per-reply limit: its file size is no reason to refuse it.
             limit = None if path.suffix.lower() in RECORD_SUFFIXES else options.max_bytes
-            text, encoding = _read(path, limit, options.encoding)
             if streamed and path.suffix.lower() in RECORD_SUFFIXES:
-                runs = record_runs(str(path), text, config.readers, RUN_RECORDS)
+                text, runs, encoding = _runs(path, config.readers, options.encoding)
                 job = Job(Document(str(path), text), config, customer, default_kind=default_kind)
                 pieces.extend((len(jobs), dataclasses.replace(job, records=run)) for run in runs)
                 paths[len(jobs)] = (path, encoding)
                 streamed_files.add(len(jobs))
                 jobs.append(job)
                 continue
+            text, encoding = _read(path, limit, options.encoding)
             document = load_document(str(path), text, config.readers)
         except TooLarge as exc:
             # One export in a tree of macros must not stop the whole run (nor a staged
@@ -288,6 +301,11 @@ _READERS = {  # suffix -> (reader, what to change when it reads the file wrongly
 }
 
 
+def _blank(text: Any) -> bool:
+    """Nothing but white space (a FileText knows from its scan, without reading)."""
+    return text.blank if isinstance(text, FileText) else not text.strip()
+
+
 def reading_notices(document: Any) -> list[str]:
     """Say so when a file was read as one very long reply, or as none: the reader likely
     did not see how the file holds its replies, and every verdict on it would mislead."""
@@ -295,7 +313,7 @@ def reading_notices(document: Any) -> list[str]:
     if reader is None or document.errors or document.notices:
         return []
     name, change = reader
-    if not document.replies and document.text.strip():
+    if not document.replies and not _blank(document.text):
         return [f"{document.path}: the {name} reader found no replies; {change}"]
     # (A reply over the engine's limit gets its error instead, which says to split it.)
     if len(document.replies) == 1 and len(document.replies[0].text) <= MAX_REPLY_CHARS:

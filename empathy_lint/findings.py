@@ -104,6 +104,13 @@ class LineIndex:
         self.text = text
         self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
+    @classmethod
+    def of(cls, text: Any) -> Any:
+        """The index of a str, or the one a text left on disk keeps (sources.filetext):
+        the same position / offset / line_text either way."""
+        lines = getattr(text, "lines", None)
+        return lines() if lines is not None else cls(text)
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of `offset`."""
         offset = max(0, min(offset, len(self.text)))

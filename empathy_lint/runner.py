@@ -20,6 +20,7 @@ from .errors import InputError
 from .findings import Finding, Fix, LineIndex, locate
 from .report import FileReport
 from .sources import Document, Reply, load_records
+from .sources.filetext import FileText, directives_near
 from .suppressions import apply as apply_suppressions, find_directives, scoped
 
 if TYPE_CHECKING:
@@ -138,19 +139,28 @@ class Runner:
             except InputError as exc:
                 raise InputError(_which_reply([document for _, _, document in window], exc)) from None
         for w, (j, job, document) in enumerate(window):
-            linted = Linted(j, replies=len(document.replies),
-                            errors=list(document.errors) if job.records is not None else [])
-            if document.replies:
+            run = job.records
+            linted = Linted(j, replies=len(document.replies), errors=list(document.errors) if run is not None else [])
+            if not document.replies:
+                yield linted
+                continue
+            if run is None:
                 index, directives = self._file.get(document.text)
-                window_bounds = None if job.records is None else (job.records.first, job.records.start, job.records.end)
-                scopes = scoped(directives, [reply.span for reply in document.replies], window_bounds)
-                for r, reply in enumerate(document.replies):
-                    mapped = [_to_file(f, reply, document.text) for f in per_reply[(w, r)]]
-                    disabled = reply.meta.get("disable")
-                    disabled = [disabled] if isinstance(disabled, str) else disabled
-                    for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r], disabled):
-                        linted.findings.append(finding)
-                        linted.fingerprints.append(fingerprint(document.path, reply.name, finding, document.text))
+                bounds = None
+            else:  # the run's own text: its offsets and lines, moved to the file's below
+                index = LineIndex(document.text)
+                directives = directives_near(self._file.directives(job.document.text), run)
+                bounds = (run.first - run.start, 0, len(document.text))
+            scopes = scoped(directives, [reply.span for reply in document.replies], bounds)
+            for r, reply in enumerate(document.replies):
+                mapped = [_to_file(f, reply, document.text) for f in per_reply[(w, r)]]
+                disabled = reply.meta.get("disable")
+                disabled = [disabled] if isinstance(disabled, str) else disabled
+                for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r], disabled):
+                    linted.fingerprints.append(fingerprint(document.path, reply.name, finding, document.text))
+                    if run is not None:
+                        _move(finding, run.start, run.index_line - 1)
+                    linted.findings.append(finding)
             yield linted
 
 
@@ -160,13 +170,31 @@ class _FileCache:
     together), across calls: a worker is handed many pieces of the same export."""
 
     def __init__(self) -> None:
-        self._text: str | None = None  # held, so its identity cannot pass to another text
+        self._text: Any = None  # held, so its identity cannot pass to another text
         self._value: tuple[LineIndex, list] | None = None
+        self._directives: tuple[Any, list] | None = None
 
     def get(self, text: str) -> tuple[LineIndex, list]:
         if text is not self._text or self._value is None:
             self._text, self._value = text, (LineIndex(text), find_directives(text))
         return self._value
+
+    def directives(self, text: Any) -> list:
+        """The whole file's directives: found when it was scanned (a FileText), else now."""
+        if isinstance(text, FileText):
+            return text.directives
+        if self._directives is None or self._directives[0] is not text:
+            self._directives = (text, find_directives(text))
+        return self._directives[1]
+
+
+def _move(finding: Finding, offset: int, lines: int) -> None:
+    """A finding made on a run's own text, moved to the file's offsets and lines."""
+    finding.start += offset
+    finding.end += offset
+    finding.line += lines
+    if finding.fix is not None:
+        finding.fix = Fix(finding.fix.start + offset, finding.fix.end + offset, finding.fix.replacement)
 
 
 def finish(files: list[Job], pieces: Iterable[Linted]) -> RunResult:

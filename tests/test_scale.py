@@ -201,6 +201,126 @@ def test_a_large_export_never_holds_all_its_replies_at_once(tmp_path, dev_record
     assert len(outcome.errors) == 1 and "export.jsonl:6:" in outcome.errors[0]
 
 
+def _exports_with_traps(tmp_path, records: list[dict]):
+    """A JSONL export (byte-order mark, CRLF, non-ASCII, a bad line, a blank line, a
+    disable inside a record, a disable-next-line on the record before another) and a
+    CSV export (quoted cells with line breaks, non-ASCII)."""
+    import io
+    import json
+
+    lines = [json.dumps({"id": r["id"], "reply": r["reply"], "customer": r.get("customer")}, ensure_ascii=False)
+             for r in records]
+    lines.insert(5, "{not json")
+    lines.insert(30, "")
+    lines[60] = json.dumps({"id": "quiet", "reply": "As I said, per our policy. <!-- empathy-lint: disable EMP301 -->"})
+    lines[61] = json.dumps({"id": "loud", "reply": "As I said, per our policy. Café ☕ réglé."}, ensure_ascii=False)
+    lines[90] = json.dumps({"id": "before", "reply": "As I said, no. <!-- empathy-lint: disable-next-line EMP301 -->"})
+    lines[91] = json.dumps({"id": "after", "reply": "As I said, no."})
+    jsonl = tmp_path / "export.jsonl"
+    jsonl.write_text("\ufeff" + "\r\n".join(lines) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["id", "title", "customer", "reply"])
+    for r in records:
+        writer.writerow([r["id"], r.get("title") or "", r.get("customer") or "", r["reply"] + " ünï ☕"])
+    table = tmp_path / "export.csv"
+    table.write_text(out.getvalue(), encoding="utf-8")
+    return jsonl, table
+
+
+@pytest.mark.parametrize("size", [1, 7])
+def test_an_export_left_on_disk_gives_the_report_of_its_whole_text(tmp_path, dev_records, monkeypatch, size):
+    """check leaves a UTF-8 export on disk and reads a run of records at a time (the
+    CSV scan cut into 200-byte blocks, so rows go on across them): every format's
+    report, exit code and errors are those of the same export read whole (as
+    --encoding makes it), the run-crossing disable-next-line included."""
+    from click.testing import CliRunner
+
+    from empathy_lint import checking
+    from empathy_lint.cli import cli
+    from empathy_lint.sources import filetext
+
+    monkeypatch.setattr(checking, "RUN_RECORDS", size)
+    monkeypatch.setattr(filetext, "_BLOCK_BYTES", 200)
+    for export in _exports_with_traps(tmp_path, dev_records):
+        outcome = checking.run_check(checking.CheckOptions(files=[str(export)], jobs=1))
+        assert isinstance(outcome.reports[0].text, filetext.FileText)
+        assert outcome.reports[0].replies == len(dev_records)
+        if export.suffix == ".jsonl":
+            emp301 = {f.id for f in outcome.reports[0].findings if f.code == "EMP301"}
+            assert {"loud", "before"} <= emp301 and not emp301 & {"quiet", "after"}
+            assert outcome.errors == [f"{export}:6:2: invalid JSON: Expecting property name enclosed in double quotes"]
+        for output in ("text", "json", "sarif", "github", "junit"):
+            on_disk = CliRunner().invoke(cli, ["check", "--format", output, "--jobs", "1", str(export)])
+            whole = CliRunner().invoke(cli, ["check", "--format", output, "--jobs", "1", "--encoding", "utf-8-sig",
+                                             str(export)])
+            assert on_disk.exit_code == whole.exit_code and on_disk.exit_code in (1, 2)
+            assert on_disk.output == whole.output, (export.name, output)
+
+
+def test_an_export_left_on_disk_is_read_a_run_at_a_time(tmp_path, dev_records, monkeypatch):
+    """Nothing reads the export whole: the scan goes line by line and each read from
+    disk is one run of records (or the file's head), in --jobs 1 and --jobs 2 alike."""
+    from pathlib import Path
+
+    from empathy_lint import checking, sources
+    from empathy_lint.report import render_with, text
+    from empathy_lint.sources import filetext
+
+    jsonl, table = _exports_with_traps(tmp_path, dev_records)
+    monkeypatch.setattr(checking, "RUN_RECORDS", 20)
+    read_whole = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read_whole.append(self) or b"")
+    monkeypatch.setattr(sources, "read_source", lambda *a, **k: read_whole.append(a) or "")
+    longest = 0
+    original = filetext.FileText.stretch
+
+    def stretch(self, k):
+        nonlocal longest
+        text = original(self, k)
+        longest = max(longest, len(text))
+        return text
+
+    monkeypatch.setattr(filetext.FileText, "stretch", stretch)
+    for export in (jsonl, table):
+        for jobs in (1, 2):
+            outcome = checking.run_check(checking.CheckOptions(files=[str(export)], jobs=jobs))
+            assert outcome.reports[0].replies == len(dev_records)
+            assert "EMP" in render_with(text.Writer, outcome.reports)  # source lines read back, run by run
+    assert not read_whole
+    assert 0 < longest < jsonl.stat().st_size / 5
+
+
+def test_an_export_left_on_disk_says_what_is_wrong_with_it_as_a_whole_read_would(tmp_path):
+    """Bad bytes, NUL bytes, a CSV without a reply column, a header-only CSV, a blank
+    file: the same one-line errors and notices as reading it whole; a UTF-16 export is
+    read whole, with its codec, and linted."""
+    from empathy_lint import checking
+
+    cases = {
+        "bad.jsonl": b'{"reply": "ok"}\n{"reply": "caf\xe9"}\n',
+        "nul.jsonl": b'{"reply": "ok"}\x00\n',
+        "nocol.csv": b"id,subject\n1,hello\n",
+        "header.csv": b"id,reply\n",
+        "blank.csv": b"\n  \n",
+        "wide.jsonl": '{"reply": "As I said, no."}\n'.encode("utf-16"),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    for name in cases:
+        path = str(tmp_path / name)
+        on_disk = checking.run_check(checking.CheckOptions(files=[path], jobs=1))
+        whole = checking.run_check(checking.CheckOptions(files=[path], jobs=1, show_diff=True))
+        assert (on_disk.errors, on_disk.notices) == (whole.errors, whole.notices), name
+    bad = checking.run_check(checking.CheckOptions(files=[str(tmp_path / "bad.jsonl")], jobs=1))
+    assert bad.errors == [f"{tmp_path / 'bad.jsonl'}:2: not valid UTF-8 (byte 0xe9 at offset 30); save it as "
+                          "UTF-8, or pass --encoding (e.g. cp1252, or utf-8:replace)"]
+    assert "no reply column" in checking.run_check(
+        checking.CheckOptions(files=[str(tmp_path / "nocol.csv")], jobs=1)).errors[0]
+    wide = checking.run_check(checking.CheckOptions(files=[str(tmp_path / "wide.jsonl")], jobs=1))
+    assert [f.code for f in wide.reports[0].findings if f.code == "EMP301"] == ["EMP301"]
+
+
 def test_jobs_zero_means_every_core_and_large_runs_go_parallel_by_default():
     from empathy_lint.checking import AUTO_PARALLEL_REPLIES, available_cores, worker_count
 

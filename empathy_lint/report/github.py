@@ -31,7 +31,7 @@ class Writer(FormatWriter):
 
     def start_file(self, path: str, text: str) -> None:
         super().start_file(path, text)
-        self.path, self.index = path, LineIndex(text)
+        self.path, self.index = path, LineIndex.of(text)
 
     def add(self, findings: list[Finding]) -> None:
         super().add(findings)

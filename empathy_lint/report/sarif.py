@@ -86,7 +86,7 @@ class Writer(FormatWriter):
 
     def start_file(self, path: str, text: str) -> None:
         super().start_file(path, text)
-        self.path, self.text, self.lines = path, text, LineIndex(text)
+        self.path, self.text, self.lines = path, text, LineIndex.of(text)
 
     def add(self, findings: list[Finding]) -> None:
         super().add(findings)

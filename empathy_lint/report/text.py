@@ -120,7 +120,7 @@ class Writer(FormatWriter):
     def start_file(self, path: str, text: str) -> None:
         super().start_file(path, text)
         self.file = FileReport(path, text)
-        self.index = LineIndex(text)
+        self.index = LineIndex.of(text)
 
     def add(self, findings: list[Finding]) -> None:
         super().add(findings)

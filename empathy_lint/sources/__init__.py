@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .structured import Records
 
 __all__ = ["Document", "Reply", "decode", "read_source", "load_document", "load_records",
-           "record_runs", "REPLY_SUFFIXES", "RECORD_SUFFIXES"]
+           "record_runs", "scan_export", "REPLY_SUFFIXES", "RECORD_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
@@ -104,9 +104,27 @@ def record_runs(name: str, text: str, options: dict[str, Any] | None, size: int)
     return runs(name, text, options or {}, size)
 
 
-def load_records(name: str, text: str, options: dict[str, Any] | None, records: "Records") -> Document:
-    """The replies of one run of records of an export; offsets and lines are the file's."""
+def load_records(name: str, text: Any, options: dict[str, Any] | None, records: "Records") -> Document:
+    """The replies of one run of records of an export, read from the run's own text
+    (`text[records.start:records.end]`; a FileText reads just that from disk): the
+    document's text is the run's, and so are its offsets. Line numbers in names and
+    errors stay the file's."""
+    from dataclasses import replace
+
     from .structured import read_csv, read_jsonl
 
-    read = read_csv if name.lower().endswith(".csv") else read_jsonl
-    return read(name, text, options or {}, records)
+    run = text[records.start:records.end]
+    local = replace(records, start=0, end=len(run), first=records.first - records.start)
+    if name.lower().endswith(".csv"):
+        return read_csv(name, run, options or {}, local, head=text[:records.first])
+    return read_jsonl(name, run, options or {}, local)
+
+
+def scan_export(path: Path, options: dict[str, Any] | None, size: int) -> "tuple[Any, list[Records]] | None":
+    """An export (JSONL, CSV) left on disk: its FileText and runs of `size` records, from
+    one pass over its bytes; None when it is not UTF-8 (read it whole instead)."""
+    from .filetext import scan_csv, scan_jsonl
+
+    if path.suffix.lower() == ".csv":
+        return scan_csv(path, options or {}, size)
+    return scan_jsonl(path, size)
