@@ -234,10 +234,10 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     if not jobs and not outcome.errors:
         raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
 
-    runner = Runner()
     outcome.fails = base.fails
     writing_baseline = bool(options.baseline) and (options.update_baseline or not Path(options.baseline).exists())
     known = baselines.load(Path(options.baseline)) if options.baseline and not writing_baseline else None
+    runner = Runner(fingerprints=bool(options.baseline))
     # What the command prints instead of a report: a diff, a fixed stdin, or nothing
     # while a baseline is written.
     reports_wanted = not (options.show_diff or writing_baseline or (options.fix and "-" in names))

@@ -87,9 +87,11 @@ WINDOW_REPLIES = 2000
 class Runner:
     """Keeps a Linter per rule set across calls (the language server lints many times)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fingerprints: bool = True) -> None:
         self._linters: dict[tuple, Linter] = {}
         self._file = _FileCache()
+        # Each finding's baseline fingerprint, or "" when no baseline is read or written.
+        self.fingerprints = fingerprints
 
     def linter(self, config: Config) -> Linter:
         key = config.key()
@@ -157,7 +159,8 @@ class Runner:
                 disabled = reply.meta.get("disable")
                 disabled = [disabled] if isinstance(disabled, str) else disabled
                 for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r], disabled):
-                    linted.fingerprints.append(fingerprint(document.path, reply.name, finding, document.text))
+                    linted.fingerprints.append(fingerprint(document.path, reply.name, finding, document.text)
+                                               if self.fingerprints else "")
                     if run is not None:
                         _move(finding, run.start, run.index_line - 1)
                     linted.findings.append(finding)

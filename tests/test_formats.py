@@ -169,3 +169,20 @@ def test_json_written_by_hand_is_what_json_dumps_writes():
     for indent in (0, 2, 8):
         assert dumps_indented(value, indent) == json.dumps(value, indent=2, ensure_ascii=False).replace(
             "\n", "\n" + " " * indent)
+
+
+def test_a_findings_json_written_from_its_fields_is_what_json_dumps_writes():
+    """finding_json (the JSON report's per-finding writer) gives json.dumps' very text
+    for each shape a finding takes: with and without a fix, suggestions, reply and id."""
+    from empathy_lint.findings import Finding, Fix
+    from empathy_lint.report.json import finding_json
+
+    shapes = [
+        Finding("EMP301", "as-i-said", "defensive", "forbid", "warning", 'Say "to recap" \u2028 é', 3, 12, 1, 4,
+                ["To recap, ...", 'A "quoted" \x1b one'], Fix(3, 12, "to recap"), "Refund\tmacro", 'id "7"'),
+        Finding("EMP501", "no-next-steps", "next-steps", "require", "info", "m", 0, 0, 9, 1),
+    ]
+    for finding in shapes:
+        for indent in (0, 8):
+            assert finding_json(finding, indent) == json.dumps(finding.to_dict(), indent=2, ensure_ascii=False).replace(
+                "\n", "\n" + " " * indent)

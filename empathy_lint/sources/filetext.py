@@ -105,14 +105,6 @@ class FileText:
     def lines(self) -> "FileLines":
         return FileLines(self)
 
-    def line_of(self, offset: int) -> int:
-        """The 1-based line `offset` stands on, for a mark (a run's start): no reading."""
-        k = self._stretch_of(offset)
-        if self.marks[k].char != offset:
-            return self.lines().position(offset)[0]
-        return self.marks[k].line
-
-
 
 def directives_near(directives: list[Directive], run: "Records") -> list[Directive]:
     """The directives (of a whole file, in file order) a run of its records can obey,
@@ -128,7 +120,7 @@ def directives_near(directives: list[Directive], run: "Records") -> list[Directi
 
 
 class FileLines:
-    """LineIndex's position/offset/line_text over a FileText, reading one stretch at a time."""
+    """LineIndex's position and line_text over a FileText, reading one stretch at a time."""
 
     def __init__(self, text: FileText) -> None:
         self.text = text
@@ -139,11 +131,6 @@ class FileLines:
         k = text._stretch_of(offset)
         line, column = text._index(k).position(offset - text.marks[k].char)
         return line + text.marks[k].line - 1, column
-
-    def offset(self, line: int, column: int) -> int:
-        text = self.text
-        k = max(0, bisect.bisect_right(text._lines, line) - 1)
-        return text.marks[k].char + text._index(k).offset(line - text.marks[k].line + 1, column)
 
     def line_text(self, line: int) -> str:
         text = self.text
