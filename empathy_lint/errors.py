@@ -22,3 +22,14 @@ class InputError(EmpathyLintError):
 
 class TooLarge(InputError):
     """A file over the size limit: an error when named, skipped with a notice in a walk."""
+
+
+def unreadable(path: object, exc: OSError) -> InputError:
+    """The one-line error for a file to lint that the system would not open."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{path}: is a directory")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{path}: permission denied")
+    return InputError(f"{path}: cannot read ({exc.strerror or exc})")

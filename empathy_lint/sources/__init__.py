@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..errors import InputError, TooLarge
+from ..errors import InputError, TooLarge, unreadable
 from .base import Document, Reply
 
 if TYPE_CHECKING:
@@ -64,14 +64,8 @@ def read_source(path: Path, max_bytes: int | None = MAX_BYTES_DEFAULT, encoding:
                 "(raise it with --max-size)"
             )
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise unreadable(path, exc) from None
     return decode(data, str(path), encoding)
 
 

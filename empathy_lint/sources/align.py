@@ -9,9 +9,12 @@ def json_string(raw: str, offset: int) -> tuple[str, MappedText]:
 
     Escapes map to their whole escape sequence, so a finding never splits one.
     """
+    n = len(raw)
+    if "\\" not in raw:  # most strings: one run copied as it stands
+        return raw, MappedText(raw, offset + n, [0], [(offset, offset + n, True)]) if raw else _empty(offset)
     builder = MapBuilder()
     out: list[str] = []
-    i, n, run_start = 0, len(raw), 0
+    i, run_start = 0, 0
     simple = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
     while i < n:
         i = raw.find("\\", i)  # to the next escape at C speed: most strings have none
@@ -38,11 +41,15 @@ def json_string(raw: str, offset: int) -> tuple[str, MappedText]:
         builder.keep(raw[run_start:], offset + run_start)
         out.append(raw[run_start:])
     text = "".join(out)
+    if not text:
+        return text, _empty(offset)
     mapped = builder.build(offset + n)
     mapped.text = text
-    if not text:
-        mapped.starts, mapped.sources = [0], [(offset, offset, False)]
     return text, mapped
+
+
+def _empty(offset: int) -> MappedText:
+    return MappedText("", offset, [0], [(offset, offset, False)])
 
 
 def greedy(value: str, source: str, start: int, end: int) -> MappedText:

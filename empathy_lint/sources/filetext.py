@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
-from ..errors import InputError
+from ..errors import InputError, unreadable
 from ..findings import LineIndex
 from ..suppressions import Directive, find_directives
 
@@ -146,14 +146,8 @@ _BLOCK_BYTES = 1 << 20
 def _open(path: Path) -> BinaryIO:
     try:
         return path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise unreadable(path, exc) from None
 
 
 def _breaks(raw: bytes) -> int:
@@ -177,7 +171,7 @@ class _Cursor:
 def _lines(handle: BinaryIO, path: Path, cursor: _Cursor) -> Iterator[tuple[bytes, str]]:
     """The file's lines as bytes and text ("\n"-ended), checked to be UTF-8; the cursor
     is left at each line's start while it is handed out."""
-    for raw in handle:
+    for raw in _read_lines(handle, path):
         if raw.isascii():
             text = raw.decode("ascii")
         else:
@@ -195,9 +189,20 @@ def _lines(handle: BinaryIO, path: Path, cursor: _Cursor) -> Iterator[tuple[byte
         cursor.newlines += 1
 
 
+def _read_lines(handle: BinaryIO, path: Path) -> Iterator[bytes]:
+    """The handle's lines; a read that fails half-way (a disk error) is the file's error."""
+    try:
+        yield from handle
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
 def _start(handle: BinaryIO, path: Path) -> _Cursor | None:
     """Past a UTF-8 byte-order mark; None for a file to read whole (UTF-16, binary)."""
-    head = handle.read(8192)
+    try:
+        head = handle.read(8192)
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     if b"\x00" in head:

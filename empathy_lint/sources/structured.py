@@ -158,7 +158,9 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
     keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
     if not found:
         for key in keys:
-            reply = _json_reply(node.get(key), text, name=name, html_body=key in HTML_BODY_KEYS, meta=meta)
+            if key not in node:
+                continue
+            reply = _json_reply(node[key], text, name=name, html_body=key in HTML_BODY_KEYS, meta=meta)
             if reply:
                 found = True
                 reply.span = _span(node)
