@@ -365,3 +365,31 @@ def test_check_writes_an_exports_findings_while_it_is_still_linting(tmp_path, de
     assert windows >= 5 and seen[0][0] == 1 and seen[-1][0] == windows
     kept = checking.run_check(options).reports[0].findings
     assert sum(n for _, n in seen) == len(kept) > 100
+
+
+def test_an_export_changed_while_it_is_linted_stops_the_run_with_one_line(tmp_path, monkeypatch):
+    """An export is read from disk run by run: one cut short after it was scanned stops
+    the run with a one-line error (exit 2), never a report of half-read records."""
+    import json
+
+    from click.testing import CliRunner
+
+    from empathy_lint import checking
+    from empathy_lint.cli import cli
+
+    export = tmp_path / "export.jsonl"
+    rows = [json.dumps({"id": i, "reply": "As I said, per our policy."}) + "\n" for i in range(40)]
+    export.write_text("".join(rows), encoding="utf-8")
+    monkeypatch.setattr(checking, "RUN_RECORDS", 10)
+    scan = checking.scan_export
+
+    def scan_then_cut(path, readers, size):
+        scanned = scan(path, readers, size)
+        path.write_text("".join(rows[:15]), encoding="utf-8")
+        return scanned
+
+    monkeypatch.setattr(checking, "scan_export", scan_then_cut)
+    result = CliRunner().invoke(cli, ["check", "--format", "json", "--jobs", "1", str(export)])
+    assert result.exit_code == 2
+    assert f"{export}: changed or removed while it was being linted; run again" in result.output
+    assert isinstance(result.exception, SystemExit)  # the CLI's own exit, not a traceback
