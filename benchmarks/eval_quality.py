@@ -5,6 +5,7 @@ Usage:
     python benchmarks/eval_quality.py                  # tune | blind | canned side by side
     python benchmarks/eval_quality.py --misses 10      # plus errors on the TUNE split only
     python benchmarks/eval_quality.py FILE.jsonl ...   # one labelled file of your own
+    python benchmarks/eval_quality.py --intervals      # plus how far blind F1 could move
 
 By default it reads tests/data/train.jsonl and tests/data/dev.jsonl and splits the live
 replies by company into tune (about 75%) and blind (25%, fixed seed; see
@@ -22,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint.evaluation import FAMILIES, Tally, detector_agreement, evaluate, load_records, split  # noqa: E402
+from empathy_lint.evaluation import (FAMILIES, Tally, detector_agreement, evaluate, f1_interval,  # noqa: E402
+                                     load_records, split)
 
 DATA = ROOT / "tests" / "data"
 
@@ -61,6 +63,21 @@ def print_side_by_side(results: dict[str, dict]) -> None:
     print(row)
 
 
+def print_intervals(tune: dict[str, Tally], blind: dict[str, Tally]) -> None:
+    """Is a tune/blind gap the rules fitting tune, or the few companies blind holds?
+    Blind F1 over 2,000 bootstrap draws of its companies: a tune F1 inside that interval
+    is a gap another draw of teams could show by chance."""
+    print("\nblind F1, 90% interval over draws of whole support teams (2,000 bootstrap samples of its companies):")
+    print(f"{'family':24}   tune F1  blind F1   interval        tune - blind   positives in blind")
+    for family in FAMILIES:
+        tune_f1, blind_f1 = tune[family].scores()[2], blind[family].scores()[2]
+        low, high = f1_interval(blind[family].outcomes)
+        inside = "inside" if low <= tune_f1 <= high else "OUTSIDE"
+        positives = blind[family].tp + blind[family].fn
+        print(f"{family:24}   {tune_f1:7.2f}  {blind_f1:8.2f}   [{low:.2f}, {high:.2f}]   {tune_f1 - blind_f1:+6.2f} "
+              f"({inside})   {positives:5d}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("files", type=Path, nargs="*", help="labelled JSONL (default: tests/data train + dev, split)")
@@ -68,6 +85,8 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=0, help="errors to list per family (tune split only)")
     parser.add_argument("--family", help="list errors of this family only")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--intervals", action="store_true",
+                        help="blind F1's 90%% interval over draws of whole support teams, beside tune F1")
     args = parser.parse_args()
 
     if args.files:
@@ -86,6 +105,8 @@ def main() -> None:
         print(json.dumps(results, indent=2))
         return
     print_side_by_side(results)
+    if args.intervals and {"tune", "blind"} <= set(tallies_by_part):
+        print_intervals(tallies_by_part["tune"], tallies_by_part["blind"])
     if args.misses:
         for name in readable & set(parts):
             print(f"\nerrors on {name} (first {args.misses} per family):")

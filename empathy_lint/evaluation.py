@@ -55,18 +55,25 @@ class Tally:
     fn: int = 0
     tn: int = 0
     misses: list[tuple[str, str, str]] = field(default_factory=list)
+    # (company, outcome) per reply: what a bootstrap over support teams resamples
+    outcomes: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, want: bool, got: bool, record: dict) -> None:
         if want and got:
             self.tp += 1
+            outcome = "tp"
         elif got:
             self.fp += 1
+            outcome = "fp"
             self.misses.append(("false alarm", record["id"], record["reply"]))
         elif want:
             self.fn += 1
+            outcome = "fn"
             self.misses.append(("missed", record["id"], record["reply"]))
         else:
             self.tn += 1
+            outcome = "tn"
+        self.outcomes.append((record.get("company") or "?", outcome))
 
     def scores(self) -> tuple[float, float, float, float]:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -74,6 +81,31 @@ class Tally:
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         n = self.tp + self.fp + self.fn + self.tn
         return p, r, f1, (self.tp + self.tn) / n if n else 1.0
+
+
+def f1_interval(outcomes: list[tuple[str, str]], level: float = 0.9, rounds: int = 2000,
+                seed: int = 2026) -> tuple[float, float]:
+    """How far F1 could move on another draw of support teams like these: the central
+    `level` interval of F1 over `rounds` bootstrap samples of whole companies (drawn with
+    replacement, as the blind split draws companies). Seeded: the same on every run."""
+    import random
+
+    by_company: dict[str, Counter] = {}
+    for company, outcome in outcomes:
+        by_company.setdefault(company, Counter())[outcome] += 1
+    companies = list(by_company.values())
+    if not companies:
+        return 0.0, 0.0
+    draw = random.Random(seed)
+    scores = []
+    for _ in range(rounds):
+        total: Counter = Counter()
+        for counts in draw.choices(companies, k=len(companies)):
+            total.update(counts)
+        scores.append(Tally(total["tp"], total["fp"], total["fn"], total["tn"]).scores()[2])
+    scores.sort()
+    cut = (1 - level) / 2
+    return scores[int(cut * (rounds - 1))], scores[int((1 - cut) * (rounds - 1))]
 
 
 def load_records(path: Path) -> list[dict]:

@@ -86,3 +86,21 @@ def test_quality_floors_on_the_tune_split(parts):
     precision, recall, _, _ = tallies["defensive"].scores()
     assert precision >= DEFENSIVE_PRECISION_FLOOR
     assert recall >= DEFENSIVE_RECALL_FLOOR
+
+
+def test_blind_f1_interval_is_drawn_over_whole_companies():
+    """f1_interval resamples support teams, not replies: one team's errors move F1 as a
+    block, so a few teams give a wide interval, many alike teams a narrow one; seeded."""
+    from empathy_lint.evaluation import f1_interval
+
+    perfect = [(f"c{i}", "tp") for i in range(20)] + [(f"c{i}", "tn") for i in range(20)]
+    assert f1_interval(perfect) == (1.0, 1.0)
+    # one good and one bad team, ten replies each: F1 anywhere from 0 to 1 on a redraw
+    two_teams = [("good", "tp")] * 10 + [("bad", "fn")] * 10
+    assert f1_interval(two_teams) == (0.0, 1.0)
+    # forty teams, each with the same mix: F1 hardly moves
+    many = [(f"c{i}", o) for i in range(40) for o in ("tp", "tp", "tp", "fn")]
+    low, high = f1_interval(many)
+    assert low == high == pytest.approx(2 * 0.75 / 1.75)
+    mixed = [(f"c{i}", "tp" if i % 3 else "fp") for i in range(30)]
+    assert f1_interval(mixed) == f1_interval(mixed) and f1_interval(mixed)[0] < f1_interval(mixed)[1]
