@@ -393,3 +393,29 @@ def test_an_export_changed_while_it_is_linted_stops_the_run_with_one_line(tmp_pa
     assert result.exit_code == 2
     assert f"{export}: changed or removed while it was being linted; run again" in result.output
     assert isinstance(result.exception, SystemExit)  # the CLI's own exit, not a traceback
+
+
+def test_a_csv_row_that_never_ends_is_scanned_in_linear_time(tmp_path, monkeypatch):
+    """An unclosed quote makes the rest of a CSV export one row: the scan carries it from
+    block to block, and parses a text that at least doubles each time, so the work stays
+    a small multiple of the file (it was one re-parse of the growing row per block)."""
+    from empathy_lint import checking
+    from empathy_lint.sources import filetext, structured
+
+    export = tmp_path / "export.csv"
+    rows = "".join(f"{i},Thanks for waiting. Your order ships today.\n" for i in range(4000))
+    export.write_text("id,reply\n1,\"As I said, no.\n" + rows, encoding="utf-8")
+    monkeypatch.setattr(filetext, "_BLOCK_BYTES", 1024)
+    parsed = 0
+    original = structured._csv_records
+
+    def counted(text, delimiter, start=0, end=None):
+        nonlocal parsed
+        parsed += (len(text) if end is None else end) - start
+        yield from original(text, delimiter, start, end)
+
+    monkeypatch.setattr(structured, "_csv_records", counted)
+    outcome = checking.run_check(checking.CheckOptions(files=[str(export)], jobs=1))
+    size = export.stat().st_size
+    assert parsed < 6 * size, (parsed, size)
+    assert outcome.reports[0].replies == 1  # one reply: the unclosed quote's rest of the file

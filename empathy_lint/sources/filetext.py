@@ -259,13 +259,16 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
         directives: list[Directive] = []
         layout, pos, count, done = None, 0, 0, False
         while not done:
-            block_bytes = 0
+            # At least as much new text as is carried: a row that never ends (an unclosed
+            # quote) is parsed again over a text that doubles each time, so the scan stays
+            # linear in the file instead of re-reading a growing row per block.
+            block_bytes, wanted = 0, max(_BLOCK_BYTES, offsets[-1] + len(texts[-1]) if texts else 0)
             for raw, text in lines:
                 offsets.append(offsets[-1] + len(texts[-1]) if texts else 0)
                 marks.append(cursor.mark())
                 texts.append(text)
                 block_bytes += len(raw)
-                if block_bytes >= _BLOCK_BYTES:
+                if block_bytes >= wanted:
                     break
             else:
                 done = True
