@@ -368,9 +368,11 @@ def test_check_writes_an_exports_findings_while_it_is_still_linting(tmp_path, de
 
 
 def test_an_export_changed_while_it_is_linted_stops_the_run_with_one_line(tmp_path, monkeypatch):
-    """An export is read from disk run by run: one cut short after it was scanned stops
-    the run with a one-line error (exit 2), never a report of half-read records."""
+    """An export is read from disk run by run: one cut short, or saved again with other
+    words of the same length, after it was scanned stops the run with a one-line error
+    (exit 2), never a report of half-read or mixed records."""
     import json
+    import os
 
     from click.testing import CliRunner
 
@@ -388,11 +390,20 @@ def test_an_export_changed_while_it_is_linted_stops_the_run_with_one_line(tmp_pa
         path.write_text("".join(rows[:15]), encoding="utf-8")
         return scanned
 
-    monkeypatch.setattr(checking, "scan_export", scan_then_cut)
-    result = CliRunner().invoke(cli, ["check", "--format", "json", "--jobs", "1", str(export)])
-    assert result.exit_code == 2
-    assert f"{export}: changed or removed while it was being linted; run again" in result.output
-    assert isinstance(result.exception, SystemExit)  # the CLI's own exit, not a traceback
+    def scan_then_edit(path, readers, size):  # same length, other words, saved a second later
+        scanned = scan(path, readers, size)
+        when = path.stat().st_mtime_ns + 1_000_000_000
+        path.write_text("".join(rows).replace("policy", "POLICY"), encoding="utf-8")
+        os.utime(path, ns=(when, when))
+        return scanned
+
+    for change in (scan_then_cut, scan_then_edit):
+        export.write_text("".join(rows), encoding="utf-8")
+        monkeypatch.setattr(checking, "scan_export", change)
+        result = CliRunner().invoke(cli, ["check", "--format", "json", "--jobs", "1", str(export)])
+        assert result.exit_code == 2, change.__name__
+        assert f"{export}: changed or removed while it was being linted; run again" in result.output
+        assert isinstance(result.exception, SystemExit)  # the CLI's own exit, not a traceback
 
 
 def test_a_csv_row_that_never_ends_is_scanned_in_linear_time(tmp_path, monkeypatch):

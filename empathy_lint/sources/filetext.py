@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
@@ -41,8 +42,9 @@ class FileText:
     """
 
     def __init__(self, path: Path, marks: list[Mark], end: Mark, directives: list[Directive],
-                 blank: bool) -> None:
+                 blank: bool, stamp: tuple[int, int] = (0, 0)) -> None:
         self.path = path
+        self.stamp = stamp  # size and modification time the scan saw: a read checks them
         self.marks = marks  # sorted; marks[0] is the start of the text
         self.end = end  # the end of the text
         self.directives = directives  # every suppression directive of the file
@@ -81,18 +83,24 @@ class FileText:
         start = self.marks[k].byte
         stop = self.marks[k + 1].byte if k + 1 < len(self.marks) else self.end.byte
         chars = (self.marks[k + 1].char if k + 1 < len(self.marks) else self.end.char) - self.marks[k].char
-        try:
-            with self.path.open("rb") as handle:
-                handle.seek(start)
-                text = handle.read(stop - start).decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        if len(text) != chars:  # gone, or changed since it was scanned
+        text = self._read(start, stop)
+        if text is None or len(text) != chars:
             raise InputError(f"{self.path}: changed or removed while it was being linted; run again")
         if len(self._cache) >= 2:
             self._cache.pop(next(iter(self._cache)))
         self._cache[k] = (text, None)
         return text
+
+    def _read(self, start: int, stop: int) -> str | None:
+        """Bytes [start, stop) as text; None if the file is gone or not as it was scanned."""
+        try:
+            with self.path.open("rb") as handle:
+                if _stamp(handle) != self.stamp:
+                    return None
+                handle.seek(start)
+                return handle.read(stop - start).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def _index(self, k: int) -> LineIndex:
         text = self.stretch(k)
@@ -163,6 +171,7 @@ class _Cursor:
     byte: int = 0
     line: int = 1
     newlines: int = 0  # "\n" alone, as an error message counts lines
+    stamp: tuple[int, int] = (0, 0)  # the file's size and modification time when the scan began
 
     def mark(self) -> Mark:
         return Mark(self.char, self.byte, self.line)
@@ -209,7 +218,12 @@ def _start(handle: BinaryIO, path: Path) -> _Cursor | None:
         raise InputError(f"{path}: looks like a binary file (NUL bytes), not a text reply")
     skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     handle.seek(skip)
-    return _Cursor(byte=skip)
+    return _Cursor(byte=skip, stamp=_stamp(handle))
+
+
+def _stamp(handle: BinaryIO) -> tuple[int, int]:
+    info = os.fstat(handle.fileno())
+    return info.st_size, info.st_mtime_ns
 
 
 def _directives(text: str, cursor: _Cursor) -> list[Directive]:
@@ -237,7 +251,7 @@ def scan_jsonl(path: Path, size: int) -> tuple[FileText, list["Records"]] | None
                 count += 1
                 directives.extend(_directives(text, cursor))
             number += 1
-        return _assemble(path, Mark(0, skip, 1), starts, count, size, cursor.mark(), directives, not count)
+        return _assemble(path, Mark(0, skip, 1), starts, count, size, cursor, directives, not count)
 
 
 def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, list["Records"]] | None:
@@ -276,7 +290,7 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
             if layout is None:
                 if not block.strip():
                     if done:
-                        return _assemble(path, Mark(0, skip, 1), [], 0, size, cursor.mark(), [], True)
+                        return _assemble(path, Mark(0, skip, 1), [], 0, size, cursor, [], True)
                     continue
                 layout = _csv_layout(path, block, options)
                 pos = layout.first
@@ -294,7 +308,7 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
                 directives.extend(_directives(block[:cut], _Cursor(marks[0].char, marks[0].byte, marks[0].line)))
             texts, marks, offsets = texts[k:], marks[k:], [o - cut for o in offsets[k:]]
             pos = carry - cut
-    return _assemble(path, Mark(0, skip, 1), starts, count, size, cursor.mark(), directives, False)
+    return _assemble(path, Mark(0, skip, 1), starts, count, size, cursor, directives, False)
 
 
 def _mark_at(offset: int, texts: list[str], marks: list[Mark], offsets: list[int]) -> Mark:
@@ -307,10 +321,11 @@ def _mark_at(offset: int, texts: list[str], marks: list[Mark], offsets: list[int
                 marks[k].line + _breaks(prefix.encode("utf-8")))
 
 
-def _assemble(path: Path, head: Mark, starts: list[tuple[Mark, int]], count: int, size: int, end: Mark,
+def _assemble(path: Path, head: Mark, starts: list[tuple[Mark, int]], count: int, size: int, cursor: _Cursor,
               directives: list[Directive], blank: bool) -> tuple[FileText, list["Records"]]:
     from .structured import Records
 
+    end = cursor.mark()
     first = starts[0][0].char if starts else end.char
     runs = [Records(mark.char, starts[k + 1][0].char if k + 1 < len(starts) else end.char, number,
                     min(size, count - k * size), first, mark.line)
@@ -318,4 +333,4 @@ def _assemble(path: Path, head: Mark, starts: list[tuple[Mark, int]], count: int
     marks = [mark for mark, _ in starts]
     if not marks or marks[0].char > 0:
         marks.insert(0, head)
-    return FileText(path, marks, end, directives, blank), runs
+    return FileText(path, marks, end, directives, blank, cursor.stamp), runs
