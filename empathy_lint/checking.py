@@ -19,8 +19,8 @@ from .report import Collector, FileReport, Writer
 from .rulebook import Rule
 from .runner import Job, Linted, Runner, lint_parallel
 from .safefix import fix_text
-from .sources.filetext import FileText
 from .sources import Document, decode, load_document, read_source, record_runs, scan_export
+from .sources.filetext import FileText
 
 STDIN_NAME = "<stdin>"
 
