@@ -148,12 +148,10 @@ class Runner:
                 continue
             if run is None:
                 index, directives = self._file.get(document.text)
-                bounds = None
             else:  # the run's own text: its offsets and lines, moved to the file's below
                 index = LineIndex(document.text)
                 directives = directives_near(self._file.directives(job.document.text), run)
-                bounds = (run.first - run.start, 0, len(document.text))
-            scopes = scoped(directives, [reply.span for reply in document.replies], bounds)
+            scopes = scoped(directives, [reply.span for reply in document.replies])
             for r, reply in enumerate(document.replies):
                 mapped = [_to_file(f, reply, document.text) for f in per_reply[(w, r)]]
                 disabled = reply.meta.get("disable")

@@ -75,20 +75,16 @@ def apply(findings: list[Finding], directives: list[Directive], disabled: list[s
     return [f for f in findings if not any(d.covers(f) for d in rules)]
 
 
-def scoped(directives: list[Directive], spans: list[tuple[int, int] | None],
-           window: tuple[int, int, int] | None = None) -> list[list[Directive]]:
+def scoped(directives: list[Directive], spans: list[tuple[int, int] | None]) -> list[list[Directive]]:
     """The directives each reply of a file obeys.
 
     A `disable` inside a record (a macro of a YAML/JSON/CSV list, a section of a
     collection), or between records, covers the record it stands in or the next one;
     before the first record (a file header) it covers the whole file. Line directives
     cover their lines wherever they are. Without spans, every directive holds for all.
-    With `window` (the file's first record, and the start and end of the run of
-    records `spans` belong to), the `disable`s of other runs are not theirs.
+    (For a run of an export's records, sources.filetext.directives_near first picks
+    the directives that run can obey.)
     """
-    if window is not None:
-        first, start, end = window
-        directives = [d for d in directives if d.kind != "disable" or d.start < first or start <= d.start < end]
     if not directives or any(span is None for span in spans) or len(spans) < 2:
         return [directives] * len(spans)
     firsts = min(span[0] for span in spans)  # type: ignore[index]

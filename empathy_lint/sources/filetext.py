@@ -117,14 +117,17 @@ class FileText:
 def directives_near(directives: list[Directive], run: "Records") -> list[Directive]:
     """The directives (of a whole file, in file order) a run of its records can obey,
     moved to offsets and lines of the run's own text: the file head's (before its first
-    record), the run's own, and those on the line before it (a disable-next-line)."""
+    record), the run's own, and the line directives on the line before it (a
+    disable-next-line); a `disable` of another run's record is that record's alone."""
     starts = [d.start for d in directives]
     head = bisect.bisect_left(starts, run.first)
     low, high = bisect.bisect_left(starts, run.start), bisect.bisect_left(starts, run.end)
-    while low > head and directives[low - 1].line >= run.index_line - 1:
-        low -= 1
+    before = low
+    while before > head and directives[before - 1].line >= run.index_line - 1:
+        before -= 1
+    near = [d for d in directives[before:low] if d.kind != "disable"]
     return [replace(d, start=d.start - run.start, end=d.end - run.start, line=d.line - run.index_line + 1)
-            for d in directives[:head] + directives[max(low, head):high]]
+            for d in directives[:head] + near + directives[max(low, head):high]]
 
 
 class FileLines:
@@ -323,13 +326,10 @@ def _mark_at(offset: int, texts: list[str], marks: list[Mark], offsets: list[int
 
 def _assemble(path: Path, head: Mark, starts: list[tuple[Mark, int]], count: int, size: int, cursor: _Cursor,
               directives: list[Directive], blank: bool) -> tuple[FileText, list["Records"]]:
-    from .structured import Records
+    from .structured import cut_runs
 
     end = cursor.mark()
-    first = starts[0][0].char if starts else end.char
-    runs = [Records(mark.char, starts[k + 1][0].char if k + 1 < len(starts) else end.char, number,
-                    min(size, count - k * size), first, mark.line)
-            for k, (mark, number) in enumerate(starts)]
+    runs = cut_runs([(mark.char, number, mark.line) for mark, number in starts], count, size, end.char)
     marks = [mark for mark, _ in starts]
     if not marks or marks[0].char > 0:
         marks.insert(0, head)

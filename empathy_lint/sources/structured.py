@@ -526,9 +526,13 @@ def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> lis
                     starts.append((offset, number))
                 count += 1
             offset, number = end, number + 1
-    runs = []
     index = LineIndex(text)
-    for k, (start, line) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(text)
-        runs.append(Records(start, end, line, min(size, count - k * size), starts[0][0], index.position(start)[0]))
-    return runs
+    return cut_runs([(start, line, index.position(start)[0]) for start, line in starts], count, size, len(text))
+
+
+def cut_runs(starts: list[tuple[int, int, int]], count: int, size: int, end: int) -> list[Records]:
+    """The runs of `size` records of an export of `count` records ending at `end`, from
+    where every size-th record starts: (offset, the reader's line, LineIndex's line)."""
+    return [Records(start, starts[k + 1][0] if k + 1 < len(starts) else end, line,
+                    min(size, count - k * size), starts[0][0], index_line)
+            for k, (start, line, index_line) in enumerate(starts)]
