@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,10 @@ class CustomerDetector:
     def _verdict(self, groups: frozenset[str], cues: list[str], words: frozenset[str]) -> CustomerSignal:
         """The verdict from a message's evidence, by the weights as they are now (the fit
         script changes them between runs)."""
-        score = self.bias + sum(self.weights.get(label, 0.0) for label in groups)
+        # fsum: the exact sum, whatever order the set gives the groups in. A plain sum
+        # follows string hashing, which differs between processes, and a score at the
+        # threshold then changed the verdict from one run to the next.
+        score = math.fsum([self.bias, *(self.weights.get(label, 0.0) for label in groups)])
         fine = score < self.fine_below  # nothing to fix: then no apology is due either
         return CustomerSignal(problem=score >= self.threshold and not fine, score=score, fine=fine,
                               cues=list(cues), groups=groups, words=words)

@@ -6,15 +6,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from spacy.attrs import IS_ALPHA, IS_STOP
 from spacy.tokens import Doc, Span
 
 from .config import Config
 from .errors import InputError, RuleError
 from .findings import Finding, Fix, locate
 from .language import detect_language, plainly_english
+from .letter import Sentences
 from .matching import compile_rules
-from .pipeline import get_nlp
+from .pipeline import get_nlp, sentence_columns
 from .placeholders import Mask, find_placeholders, merge_masks
 from .rulebook import Rule
 from .suppressions import directive_masks
@@ -372,8 +372,8 @@ def _plainly_english(doc: Doc) -> bool:
     """language.plainly_english on the doc's stop-word and word counts (empty: English)."""
     if not len(doc):
         return True
-    stop_words, words = doc.to_array([IS_STOP, IS_ALPHA]).sum(axis=0)
-    return plainly_english(int(stop_words), int(words))
+    columns = sentence_columns(doc)
+    return plainly_english(columns.stop_words, columns.words)
 
 
 def stand_ins(rule: Rule, channel: str | None) -> tuple[str, ...]:
@@ -389,8 +389,6 @@ def frame(doc: Doc) -> list[tuple[int, int]]:
     sign-off ("Regards, Ana", "^HSB"). Found once per doc (kept in doc.user_data)."""
     body = doc.user_data.get("empathy_lint.body")
     if body is None:
-        from .letter import Sentences
-
         body = doc.user_data["empathy_lint.body"] = Sentences(doc).body()
     return body
 
@@ -401,16 +399,18 @@ def body_sentences(doc: Doc) -> tuple[Span, Span]:
     body = frame(doc)
     if not body:
         return doc[:], doc[:]
-    return _trimmed(doc, *body[0]), _trimmed(doc, *body[-1])
+    spaces = sentence_columns(doc).spaces
+    return _trimmed(doc, spaces, *body[0]), _trimmed(doc, spaces, *body[-1])
 
 
-def _trimmed(doc: Doc, start: int, end: int) -> Span:
-    while end - start > 1 and (doc[end - 1].is_space or doc[start].is_space):
-        if doc[end - 1].is_space:
-            end -= 1
-        else:
-            start += 1
-    return doc[start:end]
+def _trimmed(doc: Doc, spaces: list[int], start: int, end: int) -> Span:
+    """doc[start:end] without its leading and trailing space tokens (read off the
+    sentencizer's columns: a Token object per test cost more than the test)."""
+    while end - start > 1 and spaces[end - 1]:
+        end -= 1
+    while end - start > 1 and spaces[start]:
+        start += 1
+    return Span(doc, start, end)
 
 
 def lint_text(text: str, config: Config | None = None, context: Context | None = None) -> list[Finding]:

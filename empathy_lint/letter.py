@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import re
 
-from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
 from spacy.tokens import Doc
 
+from .pipeline import sentence_columns
 from .rulebook import load_context
 
 # A signature: at most this many lines under the sign-off, of at most this many words,
@@ -35,8 +35,6 @@ def _signature_word(word: str) -> bool:
 _INITIAL_MARKS = "^-*~/–—"
 _INITIALS = re.compile(rf"^[{re.escape(_INITIAL_MARKS)}]\s*[A-Za-z]{{1,20}}$")
 # Lower case and title case are read off the ORTH string (as spaCy computes them).
-_COLUMNS = [SENT_START, IS_SPACE, IS_PUNCT, ORTH]
-_START, _SPACE, _PUNCT, _ORTH = range(len(_COLUMNS))
 
 
 Phrases = dict[str, tuple[tuple[str, ...], ...]]  # first word -> the phrases it starts
@@ -72,26 +70,33 @@ class Sentences:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.strings = doc.vocab.strings
-        self.rows = doc.to_array(_COLUMNS).tolist() if len(doc) else []
+        columns = sentence_columns(doc)
+        self.orths, self.puncts, self.spaces = columns.orths, columns.puncts, columns.spaces
         self.ranges: list[tuple[int, int]] = []
         start, has_word = 0, False
-        for i, row in enumerate(self.rows):
-            if row[_START] == 1 and i:
+        for i, (is_start, is_punct, is_space) in enumerate(zip(columns.starts, self.puncts, self.spaces)):
+            if is_start == 1 and i:
                 if has_word:
                     self.ranges.append((start, i))
                 start, has_word = i, False
-            has_word = has_word or not (row[_SPACE] or row[_PUNCT])
+            has_word = has_word or not (is_space or is_punct)
         if has_word:
-            self.ranges.append((start, len(self.rows)))
+            self.ranges.append((start, len(self.orths)))
+
+    def _texts(self, sentence: tuple[int, int]) -> list[str]:
+        """The sentence's tokens that are neither space nor punctuation, as written."""
+        strings, orths, puncts, spaces = self.strings, self.orths, self.puncts, self.spaces
+        return [strings[orths[i]] for i in range(*sentence) if not (spaces[i] or puncts[i])]
 
     def _words(self, sentence: tuple[int, int], at_most: int, mentions: bool = True) -> list[str]:
         """Lower-cased words (without @mentions if not `mentions`), no more than
         `at_most` + 1: enough to tell a sentence is too long to be a greeting."""
         words: list[str] = []
-        for row in self.rows[sentence[0]:sentence[1]]:
-            if row[_SPACE] or row[_PUNCT]:
+        strings, orths, puncts, spaces = self.strings, self.orths, self.puncts, self.spaces
+        for i in range(*sentence):
+            if spaces[i] or puncts[i]:
                 continue
-            word = self.strings[row[_ORTH]].lower()
+            word = strings[orths[i]].lower()
             if mentions or not word.startswith("@"):
                 words.append(word)
                 if len(words) > at_most:
@@ -113,11 +118,10 @@ class Sentences:
     def is_signoff(self, sentence: tuple[int, int]) -> bool:
         """A short closing: "Regards, Ana", "Thanks!", or agent initials like "^HSB"."""
         limit, _, _, signoffs = _lexicon()
-        rows = self.rows[sentence[0]:sentence[1]]
-        if all(row[_SPACE] or row[_PUNCT] or _INITIALS.match(self.strings[row[_ORTH]]) for row in rows):
+        if all(_INITIALS.match(text) for text in self._texts(sentence)):
             return True
-        opening = next((self.strings[row[_ORTH]] for row in rows if not row[_SPACE]), "")
-        if len(rows) <= 8 and opening[:1] in _INITIAL_MARKS and _INITIALS.match(
+        opening = next((self.strings[self.orths[i]] for i in range(*sentence) if not self.spaces[i]), "")
+        if sentence[1] - sentence[0] <= 8 and opening[:1] in _INITIAL_MARKS and _INITIALS.match(
                 self.doc[sentence[0]:sentence[1]].text.strip()):
             return True
         if self._first_word(sentence) not in signoffs:
@@ -131,16 +135,13 @@ class Sentences:
         phrase = next((p for p in signoffs[words[0]] if tuple(words[:len(p)]) == p), None)
         if phrase is None or len(words) > SIGNATURE_LINES * SIGNATURE_WORDS:
             return False
-        rest = [self.strings[row[_ORTH]] for row in rows if not (row[_SPACE] or row[_PUNCT])][len(phrase):]
-        return all(_signature_word(word) for word in rest)
+        return all(_signature_word(word) for word in self._texts(sentence)[len(phrase):])
 
     def is_signature(self, sentence: tuple[int, int]) -> bool:
         """A signature line ("Ana Lopez", "Customer Care Team", "Support Lead at Acme",
         "ana@acme.com"): signs off when it follows a sign-off."""
         words = self._words(sentence, SIGNATURE_WORDS)
-        return 0 < len(words) <= SIGNATURE_WORDS and all(
-            row[_PUNCT] or row[_SPACE] or _signature_word(self.strings[row[_ORTH]])
-            for row in self.rows[sentence[0]:sentence[1]])
+        return 0 < len(words) <= SIGNATURE_WORDS and all(_signature_word(text) for text in self._texts(sentence))
 
     def body(self) -> list[tuple[int, int]]:
         """The sentences inside the frame: after a greeting, before a sign-off."""

@@ -247,18 +247,29 @@ def choose_anchor(pattern: list[dict], lemmas_of: LemmasOf) -> tuple[int, int, l
 
 
 _LIKE_FLAGS = ("LIKE_URL", "LIKE_NUM", "LIKE_EMAIL")
+_WORD_ATTRS = ("LOWER", "NORM", "ORTH", "LEMMA")
 
 
-def _flags_present(doc: Doc) -> frozenset[str]:
-    """Which of the LIKE_* kinds of token occur in `doc`."""
-    present = doc.to_array(list(_LIKE_FLAGS)).any(axis=0)
-    return frozenset(flag for flag, seen in zip(_LIKE_FLAGS, present) if seen)
+def _requirement(spec: dict, strings: Any) -> tuple[int, frozenset[int]] | None:
+    """(doc column, values one of which it must hold) for a pattern token that must
+    occur at least once and names its words or a kind of token; None for any other."""
+    if spec.get("OP") not in (None, "+", "{1}"):
+        return None
+    for attr in _WORD_ATTRS:
+        words = _word_values(spec, attr)
+        if words:
+            return _CHECK_COLUMNS[attr], frozenset(strings.add(w) for w in words)
+    for attr in _LIKE_FLAGS:
+        if spec.get(attr) is True:
+            return _CHECK_COLUMNS[attr], frozenset({1})
+    return None
 
 
 class _AnchoredPattern:
     """One token pattern, run by spaCy's Matcher only in a window around its anchor."""
 
     def __init__(self, vocab: Vocab, key: str, pattern: list[dict], first: int, last: int) -> None:
+        strings = vocab.strings
         self.keys = {key}  # rules with this very pattern share one run ("sorry, but")
         self.optional = False  # all its keys only need one match: see PatternSet.matches
         self.matcher = Matcher(vocab)
@@ -266,10 +277,27 @@ class _AnchoredPattern:
         self.before = sum(_max_repeats(spec.get("OP")) for spec in pattern[:first])
         self.after = sum(_max_repeats(spec.get("OP")) for spec in pattern[last + 1:])
         # Cheap tests before the Matcher runs: a sentence start on the first anchor word,
-        # and kinds of token (a URL, a number) the pattern requires somewhere.
+        # and the tokens the pattern cannot do without (one of its words, a number, a
+        # URL) on each side of the anchor (`possible`).
         self.at_sentence_start = pattern[first].get("IS_SENT_START") is True
-        self.needs = frozenset(attr for spec in pattern if spec.get("OP") in (None, "{1}")
-                               for attr in _LIKE_FLAGS if spec.get(attr) is True)
+        self.needs_before = [need for spec in pattern[:first] if (need := _requirement(spec, strings))]
+        self.needs_after = [need for spec in pattern[last + 1:] if (need := _requirement(spec, strings))]
+
+    def possible(self, rows: list[list[int]], anchor_start: int, anchor_end: int) -> bool:
+        """Can a match go through this anchor? Not if a token the pattern needs is
+        nowhere within reach on its side. Most windows fail this: testing a few values
+        costs a fraction of a Matcher run."""
+        if self.needs_before:
+            window = rows[max(0, anchor_start - self.before):anchor_start]
+            for column, allowed in self.needs_before:
+                if not any(row[column] in allowed for row in window):
+                    return False
+        if self.needs_after:
+            window = rows[anchor_end:anchor_end + self.after]
+            for column, allowed in self.needs_after:
+                if not any(row[column] in allowed for row in window):
+                    return False
+        return True
 
     def around(self, doc: Doc, anchor_start: int, anchor_end: int) -> list[tuple[int, int, int]]:
         """Matches through the anchor found at doc[anchor_start:anchor_end]."""
@@ -284,7 +312,7 @@ class _AnchoredPattern:
 ANCHOR_PREFIX = "\x00anchor:"
 CHECKED_PREFIX = "\x00checked:"
 # The doc columns exact checks read, and where each check attribute finds its column.
-_CHECK_ARRAY = ["LOWER", "NORM", "ORTH", "SENT_START", "LEMMA"]
+_CHECK_ARRAY = ["LOWER", "NORM", "ORTH", "SENT_START", "LEMMA", *_LIKE_FLAGS]
 _CHECK_COLUMNS = {("IS_SENT_START" if a == "SENT_START" else a): i for i, a in enumerate(_CHECK_ARRAY)}
 
 
@@ -416,7 +444,6 @@ class PatternSet:
         if len(self.unanchored):
             spans += self.unanchored(doc)
         strings, anchored, checked = self.strings, self.anchored, self.checked
-        flags: frozenset[str] | None = None
         columns: list[list[int]] | None = None
         deferred: list[tuple[_AnchoredPattern, int, int]] = []
         for match_id, start, end in spans:
@@ -439,10 +466,10 @@ class PatternSet:
                 continue
             if skip is not None and all(skip(key) for key in pattern.keys):
                 continue
-            if pattern.needs:
-                if flags is None:
-                    flags = _flags_present(doc)
-                if not pattern.needs <= flags:
+            if pattern.needs_before or pattern.needs_after:
+                if columns is None:
+                    columns = doc.to_array(_CHECK_ARRAY).tolist()
+                if not pattern.possible(columns, start, end):
                     continue
             deferred.append((pattern, start, end))
         # Windows that may cancel or position a match run first; then those a satisfied
@@ -483,6 +510,18 @@ class CompiledRules:
         positioned = {rule.of for rule in rules if rule.of}
         self.patterns.mark_existence_only({rule.id for rule in rules if rule.kind == "require" and rule.id not in positioned})
         self.lemmas_of = self.patterns.lemmas_of
+        self._keys = {key for rule in rules for key in (rule.id, rule.id + EXCEPT_SUFFIX)}
+        self._skips: dict[frozenset[str], Callable[[str], bool]] = {}
+
+    def _skip(self, rule_ids: set[str] | frozenset[str]) -> Callable[[str], bool]:
+        """Is a pattern key outside `rule_ids` (its rule or its rule's `!except`)? A set
+        lookup, made once per set of rules: it runs for every match in every reply."""
+        wanted = frozenset(rule_ids)
+        skip = self._skips.get(wanted)
+        if skip is None:
+            skipped = frozenset(k for k in self._keys if k.removesuffix(EXCEPT_SUFFIX) not in wanted)
+            skip = self._skips[wanted] = skipped.__contains__
+        return skip
 
     def find(self, doc: Doc, rule_ids: set[str] | frozenset[str] | None = None) -> dict[str, list[tuple[int, int]]]:
         """Rule id -> matched token ranges (deduplicated, in text order), excepts applied.
@@ -490,17 +529,17 @@ class CompiledRules:
 
         With `rule_ids`, only those rules are looked for (the others do not apply here).
         """
-        def skip(key: str) -> bool:
-            return key.removesuffix(EXCEPT_SUFFIX) not in rule_ids  # type: ignore[operator]
-
-        hits = self.patterns.matches(doc, skip if rule_ids is not None else None)
+        hits = self.patterns.matches(doc, self._skip(rule_ids) if rule_ids is not None else None)
         found: dict[str, list[tuple[int, int]]] = {}
         for key, spans in hits.items():
             if key.endswith(EXCEPT_SUFFIX) or (rule_ids is not None and key not in rule_ids):
                 continue
-            kept = uncancelled(spans, hits.get(key + EXCEPT_SUFFIX, ()))
-            if kept:
+            cancel = hits.get(key + EXCEPT_SUFFIX)
+            kept = uncancelled(spans, cancel) if cancel else spans
+            if len(kept) > 1:
                 found[key] = _drop_nested(sorted(kept))
+            elif kept:
+                found[key] = list(kept)
         return found
 
 

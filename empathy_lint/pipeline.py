@@ -13,10 +13,11 @@ it matches "Apologise", "apologised", "APOLOGIZED".
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 import numpy
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, NORM, ORTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -111,22 +112,55 @@ class ArraySentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        rows = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist()
-        starts = [-1] * len(rows)
+        # One flat list per attribute: a list per token would be a container the garbage
+        # collector tracks, and the frame keeps these for the doc's lifetime.
+        orths, puncts, spaces, stops, alphas = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA]).T.tolist()
+        count = len(orths)
+        starts = [-1] * count
         starts[0] = 1
         start, seen_final = 0, False
-        for i, (orth, is_punct, is_space) in enumerate(rows):
+        for i, (orth, is_punct, is_space) in enumerate(zip(orths, puncts, spaces)):
             final = orth in self.final
             if seen_final and not is_punct and not final:
                 starts[start] = 1
                 start, seen_final = i, False
             elif final:
                 seen_final = True
-            if is_space and i + 1 < len(rows) and not rows[i + 1][2] and self._is_line_break(orth):
+            if is_space and i + 1 < count and not spaces[i + 1] and self._is_line_break(orth):
                 starts[i + 1] = 1
         starts[start] = 1
         doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
+        # The frame reads these again, and the language test the counts.
+        doc.user_data[SENTENCE_COLUMNS] = TokenColumns(orths, puncts, spaces, starts, sum(stops), sum(alphas))
         return doc
+
+
+class TokenColumns(NamedTuple):
+    """Per token: ORTH hash, IS_PUNCT, IS_SPACE, and 1 if it starts a sentence (else -1);
+    how many tokens are stop words and how many are words."""
+
+    orths: list[int]
+    puncts: list[int]
+    spaces: list[int]
+    starts: list[int]
+    stop_words: int
+    words: int
+
+
+SENTENCE_COLUMNS = "empathy_lint.sentence_columns"
+
+
+def sentence_columns(doc: Doc) -> TokenColumns:
+    """The columns the sentencizer read and wrote, from its own pass (read from the doc
+    if another pipeline made it)."""
+    found = doc.user_data.get(SENTENCE_COLUMNS)
+    if found is not None and len(found.starts) == len(doc):
+        return found
+    if not len(doc):
+        return TokenColumns([], [], [], [], 0, 0)
+    starts = [1 if value == 1 else -1 for value in doc.to_array(SENT_START).tolist()]
+    orths, puncts, spaces, stops, alphas = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA]).T.tolist()
+    return TokenColumns(orths, puncts, spaces, starts, sum(stops), sum(alphas))
 
 
 @Language.factory("empathy_sentencizer")

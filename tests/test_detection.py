@@ -150,3 +150,19 @@ def test_detector_keeps_recent_evidence_but_judges_by_the_current_weights(monkey
     monkeypatch.setattr(customer, "MEMO_SIZE", 3)
     detector.detect_many([f"message number {i}" for i in range(10)])
     assert list(detector._memo) == [f"message number {i}" for i in (7, 8, 9)]
+
+
+def test_a_verdict_does_not_depend_on_the_order_the_groups_come_in():
+    """A real message whose weights add up to the threshold itself (tune reply, American
+    Airlines): a plain float sum followed the set's order, which follows string hashing
+    and so changed between processes, and the verdict flipped from run to run."""
+    import itertools
+
+    detector = default_detector()
+    message = ("@AmericanAir Was my wife/mom. We couldn't believe it! Then she proceeded to try to tell us "
+               "how to parent our children. Our children, 6 and 4 were perfect")
+    groups = detector.detect(message).groups
+    assert len(groups) >= 4
+    verdicts = {(s.problem, s.fine, s.score) for order in itertools.permutations(sorted(groups))
+                for s in [detector._verdict(order, [], frozenset())]}  # type: ignore[arg-type]
+    assert len(verdicts) == 1
