@@ -91,9 +91,9 @@ def lint_batch(records: Iterable[Record], config: Config | None = None, *, n_pro
     config = config or Config()
     if n_process <= 1:
         linter = Linter(config)
-        heap.settle()
-        for start, chunk in _chunks(records, chunk_size):
-            yield from _lint_chunk(linter, start, chunk, batch_size)
+        with heap.frozen():
+            for start, chunk in _chunks(records, chunk_size):
+                yield from _lint_chunk(linter, start, chunk, batch_size)
         return
     # fork where the platform has it (workers start in milliseconds); spawn elsewhere.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

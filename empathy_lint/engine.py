@@ -268,31 +268,19 @@ class Linter:
         quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
         body: tuple[Span, Span] | None = None
         findings: list[Finding] = []
-        for rule in rules:
-            spans = matches.get(rule.id, [])
-            if rule.kind == "language":
-                continue  # the reply is English: nothing to say
-            if rule.kind == "forbid":
-                for first, last in spans:
+        for rule in rules:  # `matches` holds only rules with at least one match
+            kind = rule.kind
+            if kind == "forbid":
+                for first, last in matches.get(rule.id, ()):
                     start_char, end_char = _characters(doc, first, last)
                     if any(qs < start_char and end_char < qe for qs, qe in quotes):
                         continue  # inside quotation marks: the customer's words or a label
                     start, end = mapped.to_source(start_char, end_char)
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
-            elif rule.kind == "repeated":
-                if openings:
-                    if body is None:
-                        body = body_sentences(doc)
-                    if sum(1 for token in body[0] if token.is_alpha) >= 3:
-                        start, end = mapped.to_source(body[0].start_char, body[0].end_char)
-                        findings.append(self._finding(rule, start, end, None))
-            elif rule.kind == "position":
-                late = self._late(rule, matches.get(rule.of or "", []), doc)
-                if late is not None:
-                    start, end = mapped.to_source(*_characters(doc, *late))
-                    findings.append(self._finding(rule, start, end, None))
-            elif not spans and not any(matches.get(other) for other in others[rule.id]) \
-                    and not self._echoes(rule, doc, context):
+            elif kind == "require":
+                if rule.id in matches or any(other in matches for other in others[rule.id]) \
+                        or self._echoes(rule, doc, context):
+                    continue
                 # Missing content belongs in the body's first or last sentence, so the
                 # caret lands where the text should go; the body is found once per doc.
                 if body is None:
@@ -300,6 +288,19 @@ class Linter:
                 anchor = body[0] if rule.anchor == "start" else body[-1]
                 start, end = mapped.to_source(anchor.start_char, anchor.end_char)
                 findings.append(self._finding(rule, start, end, None))
+            elif kind == "position":
+                late = self._late(rule, matches.get(rule.of or "", []), doc)
+                if late is not None:
+                    start, end = mapped.to_source(*_characters(doc, *late))
+                    findings.append(self._finding(rule, start, end, None))
+            elif kind == "repeated":
+                if openings:
+                    if body is None:
+                        body = body_sentences(doc)
+                    if sum(1 for token in body[0] if token.is_alpha) >= 3:
+                        start, end = mapped.to_source(body[0].start_char, body[0].end_char)
+                        findings.append(self._finding(rule, start, end, None))
+            # "language": the reply is English, nothing to say
         findings.sort(key=lambda f: (f.start, f.code))
         return locate(findings, text)
 

@@ -433,8 +433,8 @@ class PatternSet:
         lemmatizer = self.nlp.get_pipe("empathy_norm_lemmatizer")
         return self.strings[lemmatizer.lemma(self.strings.add(norm))]
 
-    def matches(self, doc: Doc, skip: Callable[[str], bool] | None = None) -> dict[str, set[tuple[int, int]]]:
-        """Key -> spans; patterns whose key `skip` rejects are not run (their phrases may still show).
+    def matches(self, doc: Doc, skipped: frozenset[str] = frozenset()) -> dict[str, set[tuple[int, int]]]:
+        """Key -> spans; patterns whose keys are all `skipped` are not run (their phrases may still show).
 
         Keys marked existence-only (require rules: one match is as good as ten) stop
         running their window patterns once they hold a match that no `!except` cancels.
@@ -446,10 +446,12 @@ class PatternSet:
         strings, anchored, checked = self.strings, self.anchored, self.checked
         columns: list[list[int]] | None = None
         deferred: list[tuple[_AnchoredPattern, int, int]] = []
+        length = len(doc)
         for match_id, start, end in spans:
-            if match_id in checked:
-                key, checks, tail = checked[match_id]
-                if (skip is not None and skip(key)) or end + tail > len(doc):
+            entry = checked.get(match_id)
+            if entry is not None:
+                key, checks, tail = entry
+                if end + tail > length or key in skipped:
                     continue
                 if columns is None:  # read once per doc, and only if a check is needed
                     columns = doc.to_array(_CHECK_ARRAY).tolist()
@@ -464,7 +466,7 @@ class PatternSet:
             if pattern is None:
                 found[strings[match_id]].add((start, end))
                 continue
-            if skip is not None and all(skip(key) for key in pattern.keys):
+            if pattern.keys <= skipped:
                 continue
             if pattern.needs_before or pattern.needs_after:
                 if columns is None:
@@ -511,17 +513,17 @@ class CompiledRules:
         self.patterns.mark_existence_only({rule.id for rule in rules if rule.kind == "require" and rule.id not in positioned})
         self.lemmas_of = self.patterns.lemmas_of
         self._keys = {key for rule in rules for key in (rule.id, rule.id + EXCEPT_SUFFIX)}
-        self._skips: dict[frozenset[str], Callable[[str], bool]] = {}
+        self._skipped: dict[frozenset[str], frozenset[str]] = {}
 
-    def _skip(self, rule_ids: set[str] | frozenset[str]) -> Callable[[str], bool]:
-        """Is a pattern key outside `rule_ids` (its rule or its rule's `!except`)? A set
-        lookup, made once per set of rules: it runs for every match in every reply."""
+    def _skipped_for(self, rule_ids: set[str] | frozenset[str]) -> frozenset[str]:
+        """The pattern keys outside `rule_ids` (their rule, or their rule's `!except`):
+        made once per set of rules, as it is tested for every match in every reply."""
         wanted = frozenset(rule_ids)
-        skip = self._skips.get(wanted)
-        if skip is None:
-            skipped = frozenset(k for k in self._keys if k.removesuffix(EXCEPT_SUFFIX) not in wanted)
-            skip = self._skips[wanted] = skipped.__contains__
-        return skip
+        skipped = self._skipped.get(wanted)
+        if skipped is None:
+            skipped = self._skipped[wanted] = frozenset(
+                k for k in self._keys if k.removesuffix(EXCEPT_SUFFIX) not in wanted)
+        return skipped
 
     def find(self, doc: Doc, rule_ids: set[str] | frozenset[str] | None = None) -> dict[str, list[tuple[int, int]]]:
         """Rule id -> matched token ranges (deduplicated, in text order), excepts applied.
@@ -529,7 +531,7 @@ class CompiledRules:
 
         With `rule_ids`, only those rules are looked for (the others do not apply here).
         """
-        hits = self.patterns.matches(doc, self._skip(rule_ids) if rule_ids is not None else None)
+        hits = self.patterns.matches(doc, self._skipped_for(rule_ids) if rule_ids is not None else frozenset())
         found: dict[str, list[tuple[int, int]]] = {}
         for key, spans in hits.items():
             if key.endswith(EXCEPT_SUFFIX) or (rule_ids is not None and key not in rule_ids):

@@ -80,7 +80,9 @@ class NormLemmatizer:
             return doc
         table = self.lemma_of_norm
         norms = doc.to_array(NORM).tolist()
-        lemmas = [table.get(n) or self.lemma(n) for n in norms]  # the dict first: the common case
+        lemmas = list(map(table.get, norms))  # the dict first: the common case
+        if None in lemmas:
+            lemmas = [lemma or self.lemma(norm) for lemma, norm in zip(lemmas, norms)]
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 

@@ -32,3 +32,35 @@ def test_library_use_leaves_the_host_heap_alone():
     results = list(lint_batch([REPLY, "As I said, there is nothing we can do."]))
     assert [r.index for r in results] == [0, 1]
     assert gc.get_freeze_count() == before
+
+
+BATCH_PROBE = f"""
+import gc
+from empathy_lint import lint_batch
+reply = {REPLY!r}
+results = lint_batch([reply] * 3)
+next(results)
+during = gc.get_freeze_count()
+list(results)
+after = gc.get_freeze_count()
+abandoned = lint_batch([reply] * 3)
+next(abandoned)
+abandoned.close()
+after_abandoned = gc.get_freeze_count()
+gc.freeze()
+own = gc.get_freeze_count()
+list(lint_batch([reply]))
+print(during, after, after_abandoned, own, gc.get_freeze_count())
+"""
+
+
+def test_a_library_batch_freezes_only_while_it_runs_and_never_undoes_a_hosts_freeze():
+    """While lint_batch runs, the collector leaves the pipeline (and everything alive
+    when the run started) alone; the host gets its heap back as it was, also from a run
+    it abandons, and a host that froze objects of its own keeps them frozen. In a fresh
+    process: the console's own tests freeze this one for good."""
+    done = subprocess.run([sys.executable, "-c", BATCH_PROBE], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    during, after, after_abandoned, own, end = map(int, done.stdout.split())
+    assert during > 10_000, done.stderr  # the pipeline, vocab and matchers among them
+    assert after == after_abandoned == 0
+    assert end == own > 0

@@ -144,3 +144,29 @@ def test_a_word_class_at_the_end_is_checked_not_spelled_out():
     for text in ["Let's escalate this now.", "Let us", "Let us know.", "let us check, let's dig"]:
         doc = nlp(text)
         assert patterns.matches(doc).get("p", set()) == {(s, e) for _, s, e in matcher(doc)}, text
+
+
+def test_a_window_runs_the_matcher_only_where_the_words_it_needs_are_within_reach(monkeypatch):
+    """"sorry ... but we": around "sorry" with no "but" in reach the Matcher is not run,
+    and where "but" is there it runs and matches as spaCy's Matcher does."""
+    from empathy_lint.matching import _AnchoredPattern
+
+    nlp = get_nlp()
+    pattern = [{"LEMMA": {"IN": ["sorry", "apologize"]}}, {"IS_PUNCT": False, "OP": "{0,6}"},
+               {"LOWER": {"IN": ["but", "however"]}}, {"LOWER": {"IN": ["we", "i"]}}]
+    patterns = PatternSet(nlp)
+    patterns.add("p", pattern, ValueError)
+    patterns.finish()
+    runs: list[str] = []
+    real = _AnchoredPattern.around
+    monkeypatch.setattr(_AnchoredPattern, "around", lambda self, doc, s, e: runs.append(doc.text) or real(self, doc, s, e))
+    matcher = Matcher(nlp.vocab)
+    matcher.add("p", [pattern])
+    for text, runs_matcher in [("Sorry for the wait, we fixed it.", False),
+                               ("Sorry for the wait. Twelve words later we say but we did.", False),
+                               ("Sorry, but we cannot refund it.", True),
+                               ("We apologize for this but I can't help.", True)]:
+        doc = nlp(text)
+        runs.clear()
+        assert patterns.matches(doc).get("p", set()) == {(s, e) for _, s, e in matcher(doc)}, text
+        assert bool(runs) == runs_matcher, text
