@@ -98,5 +98,6 @@ def main() -> None:
             print(f"  ratio {large:,}/{small:,} peak RSS: {peaks[-1] / peaks[0]:.2f} (goal: within 10%, at most 1.10); "
                   f"growth {growth:.3f} KB per reply")
 
+
 if __name__ == "__main__":
     main()

@@ -160,9 +160,9 @@ def sentence_columns(doc: Doc) -> TokenColumns:
         return found
     if not len(doc):
         return TokenColumns([], [], [], [], 0, 0)
-    starts = [1 if value == 1 else -1 for value in doc.to_array(SENT_START).tolist()]
-    orths, puncts, spaces, stops, alphas = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA]).T.tolist()
-    return TokenColumns(orths, puncts, spaces, starts, sum(stops), sum(alphas))
+    orths, puncts, spaces, stops, alphas, starts = doc.to_array(
+        [ORTH, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA, SENT_START]).T.tolist()
+    return TokenColumns(orths, puncts, spaces, [1 if s == 1 else -1 for s in starts], sum(stops), sum(alphas))
 
 
 @Language.factory("empathy_sentencizer")

@@ -64,3 +64,30 @@ def test_a_library_batch_freezes_only_while_it_runs_and_never_undoes_a_hosts_fre
     assert during > 10_000, done.stderr  # the pipeline, vocab and matchers among them
     assert after == after_abandoned == 0
     assert end == own > 0
+
+
+PARALLEL_PROBE = f"""
+import gc
+from empathy_lint.config import Config
+from empathy_lint.runner import Job, run_parallel
+from empathy_lint.sources import load_document
+jobs = [Job(load_document(f"r{{i}}.txt", {REPLY!r}), Config()) for i in range(4)]
+run_parallel(jobs, 2)
+after = gc.get_freeze_count()
+gc.freeze()
+own = gc.get_freeze_count()
+result = run_parallel(jobs, 2)
+print(after, own, gc.get_freeze_count(), sum(len(r.findings) for r in result.reports))
+"""
+
+
+def test_a_parallel_run_freezes_before_the_fork_and_never_undoes_a_hosts_freeze():
+    """Workers fork from a frozen heap; afterwards a library host's heap is unfrozen
+    again, and a host that froze objects of its own keeps them frozen (the run used to
+    unfreeze them too)."""
+    done = subprocess.run([sys.executable, "-c", PARALLEL_PROBE], capture_output=True, text=True, cwd=ROOT,
+                          timeout=180)
+    after, own, end, findings = map(int, done.stdout.split())
+    assert after == 0, done.stderr
+    assert end >= own > 0
+    assert findings > 0

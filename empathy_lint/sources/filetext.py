@@ -229,10 +229,11 @@ def _stamp(handle: BinaryIO) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
 
 
-def _directives(text: str, cursor: _Cursor) -> list[Directive]:
+def _directives(text: str, at: Mark | _Cursor) -> list[Directive]:
+    """The directives of `text`, which stands at `at` in the file, at the file's offsets and lines."""
     if "empathy-lint:" not in text:
         return []
-    return [replace(d, start=d.start + cursor.char, end=d.end + cursor.char, line=d.line + cursor.line - 1)
+    return [replace(d, start=d.start + at.char, end=d.end + at.char, line=d.line + at.line - 1)
             for d in find_directives(text)]
 
 
@@ -308,7 +309,7 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
             k = max(0, bisect.bisect_right(offsets, carry) - 1) if carry < len(block) else len(texts)
             cut = offsets[k] if k < len(texts) else len(block)
             if texts:
-                directives.extend(_directives(block[:cut], _Cursor(marks[0].char, marks[0].byte, marks[0].line)))
+                directives.extend(_directives(block[:cut], marks[0]))
             texts, marks, offsets = texts[k:], marks[k:], [o - cut for o in offsets[k:]]
             pos = carry - cut
     return _assemble(path, Mark(0, skip, 1), starts, count, size, cursor, directives, False)
