@@ -72,16 +72,7 @@ class Sentences:
         self.strings = doc.vocab.strings
         columns = sentence_columns(doc)
         self.orths, self.puncts, self.spaces = columns.orths, columns.puncts, columns.spaces
-        self.ranges: list[tuple[int, int]] = []
-        start, has_word = 0, False
-        for i, (is_start, is_punct, is_space) in enumerate(zip(columns.starts, self.puncts, self.spaces)):
-            if is_start == 1 and i:
-                if has_word:
-                    self.ranges.append((start, i))
-                start, has_word = i, False
-            has_word = has_word or not (is_space or is_punct)
-        if has_word:
-            self.ranges.append((start, len(self.orths)))
+        self.ranges: list[tuple[int, int]] = columns.sentences
 
     def _texts(self, sentence: tuple[int, int]) -> list[str]:
         """The sentence's tokens that are neither space nor punctuation, as written."""

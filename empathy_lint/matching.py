@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .errors import RuleError
+from .pipeline import SENTENCE_COLUMNS
 from .rulebook import Rule
 from .textmap import prepare
 
@@ -283,20 +284,18 @@ class _AnchoredPattern:
         self.needs_before = [need for spec in pattern[:first] if (need := _requirement(spec, strings))]
         self.needs_after = [need for spec in pattern[last + 1:] if (need := _requirement(spec, strings))]
 
-    def possible(self, rows: list[list[int]], anchor_start: int, anchor_end: int) -> bool:
+    def possible(self, columns: list[Sequence[int]], anchor_start: int, anchor_end: int) -> bool:
         """Can a match go through this anchor? Not if a token the pattern needs is
         nowhere within reach on its side. Most windows fail this: testing a few values
         costs a fraction of a Matcher run."""
-        if self.needs_before:
-            window = rows[max(0, anchor_start - self.before):anchor_start]
-            for column, allowed in self.needs_before:
-                if not any(row[column] in allowed for row in window):
-                    return False
-        if self.needs_after:
-            window = rows[anchor_end:anchor_end + self.after]
-            for column, allowed in self.needs_after:
-                if not any(row[column] in allowed for row in window):
-                    return False
+        start = max(0, anchor_start - self.before)
+        for column, allowed in self.needs_before:
+            if allowed.isdisjoint(columns[column][start:anchor_start]):
+                return False
+        end = anchor_end + self.after
+        for column, allowed in self.needs_after:
+            if allowed.isdisjoint(columns[column][anchor_end:end]):
+                return False
         return True
 
     def around(self, doc: Doc, anchor_start: int, anchor_end: int) -> list[tuple[int, int, int]]:
@@ -314,6 +313,38 @@ CHECKED_PREFIX = "\x00checked:"
 # The doc columns exact checks read, and where each check attribute finds its column.
 _CHECK_ARRAY = ["LOWER", "NORM", "ORTH", "SENT_START", "LEMMA", *_LIKE_FLAGS]
 _CHECK_COLUMNS = {("IS_SENT_START" if a == "SENT_START" else a): i for i, a in enumerate(_CHECK_ARRAY)}
+# Words whose lexical columns (LOWER and the LIKE_* flags) are kept; past it the table
+# starts again, so a long run of new words (handles, order numbers) cannot grow it for good.
+LEXICAL_TABLE_SIZE = 200_000
+
+
+class _LexicalColumns:
+    """LOWER, LIKE_URL, LIKE_NUM, LIKE_EMAIL of each token, from a table by ORTH: they
+    belong to the word, not the token, and one dict lookup per token costs less than
+    another read of the doc."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self.table: dict[int, tuple[int, int, int, int]] = {}
+
+    def _row(self, orth: int) -> tuple[int, int, int, int]:
+        if len(self.table) >= LEXICAL_TABLE_SIZE:
+            self.table.clear()
+        lexeme = self.vocab[orth]
+        row = self.table[orth] = (lexeme.lower, int(lexeme.like_url), int(lexeme.like_num), int(lexeme.like_email))
+        return row
+
+    def columns(self, doc: Doc) -> list[Sequence[int]]:
+        """Every check column (in _CHECK_ARRAY order) for every token, column by column:
+        from the pipeline's own columns when it left them, else one read of the doc."""
+        found = doc.user_data.get(SENTENCE_COLUMNS)
+        if found is None or found.lemmas is None or len(found.orths) != len(doc) or not found.orths:
+            return doc.to_array(_CHECK_ARRAY).T.tolist()
+        rows = list(map(self.table.get, found.orths))
+        if None in rows:
+            rows = [row or self._row(orth) for row, orth in zip(rows, found.orths)]
+        lowers, urls, numbers, emails = zip(*rows)
+        return [lowers, found.norms, found.orths, found.starts, found.lemmas, urls, numbers, emails]
 
 
 @functools.lru_cache(maxsize=4)
@@ -350,6 +381,7 @@ class PatternSet:
         self.anchored: dict[int, _AnchoredPattern] = {}  # anchor key hash -> pattern
         self._by_signature: dict[str, _AnchoredPattern] = {}
         self.unanchored = Matcher(nlp.vocab)  # patterns with no word to anchor on
+        self.lexical = _LexicalColumns(nlp.vocab)
         self._lemma_cache: dict[tuple[str, str], frozenset[str]] = {}
         self._phrases: dict[str, list[Doc]] = defaultdict(list)
         self._phrase_texts: list[tuple[str, str]] = []
@@ -444,7 +476,7 @@ class PatternSet:
         if len(self.unanchored):
             spans += self.unanchored(doc)
         strings, anchored, checked = self.strings, self.anchored, self.checked
-        columns: list[list[int]] | None = None
+        columns: list[Sequence[int]] | None = None
         deferred: list[tuple[_AnchoredPattern, int, int]] = []
         length = len(doc)
         for match_id, start, end in spans:
@@ -453,10 +485,10 @@ class PatternSet:
                 key, checks, tail = entry
                 if end + tail > length or key in skipped:
                     continue
-                if columns is None:  # read once per doc, and only if a check is needed
-                    columns = doc.to_array(_CHECK_ARRAY).tolist()
+                if columns is None:  # made once per doc, and only if a check is needed
+                    columns = self.lexical.columns(doc)
                 for offset, column, allowed, sentence in checks:  # the hot loop: no calls
-                    value = columns[start + offset][column]
+                    value = columns[column][start + offset]
                     if ((value == 1) if sentence else value) not in allowed:
                         break
                 else:
@@ -470,7 +502,7 @@ class PatternSet:
                 continue
             if pattern.needs_before or pattern.needs_after:
                 if columns is None:
-                    columns = doc.to_array(_CHECK_ARRAY).tolist()
+                    columns = self.lexical.columns(doc)
                 if not pattern.possible(columns, start, end):
                     continue
             deferred.append((pattern, start, end))

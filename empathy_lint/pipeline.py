@@ -13,7 +13,7 @@ it matches "Apologise", "apologised", "APOLOGIZED".
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy
 import spacy
@@ -79,11 +79,17 @@ class NormLemmatizer:
         if not len(doc):
             return doc
         table = self.lemma_of_norm
-        norms = doc.to_array(NORM).tolist()
+        columns = doc.user_data.get(SENTENCE_COLUMNS)
+        if columns is not None and len(columns.norms) == len(doc):
+            norms = columns.norms  # the sentencizer read them in its pass
+        else:
+            columns, norms = None, doc.to_array(NORM).tolist()
         lemmas = list(map(table.get, norms))  # the dict first: the common case
         if None in lemmas:
             lemmas = [lemma or self.lemma(norm) for lemma, norm in zip(lemmas, norms)]
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
+        if columns is not None:  # the rules' exact checks read lemmas too
+            doc.user_data[SENTENCE_COLUMNS] = columns._replace(lemmas=lemmas)
         return doc
 
 
@@ -116,37 +122,62 @@ class ArraySentencizer:
             return doc
         # One flat list per attribute: a list per token would be a container the garbage
         # collector tracks, and the frame keeps these for the doc's lifetime.
-        orths, puncts, spaces, stops, alphas = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA]).T.tolist()
+        # NORM is for the lemmatizer after us: one read of the doc serves both.
+        orths, norms, puncts, spaces, stops, alphas = doc.to_array(
+            [ORTH, NORM, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA]).T.tolist()
         count = len(orths)
         starts = [-1] * count
         starts[0] = 1
-        start, seen_final = 0, False
-        for i, (orth, is_punct, is_space) in enumerate(zip(orths, puncts, spaces)):
-            final = orth in self.final
-            if seen_final and not is_punct and not final:
-                starts[start] = 1
-                start, seen_final = i, False
-            elif final:
-                seen_final = True
-            if is_space and i + 1 < count and not spaces[i + 1] and self._is_line_break(orth):
+        # After a run of sentence-final and other punctuation that a final character
+        # opens, the next token starts a sentence: the loop visits the finals only.
+        final, scanned = self.final, 0
+        for i in [i for i, orth in enumerate(orths) if orth in final]:
+            if i < scanned:
+                continue  # inside the run an earlier final opened
+            j = i + 1
+            while j < count and (puncts[j] or orths[j] in final):
+                j += 1
+            if j < count:
+                starts[j] = 1
+            scanned = j
+        for i in [i for i, is_space in enumerate(spaces) if is_space]:
+            if i + 1 < count and not spaces[i + 1] and self._is_line_break(orths[i]):
                 starts[i + 1] = 1
-        starts[start] = 1
         doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
         # The frame reads these again, and the language test the counts.
-        doc.user_data[SENTENCE_COLUMNS] = TokenColumns(orths, puncts, spaces, starts, sum(stops), sum(alphas))
+        doc.user_data[SENTENCE_COLUMNS] = TokenColumns(orths, norms, puncts, spaces, starts, sum(stops), sum(alphas),
+                                                       word_sentences(starts, puncts, spaces))
         return doc
 
 
+def word_sentences(starts: list[int], puncts: list[int], spaces: list[int]) -> list[tuple[int, int]]:
+    """The sentences that hold a word (a token neither space nor punctuation), as
+    (start, end) token ranges, from each token's sentence start (1) and flags."""
+    bounds = [i for i, start in enumerate(starts) if start == 1]
+    bounds.append(len(starts))
+    ranges = []
+    for k in range(len(bounds) - 1):
+        start, end = bounds[k], bounds[k + 1]
+        # The first token is a word in most sentences: the scan rarely goes further.
+        if not (spaces[start] or puncts[start]) or any(not (spaces[i] or puncts[i]) for i in range(start + 1, end)):
+            ranges.append((start, end))
+    return ranges
+
+
 class TokenColumns(NamedTuple):
-    """Per token: ORTH hash, IS_PUNCT, IS_SPACE, and 1 if it starts a sentence (else -1);
-    how many tokens are stop words and how many are words."""
+    """Per token: ORTH and NORM hashes, IS_PUNCT, IS_SPACE, and 1 if it starts a sentence
+    (else -1); how many tokens are stop words and how many are words; the LEMMA hashes
+    once the lemmatizer has set them (None before)."""
 
     orths: list[int]
+    norms: list[int]
     puncts: list[int]
     spaces: list[int]
     starts: list[int]
     stop_words: int
     words: int
+    sentences: list[tuple[int, int]]
+    lemmas: list[int] | None = None
 
 
 SENTENCE_COLUMNS = "empathy_lint.sentence_columns"
@@ -159,10 +190,12 @@ def sentence_columns(doc: Doc) -> TokenColumns:
     if found is not None and len(found.starts) == len(doc):
         return found
     if not len(doc):
-        return TokenColumns([], [], [], [], 0, 0)
-    orths, puncts, spaces, stops, alphas, starts = doc.to_array(
-        [ORTH, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA, SENT_START]).T.tolist()
-    return TokenColumns(orths, puncts, spaces, [1 if s == 1 else -1 for s in starts], sum(stops), sum(alphas))
+        return TokenColumns([], [], [], [], [], 0, 0, [], [])
+    orths, norms, puncts, spaces, stops, alphas, starts, lemmas = doc.to_array(
+        [ORTH, NORM, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA, SENT_START, LEMMA]).T.tolist()
+    starts = [1 if s == 1 or not i else -1 for i, s in enumerate(starts)]
+    return TokenColumns(orths, norms, puncts, spaces, starts, sum(stops), sum(alphas),
+                        word_sentences(starts, puncts, spaces), lemmas)
 
 
 @Language.factory("empathy_sentencizer")
@@ -175,10 +208,61 @@ def _make_norm_lemmatizer(nlp: Language, name: str) -> NormLemmatizer:
     return NormLemmatizer(nlp)
 
 
+# Chunks whose tokenization spaCy keeps (its default is 10,000): replies and customer
+# messages of one export hold more distinct chunks than that, and each kept one costs
+# tens of bytes.
+TOKENIZER_CACHE_CHUNKS = 100_000
+
+
+class PrimingTokenizer:
+    """spaCy's tokenizer, with its cache kept useful (spaCy issue #13950).
+
+    spaCy caches how each whitespace-separated chunk ("us.", "DM", "help!") splits, so
+    a chunk seen before costs a lookup instead of the prefix, suffix and infix regexes.
+    But once a text holds a tokenizer special case ("I'm", "don't", ":)"), nothing after
+    it in that text is cached, and in replies that is most chunks: in a long run they
+    paid the regexes at every sighting. So the chunks of a text not seen before are
+    tokenized first on their own, special cases left out, which caches them; the text
+    itself then finds them cached. spaCy's cache stops growing at `max_cache_size`
+    chunks; so does this.
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self.seen: set[str] | None = set()  # None once spaCy's cache is full
+        self.specials = tokenizer.rules or {}
+
+    def __call__(self, text: str) -> Doc:
+        seen = self.seen
+        if seen is not None:
+            fresh = [chunk for chunk in text.split() if chunk not in seen]
+            if fresh:
+                self._prime(fresh)
+        return self.tokenizer(text)
+
+    def _prime(self, fresh: list[str]) -> None:
+        assert self.seen is not None
+        self.seen.update(fresh)
+        specials = self.specials
+        # A chunk holding a special case ("I'm", "(don't).") is never cached, and would
+        # stop the ones after it being cached: special cases and chunks with an
+        # apostrophe are left out.
+        primed = [chunk for chunk in fresh if "'" not in chunk and chunk not in specials]
+        if primed:
+            self.tokenizer(" ".join(primed))
+        if len(self.seen) >= self.tokenizer.max_cache_size:
+            self.seen = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tokenizer, name)  # rules, vocab, explain ...
+
+
 @functools.lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """The shared pipeline, built on first use."""
     nlp = spacy.blank("en", config=LOOKUPS_CONFIG)
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_CHUNKS
+    nlp.tokenizer = PrimingTokenizer(nlp.tokenizer)
     nlp.add_pipe("empathy_sentencizer")
     nlp.add_pipe("empathy_norm_lemmatizer")
     nlp.initialize()

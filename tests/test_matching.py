@@ -170,3 +170,21 @@ def test_a_window_runs_the_matcher_only_where_the_words_it_needs_are_within_reac
         runs.clear()
         assert patterns.matches(doc).get("p", set()) == {(s, e) for _, s, e in matcher(doc)}, text
         assert bool(runs) == runs_matcher, text
+
+
+def test_check_columns_from_the_pipeline_s_own_reads_equal_a_read_of_the_doc(dev_records):
+    """Exact checks read LOWER/NORM/ORTH/SENT_START/LEMMA/LIKE_* from the columns the
+    sentencizer and lemmatizer kept and a table by word: the same values as the doc's."""
+    from empathy_lint.matching import _CHECK_ARRAY, _LexicalColumns
+
+    nlp = get_nlp()
+    lexical = _LexicalColumns(nlp.vocab)
+    sentence = _CHECK_ARRAY.index("SENT_START")
+    texts = [prepare(r[field]).text for r in dev_records for field in ("reply", "customer") if r.get(field)]
+    for doc in nlp.pipe(texts):
+        ours = [list(column) for column in lexical.columns(doc)]
+        read = doc.to_array(_CHECK_ARRAY).T.tolist()
+        ours[sentence] = [value == 1 for value in ours[sentence]]
+        read[sentence] = [value == 1 for value in read[sentence]]
+        assert ours == read, doc.text
+    assert lexical.table  # the table was used, not the fallback read

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 
-from empathy_lint.pipeline import get_nlp
+from empathy_lint.pipeline import PrimingTokenizer, get_nlp, sentence_columns
 from empathy_lint.textmap import prepare
 
 
@@ -66,3 +67,64 @@ def test_masked_span_maps_back_to_the_placeholder():
     assert mapped.to_source(i, i + 4) == (start, end)
     j = mapped.text.index("sorry")
     assert source[slice(*mapped.to_source(j, j + 5))] == "sorry"
+
+
+def test_sentences_start_where_spacy_s_sentencizer_starts_them_and_after_line_breaks(dev_records):
+    """The array sentencizer keeps spaCy's rule (a token after sentence-final punctuation)
+    and adds one: the first token after a line break."""
+    reference = spacy.blank("en")
+    reference.add_pipe("sentencizer")
+    texts = [prepare(r["reply"]).text for r in dev_records]
+    for ours, theirs in zip(get_nlp().pipe(texts), reference.pipe(texts)):
+        after_break = {i + 1 for i, t in enumerate(ours[:-1]) if t.is_space and "\n" in t.text and not ours[i + 1].is_space}
+        spacy_starts = {t.i for t in theirs if t.is_sent_start}
+        assert {t.i for t in ours if t.is_sent_start} == spacy_starts | after_break, ours.text
+
+
+def test_the_frame_s_sentences_are_the_doc_s_sentences_that_hold_a_word(dev_records):
+    for doc in get_nlp().pipe(prepare(r["reply"]).text for r in dev_records):
+        expected = [(s.start, s.end) for s in doc.sents if any(not (t.is_space or t.is_punct) for t in s)]
+        assert sentence_columns(doc).sentences == expected, doc.text
+
+
+def test_lemmas_are_the_same_with_or_without_the_sentencizer(dev_records):
+    """The lemmatizer reads norms from the sentencizer's pass when it ran, else itself."""
+    texts = [prepare(r["reply"]).text for r in dev_records]
+    nlp = get_nlp()
+    with_sentences = [[t.lemma for t in doc] for doc in nlp.pipe(texts)]
+    without = [[t.lemma for t in doc] for doc in nlp.pipe(texts, disable=["empathy_sentencizer"])]
+    assert with_sentences == without
+    assert sum(map(len, with_sentences)) > 5000
+
+
+def _counting_tokenizer(priming: bool):
+    """A fresh spaCy English tokenizer (primed or not) and a list that grows by one at
+    every run of its suffix regex."""
+    tokenizer = spacy.blank("en").tokenizer
+    calls: list[str] = []
+    search = tokenizer.suffix_search
+    tokenizer.suffix_search = lambda text: calls.append(text) or search(text)
+    return (PrimingTokenizer(tokenizer) if priming else tokenizer), calls
+
+
+def test_a_chunk_after_a_special_case_is_split_by_the_regexes_once_not_at_every_sighting():
+    """spaCy does not cache a chunk that follows a special case ("I'm") in its text
+    (spaCy issue #13950); the priming tokenizer caches it the first time it is seen."""
+    reply = "I'm sorry, please DM us your order number (we'll check it)."
+    plain, plain_calls = _counting_tokenizer(priming=False)
+    primed, primed_calls = _counting_tokenizer(priming=True)
+    for tokenizer, calls in ((plain, plain_calls), (primed, primed_calls)):
+        tokenizer(reply)
+        calls.clear()
+        tokenizer(reply)
+    assert plain_calls  # spaCy alone splits "sorry," and "it)." with the regexes again
+    assert not [c for c in primed_calls if "'" not in c]  # only chunks holding a special case
+
+
+def test_priming_does_not_change_a_single_token(dev_records):
+    plain = spacy.blank("en").tokenizer
+    primed = PrimingTokenizer(spacy.blank("en").tokenizer)
+    texts = [prepare(r["reply"]).text for r in dev_records] * 2
+    for text in texts:
+        assert [(t.text, t.idx, t.norm_, t.whitespace_) for t in primed(text)] == \
+               [(t.text, t.idx, t.norm_, t.whitespace_) for t in plain(text)]
