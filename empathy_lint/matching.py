@@ -340,9 +340,10 @@ class _LexicalColumns:
         found = doc.user_data.get(SENTENCE_COLUMNS)
         if found is None or found.lemmas is None or len(found.orths) != len(doc) or not found.orths:
             return doc.to_array(_CHECK_ARRAY).T.tolist()
-        rows = list(map(self.table.get, found.orths))
-        if None in rows:
-            rows = [row or self._row(orth) for row, orth in zip(rows, found.orths)]
+        try:
+            rows = list(map(self.table.__getitem__, found.orths))
+        except KeyError:  # a word not met before
+            rows = [self.table.get(orth) or self._row(orth) for orth in found.orths]
         lowers, urls, numbers, emails = zip(*rows)
         return [lowers, found.norms, found.orths, found.starts, found.lemmas, urls, numbers, emails]
 

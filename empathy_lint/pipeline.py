@@ -143,7 +143,7 @@ class ArraySentencizer:
         for i in [i for i, is_space in enumerate(spaces) if is_space]:
             if i + 1 < count and not spaces[i + 1] and self._is_line_break(orths[i]):
                 starts[i + 1] = 1
-        doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
+        doc.from_array([SENT_START], numpy.array(starts, dtype="int64").view("uint64").reshape(-1, 1))
         # The frame reads these again, and the language test the counts.
         doc.user_data[SENTENCE_COLUMNS] = TokenColumns(orths, norms, puncts, spaces, starts, sum(stops), sum(alphas),
                                                        word_sentences(starts, puncts, spaces))
@@ -235,9 +235,9 @@ class PrimingTokenizer:
     def __call__(self, text: str) -> Doc:
         seen = self.seen
         if seen is not None:
-            fresh = [chunk for chunk in text.split() if chunk not in seen]
-            if fresh:
-                self._prime(fresh)
+            chunks = text.split()
+            if not seen.issuperset(chunks):  # one C call in the common case: all seen
+                self._prime([chunk for chunk in chunks if chunk not in seen])
         return self.tokenizer(text)
 
     def _prime(self, fresh: list[str]) -> None:
