@@ -254,6 +254,8 @@ class PrimingTokenizer:
             self.seen = None
 
     def __getattr__(self, name: str) -> Any:
+        if name == "tokenizer":  # not set yet (a copy being built): no recursion
+            raise AttributeError(name)
         return getattr(self.tokenizer, name)  # rules, vocab, explain ...
 
 
