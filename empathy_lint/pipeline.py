@@ -247,7 +247,7 @@ class PrimingTokenizer:
         # A chunk holding a special case ("I'm", "(don't).") is never cached, and would
         # stop the ones after it being cached: special cases and chunks with an
         # apostrophe are left out.
-        primed = [chunk for chunk in fresh if "'" not in chunk and chunk not in specials]
+        primed = [chunk for chunk in fresh if "'" not in chunk and "\u2019" not in chunk and chunk not in specials]
         if primed:
             self.tokenizer(" ".join(primed))
         if len(self.seen) >= self.tokenizer.max_cache_size:
