@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .errors import RuleError
-from .pipeline import SENTENCE_COLUMNS
+from .pipeline import kept_columns
 from .rulebook import Rule
 from .textmap import prepare
 
@@ -337,8 +337,8 @@ class _LexicalColumns:
     def columns(self, doc: Doc) -> list[Sequence[int]]:
         """Every check column (in _CHECK_ARRAY order) for every token, column by column:
         from the pipeline's own columns when it left them, else one read of the doc."""
-        found = doc.user_data.get(SENTENCE_COLUMNS)
-        if found is None or found.lemmas is None or len(found.orths) != len(doc) or not found.orths:
+        found = kept_columns(doc)
+        if found is None or found.lemmas is None or not found.orths:
             return doc.to_array(_CHECK_ARRAY).T.tolist()
         try:
             rows = list(map(self.table.__getitem__, found.orths))

@@ -79,8 +79,8 @@ class NormLemmatizer:
         if not len(doc):
             return doc
         table = self.lemma_of_norm
-        columns = doc.user_data.get(SENTENCE_COLUMNS)
-        if columns is not None and len(columns.norms) == len(doc):
+        columns = kept_columns(doc)
+        if columns is not None:
             norms = columns.norms  # the sentencizer read them in its pass
         else:
             columns, norms = None, doc.to_array(NORM).tolist()
@@ -183,11 +183,18 @@ class TokenColumns(NamedTuple):
 SENTENCE_COLUMNS = "empathy_lint.sentence_columns"
 
 
+def kept_columns(doc: Doc) -> TokenColumns | None:
+    """The columns our pipeline kept on `doc` in its own pass, if they are still this
+    doc's (None for a doc another pipeline made, or one changed since)."""
+    found = doc.user_data.get(SENTENCE_COLUMNS)
+    return found if found is not None and len(found.orths) == len(doc) else None
+
+
 def sentence_columns(doc: Doc) -> TokenColumns:
     """The columns the sentencizer read and wrote, from its own pass (read from the doc
     if another pipeline made it)."""
-    found = doc.user_data.get(SENTENCE_COLUMNS)
-    if found is not None and len(found.starts) == len(doc):
+    found = kept_columns(doc)
+    if found is not None:
         return found
     if not len(doc):
         return TokenColumns([], [], [], [], [], 0, 0, [], [])
