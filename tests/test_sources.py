@@ -136,27 +136,32 @@ def test_csv_column_from_config():
 
 
 def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
-    """The fast path for flat JSONL rows gives the positional parser's very objects:
-    keys in order, every string's raw span, numbers as the parser reads them; rows with
-    a nested value or a repeated key go to the parser."""
+    """The fast path for flat JSONL rows gives the replies the positional parser's tree
+    gives: text, file offsets through escapes, name (numbers as the parser reads them),
+    metadata, record span, HTML or not; rows with a nested value or a repeated key go to
+    the parser."""
     import json
 
     from empathy_lint.sources import structured
 
-    def same(a, b):
-        if type(a) is not type(b):
-            return False
-        if isinstance(a, dict):
-            return list(a) == list(b) and (a.start, a.end) == (b.start, b.end) and all(same(a[k], b[k]) for k in a)
-        if isinstance(a, structured._PosStr):
-            return str(a) == str(b) and (a.raw_start, a.raw_end) == (b.raw_start, b.raw_end)
-        return a == b
+    def seen(replies):
+        return [(r.text, r.name, r.meta, r.span, vars(r.origin), r.masks) for r in replies]
 
     rows = ['{"id": 7, "reply": "Sorry, but \\"that\\" is policy\\\\", "customer": null, "vip": true}',
-            '  {"r\\u00e9ply": "\\u00e9t\\u00e9 \\ud83d\\udc99", "n": -1.5e3, "big": 123456789012345678901}\r\n',
+            '  {"r\\u00e9ply": "x", "text": "\\u00e9t\\u00e9 \\ud83d\\udc99 **ok**", "n": -1.5e3, "big": 123456789012345678901}\r\n',
+            '{"title": 12, "kind": "canned", "channel": "email", "customer": "Where is it?", "body_html": "<p>Sorry</p>"}',
+            '{"name": false, "id": 2.5, "reply": "  ", "message": "As I said, no.", "disable": "EMP301"}',
+            '{"id": "a", "answer": 3, "template": "Hi {{name}}"}',
             "{}", '{"reply": "a", "reply": "b"}', '{"reply": "x", "tags": ["a"]}']
-    flat = [structured._flat_record(row, json.loads(row)) for row in rows]
-    assert [f is not None for f in flat] == [True, True, True, False, False]
-    for row, record in zip(rows, flat):
-        if record is not None:
-            assert same(record, structured._parse(row, 0)[0]), row
+    flat = [structured._flat_replies(row, json.loads(row), None) for row in rows]
+    assert [f is not None for f in flat] == [True] * 6 + [False, False]
+    for row, replies in zip(rows, flat):
+        if replies is not None:
+            assert seen(replies) == seen(structured._records_replies(structured._parse(row, 0)[0], row, None)), row
+    assert [r.text for r in flat[1]] == ["\u00e9t\u00e9 \U0001f499 **ok**"]
+    assert [r.name for r in flat[2]] == ["12.0"] and flat[2][0].meta["kind"] == "canned"
+    assert [r.text for r in flat[3]] == ["As I said, no."] and flat[3][0].meta["disable"] == ["EMP301"]
+    assert flat[5] == []
+    # a body key given in the configuration
+    row = '{"reply": "a", "note": "As I said."}'
+    assert [r.text for r in structured._flat_replies(row, json.loads(row), "note")] == ["As I said."]

@@ -246,31 +246,58 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
 _STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
-def _flat_record(line: str, value: Any) -> _PosDict | None:
-    """What _parse gives for a flat object (every value a string, number, true, false
-    or null: the usual ticket export row), from the line's json.loads `value` and one
-    regex pass over its string tokens instead of a parse in Python; None for anything else."""
-    if not isinstance(value, dict) or any(isinstance(v, (dict, list)) for v in value.values()):
+def _flat_replies(line: str, value: Any, body_key: str | None) -> list[Reply] | None:
+    """What _records_replies gives for a flat object (every value a string, number, true,
+    false or null: the usual ticket export row), from the line's json.loads `value` and
+    one regex pass over its string tokens, without a positioned tree; None for anything
+    else (the parser decides).
+
+    Only the body's raw span is needed. The line's string tokens are its keys and string
+    values in order; a repeated key makes more tokens than the decoded object accounts
+    for (its keys and string values are a subset of the line's), so equal counts mean the
+    object's order is the line's and the body's token is found by counting."""
+    if not _is_flat(value):
         return None
-    tokens = list(_STRING_TOKEN.finditer(line))
-    if len(tokens) != len(value) + sum(isinstance(v, str) for v in value.values()):
+    strings = sum(isinstance(item, str) for item in value.values())
+    tokens = [match.span() for match in _STRING_TOKEN.finditer(line)]
+    if len(tokens) != len(value) + strings:
         return None  # a repeated key: let the parser decide
-    record = _PosDict()
-    record.start = len(line) - len(line.lstrip(" \t\r\n"))
-    record.end = len(line.rstrip(" \t\r\n"))
-    position = iter(tokens)
+    name = next((_number_as_parsed(value[k]) for k in TITLE_KEYS if k != "id" and _is_title(value.get(k))), None)
+    name = name if name is not None else _number_as_parsed(value.get("id"))
+    meta = _meta(value)
+    keys = (body_key,) if body_key else _BODY_SEARCH
+    body = next((k for k in keys if isinstance(value.get(k), str) and value[k].strip()), None)
+    if body is None:
+        return []
+    index = 1
     for key, item in value.items():
-        token = next(position).group()
-        if (token[1:-1] if "\\" not in token else json.loads(token)) != key:
-            return None
-        if isinstance(item, str):
-            token = next(position)
-            item = _PosStr(item)
-            item.raw_start, item.raw_end = token.start() + 1, token.end() - 1
-        elif isinstance(item, int) and not isinstance(item, bool):
-            item = float(item)  # as _parse reads every number
-        record[key] = item
-    return record
+        if key == body:
+            break
+        index += 2 if isinstance(item, str) else 1
+    start, end = tokens[index]
+    decoded, origin = json_string(line[start + 1:end - 1], start + 1)
+    reply = _reply(decoded, origin, name=name, html_body=body in HTML_BODY_KEYS, meta=meta)
+    reply.span = (len(line) - len(line.lstrip(" \t\r\n")), len(line.rstrip(" \t\r\n")))
+    return [reply]
+
+
+_BODY_SEARCH = HTML_BODY_KEYS + BODY_KEYS
+
+
+def _is_flat(value: Any) -> bool:
+    """An object with no object or list inside."""
+    return isinstance(value, dict) and not any(isinstance(item, (dict, list)) for item in value.values())
+
+
+def _is_title(value: Any) -> bool:
+    """A value _records_replies takes as a title: text or a number (the parser reads
+    every number as a float; true and false are no title)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _number_as_parsed(value: Any) -> Any:
+    """An integer as the parser reads it (a float), so both paths name a record alike."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 # One decoder for every row (json.loads with an option builds a new one per call).
@@ -283,7 +310,7 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) ->
         row = line.rstrip("\r\n")
         # (json.loads says what a byte-order mark inside the file is; the decoder does not)
         value = _ROW_DECODER.decode(row) if not row.startswith("\ufeff") else json.loads(row)
-        record = _flat_record(line, value) or _parse(line, 0)[0]
+        record = None if _is_flat(value) else _parse(line, 0)[0]
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except _NotJson as exc:
@@ -291,7 +318,10 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) ->
     except RecursionError:  # that record's error, not the file's
         raise InputError(f"{path}:{number}: nested too deeply to read (thousands of levels of brackets)") from None
     try:
-        return list(_records_replies(record, line, options.get("json_body")))
+        replies = _flat_replies(line, value, options.get("json_body")) if record is None else None
+        if replies is None:  # nested, or a repeated key
+            replies = list(_records_replies(record or _parse(line, 0)[0], line, options.get("json_body")))
+        return replies
     except InputError as exc:
         raise InputError(f"{path}:{number}: {exc}") from None
 
