@@ -153,7 +153,9 @@ def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
             '{"name": false, "id": 2.5, "reply": "  ", "message": "As I said, no.", "disable": "EMP301"}',
             '{"id": "a", "answer": 3, "template": "Hi {{name}}"}',
             "{}", '{"reply": "a", "reply": "b"}', '{"reply": "x", "tags": ["a"]}']
-    flat = [structured._flat_replies(row, json.loads(row), None) for row in rows]
+    values = [json.loads(row) for row in rows]
+    assert [structured._is_flat(v) for v in values] == [True] * 7 + [False]
+    flat = [structured._flat_replies(row, v, None) if structured._is_flat(v) else None for row, v in zip(rows, values)]
     assert [f is not None for f in flat] == [True] * 6 + [False, False]
     for row, replies in zip(rows, flat):
         if replies is not None:

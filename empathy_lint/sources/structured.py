@@ -246,18 +246,16 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
 _STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
-def _flat_replies(line: str, value: Any, body_key: str | None) -> list[Reply] | None:
-    """What _records_replies gives for a flat object (every value a string, number, true,
-    false or null: the usual ticket export row), from the line's json.loads `value` and
-    one regex pass over its string tokens, without a positioned tree; None for anything
-    else (the parser decides).
+def _flat_replies(line: str, value: dict[str, Any], body_key: str | None) -> list[Reply] | None:
+    """What _records_replies gives for a flat object (`_is_flat`: every value a string,
+    number, true, false or null: the usual ticket export row), from the line's json.loads
+    `value` and one regex pass over its string tokens, without a positioned tree; None
+    for a repeated key (the parser decides).
 
     Only the body's raw span is needed. The line's string tokens are its keys and string
     values in order; a repeated key makes more tokens than the decoded object accounts
     for (its keys and string values are a subset of the line's), so equal counts mean the
     object's order is the line's and the body's token is found by counting."""
-    if not _is_flat(value):
-        return None
     strings = sum(isinstance(item, str) for item in value.values())
     tokens = [match.span() for match in _STRING_TOKEN.finditer(line)]
     if len(tokens) != len(value) + strings:
