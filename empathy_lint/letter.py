@@ -95,8 +95,19 @@ class Sentences:
         return words
 
     def _first_word(self, sentence: tuple[int, int], mentions: bool = True) -> str | None:
-        words = self._words(sentence, 0, mentions)
-        return words[0] if words else None
+        strings, orths, puncts, spaces = self.strings, self.orths, self.puncts, self.spaces
+        for i in range(*sentence):
+            if not (spaces[i] or puncts[i]):
+                word = strings[orths[i]].lower()
+                if mentions or not word.startswith("@"):
+                    return word
+        return None
+
+    def _all_initials(self, sentence: tuple[int, int]) -> bool:
+        """Is every word of the sentence agent initials ("^HSB", "-Becky")? Stops at the
+        first that is not: most last sentences are long, and their first word says no."""
+        strings, orths, puncts, spaces = self.strings, self.orths, self.puncts, self.spaces
+        return all(_INITIALS.match(strings[orths[i]]) for i in range(*sentence) if not (spaces[i] or puncts[i]))
 
     def is_greeting(self, sentence: tuple[int, int]) -> bool:
         """A short sentence that only greets: "Hi Sam,", "Good morning!"."""
@@ -109,12 +120,12 @@ class Sentences:
     def is_signoff(self, sentence: tuple[int, int]) -> bool:
         """A short closing: "Regards, Ana", "Thanks!", or agent initials like "^HSB"."""
         limit, _, _, signoffs = _lexicon()
-        if all(_INITIALS.match(text) for text in self._texts(sentence)):
+        if self._all_initials(sentence):
             return True
-        opening = next((self.strings[self.orths[i]] for i in range(*sentence) if not self.spaces[i]), "")
-        if sentence[1] - sentence[0] <= 8 and opening[:1] in _INITIAL_MARKS and _INITIALS.match(
-                self.doc[sentence[0]:sentence[1]].text.strip()):
-            return True
+        if sentence[1] - sentence[0] <= 8:
+            opening = next((self.strings[self.orths[i]] for i in range(*sentence) if not self.spaces[i]), "")
+            if opening[:1] in _INITIAL_MARKS and _INITIALS.match(self.doc[sentence[0]:sentence[1]].text.strip()):
+                return True
         if self._first_word(sentence) not in signoffs:
             return False
         words = self._words(sentence, limit + 1)

@@ -319,19 +319,29 @@ LEXICAL_TABLE_SIZE = 200_000
 
 
 class _LexicalColumns:
-    """LOWER, LIKE_URL, LIKE_NUM, LIKE_EMAIL of each token, from a table by ORTH: they
+    """LOWER, LIKE_URL, LIKE_NUM, LIKE_EMAIL of each token, from tables by ORTH: they
     belong to the word, not the token, and one dict lookup per token costs less than
-    another read of the doc."""
+    another read of the doc. The LIKE_* columns are made only when a pattern reads one
+    (few do: "within 3 days" needs a number)."""
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self.table: dict[int, tuple[int, int, int, int]] = {}
+        self.lowers: dict[int, int] = {}
+        self.likes: dict[int, tuple[int, int, int]] = {}
 
-    def _row(self, orth: int) -> tuple[int, int, int, int]:
-        if len(self.table) >= LEXICAL_TABLE_SIZE:
-            self.table.clear()
-        lexeme = self.vocab[orth]
-        row = self.table[orth] = (lexeme.lower, int(lexeme.like_url), int(lexeme.like_num), int(lexeme.like_email))
+    def _lower(self, orth: int) -> int:
+        if len(self.lowers) >= LEXICAL_TABLE_SIZE:
+            self.lowers.clear()
+        lower = self.lowers[orth] = self.vocab[orth].lower
+        return lower
+
+    def _like(self, orth: int) -> tuple[int, int, int]:
+        row = self.likes.get(orth)
+        if row is None:
+            if len(self.likes) >= LEXICAL_TABLE_SIZE:
+                self.likes.clear()
+            lexeme = self.vocab[orth]
+            row = self.likes[orth] = (int(lexeme.like_url), int(lexeme.like_num), int(lexeme.like_email))
         return row
 
     def columns(self, doc: Doc) -> list[Sequence[int]]:
@@ -340,12 +350,34 @@ class _LexicalColumns:
         found = kept_columns(doc)
         if found is None or found.lemmas is None or not found.orths:
             return doc.to_array(_CHECK_ARRAY).T.tolist()
+        orths = found.orths
         try:
-            rows = list(map(self.table.__getitem__, found.orths))
+            lowers = list(map(self.lowers.__getitem__, orths))
         except KeyError:  # a word not met before
-            rows = [self.table.get(orth) or self._row(orth) for orth in found.orths]
-        lowers, urls, numbers, emails = zip(*rows)
-        return [lowers, found.norms, found.orths, found.starts, found.lemmas, urls, numbers, emails]
+            lowers = [self.lowers.get(orth) or self._lower(orth) for orth in orths]
+        likes = [_LazyColumn(lambda k=k: [self._like(orth)[k] for orth in orths]) for k in range(3)]
+        return [lowers, found.norms, orths, found.starts, found.lemmas, *likes]
+
+
+class _LazyColumn(Sequence):
+    """A column made on first read."""
+
+    __slots__ = ("make", "values")
+
+    def __init__(self, make: Callable[[], list[int]]) -> None:
+        self.make: Callable[[], list[int]] | None = make
+        self.values: list[int] = []
+
+    def _made(self) -> list[int]:
+        if self.make is not None:
+            self.values, self.make = self.make(), None
+        return self.values
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._made()[index]
+
+    def __len__(self) -> int:
+        return len(self._made())
 
 
 @functools.lru_cache(maxsize=4)

@@ -13,7 +13,8 @@ it matches "Apologise", "apologised", "APOLOGIZED".
 from __future__ import annotations
 
 import functools
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 import numpy
 import spacy
@@ -89,7 +90,7 @@ class NormLemmatizer:
             lemmas = [lemma or self.lemma(norm) for lemma, norm in zip(lemmas, norms)]
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
         if columns is not None:  # the rules' exact checks read lemmas too
-            doc.user_data[SENTENCE_COLUMNS] = columns._replace(lemmas=lemmas)
+            columns.lemmas = lemmas
         return doc
 
 
@@ -164,10 +165,12 @@ def word_sentences(starts: list[int], puncts: list[int], spaces: list[int]) -> l
     return ranges
 
 
-class TokenColumns(NamedTuple):
+@dataclass(slots=True)
+class TokenColumns:
     """Per token: ORTH and NORM hashes, IS_PUNCT, IS_SPACE, and 1 if it starts a sentence
     (else -1); how many tokens are stop words and how many are words; the LEMMA hashes
-    once the lemmatizer has set them (None before)."""
+    once the lemmatizer has set them (None before: it fills them in, on this doc's own
+    columns, without a copy)."""
 
     orths: list[int]
     norms: list[int]
