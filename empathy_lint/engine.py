@@ -238,11 +238,13 @@ class Linter:
         return merge_masks(quoted, extra or [], directive_masks(text), found)
 
     def lint_many(self, items: Iterable[tuple], batch_size: int = 64,
-                  openings: bool = False) -> Iterator[list[Finding]]:
+                  openings: bool = False, located: bool = True) -> Iterator[list[Finding]]:
         """Findings for each (text, context) or (text, context, masks), streamed through `nlp.pipe`.
 
         With `openings`, each reply a `repeated` rule applies to also gets a candidate
         finding at its opening sentence, for `repeated.confirm` to judge across the run.
+        Without `located`, line and column are left unset: for a caller that places the
+        findings in a file of its own (a reply's lines are not the file's).
         """
         def prepared() -> Iterator[tuple[str, tuple[str, MappedText, Context]]]:
             for item in items:
@@ -254,7 +256,8 @@ class Linter:
                 yield mapped.text, (text, mapped, context or self.default_context())
 
         for doc, (text, mapped, context) in self.nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
-            yield self._findings(doc, text, mapped, context, openings)
+            findings = self._findings(doc, text, mapped, context, openings)
+            yield locate(findings, text) if located and findings else findings
 
     def _findings(self, doc: Doc, text: str, mapped: MappedText, context: Context,
                   openings: bool = False) -> list[Finding]:
@@ -302,7 +305,7 @@ class Linter:
                         findings.append(self._finding(rule, start, end, None))
             # "language": the reply is English, nothing to say
         findings.sort(key=lambda f: (f.start, f.code))
-        return locate(findings, text)
+        return findings
 
     @staticmethod
     def _echoes(rule: Rule, doc: Doc, context: Context) -> bool:
@@ -327,7 +330,7 @@ class Linter:
                 finding = self._finding(rule, start, end, None)
                 finding.message = f"{rule.message} (detected: {language})"
                 findings.append(finding)
-        return locate(findings, text)
+        return findings
 
     @staticmethod
     def _late(rule: Rule, spans: list[tuple[int, int]], doc: Doc) -> tuple[int, int] | None:

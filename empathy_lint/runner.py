@@ -127,13 +127,16 @@ class Runner:
         per_reply: dict[tuple[int, int], list[Finding]] = {}
         groups: dict[tuple, list[tuple[tuple[int, int], Job, Reply]]] = defaultdict(list)
         for w, (_, job, document) in enumerate(window):
+            if not document.replies:
+                continue
+            group = groups[job.config.key()]
             for r, reply in enumerate(document.replies):
-                groups[job.config.key()].append(((w, r), job, reply))
+                group.append(((w, r), job, reply))
         for items in groups.values():
             linter = self.linter(items[0][1].config)
             contexts = _contexts([(job, reply) for _, job, reply in items])
             stream = linter.lint_many(((reply.text, context, reply.masks)
-                                       for (_, job, reply), context in zip(items, contexts)), openings=True)
+                                       for (_, job, reply), context in zip(items, contexts)), openings=True, located=False)
             try:
                 for (key, _, _), findings in zip(items, stream):
                     per_reply[key] = findings
