@@ -249,17 +249,24 @@ _STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 def _flat_replies(line: str, value: dict[str, Any], body_key: str | None) -> list[Reply] | None:
     """What _records_replies gives for a flat object (`_is_flat`: every value a string,
     number, true, false or null: the usual ticket export row), from the line's json.loads
-    `value` and one regex pass over its string tokens, without a positioned tree; None
-    for a repeated key (the parser decides).
+    `value` and the places of its string tokens, without a positioned tree; None for a
+    repeated key (the parser decides).
 
     Only the body's raw span is needed. The line's string tokens are its keys and string
     values in order; a repeated key makes more tokens than the decoded object accounts
     for (its keys and string values are a subset of the line's), so equal counts mean the
-    object's order is the line's and the body's token is found by counting."""
-    strings = sum(isinstance(item, str) for item in value.values())
-    tokens = [match.span() for match in _STRING_TOKEN.finditer(line)]
-    if len(tokens) != len(value) + strings:
-        return None  # a repeated key: let the parser decide
+    object's order is the line's and the body's token is found by counting. Where no
+    quote is escaped (most rows), each quote opens or closes a token, so counting quotes
+    does it; else one regex pass finds the tokens."""
+    count = len(value) + sum(isinstance(item, str) for item in value.values())
+    if '\\"' in line:  # an escaped quote: the regex tells string tokens apart
+        tokens = [match.span() for match in _STRING_TOKEN.finditer(line)]
+        if len(tokens) != count:
+            return None  # a repeated key: let the parser decide
+    else:  # every quote opens or closes a token: counting them is enough
+        if line.count('"') != 2 * count:
+            return None
+        tokens = None
     name = next((_number_as_parsed(value[k]) for k in TITLE_KEYS if k != "id" and _is_title(value.get(k))), None)
     name = name if name is not None else _number_as_parsed(value.get("id"))
     meta = _meta(value)
@@ -272,7 +279,13 @@ def _flat_replies(line: str, value: dict[str, Any], body_key: str | None) -> lis
         if key == body:
             break
         index += 2 if isinstance(item, str) else 1
-    start, end = tokens[index]
+    if tokens is not None:
+        start, end = tokens[index]
+    else:  # the body's quotes are the (2 * index + 1)th and (2 * index + 2)th
+        start = -1
+        for _ in range(2 * index + 1):
+            start = line.find('"', start + 1)
+        end = line.find('"', start + 1) + 1
     decoded, origin = json_string(line[start + 1:end - 1], start + 1)
     reply = _reply(decoded, origin, name=name, html_body=body in HTML_BODY_KEYS, meta=meta)
     reply.span = (len(line) - len(line.lstrip(" \t\r\n")), len(line.rstrip(" \t\r\n")))
