@@ -12,7 +12,9 @@ than the checks themselves.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from typing import Iterator
 
 from spacy.tokens import Doc
 
@@ -74,10 +76,12 @@ class Sentences:
         self.orths, self.puncts, self.spaces = columns.orths, columns.puncts, columns.spaces
         self.ranges: list[tuple[int, int]] = columns.sentences
 
-    def _texts(self, sentence: tuple[int, int]) -> list[str]:
-        """The sentence's tokens that are neither space nor punctuation, as written."""
+    def _texts(self, sentence: tuple[int, int]) -> Iterator[str]:
+        """The sentence's tokens that are neither space nor punctuation, as written, one
+        at a time: a test of every word stops at the first that fails (most last
+        sentences are long, and their first word says they are no sign-off)."""
         strings, orths, puncts, spaces = self.strings, self.orths, self.puncts, self.spaces
-        return [strings[orths[i]] for i in range(*sentence) if not (spaces[i] or puncts[i])]
+        return (strings[orths[i]] for i in range(*sentence) if not (spaces[i] or puncts[i]))
 
     def _words(self, sentence: tuple[int, int], at_most: int, mentions: bool = True) -> list[str]:
         """Lower-cased words (without @mentions if not `mentions`), no more than
@@ -95,19 +99,8 @@ class Sentences:
         return words
 
     def _first_word(self, sentence: tuple[int, int], mentions: bool = True) -> str | None:
-        strings, orths, puncts, spaces = self.strings, self.orths, self.puncts, self.spaces
-        for i in range(*sentence):
-            if not (spaces[i] or puncts[i]):
-                word = strings[orths[i]].lower()
-                if mentions or not word.startswith("@"):
-                    return word
-        return None
-
-    def _all_initials(self, sentence: tuple[int, int]) -> bool:
-        """Is every word of the sentence agent initials ("^HSB", "-Becky")? Stops at the
-        first that is not: most last sentences are long, and their first word says no."""
-        strings, orths, puncts, spaces = self.strings, self.orths, self.puncts, self.spaces
-        return all(_INITIALS.match(strings[orths[i]]) for i in range(*sentence) if not (spaces[i] or puncts[i]))
+        words = self._words(sentence, 0, mentions)
+        return words[0] if words else None
 
     def is_greeting(self, sentence: tuple[int, int]) -> bool:
         """A short sentence that only greets: "Hi Sam,", "Good morning!"."""
@@ -120,7 +113,7 @@ class Sentences:
     def is_signoff(self, sentence: tuple[int, int]) -> bool:
         """A short closing: "Regards, Ana", "Thanks!", or agent initials like "^HSB"."""
         limit, _, _, signoffs = _lexicon()
-        if self._all_initials(sentence):
+        if all(_INITIALS.match(text) for text in self._texts(sentence)):
             return True
         if sentence[1] - sentence[0] <= 8:
             opening = next((self.strings[self.orths[i]] for i in range(*sentence) if not self.spaces[i]), "")
@@ -137,7 +130,7 @@ class Sentences:
         phrase = next((p for p in signoffs[words[0]] if tuple(words[:len(p)]) == p), None)
         if phrase is None or len(words) > SIGNATURE_LINES * SIGNATURE_WORDS:
             return False
-        return all(_signature_word(word) for word in self._texts(sentence)[len(phrase):])
+        return all(_signature_word(word) for word in itertools.islice(self._texts(sentence), len(phrase), None))
 
     def is_signature(self, sentence: tuple[int, int]) -> bool:
         """A signature line ("Ana Lopez", "Customer Care Team", "Support Lead at Acme",

@@ -81,10 +81,8 @@ class NormLemmatizer:
             return doc
         table = self.lemma_of_norm
         columns = kept_columns(doc)
-        if columns is not None:
-            norms = columns.norms  # the sentencizer read them in its pass
-        else:
-            columns, norms = None, doc.to_array(NORM).tolist()
+        # The sentencizer read the norms in its pass; a doc from elsewhere is read here.
+        norms = columns.norms if columns is not None else doc.to_array(NORM).tolist()
         lemmas = list(map(table.get, norms))  # the dict first: the common case
         if None in lemmas:
             lemmas = [lemma or self.lemma(norm) for lemma, norm in zip(lemmas, norms)]

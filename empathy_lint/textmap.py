@@ -33,11 +33,12 @@ _INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u20
 # brackets, a base64 blob). The tokenizer's affix splitting is quadratic in a token's
 # length, so such a run is masked: linting stays linear in the text.
 LONG_RUN = 200
-_SPECIAL = re.compile(f"[{_INVISIBLE}]|\\S{{{LONG_RUN},}}")
-# The same test in two cheap parts: a character class, then a long run, which only a
-# text of LONG_RUN characters can hold (the one regex tried a run at every character).
 _INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 _LONG_RUN = re.compile(f"\\S{{{LONG_RUN},}}")
+# Both, to find them in a text that holds one. Whether it does is tested as two cheap
+# scans: a character class, then a long run, which only a text of LONG_RUN characters
+# can hold (this one regex tries a run at every character).
+_SPECIAL = re.compile(f"{_INVISIBLE_CHAR.pattern}|{_LONG_RUN.pattern}")
 _LONG_URL = re.compile(r"(?:https?://|www\.)\S*", re.I)
 
 # What starts a new block after a single line break: list items, headings, quotes.
