@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 
 from .batch import lint_batch
 from .config import Config
-from .errors import InputError
+from .errors import InputError, unreadable_value
 from .findings import Finding
 from .threads import join_parts
 
@@ -133,15 +133,19 @@ def _jsonl_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict |
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
+        size = len(line.encode("utf-8"))
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, InputError(f"{path}:{number}: invalid JSON: {exc.msg}"), len(line.encode("utf-8"))
+            yield number, InputError(f"{path}:{number}: invalid JSON: {exc.msg}"), size
+            continue
+        except ValueError as exc:  # a number too long to convert
+            yield number, InputError(f"{path}:{number}: invalid JSON: {unreadable_value(exc)}"), size
             continue
         if not isinstance(row, dict):
-            yield number, InputError(f"{path}:{number}: each line must be a JSON object"), len(line.encode("utf-8"))
+            yield number, InputError(f"{path}:{number}: each line must be a JSON object"), size
             continue
-        yield number, row, len(line.encode("utf-8"))
+        yield number, row, size
 
 
 def _csv_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | InputError, int]]:

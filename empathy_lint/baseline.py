@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
-from .errors import InputError
+from .errors import InputError, unreadable_value
 from .findings import Finding
 
 BASELINE_VERSION = 1
@@ -32,8 +32,10 @@ def load(path: Path) -> Counter:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: baseline not found") from None
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable baseline ({exc})") from None
+    except ValueError as exc:  # invalid JSON, or a number too long to convert
+        raise InputError(f"{path}: not a readable baseline ({unreadable_value(exc)})") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(data.get("findings"), dict):
         raise InputError(f"{path}: not an empathy-lint baseline (expected version {BASELINE_VERSION})")
     counts = data["findings"]

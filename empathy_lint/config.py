@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, unreadable_value
 from .findings import Severity
 from .rulebook import Rule, load_rules
 
@@ -246,11 +246,15 @@ def read_config_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
     if path.name == "pyproject.toml":
         try:
             data = tomllib.loads(text).get("tool", {}).get("empathy-lint")
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        except ValueError as exc:  # a number too long to convert, a bad date
+            raise ConfigError(f"{path}: invalid TOML: {unreadable_value(exc)}") from None
         return parse_settings(data, str(path))
     from .rulebook import DataLoader
 
@@ -266,7 +270,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
 def _has_tool_table(pyproject: Path) -> bool:
     try:
         return "empathy-lint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (OSError, ValueError):  # unreadable, not UTF-8, not TOML
         return False
 
 

@@ -33,3 +33,14 @@ def unreadable(path: object, exc: OSError) -> InputError:
     if isinstance(exc, PermissionError):
         return InputError(f"{path}: permission denied")
     return InputError(f"{path}: cannot read ({exc.strerror or exc})")
+
+
+def unreadable_value(exc: ValueError) -> str:
+    """Why a parser could not make a value of a file's text, in a user's words.
+
+    Python refuses to convert an integer of more than 4,300 digits (a guard against
+    quadratic work) and names a setting users cannot reach; a JSON or YAML file can
+    hold such a number, and a bad date in YAML fails the same way."""
+    if "integer string conversion" in str(exc):
+        return "a number longer than 4,300 digits"
+    return str(exc).split(";")[0]

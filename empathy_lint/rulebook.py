@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import RuleError
+from .errors import RuleError, unreadable_value
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -113,6 +113,8 @@ class _GuardedLoader:
             return super().construct_document(node)  # type: ignore[misc]
         except RecursionError:
             raise UnsafeDocument("nested too deeply to read") from None
+        except ValueError as exc:  # an integer too long to convert, a date like 2026-13-45
+            raise UnsafeDocument(unreadable_value(exc)) from None
 
 
 class RuleLoader(_GuardedLoader, _BaseLoader):  # type: ignore[misc, valid-type]

@@ -159,7 +159,8 @@ class Runner:
                 disabled = reply.meta.get("disable")
                 disabled = [disabled] if isinstance(disabled, str) else disabled
                 for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r], disabled):
-                    linted.fingerprints.append(fingerprint(document.path, reply.name, finding, document.text)
+                    named = reply.baseline_name or reply.name
+                    linted.fingerprints.append(fingerprint(document.path, named, finding, document.text)
                                                if self.fingerprints else "")
                     if run is not None:
                         _move(finding, run.start, run.index_line - 1)

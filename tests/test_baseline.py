@@ -72,3 +72,30 @@ def test_a_baseline_run_says_how_many_known_findings_it_hid(tmp_path):
     hidden = json.loads(run_cli("--format", "json", "--baseline", str(baseline), str(macro)).stdout)["summary"]["baseline"]
     assert hidden == known >= 4
     assert again.stdout.strip() == f"No new findings in 1 file; {hidden} known findings in the baseline were not reported."
+
+
+def test_a_baseline_written_by_0_1_0_still_hides_its_findings(tmp_path):
+    """0.1.0 named a JSON record by a number as a float ("104.0", even
+    "1.2345678901234567e+19"); 0.1.1 shows the number as written. The baseline in
+    tests/data/baseline-0.1.0 was written by 0.1.0 (commit 0607b4b) over the export
+    beside it, and must still excuse all six findings, while the report names the
+    records by their ids as written."""
+    import shutil
+
+    from conftest import DATA
+
+    for name in ("macros.jsonl", "baseline.json"):
+        shutil.copy(DATA / "baseline-0.1.0" / name, tmp_path / name)
+    known = run_cli("check", "--isolated", "--select", "defensive", "--baseline", "baseline.json",
+                    "macros.jsonl", cwd=tmp_path)
+    assert known.returncode == 0 and "6 known findings" in known.stdout
+    fresh = run_cli("check", "--isolated", "--select", "defensive", "--format", "json", "macros.jsonl", cwd=tmp_path)
+    names = [f["reply"] for f in json.loads(fresh.stdout)["files"][0]["findings"]]
+    assert names == ["Refund refused", "Refund refused", "12345678901234567890", "12345678901234567890", "7", "T-9"]
+    # A new finding in a record named by a number is still new.
+    text = (tmp_path / "macros.jsonl").read_text(encoding="utf-8").replace("it ships Monday", "calm down")
+    (tmp_path / "macros.jsonl").write_text(text, encoding="utf-8")
+    result = run_cli("check", "--isolated", "--select", "defensive", "--format", "json", "--baseline", "baseline.json",
+                     "macros.jsonl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [(f["code"], f["reply"]) for f in json.loads(result.stdout)["files"][0]["findings"]] == [("EMP305", "7")]

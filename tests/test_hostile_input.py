@@ -13,7 +13,7 @@ import time
 import pytest
 import yaml
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, run_cli_fast
 from empathy_lint.engine import deletion
 from empathy_lint.findings import Fix
 from empathy_lint.safefix import fix_text
@@ -369,6 +369,45 @@ def test_config_and_baseline_and_audit_type_errors_are_one_line(tmp_path):
     (tmp_path / "a.csv").write_text("customer,reply,agent\nhi,As I said.,a,extra\n", encoding="utf-8")
     result = run_cli("audit", str(tmp_path / "a.csv"))
     assert result.returncode == 2 and "more cells than the header" in result.stderr
+
+
+_HUGE = "9" * 5000  # past Python's 4,300-digit limit for converting an integer
+
+
+@pytest.mark.parametrize("name, text, fragment", [
+    ("x.jsonl", f'{{"id": {_HUGE}, "reply": "As I said."}}\n', "x.jsonl:1: invalid JSON: a number longer than 4,300 digits"),
+    ("x.json", f'[{{"id": {_HUGE}, "reply": "As I said."}}]', "x.json: invalid JSON: a number longer than 4,300 digits"),
+])
+def test_a_number_too_long_to_convert_is_the_files_error(tmp_path, name, text, fragment):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", str(tmp_path / name))
+    assert result.returncode == 2 and "internal error" not in result.stderr and fragment in result.stderr
+
+
+def test_a_long_integer_id_is_shown_whole_and_a_huge_one_costs_only_its_row(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(f'{{"id": 1{"0" * 400}, "reply": "As I said."}}\n{{"id": {_HUGE}, "reply": "As I said."}}\n'
+                    '{"id": 3, "reply": "As I said."}\n', encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--select", "EMP301", "--format", "json", str(path))
+    assert result.returncode == 2 and "x.jsonl:2: invalid JSON: a number longer than 4,300 digits" in result.stderr
+    assert [f["reply"] for f in json.loads(result.stdout)["files"][0]["findings"]] == ["1" + "0" * 400, "3"]
+    audit = run_cli_fast("audit", str(path))
+    assert audit.returncode == 2 and "x.jsonl:2: invalid JSON: a number longer than 4,300 digits" in audit.stderr
+
+
+@pytest.mark.parametrize("name, data, fragment", [
+    (".empathy-lint.yaml", f"fail_on: {_HUGE}\n".encode(), "invalid YAML: a number longer than 4,300 digits"),
+    (".empathy-lint.yaml", b"since: 2026-13-45\n", "invalid YAML: month must be in 1..12"),
+    (".empathy-lint.yaml", b"fail_on: \xff\xfe\n", "not valid UTF-8 (invalid start byte at byte 9)"),
+    ("baseline.json", f'{{"version": 1, "findings": {{"a": {_HUGE}}}}}'.encode(), "a number longer than 4,300 digits"),
+])
+def test_unreadable_values_in_config_and_baseline_are_one_line(tmp_path, name, data, fragment):
+    (tmp_path / "r.txt").write_text("As I said.\n", encoding="utf-8")
+    (tmp_path / name).write_bytes(data)
+    args = ("--baseline", str(tmp_path / name)) if name == "baseline.json" else ()
+    result = run_cli_fast("check", *args, str(tmp_path / "r.txt"))
+    assert result.returncode == 2 and "internal error" not in result.stderr
+    assert fragment in result.stderr and str(tmp_path / name) in result.stderr
 
 
 def test_lone_surrogate_in_json_is_read_not_a_crash(tmp_path):

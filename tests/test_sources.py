@@ -137,7 +137,7 @@ def test_csv_column_from_config():
 
 def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
     """The fast path for flat JSONL rows gives the replies the positional parser's tree
-    gives: text, file offsets through escapes, name (numbers as the parser reads them),
+    gives: text, file offsets through escapes, name (a number as written),
     metadata, record span, HTML or not; rows with a nested value or a repeated key go to
     the parser."""
     import json
@@ -145,7 +145,7 @@ def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
     from empathy_lint.sources import structured
 
     def seen(replies):
-        return [(r.text, r.name, r.meta, r.span, vars(r.origin), r.masks) for r in replies]
+        return [(r.text, r.name, r.baseline_name, r.meta, r.span, vars(r.origin), r.masks) for r in replies]
 
     rows = ['{"id": 7, "reply": "Sorry, but \\"that\\" is policy\\\\", "customer": null, "vip": true}',
             '  {"r\\u00e9ply": "x", "text": "\\u00e9t\\u00e9 \\ud83d\\udc99 **ok**", "n": -1.5e3, "big": 123456789012345678901}\r\n',
@@ -161,7 +161,9 @@ def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
         if replies is not None:
             assert seen(replies) == seen(structured._records_replies(structured._parse(row, 0)[0], row, None)), row
     assert [r.text for r in flat[1]] == ["\u00e9t\u00e9 \U0001f499 **ok**"]
-    assert [r.name for r in flat[2]] == ["12.0"] and flat[2][0].meta["kind"] == "canned"
+    # a number names a record as written; baselines of 0.1.0 knew it as the float text
+    assert [(r.name, r.baseline_name) for r in flat[0] + flat[2]] == [("7", "7.0"), ("12", "12.0")]
+    assert flat[2][0].meta["kind"] == "canned"
     assert [r.text for r in flat[3]] == ["As I said, no."] and flat[3][0].meta["disable"] == ["EMP301"]
     assert flat[5] == []
     # a body key given in the configuration

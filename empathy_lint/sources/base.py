@@ -25,6 +25,9 @@ class Reply:
     # Where the record holding this reply (a macro of a YAML/JSON list, a section of a
     # collection) stands in the file: a `disable` directive inside it covers it alone.
     span: tuple[int, int] | None = None
+    # The name a baseline fingerprints this reply by, where it is not `name`: a JSON
+    # record named by an integer was "12345.0" in 0.1.0, and baselines must still match.
+    baseline_name: str | None = None
 
     @classmethod
     def verbatim(cls, text: str, offset: int = 0, **kwargs: Any) -> "Reply":
@@ -57,8 +60,10 @@ def checked_meta(where: str, meta: dict[str, Any]) -> dict[str, Any]:
         value = out.get(key)
         if value is None:
             continue
-        if key == "id" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[key] = str(int(value)) if float(value).is_integer() else str(value)
+        if key == "id" and isinstance(value, int) and not isinstance(value, bool):
+            out[key] = str(value)
+        elif key == "id" and isinstance(value, float):
+            out[key] = str(int(value)) if value.is_integer() else str(value)
         elif not isinstance(value, str):
             raise InputError(f"{where}: '{key}' must be text, not {type(value).__name__}")
     disable = out.get("disable")

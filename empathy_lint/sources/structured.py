@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, unreadable_value
 from ..findings import LineIndex
 from ..rulebook import DataLoader, yaml_children
 from ..textmap import MappedText
@@ -37,7 +37,14 @@ def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: 
         value = _SURROGATE.sub("\ufffd", value)
     # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
     masks = html_masks(value) if html_body or _LOOKS_HTML.search(value) else markdown_masks(value)
-    return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta)
+    return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta,
+                 baseline_name=_float_text(name) if isinstance(name, int) else None)
+
+
+def _float_text(number: int) -> str:
+    """How 0.1.0 named a record by an integer (its reader made every JSON number a float:
+    "12345.0"), which the fingerprints of baselines written then still hold."""
+    return str(float(str(number)))
 
 
 def _meta(record: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +124,10 @@ def _parse(text: str, i: int) -> tuple[Any, int]:
         if text.startswith(literal, i):
             return value, i + len(literal)
     match = _NUMBER.match(text, i)
-    return float(match.group()), match.end()
+    number = match.group()
+    # As json.loads reads it: an integer stays one (a ticket id 12345 is "12345", not
+    # "12345.0"); json.loads has already refused one too long to convert.
+    return (float(number) if "." in number or "e" in number or "E" in number else int(number)), match.end()
 
 
 def _json_reply(value: Any, text: str, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply | None:
@@ -143,7 +153,7 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
         return
     if not isinstance(node, dict):
         return
-    name = next((node[k] for k in TITLE_KEYS if isinstance(node.get(k), (str, float)) and k != "id"), None)
+    name = next((node[k] for k in TITLE_KEYS if k != "id" and _is_title(node.get(k))), None)
     name = name if name is not None else node.get("id")
     meta = _meta(node)
     found = False
@@ -203,6 +213,8 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
         raise _json_error(path, exc) from None
     except _NotJson as exc:
         raise _constant_error(path, text, exc) from None
+    except ValueError as exc:  # a number too long to convert
+        raise InputError(f"{path}: invalid JSON: {unreadable_value(exc)}") from None
     tree, _ = _parse(text, 0)
     try:
         document = Document(path, text, list(_records_replies(tree, text, options.get("json_body"))))
@@ -267,8 +279,8 @@ def _flat_replies(line: str, value: dict[str, Any], body_key: str | None) -> lis
         if line.count('"') != 2 * count:
             return None
         tokens = None
-    name = next((_number_as_parsed(value[k]) for k in TITLE_KEYS if k != "id" and _is_title(value.get(k))), None)
-    name = name if name is not None else _number_as_parsed(value.get("id"))
+    name = next((value[k] for k in TITLE_KEYS if k != "id" and _is_title(value.get(k))), None)
+    name = name if name is not None else value.get("id")
     meta = _meta(value)
     keys = (body_key,) if body_key else _BODY_SEARCH
     body = next((k for k in keys if isinstance(value.get(k), str) and value[k].strip()), None)
@@ -301,14 +313,8 @@ def _is_flat(value: Any) -> bool:
 
 
 def _is_title(value: Any) -> bool:
-    """A value _records_replies takes as a title: text or a number (the parser reads
-    every number as a float; true and false are no title)."""
+    """A value that names a record: text or a number (true and false are no title)."""
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
-
-
-def _number_as_parsed(value: Any) -> Any:
-    """An integer as the parser reads it (a float), so both paths name a record alike."""
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 # One decoder for every row (json.loads with an option builds a new one per call).
@@ -326,6 +332,8 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) ->
         raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError(f"{path}:{number}: invalid JSON: {exc} is not a JSON value") from None
+    except ValueError as exc:  # a number too long to convert
+        raise InputError(f"{path}:{number}: invalid JSON: {unreadable_value(exc)}") from None
     except RecursionError:  # that record's error, not the file's
         raise InputError(f"{path}:{number}: nested too deeply to read (thousands of levels of brackets)") from None
     try:
