@@ -10,6 +10,7 @@ import dataclasses
 import difflib
 import fnmatch
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,11 +268,22 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return parse_settings(data, str(path))
 
 
+# A table header for empathy-lint in TOML text: [tool.empathy-lint], [tool.empathy-lint.x].
+_OUR_TABLE = re.compile(r'(?m)^[ \t]*\[\[?[ \t]*tool[ \t]*\.[ \t]*"?empathy-lint\b')
+
+
 def _has_tool_table(pyproject: Path) -> bool:
+    """Does this pyproject.toml configure empathy-lint? One that does but is not valid
+    TOML counts, so reading it reports the mistake instead of silently linting with the
+    defaults (as ruff does); one that only holds other tools' broken tables does not."""
     try:
-        return "empathy-lint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, ValueError):  # unreadable, not UTF-8, not TOML
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, ValueError):  # unreadable, not UTF-8
         return False
+    try:
+        return "empathy-lint" in tomllib.loads(text).get("tool", {})
+    except ValueError:  # not TOML
+        return bool(_OUR_TABLE.search(text))
 
 
 @functools.lru_cache(maxsize=256)

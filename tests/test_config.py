@@ -33,6 +33,18 @@ def test_pyproject_tool_table(tmp_path):
     assert codes(run_cli("--format", "json", str(draft), cwd=tmp_path)) == ["EMP306"]
 
 
+def test_a_broken_pyproject_is_an_error_only_where_it_configures_empathy_lint(tmp_path):
+    """A TOML typo in our own table must not silently lint with the defaults; another
+    tool's broken table in a pyproject without ours is not our business."""
+    draft = write(tmp_path / "a.txt", BAD)
+    write(tmp_path / "pyproject.toml", '[tool.empathy-lint]\nselect = ["EMP306"\n')
+    result = run_cli("--format", "json", str(draft), cwd=tmp_path)
+    assert result.returncode == 2 and f"{tmp_path / 'pyproject.toml'}: invalid TOML" in result.stderr
+    write(tmp_path / "pyproject.toml", '[tool.black]\nline-length = \n')
+    result = run_cli("--format", "json", str(draft), cwd=tmp_path)
+    assert result.returncode == 1 and {"EMP101", "EMP301", "EMP306"} <= set(codes(result))  # the defaults
+
+
 def test_command_line_wins_over_config(tmp_path):
     write(tmp_path / ".empathy-lint.yaml", "select: [EMP306]\nfail-on: never\n")
     draft = write(tmp_path / "a.txt", BAD)
