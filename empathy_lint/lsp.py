@@ -9,8 +9,10 @@ or document becomes one diagnostic and a log message.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -357,32 +359,64 @@ def _rule_uri(rule: Rule) -> str:
     return Path(rule.source).resolve().as_uri() + f"#L{rule.line}"
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 class Positions:
-    """Character offsets <-> LSP positions in the negotiated encoding (UTF-16 by default)."""
+    """Character offsets <-> LSP positions in the negotiated encoding (UTF-16 by default).
+
+    An ASCII character is one code unit in every encoding, so each line keeps only where
+    its other characters stand and the extra units they add (a table built once per
+    line): a position is a bisection, not a count over the line's text, which a
+    document with one long line and thousands of findings would make quadratic."""
 
     def __init__(self, text: str, codec: Any) -> None:
         self.index = LineIndex(text)
         self.codec = codec
+        self._lines: dict[int, tuple[int, list[int], list[int]]] = {}
+
+    def _line(self, line: int) -> tuple[int, list[int], list[int]]:
+        """1-based `line`'s length (without its break), and where its non-ASCII
+        characters stand with the extra units counted up to each."""
+        table = self._lines.get(line)
+        if table is None:
+            text = self.index.line_text(line)
+            columns, extra, total = [], [], 0
+            for match in _NOT_ASCII.finditer(text):
+                total += self.codec.client_num_units(match.group()) - 1
+                columns.append(match.start())
+                extra.append(total)
+            table = self._lines[line] = (len(text), columns, extra)
+        return table
+
+    def _units(self, line: int, chars: int) -> int:
+        """Code units of the first `chars` characters of 1-based `line` (at most all of it:
+        an offset inside a CRLF break counts as the line's end)."""
+        length, columns, extra = self._line(line)
+        chars = min(chars, length)
+        before = bisect.bisect_left(columns, chars)  # other characters among the first `chars`
+        return chars + (extra[before - 1] if before else 0)
 
     def position(self, offset: int) -> types.Position:
         line, column = self.index.position(offset)
-        prefix = self.index.line_text(line)[: column - 1]
-        return types.Position(line=line - 1, character=self.codec.client_num_units(prefix))
+        return types.Position(line=line - 1, character=self._units(line, column - 1))
 
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(start=self.position(start), end=self.position(end))
 
     def offset(self, position: types.Position) -> int:
+        """The offset of the first character at or past the position's code unit."""
         if position.line >= len(self.index.starts):
             return len(self.index.text)
         line = position.line + 1
-        text = self.index.line_text(line)
-        units = 0
-        for i, ch in enumerate(text):
-            if units >= position.character:
-                return self.index.offset(line, i + 1)
-            units += self.codec.client_num_units(ch)
-        return self.index.offset(line, len(text) + 1)
+        low, high = 0, self._line(line)[0]
+        while low < high:
+            middle = (low + high) // 2
+            if self._units(line, middle) >= position.character:
+                high = middle
+            else:
+                low = middle + 1
+        return self.index.offset(line, low + 1)
 
 
 server = EmpathyLanguageServer()

@@ -24,6 +24,18 @@ def test_bad_reply_on_stdin_exits_1_with_caret_and_suggestions():
     assert "6 findings (1 error, 5 warnings) in 1 file." in out
 
 
+def test_a_long_line_is_shown_as_a_window_around_each_finding():
+    """A reply kept on one line (a JSONL row, a file without line breaks) is shown clipped
+    around the finding, with … where it was cut and the carets still under the span."""
+    text = "Thanks for writing in. " * 40 + "As I said, we cannot help. " + "Have a good day. " * 40
+    out = run_cli("check", "--select", "EMP301", "-", stdin=text).stdout
+    shown, carets = out.splitlines()[1:3]
+    assert shown.startswith("    \u2026") and shown.endswith("\u2026") and len(shown) == 4 + 2 + 200
+    assert shown[carets.index("^"):carets.rindex("^") + 1] == "As I said"
+    start = run_cli("check", "--select", "EMP101", "-", stdin=text).stdout.splitlines()[1:3]
+    assert start[0].startswith("    Thanks") and start[0].endswith("\u2026") and start[1].strip("^ ") == ""
+
+
 def test_good_reply_exits_0():
     result = run_cli("check", "-", stdin=GOOD)
     assert result.returncode == 0, result.stdout

@@ -185,6 +185,19 @@ def _timed(args, **kwargs):
     return result
 
 
+def test_a_long_one_line_reply_with_thousands_of_findings_is_reported_and_fixed(tmp_path):
+    """220,000 characters on one line, 20,000 findings: the text report, --fix and the
+    language server's positions were each quadratic in it (minutes); now seconds."""
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"id": 1, "reply": "As I said. " * 20000}) + "\n", encoding="utf-8")
+    report = _timed(["--select", "EMP301", str(path)])
+    assert report.returncode == 1 and "20000 findings" in report.stdout
+    assert max(len(line) for line in report.stdout.splitlines()) < 400  # a window, not the row
+    fixed = _timed(["--select", "EMP301", "--fix", str(path)])
+    assert fixed.returncode == 0 and "fixed 20000 findings" in fixed.stderr
+    assert json.loads(path.read_text(encoding="utf-8"))["reply"] == "To recap. " * 20000
+
+
 @pytest.mark.parametrize("name,text", [
     ("placeholder.txt", "Hi [A" + "_" * 3000 + ", as I said."),
     ("directive.txt", "<!-- empathy-lint: disable" + " " * 40000 + "\nAs I said."),
@@ -393,6 +406,14 @@ def test_a_long_integer_id_is_shown_whole_and_a_huge_one_costs_only_its_row(tmp_
     assert [f["reply"] for f in json.loads(result.stdout)["files"][0]["findings"]] == ["1" + "0" * 400, "3"]
     audit = run_cli_fast("audit", str(path))
     assert audit.returncode == 2 and "x.jsonl:2: invalid JSON: a number longer than 4,300 digits" in audit.stderr
+
+
+def test_jsonl_rows_that_are_not_objects_are_skipped_and_the_others_read(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('null\n[1, 2]\n"text"\n5\n{"reply": null}\n{"id": 6, "reply": "As I said."}\n', encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--select", "EMP301", "--format", "json", str(path))
+    assert result.returncode == 1
+    assert [(f["line"], f["reply"]) for f in json.loads(result.stdout)["files"][0]["findings"]] == [(6, "6")]
 
 
 @pytest.mark.parametrize("name, data, fragment", [

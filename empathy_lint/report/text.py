@@ -41,12 +41,27 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+# A source line longer than this is shown as a window around the finding: a reply kept
+# on one line (a JSONL row, a file with no line breaks) can be 500,000 characters, and
+# printing it whole under each of its findings is unreadable and quadratic.
+SHOWN_CHARS = 200
+CONTEXT_BEFORE = 60
+CLIPPED = "\u2026"  # …
+
+
 def _caret_line(line: str, start_col: int, end_col: int) -> tuple[str, str]:
-    """The source line (tabs expanded) and a ^^^ line under columns [start, end)."""
-    shown = escape(line)
-    pad = sum(_width(c) for c in line[: start_col - 1])
-    span = sum(_width(c) for c in line[start_col - 1 : end_col - 1]) or 1
-    return shown, " " * pad + "^" * span
+    """The source line (tabs expanded; a long one clipped to SHOWN_CHARS around the
+    finding, with … where it was cut) and a ^^^ line under columns [start, end)."""
+    start, end = start_col - 1, max(end_col - 1, start_col - 1)
+    before = after = ""
+    if len(line) > SHOWN_CHARS:
+        low = max(0, min(start - CONTEXT_BEFORE, len(line) - SHOWN_CHARS))
+        high = low + SHOWN_CHARS
+        before, after = (CLIPPED if low else ""), (CLIPPED if high < len(line) else "")
+        line, start, end = line[low:high], start - low, min(end, high) - low
+    pad = len(before) + sum(_width(c) for c in line[:start])
+    span = sum(_width(c) for c in line[start:end]) or 1
+    return before + escape(line) + after, " " * pad + "^" * span
 
 
 def _describe_fix(finding: Finding, text: str) -> str:

@@ -327,7 +327,8 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) ->
         row = line.rstrip("\r\n")
         # (json.loads says what a byte-order mark inside the file is; the decoder does not)
         value = _ROW_DECODER.decode(row) if not row.startswith("\ufeff") else json.loads(row)
-        record = None if _is_flat(value) else _parse(line, 0)[0]
+        flat = _is_flat(value)
+        record = None if flat else _parse(line, 0)[0]  # (a row of `null` parses to None too)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except _NotJson as exc:
@@ -337,9 +338,9 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) ->
     except RecursionError:  # that record's error, not the file's
         raise InputError(f"{path}:{number}: nested too deeply to read (thousands of levels of brackets)") from None
     try:
-        replies = _flat_replies(line, value, options.get("json_body")) if record is None else None
+        replies = _flat_replies(line, value, options.get("json_body")) if flat else None
         if replies is None:  # nested, or a repeated key
-            replies = list(_records_replies(record or _parse(line, 0)[0], line, options.get("json_body")))
+            replies = list(_records_replies(_parse(line, 0)[0] if flat else record, line, options.get("json_body")))
         return replies
     except InputError as exc:
         raise InputError(f"{path}:{number}: {exc}") from None

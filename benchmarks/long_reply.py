@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""One long reply with thousands of findings: does every path grow linearly with it?
+
+Usage: python benchmarks/long_reply.py [--repeats N]
+
+A reply kept on one line (a JSONL row, a file with no line breaks) may hold up to
+500,000 characters. Until 2026-11-27 three paths were quadratic in such a reply: the
+text report printed the whole line under each finding (55,000 characters, 5,000
+findings: 72 s), `--fix` mapped each fix by a scan of the reply (220,000 characters,
+20,000 fixes: stopped after 120 s), and the language server counted UTF-16 units from
+the line's start for each diagnostic (2,000 diagnostics on a 220,000-character line:
+51 s). Now: about 2-3 s for each, the LSP's share 0.1 s.
+
+Times, for a one-line reply of N and of 2N repeats of "As I said. " (N defaults to
+10,000: 110,000 characters, 10,000 findings of EMP301), `check` in the text and JSON
+formats, `check --fix` on a copy, and the language server's diagnostics for the
+findings; prints each time and the growth when the reply doubles. Linear is about
+2x; quadratic shows as about 4x.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PHRASE = "As I said. "
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def lsp_diagnostics_time(text: str) -> float:
+    """The language server's work once the findings are known: positions and messages."""
+    from lsprotocol import types
+    from pygls.workspace import PositionCodec
+
+    from empathy_lint.engine import Linter
+    from empathy_lint.lsp import Positions
+
+    findings = Linter().lint(text)
+    start = time.perf_counter()
+    positions = Positions(text, PositionCodec(encoding=types.PositionEncodingKind.Utf16))
+    for finding in findings:
+        positions.range(finding.start, finding.end)
+    return time.perf_counter() - start
+
+
+def measure(repeats: int, folder: Path) -> dict[str, float]:
+    text = PHRASE * repeats
+    draft = folder / f"reply-{repeats}.txt"
+    draft.write_text(text, encoding="utf-8")
+    check = [sys.executable, "-m", "empathy_lint", "check", "--isolated", "--select", "EMP301"]
+    copy = folder / f"fix-{repeats}.txt"
+    shutil.copy(draft, copy)
+    return {
+        "check (text)": timed(check + [str(draft)]),
+        "check --format json": timed(check + ["--format", "json", str(draft)]),
+        "check --fix": timed(check + ["--fix", str(copy)]),
+        "lsp diagnostics": lsp_diagnostics_time(text),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--repeats", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        small = measure(args.repeats, Path(tmp))
+        large = measure(2 * args.repeats, Path(tmp))
+    print(f"one-line reply of {args.repeats:,} and {2 * args.repeats:,} repeats of {PHRASE.strip()!r} "
+          f"({len(PHRASE) * args.repeats:,} and {2 * len(PHRASE) * args.repeats:,} characters), "
+          f"{time.strftime('%Y-%m-%d')}")
+    for name in small:
+        print(f"  {name:22} {small[name]:7.2f} s  {large[name]:7.2f} s   x{large[name] / small[name]:.1f} "
+              "(linear ~2, quadratic ~4)")
+
+
+if __name__ == "__main__":
+    main()
