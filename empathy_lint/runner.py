@@ -39,6 +39,10 @@ class Job:
     # Only this run of an export's records, read when it is linted (document.replies
     # stays empty): a million-row export never holds its replies all at once.
     records: Records | None = None
+    # A piece of a document cut for the workers (split_jobs): where its replies start
+    # among the document's, and the record spans of all the document's replies, so an
+    # inline `disable` in another piece's macro stays that macro's (not a file header).
+    piece: tuple[int, list[tuple[int, int] | None]] | None = None
 
     @property
     def size(self) -> int:
@@ -153,7 +157,11 @@ class Runner:
             else:  # the run's own text: its offsets and lines, moved to the file's below
                 index = LineIndex(document.text)
                 directives = directives_near(self._file.directives(job.document.text), run)
-            scopes = scoped(directives, [reply.span for reply in document.replies])
+            if job.piece is None:
+                scopes = scoped(directives, [reply.span for reply in document.replies])
+            else:  # scoped over the whole document's records, then this piece's
+                first, spans = job.piece
+                scopes = scoped(directives, spans)[first:first + len(document.replies)]
             for r, reply in enumerate(document.replies):
                 mapped = [_to_file(f, reply, document.text) for f in per_reply[(w, r)]]
                 disabled = reply.meta.get("disable")
@@ -301,9 +309,10 @@ def split_jobs(pieces: list[tuple[int, Job]], processes: int) -> list[tuple[int,
         if job.records is not None or len(replies) <= size:
             out.append((j, job))
             continue
+        spans = [reply.span for reply in replies]
         for k in range(0, len(replies), size):
             document = Document(job.document.path, job.document.text, replies[k:k + size])
-            out.append((j, dataclasses.replace(job, document=document)))
+            out.append((j, dataclasses.replace(job, document=document, piece=(k, spans))))
     return out
 
 

@@ -12,8 +12,9 @@ so their words are never linted.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .findings import Finding, LineIndex
 from .placeholders import Mask
@@ -68,34 +69,55 @@ def directive_masks(text: str) -> list[Mask]:
     return [(d.start, d.end, " ") for d in find_directives(text)]
 
 
-def apply(findings: list[Finding], directives: list[Directive], disabled: list[str] | None = None) -> list[Finding]:
+@dataclass
+class Scope:
+    """The directives one reply obeys: its `disable`s, and the file's line directives by
+    line (one dict shared by every reply of the file, so a file of thousands of macros
+    with a `disable-line` each costs a lookup per finding, not a scan of them all)."""
+
+    disables: list[Directive] = field(default_factory=list)
+    by_line: dict[int, list[Directive]] = field(default_factory=dict)
+
+    def covers(self, finding: Finding) -> bool:
+        return (any(d.covers(finding) for d in self.disables)
+                or any(d.covers(finding) for d in self.by_line.get(finding.line, ()))
+                or any(d.covers(finding) for d in self.by_line.get(finding.line - 1, ())))
+
+
+def apply(findings: list[Finding], scope: Scope, disabled: list[str] | None = None) -> list[Finding]:
     """Findings left after inline directives and a front-matter `disable` list."""
-    whole_file = [Directive("disable", tuple(disabled), 0, 0, 0)] if disabled else []
-    rules = [d for d in directives + whole_file if d.kind != "enable"]
-    return [f for f in findings if not any(d.covers(f) for d in rules)]
+    whole_file = Directive("disable", tuple(disabled), 0, 0, 0) if disabled else None
+    return [f for f in findings if not scope.covers(f) and not (whole_file and whole_file.covers(f))]
 
 
-def scoped(directives: list[Directive], spans: list[tuple[int, int] | None]) -> list[list[Directive]]:
+def scoped(directives: list[Directive], spans: list[tuple[int, int] | None]) -> list[Scope]:
     """The directives each reply of a file obeys.
 
     A `disable` inside a record (a macro of a YAML/JSON/CSV list, a section of a
     collection), or between records, covers the record it stands in or the next one;
-    before the first record (a file header) it covers the whole file. Line directives
-    cover their lines wherever they are. Without spans, every directive holds for all.
-    (For a run of an export's records, sources.filetext.directives_near first picks
-    the directives that run can obey.)
+    before the first record (a file header) or after the last it covers the whole file.
+    Line directives cover their lines wherever they are. Without spans, every directive
+    holds for all. (For a piece of a file cut for the workers, the caller scopes over
+    all the file's records and takes the piece's; for a run of an export's records,
+    sources.filetext.directives_near first picks the directives that run can obey.)
     """
-    if not directives or any(span is None for span in spans) or len(spans) < 2:
-        return [directives] * len(spans)
-    firsts = min(span[0] for span in spans)  # type: ignore[index]
-    out: list[list[Directive]] = [[] for _ in spans]
+    by_line: dict[int, list[Directive]] = {}
     for directive in directives:
-        if directive.kind != "disable" or directive.start < firsts:
-            for kept in out:
-                kept.append(directive)
-            continue
-        owner = next((i for i, span in enumerate(spans) if directive.start < span[1]), None)  # type: ignore[index]
-        for i, kept in enumerate(out):
-            if owner is None or i == owner:
-                kept.append(directive)
-    return out
+        if directive.kind in ("disable-line", "disable-next-line"):
+            by_line.setdefault(directive.line, []).append(directive)
+    disables = [d for d in directives if d.kind == "disable"]
+    if not disables or any(span is None for span in spans) or len(spans) < 2:
+        return [Scope(disables, by_line) for _ in spans]
+    ends = [span[1] for span in spans]  # type: ignore[index]
+    ordered = all(a <= b for a, b in zip(ends, ends[1:]))
+    first = min(span[0] for span in spans)  # type: ignore[index]
+    everywhere: list[Directive] = []
+    own: list[list[Directive]] = [[] for _ in spans]
+    for directive in disables:
+        owner = (bisect.bisect_right(ends, directive.start) if ordered
+                 else next((i for i, end in enumerate(ends) if directive.start < end), len(ends)))
+        if directive.start < first or owner == len(ends):  # the file's head, or after its last record
+            everywhere.append(directive)
+        else:
+            own[owner].append(directive)
+    return [Scope(everywhere + mine, by_line) for mine in own]

@@ -228,6 +228,26 @@ def test_a_disable_in_the_file_header_still_covers_every_macro(tmp_path):
     assert data["files"][0]["findings"] == []
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_directives_in_a_collection_cut_for_the_workers_keep_their_scope(tmp_path, jobs):
+    """A collection of 3,000 macros is cut into pieces across the workers: a `disable`
+    inside the first macro stays that macro's in every piece (it once silenced the rule
+    in all the later pieces), a file-header `disable` and a `disable-line` still hold."""
+    sections = ["## Macro 0\n\n<!-- empathy-lint: disable EMP301 -->\nAs I said, no.\n"]
+    sections += [f"## Macro {i}\n\nAs I said, no. Calm down.\n" for i in range(1, 3000)]
+    sections[2000] = "## Macro 2000\n\nAs I said, no. <!-- empathy-lint: disable-line EMP301 -->\nCalm down.\n"
+    path = tmp_path / "macros.md"
+    path.write_text("\n".join(sections), encoding="utf-8")
+    data = json.loads(run_cli("--format", "json", "--select", "EMP301,EMP305", "--jobs", jobs, str(path)).stdout)
+    found = [(f["code"], f["reply"]) for f in data["files"][0]["findings"]]
+    assert sorted({r for c, r in found if c == "EMP301"}, key=lambda r: int(r.split()[1])) == [
+        f"Macro {i}" for i in range(1, 3000) if i != 2000]
+    assert sum(c == "EMP305" for c, _ in found) == 2999
+    path.write_text("<!-- empathy-lint: disable EMP305 -->\n" + "\n".join(sections), encoding="utf-8")
+    data = json.loads(run_cli("--format", "json", "--select", "EMP301,EMP305", "--jobs", jobs, str(path)).stdout)
+    assert {f["code"] for f in data["files"][0]["findings"]} == {"EMP301"}
+
+
 def test_the_pre_commit_hook_lints_staged_files_as_a_walk_would():
     hooks = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "--force-exclude" in hooks and "--default-kind canned" in hooks

@@ -185,6 +185,17 @@ def _timed(args, **kwargs):
     return result
 
 
+def test_a_collection_with_a_directive_in_each_of_thousands_of_macros(tmp_path):
+    """Every reply once carried every line directive of its file (and a piece for the
+    workers every earlier macro's `disable`): 5,000 macros with a `disable-line` each
+    took 150 s; now a lookup per finding."""
+    path = tmp_path / "macros.md"
+    path.write_text("\n".join(f"## Macro {i}\n\nAs I said. <!-- empathy-lint: disable-line EMP301 -->\nCalm down.\n"
+                              for i in range(5000)), encoding="utf-8")
+    result = _timed(["--select", "EMP301,EMP305", "--format", "json", str(path)])
+    assert [f["code"] for f in json.loads(result.stdout)["files"][0]["findings"]] == ["EMP305"] * 5000
+
+
 def test_a_long_one_line_reply_with_thousands_of_findings_is_reported_and_fixed(tmp_path):
     """220,000 characters on one line, 20,000 findings: the text report, --fix and the
     language server's positions were each quadratic in it (minutes); now seconds."""
