@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ class CheckOptions:
     jobs: int | None = None  # worker processes; 0: every core; None: by the size of the run
     force_exclude: bool = False  # the not-replies list holds for named files too (pre-commit)
     default_kind: str | None = None  # kind when nothing else names one (else by how a file was found)
+    output: str | None = None  # --output: never one of the files the run reads
 
 
 @dataclass
@@ -180,11 +182,21 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
             raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
         text = decode(sys.stdin.buffer.read(), stdin_name, options.encoding)
         jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)), customer))
-    # The baseline file often sits in the linted tree; it is ours, not a macro export.
+    # The baseline file and the report often sit in the linted tree; they are ours, not
+    # macro exports. The report must not replace a file the run reads.
     baseline_file = Path(options.baseline).resolve() if options.baseline else None
+    output_file = Path(options.output).resolve() if options.output else None
+    if output_file is not None:
+        _refuse_output_over_input(options, output_file, [n for n in names if n != "-"])
 
     def excluded(path: Path) -> bool:
-        return (baseline_file is not None and path.resolve() == baseline_file) or configs.for_path(path).excludes(path)
+        resolved = path.resolve()
+        if resolved == output_file:  # the last run's report is ours; a macro it would replace is not
+            if not _looks_like_a_report(path):
+                raise EmpathyLintError(f"--output {options.output}: is a reply file found in {', '.join(names)}; "
+                                       "the report would replace it. Write the report to another file")
+            return True
+        return resolved == baseline_file or configs.for_path(path).excludes(path)
 
     found = find_files([n for n in names if n != "-"], excluded=excluded,
                        default_excluded=lambda path: configs.for_path(path).default_exclude,
@@ -331,6 +343,34 @@ AUTO_PARALLEL_REPLIES = 2000
 # What that many replies weigh in an export with customer messages (`audit`, which streams
 # its export, goes by the file's size).
 AUTO_PARALLEL_BYTES = 1024 * 1024
+
+
+def _refuse_output_over_input(options: CheckOptions, output: Path, names: list[str]) -> None:
+    """--output naming a reply file given on the command line, the baseline or the
+    customer message would write the report over it: an error before anything is read."""
+    read = [(name, "is one of the files to check") for name in names]
+    read += [(options.baseline, "is the baseline")] if options.baseline else []
+    read += [(options.customer_file, "is the customer message")] if options.customer_file else []
+    for name, what in read:
+        if Path(name).resolve() == output:
+            raise EmpathyLintError(f"--output {options.output}: {what}; the report would replace it. "
+                                   "Write the report to another file")
+
+
+# How each report format begins (text, json, sarif, github, junit), or an empty file.
+_REPORT_START = re.compile(
+    r'\s*(?:$|\{\s*"version":\s*1,\s*"files"|\{\s*"\$schema":\s*"[^"]*sarif|::(?:error|warning|notice) '
+    r'|<\?xml[^>]*>\s*<testsuites|No (?:new )?findings in |\S[^\n]*:\d+:\d+: [A-Z]+\d+ \[)')
+
+
+def _looks_like_a_report(path: Path) -> bool:
+    """Is this file (met in a walk, named by --output) a report an earlier run wrote?"""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return _REPORT_START.match(start) is not None
 
 
 def available_cores() -> int:

@@ -127,7 +127,8 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
                    "in the run, else 1. One large export is cut into pieces across them.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout (put in place when the run "
-                   "ends; a failed run leaves the old file).")
+                   "ends; a failed run leaves the old file). Never a file the run reads: naming a "
+                   "reply file, the baseline or the customer message is an error.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
@@ -165,7 +166,7 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
         customer_file=customer_file, customer_text=customer_text, config_file=config_file,
         isolated=isolated, baseline=baseline, update_baseline=update_baseline, fix=fix,
         show_diff=show_diff, stdin_filename=stdin_filename, max_bytes=max_size * 1024 * 1024,
-        encoding=encoding, jobs=jobs, force_exclude=force_exclude, default_kind=default_kind,
+        encoding=encoding, jobs=jobs, force_exclude=force_exclude, default_kind=default_kind, output=output,
     )
     from .report.text import escape
 

@@ -96,6 +96,29 @@ def test_output_file_for_any_format(repo, tmp_path):
     assert json.loads(out.read_text())["version"] == "2.1.0"
 
 
+def test_output_never_replaces_a_file_the_run_reads(tmp_path):
+    """-o naming a reply file (given, or met in the walk), the baseline or the customer
+    message is an error before anything is written; the report of an earlier run in
+    the walked tree is not read as replies, and is replaced."""
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    macro = macros / "refunds.json"
+    original = '[{"title": "refund", "body": "As I said, no."}]\n'
+    macro.write_text(original, encoding="utf-8")
+    (tmp_path / "customer.txt").write_text("My refund never came.\n", encoding="utf-8")
+    for args in (["-o", str(macro), str(macro)], ["-o", str(macro), str(macros)],
+                 ["--baseline", str(macro), "-o", str(macro), str(tmp_path / "customer.txt")],
+                 ["--customer", str(macro), "-o", str(macro), str(tmp_path / "customer.txt")]):
+        result = run_cli("--format", "json", *args)
+        assert result.returncode == 2 and "the report would replace it" in result.stderr, args
+        assert macro.read_text(encoding="utf-8") == original
+    report = macros / "report.json"
+    for _ in range(2):
+        result = run_cli("--format", "json", "-o", str(report), str(macros))
+        assert result.returncode == 1
+        assert [f["path"] for f in json.loads(report.read_text(encoding="utf-8"))["files"]] == [str(macro)]
+
+
 def test_sarif_fix_descriptions_are_sentences(tmp_path):
     draft = tmp_path / "draft.txt"
     draft.write_text("As I said, the refund is simply on its way.\n", encoding="utf-8")
