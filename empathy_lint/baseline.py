@@ -27,9 +27,15 @@ def fingerprint(path: str, reply_name: str | None, finding: Finding, text: str) 
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+# A baseline of a million findings is about 30 MB.
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
+
 def load(path: Path) -> Counter:
+    from .sources import read_stream
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_stream(path, MAX_BASELINE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: baseline not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -42,6 +48,24 @@ def load(path: Path) -> Counter:
     if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()):
         raise InputError(f"{path}: not an empathy-lint baseline (finding counts must be whole numbers)")
     return Counter({str(k): v for k, v in counts.items()})
+
+
+def check_replaceable(path: Path) -> None:
+    """InputError unless `path` may be overwritten by a new baseline: a baseline, one of
+    ours left unreadable (a merge conflict in it), or empty. A typo in --baseline must
+    not replace a macro export with fingerprints."""
+    try:
+        load(path)
+        return
+    except InputError as exc:
+        reason = str(exc)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    if not text.strip() or '"tool": "empathy-lint"' in text:
+        return
+    raise InputError(f"{reason}; --update-baseline replaces only a baseline: remove the file or name another path")
 
 
 def save(path: Path, fingerprints: Iterable[str]) -> int:

@@ -248,6 +248,8 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
 
     outcome.fails = base.fails
     writing_baseline = bool(options.baseline) and (options.update_baseline or not Path(options.baseline).exists())
+    if writing_baseline and Path(options.baseline).exists():
+        baselines.check_replaceable(Path(options.baseline))
     known = baselines.load(Path(options.baseline)) if options.baseline and not writing_baseline else None
     runner = Runner(fingerprints=bool(options.baseline))
     # What the command prints instead of a report: a diff, a fixed stdin, or nothing

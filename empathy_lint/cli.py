@@ -375,6 +375,14 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
     try:
         if not path.is_file():
             raise EmpathyLintError(f"{path}: no such file")
+        # A report written over the export would lose the tickets; two reports in one file, one of them.
+        reports = [(option, name) for option, name in (("--json", json_path), ("--html", html_path)) if name]
+        for option, name in reports:
+            if Path(name).resolve() == path.resolve():
+                raise EmpathyLintError(f"{option} {name}: is the export; the report would replace it. "
+                                       "Write the report to another file")
+        if len(reports) == 2 and Path(reports[0][1]).resolve() == Path(reports[1][1]).resolve():
+            raise EmpathyLintError(f"--json and --html name the same file ({json_path}); give each its own")
         config = Config(select=split_selectors(select), ignore=split_selectors(ignore), kind=kind, channel=channel)
         config.active_rules()
         columns = Columns(reply_column, customer_column, agent_column, date_column, id_column, url_column,

@@ -97,6 +97,17 @@ def train_audit(tmp_path_factory):
     return json.loads(result.stdout), html_path, records
 
 
+def test_a_report_is_never_written_over_the_export(tmp_path):
+    export = tmp_path / "tickets.csv"
+    original = "customer,reply\nMy refund never came,As I said.\n"
+    export.write_text(original, encoding="utf-8")
+    for args in (["--html", str(export)], ["--json", str(tmp_path / "." / "tickets.csv")],
+                 ["--json", str(tmp_path / "r"), "--html", str(tmp_path / "r")]):
+        result = run_cli("audit", str(export), *args)
+        assert result.returncode == 2 and ("would replace it" in result.stderr or "same file" in result.stderr)
+        assert export.read_text(encoding="utf-8") == original and not (tmp_path / "r").exists()
+
+
 def test_worst_replies_come_first_errors_then_non_apologies(train_audit):
     summary, html_path, records = train_audit
     worst = summary["worst"]

@@ -34,7 +34,10 @@ def test_update_baseline_and_corrupt_baseline(tmp_path):
     macro = tmp_path / "m.txt"
     macro.write_text("Calm down.\n", encoding="utf-8")
     baseline = tmp_path / "b.json"
-    baseline.write_text("not json", encoding="utf-8")
+    # a baseline left with merge-conflict markers: unreadable, and still ours to replace
+    assert run_cli("--baseline", str(baseline), str(macro)).returncode == 0
+    ours = baseline.read_text(encoding="utf-8").splitlines(keepends=True)
+    baseline.write_text("".join(ours[:4] + ["<<<<<<< HEAD\n"] + ours[4:] + [">>>>>>> theirs\n"]), encoding="utf-8")
     bad = run_cli("--baseline", str(baseline), str(macro))
     assert bad.returncode == 2 and "not a readable baseline" in bad.stderr
     assert run_cli("--baseline", str(baseline), "--update-baseline", str(macro)).returncode == 0
@@ -99,3 +102,14 @@ def test_a_baseline_written_by_0_1_0_still_hides_its_findings(tmp_path):
                      "macros.jsonl", cwd=tmp_path)
     assert result.returncode == 1
     assert [(f["code"], f["reply"]) for f in json.loads(result.stdout)["files"][0]["findings"]] == [("EMP305", "7")]
+
+
+def test_update_baseline_never_replaces_a_file_that_is_not_a_baseline(tmp_path):
+    macros = tmp_path / "macros.json"
+    original = '[{"title": "refund", "body": "As I said, no."}]\n'
+    macros.write_text(original, encoding="utf-8")
+    draft = tmp_path / "draft.txt"
+    draft.write_text("As I said, no.\n", encoding="utf-8")
+    result = run_cli("check", "--isolated", "--update-baseline", "--baseline", str(macros), str(draft))
+    assert result.returncode == 2 and "replaces only a baseline" in result.stderr
+    assert macros.read_text(encoding="utf-8") == original

@@ -185,6 +185,15 @@ def _timed(args, **kwargs):
     return result
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("args", [["/dev/zero"], ["--customer", "/dev/zero", "REPLY"], ["--baseline", "/dev/zero", "REPLY"]])
+def test_an_endless_device_named_by_mistake_is_an_error_not_a_hang(tmp_path, args):
+    reply = tmp_path / "reply.txt"
+    reply.write_text("As I said.\n", encoding="utf-8")
+    result = _timed([str(reply) if a == "REPLY" else a for a in args])
+    assert result.returncode == 2 and "/dev/zero: more than" in result.stderr
+
+
 def test_a_collection_with_a_directive_in_each_of_thousands_of_macros(tmp_path):
     """Every reply once carried every line directive of its file (and a piece for the
     workers every earlier macro's `disable`): 5,000 macros with a `disable-line` each

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -55,18 +56,30 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
 
 
 def read_source(path: Path, max_bytes: int | None = MAX_BYTES_DEFAULT, encoding: str | None = None) -> str:
-    """The text of one reply file (no size limit with max_bytes None)."""
+    """The text of one reply file (a regular file: no size limit with max_bytes None)."""
     try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
+        info = path.stat()
+        if max_bytes is not None and info.st_size > max_bytes:
             raise TooLarge(
-                f"{path}: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit "
+                f"{path}: {info.st_size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit "
                 "(raise it with --max-size)"
             )
-        data = path.read_bytes()
+        data = (path.read_bytes() if stat.S_ISREG(info.st_mode)
+                else read_stream(path, max_bytes or MAX_BYTES_DEFAULT, " (raise the limit with --max-size)"))
     except OSError as exc:
         raise unreadable(path, exc) from None
     return decode(data, str(path), encoding)
+
+
+def read_stream(path: Path, limit: int, hint: str = "") -> bytes:
+    """A file's bytes, never more than `limit`: a pipe, /dev/stdin or a device has no
+    size to check first, and `/dev/zero` named by mistake must be an error, not a run
+    that never ends."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{path}: more than {limit / 1048576:.0f} MB{hint}")
+    return data
 
 
 def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:
