@@ -53,10 +53,18 @@ def choose(fixes: list[Fix]) -> list[Fix]:
 
 
 def splice(text: str, fixes: list[Fix], encode: Encoder) -> str:
-    """`text` with each fix applied, `fixes` in text order (applied from the end)."""
-    for fix in reversed(fixes):
-        text = text[:fix.start] + encode(fix.replacement) + text[fix.end:]
-    return text
+    """`text` with each fix applied, `fixes` in text order: the pieces between them
+    joined once (a copy of the text per fix was quadratic in a file of thousands)."""
+    pieces, last = [], 0
+    for fix in fixes:
+        if fix.start < last:  # overlapping: as applied one at a time from the end
+            for fix in reversed(fixes):
+                text = text[:fix.start] + encode(fix.replacement) + text[fix.end:]
+            return text
+        pieces += (text[last:fix.start], encode(fix.replacement))
+        last = fix.end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 class _SourceOffsets:
@@ -86,13 +94,19 @@ def _expected(document: Document, fixes: list[Fix]) -> list[str] | str:
     texts = [reply.text for reply in document.replies]
     edits: dict[int, list[Fix]] = {}
     ranges = [reply.origin.to_source(0, len(reply.text)) for reply in document.replies]
+    starts, ends = [r[0] for r in ranges], [r[1] for r in ranges]
+    # Replies in file order (every reader's): the ones that can hold a fix are a run found
+    # by bisection, not a scan of the file's replies per fix (20,000 macros, 20,000 fixes).
+    ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
     offsets: dict[int, _SourceOffsets] = {}
     for fix in fixes:
-        for index, reply in enumerate(document.replies):
-            if not ranges[index][0] <= fix.start <= fix.end <= ranges[index][1]:
+        candidates = (range(bisect.bisect_left(ends, fix.end), bisect.bisect_right(starts, fix.start)) if ordered
+                      else range(len(ranges)))
+        for index in candidates:
+            if not starts[index] <= fix.start <= fix.end <= ends[index]:
                 continue
             if index not in offsets:
-                offsets[index] = _SourceOffsets(reply)
+                offsets[index] = _SourceOffsets(document.replies[index])
             span = offsets[index].local_span(fix.start, fix.end)
             if span is not None:
                 edits.setdefault(index, []).append(Fix(*span, fix.replacement))
