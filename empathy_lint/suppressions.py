@@ -86,6 +86,8 @@ class Scope:
 
 def apply(findings: list[Finding], scope: Scope, disabled: list[str] | None = None) -> list[Finding]:
     """Findings left after inline directives and a front-matter `disable` list."""
+    if not (scope.disables or scope.by_line or disabled):  # most replies of an export
+        return findings
     whole_file = Directive("disable", tuple(disabled), 0, 0, 0) if disabled else None
     return [f for f in findings if not scope.covers(f) and not (whole_file and whole_file.covers(f))]
 
@@ -107,7 +109,7 @@ def scoped(directives: list[Directive], spans: list[tuple[int, int] | None]) -> 
             by_line.setdefault(directive.line, []).append(directive)
     disables = [d for d in directives if d.kind == "disable"]
     if not disables or any(span is None for span in spans) or len(spans) < 2:
-        return [Scope(disables, by_line) for _ in spans]
+        return [Scope(disables, by_line)] * len(spans)  # one scope, read only, for all
     ends = [span[1] for span in spans]  # type: ignore[index]
     ordered = all(a <= b for a, b in zip(ends, ends[1:]))
     first = min(span[0] for span in spans)  # type: ignore[index]
