@@ -78,9 +78,9 @@ def test_a_baseline_run_says_how_many_known_findings_it_hid(tmp_path):
 
 
 def test_a_baseline_written_by_0_1_0_still_hides_its_findings(tmp_path):
-    """0.1.0 named a JSON record by a number as a float ("104.0", even
-    "1.2345678901234567e+19"); 0.1.1 shows the number as written. The baseline in
-    tests/data/baseline-0.1.0 was written by 0.1.0 (commit 0607b4b) over the export
+    """Up to commit 0607b4b a JSON record named by a number was named as a float
+    ("104.0", even "1.2345678901234567e+19"); now the number as written. The baseline in
+    tests/data/baseline-0.1.0 was written by that commit (tagged v0.1.0 then) over the export
     beside it, and must still excuse all six findings, while the report names the
     records by their ids as written."""
     import shutil

@@ -161,7 +161,7 @@ def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
         if replies is not None:
             assert seen(replies) == seen(structured._records_replies(structured._parse(row, 0)[0], row, None)), row
     assert [r.text for r in flat[1]] == ["\u00e9t\u00e9 \U0001f499 **ok**"]
-    # a number names a record as written; baselines of 0.1.0 knew it as the float text
+    # a number names a record as written; baselines written before knew it as the float text
     assert [(r.name, r.baseline_name) for r in flat[0] + flat[2]] == [("7", "7.0"), ("12", "12.0")]
     assert flat[2][0].meta["kind"] == "canned"
     assert [r.text for r in flat[3]] == ["As I said, no."] and flat[3][0].meta["disable"] == ["EMP301"]

@@ -26,7 +26,8 @@ class Reply:
     # collection) stands in the file: a `disable` directive inside it covers it alone.
     span: tuple[int, int] | None = None
     # The name a baseline fingerprints this reply by, where it is not `name`: a JSON
-    # record named by an integer was "12345.0" in 0.1.0, and baselines must still match.
+    # record named by an integer was "12345.0" up to commit 0607b4b, and baselines written
+    # then must still match.
     baseline_name: str | None = None
 
     @classmethod

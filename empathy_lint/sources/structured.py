@@ -42,8 +42,9 @@ def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: 
 
 
 def _float_text(number: int) -> str:
-    """How 0.1.0 named a record by an integer (its reader made every JSON number a float:
-    "12345.0"), which the fingerprints of baselines written then still hold."""
+    """How empathy-lint up to commit 0607b4b named a record by an integer (its reader
+    made every JSON number a float: "12345.0"), which the fingerprints of baselines
+    written then still hold."""
     return str(float(str(number)))
 
 
