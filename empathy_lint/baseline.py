@@ -31,14 +31,25 @@ def fingerprint(path: str, reply_name: str | None, finding: Finding, text: str) 
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
 
 
-def load(path: Path) -> Counter:
+def _read(path: Path) -> bytes:
     from .sources import read_stream
 
     try:
-        data = json.loads(read_stream(path, MAX_BASELINE_BYTES).decode("utf-8"))
+        return read_stream(path, MAX_BASELINE_BYTES)
     except FileNotFoundError:
         raise InputError(f"{path}: baseline not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise InputError(f"{path}: not a readable baseline ({exc})") from None
+
+
+def load(path: Path) -> Counter:
+    return _parse(path, _read(path))
+
+
+def _parse(path: Path, raw: bytes) -> Counter:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not a readable baseline ({exc})") from None
     except ValueError as exc:  # invalid JSON, or a number too long to convert
         raise InputError(f"{path}: not a readable baseline ({unreadable_value(exc)})") from None
@@ -54,16 +65,13 @@ def check_replaceable(path: Path) -> None:
     """InputError unless `path` may be overwritten by a new baseline: a baseline, one of
     ours left unreadable (a merge conflict in it), or empty. A typo in --baseline must
     not replace a macro export with fingerprints."""
+    raw = _read(path)
     try:
-        load(path)
+        _parse(path, raw)
         return
     except InputError as exc:
         reason = str(exc)
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    if not text.strip() or '"tool": "empathy-lint"' in text:
+    if not raw.strip() or b'"tool": "empathy-lint"' in raw:
         return
     raise InputError(f"{reason}; --update-baseline replaces only a baseline: remove the file or name another path")
 

@@ -186,15 +186,15 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     # macro exports. The report must not replace a file the run reads.
     baseline_file = Path(options.baseline).resolve() if options.baseline else None
     output_file = Path(options.output).resolve() if options.output else None
-    if output_file is not None:
-        _refuse_output_over_input(options, output_file, [n for n in names if n != "-"])
+    if options.output:
+        refuse_report_over("--output", options.output, [(n, "is one of the files to check") for n in names if n != "-"]
+                           + [(options.baseline, "is the baseline"), (options.customer_file, "is the customer message")])
 
     def excluded(path: Path) -> bool:
         resolved = path.resolve()
         if resolved == output_file:  # the last run's report is ours; a macro it would replace is not
             if not _looks_like_a_report(path):
-                raise EmpathyLintError(f"--output {options.output}: is a reply file found in {', '.join(names)}; "
-                                       "the report would replace it. Write the report to another file")
+                raise _report_over("--output", str(options.output), f"is a reply file found in {', '.join(names)}")
             return True
         return resolved == baseline_file or configs.for_path(path).excludes(path)
 
@@ -347,16 +347,17 @@ AUTO_PARALLEL_REPLIES = 2000
 AUTO_PARALLEL_BYTES = 1024 * 1024
 
 
-def _refuse_output_over_input(options: CheckOptions, output: Path, names: list[str]) -> None:
-    """--output naming a reply file given on the command line, the baseline or the
-    customer message would write the report over it: an error before anything is read."""
-    read = [(name, "is one of the files to check") for name in names]
-    read += [(options.baseline, "is the baseline")] if options.baseline else []
-    read += [(options.customer_file, "is the customer message")] if options.customer_file else []
+def refuse_report_over(option: str, report: str, read: list[tuple[str | None, str]]) -> None:
+    """A report (`option` names it) written over a file the run reads would lose that
+    file: an error before anything is read if it names one of `read` (name, what it is)."""
+    target = Path(report).resolve()
     for name, what in read:
-        if Path(name).resolve() == output:
-            raise EmpathyLintError(f"--output {options.output}: {what}; the report would replace it. "
-                                   "Write the report to another file")
+        if name and Path(name).resolve() == target:
+            raise _report_over(option, report, what)
+
+
+def _report_over(option: str, report: str, what: str) -> EmpathyLintError:
+    return EmpathyLintError(f"{option} {report}: {what}; the report would replace it. Write the report to another file")
 
 
 # How each report format begins (text, json, sarif, github, junit), or an empty file.

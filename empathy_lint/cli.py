@@ -368,6 +368,7 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
     import json
 
     from .audit import Columns, run_audit
+    from .checking import AUTO_PARALLEL_BYTES, AUTO_PARALLEL_REPLIES, refuse_report_over, worker_count
     from .config import Config
     from .report import html as html_report
 
@@ -378,17 +379,13 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
         # A report written over the export would lose the tickets; two reports in one file, one of them.
         reports = [(option, name) for option, name in (("--json", json_path), ("--html", html_path)) if name]
         for option, name in reports:
-            if Path(name).resolve() == path.resolve():
-                raise EmpathyLintError(f"{option} {name}: is the export; the report would replace it. "
-                                       "Write the report to another file")
+            refuse_report_over(option, name, [(export, "is the export")])
         if len(reports) == 2 and Path(reports[0][1]).resolve() == Path(reports[1][1]).resolve():
             raise EmpathyLintError(f"--json and --html name the same file ({json_path}); give each its own")
         config = Config(select=split_selectors(select), ignore=split_selectors(ignore), kind=kind, channel=channel)
         config.active_rules()
         columns = Columns(reply_column, customer_column, agent_column, date_column, id_column, url_column,
                           thread_column)
-        from .checking import AUTO_PARALLEL_BYTES, AUTO_PARALLEL_REPLIES, worker_count
-
         # A streamed export's replies are not counted before it is read: its size stands
         # in (a ticket row with its customer message is about half a kilobyte).
         jobs = worker_count(jobs, path.stat().st_size * AUTO_PARALLEL_REPLIES // AUTO_PARALLEL_BYTES)

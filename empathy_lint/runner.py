@@ -166,8 +166,8 @@ class Runner:
                 mapped = [_to_file(f, reply, document.text) for f in per_reply[(w, r)]]
                 disabled = reply.meta.get("disable")
                 disabled = [disabled] if isinstance(disabled, str) else disabled
+                named = reply.baseline_name or reply.name
                 for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r], disabled):
-                    named = reply.baseline_name or reply.name
                     linted.fingerprints.append(fingerprint(document.path, named, finding, document.text)
                                                if self.fingerprints else "")
                     if run is not None:

@@ -55,12 +55,12 @@ def choose(fixes: list[Fix]) -> list[Fix]:
 def splice(text: str, fixes: list[Fix], encode: Encoder) -> str:
     """`text` with each fix applied, `fixes` in text order: the pieces between them
     joined once (a copy of the text per fix was quadratic in a file of thousands)."""
+    if any(later.start < earlier.end for earlier, later in zip(fixes, fixes[1:])):
+        for fix in reversed(fixes):  # overlapping: as applied one at a time from the end
+            text = text[:fix.start] + encode(fix.replacement) + text[fix.end:]
+        return text
     pieces, last = [], 0
     for fix in fixes:
-        if fix.start < last:  # overlapping: as applied one at a time from the end
-            for fix in reversed(fixes):
-                text = text[:fix.start] + encode(fix.replacement) + text[fix.end:]
-            return text
         pieces += (text[last:fix.start], encode(fix.replacement))
         last = fix.end
     pieces.append(text[last:])

@@ -186,7 +186,8 @@ def _timed(args, **kwargs):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-@pytest.mark.parametrize("args", [["/dev/zero"], ["--customer", "/dev/zero", "REPLY"], ["--baseline", "/dev/zero", "REPLY"]])
+@pytest.mark.parametrize("args", [["/dev/zero"], ["--customer", "/dev/zero", "REPLY"], ["--baseline", "/dev/zero", "REPLY"],
+                                  ["--update-baseline", "--baseline", "/dev/zero", "REPLY"]])
 def test_an_endless_device_named_by_mistake_is_an_error_not_a_hang(tmp_path, args):
     reply = tmp_path / "reply.txt"
     reply.write_text("As I said.\n", encoding="utf-8")
@@ -430,10 +431,15 @@ def test_a_long_integer_id_is_shown_whole_and_a_huge_one_costs_only_its_row(tmp_
 
 def test_jsonl_rows_that_are_not_objects_are_skipped_and_the_others_read(tmp_path):
     path = tmp_path / "x.jsonl"
-    path.write_text('null\n[1, 2]\n"text"\n5\n{"reply": null}\n{"id": 6, "reply": "As I said."}\n', encoding="utf-8")
+    path.write_text('null\n[1, 2]\n"text"\n5\n{"reply": null}\n{"id": 6, "reply": "As I said."}\n'
+                    '{"id": true, "reply": "As I said."}\n', encoding="utf-8")
     result = run_cli_fast("check", "--isolated", "--select", "EMP301", "--format", "json", str(path))
     assert result.returncode == 1
-    assert [(f["line"], f["reply"]) for f in json.loads(result.stdout)["files"][0]["findings"]] == [(6, "6")]
+    assert [(f["line"], f["reply"]) for f in json.loads(result.stdout)["files"][0]["findings"]] == [(6, "6"), (7, "True")]
+    whole = tmp_path / "x.json"  # the same record in a JSON file, through the positional parser
+    whole.write_text('[{"id": true, "reply": "As I said."}]', encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--select", "EMP301", "--format", "json", str(whole))
+    assert [f["reply"] for f in json.loads(result.stdout)["files"][0]["findings"]] == ["True"]
 
 
 @pytest.mark.parametrize("name, data, fragment", [

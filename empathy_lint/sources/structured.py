@@ -38,7 +38,7 @@ def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: 
     # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
     masks = html_masks(value) if html_body or _LOOKS_HTML.search(value) else markdown_masks(value)
     return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta,
-                 baseline_name=_float_text(name) if isinstance(name, int) else None)
+                 baseline_name=_float_text(name) if _is_title(name) and isinstance(name, int) else None)
 
 
 def _float_text(number: int) -> str:
