@@ -77,6 +77,13 @@ class Finding:
     def level(self) -> Severity:
         return Severity.parse(self.severity)
 
+    def __reduce__(self) -> tuple[Any, tuple]:
+        """Pickled as its fields in order (pool workers send their findings to the
+        parent): half the time both ways of the default for a slotted class."""
+        return Finding, (self.code, self.name, self.family, self.kind, self.severity, self.message,
+                         self.start, self.end, self.line, self.column, self.suggestions, self.fix,
+                         self.reply, self.id)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON output's fields (dataclasses.asdict, by hand: it deep-copies every
         value and was a fifth of a large export's JSON report)."""
@@ -130,6 +137,10 @@ class LineIndex:
 
 def locate(findings: list[Finding], text: str, index: LineIndex | None = None) -> list[Finding]:
     """Fill in line/column for findings whose offsets point into `text` (reuse `index` if given)."""
+    if index is None and "\n" not in text and "\r" not in text:  # one line: no index to build
+        for finding in findings:
+            finding.line, finding.column = 1, max(0, min(finding.start, len(text))) + 1
+        return findings
     index = index or LineIndex(text)
     for finding in findings:
         finding.line, finding.column = index.position(finding.start)

@@ -344,8 +344,7 @@ def lint_parallel(pieces: list[tuple[int, Job]], files: list[Job], processes: in
         yield from runner.lint_pieces(pieces)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = max(1, -(-len(pieces) // (processes * 4)))
-    bounds = [(i, min(i + size, len(pieces))) for i in range(0, len(pieces), size)]
+    bounds = _task_bounds(pieces)
     if method == "fork":
         _RUNNER = runner
         for job in files:  # build each distinct linter once, before the fork
@@ -361,6 +360,22 @@ def lint_parallel(pieces: list[tuple[int, Job]], files: list[Job], processes: in
                 yield from batch
     finally:
         _PIECES = []
+
+
+def _task_bounds(pieces: list[tuple[int, Job]]) -> list[tuple[int, int]]:
+    """Consecutive pieces grouped into tasks of about PIECE_REPLIES replies: small enough
+    that the workers end together (a task of an eighth of the export left one worker
+    idle for seconds at the end) and the report is written as they go, large enough
+    that a tree of small files is not handed over one file at a time."""
+    bounds, start, size = [], 0, 0
+    for i, (_, job) in enumerate(pieces):
+        size += max(job.size, 1)
+        if size >= PIECE_REPLIES:
+            bounds.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(pieces):
+        bounds.append((start, len(pieces)))
+    return bounds
 
 
 def lint_documents(documents: list[Document], config_for: Callable[[str], Config],

@@ -45,3 +45,35 @@ def test_json_fields_are_every_field_of_a_finding():
                             ["To recap, ..."], Fix(3, 12, "To recap"), "Billing", "42"),
                     Finding("EMP501", "missing-follow-up", "follow-up", "require", "warning", "m", 0, 5)):
         assert finding.to_dict() == asdict(finding)
+
+
+def test_a_finding_survives_pickling_with_every_field():
+    """Workers send findings to the parent pickled (Finding.__reduce__ lists the fields
+    by hand): every field, each set to a value unlike its default, comes back."""
+    import dataclasses
+    import pickle
+
+    from empathy_lint.findings import Finding, Fix
+
+    values = {"int": 7, "str": "s", "list[str]": ["a", "b"], "Fix | None": Fix(1, 2, "x"), "str | None": "n"}
+    finding = Finding(**{f.name: f"{f.name}!" if f.type == "str" else values[f.type]
+                         for f in dataclasses.fields(Finding)})
+    copy = pickle.loads(pickle.dumps(finding))
+    assert copy == finding and copy is not finding
+    assert dataclasses.astuple(copy) == dataclasses.astuple(finding)
+
+
+def test_locate_gives_the_line_index_positions_with_or_without_line_breaks():
+    """locate skips building a LineIndex for a one-line text (most replies): the
+    positions must be the index's, for offsets inside, at the end and past the text."""
+    import random
+
+    from empathy_lint.findings import Finding, locate
+
+    rng = random.Random(3)
+    for _ in range(300):
+        text = "".join(rng.choice("ab é😀\n\r") if rng.random() < 0.5 else rng.choice("ab é😀")
+                       for _ in range(rng.randrange(0, 30)))
+        offsets = [rng.randrange(0, len(text) + 3) for _ in range(5)]
+        findings = [Finding("EMP101", "n", "f", "forbid", "warning", "m", o, o) for o in offsets]
+        assert [(f.line, f.column) for f in locate(findings, text)] == [LineIndex(text).position(o) for o in offsets]

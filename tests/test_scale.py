@@ -104,6 +104,23 @@ def test_one_export_is_cut_into_pieces_across_workers_with_the_same_report(tmp_p
     assert sum(f.code == "EMP703" for f in parallel.findings) >= 20  # judged over the whole file
 
 
+def test_workers_get_tasks_of_about_a_piece_each(monkeypatch):
+    """Tasks for the pool: every piece once, in order, grouped until a task holds
+    PIECE_REPLIES replies (small files together, an export's runs about one each), so
+    no task is an eighth of the export that leaves the other worker idle at the end."""
+    from empathy_lint import runner
+    from empathy_lint.config import Config
+    from empathy_lint.runner import Job, _task_bounds
+    from empathy_lint.sources import Document, Reply
+
+    monkeypatch.setattr(runner, "PIECE_REPLIES", 10)
+    sizes = [1, 3, 0, 10, 4, 4, 4, 25, 2]
+    pieces = [(0, Job(Document(f"f{i}.txt", "x", [Reply.verbatim("x")] * n), Config())) for i, n in enumerate(sizes)]
+    bounds = _task_bounds(pieces)
+    assert bounds == [(0, 4), (4, 7), (7, 8), (8, 9)]
+    assert [i for a, b in bounds for i in range(a, b)] == list(range(len(pieces)))
+
+
 def _export_with_traps(records: list[dict]) -> str:
     """A JSONL export with what a run of records must not lose: a bad line, suppressions
     inside records far apart, stock openings spread over the file, blank lines."""

@@ -116,6 +116,19 @@ def test_jsonl_records_carry_id_and_customer():
     assert all(f.line == 2 for f in findings)
 
 
+def test_a_nested_record_judges_its_customer_message_too():
+    """A row with a list or object in it goes through the positional parser, whose
+    strings remember their place: the customer message must still reach the detector
+    as plain text (a positioned string once crashed it), and judge the reply as a flat
+    row's does."""
+    rows = [{"id": "flat", "customer": "My order is three weeks late", "reply": "Glad to hear it!"},
+            {"id": "nested", "customer": "My order is three weeks late", "reply": "Glad to hear it!", "tags": ["a"]}]
+    doc, findings = lint("thread.jsonl", "".join(json.dumps(row) + "\n" for row in rows))
+    assert [type(reply.meta["customer"]) for reply in doc.replies] == [str, str]
+    codes = {rid: sorted(f.code for f in findings if f.id == rid) for rid in ("flat", "nested")}
+    assert "EMP201" in codes["flat"] and codes["nested"] == codes["flat"]
+
+
 def test_csv_with_quoted_multiline_cell():
     text = 'title,reply\nSize,"Sorry, but ""exchanges"" are\nin store only."\n'
     doc, findings = lint("replies.csv", text, select=["EMP202"])

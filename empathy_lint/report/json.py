@@ -46,23 +46,37 @@ def dumps_indented(value: Any, indent: int) -> str:
 
 def finding_json(f: Finding, indent: int) -> str:
     """dumps_indented(f.to_dict(), indent), written straight from the finding's fields:
-    the one value a large export's report writes a hundred thousand times."""
-    string = _STRING
+    the one value a large export's report writes a hundred thousand times. The part
+    that is the rule's own (code to message, and the suggestions) is made once per rule."""
     inner, deeper = " " * (indent + 2), " " * (indent + 4)
-    suggestions = ("[\n" + ",\n".join(deeper + string(s) for s in f.suggestions) + "\n" + inner + "]"
-                   if f.suggestions else "[]")
+    key = (f.code, f.name, f.family, f.kind, f.severity, f.message, indent, *f.suggestions)
+    head, tail = _RULE_PARTS.get(key) or _rule_parts(key, f, inner, deeper)
     fix = f.fix
     fixed = "null" if fix is None else (
         f'{{\n{deeper}"start": {int(fix.start)},\n{deeper}"end": {int(fix.end)},\n'
-        f'{deeper}"replacement": {string(fix.replacement)}\n{inner}}}')
-    return (f'{{\n{inner}"code": {string(f.code)},\n{inner}"name": {string(f.name)},\n'
+        f'{deeper}"replacement": {_STRING(fix.replacement)}\n{inner}}}')
+    return (f'{head}{inner}"start": {int(f.start)},\n{inner}"end": {int(f.end)},\n'
+            f'{inner}"line": {int(f.line)},\n{inner}"column": {int(f.column)},\n{tail}'
+            f'{inner}"fix": {fixed},\n'
+            f'{inner}"reply": {"null" if f.reply is None else _STRING(f.reply)},\n'
+            f'{inner}"id": {"null" if f.id is None else _STRING(f.id)}\n{" " * indent}}}')
+
+
+# A finding's JSON before its offsets (code to message) and its suggestions, per rule.
+_RULE_PARTS: dict[tuple, tuple[str, str]] = {}
+
+
+def _rule_parts(key: tuple, f: Finding, inner: str, deeper: str) -> tuple[str, str]:
+    string = _STRING
+    head = (f'{{\n{inner}"code": {string(f.code)},\n{inner}"name": {string(f.name)},\n'
             f'{inner}"family": {string(f.family)},\n{inner}"kind": {string(f.kind)},\n'
-            f'{inner}"severity": {string(f.severity)},\n{inner}"message": {string(f.message)},\n'
-            f'{inner}"start": {int(f.start)},\n{inner}"end": {int(f.end)},\n'
-            f'{inner}"line": {int(f.line)},\n{inner}"column": {int(f.column)},\n'
-            f'{inner}"suggestions": {suggestions},\n{inner}"fix": {fixed},\n'
-            f'{inner}"reply": {"null" if f.reply is None else string(f.reply)},\n'
-            f'{inner}"id": {"null" if f.id is None else string(f.id)}\n{" " * indent}}}')
+            f'{inner}"severity": {string(f.severity)},\n{inner}"message": {string(f.message)},\n')
+    suggestions = ("[\n" + ",\n".join(deeper + string(s) for s in f.suggestions) + "\n" + inner + "]"
+                   if f.suggestions else "[]")
+    if len(_RULE_PARTS) >= 4096:  # rules are few; findings made by hand could be many
+        _RULE_PARTS.clear()
+    _RULE_PARTS[key] = head, tail = head, f'{inner}"suggestions": {suggestions},\n'
+    return head, tail
 
 
 def summary_data(counts: dict[str, int], files: int, replies: int, known: int | None) -> dict[str, Any]:

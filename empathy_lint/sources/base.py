@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import InputError
 from ..placeholders import Mask
 from ..textmap import MappedText, identity
 
@@ -54,23 +55,32 @@ STRING_META = ("kind", "channel", "customer", "title", "id")
 
 def checked_meta(where: str, meta: dict[str, Any]) -> dict[str, Any]:
     """`meta` with ids made strings, or InputError naming `where` and the bad key."""
-    from ..errors import InputError
-
     out = dict(meta)
     for key in STRING_META:
         value = out.get(key)
         if value is None:
             continue
-        if key == "id" and isinstance(value, int) and not isinstance(value, bool):
-            out[key] = str(value)
-        elif key == "id" and isinstance(value, float):
-            out[key] = str(int(value)) if value.is_integer() else str(value)
+        if key == "id" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = text_id(value)
         elif not isinstance(value, str):
             raise InputError(f"{where}: '{key}' must be text, not {type(value).__name__}")
     disable = out.get("disable")
     if disable is not None:
-        if isinstance(disable, str):
-            out["disable"] = [disable]
-        elif not isinstance(disable, list) or not all(isinstance(code, str) for code in disable):
-            raise InputError(f"{where}: 'disable' must be a rule code or a list of rule codes")
+        out["disable"] = disable_codes(where, disable)
     return out
+
+
+def text_id(value: int | float) -> str:
+    """A numeric id as text: an integer as written, a float without a needless ".0"."""
+    if isinstance(value, int):
+        return str(value)
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def disable_codes(where: str, disable: Any) -> list[str]:
+    """A `disable` value as a list of rule codes, or InputError naming `where`."""
+    if isinstance(disable, str):
+        return [disable]
+    if not isinstance(disable, list) or not all(isinstance(code, str) for code in disable):
+        raise InputError(f"{where}: 'disable' must be a rule code or a list of rule codes")
+    return disable

@@ -17,7 +17,7 @@ from ..findings import LineIndex
 from ..rulebook import DataLoader, yaml_children
 from ..textmap import MappedText
 from .align import greedy, json_string
-from .base import Document, Reply, checked_meta
+from .base import Document, Reply, disable_codes, text_id
 from .markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
@@ -52,17 +52,35 @@ def _meta(record: dict[str, Any]) -> dict[str, Any]:
     """A record's metadata. Helpdesk exports put all sorts in these fields (a customer
     object, a numeric id), so only text is taken; a `disable` that is not rule codes is
     an error, since silently ignoring it would report what the author turned off."""
-    meta = {k: record[k] for k in ("kind", "channel", "id") if isinstance(record.get(k), str)}
-    if isinstance(record.get("id"), (int, float)) and not isinstance(record.get("id"), bool):
-        meta["id"] = record["id"]
-    if record.get("disable") is not None:
-        meta["disable"] = record["disable"]
-    meta = checked_meta("record", meta)
-    for key in CUSTOMER_KEYS:
-        if isinstance(record.get(key), str):
-            meta["customer"] = str(record[key])
-            break
-    return meta
+    return _MetaPlan.of(record).meta(record)
+
+
+@dataclass(frozen=True)
+class _MetaPlan:
+    """Which of a record's keys make its metadata, decided by its keys and their value
+    types alone: worked out once per row shape of an export, applied to every row."""
+
+    text: tuple[str, ...]  # kind, channel, id: taken where text
+    number_id: bool        # an id that is a number (not true/false): taken as text
+    disable: bool
+    customer: str | None
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> "_MetaPlan":
+        return cls(tuple(k for k in ("kind", "channel", "id") if isinstance(record.get(k), str)),
+                   isinstance(record.get("id"), (int, float)) and not isinstance(record.get("id"), bool),
+                   record.get("disable") is not None,
+                   next((k for k in CUSTOMER_KEYS if isinstance(record.get(k), str)), None))
+
+    def meta(self, record: dict[str, Any]) -> dict[str, Any]:
+        meta = {k: record[k] for k in self.text}
+        if self.number_id:
+            meta["id"] = text_id(record["id"])
+        if self.disable:
+            meta["disable"] = disable_codes("record", record["disable"])
+        if self.customer is not None:
+            meta["customer"] = str(record[self.customer])  # (a positioned string made plain)
+        return meta
 
 
 # ---------------------------------------------------------------- JSON
@@ -240,12 +258,11 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
         line = text[offset:end] if cut < 0 else text[offset:cut + 1]
         if line.strip():
             try:
-                replies = _jsonl_record(path, number, line, options)
+                replies = _jsonl_record(path, number, line, options, offset)
             except InputError as exc:  # one bad record: reported with its line, the others read
                 document.errors.append(str(exc))
                 replies = []
             for reply in replies:
-                reply.origin = _shift(reply.origin, offset)
                 reply.span = (offset, offset + len(line))
                 reply.name = reply.name or f"line {number}"
                 document.replies.append(reply)
@@ -259,11 +276,54 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
 _STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
-def _flat_replies(line: str, value: dict[str, Any], body_key: str | None) -> list[Reply] | None:
+@dataclass(frozen=True)
+class _FlatShape:
+    """What a flat row's keys and value types decide, worked out once: the rows of an
+    export share a shape or a few, so each row costs only its own values."""
+
+    tokens: int                          # string tokens in the row: keys and string values
+    bodies: tuple[tuple[str, int], ...]  # body keys holding text, in search order, with their token's index
+    name: str | None                     # the key that names the record
+    meta: _MetaPlan
+
+    @classmethod
+    def of(cls, value: dict[str, Any], body_key: str | None) -> "_FlatShape":
+        index, indices = 1, {}
+        for key, item in value.items():
+            indices[key] = index
+            index += 2 if isinstance(item, str) else 1
+        bodies = tuple((k, indices[k]) for k in ((body_key,) if body_key else _BODY_SEARCH)
+                       if isinstance(value.get(k), str))
+        name = next((k for k in TITLE_KEYS if k != "id" and _is_title(value.get(k))), "id" if "id" in value else None)
+        return cls(len(value) + sum(isinstance(item, str) for item in value.values()), bodies, name, _MetaPlan.of(value))
+
+
+_SHAPES: dict[tuple, _FlatShape] = {}
+_SHAPES_KEPT = 256  # an export whose every row differs in keys must not grow this without end
+
+
+def _flat_shape(value: Any, body_key: str | None) -> _FlatShape | None:
+    """The row's shape, or None for a row that is not a flat object (`_is_flat`)."""
+    if type(value) is not dict:
+        return None
+    types = tuple(map(type, value.values()))
+    if dict in types or list in types:
+        return None
+    key = (tuple(value), types, body_key)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = _FlatShape.of(value, body_key)
+    return shape
+
+
+def _flat_replies(line: str, value: dict[str, Any], body_key: str | None, offset: int = 0,
+                  shape: _FlatShape | None = None) -> list[Reply] | None:
     """What _records_replies gives for a flat object (`_is_flat`: every value a string,
     number, true, false or null: the usual ticket export row), from the line's json.loads
     `value` and the places of its string tokens, without a positioned tree; None for a
-    repeated key (the parser decides).
+    repeated key (the parser decides). The reply's origin is at file offset `offset` of the line.
 
     Only the body's raw span is needed. The line's string tokens are its keys and string
     values in order; a repeated key makes more tokens than the decoded object accounts
@@ -271,27 +331,21 @@ def _flat_replies(line: str, value: dict[str, Any], body_key: str | None) -> lis
     object's order is the line's and the body's token is found by counting. Where no
     quote is escaped (most rows), each quote opens or closes a token, so counting quotes
     does it; else one regex pass finds the tokens."""
-    count = len(value) + sum(isinstance(item, str) for item in value.values())
+    shape = shape or _flat_shape(value, body_key)
+    if shape is None:
+        return None
     if '\\"' in line:  # an escaped quote: the regex tells string tokens apart
         tokens = [match.span() for match in _STRING_TOKEN.finditer(line)]
-        if len(tokens) != count:
+        if len(tokens) != shape.tokens:
             return None  # a repeated key: let the parser decide
     else:  # every quote opens or closes a token: counting them is enough
-        if line.count('"') != 2 * count:
+        if line.count('"') != 2 * shape.tokens:
             return None
         tokens = None
-    name = next((value[k] for k in TITLE_KEYS if k != "id" and _is_title(value.get(k))), None)
-    name = name if name is not None else value.get("id")
-    meta = _meta(value)
-    keys = (body_key,) if body_key else _BODY_SEARCH
-    body = next((k for k in keys if isinstance(value.get(k), str) and value[k].strip()), None)
+    meta = shape.meta.meta(value)  # (a bad `disable` is an error even in a record without a body)
+    body, index = next(((k, i) for k, i in shape.bodies if value[k].strip()), (None, 0))
     if body is None:
         return []
-    index = 1
-    for key, item in value.items():
-        if key == body:
-            break
-        index += 2 if isinstance(item, str) else 1
     if tokens is not None:
         start, end = tokens[index]
     else:  # the body's quotes are the (2 * index + 1)th and (2 * index + 2)th
@@ -299,9 +353,10 @@ def _flat_replies(line: str, value: dict[str, Any], body_key: str | None) -> lis
         for _ in range(2 * index + 1):
             start = line.find('"', start + 1)
         end = line.find('"', start + 1) + 1
-    decoded, origin = json_string(line[start + 1:end - 1], start + 1)
-    reply = _reply(decoded, origin, name=name, html_body=body in HTML_BODY_KEYS, meta=meta)
-    reply.span = (len(line) - len(line.lstrip(" \t\r\n")), len(line.rstrip(" \t\r\n")))
+    decoded, origin = json_string(line[start + 1:end - 1], offset + start + 1)
+    reply = _reply(decoded, origin, name=None if shape.name is None else value[shape.name],
+                   html_body=body in HTML_BODY_KEYS, meta=meta)
+    reply.span = (offset + len(line) - len(line.lstrip(" \t\r\n")), offset + len(line.rstrip(" \t\r\n")))
     return [reply]
 
 
@@ -310,7 +365,7 @@ _BODY_SEARCH = HTML_BODY_KEYS + BODY_KEYS
 
 def _is_flat(value: Any) -> bool:
     """An object with no object or list inside."""
-    return isinstance(value, dict) and not any(isinstance(item, (dict, list)) for item in value.values())
+    return _flat_shape(value, None) is not None
 
 
 def _is_title(value: Any) -> bool:
@@ -322,14 +377,17 @@ def _is_title(value: Any) -> bool:
 _ROW_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
-def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) -> list[Reply]:
-    """The replies of one JSONL line, or InputError naming the file and the line."""
+def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], offset: int = 0) -> list[Reply]:
+    """The replies of one JSONL line standing at file offset `offset`, or InputError
+    naming the file and the line."""
+    body_key = options.get("json_body")
     try:
         row = line.rstrip("\r\n")
         # (json.loads says what a byte-order mark inside the file is; the decoder does not)
         value = _ROW_DECODER.decode(row) if not row.startswith("\ufeff") else json.loads(row)
-        flat = _is_flat(value)
-        record = None if flat else _parse(line, 0)[0]  # (a row of `null` parses to None too)
+        shape = _flat_shape(value, body_key)
+        flat = shape is not None
+        tree = None if flat else _parse(line, 0)[0]  # (a row of `null` parses to None too)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except _NotJson as exc:
@@ -339,9 +397,11 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any]) ->
     except RecursionError:  # that record's error, not the file's
         raise InputError(f"{path}:{number}: nested too deeply to read (thousands of levels of brackets)") from None
     try:
-        replies = _flat_replies(line, value, options.get("json_body")) if flat else None
-        if replies is None:  # nested, or a repeated key
-            replies = list(_records_replies(_parse(line, 0)[0] if flat else record, line, options.get("json_body")))
+        replies = _flat_replies(line, value, body_key, offset, shape) if flat else None
+        if replies is None:  # nested, a repeated key, or not an object
+            replies = list(_records_replies(_parse(line, 0)[0] if flat else tree, line, body_key))
+            for reply in replies:
+                _shift(reply.origin, offset)
         return replies
     except InputError as exc:
         raise InputError(f"{path}:{number}: {exc}") from None
