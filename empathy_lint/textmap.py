@@ -77,6 +77,10 @@ class MappedText:
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets of the half-open span text[start:end]."""
+        sources = self.sources
+        if len(sources) == 1 and sources[0][2] and start < len(self.text):  # one run copied as it stands
+            shift = sources[0][0] - self.starts[0]
+            return start + shift, (end if end > start else start) + shift
         begin = self._start(start)
         if end <= start:
             return begin, begin

@@ -57,6 +57,23 @@ def test_offsets_map_back_to_the_source():
     assert source[begin:end] == "sorry"
 
 
+def test_a_text_copied_in_one_run_maps_as_the_segment_table_does():
+    """to_source answers a text copied as one run (a JSON string without escapes, most
+    replies) by arithmetic: the same offsets as the table's walk, for spans inside,
+    empty, reversed, at the end and past it."""
+    import random
+
+    from empathy_lint.textmap import MappedText
+
+    rng = random.Random(11)
+    for _ in range(500):
+        n, at = rng.randrange(1, 40), rng.randrange(0, 1000)
+        mapped = MappedText("x" * n, at + n + rng.randrange(0, 5), [0], [(at, at + n, True)])
+        start, end = rng.randrange(0, n + 3), rng.randrange(0, n + 3)
+        walked = mapped._start(start)
+        assert mapped.to_source(start, end) == ((walked, walked) if end <= start else (walked, mapped._end(end - 1)))
+
+
 def test_masked_span_maps_back_to_the_placeholder():
     source = "Hi {{ticket.requester.name}}, I'm sorry"
     start = source.index("{{")

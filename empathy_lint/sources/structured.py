@@ -33,10 +33,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply:
     # A lone surrogate ("\ud800" escaped in JSON) is no character: shown as U+FFFD, same
     # length, so positions still hold.
-    if _SURROGATE.search(value):
+    if not value.isascii() and _SURROGATE.search(value):
         value = _SURROGATE.sub("\ufffd", value)
     # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
-    masks = html_masks(value) if html_body or _LOOKS_HTML.search(value) else markdown_masks(value)
+    masks = html_masks(value) if html_body or ("<" in value and _LOOKS_HTML.search(value)) else markdown_masks(value)
     return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta,
                  baseline_name=_float_text(name) if _is_title(name) and isinstance(name, int) else None)
 
@@ -343,8 +343,10 @@ def _flat_replies(line: str, value: dict[str, Any], body_key: str | None, offset
             return None
         tokens = None
     meta = shape.meta.meta(value)  # (a bad `disable` is an error even in a record without a body)
-    body, index = next(((k, i) for k, i in shape.bodies if value[k].strip()), (None, 0))
-    if body is None:
+    for body, index in shape.bodies:
+        if value[body].strip():
+            break
+    else:
         return []
     if tokens is not None:
         start, end = tokens[index]
