@@ -237,13 +237,13 @@ class _Destination:
         if not text:
             return
         if self.handle is not None:
-            try:
-                self.handle.write(click.unstyle(text))
+            try:  # (no escape character, no style to strip: click's scan of each chunk skipped)
+                self.handle.write(click.unstyle(text) if "\x1b" in text else text)
             except OSError as exc:
                 self.discard()
                 fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
-        else:
-            click.echo(text, nl=False, color=self.colour)
+        else:  # colour=True where there is nothing to strip: click would scan each chunk for it
+            click.echo(text, nl=False, color=self.colour if "\x1b" in text else True)
 
     def commit(self) -> None:
         self.flush()
