@@ -442,6 +442,23 @@ def test_jsonl_rows_that_are_not_objects_are_skipped_and_the_others_read(tmp_pat
     assert [f["reply"] for f in json.loads(result.stdout)["files"][0]["findings"]] == ["True"]
 
 
+def test_rows_of_thousands_of_distinct_keys_do_not_fill_the_shape_cache():
+    """The reader keeps what a row's keys decide per shape; an export whose every row has
+    thousands of keys of its own must not make that memory grow with the export: such
+    shapes are worked out and dropped, and the cache stays bounded in entries and size."""
+    from empathy_lint.sources import load_document, structured
+
+    structured._SHAPES.clear()
+    rows = [json.dumps({"id": i, f"tag{i}": "x", "reply": "As I said."}) for i in range(600)]
+    rows += [json.dumps({"id": i, **{f"k{i}_{k}": k for k in range(2000)}, "reply": f"As I said, {i}."})
+             for i in range(300)]
+    document = load_document("x.jsonl", "\n".join(rows) + "\n")
+    assert [r.text for r in document.replies[-2:]] == ["As I said, 298.", "As I said, 299."]
+    assert len(document.replies) == 900 and document.replies[599].meta["id"] == "599"
+    assert len(structured._SHAPES) <= structured._SHAPES_KEPT
+    assert max(len(keys) for keys, _, _ in structured._SHAPES) <= structured._SHAPE_KEYS_KEPT
+
+
 @pytest.mark.parametrize("name, data, fragment", [
     (".empathy-lint.yaml", f"fail_on: {_HUGE}\n".encode(), "invalid YAML: a number longer than 4,300 digits"),
     (".empathy-lint.yaml", b"since: 2026-13-45\n", "invalid YAML: month must be in 1..12"),

@@ -300,6 +300,7 @@ class _FlatShape:
 
 _SHAPES: dict[tuple, _FlatShape] = {}
 _SHAPES_KEPT = 256  # an export whose every row differs in keys must not grow this without end
+_SHAPE_KEYS_KEPT = 64  # nor may rows of thousands of keys fill it: their shapes are not kept
 
 
 def _flat_shape(value: Any, body_key: str | None) -> _FlatShape | None:
@@ -309,6 +310,8 @@ def _flat_shape(value: Any, body_key: str | None) -> _FlatShape | None:
     types = tuple(map(type, value.values()))
     if dict in types or list in types:
         return None
+    if len(types) > _SHAPE_KEYS_KEPT:
+        return _FlatShape.of(value, body_key)
     key = (tuple(value), types, body_key)
     shape = _SHAPES.get(key)
     if shape is None:
