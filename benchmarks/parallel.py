@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,14 +59,14 @@ def measure(command: list[str]) -> tuple[float, float]:
     return float(seconds), float(rss)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--replies", type=int, default=20_000)
-    parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
+def time_sides(replies: int, rounds: int,
+               each_round: Callable[[int, dict[str, float]], None] | None = None) -> dict[str, tuple[float, float]]:
+    """Best (wall seconds, peak RSS MB) of check --jobs 1, --jobs 2 and lint_batch on one
+    `replies`-reply export, the sides alternating within each round; `each_round(round,
+    {side: seconds})` sees every round's own times."""
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "export.jsonl"
-        write_export(export, args.replies)
+        write_export(export, replies)
         check = [sys.executable, "-m", "empathy_lint", "check", "--format", "json", "--fail-on", "never"]
         sides = {
             "check --jobs 1": check + ["--jobs", "1", str(export)],
@@ -73,11 +74,22 @@ def main() -> None:
             "lint_batch": [sys.executable, "-c", BATCH, str(export)],
         }
         best: dict[str, tuple[float, float]] = {}
-        for _ in range(args.rounds):
-            for name, command in sides.items():
-                seconds, rss = measure(command)
+        for round_ in range(rounds):
+            took = {name: measure(command) for name, command in sides.items()}
+            for name, (seconds, rss) in took.items():
                 if name not in best or seconds < best[name][0]:
                     best[name] = (seconds, rss)
+            if each_round is not None:
+                each_round(round_ + 1, {name: seconds for name, (seconds, _) in took.items()})
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--replies", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    best = time_sides(args.replies, args.rounds)
     print(f"{args.replies:,} replies with customer messages, best of {args.rounds} ({time.strftime('%Y-%m-%d')})")
     for name, (seconds, rss) in best.items():
         print(f"  {name:15} {seconds:7.1f} s  {args.replies / seconds:7.0f} replies/s  peak {rss:5.0f} MB")

@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -51,27 +50,11 @@ def machine() -> str:
     return f"{os.cpu_count()} cores{', ' + model if model else ''}; Python {platform.python_version()}"
 
 
-def export_sides(replies: int, rounds: int) -> dict[str, float]:
-    """Best wall time of check --jobs 1, --jobs 2 and lint_batch on one export."""
-    with tempfile.TemporaryDirectory() as tmp:
-        export = Path(tmp) / "export.jsonl"
-        parallel.write_export(export, replies)
-        check = [sys.executable, "-m", "empathy_lint", "check", "--format", "json", "--fail-on", "never"]
-        sides = {
-            "check --jobs 1": check + ["--jobs", "1", str(export)],
-            "check --jobs 2": check + ["--jobs", "2", str(export)],
-            "lint_batch": [sys.executable, "-c", parallel.BATCH, str(export)],
-        }
-        best: dict[str, float] = {}
-        for round_ in range(rounds):
-            took = {name: parallel.measure(command)[0] for name, command in sides.items()}
-            for name, seconds in took.items():
-                best[name] = min(best.get(name, seconds), seconds)
-            # the round's own ratios, its sides minutes apart at most: how far the noise moves them
-            print(f"    round {round_ + 1}: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in took.items())
-                  + f"; --jobs 2 {took['check --jobs 1'] / took['check --jobs 2']:.2f}x, check/lint_batch "
-                  f"{took['lint_batch'] / took['check --jobs 1']:.2f}x", flush=True)
-    return best
+def print_round(round_: int, took: dict[str, float]) -> None:
+    """A round's own times and ratios (its sides minutes apart at most): how far the noise moves them."""
+    print(f"    round {round_}: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in took.items())
+          + f"; --jobs 2 {took['check --jobs 1'] / took['check --jobs 2']:.2f}x, check/lint_batch "
+          f"{took['lint_batch'] / took['check --jobs 1']:.2f}x", flush=True)
 
 
 def main() -> None:
@@ -94,8 +77,8 @@ def main() -> None:
         print(f"  {'MET   ' if met else 'MISSED'} {goal}: {figure:.2f} ({detail})", flush=True)
 
     print(f"1-2. one export of {args.replies:,} replies with customer messages, best of {args.rounds}:", flush=True)
-    best = export_sides(args.replies, args.rounds)
-    one, two, batch = best["check --jobs 1"], best["check --jobs 2"], best["lint_batch"]
+    best = parallel.time_sides(args.replies, args.rounds, print_round)
+    one, two, batch = (best[side][0] for side in ("check --jobs 1", "check --jobs 2", "lint_batch"))
     report("check --jobs 2 speed-up over --jobs 1 (>= 1.6)", one / two, 1.6, True, f"{one:.1f} s / {two:.1f} s")
     report("check --jobs 1 throughput / lint_batch's (>= 0.85)", batch / one, 0.85, True,
            f"lint_batch {batch:.1f} s, check {one:.1f} s")
