@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .config import Config
 from .errors import InputError, RuleError
@@ -269,7 +270,7 @@ class Linter:
             return self._other_language(rules, doc, text, mapped, language)
         matches = self.compiled.find(doc, wanted)
         quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
-        body: tuple[Span, Span] | None = None
+        body: tuple[tuple[int, int], tuple[int, int]] | None = None
         findings: list[Finding] = []
         for rule in rules:  # `matches` holds only rules with at least one match
             kind = rule.kind
@@ -288,8 +289,7 @@ class Linter:
                 # caret lands where the text should go; the body is found once per doc.
                 if body is None:
                     body = body_sentences(doc)
-                anchor = body[0] if rule.anchor == "start" else body[-1]
-                start, end = mapped.to_source(anchor.start_char, anchor.end_char)
+                start, end = mapped.to_source(*(body[0] if rule.anchor == "start" else body[-1]))
                 findings.append(self._finding(rule, start, end, None))
             elif kind == "position":
                 late = self._late(rule, matches.get(rule.of or "", []), doc)
@@ -300,11 +300,12 @@ class Linter:
                 if openings:
                     if body is None:
                         body = body_sentences(doc)
-                    if sum(1 for token in body[0] if token.is_alpha) >= 3:
-                        start, end = mapped.to_source(body[0].start_char, body[0].end_char)
+                    if sum(1 for token in doc.char_span(*body[0], alignment_mode="expand") if token.is_alpha) >= 3:
+                        start, end = mapped.to_source(*body[0])
                         findings.append(self._finding(rule, start, end, None))
             # "language": the reply is English, nothing to say
-        findings.sort(key=lambda f: (f.start, f.code))
+        if len(findings) > 1:
+            findings.sort(key=_BY_PLACE)
         return findings
 
     @staticmethod
@@ -325,8 +326,7 @@ class Linter:
         findings = []
         for rule in rules:
             if rule.kind == "language":
-                first = body_sentences(doc)[0]
-                start, end = mapped.to_source(first.start_char, first.end_char)
+                start, end = mapped.to_source(*body_sentences(doc)[0])
                 finding = self._finding(rule, start, end, None)
                 finding.message = f"{rule.message} (detected: {language})"
                 findings.append(finding)
@@ -364,6 +364,9 @@ class Linter:
                        start, end, 0, 0, list(rule.suggest), fix)
 
 
+_BY_PLACE = operator.attrgetter("start", "code")  # findings in text order, then by code
+
+
 def _characters(doc: Doc, first: int, last: int) -> tuple[int, int]:
     """Character offsets of the tokens doc[first:last] (no Span made)."""
     end = doc[last - 1]
@@ -395,24 +398,26 @@ def frame(doc: Doc) -> list[tuple[int, int]]:
     return body
 
 
-def body_sentences(doc: Doc) -> tuple[Span, Span]:
-    """The first and last sentence of the body, without leading or trailing spaces;
-    the whole doc if it has no sentence."""
+def body_sentences(doc: Doc) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The character ranges of the body's first and last sentence, without leading or
+    trailing spaces; the whole doc's if it has no sentence. Ranges, not Spans: callers
+    only place a finding there, and two Spans a reply cost more than the frame test."""
     body = frame(doc)
     if not body:
-        return doc[:], doc[:]
+        whole = _characters(doc, 0, len(doc)) if len(doc) else (0, 0)
+        return whole, whole
     spaces = sentence_columns(doc).spaces
     return _trimmed(doc, spaces, *body[0]), _trimmed(doc, spaces, *body[-1])
 
 
-def _trimmed(doc: Doc, spaces: list[int], start: int, end: int) -> Span:
-    """doc[start:end] without its leading and trailing space tokens (read off the
-    sentencizer's columns: a Token object per test cost more than the test)."""
+def _trimmed(doc: Doc, spaces: list[int], start: int, end: int) -> tuple[int, int]:
+    """The characters of doc[start:end] without its leading and trailing space tokens
+    (read off the sentencizer's columns: a Token object per test cost more than the test)."""
     while end - start > 1 and spaces[end - 1]:
         end -= 1
     while end - start > 1 and spaces[start]:
         start += 1
-    return Span(doc, start, end)
+    return _characters(doc, start, end)
 
 
 def lint_text(text: str, config: Config | None = None, context: Context | None = None) -> list[Finding]:

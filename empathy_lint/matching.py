@@ -336,13 +336,18 @@ class _LexicalColumns:
         return lower
 
     def _like(self, orth: int) -> tuple[int, int, int]:
-        row = self.likes.get(orth)
-        if row is None:
-            if len(self.likes) >= LEXICAL_TABLE_SIZE:
-                self.likes.clear()
-            lexeme = self.vocab[orth]
-            row = self.likes[orth] = (int(lexeme.like_url), int(lexeme.like_num), int(lexeme.like_email))
+        if len(self.likes) >= LEXICAL_TABLE_SIZE:
+            self.likes.clear()
+        lexeme = self.vocab[orth]
+        row = self.likes[orth] = (int(lexeme.like_url), int(lexeme.like_num), int(lexeme.like_email))
         return row
+
+    def like_rows(self, orths: list[int]) -> list[tuple[int, int, int]]:
+        """(LIKE_URL, LIKE_NUM, LIKE_EMAIL) of each token: one dict read a token."""
+        try:
+            return list(map(self.likes.__getitem__, orths))
+        except KeyError:  # a word not met before
+            return [self.likes.get(orth) or self._like(orth) for orth in orths]
 
     def columns(self, doc: Doc) -> list[Sequence[int]]:
         """Every check column (in _CHECK_ARRAY order) for every token, column by column:
@@ -355,22 +360,39 @@ class _LexicalColumns:
             lowers = list(map(self.lowers.__getitem__, orths))
         except KeyError:  # a word not met before
             lowers = [self.lowers.get(orth) or self._lower(orth) for orth in orths]
-        likes = [_LazyColumn(lambda k=k: [self._like(orth)[k] for orth in orths]) for k in range(3)]
-        return [lowers, found.norms, orths, found.starts, found.lemmas, *likes]
+        rows = _LikeRows(self, orths)
+        return [lowers, found.norms, orths, found.starts, found.lemmas,
+                _LikeColumn(rows, 0), _LikeColumn(rows, 1), _LikeColumn(rows, 2)]
 
 
-class _LazyColumn(Sequence):
-    """A column made on first read."""
+class _LikeRows:
+    """The LIKE_* rows of one doc's tokens, read on first need (few docs need them)."""
 
-    __slots__ = ("make", "values")
+    __slots__ = ("table", "orths", "rows")
 
-    def __init__(self, make: Callable[[], list[int]]) -> None:
-        self.make: Callable[[], list[int]] | None = make
-        self.values: list[int] = []
+    def __init__(self, table: _LexicalColumns, orths: list[int]) -> None:
+        self.table, self.orths = table, orths
+        self.rows: list[tuple[int, int, int]] | None = None
+
+    def get(self) -> list[tuple[int, int, int]]:
+        if self.rows is None:
+            self.rows = self.table.like_rows(self.orths)
+        return self.rows
+
+
+class _LikeColumn(Sequence):
+    """One LIKE_* column of a doc, made on first read from the doc's shared rows."""
+
+    __slots__ = ("rows", "k", "values")
+
+    def __init__(self, rows: _LikeRows, k: int) -> None:
+        self.rows, self.k = rows, k
+        self.values: list[int] | None = None
 
     def _made(self) -> list[int]:
-        if self.make is not None:
-            self.values, self.make = self.make(), None
+        if self.values is None:
+            k = self.k
+            self.values = [row[k] for row in self.rows.get()]
         return self.values
 
     def __getitem__(self, index: Any) -> Any:
@@ -541,7 +563,8 @@ class PatternSet:
             deferred.append((pattern, start, end))
         # Windows that may cancel or position a match run first; then those a satisfied
         # existence-only key no longer needs are skipped.
-        deferred.sort(key=lambda item: item[0].optional)
+        if len(deferred) > 1:
+            deferred.sort(key=lambda item: item[0].optional)
         for pattern, start, end in deferred:
             if pattern.optional and all(self._satisfied(found, key) for key in pattern.keys):
                 continue

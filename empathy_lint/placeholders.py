@@ -63,7 +63,9 @@ def find_placeholders(text: str, enabled: tuple[str, ...] | None = None) -> list
     Styles are tried in the order listed; an earlier style's match wins an overlap.
     """
     styles = _styles(enabled)
-    if not any(ch in text for ch in "{[<%"):
+    # Every style opens with one of these; most replies have none. (Four substring tests
+    # run at memchr speed: a regex character class scans slower.)
+    if not ("{" in text or "[" in text or "<" in text or "%" in text):
         return []
     taken: list[Mask] = []  # sorted, non-overlapping: an overlap test is two neighbours
     for name, pattern in styles.patterns:
@@ -80,6 +82,8 @@ def find_placeholders(text: str, enabled: tuple[str, ...] | None = None) -> list
 def merge_masks(*groups: list[Mask]) -> list[Mask]:
     """Combine mask lists; where two overlap, the earlier-starting (then longer) one wins."""
     merged: list[Mask] = []
+    if not any(groups):  # no masks at all: most replies
+        return merged
     for mask in sorted((m for g in groups for m in g), key=lambda m: (m[0], -(m[1] - m[0]))):
         if merged and mask[0] < merged[-1][1]:
             continue

@@ -164,10 +164,10 @@ class Runner:
                 scopes = scoped(directives, spans)[first:first + len(document.replies)]
             for r, reply in enumerate(document.replies):
                 mapped = [_to_file(f, reply, document.text) for f in per_reply[(w, r)]]
-                disabled = reply.meta.get("disable")
-                disabled = [disabled] if isinstance(disabled, str) else disabled
                 named = reply.baseline_name or reply.name
-                for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r], disabled):
+                # The readers made `disable` a list of codes (sources.base.disable_codes).
+                for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r],
+                                                  reply.meta.get("disable")):
                     linted.fingerprints.append(fingerprint(document.path, named, finding, document.text)
                                                if self.fingerprints else "")
                     if run is not None:

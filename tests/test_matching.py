@@ -188,3 +188,20 @@ def test_check_columns_from_the_pipeline_s_own_reads_equal_a_read_of_the_doc(dev
         read[sentence] = [value == 1 for value in read[sentence]]
         assert ours == read, doc.text
     assert lexical.lowers and lexical.likes  # the tables were used, not the fallback read
+
+
+def test_check_columns_stay_right_when_their_word_tables_fill_and_start_again(monkeypatch):
+    """The LOWER and LIKE_* tables start again when full (a long run of new words): the
+    columns made while they empty mid-doc still equal a read of the doc."""
+    from empathy_lint import matching
+
+    monkeypatch.setattr(matching, "LEXICAL_TABLE_SIZE", 3)
+    nlp = get_nlp()
+    lexical = matching._LexicalColumns(nlp.vocab)
+    texts = ["Visit https://example.com or mail help@example.com within 3 days, order 12345.",
+             "Ten orders, 4 refunds and www.acme.io: thanks!", "Visit https://example.com today."]
+    for doc in nlp.pipe(texts):
+        columns = lexical.columns(doc)
+        assert [list(column) for column in columns[5:]] == doc.to_array(matching._CHECK_ARRAY[5:]).T.tolist()
+        assert columns[0] == doc.to_array("LOWER").tolist()
+    assert len(lexical.likes) <= 3 and len(lexical.lowers) <= 3

@@ -49,6 +49,18 @@ def test_soft_line_wrap_does_not_break_a_phrase():
     assert mapped.text == "I'm sorry about that"
 
 
+def test_what_prepare_straightens_or_removes_is_outside_ascii_so_ascii_text_skips_the_scans():
+    """prepare skips its curly-quote and invisible-character scans on an ASCII text: true
+    only while every such character is outside ASCII."""
+    from empathy_lint.textmap import _CURLY, _INVISIBLE_CHAR, _STRAIGHTEN
+
+    assert all(code > 127 for code in _STRAIGHTEN)
+    assert not any(_CURLY.search(chr(c)) or _INVISIBLE_CHAR.search(chr(c)) for c in range(128))
+    # and a text that is not ASCII still has both done
+    mapped = prepare("As\u200b I said, it\u2019s done.")
+    assert mapped.text == "As I said, it's done."
+
+
 def test_offsets_map_back_to_the_source():
     source = "Hi  there,\r\n\r\nI’m  sorry."
     mapped = prepare(source)

@@ -148,17 +148,30 @@ def test_csv_column_from_config():
     assert doc.replies[0].text == "As I said no."
 
 
+def test_each_jsonl_reply_spans_its_whole_line_flat_or_nested():
+    """A record's span (what its `disable` comments and baseline scope cover) is its line,
+    padding and line break included, however the row was read."""
+    lines = ['{"id": 1, "reply": "As I said, no."}\n', '   {"reply": "Per our policy.", "tags": ["a"]}  \r\n',
+             '\n', '{"reply": "Calm down.", "reply": "Sorry."}\n', '{"reply": "Obviously not."}']
+    text = "".join(lines)
+    document = load_document("export.jsonl", text)
+    starts = [sum(len(line) for line in lines[:i]) for i in range(len(lines))]
+    expected = [(starts[i], starts[i] + len(lines[i])) for i in (0, 1, 3, 4)]
+    assert [reply.span for reply in document.replies] == expected
+    assert [text[s:e].strip()[:12] for s, e in expected] == ['{"id": 1, "r', '{"reply": "P', '{"reply": "C', '{"reply": "O']
+
+
 def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
     """The fast path for flat JSONL rows gives the replies the positional parser's tree
     gives: text, file offsets through escapes, name (a number as written),
-    metadata, record span, HTML or not; rows with a nested value or a repeated key go to
+    metadata, HTML or not; rows with a nested value or a repeated key go to
     the parser."""
     import json
 
     from empathy_lint.sources import structured
 
-    def seen(replies):
-        return [(r.text, r.name, r.baseline_name, r.meta, r.span, vars(r.origin), r.masks) for r in replies]
+    def seen(replies):  # (not the span: read_jsonl sets the line's on either)
+        return [(r.text, r.name, r.baseline_name, r.meta, vars(r.origin), r.masks) for r in replies]
 
     rows = ['{"id": 7, "reply": "Sorry, but \\"that\\" is policy\\\\", "customer": null, "vip": true}',
             '  {"r\\u00e9ply": "x", "text": "\\u00e9t\\u00e9 \\ud83d\\udc99 **ok**", "n": -1.5e3, "big": 123456789012345678901}\r\n',

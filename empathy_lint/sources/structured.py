@@ -323,8 +323,8 @@ def _flat_shape(value: Any, body_key: str | None) -> _FlatShape | None:
 
 def _flat_replies(line: str, value: dict[str, Any], body_key: str | None, offset: int = 0,
                   shape: _FlatShape | None = None) -> list[Reply] | None:
-    """What _records_replies gives for a flat object (`_is_flat`: every value a string,
-    number, true, false or null: the usual ticket export row), from the line's json.loads
+    """What _records_replies gives, but the record's span, for a flat object (`_is_flat`:
+    every value a string, number, true, false or null: the usual ticket export row), from the line's json.loads
     `value` and the places of its string tokens, without a positioned tree; None for a
     repeated key (the parser decides). The reply's origin is at file offset `offset` of the line.
 
@@ -359,10 +359,9 @@ def _flat_replies(line: str, value: dict[str, Any], body_key: str | None, offset
             start = line.find('"', start + 1)
         end = line.find('"', start + 1) + 1
     decoded, origin = json_string(line[start + 1:end - 1], offset + start + 1)
-    reply = _reply(decoded, origin, name=None if shape.name is None else value[shape.name],
-                   html_body=body in HTML_BODY_KEYS, meta=meta)
-    reply.span = (offset + len(line) - len(line.lstrip(" \t\r\n")), offset + len(line.rstrip(" \t\r\n")))
-    return [reply]
+    # No span: read_jsonl gives every reply of a line the line's.
+    return [_reply(decoded, origin, name=None if shape.name is None else value[shape.name],
+                   html_body=body in HTML_BODY_KEYS, meta=meta)]
 
 
 _BODY_SEARCH = HTML_BODY_KEYS + BODY_KEYS
