@@ -13,8 +13,8 @@ it matches "Apologise", "apologised", "APOLOGIZED".
 from __future__ import annotations
 
 import functools
-from itertools import compress
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import numpy
