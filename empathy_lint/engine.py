@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -11,7 +10,7 @@ from spacy.tokens import Doc
 
 from .config import Config
 from .errors import InputError, RuleError
-from .findings import Finding, Fix, locate
+from .findings import Finding, Fix, by_place, locate
 from .language import detect_language, plainly_english
 from .letter import Sentences
 from .matching import compile_rules
@@ -305,7 +304,7 @@ class Linter:
                         findings.append(self._finding(rule, start, end, None))
             # "language": the reply is English, nothing to say
         if len(findings) > 1:
-            findings.sort(key=_BY_PLACE)
+            findings.sort(key=by_place)
         return findings
 
     @staticmethod
@@ -362,9 +361,6 @@ class Linter:
         # (positional: a dozen keyword arguments per finding cost a few percent of a run)
         return Finding(rule.id, rule.name, rule.family, rule.kind, rule.severity, rule.message,
                        start, end, 0, 0, list(rule.suggest), fix)
-
-
-_BY_PLACE = operator.attrgetter("start", "code")  # findings in text order, then by code
 
 
 def _characters(doc: Doc, first: int, last: int) -> tuple[int, int]:

@@ -6,6 +6,7 @@ output format can convert them to what it needs (LSP and SARIF: UTF-16 units).
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -134,6 +135,10 @@ class LineIndex:
         start = self.starts[line - 1]
         end = self.starts[line] if line < len(self.starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
+
+
+# The order of findings in a report: by place in the text, then by rule code.
+by_place = operator.attrgetter("start", "code")
 
 
 def locate(findings: list[Finding], text: str, index: LineIndex | None = None) -> list[Finding]:

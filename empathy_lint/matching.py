@@ -360,39 +360,23 @@ class _LexicalColumns:
             lowers = list(map(self.lowers.__getitem__, orths))
         except KeyError:  # a word not met before
             lowers = [self.lowers.get(orth) or self._lower(orth) for orth in orths]
-        rows = _LikeRows(self, orths)
         return [lowers, found.norms, orths, found.starts, found.lemmas,
-                _LikeColumn(rows, 0), _LikeColumn(rows, 1), _LikeColumn(rows, 2)]
-
-
-class _LikeRows:
-    """The LIKE_* rows of one doc's tokens, read on first need (few docs need them)."""
-
-    __slots__ = ("table", "orths", "rows")
-
-    def __init__(self, table: _LexicalColumns, orths: list[int]) -> None:
-        self.table, self.orths = table, orths
-        self.rows: list[tuple[int, int, int]] | None = None
-
-    def get(self) -> list[tuple[int, int, int]]:
-        if self.rows is None:
-            self.rows = self.table.like_rows(self.orths)
-        return self.rows
+                _LikeColumn(self, orths, 0), _LikeColumn(self, orths, 1), _LikeColumn(self, orths, 2)]
 
 
 class _LikeColumn(Sequence):
-    """One LIKE_* column of a doc, made on first read from the doc's shared rows."""
+    """One LIKE_* column of a doc, made on first read (few docs need one, fewer two)."""
 
-    __slots__ = ("rows", "k", "values")
+    __slots__ = ("table", "orths", "k", "values")
 
-    def __init__(self, rows: _LikeRows, k: int) -> None:
-        self.rows, self.k = rows, k
+    def __init__(self, table: _LexicalColumns, orths: list[int], k: int) -> None:
+        self.table, self.orths, self.k = table, orths, k
         self.values: list[int] | None = None
 
     def _made(self) -> list[int]:
         if self.values is None:
             k = self.k
-            self.values = [row[k] for row in self.rows.get()]
+            self.values = [row[k] for row in self.table.like_rows(self.orths)]
         return self.values
 
     def __getitem__(self, index: Any) -> Any:

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Callable, Iterable
 
 from .baseline import Known
-from .findings import Finding
+from .findings import Finding, by_place
 from .report import Writer
 from .runner import Job, Linted, file_report
 
@@ -104,7 +104,7 @@ def pour(outlet: Outlet, files: list[Job], parts: Iterable[Linted], streamed: se
         now, later = [], []
         for pair in zip(linted.findings, linted.fingerprints):
             (later if pair[0].kind == "repeated" else now).append(pair)
-        now.sort(key=lambda pair: (pair[0].start, pair[0].code))
+        now.sort(key=lambda pair: by_place(pair[0]))
         outlet.release([f for f, _ in now], [k for _, k in now])
         held.findings.extend(f for f, _ in later)
         held.fingerprints.extend(k for _, k in later)

@@ -16,7 +16,7 @@ from .config import CHANNELS, KINDS, Config, chosen
 from . import heap, repeated
 from .engine import MAX_REPLY_CHARS, Context, Linter
 from .errors import InputError
-from .findings import Finding, Fix, LineIndex, locate
+from .findings import Finding, Fix, LineIndex, by_place, locate
 from .report import FileReport
 from .sources import Document, Reply, load_records
 from .sources.filetext import FileText, directives_near
@@ -225,7 +225,7 @@ def finish(files: list[Job], pieces: Iterable[Linted]) -> RunResult:
 def file_report(job: Job, findings: list[Finding], replies: int) -> FileReport:
     """A whole file's report: its stock openings judged, its findings in file order."""
     judge_openings(findings, job.document.text, job.config)
-    findings.sort(key=lambda f: (f.start, f.code))
+    findings.sort(key=by_place)
     return FileReport(job.document.path, job.document.text, findings, replies)
 
 

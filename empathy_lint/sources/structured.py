@@ -324,9 +324,10 @@ def _flat_shape(value: Any, body_key: str | None) -> _FlatShape | None:
 def _flat_replies(line: str, value: dict[str, Any], body_key: str | None, offset: int = 0,
                   shape: _FlatShape | None = None) -> list[Reply] | None:
     """What _records_replies gives, but the record's span, for a flat object (`_is_flat`:
-    every value a string, number, true, false or null: the usual ticket export row), from the line's json.loads
-    `value` and the places of its string tokens, without a positioned tree; None for a
-    repeated key (the parser decides). The reply's origin is at file offset `offset` of the line.
+    every value a string, number, true, false or null: the usual ticket export row), from
+    the line's json.loads `value` and the places of its string tokens, without a positioned
+    tree; None for a repeated key (the parser decides). The reply's origin is at file offset
+    `offset` of the line.
 
     Only the body's raw span is needed. The line's string tokens are its keys and string
     values in order; a repeated key makes more tokens than the decoded object accounts
