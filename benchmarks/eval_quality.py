@@ -96,15 +96,22 @@ def main() -> None:
         parts = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))
         readable = {"tune", "canned"}
     results: dict[str, dict] = {}
+    warnings: dict[str, dict] = {}
     tallies_by_part: dict[str, dict[str, Tally]] = {}
     for name, records in parts.items():
         tallies, false_alarm = evaluate(records, use_context=not args.no_context)
         tallies_by_part[name] = tallies
-        results[name] = {"n": len(records), "scores": scores_json(tallies, false_alarm, detector_agreement(records))}
+        agreement = detector_agreement(records)
+        results[name] = {"n": len(records), "scores": scores_json(tallies, false_alarm, agreement)}
+        tallies, false_alarm = evaluate(records, use_context=not args.no_context, warnings_only=True)
+        warnings[name] = {"n": len(records), "scores": scores_json(tallies, false_alarm, agreement)}
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({"any_severity": results, "warning_or_above": warnings}, indent=2))
         return
+    print("findings of any severity (info included):")
     print_side_by_side(results)
+    print("\nfindings at warning or above (what fails a run at the default --fail-on):")
+    print_side_by_side(warnings)
     if args.intervals and {"tune", "blind"} <= set(tallies_by_part):
         print_intervals(tallies_by_part["tune"], tallies_by_part["blind"])
     if args.misses:

@@ -1,25 +1,33 @@
 #!/usr/bin/env python3
-"""Fit the customer detector's cue-group weights, bias and threshold on the tune split.
+"""Fit the customer detector's weights on the tune split and customers.jsonl.
 
 Usage:
     python benchmarks/fit_customer.py            # fit and print; nothing written
-    python benchmarks/fit_customer.py --write    # also store the numbers in customer.yaml
+    python benchmarks/fit_customer.py --write    # also store the numbers in customer-weights.yaml
 
-Logistic regression (L2, Newton's method, numpy only) on one binary feature per cue
-group of rules/context/customer.yaml, against the `problem` label of the customer
-messages in the TUNE split (tests/data train + dev, by company; the blind split is
-never read here). The L2 strength and the decision threshold are chosen by
-cross-validation over whole companies inside tune, so a weight that only fits one
-team's messages does not survive. Then `fine_below`, the score under which a message
-shows there is nothing to fix, is chosen for the mean F1 of the rules it switches off
-(acknowledgement, next steps, follow-up) on tune. `--write` edits the numbers in place and keeps the
-file's comments and layout.
+The detector's evidence (empathy_lint/customer.py): cue groups of
+rules/context/customer.yaml, VADER's sentiment read over the same tokens, content
+lemmas, and the same for the conversation's earlier customer messages. Logistic
+regression (scikit-learn, L2) against the `problem` label of:
+  - the customer messages of the TUNE split (tests/data train + dev, by company),
+  - tests/data/customers.jsonl, less the messages of the blind split's companies
+    (messages marked `unsure` by their reader count half).
+The blind split is never read here. The L2 strength is chosen by cross-validation over
+whole companies (GroupKFold), so a weight that fits one team's words does not survive;
+so is the "unsure" band of probabilities (its edges are the widest-covering pair whose
+sure verdicts agree with the labels at least SURE_AGREEMENT of the time). Then
+`fine_below`, the probability under which a message shows there is nothing to fix, is
+chosen for the mean F1 of the rules it switches off on tune. Logistic regression's
+probabilities are calibrated by construction on the data it fits; the script prints
+the cross-validated calibration by decile to show it. The runtime needs no scikit-learn:
+the numbers go to YAML.
 """
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime
-import re
+import json
 import sys
 from pathlib import Path
 
@@ -28,160 +36,215 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint.customer import CustomerDetector, lexicon_path  # noqa: E402
-from empathy_lint.evaluation import load_records, split  # noqa: E402
+from empathy_lint.customer import CustomerDetector, lexicon_path, weights_path  # noqa: E402
+from empathy_lint.evaluation import blind_companies, earlier_customer, load_records, split  # noqa: E402
 from empathy_lint.pipeline import get_nlp  # noqa: E402
 from empathy_lint.rulebook import load_context  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 FOLDS = 5
+SURE_AGREEMENT = 0.92
+LEMMA_MIN_MESSAGES = 5   # a content lemma is a feature only if this many messages...
+LEMMA_MIN_COMPANIES = 3  # ...from this many companies have it: no one team's vocabulary
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, iterations: int = 50) -> np.ndarray:
-    """Weights (last one the bias) minimising log-loss + l2/2 * |w|^2 (bias unpenalised)."""
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(xb.shape[1])
-    penalty = np.full(xb.shape[1], l2)
-    penalty[-1] = 0.0
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        gradient = xb.T @ (p - y) + penalty * w
-        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
+def training_messages() -> tuple[list[dict], int]:
+    """(messages with text, earlier, problem, company, weight, tune), tune's count."""
+    records = load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl")
+    blind = blind_companies(records)
+    tune = [r for r in split(records)["tune"] if r.get("customer") and r["labels"].get("problem") is not None]
+    rows = [{"text": r["customer"], "earlier": earlier_customer(r), "problem": bool(r["labels"]["problem"]),
+             "company": r.get("company") or "?", "weight": 1.0, "tune": True} for r in tune]
+    for line in (DATA / "customers.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        c = json.loads(line)
+        company = c.get("company") or "?"
+        if company in blind or not c.get("customer") or c["labels"].get("problem") is None:
+            continue
+        rows.append({"text": c["customer"], "earlier": None, "problem": bool(c["labels"]["problem"]),
+                     "company": company if c.get("company") else f"customers:{c['id']}",
+                     "weight": 0.5 if c["labels"].get("unsure") else 1.0, "tune": False})
+    return rows, len(tune)
 
 
-def best_threshold(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(threshold on the score, accuracy) maximising agreement with the labels."""
-    best = (0.0, float(((scores >= 0.0) == y).mean()))
-    for t in np.unique(np.round(scores, 3)):
-        accuracy = float(((scores >= t) == y).mean())
-        if accuracy > best[1] + 1e-9:
-            best = (float(t), accuracy)
+def design(detector: CustomerDetector, rows: list[dict]) -> tuple[list[dict[str, float]], list[frozenset[str]]]:
+    """Named feature values and content lemmas of each message, as the runtime reads them."""
+    evidence = detector.evidence_many([*(r["text"] for r in rows), *(r["earlier"] for r in rows if r["earlier"])])
+    named, lemmas = [], []
+    for r in rows:
+        now = evidence[r["text"]]
+        named.append(detector.features(now, evidence[r["earlier"]] if r["earlier"] else None))
+        lemmas.append(now.words)
+    return named, lemmas
+
+
+def lemma_vocabulary(lemmas: list[frozenset[str]], companies: list[str]) -> list[str]:
+    messages: collections.Counter = collections.Counter()
+    teams: dict[str, set[str]] = collections.defaultdict(set)
+    for words, company in zip(lemmas, companies):
+        for word in words:
+            messages[word] += 1
+            teams[word].add(company)
+    return sorted(w for w, n in messages.items() if n >= LEMMA_MIN_MESSAGES and len(teams[w]) >= LEMMA_MIN_COMPANIES)
+
+
+def matrix(named: list[dict[str, float]], lemmas: list[frozenset[str]], labels: list[str],
+           vocabulary: list[str]) -> np.ndarray:
+    index = {w: i for i, w in enumerate(vocabulary)}
+    x = np.zeros((len(named), len(labels) + len(vocabulary)))
+    for row, (values, words) in enumerate(zip(named, lemmas)):
+        for col, label in enumerate(labels):
+            x[row, col] = values.get(label, 0.0)
+        for word in words:
+            if word in index:
+                x[row, len(labels) + index[word]] = 1.0
+    return x
+
+
+def unsure_band(p: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
+    """(low, high, share sure, agreement when sure): the band whose sure verdicts agree
+    with the labels at least SURE_AGREEMENT of the time and cover the most messages."""
+    best = (0.5, 0.5, 1.0, float(((p >= 0.5) == y).mean()))
+    if best[3] >= SURE_AGREEMENT:
+        return best
+    best = (0.0, 1.0, 0.0, 1.0)
+    for low in np.arange(0.05, 0.51, 0.025):
+        for high in np.arange(0.5, 0.96, 0.025):
+            sure = (p <= low) | (p >= high)
+            if not sure.any():
+                continue
+            agreement = float(((p[sure] >= 0.5) == y[sure]).mean())
+            if agreement >= SURE_AGREEMENT and sure.mean() > best[2]:
+                best = (round(float(low), 3), round(float(high), 3), float(sure.mean()), agreement)
     return best
 
 
-def company_folds(companies: list[str], folds: int) -> np.ndarray:
-    """Fold number per message: whole companies per fold, largest first, balanced."""
-    sizes: dict[str, int] = {}
-    for c in companies:
-        sizes[c] = sizes.get(c, 0) + 1
-    load = [0] * folds
-    fold_of: dict[str, int] = {}
-    for company in sorted(sizes, key=lambda c: (-sizes[c], c)):
-        fold = load.index(min(load))
-        fold_of[company] = fold
-        load[fold] += sizes[company]
-    return np.array([fold_of[c] for c in companies])
-
-
-def cross_validated_scores(x: np.ndarray, y: np.ndarray, folds: np.ndarray, l2: float) -> np.ndarray:
-    scores = np.zeros(len(y))
-    for fold in np.unique(folds):
-        train, test = folds != fold, folds == fold
-        w = fit_logistic(x[train], y[train], l2)
-        scores[test] = x[test] @ w[:-1] + w[-1]
-    return scores
-
-
-# The families a "fine" verdict switches off: acknowledgement, next steps, follow-up.
+# The families a "fine" verdict switches off.
 GATED = ("missing-acknowledgement", "missing-apology", "missing-next-steps", "missing-follow-up")
 
 
-def fit_fine_below(records: list[dict], weights: np.ndarray, bias: float, threshold: float,
-                   labels: list[str]) -> tuple[float, float]:
-    """(fine_below, mean F1 of the gated families on tune): the score under which a message
-    counts as fine (and so no problem either), chosen for the verdicts it gates rather
-    than for agreement alone."""
-    from empathy_lint import customer
+def fit_fine_below(detector: CustomerDetector) -> tuple[float, float]:
+    """(fine_below, mean F1 of the gated families on tune): the probability under which a
+    message counts as fine (nothing to fix or ask), chosen for the verdicts it gates."""
     from empathy_lint.config import Config
     from empathy_lint.engine import Linter
     from empathy_lint.evaluation import evaluate
 
-    detector = customer.default_detector()
-    detector.weights.update(zip(labels, (float(w) for w in weights)))
-    detector.bias, detector.threshold = bias, threshold
+    tune = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
     linter = Linter(Config())
-    best = (threshold, -1.0)
-    for candidate in np.arange(threshold - 1.5, threshold + 1.51, 0.25):
-        detector.fine_below = float(candidate)
-        tallies, _ = evaluate(records, linter=linter)
+    best = (0.0, -1.0)
+    for candidate in np.round(np.arange(0.0, 0.71, 0.05), 2).tolist():
+        detector.fine_below = candidate
+        tallies, _ = evaluate(tune, linter=linter)
         score = float(np.mean([tallies[f].scores()[2] for f in GATED]))
-        print(f"  fine_below {candidate:+.2f}: mean F1 of {', '.join(GATED)} = {score:.3f}")
+        print(f"  fine_below {candidate:.2f}: mean F1 of the gated families = {score:.3f}")
         if score > best[1] + 1e-9:
-            best = (float(candidate), score)
+            best = (candidate, score)
     return best
 
 
-def write_numbers(path: Path, labels: list[str], weights: np.ndarray, bias: float, threshold: float,
-                  fit: dict, fine_below: float) -> None:
-    """Rewrite the numbers in place: each group's `weight:` line, `bias`, `threshold`, `fit`."""
-    text = path.read_text(encoding="utf-8")
-    for label, weight in zip(labels, weights):
-        pattern = re.compile(rf"(- label: {re.escape(label)}\n\s+weight: )[-0-9.]+")
-        text, count = pattern.subn(rf"\g<1>{weight:.2f}", text)
-        if count != 1:
-            sys.exit(f"{path}: cannot find the weight line of group {label!r}")
-    text = re.sub(r"(?m)^bias: [-0-9.]+", f"bias: {bias:.2f}", text)
-    text = re.sub(r"(?m)^threshold: [-0-9.]+", f"threshold: {threshold:.2f}", text)
-    text = re.sub(r"(?m)^fine_below: [-0-9.]+", f"fine_below: {fine_below:.2f}", text)
-    block = "fit:\n" + "".join(f"  {k}: {v}\n" for k, v in fit.items())
-    text = re.sub(r"(?m)^fit:\n(?:  .*\n)+", block, text)
-    path.write_text(text, encoding="utf-8")
+def write_weights(path: Path, fitted: dict) -> None:
+    import yaml
+
+    header = ("# FITTED by benchmarks/fit_customer.py --write: do not edit by hand.\n"
+              "# The customer detector's numbers (empathy_lint/customer.py): a message's score is\n"
+              "# `bias` + the weight of each named feature times its value (cue groups and\n"
+              "# `thread` are 0/1, vader-* are VADER's shares and compound score, earlier-* the\n"
+              "# same in the conversation's earlier customer messages) + the weight of each content\n"
+              "# lemma it has; its probability is the logistic of the score. Verdict: problem at\n"
+              "# `unsure`[1] or above, no problem at `unsure`[0] or below, unsure between.\n")
+    path.write_text(header + yaml.safe_dump(fitted, sort_keys=False, allow_unicode=True, width=100),
+                    encoding="utf-8")
 
 
 def main() -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--write", action="store_true", help="store the fitted numbers in customer.yaml")
+    parser.add_argument("--write", action="store_true", help="store the fitted numbers in customer-weights.yaml")
     args = parser.parse_args()
 
-    tune = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
-    tune = [r for r in tune if r.get("customer") and r["labels"].get("problem") is not None]
-    detector = CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()))
+    rows, n_tune = training_messages()
+    detector = CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()), fitted={})
     labels = detector.labels
-    signals = detector.detect_many([r["customer"] for r in tune])
-    x = np.array([[1.0 if label in s.groups else 0.0 for label in labels] for s in signals])
-    y = np.array([1.0 if r["labels"]["problem"] else 0.0 for r in tune])
-    folds = company_folds([r.get("company") or "?" for r in tune], FOLDS)
+    named, lemmas = design(detector, rows)
+    companies = [r["company"] for r in rows]
+    vocabulary = lemma_vocabulary(lemmas, companies)
+    x = matrix(named, lemmas, labels, vocabulary)
+    y = np.array([r["problem"] for r in rows])
+    weight = np.array([r["weight"] for r in rows])
+    tune = np.array([r["tune"] for r in rows])
+    print(f"{len(rows)} messages ({n_tune} tune, {len(rows) - n_tune} customers.jsonl), "
+          f"{len(labels)} named features, {len(vocabulary)} lemmas")
 
+    folds = GroupKFold(n_splits=FOLDS)
     results = []
-    for l2 in L2_GRID:
-        scores = cross_validated_scores(x, y, folds, l2)
-        threshold, accuracy = best_threshold(scores, y)
-        results.append((accuracy, -l2, l2, threshold))
-        print(f"l2={l2:5}: cross-validated accuracy {accuracy:.3f} at threshold {threshold:+.2f}")
-    cv_accuracy, _, l2, threshold = max(results)
-    w = fit_logistic(x, y, l2)
-    weights, bias = w[:-1], float(w[-1])
-    train_accuracy = float((((x @ weights + bias) >= threshold) == y).mean())
-    always = float(y.mean())
-    print(f"\nchosen l2={l2}; threshold {threshold:+.2f}; bias {bias:+.2f}")
-    print(f"tune accuracy {train_accuracy:.3f} (cross-validated by company {cv_accuracy:.3f}); "
-          f"'always a problem' {always:.3f}; {len(y)} messages")
-    for label, weight, share in sorted(zip(labels, weights, x.mean(axis=0)), key=lambda t: -t[1]):
-        print(f"  {label:16} {weight:+6.2f}   (in {share:5.1%} of messages)")
-    print("\nfine_below (score under which no acknowledgement, next step or follow-up is asked):")
-    all_tune = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
-    fine_below, gated_f1 = fit_fine_below(all_tune, weights, bias, threshold, labels)
-    print(f"chosen fine_below {fine_below:+.2f} (mean F1 {gated_f1:.3f})")
-    if args.write:
-        companies = len({r.get("company") for r in tune})
-        fit = {
-            "date": f'"{datetime.date.today().isoformat()}"',
+    for c in C_GRID:
+        p = np.zeros(len(y))
+        for train, test in folds.split(x, y, companies):
+            model = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train], sample_weight=weight[train])
+            p[test] = model.predict_proba(x[test])[:, 1]
+        agreement = float(((p[tune] >= 0.5) == y[tune]).mean())
+        results.append((agreement, -c, c, p))
+        print(f"C={c:5}: cross-validated agreement on tune messages {agreement:.3f}, "
+              f"on all {float(((p >= 0.5) == y).mean()):.3f}")
+    cv_agreement, _, c, p_cv = max(results, key=lambda t: (t[0], t[1]))
+    low, high, share, sure_agreement = unsure_band(p_cv[tune], y[tune])
+    print(f"\nchosen C={c}; unsure band ({low}, {high}): sure on {share:.1%} of tune messages, "
+          f"agreeing {sure_agreement:.3f} there")
+    print("calibration (cross-validated, tune messages): predicted vs observed by decile")
+    order = np.argsort(p_cv[tune])
+    for chunk in np.array_split(order, 10):
+        print(f"  {p_cv[tune][chunk].mean():.2f} -> {y[tune][chunk].mean():.2f}  ({len(chunk)})")
+
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=weight)
+    coef = model.coef_[0]
+    named_weights = {label: round(float(w), 4) for label, w in zip(labels, coef[:len(labels)]) if abs(w) >= 1e-4}
+    lemma_weights = {word: round(float(w), 4) for word, w in zip(vocabulary, coef[len(labels):]) if abs(w) >= 0.01}
+    always = float(y[tune].mean())
+    print(f"\nbias {model.intercept_[0]:+.3f}; 'always a problem' on tune {always:.3f}")
+    for label, w in sorted(named_weights.items(), key=lambda t: -abs(t[1]))[:25]:
+        print(f"  {label:28} {w:+.2f}")
+    fitted = {
+        "fit": {
+            "date": datetime.date.today().isoformat(),
             "script": "benchmarks/fit_customer.py",
-            "data": f"tune split ({len(y)} labelled customer messages, {companies} companies)",
-            "l2": l2,
-            "accuracy_tune": round(train_accuracy, 3),
-            "accuracy_cross_validated": round(cv_accuracy, 3),
+            "data": f"{n_tune} tune messages (by company) + {len(rows) - n_tune} of customers.jsonl "
+                    f"(blind companies left out)",
+            "C": c,
+            "agreement_cross_validated": round(cv_agreement, 3),
             "always_problem_tune": round(always, 3),
-            "gated_mean_f1_tune": round(gated_f1, 3),
-        }
-        write_numbers(lexicon_path(), labels, weights, bias, threshold, fit, fine_below)
-        print(f"\nwrote {lexicon_path()}")
+            "sure_share_cross_validated": round(share, 3),
+            "sure_agreement_cross_validated": round(sure_agreement, 3),
+        },
+        "bias": round(float(model.intercept_[0]), 4),
+        "threshold": 0.5,
+        "unsure": [low, high],
+        "fine_below": 0.0,
+        "weights": named_weights,
+        "lemmas": lemma_weights,
+    }
+    # fine_below is fitted against the rules it gates, with the new weights in place.
+    detector.bias, detector.weights, detector.lemma_weights = fitted["bias"], named_weights, lemma_weights
+    detector.unsure_low, detector.unsure_high = low, high
+    from empathy_lint import customer
+
+    customer.default_detector.cache_clear()
+    live = customer.default_detector()
+    live.bias, live.weights, live.lemma_weights = detector.bias, named_weights, lemma_weights
+    live.unsure_low, live.unsure_high, live.threshold = low, high, 0.5
+    live._memo.clear()
+    print("\nfine_below (probability under which no acknowledgement, next step or follow-up is asked):")
+    fine_below, gated_f1 = fit_fine_below(live)
+    fitted["fine_below"] = fine_below
+    fitted["fit"]["gated_mean_f1_tune"] = round(gated_f1, 3)
+    print(f"chosen fine_below {fine_below:.2f} (mean F1 {gated_f1:.3f})")
+    if args.write:
+        write_weights(weights_path(), fitted)
+        print(f"\nwrote {weights_path()}")
 
 
 if __name__ == "__main__":

@@ -24,21 +24,44 @@ from .language import is_english, plainly_english
 from .matching import PatternSet
 from .pipeline import get_nlp
 from .rulebook import context_path, load_context
+from .sentiment import Sentiment, sentiment_of
 from .textmap import prepare
 
 
 
 @dataclass
 class CustomerSignal:
-    """The detector's verdict on one customer message: `score` is bias plus the weights
-    of the cue groups found (`groups`); `cues` lists each matched words, for humans."""
+    """The detector's verdict on one customer message (read with the conversation's
+    earlier customer messages, when there are any).
+
+    `probability` is the fitted chance that the customer reports or is still in a
+    problem; `verdict` is "problem", "no-problem" or "unsure" (between the fitted band's
+    edges). `problem` is the two-way reading rules gate on, `fine` says there is nothing
+    to fix or ask for. `cues` lists the matched words, for humans."""
 
     problem: bool
     score: float
-    fine: bool = False  # score under `fine_below`: nothing to fix, nothing to ask for
+    fine: bool = False
     cues: list[str] = field(default_factory=list)
     groups: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()  # content lemmas, for a reply that names them
+    probability: float = 0.5
+    verdict: str = "unsure"
+
+    @property
+    def sure(self) -> bool:
+        return self.verdict != "unsure"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one message shows, before any weight: cue groups, matched words, content
+    lemmas and sentiment. Kept per distinct message (weights change between fits)."""
+
+    groups: frozenset[str]
+    cues: list[str]
+    words: frozenset[str]
+    sentiment: Sentiment
 
 
 def lexicon_path() -> Path:
@@ -65,24 +88,48 @@ SHORT_MESSAGE_WORDS = 6
 MEMO_SIZE = 8192
 
 
-class CustomerDetector:
-    """Cue groups matched over the shared pipeline, combined by fitted weights."""
+def weights_path() -> Path:
+    return context_path("customer-weights.yaml")
 
-    def __init__(self, nlp: Language, lexicon: dict[str, Any], source: str = "customer.yaml") -> None:
+
+# Features computed from the numbers of a message rather than matched.
+SENTIMENT_FEATURES = ("vader-negative", "vader-positive", "vader-compound")
+EARLIER = "earlier-"  # prefix: the same evidence in the conversation's earlier customer messages
+THREAD = "thread"     # the message answers on in a conversation
+
+
+def _sigmoid(score: float) -> float:
+    if score >= 0:
+        return 1.0 / (1.0 + math.exp(-score))
+    z = math.exp(score)
+    return z / (1.0 + z)
+
+
+class CustomerDetector:
+    """Cue groups, VADER sentiment and content lemmas of the customer's messages,
+    combined by weights fitted with logistic regression (benchmarks/fit_customer.py)."""
+
+    def __init__(self, nlp: Language, lexicon: dict[str, Any], source: str = "customer.yaml",
+                 fitted: dict[str, Any] | None = None) -> None:
         self.nlp = nlp
-        self.bias = float(lexicon.get("bias", 0.0))
-        self.threshold = float(lexicon.get("threshold", 0.0))
-        self.fine_below = float(lexicon.get("fine_below", self.threshold))
-        self.weights: dict[str, float] = {b["label"]: float(b["weight"]) for b in lexicon.get("builtin", [])}
+        fitted = fitted if fitted is not None else load_context("customer-weights.yaml") or {}
+        self.bias = float(fitted.get("bias", 0.0))
+        self.weights: dict[str, float] = {str(k): float(v) for k, v in (fitted.get("weights") or {}).items()}
+        self.lemma_weights: dict[str, float] = {str(k): float(v) for k, v in (fitted.get("lemmas") or {}).items()}
+        band = fitted.get("unsure") or [0.5, 0.5]
+        self.unsure_low, self.unsure_high = float(band[0]), float(band[1])
+        self.threshold = float(fitted.get("threshold", 0.5))
+        self.fine_below = float(fitted.get("fine_below", 0.0))
+        self.group_labels: list[str] = [str(b) for b in lexicon.get("builtin", [])]
         self.patterns = PatternSet(nlp)
         for group in lexicon.get("groups", []):
             label = group["label"]
-            self.weights[label] = float(group["weight"])
+            self.group_labels.append(label)
             for pattern in group["patterns"]:
                 self.patterns.add(label, pattern,
                                   lambda detail, label=label: RuleError(f"{source}: group {label}: {detail}"))
         self.patterns.finish()
-        self._memo: dict[str, tuple[frozenset[str], list[str], frozenset[str]]] = {}
+        self._memo: dict[str, Evidence] = {}
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
@@ -93,8 +140,10 @@ class CustomerDetector:
 
     @property
     def labels(self) -> list[str]:
-        """Every kind of evidence, in a fixed order (the fit script's feature columns)."""
-        return list(self.weights)
+        """Every named kind of evidence, in a fixed order (the fit script's feature columns;
+        content lemmas come after these)."""
+        own = [*self.group_labels, *SENTIMENT_FEATURES]
+        return [*own, THREAD, *(EARLIER + label for label in own)]
 
     def canned_problems(self, replies: list[str]) -> list[bool | None]:
         """What canned replies' own words say they answer: True for trouble (a crash, an
@@ -107,15 +156,29 @@ class CustomerDetector:
             out.append(True if found.get("trouble") else False if found.get("fine") else None)
         return out
 
-    def detect(self, text: str) -> CustomerSignal:
-        return self.detect_many([text])[0]
+    def detect(self, text: str, earlier: str | None = None) -> CustomerSignal:
+        return self.detect_many([text], [earlier])[0]
 
-    def detect_many(self, texts: list[str]) -> list[CustomerSignal]:
+    def detect_many(self, texts: list[str], earlier: list[str | None] | None = None) -> list[CustomerSignal]:
         """Verdicts for many messages in one stream (no sentence splitting: cues need none).
+        `earlier[i]`, when given, holds the conversation's earlier customer messages for
+        `texts[i]` ("I did." answers on about a double charge told before).
 
-        The verdicts of the last MEMO_SIZE distinct messages are kept: a ticket export read a
+        The evidence of the last MEMO_SIZE distinct messages is kept: a ticket export read a
         window at a time meets the same short answers ("Yes", "Thanks!", "DM sent") again
         and again."""
+        earlier = earlier or [None] * len(texts)
+        evidence = self.evidence_many([*texts, *(e for e in earlier if e)])
+        verdicts = []
+        for text, before in zip(texts, earlier):
+            signal = self._verdict(evidence[text], evidence[before] if before else None)
+            if before:  # a reply may name what the customer said earlier in the conversation
+                signal.words = signal.words | evidence[before].words
+            verdicts.append(signal)
+        return verdicts
+
+    def evidence_many(self, texts: list[str]) -> dict[str, Evidence]:
+        """Evidence per distinct text, read through the pipeline once each."""
         memo = self._memo
         fresh = [t for t in dict.fromkeys(texts) if t not in memo]
         # Exports of social posts keep HTML escapes ("&gt;All of X IS DOWN&lt;"): unescape,
@@ -124,24 +187,46 @@ class CustomerDetector:
         docs = self.nlp.pipe(plain, disable=["empathy_sentencizer"])
         for text, doc, plain_text in zip(fresh, docs, plain):
             memo[text] = self._evidence(doc, plain_text)
-        verdicts = [self._verdict(*memo[t]) for t in texts]
+        found = {t: memo[t] for t in texts}
         while len(memo) > MEMO_SIZE:
             memo.pop(next(iter(memo)))  # the oldest first (dicts keep insertion order)
-        return verdicts
+        return found
 
-    def _verdict(self, groups: frozenset[str], cues: list[str], words: frozenset[str]) -> CustomerSignal:
+    def features(self, now: Evidence, before: Evidence | None) -> dict[str, float]:
+        """The named feature values of a message (zeros left out); lemmas not included."""
+        values: dict[str, float] = dict.fromkeys(now.groups, 1.0)
+        for name, value in zip(SENTIMENT_FEATURES, _sentiment_values(now.sentiment)):
+            if value:
+                values[name] = value
+        if before is not None:
+            values[THREAD] = 1.0
+            for label in before.groups:
+                values[EARLIER + label] = 1.0
+            for name, value in zip(SENTIMENT_FEATURES, _sentiment_values(before.sentiment)):
+                if value:
+                    values[EARLIER + name] = value
+        return values
+
+    def _verdict(self, now: Evidence, before: Evidence | None = None) -> CustomerSignal:
         """The verdict from a message's evidence, by the weights as they are now (the fit
         script changes them between runs)."""
-        # fsum: the exact sum, whatever order the set gives the groups in. A plain sum
-        # follows string hashing, which differs between processes, and a score at the
-        # threshold then changed the verdict from one run to the next.
-        score = math.fsum([self.bias, *(self.weights.get(label, 0.0) for label in groups)])
-        fine = score < self.fine_below  # nothing to fix: then no apology is due either
-        return CustomerSignal(problem=score >= self.threshold and not fine, score=score, fine=fine,
-                              cues=list(cues), groups=groups, words=words)
+        weights, lemmas = self.weights, self.lemma_weights
+        values = self.features(now, before)
+        # fsum in sorted order: the exact sum, whatever order the sets give the terms in
+        # (set order follows string hashing, which differs between processes).
+        terms = [self.bias, *(weights.get(name, 0.0) * value for name, value in sorted(values.items())),
+                 *(lemmas.get(word, 0.0) for word in sorted(now.words))]
+        score = math.fsum(terms)
+        probability = _sigmoid(score)
+        verdict = ("problem" if probability >= self.unsure_high
+                   else "no-problem" if probability <= self.unsure_low else "unsure")
+        fine = probability < self.fine_below  # nothing to fix: then no apology is due either
+        return CustomerSignal(problem=probability >= self.threshold and not fine, score=score, fine=fine,
+                              cues=list(now.cues), groups=now.groups, words=now.words,
+                              probability=probability, verdict=verdict)
 
-    def _evidence(self, doc: Any, text: str) -> tuple[frozenset[str], list[str], frozenset[str]]:
-        """The cue groups found in a message, the matched words, its content words."""
+    def _evidence(self, doc: Any, text: str) -> Evidence:
+        """The cue groups found in a message, the matched words, its content words, its sentiment."""
         found = self.patterns.matches(doc)
         groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
         columns = doc.to_array(_WORD_COLUMNS) if len(doc) else None
@@ -159,7 +244,7 @@ class CustomerDetector:
                 groups.add("shouting")
             if not plainly_english(int(columns[:, 1].sum()), words) and not is_english(text):
                 groups.add("other-language")
-        return frozenset(groups), cues, self._content(doc, columns)
+        return Evidence(frozenset(groups), cues, self._content(doc, columns), sentiment_of(doc))
 
     def content_words(self, doc: Any) -> frozenset[str]:
         """Lemmas that carry the message's content ("battery", "refund", "charge"): no
@@ -185,14 +270,19 @@ def default_detector() -> CustomerDetector:
     return CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()))
 
 
-def detect(text: str) -> CustomerSignal:
-    """Verdict on a customer message with the built-in lexicon."""
-    return default_detector().detect(text)
+def detect(text: str, earlier: str | None = None) -> CustomerSignal:
+    """Verdict on a customer message (and the conversation's earlier customer messages)
+    with the built-in lexicon and weights."""
+    return default_detector().detect(text, earlier)
 
 
-def detect_many(texts: list[str]) -> list[CustomerSignal]:
+def detect_many(texts: list[str], earlier: list[str | None] | None = None) -> list[CustomerSignal]:
     """Verdicts on many customer messages, streamed through the pipeline together."""
-    return default_detector().detect_many(texts) if texts else []
+    return default_detector().detect_many(texts, earlier) if texts else []
+
+
+def _sentiment_values(sentiment: Sentiment) -> tuple[float, float, float]:
+    return sentiment.negative, sentiment.positive, sentiment.compound
 
 
 def content_words(doc: Any) -> frozenset[str]:

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc
 
+from .confidence import PRESENCE, default_model as default_confidence, reply_facts
 from .config import Config
 from .errors import InputError, RuleError
 from .findings import Finding, Fix, by_place, locate
@@ -38,38 +39,55 @@ class Context:
     problem: bool | None = None
     customer_words: frozenset[str] = frozenset()
     fine: bool = False
+    # The detector's fitted chance of a problem, and whether its verdict is sure: what a
+    # finding's confidence rests on (None: no customer message was read).
+    probability: float | None = None
+    sure: bool = False
 
     @classmethod
     def judged(cls, signal: Any, customer: str, kind: str = "live", channel: str | None = None) -> "Context":
         """A context for a reply to `customer`, whose detector verdict is `signal`."""
         return cls(kind=kind, channel=channel, customer=customer, problem=signal.problem,
-                   customer_words=signal.words, fine=signal.fine)
+                   customer_words=signal.words, fine=signal.fine, probability=signal.probability,
+                   sure=signal.sure)
 
     @classmethod
     def for_reply(cls, customer: str | None = None, kind: str = "live",
-                  channel: str | None = None, reply: str | None = None) -> "Context":
-        """A context whose `problem` is judged from the customer message, if any.
+                  channel: str | None = None, reply: str | None = None,
+                  earlier: str | None = None) -> "Context":
+        """A context whose `problem` is judged from the customer message, if any, read with
+        the conversation's `earlier` customer messages.
 
         Without one, a canned `reply` is judged by its own words: trouble ("the crash",
         "your refund") is a problem; only a contribution ("Thanks for your pull
         request!") is fine; otherwise unknown.
         """
-        return cls.many([(customer, kind, channel, reply)])[0]
+        return cls.many([(customer, kind, channel, reply, earlier)])[0]
 
     @classmethod
-    def many(cls, rows: list[tuple[str | None, str, str | None, str | None]]) -> list["Context"]:
-        """for_reply for many (customer, kind, channel, reply) rows: the customer messages,
-        and the canned replies judged by their own words, each go through the pipeline in
-        one stream (one call per message cost an export a quarter of its time)."""
+    def many(cls, rows: list[tuple]) -> list["Context"]:
+        """for_reply for many (customer, kind, channel, reply[, earlier]) rows: the customer
+        messages, and the canned replies judged by their own words, each go through the
+        pipeline in one stream (one call per message cost an export a quarter of its time).
+        A row with earlier customer messages but none of its own is judged by the last of them."""
         from .customer import canned_problems, detect_many
 
-        customers = [c if c and c.strip() else None for c, _, _, _ in rows]
-        verdicts = iter(detect_many([c for c in customers if c]))  # each distinct one read once
-        canned = [i for i, (c, (_, kind, _, reply)) in enumerate(zip(customers, rows))
-                  if c is None and kind == "canned" and reply]
+        customers: list[str | None] = []
+        earliers: list[str | None] = []
+        for row in rows:
+            customer, earlier = row[0], (row[4] if len(row) > 4 else None)
+            customer = customer if customer and customer.strip() else None
+            earlier = earlier if earlier and earlier.strip() else None
+            customers.append(customer or earlier)
+            earliers.append(earlier if customer else None)
+        asked = [i for i, c in enumerate(customers) if c]
+        verdicts = iter(detect_many([customers[i] for i in asked], [earliers[i] for i in asked]))
+        canned = [i for i, (c, row) in enumerate(zip(customers, rows))
+                  if c is None and row[1] == "canned" and row[3]]
         problems = dict(zip(canned, canned_problems([rows[i][3] for i in canned])))
         contexts = []
-        for i, (customer, (_, kind, channel, _)) in enumerate(zip(customers, rows)):
+        for i, (customer, row) in enumerate(zip(customers, rows)):
+            kind, channel = row[1], row[2]
             if customer:
                 contexts.append(cls.judged(next(verdicts), customer, kind, channel))
             else:
@@ -204,7 +222,11 @@ class Linter:
         self.rules = rules if rules is not None else self.config.active_rules()
         self.nlp = get_nlp()
         self.compiled = compile_rules(self.nlp, self.rules + self._referenced_rules())
+        self._loaded = frozenset(rule.id for rule in self.rules)
         self._by_context: dict[tuple, tuple[list[Rule], dict[str, tuple[str, ...]], frozenset[str]]] = {}
+        self.confidence = default_confidence()
+        # (rule code, Facts) of each rated finding, when a fit script asks for them
+        self.facts_log: list | None = None
 
     def _referenced_rules(self) -> list[Rule]:
         """Rules a position rule looks at (`of`) that are not active themselves: their
@@ -303,21 +325,49 @@ class Linter:
                         start, end = mapped.to_source(*body[0])
                         findings.append(self._finding(rule, start, end, None))
             # "language": the reply is English, nothing to say
+        if findings and self.confidence.rules:
+            self._rate(findings, doc, mapped, context, matches)
         if len(findings) > 1:
             findings.sort(key=by_place)
         return findings
 
+    def _rate(self, findings: list[Finding], doc: Doc, mapped: MappedText, context: Context,
+              matches: dict) -> None:
+        """Give each finding its confidence; one the model is unsure of becomes `info`."""
+        model, facts = self.confidence, None
+        for finding in findings:
+            if not model.knows(finding.code):
+                continue
+            if facts is None and model.needs_facts(finding.code):
+                facts = reply_facts(context, sentence_columns(doc).words, "?" in mapped.text,
+                                    self._echo_count(doc, context), set(matches), len(self._words(doc)))
+            rated = model.rate(finding.code, facts)
+            if rated is not None:
+                finding.confidence, sure = rated
+                if not sure:
+                    finding.severity = "info"
+                if self.facts_log is not None and model.needs_facts(finding.code):
+                    self.facts_log.append((finding.code, facts))
+
     @staticmethod
-    def _echoes(rule: Rule, doc: Doc, context: Context) -> bool:
-        """Does the reply repeat at least `rule.echo` of the customer's content words?"""
-        if not rule.echo or not context.customer_words:
-            return False
+    def _words(doc: Doc) -> frozenset[str]:
+        """The reply's content lemmas (found once per doc)."""
         words = doc.user_data.get("empathy_lint.words")
         if words is None:
             from .customer import content_words
 
             words = doc.user_data["empathy_lint.words"] = content_words(doc)
-        return len(words & context.customer_words) >= rule.echo
+        return words
+
+    def _echo_count(self, doc: Doc, context: Context) -> int:
+        """How many of the customer's content words the reply repeats."""
+        return len(self._words(doc) & context.customer_words) if context.customer_words else 0
+
+    def _echoes(self, rule: Rule, doc: Doc, context: Context) -> bool:
+        """Does the reply repeat at least `rule.echo` of the customer's content words?"""
+        if not rule.echo or not context.customer_words:
+            return False
+        return self._echo_count(doc, context) >= rule.echo
 
     def _other_language(self, rules: list[Rule], doc: Doc, text: str, mapped: MappedText,
                         language: str) -> list[Finding]:
@@ -353,6 +403,8 @@ class Linter:
             others = {rule.id: stand_ins(rule, context.channel) for rule in rules}
             wanted = {rule.id for rule in rules} | {rule.of for rule in rules if rule.of}
             wanted.update(other for ids in others.values() for other in ids)
+            # Which families the reply already has is evidence for a finding's confidence.
+            wanted.update(code for code in PRESENCE if code in self._loaded)
             cached = self._by_context[key] = (rules, others, frozenset(wanted))
         return cached
 

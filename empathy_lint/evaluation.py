@@ -159,16 +159,20 @@ def split(records: list[dict]) -> dict[str, list[dict]]:
 
 
 def evaluate(records: list[dict], use_context: bool = True,
-             linter: Linter | None = None) -> tuple[dict[str, Tally], Tally]:
+             linter: Linter | None = None, warnings_only: bool = False) -> tuple[dict[str, Tally], Tally]:
+    """Per family, the linter's verdicts against the labels; and how often a reply that
+    needs nothing gets a finding above info. With `warnings_only`, a finding counts only
+    at warning or error (what fails a run at the default --fail-on)."""
     linter = linter or Linter(Config())
-    contexts = [
-        Context.for_reply(r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"), r["reply"])
+    contexts = Context.many([
+        (r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"), r["reply"],
+         earlier_customer(r) if use_context else None)
         for r in records
-    ]
+    ])
     tallies = {family: Tally() for family in FAMILIES}
     false_alarm = Tally()
     for record, findings in zip(records, linter.lint_many(zip((r["reply"] for r in records), contexts))):
-        codes = {f.code for f in findings}
+        codes = {f.code for f in findings if not warnings_only or f.severity != "info"}
         want = expected(record)
         for family, family_codes in FAMILIES.items():
             if want[family] is None:
@@ -182,12 +186,18 @@ def evaluate(records: list[dict], use_context: bool = True,
 
 
 
+def earlier_customer(record: dict) -> str | None:
+    """The conversation's earlier customer messages of a labelled record, oldest first."""
+    texts = [m.get("text") for m in record.get("thread") or () if m.get("role") == "customer" and m.get("text")]
+    return "\n\n".join(texts) if texts else None
+
+
 def detector_agreement(records: list[dict]) -> tuple[int, int, int]:
     """(detector agrees with the `problem` label, "always a problem" agrees, labelled messages)."""
     from .customer import detect_many
 
     judged = [r for r in records if r.get("customer") and r["labels"].get("problem") is not None]
-    signals = detect_many([r["customer"] for r in judged])
+    signals = detect_many([r["customer"] for r in judged], [earlier_customer(r) for r in judged])
     agree = sum(s.problem == r["labels"]["problem"] for s, r in zip(signals, judged))
     always = sum(r["labels"]["problem"] is True for r in judged)
     return agree, always, len(judged)

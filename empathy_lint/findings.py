@@ -73,6 +73,9 @@ class Finding:
     fix: Fix | None = None
     reply: str | None = None
     id: str | None = None
+    # How likely a reader agrees with the finding (0..1), from the fitted confidence model
+    # (rules/context/confidence.yaml); None for rules it has no figures for.
+    confidence: float | None = None
 
     @property
     def level(self) -> Severity:
@@ -83,7 +86,7 @@ class Finding:
         parent): half the time both ways of the default for a slotted class."""
         return Finding, (self.code, self.name, self.family, self.kind, self.severity, self.message,
                          self.start, self.end, self.line, self.column, self.suggestions, self.fix,
-                         self.reply, self.id)
+                         self.reply, self.id, self.confidence)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON output's fields (dataclasses.asdict, by hand: it deep-copies every
@@ -94,7 +97,7 @@ class Finding:
             "severity": self.severity, "message": self.message, "start": self.start, "end": self.end,
             "line": self.line, "column": self.column, "suggestions": list(self.suggestions),
             "fix": None if fix is None else {"start": fix.start, "end": fix.end, "replacement": fix.replacement},
-            "reply": self.reply, "id": self.id,
+            "reply": self.reply, "id": self.id, "confidence": self.confidence,
         }
 
 

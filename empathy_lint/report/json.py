@@ -59,7 +59,8 @@ def finding_json(f: Finding, indent: int) -> str:
             f'{inner}"line": {int(f.line)},\n{inner}"column": {int(f.column)},\n{tail}'
             f'{inner}"fix": {fixed},\n'
             f'{inner}"reply": {"null" if f.reply is None else _STRING(f.reply)},\n'
-            f'{inner}"id": {"null" if f.id is None else _STRING(f.id)}\n{" " * indent}}}')
+            f'{inner}"id": {"null" if f.id is None else _STRING(f.id)},\n'
+            f'{inner}"confidence": {"null" if f.confidence is None else repr(float(f.confidence))}\n{" " * indent}}}')
 
 
 # A finding's JSON before its offsets (code to message) and its suggestions, per rule.

@@ -53,6 +53,10 @@ def _result(f: Finding, path: str, text: str, lines: LineIndex) -> dict[str, Any
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}}],
         "properties": {"suggestions": f.suggestions, "family": f.family},
     }
+    if f.confidence is not None:
+        # SARIF's own `rank` (0-100) is how sure the tool is of a result; also kept as is.
+        result["rank"] = round(f.confidence * 100, 1)
+        result["properties"]["confidence"] = f.confidence
     if f.fix is not None:
         fs_line, fs_col = lines.position(f.fix.start)
         fe_line, fe_col = lines.position(f.fix.end)

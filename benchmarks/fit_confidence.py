@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Fit each finding's confidence and the level at which a rule may warn, on tune.
+
+Usage:
+    python benchmarks/fit_confidence.py            # fit and print; nothing written
+    python benchmarks/fit_confidence.py --write    # also store rules/context/confidence.yaml
+
+For every finding of the evaluated families on the TUNE split (live replies by
+company, and the canned macros; the blind split is never read), the linter records
+what the finding rests on (empathy_lint/confidence.py: the customer detector's
+probability and sureness, kind, channel, length, a question, echoed words, the other
+families present) and whether a reader agrees (the labels, evaluation.expected).
+
+- require rules: logistic regression (scikit-learn) over those facts, its strength
+  chosen by cross-validation over whole companies; `warn_at` is the lowest
+  cross-validated confidence above which the findings are right at least TARGET of
+  the time (with at least MIN_WARNINGS findings), so a warning is a finding a reader
+  agrees with. A rule that never gets there warns never: all its findings are info.
+- forbid rules: confidence is the rule's precision on tune, smoothed ((right + 1) /
+  (fired + 2)); the rule warns when that reaches TARGET.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from empathy_lint.confidence import ConfidenceModel  # noqa: E402
+from empathy_lint.config import Config  # noqa: E402
+from empathy_lint.engine import Context, Linter  # noqa: E402
+from empathy_lint.evaluation import FAMILIES, earlier_customer, expected, load_records, split  # noqa: E402
+from empathy_lint.rulebook import context_path  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+TARGET = 0.92          # precision asked of warnings on tune (the goal on blind is 0.90)
+MIN_WARNINGS = 15
+C_GRID = (0.1, 0.3, 1.0, 3.0)
+FEATURES = ("customer-read", "problem-probability", "verdict-sure", "canned", "canned-trouble", "social",
+            "words", "question", "echo", "content", "has-acknowledgement", "has-apology", "has-next-steps", "has-follow-up")
+FAMILY_OF = {code: family for family, codes in FAMILIES.items() for code in codes}
+
+
+def collect(records: list[dict]) -> tuple[dict[str, list], dict[str, list[int]]]:
+    """Per require rule: (facts, right, company) of each finding; per forbid rule: [fired, right]."""
+    linter = Linter(Config())
+    kinds = {rule.id: rule.kind for rule in linter.rules}
+    linter.confidence = ConfidenceModel({"rules": {
+        code: ({"weights": {}, "bias": 0.0} if kinds.get(code) == "require" else {"confidence": 1.0})
+        for code in FAMILY_OF}})
+    contexts = Context.many([(r.get("customer"), r.get("kind") or "live", r.get("channel"), r["reply"],
+                              earlier_customer(r)) for r in records])
+    samples: dict[str, list] = {}
+    forbid: dict[str, list[int]] = {}
+    for record, context in zip(records, contexts):
+        linter.facts_log = []
+        findings = linter.lint(record["reply"], context)
+        want = expected(record)
+        logged = dict(linter.facts_log)
+        for finding in findings:
+            family = FAMILY_OF.get(finding.code)
+            if family is None or want[family] is None:
+                continue
+            right = bool(want[family])
+            if finding.code in logged:
+                company = record.get("company") or f"canned:{record['id']}"
+                samples.setdefault(finding.code, []).append((logged[finding.code].values, right, company))
+            else:
+                counts = forbid.setdefault(finding.code, [0, 0])
+                counts[0] += 1
+                counts[1] += right
+    return samples, forbid
+
+
+def warn_level(p: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
+    """(warn_at, precision above it, findings above it); warn_at 1.01 when none qualifies."""
+    best = (1.01, 0.0, 0)
+    for t in sorted(set(np.round(p, 3).tolist())):
+        above = p >= t
+        n = int(above.sum())
+        if n < MIN_WARNINGS:
+            break
+        precision = float(y[above].mean())
+        if precision >= TARGET:
+            return round(float(t), 3), precision, n
+    return best
+
+
+def fit_require(code: str, rows: list) -> dict:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    x = np.array([[values.get(name, 0.0) for name in FEATURES] for values, _, _ in rows])
+    y = np.array([right for _, right, _ in rows])
+    groups = [company for _, _, company in rows]
+    folds = GroupKFold(n_splits=min(5, len(set(groups))))
+    best = None
+    for c in C_GRID:
+        p = np.zeros(len(y))
+        for train, test in folds.split(x, y, groups):
+            if len(set(y[train].tolist())) < 2:
+                p[test] = y[train].mean()
+                continue
+            p[test] = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+        loss = float(-np.mean(y * np.log(np.clip(p, 1e-6, 1)) + (1 - y) * np.log(np.clip(1 - p, 1e-6, 1))))
+        if best is None or loss < best[0]:
+            best = (loss, c, p)
+    loss, c, p = best
+    warn_at, precision, warned = warn_level(p, y)
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    print(f"{code}: {len(y)} findings, {y.mean():.2f} right; C={c}, cross-validated log-loss {loss:.3f}; "
+          f"warn at {warn_at} -> {warned} warnings, {precision:.2f} right (cross-validated)")
+    return {
+        "bias": round(float(model.intercept_[0]), 4),
+        "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0]) if abs(w) >= 1e-4},
+        "warn_at": warn_at,
+        "tune": {"findings": len(y), "right": round(float(y.mean()), 3), "warnings_cross_validated": warned,
+                 "warning_precision_cross_validated": round(precision, 3)},
+    }
+
+
+def write(path: Path, rules: dict, date: str) -> None:
+    import yaml
+
+    header = ("# FITTED by benchmarks/fit_confidence.py --write: do not edit by hand.\n"
+              "# Per rule: how sure its findings are (empathy_lint/confidence.py). require rules: a\n"
+              "# logistic model over the finding's facts (`bias`, `weights`); forbid rules: the\n"
+              "# rule's smoothed precision on tune (`confidence`). A finding whose confidence is\n"
+              "# under `warn_at` is reported at info.\n")
+    body = {"fit": {"date": date, "script": "benchmarks/fit_confidence.py", "target_precision": TARGET,
+                    "data": "tune split (live replies by company) and the canned macros"}, "rules": rules}
+    path.write_text(header + yaml.safe_dump(body, sort_keys=False, width=100), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--write", action="store_true", help="store rules/context/confidence.yaml")
+    args = parser.parse_args()
+    parts = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))
+    samples, forbid = collect(parts["tune"] + parts["canned"])
+    rules: dict[str, dict] = {}
+    for code in sorted(samples):
+        rules[code] = fit_require(code, samples[code])
+    for code in sorted(forbid):
+        fired, right = forbid[code]
+        confidence = (right + 1) / (fired + 2)
+        rules[code] = {"confidence": round(confidence, 3), "warn_at": TARGET,
+                       "tune": {"findings": fired, "right": right}}
+        print(f"{code}: fired {fired}, right {right}: confidence {confidence:.2f}"
+              f" -> {'warning' if confidence >= TARGET else 'info'}")
+    if args.write:
+        write(context_path("confidence.yaml"), rules, datetime.date.today().isoformat())
+        print(f"\nwrote {context_path('confidence.yaml')}")
+
+
+if __name__ == "__main__":
+    main()
