@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
@@ -80,17 +78,11 @@ def save(path: Path, fingerprints: Iterable[str]) -> int:
     counts = Counter(fingerprints)
     payload = {"version": BASELINE_VERSION, "tool": "empathy-lint",
                "findings": dict(sorted(counts.items()))}
-    # A fresh, unpredictable temporary name (O_EXCL): a symlink planted at a fixed name
-    # in a cloned repository cannot redirect the write.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(payload, indent=2) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    # Written as every report is (output_file): through a symlink, in place on a device,
+    # atomically over a regular file with its mode kept.
+    from .output_file import write_output
+
+    write_output(path, json.dumps(payload, indent=2) + "\n")
     return sum(counts.values())
 
 

@@ -108,6 +108,8 @@ def _read(path: Path, max_bytes: int | None, chosen: str | None) -> tuple[str, E
     text = read_source(path, max_bytes, chosen)
     if chosen:
         return text, Encoding.named(chosen)
+    if not path.is_file():  # a FIFO or device: opened again it would wait for a writer
+        return text, Encoding("utf-8")
     with path.open("rb") as handle:
         encoding = Encoding.sniff(handle.read(4))
     return text, encoding

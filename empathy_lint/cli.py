@@ -209,20 +209,17 @@ class _Destination:
         self.output = Path(output) if output else None
         self.colour = False if (no_color or os.environ.get("NO_COLOR")) else None
         self.handle: Any = None
-        self.tmp: str | None = None
         self.pending: list[str] = []
         self.size = 0
 
     def open(self) -> "_Destination":
         if self.output is not None:
-            import tempfile
+            from .output_file import OutputFile
 
             try:
-                fd, self.tmp = tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp",
-                                                dir=self.output.parent if str(self.output.parent) else ".")
+                self.handle = OutputFile(self.output)
             except OSError as exc:
                 fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
-            self.handle = os.fdopen(fd, "w", encoding="utf-8")
         return self
 
     def write(self, text: str) -> None:
@@ -247,21 +244,18 @@ class _Destination:
 
     def commit(self) -> None:
         self.flush()
-        if self.handle is not None and self.tmp is not None:
+        if self.handle is not None:
             try:
-                self.handle.close()
-                os.replace(self.tmp, self.output)  # type: ignore[arg-type]
+                self.handle.commit()
             except OSError as exc:
                 self.discard()
                 fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
-            self.tmp = None
+            self.handle = None
 
     def discard(self) -> None:
         if self.handle is not None:
-            self.handle.close()
-        if self.tmp is not None and os.path.exists(self.tmp):
-            os.unlink(self.tmp)
-        self.tmp = None
+            self.handle.discard()
+        self.handle = None
 
 
 STARTER_CONFIG = """\
@@ -396,18 +390,22 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
                                    join=not no_join_parts)
         else:
             result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst, join=not no_join_parts)
+        written = None
         summary = result.to_json()
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+        from .output_file import write_output
+
+        written = json_path
         if json_path:
-            Path(json_path).write_text(text, encoding="utf-8")
+            write_output(json_path, text)
         if html_path:
-            Path(html_path).write_text(html_report.render(summary, title=f"{path.name}: {summary['replies']:,} replies"),
-                                       encoding="utf-8")
+            written = html_path
+            write_output(html_path, html_report.render(summary, title=f"{path.name}: {summary['replies']:,} replies"))
             click.echo(f"Wrote {html_path}", err=True)
     except EmpathyLintError as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"cannot write report ({exc.strerror or exc})")
+        fail(f"{written or 'report'}: cannot write report ({exc.strerror or exc})")
     if not json_path:
         click.echo(text, nl=False)
     if result.skipped:  # the other rows were audited; the bad ones are errors all the same

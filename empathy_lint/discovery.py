@@ -96,12 +96,24 @@ def _not_regular(path: Path) -> str | None:
     return None
 
 
+def _leaves(path: Path, root: Path) -> str | None:
+    """Why a symlink met in a walk is not followed: its target lies outside the walked
+    folder (its text would be printed as context, and --fix would write through it)."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    if target == root or root in target.parents:
+        return None
+    return f"symlink to a file outside {root}"
+
+
 def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callable[[Path], bool],
           found: Found) -> None:
     specs: list[tuple[Path, pathspec.PathSpec]] = []
     listed = not_replies()
     top = root.resolve().name
     prefix = f"{top}/" if top else ""  # the walked directory's own name, once
+    resolved_root = root.resolve()
     for directory, dirs, files in os.walk(root, followlinks=False):
         here = Path(directory)
         spec = _gitignore(here)
@@ -126,7 +138,7 @@ def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callab
             path = here / name
             if name.startswith(".") or not name.lower().endswith(REPLY_SUFFIXES):
                 continue
-            kind = _not_regular(path)
+            kind = _not_regular(path) or _leaves(path, resolved_root)
             if kind:
                 found.notices.append(f"{path}: skipped, {kind}")
                 continue

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import errno
 import os
+import stat
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -48,15 +50,20 @@ def write_atomic(path: Path, text: str, encoding: Encoding, expected: str | None
     no longer holds that text: someone changed it while it was being checked.
     """
     target = Path(os.path.realpath(path))
-    if expected is not None:
-        try:
-            current = target.read_bytes()
-        except OSError:
-            return False
-        if current != encoding.encode(expected):
-            return False
-    data = encoding.encode(text)
     before = target.stat()
+    if not stat.S_ISREG(before.st_mode):
+        # A FIFO or device: reading it again would wait for a writer, and it cannot be
+        # replaced by a file.
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
+    writable = before.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if not writable or not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)")
+    if hasattr(os, "geteuid") and os.geteuid() != 0 and before.st_uid != os.geteuid():
+        # Replacing it would give the file to us: an editor asks first; we refuse.
+        raise PermissionError(errno.EACCES, "Permission denied (the file belongs to another user)")
+    data = encoding.encode(text)
+    if expected is not None and not _holds(target, encoding.encode(expected)):
+        return False
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".empathy-lint.tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -68,12 +75,26 @@ def write_atomic(path: Path, text: str, encoding: Encoding, expected: str | None
             os.chown(tmp, before.st_uid, before.st_gid)
         except (PermissionError, AttributeError):
             pass  # not ours to give away: the fixed file belongs to whoever ran the fix
+        # Checked again right before the rename: an edit saved while the fsync ran (a
+        # slow disk) must not be overwritten.
+        if expected is not None and not _holds(target, encoding.encode(expected)):
+            os.unlink(tmp)
+            return False
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Does the file still hold exactly `data`? (Read at most one byte more than that.)"""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
