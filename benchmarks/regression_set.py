@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from empathy_lint.engine import Context, Linter  # noqa: E402
-from empathy_lint.evaluation import FAMILIES, expected, load_records, split  # noqa: E402
+from empathy_lint.evaluation import FAMILIES, earlier_customer, expected, load_records, split  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 HEADER = """\
@@ -33,7 +33,7 @@ HEADER = """\
 
 def agrees(linter: Linter, record: dict) -> bool:
     context = Context.for_reply(record.get("customer"), record.get("kind") or "live", record.get("channel"),
-                                record["reply"])
+                                record["reply"], earlier_customer(record))
     codes = {f.code for f in linter.lint(record["reply"], context)}
     return all(bool(codes & set(FAMILIES[family])) == want
                for family, want in expected(record).items() if want is not None)

@@ -21,7 +21,9 @@ def test_bad_reply_on_stdin_exits_1_with_caret_and_suggestions():
     for code in ("EMP101", "EMP201", "EMP306", "EMP401", "EMP501"):
         assert code in out
     assert out.count("suggest:") >= 6
-    assert "6 findings (1 error, 5 warnings) in 1 file." in out
+    # Without the customer's message the missing-content findings rest on a guess, and the
+    # "nothing we can do" phrase is right too rarely on real replies to fail a run: info.
+    assert "6 findings (1 warning, 5 info) in 1 file." in out
 
 
 def test_a_long_line_is_shown_as_a_window_around_each_finding():
@@ -59,7 +61,7 @@ def test_json_output_is_versioned_with_stable_fields(tmp_path):
     assert entry["path"] == str(draft)
     finding = next(f for f in entry["findings"] if f["code"] == "EMP301")
     assert set(finding) == {"code", "name", "family", "kind", "severity", "message", "start", "end",
-                            "line", "column", "suggestions", "fix", "reply", "id"}
+                            "line", "column", "suggestions", "fix", "reply", "id", "confidence"}
     assert (finding["line"], finding["column"]) == (3, 1)
     assert finding["fix"] == {"start": 9, "end": 18, "replacement": "To recap"}
     assert data["summary"]["findings"] == len(entry["findings"])
@@ -68,7 +70,8 @@ def test_json_output_is_versioned_with_stable_fields(tmp_path):
 def test_fail_on_controls_exit_code():
     assert run_cli("--fail-on", "error", "--select", "EMP3", stdin="As I said, no.").returncode == 0
     assert run_cli("--fail-on", "never", stdin=BAD).returncode == 0
-    assert run_cli("--fail-on", "error", stdin=BAD).returncode == 1
+    assert run_cli("--fail-on", "error", stdin=BAD).returncode == 0  # only a warning and info
+    assert run_cli("--fail-on", "error", stdin="Please calm down, " + BAD).returncode == 1
 
 
 def test_select_ignore_on_the_command_line():

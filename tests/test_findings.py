@@ -55,7 +55,7 @@ def test_a_finding_survives_pickling_with_every_field():
 
     from empathy_lint.findings import Finding, Fix
 
-    values = {"int": 7, "str": "s", "list[str]": ["a", "b"], "Fix | None": Fix(1, 2, "x"), "str | None": "n"}
+    values = {"int": 7, "str": "s", "list[str]": ["a", "b"], "Fix | None": Fix(1, 2, "x"), "str | None": "n", "float | None": 0.75}
     finding = Finding(**{f.name: f"{f.name}!" if f.type == "str" else values[f.type]
                          for f in dataclasses.fields(Finding)})
     copy = pickle.loads(pickle.dumps(finding))

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import DATA
 from empathy_lint.engine import Context
-from empathy_lint.evaluation import FAMILIES, evaluate, expected, load_records, split
+from empathy_lint.evaluation import FAMILIES, earlier_customer, evaluate, expected, load_records, split
 
 REGRESSION_IDS = [
     line.strip() for line in (DATA / "regression_ids.txt").read_text().splitlines()
@@ -19,16 +19,19 @@ REGRESSION_IDS = [
 
 # Per-family F1 floors on the tune split, a little under the measured figures (README,
 # "How good is it?", gives the blind ones). A rule change that drops below one fails.
+# (labels of rubric version 2, 2026-12-05: two readers and a third on every disagreement)
 F1_FLOORS = {
-    "missing-acknowledgement": 0.66,
-    "missing-apology": 0.79,
-    "non-apology": 0.68,
-    "missing-next-steps": 0.59,
-    "missing-follow-up": 0.62,
+    "missing-acknowledgement": 0.61,
+    "missing-apology": 0.85,
+    "non-apology": 0.78,
+    "missing-next-steps": 0.53,
+    "missing-follow-up": 0.55,
 }
-DEFENSIVE_PRECISION_FLOOR = 0.90
-DEFENSIVE_RECALL_FLOOR = 0.22
-CANNED_F1_FLOORS = {"missing-acknowledgement": 0.88, "non-apology": 0.9, "missing-follow-up": 0.83}
+DEFENSIVE_PRECISION_FLOOR = 0.50
+DEFENSIVE_RECALL_FLOOR = 0.26
+CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "non-apology": 0.9, "missing-follow-up": 0.75}
+# Findings at warning level are the ones a reader must agree with (issue 28).
+WARNING_PRECISION_FLOOR = 0.90
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,8 @@ def by_id(parts):
 @pytest.mark.parametrize("record_id", REGRESSION_IDS)
 def test_real_reply_agrees_with_its_labels(linter, by_id, record_id):
     record = by_id[record_id]
-    context = Context.for_reply(record.get("customer"), record.get("kind") or "live", record.get("channel"), record["reply"])
+    context = Context.for_reply(record.get("customer"), record.get("kind") or "live", record.get("channel"),
+                                record["reply"], earlier_customer(record))
     codes = {f.code for f in linter.lint(record["reply"], context)}
     for family, want in expected(record).items():
         if want is None:
@@ -86,6 +90,17 @@ def test_quality_floors_on_the_tune_split(parts):
     precision, recall, _, _ = tallies["defensive"].scores()
     assert precision >= DEFENSIVE_PRECISION_FLOOR
     assert recall >= DEFENSIVE_RECALL_FLOOR
+
+
+def test_warnings_on_the_tune_split_are_findings_a_reader_agrees_with(parts):
+    """Every family's findings at warning level or above are right at least 90% of the
+    time on tune; what the rules are unsure of is info. Missing apology warns, and finds
+    most of what it should at that level."""
+    tallies, _ = evaluate(parts["tune"], warnings_only=True)
+    for family, tally in tallies.items():
+        if tally.tp + tally.fp:
+            assert tally.scores()[0] >= WARNING_PRECISION_FLOOR, family
+    assert tallies["missing-apology"].scores()[1] >= 0.6
 
 
 def test_blind_f1_interval_is_drawn_over_whole_companies():
