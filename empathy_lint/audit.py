@@ -93,6 +93,7 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
         else:
             raise InputError(f"{path}: audit reads .csv, .tsv or .jsonl exports")
         resolved = None
+        said = _Conversations()
         for number, row, size in rows:
             if isinstance(row, InputError):
                 if skipped is None:
@@ -104,12 +105,15 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             if progress:
                 progress(size)
             reply = row.get(resolved.reply)
+            customer = row.get(resolved.customer) if resolved.customer else None
+            earlier = said.before(_conversation(row, resolved), customer)
             if not isinstance(reply, str) or not reply.strip():
                 continue
             yield {
                 "id": str(row.get(resolved.id) or number) if resolved.id else str(number),
                 "reply": reply,
-                "customer": row.get(resolved.customer) if resolved.customer else None,
+                "customer": customer,
+                "earlier": earlier,
                 "agent": str(row.get(resolved.agent) or "unknown") if resolved.agent else None,
                 "date": row.get(resolved.date) if resolved.date else None,
                 "url": row.get(resolved.url) if resolved.url else None,
@@ -117,6 +121,43 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
                 "channel": row.get("channel"),
                 "kind": row.get("kind"),
             }
+
+
+def _conversation(row: dict[str, Any], columns: Columns) -> str | None:
+    """The conversation a row belongs to: its thread column, else its ticket id (rows of
+    one ticket are one conversation); None when the export names neither."""
+    for column in (columns.thread, columns.id):
+        value = row.get(column) if column else None
+        if value not in (None, ""):
+            return f"{column}:{value}"
+    return None
+
+
+class _Conversations:
+    """The customer messages met so far in each conversation of an export (rows come in
+    order): a row's earlier messages are what its conversation said before it. Only the
+    most recent conversations are kept, so memory stays flat on any export."""
+
+    KEPT = 4096
+    MESSAGES = 8
+
+    def __init__(self) -> None:
+        self.seen: dict[str, list[str]] = {}
+
+    def before(self, conversation: str | None, customer: Any) -> str | None:
+        """The earlier customer messages of this row's conversation; remembers its own."""
+        if conversation is None:
+            return None
+        messages = self.seen.pop(conversation, [])
+        text = customer.strip() if isinstance(customer, str) and customer.strip() else None
+        # Parts of one reply (or a second reply) to the same message: not an earlier message.
+        prior = messages[:-1] if text and messages and messages[-1] == text else messages
+        if text and (not messages or messages[-1] != text):
+            messages = [*messages, text][-self.MESSAGES:]
+        self.seen[conversation] = messages  # most recent last
+        if len(self.seen) > self.KEPT:
+            self.seen.pop(next(iter(self.seen)))
+        return "\n\n".join(prior) or None
 
 
 def _thread_key(row: dict[str, Any], columns: Columns) -> str | None:

@@ -1,7 +1,8 @@
 """`lint_batch`: the pure core for volume. Replies in, findings out, streamed.
 
 Input is any iterable of reply strings or records (`{"id", "reply", "customer",
-"channel", "kind"}`, only `reply` required); output is an iterator of BatchResult in
+"channel", "kind", "thread"}`, only `reply` required; `thread` or `messages` holds the
+conversation's earlier messages, each `{"role", "text"}`); output is an iterator of BatchResult in
 input order. Memory stays flat however long the input: it is read lazily and at most
 a few chunks are in flight. With n_process > 1, worker processes each build the
 pipeline and matchers once and lint whole chunks.
@@ -18,6 +19,7 @@ from .config import CHANNELS, KINDS, Config, chosen
 from . import heap
 from .engine import Context, Linter
 from .findings import Finding
+from .sources.conversation import split_conversation, thread_key
 
 Record = str | dict[str, Any]
 
@@ -34,7 +36,7 @@ class BatchResult:
 def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
     """(reply, context) per record; the chunk's customer messages (and canned replies)
     are judged in one stream (Context.many)."""
-    rows: list[tuple[str | None, str, str | None, str]] = []
+    rows: list[tuple[str | None, str, str | None, str, str | None]] = []
     plain: set[int] = set()
     for i, record in enumerate(chunk):
         if isinstance(record, str):
@@ -44,9 +46,13 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
         if not isinstance(reply, str):
             raise ValueError(f"record {record.get('id', '?')!r} has no 'reply' string")
         customer = record.get("customer")
-        rows.append((customer if isinstance(customer, str) else None,
-                     chosen(record.get("kind"), KINDS, config.kind or "live"),
-                     chosen(record.get("channel"), CHANNELS, config.channel), reply))
+        customer = customer if isinstance(customer, str) else None
+        earlier = record.get("earlier") if isinstance(record.get("earlier"), str) else None
+        key = thread_key(record)
+        if key is not None:  # the conversation's earlier messages (`thread`, `messages`, ...)
+            customer, earlier = split_conversation(customer, record[key])
+        rows.append((customer, chosen(record.get("kind"), KINDS, config.kind or "live"),
+                     chosen(record.get("channel"), CHANNELS, config.channel), reply, earlier))
     judged = iter(Context.many(rows))
     bare = Context(kind=config.kind or "live", channel=config.channel)
     return [(record, bare) if i in plain else (record["reply"], next(judged)) for i, record in enumerate(chunk)]

@@ -30,8 +30,10 @@ STDIN_NAME = "<stdin>"
 class CheckOptions:
     files: list[str]
     overrides: dict[str, Any] = field(default_factory=dict)
-    customer_file: str | None = None
-    customer_text: str | None = None
+    # The conversation's customer messages, oldest first (--customer/--customer-text, each
+    # repeatable): the last is the one the reply answers, the others are read with it.
+    customer_file: tuple[str, ...] | str | None = None
+    customer_text: tuple[str, ...] | str | None = None
     config_file: str | None = None
     isolated: bool = False
     baseline: str | None = None
@@ -104,6 +106,13 @@ RECORD_SUFFIXES = (".jsonl", ".csv")
 RUN_RECORDS = 500
 
 
+def _several(value: tuple[str, ...] | str | None) -> list[str]:
+    """An option given any number of times, as a list (a plain string is one)."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _read(path: Path, max_bytes: int | None, chosen: str | None) -> tuple[str, Encoding]:
     text = read_source(path, max_bytes, chosen)
     if chosen:
@@ -170,11 +179,14 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     base = configs.for_directory(Path(options.stdin_filename).parent if options.stdin_filename else Path.cwd())
     outcome.rules = base.active_rules()
 
-    customer = options.customer_text
-    if options.customer_file and customer:
+    customer_files = _several(options.customer_file)
+    messages = _several(options.customer_text)
+    if customer_files and messages:
         raise EmpathyLintError("give --customer or --customer-text, not both")
-    if options.customer_file:
-        customer = read_source(Path(options.customer_file), options.max_bytes)
+    if customer_files:
+        messages = [read_source(Path(name), options.max_bytes) for name in customer_files]
+    customer = messages[-1] if messages else None
+    earlier = "\n\n".join(m.strip() for m in messages[:-1] if m.strip()) or None
 
     names = options.files or ["-"]
     jobs: list[Job] = []
@@ -183,14 +195,16 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
         if sys.stdin is None or sys.stdin.isatty():
             raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
         text = decode(sys.stdin.buffer.read(), stdin_name, options.encoding)
-        jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)), customer))
+        jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)), customer,
+                        earlier=earlier))
     # The baseline file and the report often sit in the linted tree; they are ours, not
     # macro exports. The report must not replace a file the run reads.
     baseline_file = Path(options.baseline).resolve() if options.baseline else None
     output_file = Path(options.output).resolve() if options.output else None
     if options.output:
         refuse_report_over("--output", options.output, [(n, "is one of the files to check") for n in names if n != "-"]
-                           + [(options.baseline, "is the baseline"), (options.customer_file, "is the customer message")])
+                           + [(options.baseline, "is the baseline")]
+                           + [(name, "is the customer message") for name in customer_files])
 
     def excluded(path: Path) -> bool:
         resolved = path.resolve()
@@ -220,7 +234,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
             limit = None if path.suffix.lower() in RECORD_SUFFIXES else options.max_bytes
             if streamed and path.suffix.lower() in RECORD_SUFFIXES:
                 text, runs, encoding = _runs(path, config.readers, options.encoding)
-                job = Job(Document(str(path), text), config, customer, default_kind=default_kind)
+                job = Job(Document(str(path), text), config, customer, default_kind=default_kind, earlier=earlier)
                 pieces.extend((len(jobs), dataclasses.replace(job, records=run)) for run in runs)
                 paths[len(jobs)] = (path, encoding)
                 streamed_files.add(len(jobs))
@@ -243,7 +257,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
             outcome.notice(notice)
         outcome.errors.extend(document.errors)
         paths[len(jobs)] = (path, encoding)
-        pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind)))
+        pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind, earlier=earlier)))
         jobs.append(pieces[-1][1])
     if not jobs and not outcome.errors:
         raise EmpathyLintError(f"no reply files found in {', '.join(names)}")

@@ -98,9 +98,11 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
               help="The kind for files whose config names none, however they were found "
                    "(the pre-commit hook passes canned).")
 @click.option("--channel", type=click.Choice(CHANNELS), default=None, help="Where the reply goes.")
-@click.option("--customer", "customer_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="The customer message the reply answers: judges whether an apology and next steps are due.")
-@click.option("--customer-text", default=None, metavar="TEXT", help="The customer message, inline.")
+@click.option("--customer", "customer_file", type=click.Path(dir_okay=False), multiple=True, metavar="FILE",
+              help="The customer message the reply answers: judges whether an apology and next steps are due. "
+                   "Repeat it for the conversation so far, oldest first: the last is the message answered.")
+@click.option("--customer-text", multiple=True, metavar="TEXT",
+              help="The customer message, inline (repeatable like --customer).")
 @click.option("--rules", "rule_paths", multiple=True, metavar="PATH",
               help="Extra rule pack (YAML file or directory); repeatable.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -133,8 +135,8 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
           fail_on: str | None, kind: str | None, default_kind: str | None, channel: str | None,
-          customer_file: str | None,
-          customer_text: str | None, rule_paths: tuple[str, ...], config_file: str | None, isolated: bool,
+          customer_file: tuple[str, ...],
+          customer_text: tuple[str, ...], rule_paths: tuple[str, ...], config_file: str | None, isolated: bool,
           baseline: str | None, update_baseline: bool, fix: bool, show_diff: bool,
           stdin_filename: str | None, max_size: int, force_exclude: bool, encoding: str | None,
           jobs: int | None,

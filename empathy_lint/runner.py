@@ -33,6 +33,8 @@ class Job:
     document: Document
     config: Config
     customer: str | None = None
+    # The conversation's earlier customer messages (--customer given more than once).
+    earlier: str | None = None
     # The kind when neither the reply, its file's config nor the command line names one:
     # "canned" for files found by walking a directory (a macro collection), else "live".
     default_kind: str = "live"
@@ -246,7 +248,8 @@ def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
     return Context.many([
         (reply.meta.get("customer") or job.customer,
          chosen(reply.meta.get("kind"), KINDS, job.config.kind or job.default_kind),
-         chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text)
+         chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text,
+         reply.meta.get("earlier") if reply.meta.get("customer") else job.earlier)
         for job, reply in items])
 
 

@@ -50,7 +50,7 @@ class Document:
 # The metadata a reader may attach to a reply, and the one type each must have. Checked
 # here, once, at the boundary: a wrong type in a file is the file's error, never a crash
 # later in the engine.
-STRING_META = ("kind", "channel", "customer", "title", "id")
+STRING_META = ("kind", "channel", "customer", "earlier", "title", "id")
 
 
 def checked_meta(where: str, meta: dict[str, Any]) -> dict[str, Any]:

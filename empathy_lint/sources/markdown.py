@@ -42,9 +42,11 @@ def front_matter(path: str, text: str) -> tuple[dict[str, Any], int]:
 
 def read_markdown(path: str, text: str, options: dict[str, Any]) -> Document:
     meta, body_start = front_matter(path, text)
-    customer, body_start = split_thread(text, body_start)
+    customer, body_start, earlier = split_thread(text, body_start)
     if customer:
         meta["customer"] = customer
+    if earlier:
+        meta["earlier"] = earlier
     document = Document(path, text)
     split = options.get("markdown_split", "auto")
     sections = collection(text, body_start, split)

@@ -10,8 +10,10 @@ from .thread import split_thread
 
 
 def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
-    customer, start = split_thread(text)
+    customer, start, earlier = split_thread(text)
     meta = {"customer": customer} if customer else {}
+    if earlier:
+        meta["earlier"] = earlier
     sections = collection(text, start, options.get("markdown_split", "auto"), markup=False)
     if sections is None:
         return Document(path, text, [Reply.verbatim(text[start:], start, meta=meta)])

@@ -18,6 +18,7 @@ from ..rulebook import DataLoader, yaml_children
 from ..textmap import MappedText
 from .align import greedy, json_string
 from .base import Document, Reply, disable_codes, text_id
+from .conversation import split_conversation, thread_key
 from .markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
@@ -64,13 +65,15 @@ class _MetaPlan:
     number_id: bool        # an id that is a number (not true/false): taken as text
     disable: bool
     customer: str | None
+    thread: str | None  # the key of the conversation's earlier messages
 
     @classmethod
     def of(cls, record: dict[str, Any]) -> "_MetaPlan":
         return cls(tuple(k for k in ("kind", "channel", "id") if isinstance(record.get(k), str)),
                    isinstance(record.get("id"), (int, float)) and not isinstance(record.get("id"), bool),
                    record.get("disable") is not None,
-                   next((k for k in CUSTOMER_KEYS if isinstance(record.get(k), str)), None))
+                   next((k for k in CUSTOMER_KEYS if isinstance(record.get(k), str)), None),
+                   thread_key(record))
 
     def meta(self, record: dict[str, Any]) -> dict[str, Any]:
         meta = {k: record[k] for k in self.text}
@@ -78,8 +81,13 @@ class _MetaPlan:
             meta["id"] = text_id(record["id"])
         if self.disable:
             meta["disable"] = disable_codes("record", record["disable"])
-        if self.customer is not None:
-            meta["customer"] = str(record[self.customer])  # (a positioned string made plain)
+        customer = str(record[self.customer]) if self.customer is not None else None  # (positioned: made plain)
+        if self.thread is not None:
+            customer, earlier = split_conversation(customer, record[self.thread])
+            if earlier:
+                meta["earlier"] = earlier
+        if customer is not None:
+            meta["customer"] = customer
         return meta
 
 

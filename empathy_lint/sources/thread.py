@@ -1,33 +1,47 @@
-"""Thread files: the customer's message and the draft reply in one .txt/.md file.
+"""Thread files: the conversation so far and the draft reply in one .txt/.md file.
 
     I ordered a present three weeks ago and it still hasn't arrived.
+    --- agent ---
+    Sorry to hear that! Could you send me the order number?
+    --- customer ---
+    It's 12345.
     --- reply ---
-    Hi Jordan, I'm so sorry your parcel is late...
+    Thanks, Jordan. I've found it...
 
-Everything above a line `--- reply ---` (three or more dashes each side, any case) is
-the customer's message (an optional `--- customer ---` line may head it); only the
-text below is linted, with positions in the file.
+Everything above a line `--- reply ---` (three or more dashes each side, any case) is the
+conversation: parts headed `--- customer ---` or `--- agent ---` (text before the first
+heading is the customer's). The last customer part is the message the draft answers; the
+earlier customer parts are read with it (an answer such as "It's 12345." is still about
+the late parcel). Only the text below `--- reply ---` is linted, with positions in the file.
 """
 from __future__ import annotations
 
 import re
 
 _REPLY_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*reply[ \t]*-{3,}[ \t]*$", re.I | re.M)
-_CUSTOMER_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*customer[ \t]*-{3,}[ \t]*$", re.I | re.M)
+_PART_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*(customer|agent)[ \t]*-{3,}[ \t]*$", re.I | re.M)
 
 
-def split_thread(text: str, start: int = 0) -> tuple[str | None, int]:
-    """(customer message or None, offset where the reply starts) for text[start:]."""
+def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None]:
+    """(customer message or None, offset where the reply starts, the earlier customer
+    messages or None) for text[start:]."""
     marker = _REPLY_MARKER.search(text, start)
     if marker is None:
-        return None, start
+        return None, start, None
     head = text[start:marker.start()]
-    customer_marker = _CUSTOMER_MARKER.search(head)
-    if customer_marker:
-        head = head[customer_marker.end():]
+    customer_parts: list[str] = []
+    role, at = "customer", 0
+    for part in _PART_MARKER.finditer(head):
+        if role == "customer" and head[at:part.start()].strip():
+            customer_parts.append(head[at:part.start()].strip())
+        role, at = part.group(1).lower(), part.end()
+    if role == "customer" and head[at:].strip():
+        customer_parts.append(head[at:].strip())
     reply_start = marker.end()
     if text.startswith("\r\n", reply_start):
         reply_start += 2
     elif text[reply_start:reply_start + 1] in ("\n", "\r"):
         reply_start += 1
-    return head.strip() or None, reply_start
+    customer = customer_parts[-1] if customer_parts else None
+    earlier = "\n\n".join(customer_parts[:-1]) or None
+    return customer, reply_start, earlier
