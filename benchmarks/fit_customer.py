@@ -71,11 +71,15 @@ def training_messages() -> tuple[list[dict], int]:
 
 def design(detector: CustomerDetector, rows: list[dict]) -> tuple[list[dict[str, float]], list[frozenset[str]]]:
     """Named feature values and content lemmas of each message, as the runtime reads them."""
-    evidence = detector.evidence_many([*(r["text"] for r in rows), *(r["earlier"] for r in rows if r["earlier"])])
+    from empathy_lint.customer import _combined, _messages
+
+    parts = [_messages(r["earlier"]) for r in rows]
+    evidence = detector.evidence_many([*(r["text"] for r in rows), *(m for p in parts for m in p)])
     named, lemmas = [], []
-    for r in rows:
+    for r, messages in zip(rows, parts):
         now = evidence[r["text"]]
-        named.append(detector.features(now, evidence[r["earlier"]] if r["earlier"] else None))
+        before = _combined([evidence[m] for m in messages]) if messages else None
+        named.append(detector.features(now, before))
         lemmas.append(now.words)
     return named, lemmas
 

@@ -89,7 +89,7 @@ class ConfidenceModel:
             weights = figures["weights"]
             values = facts.values if facts is not None else {}
             score = math.fsum([float(figures.get("bias", 0.0)),
-                               *(float(weights.get(name, 0.0)) * value for name, value in sorted(values.items()))])
+                               *(float(weights.get(name, 0.0)) * value for name, value in values.items())])
             confidence = 1.0 / (1.0 + math.exp(-score)) if score > -700 else 0.0
         else:
             confidence = float(figures.get("confidence", 1.0))

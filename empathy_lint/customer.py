@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL
+from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
@@ -68,7 +68,9 @@ def lexicon_path() -> Path:
     return context_path("customer.yaml")
 
 
-_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, IDX, LIKE_NUM, LIKE_URL, IS_UPPER]
+_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, IDX, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER]
+_SENTIMENT_COLUMNS = [8, 7, 0]  # LOWER, IS_UPPER, IS_ALPHA: what sentiment_of reads
+_COUNTED = [0, 1, 5, 6]  # IS_ALPHA, IS_STOP, LIKE_NUM, LIKE_URL: summed in one pass
 
 
 def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], columns: Any) -> list[str]:
@@ -86,6 +88,8 @@ LONG_MESSAGE_WORDS = 15
 SHORT_MESSAGE_WORDS = 6
 # Distinct customer messages whose verdicts are kept (a few megabytes at most).
 MEMO_SIZE = 8192
+CONTENT_MEMO_SIZE = 100_000
+_UNKNOWN = object()
 
 
 def weights_path() -> Path:
@@ -130,6 +134,7 @@ class CustomerDetector:
                                   lambda detail, label=label: RuleError(f"{source}: group {label}: {detail}"))
         self.patterns.finish()
         self._memo: dict[str, Evidence] = {}
+        self._content_of: dict[int, str | None] = {}  # lemma hash -> content word (None: not one)
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
@@ -168,12 +173,16 @@ class CustomerDetector:
         window at a time meets the same short answers ("Yes", "Thanks!", "DM sent") again
         and again."""
         earlier = earlier or [None] * len(texts)
-        evidence = self.evidence_many([*texts, *(e for e in earlier if e)])
+        # Each earlier message is read on its own and remembered: the rows of one
+        # conversation in an export share their earlier messages.
+        parts = [_messages(e) for e in earlier]
+        evidence = self.evidence_many([*texts, *(m for p in parts for m in p)])
         verdicts = []
-        for text, before in zip(texts, earlier):
-            signal = self._verdict(evidence[text], evidence[before] if before else None)
-            if before:  # a reply may name what the customer said earlier in the conversation
-                signal.words = signal.words | evidence[before].words
+        for text, messages in zip(texts, parts):
+            before = _combined([evidence[m] for m in messages]) if messages else None
+            signal = self._verdict(evidence[text], before)
+            if before is not None:  # a reply may name what the customer said earlier
+                signal.words = signal.words | before.words
             verdicts.append(signal)
         return verdicts
 
@@ -212,10 +221,10 @@ class CustomerDetector:
         script changes them between runs)."""
         weights, lemmas = self.weights, self.lemma_weights
         values = self.features(now, before)
-        # fsum in sorted order: the exact sum, whatever order the sets give the terms in
-        # (set order follows string hashing, which differs between processes).
-        terms = [self.bias, *(weights.get(name, 0.0) * value for name, value in sorted(values.items())),
-                 *(lemmas.get(word, 0.0) for word in sorted(now.words))]
+        # fsum: the exactly rounded sum, whatever order the sets give the terms in (set
+        # order follows string hashing, which differs between processes).
+        terms = [self.bias, *(weights.get(name, 0.0) * value for name, value in values.items()),
+                 *(lemmas.get(word, 0.0) for word in now.words)]
         score = math.fsum(terms)
         probability = _sigmoid(score)
         verdict = ("problem" if probability >= self.unsure_high
@@ -230,21 +239,27 @@ class CustomerDetector:
         found = self.patterns.matches(doc)
         groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
         columns = doc.to_array(_WORD_COLUMNS) if len(doc) else None
-        cues = _cue_texts(text, found, columns)
+        cues: list[str] = []  # the matched words are for people: `explain` finds them on demand
         if columns is not None:
-            alpha, length, like_num, like_url, upper = (columns[:, i] for i in (0, 3, 5, 6, 7))
-            words = int(alpha.sum())
+            words, stop_words, numbers, links = columns[:, _COUNTED].sum(axis=0).tolist()  # one pass
             if words >= LONG_MESSAGE_WORDS:
                 groups.add("long")
             elif words < SHORT_MESSAGE_WORDS:
                 groups.add("short")
-            if like_num.any() or like_url.any():
+            if numbers or links:
                 groups.add("detail")
-            if (upper & alpha & (length >= 4)).any():
+            if columns[:, 7].any() and (columns[:, 7] & columns[:, 0] & (columns[:, 3] >= 4)).any():
                 groups.add("shouting")
-            if not plainly_english(int(columns[:, 1].sum()), words) and not is_english(text):
+            if not plainly_english(stop_words, words) and not is_english(text):
                 groups.add("other-language")
-        return Evidence(frozenset(groups), cues, self._content(doc, columns), sentiment_of(doc))
+        sentiment = sentiment_of(doc, columns[:, _SENTIMENT_COLUMNS]) if columns is not None else Sentiment()
+        return Evidence(frozenset(groups), cues, self._content(doc, columns), sentiment)
+
+    def explain(self, text: str) -> list[str]:
+        """"group: words" for each cue group matched in a message, for people and tests."""
+        plain = prepare(html.unescape(text)).text
+        doc = next(iter(self.nlp.pipe([plain], disable=["empathy_sentencizer"])))
+        return _cue_texts(plain, self.patterns.matches(doc), doc.to_array(_WORD_COLUMNS) if len(doc) else None)
 
     def content_words(self, doc: Any) -> frozenset[str]:
         """Lemmas that carry the message's content ("battery", "refund", "charge"): no
@@ -257,10 +272,18 @@ class CustomerDetector:
         if columns is None:
             return frozenset()
         keep = (columns[:, 0] == 1) & (columns[:, 1] == 0) & (columns[:, 3] > 2)
-        strings, generic, found = doc.vocab.strings, self.generic, set()
+        known = self._content_of
+        found = set()
         for lemma in set(columns[keep, 2].tolist()):
-            word = strings[lemma].lower()
-            if word not in generic and word not in STOP_WORDS:
+            word = known.get(lemma, _UNKNOWN)
+            if word is _UNKNOWN:  # each lemma's verdict is worked out once
+                word = doc.vocab.strings[lemma].lower()
+                if word in self.generic or word in STOP_WORDS:
+                    word = None
+                if len(known) >= CONTENT_MEMO_SIZE:
+                    known.clear()
+                known[lemma] = word
+            if word is not None:
                 found.add(word)
         return frozenset(found)
 
@@ -279,6 +302,26 @@ def detect(text: str, earlier: str | None = None) -> CustomerSignal:
 def detect_many(texts: list[str], earlier: list[str | None] | None = None) -> list[CustomerSignal]:
     """Verdicts on many customer messages, streamed through the pipeline together."""
     return default_detector().detect_many(texts, earlier) if texts else []
+
+
+def _messages(earlier: str | None) -> list[str]:
+    """The earlier messages of a conversation, as joined by the readers (blank lines)."""
+    if not earlier:
+        return []
+    return [part for part in (p.strip() for p in earlier.split("\n\n")) if part]
+
+
+def _combined(parts: list[Evidence]) -> Evidence:
+    """The evidence of several messages: every group and word any of them shows, their
+    mean sentiment."""
+    if len(parts) == 1:
+        return parts[0]
+    n = len(parts)
+    sentiment = Sentiment(math.fsum(p.sentiment.negative for p in parts) / n,
+                          math.fsum(p.sentiment.positive for p in parts) / n,
+                          math.fsum(p.sentiment.compound for p in parts) / n)
+    return Evidence(frozenset().union(*(p.groups for p in parts)), [c for p in parts for c in p.cues],
+                    frozenset().union(*(p.words for p in parts)), sentiment)
 
 
 def _sentiment_values(sentiment: Sentiment) -> tuple[float, float, float]:

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
 from spacy.attrs import IS_ALPHA, IS_UPPER, LOWER
 from spacy.strings import hash_string
 
@@ -53,6 +54,9 @@ class _Lexicon:
         self.caps_boost = float(vader.C_INCR)
         self.but = {hash_string("but")}
         self.exclamation = hash_string("!")
+        # Every key a token may need a step for: lexicon words and "but" (the "!" count
+        # is taken from the column).
+        self.keys = numpy.array(sorted({*self.valence, *self.but}), dtype=numpy.uint64)
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,26 +64,38 @@ def _lexicon() -> _Lexicon:
     return _Lexicon()
 
 
-def sentiment_of(doc: Any) -> Sentiment:
-    """The message's sentiment from its tokens (a doc of the shared pipeline)."""
+def sentiment_of(doc: Any, columns: Any = None) -> Sentiment:
+    """The message's sentiment from its tokens (a doc of the shared pipeline). `columns`,
+    when the caller has them, is doc.to_array([LOWER, IS_UPPER, IS_ALPHA, ...]): the
+    doc is not read again."""
     if not len(doc):
         return Sentiment()
     lex = _lexicon()
-    columns = doc.to_array(_COLUMNS)
-    lower = columns[:, 0].tolist()
-    upper = columns[:, 1].tolist()
-    alpha = columns[:, 2].tolist()
-    words = sum(alpha)
-    shouting_differs = 0 < sum(u for u, a in zip(upper, alpha) if a) < words
-    scores: list[float] = []
+    if columns is None:
+        columns = doc.to_array(_COLUMNS)
+    lower_column = columns[:, 0]
+    # Only the few words of the lexicon (and "but", "!") need a step in Python.
+    keys = lex.keys  # sorted: a binary search per token, no sort per message (numpy.isin sorts)
+    found = numpy.minimum(numpy.searchsorted(keys, lower_column), len(keys) - 1)
+    hits = numpy.flatnonzero(keys[found] == lower_column).tolist()
+    if not hits:
+        return Sentiment()
+    lower = lower_column.tolist()
+    upper = columns[:, 1]
+    alpha = columns[:, 2]
+    words = int(alpha.sum())
+    shouting = int((upper & alpha).sum())
+    shouting_differs = 0 < shouting < words
+    scored: list[tuple[int, float]] = []  # (token index, valence) of the lexicon's words
     but_at = None
-    for i, key in enumerate(lower):
-        if key in lex.but and but_at is None:
-            but_at = len(scores)
+    for i in hits:
+        key = lower[i]
+        if key in lex.but:
+            if but_at is None:
+                but_at = i
+            continue
         valence = lex.valence.get(key)
         if valence is None:
-            if alpha[i]:
-                scores.append(0.0)
             continue
         if upper[i] and shouting_differs:
             valence += lex.caps_boost if valence > 0 else -lex.caps_boost
@@ -93,16 +109,19 @@ def sentiment_of(doc: Any) -> Sentiment:
             if before in lex.negations:
                 valence *= _NEGATION_SCALAR
                 break
-        scores.append(valence)
+        scored.append((i, valence))
     if but_at is not None:
-        scores = [s * 0.5 for s in scores[:but_at]] + [s * 1.5 for s in scores[but_at:]]
+        scores = [v * (0.5 if i < but_at else 1.5) for i, v in scored]
+    else:
+        scores = [v for _, v in scored]
     total = math.fsum(scores)
     if total:
         bangs = min(4, lower.count(lex.exclamation)) * _EXCLAMATION
         total += bangs if total > 0 else -bangs
     positive = math.fsum(s for s in scores if s > 0)
     negative = abs(math.fsum(s for s in scores if s < 0))
-    neutral = sum(1 for s in scores if s == 0)
-    mass = positive + negative + neutral
+    # Words outside the lexicon (and lexicon words a negation zeroed) are the neutral mass.
+    neutral = words - len(scores) + sum(1 for s in scores if s == 0)
+    mass = positive + negative + max(neutral, 0)
     compound = total / math.sqrt(total * total + _NORMALISE_ALPHA)
     return Sentiment(negative / mass if mass else 0.0, positive / mass if mass else 0.0, compound)
