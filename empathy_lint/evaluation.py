@@ -23,7 +23,9 @@ from .engine import Context, Linter
 
 FAMILIES = {
     "missing-acknowledgement": ("EMP101",),
-    "missing-apology": ("EMP201",),
+    # A non-apology finding tells the writer the sincere apology is missing too (EMP201
+    # stands aside for it: one verdict per apology).
+    "missing-apology": ("EMP201", "EMP202"),
     "non-apology": ("EMP202",),
     "defensive": ("EMP301", "EMP302", "EMP303", "EMP304", "EMP305", "EMP306", "EMP307", "EMP308"),
     "missing-next-steps": ("EMP401",),

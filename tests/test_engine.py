@@ -62,9 +62,14 @@ def test_deleting_a_word_removes_its_space_and_recapitalises():
     assert fixed == "Click the link."
 
 
-def test_non_apology_is_not_an_apology():
+def test_non_apology_is_not_an_apology_and_gets_one_verdict():
+    """A non-apology is reported as one (EMP202, with what to say instead), not also as
+    no apology at all (issue 29: one verdict per apology)."""
     found = codes(lint_text("I'm sorry you feel that way."))
-    assert "EMP202" in found and "EMP201" in found
+    assert "EMP202" in found and "EMP201" not in found
+    found = codes(lint_text("I'm sorry, but we can't reproduce this on our side."))
+    assert "EMP202" in found and "EMP201" not in found
+    assert "EMP201" in codes(lint_text("We can't reproduce this on our side."))
 
 
 def test_negated_apology_does_not_count():
