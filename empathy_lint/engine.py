@@ -205,6 +205,13 @@ def deletion(source: str, start: int, end: int) -> Fix:
             back -= 1
         return Fix(back, end, "")
     if source[stop] == ",":  # "Obviously, the fee": the comma was the word's
+        back = start
+        while back > 0 and source[back - 1] in " \t":
+            back -= 1
+        if back > 0 and source[back - 1] == ",":
+            # "The fee, obviously, is waived": a word set off by two commas takes the
+            # first with it and keeps the second's space ("The fee is waived").
+            return Fix(back - 1, stop + 1, "")
         stop += 1
         while stop < len(source) and source[stop] in " \t":
             stop += 1
@@ -328,6 +335,7 @@ class Linter:
         if findings and self.confidence.rules:
             self._rate(findings, doc, mapped, context, matches)
         if len(findings) > 1:
+            findings = one_verdict_per_phrase(findings)
             findings.sort(key=by_place)
         return findings
 
@@ -413,6 +421,25 @@ class Linter:
         # (positional: a dozen keyword arguments per finding cost a few percent of a run)
         return Finding(rule.id, rule.name, rule.family, rule.kind, rule.severity, rule.message,
                        start, end, 0, 0, list(rule.suggest), fix)
+
+
+def one_verdict_per_phrase(findings: list[Finding]) -> list[Finding]:
+    """A phrase inside another rule's phrase is one verdict, the wider one's ("can't" of
+    EMP602 inside "we can't refund" of EMP306), unless the inner one is more severe.
+    One sweep in order of place: linear, however many findings a reply has."""
+    phrases = sorted((f for f in findings if f.kind == "forbid"), key=lambda f: (f.start, -f.end))
+    if len(phrases) < 2:
+        return findings
+    dropped: set[int] = set()
+    outer: Finding | None = None
+    for finding in phrases:
+        if outer is not None and finding.end <= outer.end and finding.code != outer.code \
+                and finding.level <= outer.level:
+            dropped.add(id(finding))
+            continue
+        if outer is None or finding.end > outer.end:
+            outer = finding
+    return [f for f in findings if id(f) not in dropped] if dropped else findings
 
 
 def _characters(doc: Doc, first: int, last: int) -> tuple[int, int]:

@@ -1,0 +1,50 @@
+"""Rules that agree with the product's own advice (issue 29, items 4-6): a limit with a
+way forward is not a wall, one phrase gets one verdict, blame we take ourselves is not
+condescension, and a removal fix leaves a well-formed sentence."""
+from __future__ import annotations
+
+import pytest
+
+from empathy_lint import lint_text
+
+
+def _codes(text: str) -> set[str]:
+    return {f.code for f in lint_text(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I can't change the limit, but I can raise it with our billing team today.",
+    "We are not able to offer a refund, but we can give you a credit right away.",
+    "We can't change the date online; instead, our team can do it for you on 1-800-555-0100.",
+    "Unfortunately we don't have an ETA at this time.",
+])
+def test_a_limit_with_a_way_forward_is_not_a_wall(text):
+    assert "EMP306" not in _codes(text)
+
+
+@pytest.mark.parametrize("text", ["There's nothing we can do about the delay.", "We can't refund digital orders."])
+def test_a_wall_is_still_one(text):
+    assert "EMP306" in _codes(text)
+
+
+def test_one_phrase_gets_one_verdict():
+    codes = [f.code for f in lint_text("We can't refund digital orders.") if f.family != "next-steps"]
+    assert "EMP306" in codes and "EMP602" not in codes
+
+
+@pytest.mark.parametrize("text", ["This was obviously our mistake, and I'm sorry.", "I, obviously, made a mistake.",
+                                  "We clearly got this wrong, and I'm sorry."])
+def test_blame_we_take_ourselves_is_not_condescension(text):
+    assert "EMP307" not in _codes(text)
+
+
+@pytest.mark.parametrize("text,fixed", [
+    ("The fee, obviously, is waived.", "The fee is waived."),
+    ("You can, simply, restart it.", "You can restart it."),
+    ("Obviously, the fee is waived.", "The fee is waived."),
+    ("It takes five days, obviously.", "It takes five days."),
+])
+def test_a_word_set_off_by_commas_is_removed_with_them(text, fixed):
+    (finding,) = [f for f in lint_text(text) if f.fix is not None]
+    fix = finding.fix
+    assert text[:fix.start] + fix.replacement + text[fix.end:] == fixed
