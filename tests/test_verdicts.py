@@ -48,3 +48,33 @@ def test_a_word_set_off_by_commas_is_removed_with_them(text, fixed):
     (finding,) = [f for f in lint_text(text) if f.fix is not None]
     fix = finding.fix
     assert text[:fix.start] + fix.replacement + text[fix.end:] == fixed
+
+
+@pytest.mark.parametrize("text,code", [
+    ("You must have entered the wrong address.", "EMP304"),
+    ("You managed to make a corrupt mesh in the first place.", "EMP304"),
+    ("Did you even read the instructions?", "EMP307"),
+    ("Read it again and digest it before responding.", "EMP307"),
+    ("I already explained this twice.", "EMP308"),
+    ("Closing.", "EMP308"),
+])
+def test_everyday_blame_condescension_and_dismissal_are_defensive(text, code):
+    assert code in _codes(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'll let you know as soon as it's live.",
+    "Reply if anything looks off.",
+    "Just reply here if it happens again and I'll chase it.",
+    "Reach out any time if the charge shows up again.",
+])
+def test_everyday_follow_up_forms_count(text):
+    reply = "Our team has refunded the second charge. " + text
+    assert "EMP501" not in {f.code for f in lint_text(reply)}
+
+
+def test_a_request_for_details_is_a_next_step_not_a_follow_up():
+    """Rubric v2: "let us know your order number" asks for the next step; it does not
+    keep the door open."""
+    codes = _codes("Please let us know your order number.")
+    assert "EMP501" in codes and "EMP401" not in codes
