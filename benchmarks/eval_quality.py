@@ -9,7 +9,7 @@ Usage:
 
 By default it reads tests/data/train.jsonl and tests/data/dev.jsonl and splits the live
 replies by company into tune (about 75%) and blind (25%, fixed seed; see
-empathy_lint/evaluation.py). Rules are changed by reading tune errors only; blind is
+empathy_lint/run/evaluation.py). Rules are changed by reading tune errors only; blind is
 read as figures, never reply by reply, so it says how the rules do on support teams
 they were not written against. Canned replies (macros) are reported on their own.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint.evaluation import (FAMILIES, Tally, detector_agreement, evaluate, f1_interval,  # noqa: E402
+from empathy_lint.run.evaluation import (FAMILIES, Tally, detector_agreement, evaluate, f1_interval,  # noqa: E402
                                      load_records, split)
 
 DATA = ROOT / "tests" / "data"

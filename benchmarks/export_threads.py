@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from throughput import best_of, empathy_seconds, floor_seconds  # noqa: E402
 
-from empathy_lint.evaluation import earlier_customer  # noqa: E402
+from empathy_lint.run.evaluation import earlier_customer  # noqa: E402
 
 GOAL = 0.7
 

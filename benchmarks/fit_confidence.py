@@ -7,7 +7,7 @@ Usage:
 
 For every finding of the evaluated families on the TUNE split (live replies by
 company, and the canned macros; the blind split is never read), the linter records
-what the finding rests on (empathy_lint/confidence.py: the customer detector's
+what the finding rests on (empathy_lint/engine/confidence.py: the customer detector's
 probability and sureness, kind, channel, length, a question, echoed words, the other
 families present) and whether a reader agrees (the labels, evaluation.expected).
 
@@ -31,10 +31,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint.confidence import ConfidenceModel  # noqa: E402
+from empathy_lint.engine.confidence import ConfidenceModel  # noqa: E402
 from empathy_lint.config import Config  # noqa: E402
-from empathy_lint.engine import Context, Linter  # noqa: E402
-from empathy_lint.evaluation import FAMILIES, earlier_customer, expected, load_records, split  # noqa: E402
+from empathy_lint.engine.linter import Context, Linter  # noqa: E402
+from empathy_lint.run.evaluation import FAMILIES, earlier_customer, expected, load_records, split  # noqa: E402
 from empathy_lint.rulebook import context_path  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -128,7 +128,7 @@ def write(path: Path, rules: dict, date: str) -> None:
     import yaml
 
     header = ("# FITTED by benchmarks/fit_confidence.py --write: do not edit by hand.\n"
-              "# Per rule: how sure its findings are (empathy_lint/confidence.py). require rules: a\n"
+              "# Per rule: how sure its findings are (empathy_lint/engine/confidence.py). require rules: a\n"
               "# logistic model over the finding's facts (`bias`, `weights`); forbid rules: the\n"
               "# rule's smoothed precision on tune (`confidence`). A finding whose confidence is\n"
               "# under `warn_at` is reported at info.\n")

@@ -5,7 +5,7 @@ Usage:
     python benchmarks/fit_customer.py            # fit and print; nothing written
     python benchmarks/fit_customer.py --write    # also store the numbers in customer-weights.yaml
 
-The detector's evidence (empathy_lint/customer.py): cue groups of
+The detector's evidence (empathy_lint/engine/customer.py): cue groups of
 rules/context/customer.yaml, VADER's sentiment read over the same tokens, content
 lemmas, and the same for the conversation's earlier customer messages. Logistic
 regression (scikit-learn, L2) against the `problem` label of:
@@ -36,9 +36,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint.customer import CustomerDetector, lexicon_path, weights_path  # noqa: E402
-from empathy_lint.evaluation import blind_companies, earlier_customer, load_records, split  # noqa: E402
-from empathy_lint.pipeline import get_nlp  # noqa: E402
+from empathy_lint.engine.customer import CustomerDetector, lexicon_path, weights_path  # noqa: E402
+from empathy_lint.run.evaluation import blind_companies, earlier_customer, load_records, split  # noqa: E402
+from empathy_lint.engine.pipeline import get_nlp  # noqa: E402
 from empathy_lint.rulebook import load_context  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -71,7 +71,7 @@ def training_messages() -> tuple[list[dict], int]:
 
 def design(detector: CustomerDetector, rows: list[dict]) -> tuple[list[dict[str, float]], list[frozenset[str]]]:
     """Named feature values and content lemmas of each message, as the runtime reads them."""
-    from empathy_lint.customer import _combined, _messages
+    from empathy_lint.engine.customer import _combined, _messages
 
     parts = [_messages(r["earlier"]) for r in rows]
     evidence = detector.evidence_many([*(r["text"] for r in rows), *(m for p in parts for m in p)])
@@ -133,8 +133,8 @@ def fit_fine_below(detector: CustomerDetector) -> tuple[float, float]:
     """(fine_below, mean F1 of the gated families on tune): the probability under which a
     message counts as fine (nothing to fix or ask), chosen for the verdicts it gates."""
     from empathy_lint.config import Config
-    from empathy_lint.engine import Linter
-    from empathy_lint.evaluation import evaluate
+    from empathy_lint.engine.linter import Linter
+    from empathy_lint.run.evaluation import evaluate
 
     tune = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
     linter = Linter(Config())
@@ -153,7 +153,7 @@ def write_weights(path: Path, fitted: dict) -> None:
     import yaml
 
     header = ("# FITTED by benchmarks/fit_customer.py --write: do not edit by hand.\n"
-              "# The customer detector's numbers (empathy_lint/customer.py): a message's score is\n"
+              "# The customer detector's numbers (empathy_lint/engine/customer.py): a message's score is\n"
               "# `bias` + the weight of each named feature times its value (cue groups and\n"
               "# `thread` are 0/1, vader-* are VADER's shares and compound score, earlier-* the\n"
               "# same in the conversation's earlier customer messages) + the weight of each content\n"
@@ -234,7 +234,7 @@ def main() -> None:
     # fine_below is fitted against the rules it gates, with the new weights in place.
     detector.bias, detector.weights, detector.lemma_weights = fitted["bias"], named_weights, lemma_weights
     detector.unsure_low, detector.unsure_high = low, high
-    from empathy_lint import customer
+    from empathy_lint.engine import customer
 
     customer.default_detector.cache_clear()
     live = customer.default_detector()

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint import evaluation  # noqa: E402
+from empathy_lint.run import evaluation  # noqa: E402
 from empathy_lint.config import Config  # noqa: E402
-from empathy_lint.engine import Linter  # noqa: E402
+from empathy_lint.engine.linter import Linter  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FAMILY_OF = {codes[0]: family for family, codes in evaluation.FAMILIES.items()}

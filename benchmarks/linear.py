@@ -47,8 +47,8 @@ def lsp_diagnostics_time(text: str) -> float:
     from lsprotocol import types
     from pygls.workspace import PositionCodec
 
-    from empathy_lint.engine import Linter
-    from empathy_lint.lsp import Positions
+    from empathy_lint.engine.linter import Linter
+    from empathy_lint.apps.lsp import Positions
 
     findings = Linter().lint(text)
     start = time.perf_counter()

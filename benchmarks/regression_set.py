@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint.engine import Context, Linter  # noqa: E402
-from empathy_lint.evaluation import FAMILIES, earlier_customer, expected, load_records, split  # noqa: E402
+from empathy_lint.engine.linter import Context, Linter  # noqa: E402
+from empathy_lint.run.evaluation import FAMILIES, earlier_customer, expected, load_records, split  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 HEADER = """\
@@ -25,7 +25,7 @@ HEADER = """\
 # the tune companies, and the canned macros) on which empathy-lint agrees with the human
 # labels in every family: a third of such tune replies (by a hash of the id), and every
 # such canned reply.
-# Never a blind-split reply (see empathy_lint/evaluation.py). tests/test_real_replies.py
+# Never a blind-split reply (see empathy_lint/run/evaluation.py). tests/test_real_replies.py
 # keeps them agreeing: a rule change that breaks one must be deliberate and explained.
 # Regenerate after a deliberate change with benchmarks/regression_set.py.
 """

@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint.engine import Linter  # noqa: E402
+from empathy_lint.engine.linter import Linter  # noqa: E402
 from empathy_lint.errors import RuleError  # noqa: E402
-from empathy_lint.evaluation import load_records, split  # noqa: E402
-from empathy_lint.language import is_english  # noqa: E402
-from empathy_lint.matching import PatternSet  # noqa: E402
-from empathy_lint.textmap import prepare  # noqa: E402
+from empathy_lint.run.evaluation import load_records, split  # noqa: E402
+from empathy_lint.engine.language import is_english  # noqa: E402
+from empathy_lint.engine.matching import PatternSet  # noqa: E402
+from empathy_lint.read.textmap import prepare  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 

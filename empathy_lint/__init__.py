@@ -13,8 +13,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "lint_text": "engine", "Linter": "engine", "Context": "engine",
-    "lint_batch": "batch", "BatchResult": "batch",
+    "lint_text": "engine.linter", "Linter": "engine.linter", "Context": "engine.linter",
+    "lint_batch": "run.batch", "BatchResult": "run.batch",
     "load_rules": "rulebook", "Rule": "rulebook",
     "Finding": "findings", "Fix": "findings", "Severity": "findings",
     "Config": "config",

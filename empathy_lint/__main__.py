@@ -1,5 +1,5 @@
 """`python -m empathy_lint` is the same as the `empathy-lint` command."""
-from .cli import main
+from empathy_lint.apps.cli import main
 
 if __name__ == "__main__":
     main()

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from . import __version__
+from empathy_lint import __version__
 
 T = TypeVar("T")
 

@@ -18,9 +18,9 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import ConfigError, unreadable_value
-from .findings import Severity
-from .rulebook import Rule, load_rules
+from empathy_lint.errors import ConfigError, unreadable_value
+from empathy_lint.findings import Severity
+from empathy_lint.rulebook import Rule, load_rules
 
 KINDS = ("live", "canned")
 CHANNELS = ("chat", "email", "sms", "social")
@@ -257,7 +257,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
         except ValueError as exc:  # a number too long to convert, a bad date
             raise ConfigError(f"{path}: invalid TOML: {unreadable_value(exc)}") from None
         return parse_settings(data, str(path))
-    from .rulebook import DataLoader
+    from empathy_lint.rulebook import DataLoader
 
     try:
         data = yaml.load(text, Loader=DataLoader)  # noqa: S506 (safe)

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import RuleError, unreadable_value
+from empathy_lint.errors import RuleError, unreadable_value
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -303,7 +303,7 @@ def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
 
 def load_pack(path: Path) -> list[Rule]:
     """Read and validate one rule pack file (cached by content: see cache.py)."""
-    from .cache import cached, content_key
+    from empathy_lint.cache import cached, content_key
 
     _check_pack_file(path)
     try:

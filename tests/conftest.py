@@ -16,7 +16,7 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def linter():
     from empathy_lint.config import Config
-    from empathy_lint.engine import Linter
+    from empathy_lint.engine.linter import Linter
 
     return Linter(Config())
 
@@ -44,7 +44,7 @@ def run_cli_fast(*args: str, stdin: str | None = None, env: dict | None = None,
     tests of the process itself (exit on a signal, a hang, start-up) use run_cli."""
     from click.testing import CliRunner
 
-    from empathy_lint.cli import cli as command
+    from empathy_lint.apps.cli import cli as command
     from empathy_lint.config import find_config_file
     from empathy_lint.errors import EmpathyLintError
 

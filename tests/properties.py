@@ -10,14 +10,14 @@ import yaml
 from hypothesis import strategies as st
 
 from empathy_lint.config import Config
-from empathy_lint.engine import Linter
+from empathy_lint.engine.linter import Linter
 from empathy_lint.errors import InputError
 from empathy_lint.findings import LineIndex
-from empathy_lint.safefix import choose, splice
-from empathy_lint.placeholders import find_placeholders
-from empathy_lint.runner import lint_documents
-from empathy_lint.sources import load_document
-from empathy_lint.textmap import _STRAIGHTEN, _WHITESPACE_RUN, holds_run, prepare
+from empathy_lint.write.safefix import choose, splice
+from empathy_lint.read.placeholders import find_placeholders
+from empathy_lint.run.runner import lint_documents
+from empathy_lint.read.sources import load_document
+from empathy_lint.read.textmap import _STRAIGHTEN, _WHITESPACE_RUN, holds_run, prepare
 
 FRAGMENTS = [
     "As I said, ", "no problem", "simply ", "Obviously", "I'm sorry", "I’m sorry", "sorry, but ",

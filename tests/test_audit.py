@@ -60,7 +60,7 @@ def test_report_is_self_contained(audited):
 
 def test_audit_on_every_core_gives_the_same_summary(audited, export, monkeypatch):
     """--jobs 0 is every core, as for check; a small export defaults to one process."""
-    from empathy_lint import checking
+    from empathy_lint.run import checking
 
     seen: list[int] = []
     original = checking.worker_count
@@ -171,7 +171,8 @@ def test_report_renders_in_headless_chromium(audited, train_audit, tmp_path):
     assert len(boxes) >= 5
     for a, b in zip(boxes, boxes[1:]):  # in order along the axis: each ends before the next starts
         assert a["right"] <= b["left"], (a, b)
-    assert laid_out["first_worst_errors"] >= 1
+    # The worst reply leads the page, with its findings marked in its text.
+    assert laid_out["first_worst_findings"] >= 1 and laid_out["first_worst_marks"] >= 1
     assert laid_out["agent_rows"] == 50 and laid_out["visible_agent_tables"] == 1
     shot = ARTIFACTS / "audit-report-train.png"
     shot.unlink(missing_ok=True)
@@ -185,7 +186,8 @@ const labels = [...document.querySelectorAll('#trend-chart .axis-label')].map(t 
 const tables = [...document.querySelectorAll('table.agents')].filter(t => t.offsetParent !== null);
 const pre = document.createElement('pre'); pre.id = 'probe';
 pre.textContent = JSON.stringify({labels: labels,
-  first_worst_errors: +document.querySelector('article.worst').dataset.errors,
+  first_worst_findings: document.querySelector('article.worst').querySelectorAll('.finding').length,
+  first_worst_marks: document.querySelector('article.worst').querySelectorAll('mark').length,
   agent_rows: tables.length ? tables[0].querySelectorAll('tr').length - 1 : 0,
   visible_agent_tables: tables.length});
 document.body.appendChild(pre);

@@ -157,7 +157,7 @@ def test_explain_unknown_suggests_the_closest():
 def test_help_rules_and_explain_do_not_import_spacy():
     probe = (
         "import sys\n"
-        "from empathy_lint.cli import cli\n"
+        "from empathy_lint.apps.cli import cli\n"
         "for args in (['--help'], ['rules'], ['explain', 'EMP201'], ['check', '--help']):\n"
         "    try:\n"
         "        cli.main(args, standalone_mode=False)\n"

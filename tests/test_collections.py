@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli_fast as run_cli
-from empathy_lint.sources import load_document
+from empathy_lint.read.sources import load_document
 
 REPO = Path(__file__).parent / "data" / "collections" / "repo"
 

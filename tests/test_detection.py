@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from empathy_lint.customer import default_detector, detect
-from empathy_lint.engine import Context
-from empathy_lint.language import detect_language
+from empathy_lint.engine.customer import default_detector, detect
+from empathy_lint.engine.linter import Context
+from empathy_lint.engine.language import detect_language
 from empathy_lint.rulebook import load_context
 
 
@@ -64,8 +64,8 @@ def test_sentiment_follows_vader_on_real_messages():
     """The lexicon read over spaCy's tokens gives VADER's own compound score on plain text."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from empathy_lint.pipeline import get_nlp
-    from empathy_lint.sentiment import sentiment_of
+    from empathy_lint.engine.pipeline import get_nlp
+    from empathy_lint.engine.sentiment import sentiment_of
 
     vader = SentimentIntensityAnalyzer()
     nlp = get_nlp()
@@ -161,8 +161,8 @@ def test_a_reply_in_another_language_gets_one_notice_and_no_english_findings(lin
 def test_detector_keeps_recent_evidence_but_judges_by_the_current_weights(monkeypatch):
     """Messages met again (a window at a time, "Yes", "Thanks!") are not read twice, yet a
     verdict always follows the weights as they are now (the fit script changes them)."""
-    from empathy_lint import customer
-    from empathy_lint.pipeline import get_nlp
+    from empathy_lint.engine import customer
+    from empathy_lint.engine.pipeline import get_nlp
     from empathy_lint.rulebook import load_context
 
     detector = customer.CustomerDetector(get_nlp(), load_context("customer.yaml"))
@@ -180,8 +180,8 @@ def test_a_verdict_does_not_depend_on_the_order_the_evidence_comes_in():
     """Set order follows string hashing, which differs between processes: a score summed in
     that order flipped verdicts at the threshold from run to run. The sum is taken in a
     fixed order."""
-    from empathy_lint.customer import Evidence
-    from empathy_lint.sentiment import Sentiment
+    from empathy_lint.engine.customer import Evidence
+    from empathy_lint.engine.sentiment import Sentiment
 
     detector = default_detector()
     message = ("@AmericanAir Was my wife/mom. We couldn't believe it! Then she proceeded to try to tell us "

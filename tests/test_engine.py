@@ -5,7 +5,7 @@ import pytest
 
 from empathy_lint import lint_text
 from empathy_lint.config import Config
-from empathy_lint.engine import Context, Linter
+from empathy_lint.engine.linter import Context, Linter
 from empathy_lint.errors import ConfigError
 
 BAD = "As I said, there's nothing we can do."
@@ -148,8 +148,8 @@ def test_negation_and_hesitation():
 
 
 def test_thread_file_lints_only_the_reply(tmp_path):
-    from empathy_lint.runner import lint_documents
-    from empathy_lint.sources import load_document
+    from empathy_lint.run.runner import lint_documents
+    from empathy_lint.read.sources import load_document
 
     text = "As I said, my order is late!\n--- reply ---\nGlad to hear it! Have a great day.\n"
     (report,) = lint_documents([load_document("t.txt", text)], lambda _: Config()).reports

@@ -88,7 +88,7 @@ def test_fix_reads_as_english_or_is_not_made(draft, fixed):
 def test_failed_write_leaves_the_original_intact(tmp_path, monkeypatch):
     from pathlib import Path
 
-    from empathy_lint import fixes
+    from empathy_lint.write import fixes
 
     path = tmp_path / "macro.txt"
     path.write_text("As I said.\n", encoding="utf-8")
@@ -110,7 +110,7 @@ def test_splice_joins_the_pieces_as_fixes_applied_one_at_a_time_from_the_end_wou
     import random
 
     from empathy_lint.findings import Fix
-    from empathy_lint.safefix import splice
+    from empathy_lint.write.safefix import splice
 
     def one_at_a_time(text, fixes):
         for fix in reversed(fixes):

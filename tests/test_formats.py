@@ -11,7 +11,7 @@ import pytest
 
 from conftest import DATA, ROOT, run_cli_fast as run_cli
 
-from empathy_lint.report.github import escape_data, escape_property
+from empathy_lint.write.report.github import escape_data, escape_property
 
 
 @pytest.fixture(scope="module")
@@ -145,10 +145,10 @@ def test_each_format_written_as_the_run_goes_is_the_text_it_renders(repo):
     JSON is exactly json.dumps of its data; SARIF's ruleIndex names each result's rule."""
     import io
 
-    from empathy_lint.checking import CheckOptions, run_check
+    from empathy_lint.run.checking import CheckOptions, run_check
     from empathy_lint.config import Config
-    from empathy_lint.report import github, junit, sarif, text
-    from empathy_lint.report import json as json_format
+    from empathy_lint.write.report import github, junit, sarif, text
+    from empathy_lint.write.report import json as json_format
 
     reports = run_check(CheckOptions(files=[str(repo)])).reports
     assert len(reports) >= 5 and any(not r.findings for r in reports) and any(len(r.findings) > 3 for r in reports)
@@ -191,7 +191,7 @@ def test_a_failed_run_leaves_the_last_report_file_as_it_was(tmp_path):
 def test_json_written_by_hand_is_what_json_dumps_writes():
     """The report's JSON is written without json.dumps' slow indenting encoder: each kind
     of value comes out exactly as json.dumps(indent=2, ensure_ascii=False) writes it."""
-    from empathy_lint.report.json import dumps_indented
+    from empathy_lint.write.report.json import dumps_indented
 
     value = {"a": [1, True, False, None, 'é"\n\u2028\x1b', {"x": []}, {}], "b": {"c": {"d": "e"}},
              "💙": -3, "empty": [], "fix": {"start": 0, "end": 9, "replacement": "To recap"}}
@@ -204,7 +204,7 @@ def test_a_findings_json_written_from_its_fields_is_what_json_dumps_writes():
     """finding_json (the JSON report's per-finding writer) gives json.dumps' very text
     for each shape a finding takes: with and without a fix, suggestions, reply and id."""
     from empathy_lint.findings import Finding, Fix
-    from empathy_lint.report.json import finding_json
+    from empathy_lint.write.report.json import finding_json
 
     shapes = [
         Finding("EMP301", "as-i-said", "defensive", "forbid", "warning", 'Say "to recap" \u2028 é', 3, 12, 1, 4,

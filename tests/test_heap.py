@@ -12,7 +12,7 @@ REPLY = "Thanks for waiting. I've refunded the order and will email you when it 
 PROBE = (
     "import atexit, gc, sys\n"
     "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
-    "from empathy_lint.cli import main\n"
+    "from empathy_lint.apps.cli import main\n"
     "sys.argv = ['empathy-lint', 'check', '-']\n"
     "main()\n"
 )
@@ -69,8 +69,8 @@ def test_a_library_batch_freezes_only_while_it_runs_and_never_undoes_a_hosts_fre
 PARALLEL_PROBE = f"""
 import gc
 from empathy_lint.config import Config
-from empathy_lint.runner import Job, run_parallel
-from empathy_lint.sources import load_document
+from empathy_lint.run.runner import Job, run_parallel
+from empathy_lint.read.sources import load_document
 jobs = [Job(load_document(f"r{{i}}.txt", {REPLY!r}), Config()) for i in range(4)]
 run_parallel(jobs, 2)
 after = gc.get_freeze_count()

@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from conftest import ROOT, run_cli, run_cli_fast
-from empathy_lint.engine import deletion
+from empathy_lint.engine.linter import deletion
 from empathy_lint.findings import Fix
-from empathy_lint.safefix import fix_text
-from empathy_lint.sources import load_document
+from empathy_lint.write.safefix import fix_text
+from empathy_lint.read.sources import load_document
 
 HANG_TIMEOUT = 60  # seconds: far above the second or two these inputs take now
 
@@ -79,7 +79,7 @@ def test_replacement_text_is_encoded_for_json_or_refused(tmp_path):
 
 
 def test_file_changed_on_disk_during_the_run_is_not_overwritten(tmp_path, monkeypatch):
-    from empathy_lint import fixes
+    from empathy_lint.write import fixes
 
     path = tmp_path / "reply.txt"
     path.write_text("Simply restart the router.\n", encoding="utf-8")
@@ -150,7 +150,7 @@ def test_csv_cell_that_starts_with_a_quote_after_the_fix_reads_back_the_same(tmp
 
 
 def test_editor_quick_fix_in_a_csv_document_is_container_encoded_or_not_offered():
-    from empathy_lint.quickfix import _container_safe
+    from empathy_lint.write.quickfix import _container_safe
 
     quoted = 'id,reply\n1,"Thanks for writing in."\n'
     at = quoted.index("Thanks")
@@ -243,8 +243,10 @@ def test_worst_case_inputs_finish(tmp_path, name, text):
 
 def test_every_regex_is_linear_on_its_worst_input():
     """Each regex of the code and the packs on a long run of the characters it repeats."""
-    from empathy_lint import placeholders, suppressions, threads
-    from empathy_lint.sources import markup, sections
+    from empathy_lint.read import placeholders
+    from empathy_lint.read import suppressions
+    from empathy_lint.read import threads
+    from empathy_lint.read.sources import markup, sections
 
     patterns = [p for _, p in placeholders._all_styles().patterns]
     patterns += [suppressions._DIRECTIVE] + [v for module in (markup, sections, threads)
@@ -446,7 +448,7 @@ def test_rows_of_thousands_of_distinct_keys_do_not_fill_the_shape_cache():
     """The reader keeps what a row's keys decide per shape; an export whose every row has
     thousands of keys of its own must not make that memory grow with the export: such
     shapes are worked out and dropped, and the cache stays bounded in entries and size."""
-    from empathy_lint.sources import load_document, structured
+    from empathy_lint.read.sources import load_document, structured
 
     structured._SHAPES.clear()
     rows = [json.dumps({"id": i, f"tag{i}": "x", "reply": "As I said."}) for i in range(600)]

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher
 
-from empathy_lint.matching import PatternSet, expand_classes, expand_with_checks, normalise_token_pattern
-from empathy_lint.pipeline import get_nlp
+from empathy_lint.engine.matching import PatternSet, expand_classes, expand_with_checks, normalise_token_pattern
+from empathy_lint.engine.pipeline import get_nlp
 from empathy_lint.rulebook import load_rules
-from empathy_lint.textmap import prepare
+from empathy_lint.read.textmap import prepare
 
 
 def test_fixed_word_patterns_match_exactly_what_the_matcher_matches(dev_records):
@@ -34,7 +34,7 @@ def test_fixed_word_patterns_match_exactly_what_the_matcher_matches(dev_records)
 
 
 def test_anchor_is_the_rarest_run_of_required_words():
-    from empathy_lint.matching import choose_anchor
+    from empathy_lint.engine.matching import choose_anchor
 
     lemma = lambda attr, w: frozenset() if "'" in w else frozenset([w.lower()])  # noqa: E731  ("shouldn't" splits)
     assert choose_anchor([{"LOWER": "you"}, {"LOWER": {"IN": ["should", "shouldn't"]}}, {"LEMMA": "have"}], lemma) \
@@ -47,7 +47,7 @@ def test_anchor_is_the_rarest_run_of_required_words():
 
 
 def _token_patterns(lexicon: list[tuple[str, list]]) -> list[tuple[str, list[dict]]]:
-    from empathy_lint.matching import normalise_token_pattern
+    from empathy_lint.engine.matching import normalise_token_pattern
 
     return [(key, expand_classes(normalise_token_pattern(p))) for key, p in lexicon if not isinstance(p, str)]
 
@@ -149,7 +149,7 @@ def test_a_word_class_at_the_end_is_checked_not_spelled_out():
 def test_a_window_runs_the_matcher_only_where_the_words_it_needs_are_within_reach(monkeypatch):
     """"sorry ... but we": around "sorry" with no "but" in reach the Matcher is not run,
     and where "but" is there it runs and matches as spaCy's Matcher does."""
-    from empathy_lint.matching import _AnchoredPattern
+    from empathy_lint.engine.matching import _AnchoredPattern
 
     nlp = get_nlp()
     pattern = [{"LEMMA": {"IN": ["sorry", "apologize"]}}, {"IS_PUNCT": False, "OP": "{0,6}"},
@@ -175,7 +175,7 @@ def test_a_window_runs_the_matcher_only_where_the_words_it_needs_are_within_reac
 def test_check_columns_from_the_pipeline_s_own_reads_equal_a_read_of_the_doc(dev_records):
     """Exact checks read LOWER/NORM/ORTH/SENT_START/LEMMA/LIKE_* from the columns the
     sentencizer and lemmatizer kept and a table by word: the same values as the doc's."""
-    from empathy_lint.matching import _CHECK_ARRAY, _LexicalColumns
+    from empathy_lint.engine.matching import _CHECK_ARRAY, _LexicalColumns
 
     nlp = get_nlp()
     lexical = _LexicalColumns(nlp.vocab)
@@ -193,7 +193,7 @@ def test_check_columns_from_the_pipeline_s_own_reads_equal_a_read_of_the_doc(dev
 def test_check_columns_stay_right_when_their_word_tables_fill_and_start_again(monkeypatch):
     """The LOWER and LIKE_* tables start again when full (a long run of new words): the
     columns made while they empty mid-doc still equal a read of the doc."""
-    from empathy_lint import matching
+    from empathy_lint.engine import matching
 
     monkeypatch.setattr(matching, "LEXICAL_TABLE_SIZE", 3)
     nlp = get_nlp()

@@ -29,7 +29,7 @@ def nvim():
 
 def test_neovim_receives_diagnostics(nvim, tmp_path):
     draft = tmp_path / "draft.md"
-    draft.write_text("Hi Sam,\n\nCafé 😀 as I said, there's nothing we can do.\n", encoding="utf-8")
+    draft.write_text("Hi Sam,\n\nCafé 😀 as I said, there's nothing we can do. Calm down.\n", encoding="utf-8")
     out = tmp_path / "diagnostics.txt"
     env = {**os.environ, "OUT_FILE": str(out), "DRAFT": str(draft), "TEST_DIR": str(tmp_path),
            "EMPATHY_PYTHON": sys.executable, "NO_COLOR": "1"}
@@ -40,6 +40,7 @@ def test_neovim_receives_diagnostics(nvim, tmp_path):
     found = {line.split(" ", 1)[0]: line for line in lines}
     # "Café 😀 " is 7 code points, 8 UTF-16 units: the server speaks UTF-16 to Neovim.
     assert found["EMP301"].startswith("EMP301 2:8-2:17 2 ")
-    assert found["EMP306"].split()[2] == "1"  # error severity
+    assert found["EMP305"].split()[2] == "1"  # error severity ("calm down")
+    assert found["EMP306"].split()[2] == "4"  # info: right too rarely on real replies to warn, a hint
     assert {"EMP101", "EMP201", "EMP401", "EMP501"} <= set(found)
     assert found["NVIM_STORE"] == f"NVIM_STORE {len(lines) - 1}"

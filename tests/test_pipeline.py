@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from empathy_lint.pipeline import PrimingTokenizer, get_nlp, sentence_columns
-from empathy_lint.textmap import prepare
+from empathy_lint.engine.pipeline import PrimingTokenizer, get_nlp, sentence_columns
+from empathy_lint.read.textmap import prepare
 
 
 def lemmas(text: str) -> list[str]:
@@ -52,7 +52,7 @@ def test_soft_line_wrap_does_not_break_a_phrase():
 def test_what_prepare_straightens_or_removes_is_outside_ascii_so_ascii_text_skips_the_scans():
     """prepare skips its curly-quote and invisible-character scans on an ASCII text: true
     only while every such character is outside ASCII."""
-    from empathy_lint.textmap import _CURLY, _INVISIBLE_CHAR, _STRAIGHTEN
+    from empathy_lint.read.textmap import _CURLY, _INVISIBLE_CHAR, _STRAIGHTEN
 
     assert all(code > 127 for code in _STRAIGHTEN)
     assert not any(_CURLY.search(chr(c)) or _INVISIBLE_CHAR.search(chr(c)) for c in range(128))
@@ -75,7 +75,7 @@ def test_a_text_copied_in_one_run_maps_as_the_segment_table_does():
     empty, reversed, at the end and past it."""
     import random
 
-    from empathy_lint.textmap import MappedText
+    from empathy_lint.read.textmap import MappedText
 
     rng = random.Random(11)
     for _ in range(500):

@@ -6,7 +6,7 @@ import pytest
 from empathy_lint import lint_text
 from empathy_lint.config import Config
 from empathy_lint.errors import ConfigError
-from empathy_lint.placeholders import find_placeholders
+from empathy_lint.read.placeholders import find_placeholders
 
 
 @pytest.mark.parametrize("placeholder", [

@@ -8,7 +8,7 @@ from lsprotocol import types
 from pygls.workspace import PositionCodec
 
 from empathy_lint.findings import LineIndex
-from empathy_lint.lsp import Positions
+from empathy_lint.apps.lsp import Positions
 
 ENCODINGS = [types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf32]
 # ASCII, Latin-1, BMP, astral (a surrogate pair in UTF-16), a format character, CJK

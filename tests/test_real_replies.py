@@ -1,7 +1,7 @@
 """Real support replies (tests/data, from the labelled eval set) judged like the labels.
 
 Regression cases and F1 floors come from the TUNE split only; the blind split (whole
-companies, see empathy_lint/evaluation.py) is measured by benchmarks/eval_quality.py
+companies, see empathy_lint/run/evaluation.py) is measured by benchmarks/eval_quality.py
 and never read reply by reply.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA
-from empathy_lint.engine import Context
-from empathy_lint.evaluation import FAMILIES, earlier_customer, evaluate, expected, load_records, split
+from empathy_lint.engine.linter import Context
+from empathy_lint.run.evaluation import FAMILIES, earlier_customer, evaluate, expected, load_records, split
 
 REGRESSION_IDS = [
     line.strip() for line in (DATA / "regression_ids.txt").read_text().splitlines()
@@ -106,7 +106,7 @@ def test_warnings_on_the_tune_split_are_findings_a_reader_agrees_with(parts):
 def test_blind_f1_interval_is_drawn_over_whole_companies():
     """f1_interval resamples support teams, not replies: one team's errors move F1 as a
     block, so a few teams give a wide interval, many alike teams a narrow one; seeded."""
-    from empathy_lint.evaluation import f1_interval
+    from empathy_lint.run.evaluation import f1_interval
 
     perfect = [(f"c{i}", "tp") for i in range(20)] + [(f"c{i}", "tn") for i in range(20)]
     assert f1_interval(perfect) == (1.0, 1.0)

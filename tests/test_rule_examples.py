@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from empathy_lint import repeated
-from empathy_lint.engine import Context
+from empathy_lint.engine import repeated
+from empathy_lint.engine.linter import Context
 from empathy_lint.rulebook import load_rules
 
 RULES = load_rules()
@@ -85,7 +85,7 @@ def test_every_phrase_a_why_quotes_is_flagged_or_is_the_alternative(rule):
     """A `why` that names a phrase the rule does not flag teaches the wrong thing
     ("no worries" in EMP603's why, while only "no problem" was flagged)."""
     from empathy_lint.config import Config
-    from empathy_lint.engine import Linter
+    from empathy_lint.engine.linter import Linter
 
     linter = Linter(Config(select=[rule.id]))
     alternatives = [_words(s) for s in rule.suggest] + [_words(v) for v in rule.replace.values()] + [

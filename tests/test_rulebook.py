@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from empathy_lint.config import Config
-from empathy_lint.engine import Linter
+from empathy_lint.engine.linter import Linter
 from empathy_lint.errors import RuleError
 from empathy_lint.rulebook import builtin_rules_dir, load_pack, load_rules
 

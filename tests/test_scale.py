@@ -82,10 +82,10 @@ def test_one_export_is_cut_into_pieces_across_workers_with_the_same_report(tmp_p
     report (order, positions, stock openings judged over the whole file) is the serial one."""
     import json
 
-    from empathy_lint import runner
+    from empathy_lint.run import runner
     from empathy_lint.config import Config
-    from empathy_lint.runner import Job, Runner, run_parallel, split_jobs
-    from empathy_lint.sources import load_document
+    from empathy_lint.run.runner import Job, Runner, run_parallel, split_jobs
+    from empathy_lint.read.sources import load_document
 
     lines = [json.dumps({"id": r["id"], "reply": r["reply"], "customer": r.get("customer"), "kind": "canned"})
              for r in dev_records]
@@ -108,10 +108,10 @@ def test_workers_get_tasks_of_about_a_piece_each(monkeypatch):
     """Tasks for the pool: every piece once, in order, grouped until a task holds
     PIECE_REPLIES replies (small files together, an export's runs about one each), so
     no task is an eighth of the export that leaves the other worker idle at the end."""
-    from empathy_lint import runner
+    from empathy_lint.run import runner
     from empathy_lint.config import Config
-    from empathy_lint.runner import Job, _task_bounds
-    from empathy_lint.sources import Document, Reply
+    from empathy_lint.run.runner import Job, _task_bounds
+    from empathy_lint.read.sources import Document, Reply
 
     monkeypatch.setattr(runner, "PIECE_REPLIES", 10)
     sizes = [1, 3, 0, 10, 4, 4, 4, 25, 2]
@@ -141,8 +141,8 @@ def _export_with_traps(records: list[dict]) -> str:
 
 
 def _whole_and_in_runs(path, text: str, size: int):
-    from empathy_lint.runner import Job, Runner
-    from empathy_lint.sources import Document, load_document, record_runs
+    from empathy_lint.run.runner import Job, Runner
+    from empathy_lint.read.sources import Document, load_document, record_runs
 
     whole_document = load_document(str(path), text)
     whole = Runner().run([Job(whole_document, Config())])
@@ -191,8 +191,9 @@ def test_a_large_export_never_holds_all_its_replies_at_once(tmp_path, dev_record
     import gc
     import weakref
 
-    from empathy_lint import checking, runner
-    from empathy_lint.sources import base
+    from empathy_lint.run import checking
+    from empathy_lint.run import runner
+    from empathy_lint.read.sources import base
 
     text = _export_with_traps(dev_records * 3)
     export = tmp_path / "export.jsonl"
@@ -253,9 +254,9 @@ def test_an_export_left_on_disk_gives_the_report_of_its_whole_text(tmp_path, dev
     --encoding makes it), the run-crossing disable-next-line included."""
     from click.testing import CliRunner
 
-    from empathy_lint import checking
-    from empathy_lint.cli import cli
-    from empathy_lint.sources import filetext
+    from empathy_lint.run import checking
+    from empathy_lint.apps.cli import cli
+    from empathy_lint.read.sources import filetext
 
     monkeypatch.setattr(checking, "RUN_RECORDS", size)
     monkeypatch.setattr(filetext, "_BLOCK_BYTES", 200)
@@ -280,9 +281,10 @@ def test_an_export_left_on_disk_is_read_a_run_at_a_time(tmp_path, dev_records, m
     disk is one run of records (or the file's head), in --jobs 1 and --jobs 2 alike."""
     from pathlib import Path
 
-    from empathy_lint import checking, sources
-    from empathy_lint.report import render_with, text
-    from empathy_lint.sources import filetext
+    from empathy_lint.run import checking
+    from empathy_lint.read import sources
+    from empathy_lint.write.report import render_with, text
+    from empathy_lint.read.sources import filetext
 
     jsonl, table = _exports_with_traps(tmp_path, dev_records)
     monkeypatch.setattr(checking, "RUN_RECORDS", 20)
@@ -312,7 +314,7 @@ def test_an_export_left_on_disk_says_what_is_wrong_with_it_as_a_whole_read_would
     """Bad bytes, NUL bytes, a CSV without a reply column, a header-only CSV, a blank
     file: the same one-line errors and notices as reading it whole; a UTF-16 export is
     read whole, with its codec, and linted."""
-    from empathy_lint import checking
+    from empathy_lint.run import checking
 
     cases = {
         "bad.jsonl": b'{"reply": "ok"}\n{"reply": "caf\xe9"}\n',
@@ -339,7 +341,7 @@ def test_an_export_left_on_disk_says_what_is_wrong_with_it_as_a_whole_read_would
 
 
 def test_jobs_zero_means_every_core_and_large_runs_go_parallel_by_default():
-    from empathy_lint.checking import AUTO_PARALLEL_REPLIES, available_cores, worker_count
+    from empathy_lint.run.checking import AUTO_PARALLEL_REPLIES, available_cores, worker_count
 
     assert worker_count(0, 10) == available_cores()
     assert worker_count(3, 10) == 3
@@ -353,8 +355,9 @@ def test_check_writes_an_exports_findings_while_it_is_still_linting(tmp_path, de
     import io
     import json
 
-    from empathy_lint import checking, runner
-    from empathy_lint.report import Writer
+    from empathy_lint.run import checking
+    from empathy_lint.run import runner
+    from empathy_lint.write.report import Writer
 
     export = tmp_path / "export.jsonl"
     export.write_text("".join(json.dumps({"id": r["id"], "reply": r["reply"], "customer": r.get("customer")}) + "\n"
@@ -393,8 +396,8 @@ def test_an_export_changed_while_it_is_linted_stops_the_run_with_one_line(tmp_pa
 
     from click.testing import CliRunner
 
-    from empathy_lint import checking
-    from empathy_lint.cli import cli
+    from empathy_lint.run import checking
+    from empathy_lint.apps.cli import cli
 
     export = tmp_path / "export.jsonl"
     rows = [json.dumps({"id": i, "reply": "As I said, per our policy."}) + "\n" for i in range(40)]
@@ -427,8 +430,8 @@ def test_a_csv_row_that_never_ends_is_scanned_in_linear_time(tmp_path, monkeypat
     """An unclosed quote makes the rest of a CSV export one row: the scan carries it from
     block to block, and parses a text that at least doubles each time, so the work stays
     a small multiple of the file (it was one re-parse of the growing row per block)."""
-    from empathy_lint import checking
-    from empathy_lint.sources import filetext, structured
+    from empathy_lint.run import checking
+    from empathy_lint.read.sources import filetext, structured
 
     export = tmp_path / "export.csv"
     rows = "".join(f"{i},Thanks for waiting. Your order ships today.\n" for i in range(4000))

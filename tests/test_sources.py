@@ -8,8 +8,8 @@ import pytest
 from empathy_lint.config import Config
 from empathy_lint.errors import InputError
 from empathy_lint.findings import LineIndex
-from empathy_lint.runner import lint_documents
-from empathy_lint.sources import load_document
+from empathy_lint.run.runner import lint_documents
+from empathy_lint.read.sources import load_document
 
 
 def lint(name: str, text: str, **config):
@@ -168,7 +168,7 @@ def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
     the parser."""
     import json
 
-    from empathy_lint.sources import structured
+    from empathy_lint.read.sources import structured
 
     def seen(replies):  # (not the span: read_jsonl sets the line's on either)
         return [(r.text, r.name, r.baseline_name, r.meta, vars(r.origin), r.masks) for r in replies]

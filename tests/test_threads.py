@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import run_cli_fast as run_cli
-from empathy_lint.threads import join_parts, part_of
+from empathy_lint.read.threads import join_parts, part_of
 
 
 @pytest.mark.parametrize("reply,part", [

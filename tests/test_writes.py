@@ -131,7 +131,7 @@ def test_fix_refuses_a_read_only_file(tmp_path):
 def test_fix_refuses_a_file_of_another_user_in_a_folder_it_may_write(tmp_path, monkeypatch):
     """Replacing it would give the file to whoever ran the fix: an unprivileged run
     refuses instead (the run's user is played by a patched geteuid)."""
-    from empathy_lint import fixes
+    from empathy_lint.write import fixes
 
     draft = _draft(tmp_path)
     draft.chmod(0o666)
@@ -155,7 +155,7 @@ def test_fix_on_a_fifo_is_an_error_not_a_hang(tmp_path):
 def test_an_edit_saved_during_the_fix_is_kept(tmp_path, monkeypatch):
     """The file is read again right before the rename: an edit saved while the fix's
     fsync ran (a slow disk) is not overwritten."""
-    from empathy_lint import fixes
+    from empathy_lint.write import fixes
 
     draft = _draft(tmp_path)
     real_fsync = os.fsync

@@ -1,0 +1,317 @@
+"""`empathy-lint audit`: score a whole ticket export (CSV or JSONL) in constant memory.
+
+Rows stream through lint_batch; only aggregates are kept (per family, rule, week and
+agent) plus a bounded heap of the worst replies for the report.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import heapq
+import io
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from empathy_lint.run.batch import lint_batch
+from empathy_lint.config import Config
+from empathy_lint.errors import InputError, unreadable_value
+from empathy_lint.findings import Finding
+from empathy_lint.read.threads import join_parts
+
+REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
+CUSTOMER_COLUMNS = ("customer", "customer_message", "question", "request", "inbound")
+AGENT_COLUMNS = ("agent", "agent_name", "author", "assignee", "user", "company")
+DATE_COLUMNS = ("date", "created_at", "created", "timestamp", "time", "sent_at")
+ID_COLUMNS = ("id", "ticket_id", "ticket", "reply_id")
+URL_COLUMNS = ("ticket_url", "url", "link", "permalink", "ticket_link")
+THREAD_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread")
+FAMILIES = ("acknowledgement", "apology", "defensive", "next-steps", "follow-up")
+# What a support lead looks at first: replies with an error, then those that blame or
+# take back an apology (non-apologies and defensive phrasing hurt more than an
+# omission), then those missing the most families.
+HURTFUL = frozenset({"EMP202"})
+
+
+def severity_key(findings: list[Finding]) -> tuple[int, int, int, int]:
+    """(errors, non-apologies and defensive phrases, families missing, warnings): the
+    worst reply has the largest key."""
+    serious = [f for f in findings if f.severity != "info"]
+    errors = sum(f.severity == "error" for f in serious)
+    hurtful = sum(f.code in HURTFUL or f.family == "defensive" for f in serious)
+    missing = len({f.family for f in serious if f.kind == "require"})
+    return errors, hurtful, missing, len(serious)
+
+
+@dataclass
+class Columns:
+    reply: str | None = None
+    customer: str | None = None
+    agent: str | None = None
+    date: str | None = None
+    id: str | None = None
+    url: str | None = None
+    thread: str | None = None
+
+    def resolve(self, header: list[str], path: str) -> "Columns":
+        lower = {h.lower(): h for h in header}
+
+        def pick(given: str | None, candidates: tuple[str, ...], name: str, required: bool = False) -> str | None:
+            if given:
+                if given not in header and given.lower() not in lower:
+                    raise InputError(f"{path}: no column {given!r} (columns: {', '.join(header)})")
+                return lower.get(given.lower(), given)
+            found = next((lower[c] for c in candidates if c in lower), None)
+            if required and found is None:
+                raise InputError(f"{path}: no reply column (looked for {', '.join(candidates)}); "
+                                 f"name it with --{name}-column")
+            return found
+
+        return Columns(pick(self.reply, REPLY_COLUMNS, "reply", True), pick(self.customer, CUSTOMER_COLUMNS, "customer"),
+                       pick(self.agent, AGENT_COLUMNS, "agent"), pick(self.date, DATE_COLUMNS, "date"),
+                       pick(self.id, ID_COLUMNS, "id"), pick(self.url, URL_COLUMNS, "url"),
+                       pick(self.thread, THREAD_COLUMNS, "thread"))
+
+
+def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | None = None,
+              skipped: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of a CSV or JSONL export as records {id, reply, customer, agent, date}.
+
+    A bad row (invalid JSON, more cells than the header) is reported in `skipped` with
+    its line, and the others are read; without `skipped` it stops the run."""
+    try:
+        handle = path.open("r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    with handle:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            rows = _jsonl_rows(handle, path)
+        elif path.suffix.lower() in (".csv", ".tsv"):
+            rows = _csv_rows(handle, path)
+        else:
+            raise InputError(f"{path}: audit reads .csv, .tsv or .jsonl exports")
+        resolved = None
+        said = _Conversations()
+        for number, row, size in rows:
+            if isinstance(row, InputError):
+                if skipped is None:
+                    raise row
+                skipped.append(str(row))
+                continue
+            if resolved is None:
+                resolved = columns.resolve(list(row), str(path))
+            if progress:
+                progress(size)
+            reply = row.get(resolved.reply)
+            customer = row.get(resolved.customer) if resolved.customer else None
+            earlier = said.before(_conversation(row, resolved), customer)
+            if not isinstance(reply, str) or not reply.strip():
+                continue
+            yield {
+                "id": str(row.get(resolved.id) or number) if resolved.id else str(number),
+                "reply": reply,
+                "customer": customer,
+                "earlier": earlier,
+                "agent": str(row.get(resolved.agent) or "unknown") if resolved.agent else None,
+                "date": row.get(resolved.date) if resolved.date else None,
+                "url": row.get(resolved.url) if resolved.url else None,
+                "thread": _thread_key(row, resolved),
+                "channel": row.get("channel"),
+                "kind": row.get("kind"),
+            }
+
+
+def _conversation(row: dict[str, Any], columns: Columns) -> str | None:
+    """The conversation a row belongs to: its thread column, else its ticket id (rows of
+    one ticket are one conversation); None when the export names neither."""
+    for column in (columns.thread, columns.id):
+        value = row.get(column) if column else None
+        if value not in (None, ""):
+            return f"{column}:{value}"
+    return None
+
+
+class _Conversations:
+    """The customer messages met so far in each conversation of an export (rows come in
+    order): a row's earlier messages are what its conversation said before it. Only the
+    most recent conversations are kept, so memory stays flat on any export."""
+
+    KEPT = 4096
+    MESSAGES = 8
+
+    def __init__(self) -> None:
+        self.seen: dict[str, list[str]] = {}
+
+    def before(self, conversation: str | None, customer: Any) -> str | None:
+        """The earlier customer messages of this row's conversation; remembers its own."""
+        if conversation is None:
+            return None
+        messages = self.seen.pop(conversation, [])
+        text = customer.strip() if isinstance(customer, str) and customer.strip() else None
+        # Parts of one reply (or a second reply) to the same message: not an earlier message.
+        prior = messages[:-1] if text and messages and messages[-1] == text else messages
+        if text and (not messages or messages[-1] != text):
+            messages = [*messages, text][-self.MESSAGES:]
+        self.seen[conversation] = messages  # most recent last
+        if len(self.seen) > self.KEPT:
+            self.seen.pop(next(iter(self.seen)))
+        return "\n\n".join(prior) or None
+
+
+def _thread_key(row: dict[str, Any], columns: Columns) -> str | None:
+    """What tells two rows are one conversation (threads.py): the thread column, else
+    the ticket id, else the customer's message; None when the export has none."""
+    for column in (columns.thread, columns.id, columns.customer):
+        value = row.get(column) if column else None
+        if value not in (None, ""):
+            return f"{column}:{value}"
+    return None
+
+
+def _jsonl_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | InputError, int]]:
+    for number, line in enumerate(handle, 1):
+        if not line.strip():
+            continue
+        size = len(line.encode("utf-8"))
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, InputError(f"{path}:{number}: invalid JSON: {exc.msg}"), size
+            continue
+        except ValueError as exc:  # a number too long to convert
+            yield number, InputError(f"{path}:{number}: invalid JSON: {unreadable_value(exc)}"), size
+            continue
+        if not isinstance(row, dict):
+            yield number, InputError(f"{path}:{number}: each line must be a JSON object"), size
+            continue
+        yield number, row, size
+
+
+def _csv_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | InputError, int]]:
+    sample = handle.read(4096)
+    handle.seek(0)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else max((",", ";", "\t"), key=sample.split("\n")[0].count)
+    reader = csv.DictReader(handle, delimiter=delimiter)
+    try:
+        for row in reader:
+            if None in row:  # more cells than the header names: DictReader keys them None
+                yield reader.line_num, InputError(f"{path}:{reader.line_num}: this row has more cells than the header"), 0
+                continue
+            yield reader.line_num, row, sum(len(v or "") for v in row.values() if isinstance(v, str)) + len(row)
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}: invalid CSV: {exc}") from None
+
+
+def week_of(value: Any) -> str | None:
+    """ISO week ("2026-W47") of a date or timestamp string, or None if it is not one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    for parse in (lambda t: dt.datetime.fromisoformat(t.replace("Z", "+00:00")),
+                  lambda t: dt.datetime.strptime(t[:30], "%a %b %d %H:%M:%S %z %Y")):
+        try:
+            year, week, _ = parse(text).isocalendar()
+            return f"{year}-W{week:02d}"
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class Audit:
+    """Aggregates of an audit; `to_json` is the summary, `worst` feeds the HTML report."""
+
+    replies: int = 0
+    flagged: int = 0
+    families: Counter = field(default_factory=Counter)
+    rules: Counter = field(default_factory=Counter)
+    names: dict[str, str] = field(default_factory=dict)
+    weeks: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    agents: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    agent_weeks: dict[str, dict[str, Counter]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+    worst: list[tuple[tuple[int, ...], int, dict]] = field(default_factory=list)
+    keep_worst: int = 20
+    joined: int = 0  # answers sent in parts, judged as one reply (threads.py)
+    skipped: list[str] = field(default_factory=list)  # bad rows, each with its line
+
+    def add(self, record: dict[str, Any], findings: list[Finding]) -> None:
+        self.replies += 1
+        if record.get("parts", 1) > 1:
+            self.joined += 1
+        serious = [f for f in findings if f.severity != "info"]
+        if serious:
+            self.flagged += 1
+        for family in {f.family for f in serious}:
+            self.families[family] += 1
+        for f in findings:
+            self.rules[f.code] += 1
+            self.names[f.code] = f.name
+        week = week_of(record.get("date"))
+        if week:
+            self.weeks[week]["replies"] += 1
+            self.weeks[week]["flagged"] += bool(serious)
+        if record.get("agent") is not None:
+            agent = self.agents[record["agent"]]
+            agent["replies"] += 1
+            agent["flagged"] += bool(serious)
+            for f in serious:
+                agent["rule:" + f.code] += 1
+            for family in {f.family for f in serious}:
+                agent["family:" + family] += 1
+            if week:
+                self.agent_weeks[record["agent"]][week]["replies"] += 1
+                self.agent_weeks[record["agent"]][week]["flagged"] += bool(serious)
+        score = severity_key(findings)
+        if any(score):
+            item = (score, -self.replies, {"id": record.get("id"), "agent": record.get("agent"),
+                                           "url": record.get("url"), "rank": list(score),
+                                           "parts": record.get("parts", 1),
+                                           "reply": record["reply"], "customer": record.get("customer"),
+                                           "findings": [f.to_dict() for f in findings]})
+            if len(self.worst) < self.keep_worst:
+                heapq.heappush(self.worst, item)
+            elif item[:2] > self.worst[0][:2]:
+                heapq.heapreplace(self.worst, item)
+
+    def to_json(self) -> dict[str, Any]:
+        rate = lambda n, d: round(n / d, 4) if d else 0.0  # noqa: E731
+        return {
+            "version": 1,
+            "replies": self.replies,
+            "joined_answers": self.joined,
+            "flagged_replies": self.flagged,
+            "flagged_rate": rate(self.flagged, self.replies),
+            "families": {f: {"replies": n, "rate": rate(n, self.replies)} for f, n in sorted(self.families.items())},
+            "rules": {code: {"name": self.names[code], "count": n} for code, n in self.rules.most_common()},
+            "weeks": {w: {"replies": c["replies"], "flagged": c["flagged"], "rate": rate(c["flagged"], c["replies"])}
+                      for w, c in sorted(self.weeks.items())},
+            "agents": {a: {"replies": c["replies"], "flagged": c["flagged"], "rate": rate(c["flagged"], c["replies"]),
+                           "pass_rate": rate(c["replies"] - c["flagged"], c["replies"]),
+                           "families": {f: rate(c["replies"] - c["family:" + f], c["replies"]) for f in FAMILIES},
+                           "weeks": {w: rate(n["flagged"], n["replies"]) for w, n in sorted(self.agent_weeks[a].items())},
+                           "top_rules": [k[5:] for k, _ in Counter({k: v for k, v in c.items() if k.startswith("rule:")}).most_common(3)]}
+                       for a, c in sorted(self.agents.items(), key=lambda kv: -kv[1]["replies"])},
+            "worst": [item for _, _, item in sorted(self.worst, reverse=True)],
+        }
+
+
+def run_audit(path: Path, columns: Columns, config: Config, *, n_process: int = 1, keep_worst: int = 20,
+              progress: Callable[[int], None] | None = None, join: bool = True) -> Audit:
+    """Lint every reply of the export (the parts of one answer joined, unless not
+    `join`) and aggregate the findings."""
+    audit = Audit(keep_worst=keep_worst)
+    records = read_rows(path, columns, progress, audit.skipped)
+    if join:
+        records = join_parts(records)
+    held: dict[int, dict[str, Any]] = {}
+
+    def feed() -> Iterator[dict[str, Any]]:
+        for i, record in enumerate(records):
+            held[i] = record
+            yield record
+
+    for result in lint_batch(feed(), config, n_process=n_process):
+        audit.add(held.pop(result.index), result.findings)
+    return audit

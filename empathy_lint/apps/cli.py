@@ -1,0 +1,538 @@
+"""The `empathy-lint` command line.
+
+`check` is the default command, so `empathy-lint draft.txt` and
+`echo "..." | empathy-lint` both work. `rules`, `explain` and `--help` never
+import spaCy: they only read the YAML rule packs.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, Callable, NoReturn
+
+import click
+
+from empathy_lint import __version__
+from empathy_lint.config import CHANNELS, KINDS, split_selectors
+from empathy_lint.errors import EmpathyLintError
+from empathy_lint.rulebook import Rule, find_rule, load_rules
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def error_line(message: str) -> None:
+    """`empathy-lint: error: ...` on stderr, control characters shown escaped."""
+    from empathy_lint.write.report.text import escape
+
+    click.echo(f"empathy-lint: error: {escape(message)}", err=True)
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit 2: how every user error ends."""
+    error_line(message)
+    sys.exit(EXIT_ERROR)
+
+
+class DefaultToCheck(click.Group):
+    """A group whose default command is `check` (like `ruff`'s early days and `black`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args:
+            if sys.stdin is None or sys.stdin.isatty():
+                click.echo(ctx.get_help())
+                ctx.exit(EXIT_CLEAN)
+            args = ["check"]
+        elif args[0] not in self.commands and args[0] not in ("-h", "--help", "--version"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="empathy-lint")
+def cli() -> None:
+    """Lint drafted customer-service replies for empathy before they go out.
+
+    \b
+    Flags missing acknowledgement, missing or non-apologies, defensive phrasing,
+    missing next steps and missing follow-up, and suggests the phrases good
+    support writing uses instead.
+
+    \b
+    Examples:
+      empathy-lint check draft.txt            check one reply
+      pbpaste | empathy-lint                  check a reply from stdin
+      empathy-lint check macros/ --format json
+      empathy-lint rules                      list every rule
+      empathy-lint explain EMP301             why a rule matters, with examples
+
+    \b
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/input/rule error.
+    """
+
+
+def _selectors(values: tuple[str, ...]) -> list[str] | None:
+    return split_selectors(values) if values else None
+
+
+FORMATS = ["text", "json", "sarif", "github", "junit"]
+
+
+@cli.command()
+@click.argument("files", nargs=-1, metavar="[FILES]...")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Output format: text for people; json, sarif, github, junit for tools.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these rules: codes, names, prefixes (EMP3) or families, comma-separated.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Skip these rules (same forms as --select; the more specific selector wins).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="Lowest severity that makes the exit code 1 [default: warning, or the config's].")
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="live: a reply to a customer who may be upset; canned: a reusable macro. "
+                   "Overrides the config. Without either: canned for files found in a directory, "
+                   "live for stdin and files named directly.")
+@click.option("--default-kind", type=click.Choice(KINDS), default=None,
+              help="The kind for files whose config names none, however they were found "
+                   "(the pre-commit hook passes canned).")
+@click.option("--channel", type=click.Choice(CHANNELS), default=None, help="Where the reply goes.")
+@click.option("--customer", "customer_file", type=click.Path(dir_okay=False), multiple=True, metavar="FILE",
+              help="The customer message the reply answers: judges whether an apology and next steps are due. "
+                   "Repeat it for the conversation so far, oldest first: the last is the message answered.")
+@click.option("--customer-text", multiple=True, metavar="TEXT",
+              help="The customer message, inline (repeatable like --customer).")
+@click.option("--rules", "rule_paths", multiple=True, metavar="PATH",
+              help="Extra rule pack (YAML file or directory); repeatable.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Use this config file instead of discovering .empathy-lint.yaml / pyproject.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Report only findings not in FILE; if FILE does not exist, write it and exit 0.")
+@click.option("--update-baseline", is_flag=True, help="Rewrite the --baseline file with the current findings.")
+@click.option("--fix", is_flag=True, help="Apply safe replacements in place (atomically), then report the rest.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="Name (and so format and config) for text read from stdin, e.g. macros/refund.md.")
+@click.option("--max-size", type=click.IntRange(min=1), default=10, show_default=True, metavar="MB",
+              help="Refuse named files larger than this many megabytes (skipped with a notice in a "
+                   "walk). Record exports (.jsonl, .csv) have no file limit, only the per-reply one.")
+@click.option("--force-exclude", is_flag=True,
+              help="Skip files that are not replies (README, LICENSE, workflows...) even when named "
+                   "on the command line, as a directory walk does (the pre-commit hook passes it).")
+@click.option("--encoding", default=None, metavar="CODEC",
+              help="Read (and --fix writes) files in this codec instead of UTF-8/UTF-16; "
+                   "CODEC:replace replaces undecodable bytes.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (0: every core). Default: every core from 2,000 replies "
+                   "in the run, else 1. One large export is cut into pieces across them.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of stdout (put in place when the run "
+                   "ends; a failed run leaves the old file). Never a file the run reads: naming a "
+                   "reply file, the baseline or the customer message is an error.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
+@click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
+def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
+          fail_on: str | None, kind: str | None, default_kind: str | None, channel: str | None,
+          customer_file: tuple[str, ...],
+          customer_text: tuple[str, ...], rule_paths: tuple[str, ...], config_file: str | None, isolated: bool,
+          baseline: str | None, update_baseline: bool, fix: bool, show_diff: bool,
+          stdin_filename: str | None, max_size: int, force_exclude: bool, encoding: str | None,
+          jobs: int | None,
+          output: str | None, quiet: bool, no_color: bool) -> None:
+    """Check replies in FILES or stdin.
+
+    \b
+    FILES may be reply files (.txt .md .yaml .json .jsonl .csv) or directories,
+    which are searched for them (honouring .gitignore and the config's exclude).
+    With no FILES, or with -, the reply is read from stdin:
+      echo "As I said, there's nothing we can do." | empathy-lint check -
+
+    \b
+    With the customer's message, apology and next steps are asked for only
+    when the customer reports a problem:
+      empathy-lint check --customer customer.txt reply.txt
+
+    \b
+    Settings come from the nearest .empathy-lint.yaml (or [tool.empathy-lint] in
+    pyproject.toml) above each file; options given here win.
+    """
+    from empathy_lint.run.checking import CheckOptions, run_check
+
+    options = CheckOptions(
+        files=list(files), overrides={
+            "select": _selectors(select), "ignore": _selectors(ignore), "fail_on": fail_on,
+            "kind": kind, "channel": channel, "rules": list(rule_paths) or None,
+        },
+        customer_file=customer_file, customer_text=customer_text, config_file=config_file,
+        isolated=isolated, baseline=baseline, update_baseline=update_baseline, fix=fix,
+        show_diff=show_diff, stdin_filename=stdin_filename, max_bytes=max_size * 1024 * 1024,
+        encoding=encoding, jobs=jobs, force_exclude=force_exclude, default_kind=default_kind, output=output,
+    )
+    from empathy_lint.write.report.text import escape
+
+    def notice(message: str) -> None:
+        click.echo(f"empathy-lint: {escape(message)}", err=True)
+
+    destination = _Destination(output, no_color)
+
+    def make_writer(rules: list[Rule], fails: Callable[[str], bool]) -> Any:
+        from importlib import import_module
+
+        module = import_module(f"empathy_lint.write.report.{output_format}")
+        return module.Writer(destination.open(), why={rule.id: rule.summary for rule in rules}, quiet=quiet,
+                             rules=rules, version=__version__, fails=fails)
+
+    try:
+        outcome = run_check(options, make_writer, notice)
+        destination.commit()
+    except EmpathyLintError as exc:
+        destination.discard()
+        fail(str(exc))
+    except BaseException:
+        destination.discard()
+        raise
+    for message in outcome.errors:
+        error_line(message)
+    if show_diff:
+        click.echo(outcome.diff, nl=False)
+    elif outcome.stdin_fixed is not None:
+        click.echo(outcome.stdin_fixed, nl=False)
+    sys.exit(outcome.exit_code)
+
+
+class _Destination:
+    """Where a report is written as the run goes: the terminal (styled when it is one),
+    or --output FILE, written under a temporary name and put in place only when the run
+    completes, so a failed run never leaves half a report over the last one."""
+
+    def __init__(self, output: str | None, no_color: bool) -> None:
+        self.output = Path(output) if output else None
+        self.colour = False if (no_color or os.environ.get("NO_COLOR")) else None
+        self.handle: Any = None
+        self.pending: list[str] = []
+        self.size = 0
+
+    def open(self) -> "_Destination":
+        if self.output is not None:
+            from empathy_lint.write.output_file import OutputFile
+
+            try:
+                self.handle = OutputFile(self.output)
+            except OSError as exc:
+                fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
+        return self
+
+    def write(self, text: str) -> None:
+        """Buffered: one terminal write per 64 KB, not one per finding."""
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= 65536:
+            self.flush()
+
+    def flush(self) -> None:
+        text, self.pending, self.size = "".join(self.pending), [], 0
+        if not text:
+            return
+        if self.handle is not None:
+            try:  # (no escape character, no style to strip: click's scan of each chunk skipped)
+                self.handle.write(click.unstyle(text) if "\x1b" in text else text)
+            except OSError as exc:
+                self.discard()
+                fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
+        else:  # colour=True where there is nothing to strip: click would scan each chunk for it
+            click.echo(text, nl=False, color=self.colour if "\x1b" in text else True)
+
+    def commit(self) -> None:
+        self.flush()
+        if self.handle is not None:
+            try:
+                self.handle.commit()
+            except OSError as exc:
+                self.discard()
+                fail(f"{self.output}: cannot write report ({exc.strerror or exc})")
+            self.handle = None
+
+    def discard(self) -> None:
+        if self.handle is not None:
+            self.handle.discard()
+        self.handle = None
+
+
+STARTER_CONFIG = """\
+# empathy-lint configuration. Found by walking up from each checked file; options on the
+# command line win. Every key is optional. See `empathy-lint check --help` and README.
+
+# Rules to run: codes (EMP201), names (missing-apology), prefixes (EMP3) or families
+# (defensive). The most specific selector wins; `ignore` wins a tie.
+# select: [ALL]
+# ignore: [EMP603]
+
+# Change a rule's severity (error, warning, info).
+# severity:
+#   missing-follow-up: info
+
+# Lowest severity that makes the run fail: error, warning, info or never.
+fail-on: warning
+
+# live: replies to customers; canned: reusable macros (asked for an apology only when
+# their own words answer trouble). Default: canned for files found by walking a
+# directory, live for stdin and files named directly. channel: chat, email, sms or social.
+kind: canned
+# channel: email
+
+# Your own rule packs, relative to this file.
+# rules: [house-rules.yaml]
+
+# Paths not to lint (globs, relative to this file); .gitignore is honoured too.
+exclude: ["node_modules", "drafts/**"]
+# Walks also skip files that are not replies (README, LICENSE, CONTRIBUTING, workflows,
+# issue forms, package manifests: the list is in empathy-lint's not-replies.yaml).
+# default-exclude: false   # lint them too
+
+# Placeholder styles to mask (default: all of them).
+# placeholders: [double-brace, percent-brace, single-brace, square-bracket, angle-bracket]
+
+# How to find the reply in structured files.
+# readers:
+#   yaml_body: body        # key of the reply text in YAML macro files
+#   csv_body: reply        # column of the reply text in CSV exports
+#   markdown_split: auto   # auto: one reply per heading section when a file has several
+
+# Settings for some files only.
+# overrides:
+#   - files: ["social/**"]
+#     channel: social
+#   - files: ["internal/**"]
+#     ignore: [missing-apology]
+"""
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing .empathy-lint.yaml.")
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+def init(force: bool, directory: str) -> None:
+    """Write a commented starter .empathy-lint.yaml in DIRECTORY."""
+    target = Path(directory) / ".empathy-lint.yaml"
+    if target.exists() and not force:
+        fail(f"{target}: already exists (use --force to overwrite)")
+    try:
+        target.write_text(STARTER_CONFIG, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{target}: cannot write ({exc.strerror or exc})")
+    click.echo(f"Wrote {target}")
+
+
+@cli.command()
+@click.argument("export", type=click.Path(dir_okay=False))
+@click.option("--reply-column", metavar="NAME", help="Column with the agent's reply [auto: reply, body, text, ...].")
+@click.option("--customer-column", metavar="NAME", help="Column with the customer's message [auto: customer, ...].")
+@click.option("--agent-column", metavar="NAME", help="Column with the agent's name [auto: agent, author, ...].")
+@click.option("--date-column", metavar="NAME", help="Column with the reply's date [auto: date, created_at, ...].")
+@click.option("--id-column", metavar="NAME", help="Column with the ticket or reply id [auto: id, ticket_id].")
+@click.option("--thread-column", metavar="NAME",
+              help="Column naming the conversation, for joining an answer sent in parts (1/2, 2/2) "
+                   "[auto: conversation_id, thread_id; else the ticket id, else the customer message].")
+@click.option("--no-join-parts", is_flag=True, help="Judge each part of an answer sent in parts on its own.")
+@click.option("--url-column", metavar="NAME",
+              help="Column with a link to the ticket, shown on each listed reply [auto: ticket_url, url, link].")
+@click.option("--kind", type=click.Choice(KINDS), default="live", show_default=True)
+@click.option("--channel", type=click.Choice(CHANNELS), default=None)
+@click.option("--select", multiple=True, metavar="CODES")
+@click.option("--ignore", multiple=True, metavar="CODES")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes; 0 for every core [default: every core for an export of "
+                   "1 MB or more (about 2,000 replies), else 1].")
+@click.option("--worst", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many of the worst replies the report shows.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the JSON summary here instead of stdout.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a self-contained HTML report (charts, per-agent table, worst replies).")
+def audit(export: str, reply_column: str | None, customer_column: str | None, agent_column: str | None,
+          date_column: str | None, id_column: str | None, thread_column: str | None, no_join_parts: bool,
+          url_column: str | None, kind: str, channel: str | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, worst: int,
+          json_path: str | None, html_path: str | None) -> None:
+    """Score a whole ticket export (CSV or JSONL): rates per family, per rule, per week, per agent.
+
+    \b
+    Streams any size of export in constant memory and prints a JSON summary:
+      empathy-lint audit tickets.csv --agent-column assignee --html report.html
+    """
+    import json
+
+    from empathy_lint.apps.audit import Columns, run_audit
+    from empathy_lint.run.checking import AUTO_PARALLEL_BYTES, AUTO_PARALLEL_REPLIES, refuse_report_over, worker_count
+    from empathy_lint.config import Config
+    from empathy_lint.write.report import html as html_report
+
+    path = Path(export)
+    try:
+        if not path.is_file():
+            raise EmpathyLintError(f"{path}: no such file")
+        # A report written over the export would lose the tickets; two reports in one file, one of them.
+        reports = [(option, name) for option, name in (("--json", json_path), ("--html", html_path)) if name]
+        for option, name in reports:
+            refuse_report_over(option, name, [(export, "is the export")])
+        if len(reports) == 2 and Path(reports[0][1]).resolve() == Path(reports[1][1]).resolve():
+            raise EmpathyLintError(f"--json and --html name the same file ({json_path}); give each its own")
+        config = Config(select=split_selectors(select), ignore=split_selectors(ignore), kind=kind, channel=channel)
+        config.active_rules()
+        columns = Columns(reply_column, customer_column, agent_column, date_column, id_column, url_column,
+                          thread_column)
+        # A streamed export's replies are not counted before it is read: its size stands
+        # in (a ticket row with its customer message is about half a kilobyte).
+        jobs = worker_count(jobs, path.stat().st_size * AUTO_PARALLEL_REPLIES // AUTO_PARALLEL_BYTES)
+        show_progress = sys.stderr.isatty()
+        if show_progress:
+            with click.progressbar(length=path.stat().st_size, label="Auditing", file=sys.stderr) as bar:
+                result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst, progress=bar.update,
+                                   join=not no_join_parts)
+        else:
+            result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst, join=not no_join_parts)
+        written = None
+        summary = result.to_json()
+        text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+        from empathy_lint.write.output_file import write_output
+
+        written = json_path
+        if json_path:
+            write_output(json_path, text)
+        if html_path:
+            written = html_path
+            write_output(html_path, html_report.render(summary, title=f"{path.name}: {summary['replies']:,} replies"))
+            click.echo(f"Wrote {html_path}", err=True)
+    except EmpathyLintError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{written or 'report'}: cannot write report ({exc.strerror or exc})")
+    if not json_path:
+        click.echo(text, nl=False)
+    if result.skipped:  # the other rows were audited; the bad ones are errors all the same
+        for message in result.skipped:
+            error_line(message)
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default; accepted for editor configs).")
+@click.option("--tcp", metavar="HOST:PORT", default=None, help="Listen on a TCP port instead of stdio.")
+def lsp(stdio: bool, tcp: str | None) -> None:
+    """Run the language server for editors (diagnostics, quick fixes, hover).
+
+    \b
+    Editors start it over stdio; see the README for VS Code, Neovim, Helix and Emacs.
+    Settings (initializationOptions or workspace/didChangeConfiguration):
+      select, ignore, failOn, channel, kind, debounceMs, maxSizeKb
+    """
+    from empathy_lint.apps.lsp import start
+
+    start(tcp)
+
+
+@cli.command("rules")
+@click.option("--rules", "rule_paths", multiple=True, metavar="PATH", help="Include an extra rule pack.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def list_rules(rule_paths: tuple[str, ...], output_format: str) -> None:
+    """List every rule: code, name, family, severity and kind."""
+    try:
+        rules = load_rules(rule_paths)
+    except EmpathyLintError as exc:
+        fail(str(exc))
+    if output_format == "json":
+        import json
+
+        rows = [{"code": r.id, "name": r.name, "family": r.family, "severity": r.severity,
+                 "kind": r.kind, "message": r.message} for r in rules]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    header = ("CODE", "NAME", "FAMILY", "SEVERITY", "KIND")
+    rules = sorted(rules, key=lambda r: r.id)
+    rows = [header] + [(r.id, r.name, r.family, r.severity, r.kind) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+
+# What the "flagged" examples of each kind of rule show, in `explain`.
+_FLAGGED_HEADINGS = {
+    "forbid": "Flagged",
+    "position": "Flagged (too late)",
+    "repeated": "Flagged (when these replies are checked in one run)",
+    "language": "Flagged (not written in English)",
+}
+
+
+def _example_text(example: Any) -> str:
+    if isinstance(example, dict):
+        customer = f"  (customer: {example['customer']})" if example.get("customer") else ""
+        return example["reply"] + customer
+    return str(example)
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--rules", "rule_paths", multiple=True, metavar="PATH", help="Include an extra rule pack.")
+def explain(code: str, rule_paths: tuple[str, ...]) -> None:
+    """Explain a rule (by code or name): why it matters, examples and suggestions."""
+    try:
+        rules = load_rules(rule_paths)
+    except EmpathyLintError as exc:
+        fail(str(exc))
+    rule = find_rule(rules, code)
+    if rule is None:
+        keys = [r.id for r in rules] + [r.name for r in rules]
+        close = difflib.get_close_matches(code, keys, n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; see `empathy-lint rules`"
+        fail(f"no rule {code!r}{hint}")
+    wrap = lambda text: textwrap.fill(text, width=88, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
+    out = [
+        click.style(f"{rule.id} {rule.name}", bold=True) + f"  ({rule.family}, {rule.kind}, {rule.severity})",
+        "",
+        wrap(rule.message),
+        "",
+        click.style("Why it matters", bold=True),
+        wrap(rule.why),
+        "",
+        click.style(_FLAGGED_HEADINGS.get(rule.kind, "Flagged (missing)"), bold=True),
+        *[f"  - {_example_text(e)}" for e in rule.examples_flag],
+        "",
+        click.style("Fine (when these replies are checked in one run)" if rule.kind == "repeated" else "Fine", bold=True),
+        *[f"  - {_example_text(e)}" for e in rule.examples_pass],
+        "",
+        click.style("Suggestions", bold=True),
+        *[f"  - {s}" for s in rule.suggest],
+    ]
+    if rule.replace:
+        out += ["", click.style("Automatic fix", bold=True)]
+        out += [f'  - "{k}" -> "{v}"' if v else f'  - remove "{k}"' for k, v in rule.replace.items()]
+    if rule.when:
+        gates = ", ".join(f"{k}: {v}" for k, v in rule.when.items())
+        out += ["", click.style("Runs when", bold=True), f"  {gates}"]
+    out += ["", f"Defined in {rule.source}:{rule.line}"]
+    click.echo("\n".join(out))
+
+
+def main() -> None:
+    """Console entry point: user errors exit 2 with one line, bugs exit 3."""
+    from empathy_lint.run import heap
+
+    heap.OWN_PROCESS = True
+    try:
+        cli.main(prog_name="empathy-lint")
+    except EmpathyLintError as exc:
+        fail(str(exc))
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_CLEAN)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug in empathy-lint, not the user's fault
+        if os.environ.get("EMPATHY_LINT_DEBUG"):
+            raise
+        click.echo(f"empathy-lint: internal error: {type(exc).__name__}: {exc} "
+                   "(set EMPATHY_LINT_DEBUG=1 for a traceback, and please report it)", err=True)
+        sys.exit(EXIT_INTERNAL)

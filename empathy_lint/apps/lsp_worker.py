@@ -1,0 +1,34 @@
+"""The language server's worker process: checks one document at a time.
+
+Imported once by the fork server (multiprocessing "forkserver", preloaded), which builds
+the pipeline and rules at import; every worker is forked from it already warm. The
+server gives each check a time budget and kills the worker that overruns it, so one
+pathological document cannot delay the diagnostics of the others.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from empathy_lint.apps.lsp import EmpathyLanguageServer, Verdict
+
+SERVER = EmpathyLanguageServer()
+SERVER.warm_up()
+SERVER.in_worker = True
+
+
+def ping() -> bool:
+    """Makes the pool start its worker (the first check then finds it ready)."""
+    return True
+
+
+def check(uri: str, text: str, settings: dict[str, Any], max_bytes: int) -> tuple:
+    """(findings, extra diagnostics, Verdict or None, rules of the findings, log messages)."""
+    SERVER.pending_logs = []
+    SERVER.settings, SERVER.max_bytes = settings, max_bytes
+    findings, extra, config = SERVER.lint_source(uri, text)
+    if config is None:
+        return findings, extra, None, [], SERVER.pending_logs
+    verdict = Verdict(config.fail_on, frozenset(s for s in ("error", "warning", "info") if config.fails(s)))
+    codes = {f.code for f in findings}
+    rules = [rule for rule in SERVER.runner.linter(config).rules if rule.id in codes]
+    return findings, extra, verdict, rules, SERVER.pending_logs

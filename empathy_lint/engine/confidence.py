@@ -1,0 +1,103 @@
+"""How sure a finding is: a fitted chance that a reader agrees with it.
+
+A linter earns trust by being right when it warns. Each finding of a rule the model
+has figures for gets a confidence (0..1) from rules/context/confidence.yaml, fitted on
+the tune split by benchmarks/fit_confidence.py:
+
+- a `require` rule (a missing acknowledgement, apology, next step, follow-up) by a
+  logistic model over what the finding rests on: the customer detector's probability
+  and whether its verdict is sure, the kind and channel, how long the reply is, whether
+  it asks a question, how many of the customer's own words it repeats, and which of the
+  other families it already has;
+- a `forbid` rule by its precision on tune (smoothed toward one half for rules that
+  rarely fire).
+
+A finding under its rule's `warn_at` is reported at `info`: shown, never failing a run
+at the default `--fail-on`. The rest keep their rule's severity.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+# The families whose presence in the reply is evidence for the others' findings.
+PRESENCE = {"EMP101": "has-acknowledgement", "EMP201": "has-apology",
+            "EMP401": "has-next-steps", "EMP501": "has-follow-up"}
+ECHO_CAP = 3
+CONTENT_CAP = 10
+WORDS_SCALE = 40.0
+
+
+@dataclass
+class Facts:
+    """What a reply's require-findings rest on, worked out once per reply."""
+
+    values: dict[str, float] = field(default_factory=dict)
+
+
+def reply_facts(context: Any, words: int, question: bool, echo: int, present: set[str],
+                content: int = 0) -> Facts:
+    """The named feature values of a reply in its context (zeros left out)."""
+    values: dict[str, float] = {}
+    probability = getattr(context, "probability", None)
+    if probability is not None:
+        values["customer-read"] = 1.0
+        values["problem-probability"] = probability
+        if context.sure:
+            values["verdict-sure"] = 1.0
+    if context.kind == "canned":
+        values["canned"] = 1.0
+        if context.problem is True:
+            values["canned-trouble"] = 1.0
+    if context.channel == "social":
+        values["social"] = 1.0
+    values["words"] = min(words, 2 * WORDS_SCALE) / WORDS_SCALE
+    if question:
+        values["question"] = 1.0
+    if echo:
+        values["echo"] = min(echo, ECHO_CAP) / ECHO_CAP
+    if content:  # words that name something (a product, an order, a place): a specific reply
+        values["content"] = min(content, CONTENT_CAP) / CONTENT_CAP
+    for code in present:
+        name = PRESENCE.get(code)
+        if name:
+            values[name] = 1.0
+    return Facts(values)
+
+
+class ConfidenceModel:
+    """Per-rule figures: a logistic model (require rules) or a constant (forbid rules),
+    and the confidence under which a finding is only `info`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.rules: dict[str, dict[str, Any]] = {str(k): v for k, v in (data.get("rules") or {}).items()}
+
+    def knows(self, code: str) -> bool:
+        return code in self.rules
+
+    def needs_facts(self, code: str) -> bool:
+        return "weights" in self.rules.get(code, {})
+
+    def rate(self, code: str, facts: Facts | None) -> tuple[float, bool] | None:
+        """(confidence, sure enough to warn) for a finding of rule `code`, or None."""
+        figures = self.rules.get(code)
+        if figures is None:
+            return None
+        if "weights" in figures:
+            weights = figures["weights"]
+            values = facts.values if facts is not None else {}
+            score = math.fsum([float(figures.get("bias", 0.0)),
+                               *(float(weights.get(name, 0.0)) * value for name, value in values.items())])
+            confidence = 1.0 / (1.0 + math.exp(-score)) if score > -700 else 0.0
+        else:
+            confidence = float(figures.get("confidence", 1.0))
+        return round(confidence, 2), confidence >= float(figures.get("warn_at", 0.0))
+
+
+@functools.lru_cache(maxsize=1)
+def default_model() -> ConfidenceModel:
+    from empathy_lint.rulebook import context_path, load_context
+
+    return ConfidenceModel(load_context("confidence.yaml") or {} if context_path("confidence.yaml").exists() else {})

@@ -1,0 +1,339 @@
+"""Read the customer's message: does it report a problem, and how strongly?
+
+A small, explainable detector: cue groups named by meaning (failure, delay, money,
+frustration, thanks, resolution...) from rules/context/customer.yaml, matched like rules,
+and combined by weights fitted with logistic regression on labelled messages
+(benchmarks/fit_customer.py). Rules gate on its verdict with
+`when: {customer: problem}`; `cues` says why, for `--explain-context` and tests.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, LOWER
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+
+from empathy_lint.errors import RuleError
+from empathy_lint.engine.language import is_english, plainly_english
+from empathy_lint.engine.matching import PatternSet
+from empathy_lint.engine.pipeline import get_nlp
+from empathy_lint.rulebook import context_path, load_context
+from empathy_lint.engine.sentiment import Sentiment, sentiment_of
+from empathy_lint.read.textmap import prepare
+
+
+
+@dataclass
+class CustomerSignal:
+    """The detector's verdict on one customer message (read with the conversation's
+    earlier customer messages, when there are any).
+
+    `probability` is the fitted chance that the customer reports or is still in a
+    problem; `verdict` is "problem", "no-problem" or "unsure" (between the fitted band's
+    edges). `problem` is the two-way reading rules gate on, `fine` says there is nothing
+    to fix or ask for. `cues` lists the matched words, for humans."""
+
+    problem: bool
+    score: float
+    fine: bool = False
+    cues: list[str] = field(default_factory=list)
+    groups: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()  # content lemmas, for a reply that names them
+    probability: float = 0.5
+    verdict: str = "unsure"
+
+    @property
+    def sure(self) -> bool:
+        return self.verdict != "unsure"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one message shows, before any weight: cue groups, matched words, content
+    lemmas and sentiment. Kept per distinct message (weights change between fits)."""
+
+    groups: frozenset[str]
+    cues: list[str]
+    words: frozenset[str]
+    sentiment: Sentiment
+
+
+def lexicon_path() -> Path:
+    return context_path("customer.yaml")
+
+
+_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, IDX, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER]
+_SENTIMENT_COLUMNS = [8, 7, 0]  # LOWER, IS_UPPER, IS_ALPHA: what sentiment_of reads
+_COUNTED = [0, 1, 5, 6]  # IS_ALPHA, IS_STOP, LIKE_NUM, LIKE_URL: summed in one pass
+
+
+def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], columns: Any) -> list[str]:
+    """"group: words" for each match, cut from the text by token offsets (no Span objects)."""
+    if columns is None:
+        return []
+    idx, length = columns[:, 4], columns[:, 3]
+    return [f"{label}: {text[idx[start]:idx[end - 1] + length[end - 1]]}"
+            for (start, end), label in sorted((span, label) for label, spans in found.items() for span in spans)]
+
+# Evidence computed here, not matched: their weights are fitted like the groups'.
+# A message that takes many words usually tells a story of something gone wrong; a few
+# words are often an answer in a thread ("Yes it is").
+LONG_MESSAGE_WORDS = 15
+SHORT_MESSAGE_WORDS = 6
+# Distinct customer messages whose verdicts are kept (a few megabytes at most).
+MEMO_SIZE = 8192
+CONTENT_MEMO_SIZE = 100_000
+_UNKNOWN = object()
+
+
+def weights_path() -> Path:
+    return context_path("customer-weights.yaml")
+
+
+# Features computed from the numbers of a message rather than matched.
+SENTIMENT_FEATURES = ("vader-negative", "vader-positive", "vader-compound")
+EARLIER = "earlier-"  # prefix: the same evidence in the conversation's earlier customer messages
+THREAD = "thread"     # the message answers on in a conversation
+
+
+def _sigmoid(score: float) -> float:
+    if score >= 0:
+        return 1.0 / (1.0 + math.exp(-score))
+    z = math.exp(score)
+    return z / (1.0 + z)
+
+
+class CustomerDetector:
+    """Cue groups, VADER sentiment and content lemmas of the customer's messages,
+    combined by weights fitted with logistic regression (benchmarks/fit_customer.py)."""
+
+    def __init__(self, nlp: Language, lexicon: dict[str, Any], source: str = "customer.yaml",
+                 fitted: dict[str, Any] | None = None) -> None:
+        self.nlp = nlp
+        fitted = fitted if fitted is not None else load_context("customer-weights.yaml") or {}
+        self.bias = float(fitted.get("bias", 0.0))
+        self.weights: dict[str, float] = {str(k): float(v) for k, v in (fitted.get("weights") or {}).items()}
+        self.lemma_weights: dict[str, float] = {str(k): float(v) for k, v in (fitted.get("lemmas") or {}).items()}
+        band = fitted.get("unsure") or [0.5, 0.5]
+        self.unsure_low, self.unsure_high = float(band[0]), float(band[1])
+        self.threshold = float(fitted.get("threshold", 0.5))
+        self.fine_below = float(fitted.get("fine_below", 0.0))
+        self.group_labels: list[str] = [str(b) for b in lexicon.get("builtin", [])]
+        self.patterns = PatternSet(nlp)
+        for group in lexicon.get("groups", []):
+            label = group["label"]
+            self.group_labels.append(label)
+            for pattern in group["patterns"]:
+                self.patterns.add(label, pattern,
+                                  lambda detail, label=label: RuleError(f"{source}: group {label}: {detail}"))
+        self.patterns.finish()
+        self._memo: dict[str, Evidence] = {}
+        self._content_of: dict[int, str | None] = {}  # lemma hash -> content word (None: not one)
+        self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
+        canned = lexicon.get("canned_reply", {})
+        self.canned = PatternSet(nlp)
+        for label in ("fine", "trouble"):
+            for pattern in canned.get(label, []):
+                self.canned.add(label, pattern, lambda detail: RuleError(f"{source}: canned_reply: {detail}"))
+        self.canned.finish()
+
+    @property
+    def labels(self) -> list[str]:
+        """Every named kind of evidence, in a fixed order (the fit script's feature columns;
+        content lemmas come after these)."""
+        own = [*self.group_labels, *SENTIMENT_FEATURES]
+        return [*own, THREAD, *(EARLIER + label for label in own)]
+
+    def canned_problems(self, replies: list[str]) -> list[bool | None]:
+        """What canned replies' own words say they answer: True for trouble (a crash, an
+        outage, a refund, a delay), False for a contribution with no sign of trouble,
+        None when they do not say."""
+        out: list[bool | None] = []
+        docs = self.nlp.pipe((prepare(r).text for r in replies), disable=["empathy_sentencizer"])
+        for doc in docs:
+            found = self.canned.matches(doc)
+            out.append(True if found.get("trouble") else False if found.get("fine") else None)
+        return out
+
+    def detect(self, text: str, earlier: str | None = None) -> CustomerSignal:
+        return self.detect_many([text], [earlier])[0]
+
+    def detect_many(self, texts: list[str], earlier: list[str | None] | None = None) -> list[CustomerSignal]:
+        """Verdicts for many messages in one stream (no sentence splitting: cues need none).
+        `earlier[i]`, when given, holds the conversation's earlier customer messages for
+        `texts[i]` ("I did." answers on about a double charge told before).
+
+        The evidence of the last MEMO_SIZE distinct messages is kept: a ticket export read a
+        window at a time meets the same short answers ("Yes", "Thanks!", "DM sent") again
+        and again."""
+        earlier = earlier or [None] * len(texts)
+        # Each earlier message is read on its own and remembered: the rows of one
+        # conversation in an export share their earlier messages.
+        parts = [_messages(e) for e in earlier]
+        evidence = self.evidence_many([*texts, *(m for p in parts for m in p)])
+        verdicts = []
+        for text, messages in zip(texts, parts):
+            before = _combined([evidence[m] for m in messages]) if messages else None
+            signal = self._verdict(evidence[text], before)
+            if before is not None:  # a reply may name what the customer said earlier
+                signal.words = signal.words | before.words
+            verdicts.append(signal)
+        return verdicts
+
+    def evidence_many(self, texts: list[str]) -> dict[str, Evidence]:
+        """Evidence per distinct text, read through the pipeline once each."""
+        memo = self._memo
+        fresh = [t for t in dict.fromkeys(texts) if t not in memo]
+        # Exports of social posts keep HTML escapes ("&gt;All of X IS DOWN&lt;"): unescape,
+        # so the words are words (this text is only read, never pointed into).
+        plain = [prepare(html.unescape(t)).text for t in fresh]
+        docs = self.nlp.pipe(plain, disable=["empathy_sentencizer"])
+        for text, doc, plain_text in zip(fresh, docs, plain):
+            memo[text] = self._evidence(doc, plain_text)
+        found = {t: memo[t] for t in texts}
+        while len(memo) > MEMO_SIZE:
+            memo.pop(next(iter(memo)))  # the oldest first (dicts keep insertion order)
+        return found
+
+    def features(self, now: Evidence, before: Evidence | None) -> dict[str, float]:
+        """The named feature values of a message (zeros left out); lemmas not included."""
+        values: dict[str, float] = dict.fromkeys(now.groups, 1.0)
+        for name, value in zip(SENTIMENT_FEATURES, _sentiment_values(now.sentiment)):
+            if value:
+                values[name] = value
+        if before is not None:
+            values[THREAD] = 1.0
+            for label in before.groups:
+                values[EARLIER + label] = 1.0
+            for name, value in zip(SENTIMENT_FEATURES, _sentiment_values(before.sentiment)):
+                if value:
+                    values[EARLIER + name] = value
+        return values
+
+    def _verdict(self, now: Evidence, before: Evidence | None = None) -> CustomerSignal:
+        """The verdict from a message's evidence, by the weights as they are now (the fit
+        script changes them between runs)."""
+        weights, lemmas = self.weights, self.lemma_weights
+        values = self.features(now, before)
+        # fsum: the exactly rounded sum, whatever order the sets give the terms in (set
+        # order follows string hashing, which differs between processes).
+        terms = [self.bias, *(weights.get(name, 0.0) * value for name, value in values.items()),
+                 *(lemmas.get(word, 0.0) for word in now.words)]
+        score = math.fsum(terms)
+        probability = _sigmoid(score)
+        verdict = ("problem" if probability >= self.unsure_high
+                   else "no-problem" if probability <= self.unsure_low else "unsure")
+        fine = probability < self.fine_below  # nothing to fix: then no apology is due either
+        return CustomerSignal(problem=probability >= self.threshold and not fine, score=score, fine=fine,
+                              cues=list(now.cues), groups=now.groups, words=now.words,
+                              probability=probability, verdict=verdict)
+
+    def _evidence(self, doc: Any, text: str) -> Evidence:
+        """The cue groups found in a message, the matched words, its content words, its sentiment."""
+        found = self.patterns.matches(doc)
+        groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
+        columns = doc.to_array(_WORD_COLUMNS) if len(doc) else None
+        cues: list[str] = []  # the matched words are for people: `explain` finds them on demand
+        if columns is not None:
+            words, stop_words, numbers, links = columns[:, _COUNTED].sum(axis=0).tolist()  # one pass
+            if words >= LONG_MESSAGE_WORDS:
+                groups.add("long")
+            elif words < SHORT_MESSAGE_WORDS:
+                groups.add("short")
+            if numbers or links:
+                groups.add("detail")
+            if columns[:, 7].any() and (columns[:, 7] & columns[:, 0] & (columns[:, 3] >= 4)).any():
+                groups.add("shouting")
+            if not plainly_english(stop_words, words) and not is_english(text):
+                groups.add("other-language")
+        sentiment = sentiment_of(doc, columns[:, _SENTIMENT_COLUMNS]) if columns is not None else Sentiment()
+        return Evidence(frozenset(groups), cues, self._content(doc, columns), sentiment)
+
+    def explain(self, text: str) -> list[str]:
+        """"group: words" for each cue group matched in a message, for people and tests."""
+        plain = prepare(html.unescape(text)).text
+        doc = next(iter(self.nlp.pipe([plain], disable=["empathy_sentencizer"])))
+        return _cue_texts(plain, self.patterns.matches(doc), doc.to_array(_WORD_COLUMNS) if len(doc) else None)
+
+    def content_words(self, doc: Any) -> frozenset[str]:
+        """Lemmas that carry the message's content ("battery", "refund", "charge"): no
+        stop words, no handles or links, none of the generic support words (`echo.ignore`)."""
+        return self._content(doc, doc.to_array(_WORD_COLUMNS) if len(doc) else None)
+
+    def _content(self, doc: Any, columns: Any) -> frozenset[str]:
+        """content_words from the attribute array: the filter runs on whole columns and
+        only the distinct lemmas left are looked up (no Token object per word)."""
+        if columns is None:
+            return frozenset()
+        keep = (columns[:, 0] == 1) & (columns[:, 1] == 0) & (columns[:, 3] > 2)
+        known = self._content_of
+        found = set()
+        for lemma in set(columns[keep, 2].tolist()):
+            word = known.get(lemma, _UNKNOWN)
+            if word is _UNKNOWN:  # each lemma's verdict is worked out once
+                word = doc.vocab.strings[lemma].lower()
+                if word in self.generic or word in STOP_WORDS:
+                    word = None
+                if len(known) >= CONTENT_MEMO_SIZE:
+                    known.clear()
+                known[lemma] = word
+            if word is not None:
+                found.add(word)
+        return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1)
+def default_detector() -> CustomerDetector:
+    return CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()))
+
+
+def detect(text: str, earlier: str | None = None) -> CustomerSignal:
+    """Verdict on a customer message (and the conversation's earlier customer messages)
+    with the built-in lexicon and weights."""
+    return default_detector().detect(text, earlier)
+
+
+def detect_many(texts: list[str], earlier: list[str | None] | None = None) -> list[CustomerSignal]:
+    """Verdicts on many customer messages, streamed through the pipeline together."""
+    return default_detector().detect_many(texts, earlier) if texts else []
+
+
+def _messages(earlier: str | None) -> list[str]:
+    """The earlier messages of a conversation, as joined by the readers (blank lines)."""
+    if not earlier:
+        return []
+    return [part for part in (p.strip() for p in earlier.split("\n\n")) if part]
+
+
+def _combined(parts: list[Evidence]) -> Evidence:
+    """The evidence of several messages: every group and word any of them shows, their
+    mean sentiment."""
+    if len(parts) == 1:
+        return parts[0]
+    n = len(parts)
+    sentiment = Sentiment(math.fsum(p.sentiment.negative for p in parts) / n,
+                          math.fsum(p.sentiment.positive for p in parts) / n,
+                          math.fsum(p.sentiment.compound for p in parts) / n)
+    return Evidence(frozenset().union(*(p.groups for p in parts)), [c for p in parts for c in p.cues],
+                    frozenset().union(*(p.words for p in parts)), sentiment)
+
+
+def _sentiment_values(sentiment: Sentiment) -> tuple[float, float, float]:
+    return sentiment.negative, sentiment.positive, sentiment.compound
+
+
+def content_words(doc: Any) -> frozenset[str]:
+    """Content lemmas of a reply's doc, by the same test as a customer message's."""
+    return default_detector().content_words(doc)
+
+
+def canned_problems(replies: list[str]) -> list[bool | None]:
+    """With no customer message: does each canned reply answer a problem (None: its
+    words do not say)? In one stream through the pipeline."""
+    return default_detector().canned_problems(replies) if replies else []

@@ -1,0 +1,511 @@
+"""Run compiled rules over a reply and turn matches (or their absence) into findings."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from empathy_lint.engine.confidence import PRESENCE, default_model as default_confidence, reply_facts
+from empathy_lint.config import Config
+from empathy_lint.errors import InputError, RuleError
+from empathy_lint.findings import Finding, Fix, by_place, locate
+from empathy_lint.engine.language import detect_language, plainly_english
+from empathy_lint.engine.letter import Sentences
+from empathy_lint.engine.matching import compile_rules
+from empathy_lint.engine.pipeline import get_nlp, sentence_columns
+from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
+from empathy_lint.rulebook import Rule
+from empathy_lint.read.suppressions import directive_masks
+from empathy_lint.read.textmap import MappedText, prepare
+
+
+@dataclass
+class Context:
+    """What the reply answers and where it goes; rules gate on it with `when:`.
+
+    `problem` is True/False when the customer message (or a canned reply's own words)
+    is judged, None when nothing tells. `fine` says the message (or a canned
+    reply's own words) shows there is nothing to fix: no acknowledgement, next step or
+    follow-up is asked for then. A message can be neither a problem (no apology due)
+    nor fine (a question still wants an answer and a next step).
+    """
+
+    kind: str = "live"
+    channel: str | None = None
+    customer: str | None = None
+    problem: bool | None = None
+    customer_words: frozenset[str] = frozenset()
+    fine: bool = False
+    # The detector's fitted chance of a problem, and whether its verdict is sure: what a
+    # finding's confidence rests on (None: no customer message was read).
+    probability: float | None = None
+    sure: bool = False
+
+    @classmethod
+    def judged(cls, signal: Any, customer: str, kind: str = "live", channel: str | None = None) -> "Context":
+        """A context for a reply to `customer`, whose detector verdict is `signal`."""
+        return cls(kind=kind, channel=channel, customer=customer, problem=signal.problem,
+                   customer_words=signal.words, fine=signal.fine, probability=signal.probability,
+                   sure=signal.sure)
+
+    @classmethod
+    def for_reply(cls, customer: str | None = None, kind: str = "live",
+                  channel: str | None = None, reply: str | None = None,
+                  earlier: str | None = None) -> "Context":
+        """A context whose `problem` is judged from the customer message, if any, read with
+        the conversation's `earlier` customer messages.
+
+        Without one, a canned `reply` is judged by its own words: trouble ("the crash",
+        "your refund") is a problem; only a contribution ("Thanks for your pull
+        request!") is fine; otherwise unknown.
+        """
+        return cls.many([(customer, kind, channel, reply, earlier)])[0]
+
+    @classmethod
+    def many(cls, rows: list[tuple]) -> list["Context"]:
+        """for_reply for many (customer, kind, channel, reply[, earlier]) rows: the customer
+        messages, and the canned replies judged by their own words, each go through the
+        pipeline in one stream (one call per message cost an export a quarter of its time).
+        A row with earlier customer messages but none of its own is judged by the last of them."""
+        from empathy_lint.engine.customer import canned_problems, detect_many
+
+        customers: list[str | None] = []
+        earliers: list[str | None] = []
+        for row in rows:
+            customer, earlier = row[0], (row[4] if len(row) > 4 else None)
+            customer = customer if customer and customer.strip() else None
+            earlier = earlier if earlier and earlier.strip() else None
+            customers.append(customer or earlier)
+            earliers.append(earlier if customer else None)
+        asked = [i for i, c in enumerate(customers) if c]
+        verdicts = iter(detect_many([customers[i] for i in asked], [earliers[i] for i in asked]))
+        canned = [i for i, (c, row) in enumerate(zip(customers, rows))
+                  if c is None and row[1] == "canned" and row[3]]
+        problems = dict(zip(canned, canned_problems([rows[i][3] for i in canned])))
+        contexts = []
+        for i, (customer, row) in enumerate(zip(customers, rows)):
+            kind, channel = row[1], row[2]
+            if customer:
+                contexts.append(cls.judged(next(verdicts), customer, kind, channel))
+            else:
+                problem = problems.get(i)
+                contexts.append(cls(kind=kind, channel=channel, problem=problem, fine=problem is False))
+        return contexts
+
+    def expects_problem(self) -> bool:
+        """Is this reply answering a problem? Unknown: live replies are assumed to."""
+        if self.problem is not None:
+            return self.problem
+        return self.kind == "live"
+
+
+@functools.lru_cache(maxsize=1)
+def channel_profiles() -> dict[str, dict[str, Any]]:
+    """rules/context/channels.yaml: per channel, `satisfied_by` and `disable`."""
+    from empathy_lint.rulebook import load_context
+
+    return load_context("channels.yaml") or {}
+
+
+def rule_applies(rule: Rule, context: Context) -> bool:
+    """Do the rule's `when:` gates and the channel profile allow it in this context?"""
+    if context.channel and rule.id in channel_profiles().get(context.channel, {}).get("disable", ()):
+        return False
+    when = rule.when
+    if "kind" in when and context.kind not in when["kind"]:
+        return False
+    if "channel" in when and context.channel not in when["channel"]:
+        return False
+    gate = when.get("customer", "any")
+    if gate == "problem":
+        return context.expects_problem()
+    if gate == "not-fine":
+        return not context.fine
+    return True
+
+
+_SPACES = re.compile(r"\s+")
+# Quoted lines ("> On Monday you wrote: ...") are the customer's words, not ours.
+_QUOTED_LINE = re.compile(r"^[ \t]*>[^\n\r]*", re.M)
+# Text in double quotes (straightened) is quoted speech or a UI label: not our phrasing.
+_QUOTED_SPAN = re.compile(r'"[^"\n]{1,400}"')
+
+# One reply longer than this is not a reply: refuse it clearly instead of letting
+# spaCy fail (its limit is 1,000,000 characters) or memory grow without bound.
+MAX_REPLY_CHARS = 500_000
+
+
+def _match_key(text: str) -> str:
+    """How a matched phrase is looked up in a rule's `replace` table."""
+    return _SPACES.sub(" ", prepare(text).text.strip().lower())
+
+
+def _adapt_case(replacement: str, original: str) -> str:
+    if original[:1].isupper() and replacement:
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+def make_fix(rule: Rule, source: str, start: int, end: int) -> Fix | None:
+    """The rule's replacement for source[start:end], or None when it has none.
+
+    A replacement phrase ("to recap" for "as I said") is applied only where the phrase
+    stands on its own between punctuation ("As I said, the fee..."): inside a clause
+    ("As I said in my last email, ...", "It's no problem") the swap would not read as
+    English, so the finding keeps its suggestions and gets no fix.
+    """
+    original = source[start:end]
+    replacement = rule.replace.get(_match_key(original))
+    if replacement is None:
+        return None
+    if replacement:
+        if not stands_alone(source, start, end):
+            return None
+        return Fix(start, end, _adapt_case(replacement, original))
+    return deletion(source, start, end)
+
+
+_CLAUSE_BEFORE = ".!?,;:(\n\r"
+_CLAUSE_AFTER = ".!?,;:)\n\r"
+
+
+def stands_alone(source: str, start: int, end: int) -> bool:
+    """Is source[start:end] a phrase of its own: punctuation (or the text's edge) on
+    both sides, spaces and emphasis marks aside?"""
+    before = source[:start].rstrip(" \t*_")
+    after = source[end:].lstrip(" \t*_")
+    return (not before or before[-1] in _CLAUSE_BEFORE) and (not after or after[0] in _CLAUSE_AFTER)
+
+
+_MARKUP = ("**", "__", "*", "_", "`")
+_CLOSING = ".!?;:)"
+
+
+def deletion(source: str, start: int, end: int) -> Fix:
+    """Delete a word so the sentence still reads: its emphasis marks ("**Simply**") and
+    the comma or spaces that joined it go too, and a sentence it started starts with a
+    capital again. "Restart it, simply." -> "Restart it."; "Obviously, the fee" -> "The fee"."""
+    for mark in _MARKUP:
+        if source[start - len(mark):start] == mark and source[end:end + len(mark)] == mark:
+            start, end = start - len(mark), end + len(mark)
+            break
+    starts_sentence = source[start:end].lstrip("*_`")[:1].isupper()
+    stop = end
+    while stop < len(source) and source[stop] in " \t":
+        stop += 1
+    if stop == len(source) or source[stop] in _CLOSING or source[stop] in "\r\n":
+        # Nothing follows in this sentence: take the joint before the word instead.
+        back = start
+        while back > 0 and source[back - 1] in " \t":
+            back -= 1
+        if back > 0 and source[back - 1] == ",":
+            back -= 1
+        return Fix(back, end, "")
+    if source[stop] == ",":  # "Obviously, the fee": the comma was the word's
+        back = start
+        while back > 0 and source[back - 1] in " \t":
+            back -= 1
+        if back > 0 and source[back - 1] == ",":
+            # "The fee, obviously, is waived": a word set off by two commas takes the
+            # first with it and keeps the second's space ("The fee is waived").
+            return Fix(back - 1, stop + 1, "")
+        stop += 1
+        while stop < len(source) and source[stop] in " \t":
+            stop += 1
+    following = source[stop:stop + 1]
+    if starts_sentence and following.islower():
+        return Fix(start, stop + 1, following.upper())
+    return Fix(start, stop, "")
+
+
+class Linter:
+    """Rules compiled against the shared pipeline; lint one reply or a stream of them."""
+
+    def __init__(self, config: Config | None = None, rules: list[Rule] | None = None) -> None:
+        self.config = config or Config()
+        self.rules = rules if rules is not None else self.config.active_rules()
+        self.nlp = get_nlp()
+        self.compiled = compile_rules(self.nlp, self.rules + self._referenced_rules())
+        self._loaded = frozenset(rule.id for rule in self.rules)
+        self._by_context: dict[tuple, tuple[list[Rule], dict[str, tuple[str, ...]], frozenset[str]]] = {}
+        self.confidence = default_confidence()
+        # (rule code, Facts) of each rated finding, when a fit script asks for them
+        self.facts_log: list | None = None
+
+    def _referenced_rules(self) -> list[Rule]:
+        """Rules a position rule looks at (`of`) that are not active themselves: their
+        patterns are matched, they report nothing."""
+        active = {rule.id for rule in self.rules}
+        wanted = {rule.of for rule in self.rules if rule.of and rule.of not in active}
+        if not wanted:
+            return []
+        from empathy_lint.rulebook import load_rules
+
+        found = [rule for rule in load_rules(self.config.rules) if rule.id in wanted]
+        missing = wanted - {rule.id for rule in found}
+        if missing:
+            culprit = next(rule for rule in self.rules if rule.of in missing)
+            raise RuleError(f"{culprit.source}:{culprit.line}: rule {culprit.id}: field 'of': "
+                            f"no rule {culprit.of} is loaded")
+        return found
+
+    def default_context(self) -> Context:
+        return Context(kind=self.config.kind or "live", channel=self.config.channel)
+
+    def lint(self, text: str, context: Context | None = None) -> list[Finding]:
+        """Findings for one reply, offsets into `text`."""
+        return next(self.lint_many([(text, context)]))
+
+    def masks_for(self, text: str, extra: list[Mask] | None = None) -> list[Mask]:
+        """Reader masks plus placeholders and suppression comments, non-overlapping."""
+        placeholders = self.config.placeholders
+        found = find_placeholders(text, tuple(placeholders) if placeholders is not None else None)
+        quoted = [(m.start(), m.end(), " ") for m in _QUOTED_LINE.finditer(text)] if ">" in text else []
+        return merge_masks(quoted, extra or [], directive_masks(text), found)
+
+    def lint_many(self, items: Iterable[tuple], batch_size: int = 64,
+                  openings: bool = False, located: bool = True) -> Iterator[list[Finding]]:
+        """Findings for each (text, context) or (text, context, masks), streamed through `nlp.pipe`.
+
+        With `openings`, each reply a `repeated` rule applies to also gets a candidate
+        finding at its opening sentence, for `repeated.confirm` to judge across the run.
+        Without `located`, line and column are left unset: for a caller that places the
+        findings in a file of its own (a reply's lines are not the file's).
+        """
+        def prepared() -> Iterator[tuple[str, tuple[str, MappedText, Context]]]:
+            for item in items:
+                text, context = item[0], item[1]
+                if len(text) > MAX_REPLY_CHARS:
+                    raise InputError(f"a single reply of {len(text):,} characters is over the limit of "
+                                     f"{MAX_REPLY_CHARS:,}; split it into replies (one per file, row or record)")
+                mapped = prepare(text, self.masks_for(text, item[2] if len(item) > 2 else None))
+                yield mapped.text, (text, mapped, context or self.default_context())
+
+        for doc, (text, mapped, context) in self.nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
+            findings = self._findings(doc, text, mapped, context, openings)
+            yield locate(findings, text) if located and findings else findings
+
+    def _findings(self, doc: Doc, text: str, mapped: MappedText, context: Context,
+                  openings: bool = False) -> list[Finding]:
+        if not text.strip():
+            return []
+        rules, others, wanted = self._applicable(context)
+        language = "en" if _plainly_english(doc) else detect_language(mapped.text)
+        if language != "en":
+            return self._other_language(rules, doc, text, mapped, language)
+        matches = self.compiled.find(doc, wanted)
+        quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
+        body: tuple[tuple[int, int], tuple[int, int]] | None = None
+        findings: list[Finding] = []
+        for rule in rules:  # `matches` holds only rules with at least one match
+            kind = rule.kind
+            if kind == "forbid":
+                for first, last in matches.get(rule.id, ()):
+                    start_char, end_char = _characters(doc, first, last)
+                    if any(qs < start_char and end_char < qe for qs, qe in quotes):
+                        continue  # inside quotation marks: the customer's words or a label
+                    start, end = mapped.to_source(start_char, end_char)
+                    findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
+            elif kind == "require":
+                if rule.id in matches or any(other in matches for other in others[rule.id]) \
+                        or self._echoes(rule, doc, context):
+                    continue
+                # Missing content belongs in the body's first or last sentence, so the
+                # caret lands where the text should go; the body is found once per doc.
+                if body is None:
+                    body = body_sentences(doc)
+                start, end = mapped.to_source(*(body[0] if rule.anchor == "start" else body[-1]))
+                findings.append(self._finding(rule, start, end, None))
+            elif kind == "position":
+                late = self._late(rule, matches.get(rule.of or "", []), doc)
+                if late is not None:
+                    start, end = mapped.to_source(*_characters(doc, *late))
+                    findings.append(self._finding(rule, start, end, None))
+            elif kind == "repeated":
+                if openings:
+                    if body is None:
+                        body = body_sentences(doc)
+                    if sum(1 for token in doc.char_span(*body[0], alignment_mode="expand") if token.is_alpha) >= 3:
+                        start, end = mapped.to_source(*body[0])
+                        findings.append(self._finding(rule, start, end, None))
+            # "language": the reply is English, nothing to say
+        if findings and self.confidence.rules:
+            self._rate(findings, doc, mapped, context, matches)
+        if len(findings) > 1:
+            findings = one_verdict_per_phrase(findings)
+            findings.sort(key=by_place)
+        return findings
+
+    def _rate(self, findings: list[Finding], doc: Doc, mapped: MappedText, context: Context,
+              matches: dict) -> None:
+        """Give each finding its confidence; one the model is unsure of becomes `info`."""
+        model, facts = self.confidence, None
+        for finding in findings:
+            if not model.knows(finding.code):
+                continue
+            if facts is None and model.needs_facts(finding.code):
+                facts = reply_facts(context, sentence_columns(doc).words, "?" in mapped.text,
+                                    self._echo_count(doc, context), set(matches), len(self._words(doc)))
+            rated = model.rate(finding.code, facts)
+            if rated is not None:
+                finding.confidence, sure = rated
+                if not sure:
+                    finding.severity = "info"
+                if self.facts_log is not None and model.needs_facts(finding.code):
+                    self.facts_log.append((finding.code, facts))
+
+    @staticmethod
+    def _words(doc: Doc) -> frozenset[str]:
+        """The reply's content lemmas (found once per doc)."""
+        words = doc.user_data.get("empathy_lint.words")
+        if words is None:
+            from empathy_lint.engine.customer import content_words
+
+            words = doc.user_data["empathy_lint.words"] = content_words(doc)
+        return words
+
+    def _echo_count(self, doc: Doc, context: Context) -> int:
+        """How many of the customer's content words the reply repeats."""
+        return len(self._words(doc) & context.customer_words) if context.customer_words else 0
+
+    def _echoes(self, rule: Rule, doc: Doc, context: Context) -> bool:
+        """Does the reply repeat at least `rule.echo` of the customer's content words?"""
+        if not rule.echo or not context.customer_words:
+            return False
+        return self._echo_count(doc, context) >= rule.echo
+
+    def _other_language(self, rules: list[Rule], doc: Doc, text: str, mapped: MappedText,
+                        language: str) -> list[Finding]:
+        """A reply in another language: one notice per `language` rule, no English findings."""
+        findings = []
+        for rule in rules:
+            if rule.kind == "language":
+                start, end = mapped.to_source(*body_sentences(doc)[0])
+                finding = self._finding(rule, start, end, None)
+                finding.message = f"{rule.message} (detected: {language})"
+                findings.append(finding)
+        return findings
+
+    @staticmethod
+    def _late(rule: Rule, spans: list[tuple[int, int]], doc: Doc) -> tuple[int, int] | None:
+        """The first of `spans` if all of them come after the body's first `within`
+        sentences (the greeting does not count), else None."""
+        if not spans:
+            return None
+        body = frame(doc)
+        if len(body) <= rule.within:
+            return None
+        boundary = body[rule.within - 1][1]
+        return None if any(start < boundary for start, _ in spans) else spans[0]
+
+    def _applicable(self, context: Context) -> tuple[list[Rule], dict[str, tuple[str, ...]], frozenset[str]]:
+        """The rules that apply in `context`, the rules standing in for each on this
+        channel, and the ids whose matches all of them need: the same for many replies."""
+        key = (context.kind, context.channel, context.problem, context.fine)
+        cached = self._by_context.get(key)
+        if cached is None:
+            rules = [rule for rule in self.rules if rule_applies(rule, context)]
+            others = {rule.id: stand_ins(rule, context.channel) for rule in rules}
+            wanted = {rule.id for rule in rules} | {rule.of for rule in rules if rule.of}
+            wanted.update(other for ids in others.values() for other in ids)
+            # Which families the reply already has is evidence for a finding's confidence.
+            wanted.update(code for code in PRESENCE if code in self._loaded)
+            cached = self._by_context[key] = (rules, others, frozenset(wanted))
+        return cached
+
+    @staticmethod
+    def _finding(rule: Rule, start: int, end: int, fix: Fix | None) -> Finding:
+        # (positional: a dozen keyword arguments per finding cost a few percent of a run)
+        return Finding(rule.id, rule.name, rule.family, rule.kind, rule.severity, rule.message,
+                       start, end, 0, 0, list(rule.suggest), fix)
+
+
+def one_verdict_per_phrase(findings: list[Finding]) -> list[Finding]:
+    """A phrase inside another rule's phrase is one verdict, the wider one's ("can't" of
+    EMP602 inside "we can't refund" of EMP306), unless the inner one is more severe.
+    One sweep in order of place: linear, however many findings a reply has."""
+    phrases = sorted((f for f in findings if f.kind == "forbid"), key=lambda f: (f.start, -f.end))
+    if len(phrases) < 2:
+        return findings
+    dropped: set[int] = set()
+    outer: Finding | None = None
+    for finding in phrases:
+        if outer is not None and finding.end <= outer.end and finding.code != outer.code \
+                and finding.level <= outer.level:
+            dropped.add(id(finding))
+            continue
+        if outer is None or finding.end > outer.end:
+            outer = finding
+    return [f for f in findings if id(f) not in dropped] if dropped else findings
+
+
+def _characters(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    """Character offsets of the tokens doc[first:last] (no Span made)."""
+    end = doc[last - 1]
+    return doc[first].idx, end.idx + len(end)
+
+
+def _plainly_english(doc: Doc) -> bool:
+    """language.plainly_english on the doc's stop-word and word counts (empty: English)."""
+    if not len(doc):
+        return True
+    columns = sentence_columns(doc)
+    return plainly_english(columns.stop_words, columns.words)
+
+
+def stand_ins(rule: Rule, channel: str | None) -> tuple[str, ...]:
+    """Rules whose match stands in for `rule` on `channel`: from the channel profile
+    (channels.yaml) and the rule's own `satisfied_by`."""
+    profile = channel_profiles().get(channel or "", {}).get("satisfied_by", {})
+    own = (alt["rule"] for alt in rule.satisfied_by if "channel" not in alt or channel in alt["channel"])
+    return tuple(dict.fromkeys([*profile.get(rule.id, ()), *own]))
+
+
+def frame(doc: Doc) -> list[tuple[int, int]]:
+    """The body's sentences as token ranges: after a greeting ("Hi Sam,"), before a
+    sign-off ("Regards, Ana", "^HSB"). Found once per doc (kept in doc.user_data)."""
+    body = doc.user_data.get("empathy_lint.body")
+    if body is None:
+        body = doc.user_data["empathy_lint.body"] = Sentences(doc).body()
+    return body
+
+
+def body_sentences(doc: Doc) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The character ranges of the body's first and last sentence, without leading or
+    trailing spaces; the whole doc's if it has no sentence. Ranges, not Spans: callers
+    only place a finding there, and two Spans a reply cost more than the frame test."""
+    body = frame(doc)
+    if not body:
+        whole = _characters(doc, 0, len(doc)) if len(doc) else (0, 0)
+        return whole, whole
+    spaces = sentence_columns(doc).spaces
+    return _trimmed(doc, spaces, *body[0]), _trimmed(doc, spaces, *body[-1])
+
+
+def _trimmed(doc: Doc, spaces: list[int], start: int, end: int) -> tuple[int, int]:
+    """The characters of doc[start:end] without its leading and trailing space tokens
+    (read off the sentencizer's columns: a Token object per test cost more than the test)."""
+    while end - start > 1 and spaces[end - 1]:
+        end -= 1
+    while end - start > 1 and spaces[start]:
+        start += 1
+    return _characters(doc, start, end)
+
+
+def lint_text(text: str, config: Config | None = None, context: Context | None = None) -> list[Finding]:
+    """Lint one reply with the built-in rules (plus config). Offsets index `text`."""
+    return _linter_for(config).lint(text, context)
+
+
+_LINTERS: dict[int, Linter] = {}
+
+
+def _linter_for(config: Config | None) -> Linter:
+    if config is None:
+        if 0 not in _LINTERS:
+            _LINTERS[0] = Linter()
+        return _LINTERS[0]
+    return Linter(config)

@@ -1,0 +1,86 @@
+"""What readers produce: documents made of replies, each mapped back to the file."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from empathy_lint.errors import InputError
+from empathy_lint.read.placeholders import Mask
+from empathy_lint.read.textmap import MappedText, identity
+
+
+@dataclass
+class Reply:
+    """One reply inside a file.
+
+    `text` is what gets linted; `origin` maps its offsets to offsets in the file's text
+    (identity for a .txt file, through escapes and indentation for JSON/YAML/CSV).
+    `masks` hide syntax that is not prose (markdown, HTML, directives).
+    """
+
+    text: str
+    origin: MappedText
+    name: str | None = None
+    masks: list[Mask] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    # Where the record holding this reply (a macro of a YAML/JSON list, a section of a
+    # collection) stands in the file: a `disable` directive inside it covers it alone.
+    span: tuple[int, int] | None = None
+    # The name a baseline fingerprints this reply by, where it is not `name`: a JSON
+    # record named by an integer was "12345.0" up to commit 0607b4b, and baselines written
+    # then must still match.
+    baseline_name: str | None = None
+
+    @classmethod
+    def verbatim(cls, text: str, offset: int = 0, **kwargs: Any) -> "Reply":
+        return cls(text, identity(text, offset), **kwargs)
+
+
+@dataclass
+class Document:
+    """A file (or stdin) and the replies read from it."""
+
+    path: str
+    text: str
+    replies: list[Reply] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # bad records; the good ones are still linted
+
+
+# The metadata a reader may attach to a reply, and the one type each must have. Checked
+# here, once, at the boundary: a wrong type in a file is the file's error, never a crash
+# later in the engine.
+STRING_META = ("kind", "channel", "customer", "earlier", "title", "id")
+
+
+def checked_meta(where: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """`meta` with ids made strings, or InputError naming `where` and the bad key."""
+    out = dict(meta)
+    for key in STRING_META:
+        value = out.get(key)
+        if value is None:
+            continue
+        if key == "id" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = text_id(value)
+        elif not isinstance(value, str):
+            raise InputError(f"{where}: '{key}' must be text, not {type(value).__name__}")
+    disable = out.get("disable")
+    if disable is not None:
+        out["disable"] = disable_codes(where, disable)
+    return out
+
+
+def text_id(value: int | float) -> str:
+    """A numeric id as text: an integer as written, a float without a needless ".0"."""
+    if isinstance(value, int):
+        return str(value)
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def disable_codes(where: str, disable: Any) -> list[str]:
+    """A `disable` value as a list of rule codes, or InputError naming `where`."""
+    if isinstance(disable, str):
+        return [disable]
+    if not isinstance(disable, list) or not all(isinstance(code, str) for code in disable):
+        raise InputError(f"{where}: 'disable' must be a rule code or a list of rule codes")
+    return disable

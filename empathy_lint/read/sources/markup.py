@@ -1,0 +1,72 @@
+"""Masks for markup that is not prose: HTML tags and entities, markdown syntax."""
+from __future__ import annotations
+
+import html
+import re
+
+from empathy_lint.read.placeholders import Mask
+
+_BLOCK_TAGS = r"(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|pre|hr)"
+_HTML_BLOCK_TAG = re.compile(rf"</?{_BLOCK_TAGS}\b[^<>]*/?>", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}(?P=fence)[ \t]*$|\Z)", re.S | re.M)
+# Bounded: an unclosed backtick must not make every later one scan to the end.
+_INLINE_CODE = re.compile(r"(`{1,16})(?!`)[^`]{1,2000}?(?<!`)\1(?!`)")
+# Link and image text holds no bracket: a wall of "[" is then linear, not quadratic.
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\](?P<target>\([^)\n]*\)|\[[^\[\]\n]*\])")
+_AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]+>")
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+", re.M)
+_QUOTE = re.compile(r"^ {0,3}>[ \t]?", re.M)
+_EMPHASIS = re.compile(r"(?<![\w*_])(\*\*|__|\*|_)(?=\S)|(?<=\S)(\*\*|__|\*|_)(?![\w*_])")
+
+
+def html_comments(text: str) -> list[tuple[int, int]]:
+    """Spans of <!-- ... --> comments, found with str.find: linear however many "<!--"
+    a file holds (a regex would rescan to the end from each unclosed one)."""
+    spans, pos = [], 0
+    while True:
+        start = text.find("<!--", pos)
+        if start < 0:
+            return spans
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return spans
+        spans.append((start, end + 3))
+        pos = end + 3
+
+
+def html_masks(text: str) -> list[Mask]:
+    """Tags become spaces (block tags: line breaks); entities become their character."""
+    masks: list[Mask] = []
+    if "<" in text:  # each search only where its opening character occurs at all
+        masks += [(start, end, " ") for start, end in html_comments(text)]
+        masks += [(m.start(), m.end(), "\n\n") for m in _HTML_BLOCK_TAG.finditer(text)]
+        masks += [(m.start(), m.end(), " ") for m in _HTML_TAG.finditer(text)]
+    if "&" in text:
+        masks += [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
+    return masks
+
+
+def markdown_masks(text: str) -> list[Mask]:
+    """Code, images, link targets, autolinks, heading/quote markers and emphasis markers."""
+    masks: list[Mask] = []
+    if "`" in text or "~~~" in text:  # each search only where its opening character occurs
+        masks += [(m.start(), m.end(), "\n\n") for m in _FENCE.finditer(text)]
+        masks += [(m.start(), m.end(), " ") for m in _INLINE_CODE.finditer(text)]
+    if "[" in text:
+        masks += [(m.start(), m.end(), " ") for m in _IMAGE.finditer(text)]
+        for m in _LINK.finditer(text):
+            masks.append((m.start(), m.start() + 1, ""))
+            masks.append((m.start("target") - 1, m.end(), " "))
+    if "<" in text:
+        masks += [(m.start(), m.end(), " ") for m in _AUTOLINK.finditer(text)]
+    if "#" in text:
+        masks += [(m.start(), m.end(), "") for m in _HEADING.finditer(text)]
+    if ">" in text:
+        masks += [(m.start(), m.end(), "") for m in _QUOTE.finditer(text)]
+    if "*" in text or "_" in text:
+        masks += [(m.start(), m.end(), "") for m in _EMPHASIS.finditer(text)]
+    return masks + html_masks(text)

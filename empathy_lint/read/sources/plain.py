@@ -1,0 +1,21 @@
+"""Plain text: one reply per file (the part after a thread marker), or, in a collection
+of saved replies cut by marker lines (`---- Refund processed`), one per section."""
+from __future__ import annotations
+
+from typing import Any
+
+from empathy_lint.read.sources.base import Document, Reply
+from empathy_lint.read.sources.sections import collection, section_reply
+from empathy_lint.read.sources.thread import split_thread
+
+
+def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
+    customer, start, earlier = split_thread(text)
+    meta = {"customer": customer} if customer else {}
+    if earlier:
+        meta["earlier"] = earlier
+    sections = collection(text, start, options.get("markdown_split", "auto"), markup=False)
+    if sections is None:
+        return Document(path, text, [Reply.verbatim(text[start:], start, meta=meta)])
+    replies = [section_reply(text, section, meta) for section in sections]
+    return Document(path, text, [r for r in replies if r is not None])

@@ -1,0 +1,204 @@
+"""Collections of saved replies in one text or markdown file: where each reply is.
+
+Maintainers keep saved replies in a handful of layouts, all read with no config:
+
+- headings, one reply per section (`## Duplicate issue`), with mixed levels (`#`
+  categories holding `###` replies): the level whose sections hold the most replies wins;
+- a bold title line per reply (`**Title:** Report received`, or `**Report received**`);
+- marker lines (`---- Refund processed`, `=== Needs info ===`), or bare `---` lines
+  between three or more sections;
+
+and inside a section the reply is
+
+- the code fence that is the whole body (the GitHub saved-replies habit: fenced so it
+  can be copied), when it has no language or `text`/`md`/`markdown`; a fence in another
+  language (`yaml`) is an example, not a reply;
+- the quoted lines (`> Hi {{reporter}}, ...`) when the body is a quote;
+- otherwise the body itself.
+
+Lines that introduce a reply rather than belong to it (`Use when: ...`, `Tone: ...`,
+`Note: ...`, `**Subject:** ...`) are blanked at the start of a body, so nothing is
+judged or pointed at there. Blanking keeps every offset: text is replaced by spaces.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from empathy_lint.read.sources.base import Reply
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+# An unclosed fence runs to the end (as in CommonMark): requiring the close made each
+# opening rescan the rest of the file, quadratic in a file of unclosed fences.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n`]*)\n(.*?)(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
+_ANY_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
+_BOLD_TITLE = re.compile(r"^[ \t]*\*\*(?:(?:title|name|reply|macro|template|response)[ \t]*:[ \t]*\*\*[ \t]*(\S.*?)"
+                         r"|([^*\n]{1,80}?)\*\*[ \t]*:?)[ \t]*$", re.M | re.I)
+# The name starts with a character that is not the marker's own, so the run of marks
+# before it has one reading (with `\S` there, "=====...= a" took minutes).
+_NAMED_MARKER = re.compile(r"^[ \t]*(?:-{3,}[ \t]+([^-\s][^\n]*?)[ \t]*-*|={2,}[ \t]*([^=\s][^\n]*?)[ \t]*={2,})[ \t]*$",
+                           re.M)
+_SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
+_QUOTE_MARK = re.compile(r"^([ \t]{0,3}>[ \t]?)", re.M)
+_NOTE = re.compile(
+    r"^[ \t]*(?:[*_]{1,2})?(?:use(?: this| it)? (?:when|for|if)|when to use|tone|voice|notes?|agent notes?|"
+    r"internal(?: notes?)?|usage|context|purpose|subject|title|tags?|category|shortcut|trigger|"
+    r"applies to|audience)\b[^\n:]{0,40}:(?:[*_]{1,2})?[^\n]*$", re.I | re.M)
+PLAIN_FENCE_LANGS = frozenset({"", "text", "txt", "md", "markdown", "plain", "plaintext", "email"})
+# Separator lines between this many sections at least (two lines): one `---` is a rule
+# inside a reply (before a signature, say), not a collection.
+MIN_SEPARATED = 3
+MIN_SEPARATED_WORDS = 6
+
+
+@dataclass
+class Section:
+    """A reply's place in the file: [start, end) of its text, and its name."""
+
+    name: str | None
+    start: int
+    end: int
+    blank: list[tuple[int, int]]  # spans to turn into spaces (quote marks, leading notes)
+    region: tuple[int, int] | None = None  # the whole section, title to end
+
+
+def _outside(matches: list[re.Match], fences: list[tuple[int, int]]) -> list[re.Match]:
+    """The matches that do not start inside a code fence (fences are in order, apart)."""
+    starts = [s for s, _ in fences]
+    out = []
+    for m in matches:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or m.start() >= fences[i][1]:
+            out.append(m)
+    return out
+
+
+def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = True) -> list[Section]:
+    """The reply (or replies) inside one section's body [start, end); [] for none.
+
+    `notes`: blank leading note lines (in a collection; a lone draft may well open
+    with "Note: ...")."""
+    blank: list[tuple[int, int]] = []
+    pos = start
+    # Leading notes and blank lines.
+    while pos < end:
+        line_end = text.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        line = text[pos:line_end]
+        if line.strip() and not (notes and _NOTE.fullmatch(line)):
+            break
+        if line.strip():
+            blank.append((pos, line_end))
+        pos = line_end + 1
+    if pos >= end:
+        return []
+    fences = list(_FENCE.finditer(text, pos, end))
+    gaps = zip([pos] + [f.end() for f in fences], [f.start() for f in fences] + [end])
+    outside = "".join(text[a:b] for a, b in gaps)
+    if fences and not _HEADING.sub("", outside).strip():  # fences (under headings) only
+        return [Section(name, f.start(3), f.end(3), [], (start, end)) for f in fences
+                if f.group(2).strip().lower() in PLAIN_FENCE_LANGS and f.group(3).strip()]
+    lines = [line for line in text[pos:end].splitlines() if line.strip()]
+    if lines and all(_QUOTE_MARK.match(line) for line in lines):
+        blank += [(m.start(1), m.end(1)) for m in _QUOTE_MARK.finditer(text, pos, end)]
+    return [Section(name, start, end, blank, (start, end))]
+
+
+def single(text: str, start: int) -> Section:
+    """The whole of text[start:] as one reply; a leading heading is its title, not prose."""
+    fences = [(m.start(), m.end()) for m in _ANY_FENCE.finditer(text, start)]
+    headings = _outside(list(_HEADING.finditer(text, start)), fences)
+    if headings and not text[start:headings[0].start()].strip():
+        return Section(headings[0].group(2).strip(), headings[0].end(), len(text), [])
+    return Section(None, start, len(text), [])
+
+
+def _cut(text: str, start: int, marks: list[tuple[int, int, str | None]]) -> list[tuple[str | None, int, int]]:
+    """Sections after each mark (mark start, mark end, name), up to the next mark."""
+    out = []
+    for i, (_, mark_end, name) in enumerate(marks):
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        out.append((name, mark_end, end))
+    return out
+
+
+def _heading_layouts(text: str, start: int, fences: list[tuple[int, int]]) -> dict[str, list]:
+    headings = _outside(list(_HEADING.finditer(text, start)), fences)
+    layouts: dict[str, list] = {}
+    for level in sorted({len(h.group(1)) for h in headings}):
+        if sum(len(h.group(1)) == level for h in headings) < 2:
+            continue
+        # A section ends at the next heading of its level or above: one pass from the end.
+        sections, end = [], len(text)
+        for heading in reversed(headings):
+            if len(heading.group(1)) == level:
+                sections.append((heading.group(2).strip(), heading.end(), end))
+            if len(heading.group(1)) <= level:
+                end = heading.start()
+        layouts[f"h{level}"] = sections[::-1]
+    return layouts
+
+
+def layouts(text: str, start: int, markup: bool = True) -> dict[str, list[tuple[str | None, int, int]]]:
+    """Every way of cutting text[start:] into sections that the file's marks allow
+    (headings and bold titles only with `markup`: they are markdown)."""
+    fences = [(m.start(), m.end()) for m in _ANY_FENCE.finditer(text, start)]
+    found = _heading_layouts(text, start, fences) if markup else {}
+    bold = _outside(list(_BOLD_TITLE.finditer(text, start)), fences) if markup else []
+    if len(bold) >= 2:
+        found["bold"] = _cut(text, start, [(m.start(), m.end(), (m.group(1) or m.group(2)).strip()) for m in bold])
+    named = _outside(list(_NAMED_MARKER.finditer(text, start)), fences)
+    if len(named) >= 2:
+        found["markers"] = _cut(text, start, [(m.start(), m.end(), (m.group(1) or m.group(2)).strip()) for m in named])
+    separators = _outside(list(_SEPARATOR.finditer(text, start)), fences)
+    if len(separators) >= MIN_SEPARATED - 1:
+        marks = [(start, start, None)] + [(m.start(), m.end(), None) for m in separators]
+        sections = _cut(text, start, marks)
+        # Bare rules also set off a greeting or a signature inside one draft ("Hi," ---
+        # body --- "Best"): a collection only when every part is a reply of its own.
+        if all(len(text[s:e].split()) >= MIN_SEPARATED_WORDS for _, s, e in sections if text[s:e].strip()):
+            found["separators"] = sections
+    return found
+
+
+# When two layouts find as many replies, the earlier here wins (deeper headings first).
+_PREFERENCE = ["h6", "h5", "h4", "h3", "h2", "h1", "bold", "markers", "separators"]
+
+
+def collection(text: str, start: int, split: str = "auto", markup: bool = True) -> list[Section] | None:
+    """The replies of a collection file, or None when it holds one reply.
+
+    `split`: "auto" picks the layout yielding the most replies (two at least);
+    "h1".."h6" cut at that heading level only; "none" never cuts.
+    """
+    if split == "none":
+        return None
+    options = layouts(text, start, markup)
+    if split != "auto":
+        options = {split: options[split]} if split in options else {}
+    best: list[Section] | None = None
+    best_key: tuple[int, int] = (1, 0)  # at least two replies
+    for layout, sections in options.items():
+        replies = [r for name, s, e in sections for r in body_reply(text, s, e, name)]
+        key = (len(replies), -_PREFERENCE.index(layout))
+        if key > best_key:
+            best, best_key = replies, key
+    return best
+
+
+def section_reply(text: str, section: Section, meta: dict[str, Any]) -> Reply | None:
+    """The Reply for a section (blanked spans turned to spaces), or None if it is empty."""
+    body = text[section.start:section.end]
+    if section.blank:
+        chars = list(body)
+        for s, e in section.blank:
+            for i in range(s - section.start, e - section.start):
+                if chars[i] not in "\r\n":
+                    chars[i] = " "
+        body = "".join(chars)
+    if not body.strip():
+        return None
+    return Reply.verbatim(body, section.start, name=section.name or meta.get("title"), meta=dict(meta),
+                          span=section.region)

@@ -1,0 +1,662 @@
+"""Macro files and helpdesk exports: YAML, JSON (Zendesk, Help Scout, Freshdesk, generic), JSONL, CSV.
+
+Each reply keeps a map back to the file, so a finding in a JSON-escaped macro body
+still points at the right line and column of the export.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import yaml
+
+from empathy_lint.errors import InputError, unreadable_value
+from empathy_lint.findings import LineIndex
+from empathy_lint.rulebook import DataLoader, yaml_children
+from empathy_lint.read.textmap import MappedText
+from empathy_lint.read.sources.align import greedy, json_string
+from empathy_lint.read.sources.base import Document, Reply, disable_codes, text_id
+from empathy_lint.read.sources.conversation import split_conversation, thread_key
+from empathy_lint.read.sources.markup import html_masks, markdown_masks
+
+BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
+HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
+TITLE_KEYS = ("title", "name", "subject", "id", "key")
+CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound")
+_LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^>]*>", re.I)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply:
+    # A lone surrogate ("\ud800" escaped in JSON) is no character: shown as U+FFFD, same
+    # length, so positions still hold.
+    if not value.isascii() and _SURROGATE.search(value):
+        value = _SURROGATE.sub("\ufffd", value)
+    # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
+    masks = html_masks(value) if html_body or ("<" in value and _LOOKS_HTML.search(value)) else markdown_masks(value)
+    return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta,
+                 baseline_name=_float_text(name) if _is_title(name) and isinstance(name, int) else None)
+
+
+def _float_text(number: int) -> str:
+    """How empathy-lint up to commit 0607b4b named a record by an integer (its reader
+    made every JSON number a float: "12345.0"), which the fingerprints of baselines
+    written then still hold."""
+    return str(float(str(number)))
+
+
+def _meta(record: dict[str, Any]) -> dict[str, Any]:
+    """A record's metadata. Helpdesk exports put all sorts in these fields (a customer
+    object, a numeric id), so only text is taken; a `disable` that is not rule codes is
+    an error, since silently ignoring it would report what the author turned off."""
+    return _MetaPlan.of(record).meta(record)
+
+
+@dataclass(frozen=True)
+class _MetaPlan:
+    """Which of a record's keys make its metadata, decided by its keys and their value
+    types alone: worked out once per row shape of an export, applied to every row."""
+
+    text: tuple[str, ...]  # kind, channel, id: taken where text
+    number_id: bool        # an id that is a number (not true/false): taken as text
+    disable: bool
+    customer: str | None
+    thread: str | None  # the key of the conversation's earlier messages
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> "_MetaPlan":
+        return cls(tuple(k for k in ("kind", "channel", "id") if isinstance(record.get(k), str)),
+                   isinstance(record.get("id"), (int, float)) and not isinstance(record.get("id"), bool),
+                   record.get("disable") is not None,
+                   next((k for k in CUSTOMER_KEYS if isinstance(record.get(k), str)), None),
+                   thread_key(record))
+
+    def meta(self, record: dict[str, Any]) -> dict[str, Any]:
+        meta = {k: record[k] for k in self.text}
+        if self.number_id:
+            meta["id"] = text_id(record["id"])
+        if self.disable:
+            meta["disable"] = disable_codes("record", record["disable"])
+        customer = str(record[self.customer]) if self.customer is not None else None  # (positioned: made plain)
+        if self.thread is not None:
+            customer, earlier = split_conversation(customer, record[self.thread])
+            if earlier:
+                meta["earlier"] = earlier
+        if customer is not None:
+            meta["customer"] = customer
+        return meta
+
+
+# ---------------------------------------------------------------- JSON
+
+class _PosStr(str):
+    """A decoded JSON string that remembers where its raw body stands in the file."""
+
+    raw_start: int
+    raw_end: int
+
+
+class _PosDict(dict):
+    """A JSON object that remembers where it stands in the file."""
+
+    start: int = 0
+    end: int = 0
+
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_WS = re.compile(r"[ \t\r\n]*")
+
+
+def _parse(text: str, i: int) -> tuple[Any, int]:
+    i = _WS.match(text, i).end()
+    ch = text[i]
+    if ch == '"':
+        value, end = json.decoder.scanstring(text, i + 1)
+        out = _PosStr(value)
+        out.raw_start, out.raw_end = i + 1, end - 1
+        return out, end
+    if ch == "{":
+        obj = _PosDict()
+        obj.start = i
+        i = _WS.match(text, i + 1).end()
+        if text[i] == "}":
+            obj.end = i + 1
+            return obj, i + 1
+        while True:
+            key, i = _parse(text, i)
+            i = _WS.match(text, i).end() + 1  # the colon
+            obj[str(key)], i = _parse(text, i)
+            i = _WS.match(text, i).end()
+            if text[i] == "}":
+                obj.end = i + 1
+                return obj, i + 1
+            i += 1  # the comma
+    if ch == "[":
+        arr: list[Any] = []
+        i = _WS.match(text, i + 1).end()
+        if text[i] == "]":
+            return arr, i + 1
+        while True:
+            item, i = _parse(text, i)
+            arr.append(item)
+            i = _WS.match(text, i).end()
+            if text[i] == "]":
+                return arr, i + 1
+            i += 1
+    for literal, value in (("true", True), ("false", False), ("null", None)):
+        if text.startswith(literal, i):
+            return value, i + len(literal)
+    match = _NUMBER.match(text, i)
+    number = match.group()
+    # As json.loads reads it: an integer stays one (a ticket id 12345 is "12345", not
+    # "12345.0"); json.loads has already refused one too long to convert.
+    return (float(number) if "." in number or "e" in number or "E" in number else int(number)), match.end()
+
+
+def _json_reply(value: Any, text: str, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply | None:
+    if not isinstance(value, _PosStr) or not value.strip():
+        return None
+    decoded, origin = json_string(text[value.raw_start:value.raw_end], value.raw_start)
+    return _reply(decoded, origin, name=name, html_body=html_body, meta=meta)
+
+
+def _zendesk_value(value: Any) -> Any:
+    """Zendesk `comment_value` is a string or ["channel:all", "text"]."""
+    if isinstance(value, list):
+        strings = [v for v in value if isinstance(v, _PosStr)]
+        return strings[-1] if strings else None
+    return value
+
+
+def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Reply]:
+    """Walk a parsed export and yield a reply for every macro-like object in it."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _records_replies(item, text, body_key)
+        return
+    if not isinstance(node, dict):
+        return
+    name = next((node[k] for k in TITLE_KEYS if k != "id" and _is_title(node.get(k))), None)
+    name = name if name is not None else node.get("id")
+    meta = _meta(node)
+    found = False
+    for action in node.get("actions", []) if isinstance(node.get("actions"), list) else []:
+        if isinstance(action, dict) and action.get("field") in ("comment_value", "comment_value_html"):
+            reply = _json_reply(_zendesk_value(action.get("value")), text, name=name,
+                                html_body=action["field"].endswith("_html"), meta=meta)
+            if reply:
+                found = True
+                reply.span = _span(node)
+                yield reply
+    keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
+    if not found:
+        for key in keys:
+            if key not in node:
+                continue
+            reply = _json_reply(node[key], text, name=name, html_body=key in HTML_BODY_KEYS, meta=meta)
+            if reply:
+                found = True
+                reply.span = _span(node)
+                yield reply
+                break
+    if not found:
+        for key, value in node.items():
+            if isinstance(value, (list, dict)) and key not in ("actions", "labels", "restriction"):
+                yield from _records_replies(value, text, body_key)
+
+
+def _span(node: Any) -> tuple[int, int] | None:
+    return (node.start, node.end) if isinstance(node, _PosDict) else None
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's parser accepts them; ours refuses)."""
+    raise _NotJson(name)
+
+
+class _NotJson(ValueError):
+    """A NaN or Infinity constant."""
+
+
+def _constant_error(where: str, text: str, exc: _NotJson) -> InputError:
+    line = text[: max(text.find(str(exc)), 0)].count("\n") + 1
+    return InputError(f"{where}:{line}: invalid JSON: {exc} is not a JSON value")
+
+
+def _json_error(path: str, exc: json.JSONDecodeError) -> InputError:
+    return InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")
+
+
+def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
+    if not text.strip():
+        return Document(path, text)  # empty, like any other empty file
+    try:
+        json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise _json_error(path, exc) from None
+    except _NotJson as exc:
+        raise _constant_error(path, text, exc) from None
+    except ValueError as exc:  # a number too long to convert
+        raise InputError(f"{path}: invalid JSON: {unreadable_value(exc)}") from None
+    tree, _ = _parse(text, 0)
+    try:
+        document = Document(path, text, list(_records_replies(tree, text, options.get("json_body"))))
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    if not document.replies:
+        document.notices.append(f"{path}: no replies found (looked for Zendesk actions and keys "
+                                f"{', '.join(HTML_BODY_KEYS + BODY_KEYS)})")
+    return document
+
+
+def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records | None" = None) -> Document:
+    """The replies of a JSONL export; with `records`, of that run of its lines only
+    (offsets and line numbers stay the file's)."""
+    document = Document(path, text)
+    start, end, number = (0, len(text), 1) if records is None else (records.start, records.end, records.line)
+    offset = start
+    # Records end at "\n" only: str.splitlines() would also split on U+0085 and U+2028,
+    # which JSON allows unescaped inside strings.
+    while offset < end:
+        cut = text.find("\n", offset, end)
+        line = text[offset:end] if cut < 0 else text[offset:cut + 1]
+        if line.strip():
+            try:
+                replies = _jsonl_record(path, number, line, options, offset)
+            except InputError as exc:  # one bad record: reported with its line, the others read
+                document.errors.append(str(exc))
+                replies = []
+            for reply in replies:
+                reply.span = (offset, offset + len(line))
+                reply.name = reply.name or f"line {number}"
+                document.replies.append(reply)
+        offset += len(line)
+        number += 1
+    return document
+
+
+# A JSON string token, the loop unrolled (a run of plain characters at a time, not one
+# alternation per character: five times faster on a row's long strings).
+_STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+
+
+@dataclass(frozen=True)
+class _FlatShape:
+    """What a flat row's keys and value types decide, worked out once: the rows of an
+    export share a shape or a few, so each row costs only its own values."""
+
+    tokens: int                          # string tokens in the row: keys and string values
+    bodies: tuple[tuple[str, int], ...]  # body keys holding text, in search order, with their token's index
+    name: str | None                     # the key that names the record
+    meta: _MetaPlan
+
+    @classmethod
+    def of(cls, value: dict[str, Any], body_key: str | None) -> "_FlatShape":
+        index, indices = 1, {}
+        for key, item in value.items():
+            indices[key] = index
+            index += 2 if isinstance(item, str) else 1
+        bodies = tuple((k, indices[k]) for k in ((body_key,) if body_key else _BODY_SEARCH)
+                       if isinstance(value.get(k), str))
+        name = next((k for k in TITLE_KEYS if k != "id" and _is_title(value.get(k))), "id" if "id" in value else None)
+        return cls(len(value) + sum(isinstance(item, str) for item in value.values()), bodies, name, _MetaPlan.of(value))
+
+
+_SHAPES: dict[tuple, _FlatShape] = {}
+_SHAPES_KEPT = 256  # an export whose every row differs in keys must not grow this without end
+_SHAPE_KEYS_KEPT = 64  # nor may rows of thousands of keys fill it: their shapes are not kept
+
+
+def _flat_shape(value: Any, body_key: str | None) -> _FlatShape | None:
+    """The row's shape, or None for a row that is not a flat object (`_is_flat`)."""
+    if type(value) is not dict:
+        return None
+    types = tuple(map(type, value.values()))
+    if dict in types or list in types:
+        return None
+    if len(types) > _SHAPE_KEYS_KEPT:
+        return _FlatShape.of(value, body_key)
+    key = (tuple(value), types, body_key)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = _FlatShape.of(value, body_key)
+    return shape
+
+
+def _flat_replies(line: str, value: dict[str, Any], body_key: str | None, offset: int = 0,
+                  shape: _FlatShape | None = None) -> list[Reply] | None:
+    """What _records_replies gives, but the record's span, for a flat object (`_is_flat`:
+    every value a string, number, true, false or null: the usual ticket export row), from
+    the line's json.loads `value` and the places of its string tokens, without a positioned
+    tree; None for a repeated key (the parser decides). The reply's origin is at file offset
+    `offset` of the line.
+
+    Only the body's raw span is needed. The line's string tokens are its keys and string
+    values in order; a repeated key makes more tokens than the decoded object accounts
+    for (its keys and string values are a subset of the line's), so equal counts mean the
+    object's order is the line's and the body's token is found by counting. Where no
+    quote is escaped (most rows), each quote opens or closes a token, so counting quotes
+    does it; else one regex pass finds the tokens."""
+    shape = shape or _flat_shape(value, body_key)
+    if shape is None:
+        return None
+    if '\\"' in line:  # an escaped quote: the regex tells string tokens apart
+        tokens = [match.span() for match in _STRING_TOKEN.finditer(line)]
+        if len(tokens) != shape.tokens:
+            return None  # a repeated key: let the parser decide
+    else:  # every quote opens or closes a token: counting them is enough
+        if line.count('"') != 2 * shape.tokens:
+            return None
+        tokens = None
+    meta = shape.meta.meta(value)  # (a bad `disable` is an error even in a record without a body)
+    for body, index in shape.bodies:
+        if value[body].strip():
+            break
+    else:
+        return []
+    if tokens is not None:
+        start, end = tokens[index]
+    else:  # the body's quotes are the (2 * index + 1)th and (2 * index + 2)th
+        start = -1
+        for _ in range(2 * index + 1):
+            start = line.find('"', start + 1)
+        end = line.find('"', start + 1) + 1
+    decoded, origin = json_string(line[start + 1:end - 1], offset + start + 1)
+    # No span: read_jsonl gives every reply of a line the line's.
+    return [_reply(decoded, origin, name=None if shape.name is None else value[shape.name],
+                   html_body=body in HTML_BODY_KEYS, meta=meta)]
+
+
+_BODY_SEARCH = HTML_BODY_KEYS + BODY_KEYS
+
+
+def _is_flat(value: Any) -> bool:
+    """An object with no object or list inside."""
+    return _flat_shape(value, None) is not None
+
+
+def _is_title(value: Any) -> bool:
+    """A value that names a record: text or a number (true and false are no title)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+# One decoder for every row (json.loads with an option builds a new one per call).
+_ROW_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], offset: int = 0) -> list[Reply]:
+    """The replies of one JSONL line standing at file offset `offset`, or InputError
+    naming the file and the line."""
+    body_key = options.get("json_body")
+    try:
+        row = line.rstrip("\r\n")
+        # (json.loads says what a byte-order mark inside the file is; the decoder does not)
+        value = _ROW_DECODER.decode(row) if not row.startswith("\ufeff") else json.loads(row)
+        shape = _flat_shape(value, body_key)
+        flat = shape is not None
+        tree = None if flat else _parse(line, 0)[0]  # (a row of `null` parses to None too)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{number}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except _NotJson as exc:
+        raise InputError(f"{path}:{number}: invalid JSON: {exc} is not a JSON value") from None
+    except ValueError as exc:  # a number too long to convert
+        raise InputError(f"{path}:{number}: invalid JSON: {unreadable_value(exc)}") from None
+    except RecursionError:  # that record's error, not the file's
+        raise InputError(f"{path}:{number}: nested too deeply to read (thousands of levels of brackets)") from None
+    try:
+        replies = _flat_replies(line, value, body_key, offset, shape) if flat else None
+        if replies is None:  # nested, a repeated key, or not an object
+            replies = list(_records_replies(_parse(line, 0)[0] if flat else tree, line, body_key))
+            for reply in replies:
+                _shift(reply.origin, offset)
+        return replies
+    except InputError as exc:
+        raise InputError(f"{path}:{number}: {exc}") from None
+
+
+def _shift(mapped: MappedText, offset: int) -> MappedText:
+    mapped.sources = [(s + offset, e + offset, copied) for s, e, copied in mapped.sources]
+    mapped.source_length += offset
+    return mapped
+
+
+# ---------------------------------------------------------------- YAML
+
+def _scalar_reply(node: yaml.Node, text: str, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply | None:
+    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value.strip():
+        return None
+    origin = greedy(node.value, text, node.start_mark.index, node.end_mark.index)
+    return _reply(node.value, origin, name=name, html_body=html_body, meta=meta)
+
+
+def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = None) -> Iterator[Reply]:
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _yaml_replies(item, text, body_key)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    pairs = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    plain = {k: v.value for k, v in pairs if isinstance(v, yaml.ScalarNode)}
+    keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
+    for key in keys:
+        value = dict(pairs).get(key)
+        if value is not None:
+            title = next((plain[k] for k in TITLE_KEYS if k in plain), name)
+            reply = _scalar_reply(value, text, name=title, html_body=key in HTML_BODY_KEYS, meta=_meta(plain))
+            if reply:
+                reply.span = (node.start_mark.index, node.end_mark.index)
+                yield reply
+            return
+    for key, value in pairs:
+        if isinstance(value, yaml.ScalarNode):
+            reply = _scalar_reply(value, text, name=key, html_body=False, meta={})
+            if reply and len(reply.text.split()) >= 3:
+                yield reply
+        else:
+            yield from _yaml_replies(value, text, body_key, name=key)
+
+
+_SAFE_TAG = re.compile(r"^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq|timestamp|binary|merge|omap|set|value)$")
+
+
+def _foreign_tag(node: yaml.Node) -> yaml.Node | None:
+    """The first node with a tag that would construct an object (!!python/...), if any."""
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:  # an alias met again (or a recursive one): looked at already
+            continue
+        seen.add(id(current))
+        if not _SAFE_TAG.match(current.tag or ""):
+            return current
+        stack.extend(yaml_children(current))
+    return None
+
+
+def read_yaml(path: str, text: str, options: dict[str, Any]) -> Document:
+    loader = DataLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "constructor" in str(exc) or "could not determine" in str(exc):
+            problem = "tags that construct objects are not allowed"
+        raise InputError(f"{where}: invalid YAML: {problem}") from None
+    finally:
+        loader.dispose()
+    document = Document(path, text)
+    foreign = _foreign_tag(root) if root is not None else None
+    if foreign is not None:
+        raise InputError(f"{path}:{foreign.start_mark.line + 1}: YAML tag {foreign.tag!r} is not allowed "
+                         "(macro files are plain data)")
+    if root is not None:
+        try:
+            document.replies = list(_yaml_replies(root, text, options.get("yaml_body")))
+        except InputError as exc:
+            raise InputError(f"{path}: {exc}") from None
+    if not document.replies:
+        document.notices.append(f"{path}: no replies found (set yaml_body in the config to name the key)")
+    return document
+
+
+# ---------------------------------------------------------------- CSV
+
+def _csv_records(text: str, delimiter: str, start: int = 0,
+                 end: int | None = None) -> Iterator[list[tuple[str, int, int]]]:
+    """RFC 4180 records as lists of (value, raw start, raw end), from `start` (a record's
+    first character) up to `end` (where a record starts, or the end of the text)."""
+    i, n = start, len(text) if end is None else end
+    while i < n:
+        record: list[tuple[str, int, int]] = []
+        while True:
+            start = i
+            if i < n and text[i] == '"':
+                i += 1
+                chunks = []
+                while i < n:
+                    if text[i] == '"':
+                        if i + 1 < n and text[i + 1] == '"':
+                            chunks.append('"')
+                            i += 2
+                            continue
+                        i += 1
+                        break
+                    chunks.append(text[i])
+                    i += 1
+                value = "".join(chunks)
+                while i < n and text[i] not in (delimiter, "\r", "\n"):
+                    i += 1
+            else:
+                while i < n and text[i] not in (delimiter, "\r", "\n"):
+                    i += 1
+                value = text[start:i]
+            record.append((value, start, i))
+            if i < n and text[i] == delimiter:
+                i += 1
+                continue
+            if text.startswith("\r\n", i):
+                i += 2
+            elif i < n:
+                i += 1
+            break
+        if any(v.strip() for v, _, _ in record):
+            yield record
+
+
+@dataclass(frozen=True)
+class _CsvLayout:
+    delimiter: str
+    header: list[str]
+    body: int
+    title: int | None
+    customer: int | None
+    first: int  # where the first record after the header starts
+
+
+def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
+    """The delimiter and the columns a CSV export's header names, or InputError."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    head = next(iter(_csv_records(text, delimiter)), [])
+    header = [v.strip().lower() for v, _, _ in head]
+    wanted = options.get("csv_body")
+    candidates = (wanted.lower(),) if wanted else BODY_KEYS
+    body_col = next((header.index(c) for c in candidates if c in header), None)
+    if body_col is None:
+        looked = wanted or ", ".join(BODY_KEYS)
+        raise InputError(f"{path}:1: no reply column in the header (looked for {looked}); "
+                         "set csv_body in the config")
+    first = head[-1][2] if head else len(text)
+    first += 2 if text.startswith("\r\n", first) else 1 if first < len(text) else 0
+    return _CsvLayout(delimiter, header, body_col,
+                      next((header.index(c) for c in TITLE_KEYS if c in header), None),
+                      next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first)
+
+
+def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | None" = None,
+             head: str | None = None) -> Document:
+    """The replies of a CSV export; with `records`, of that run of its rows only (its
+    header row in `head` when `text` is the run's own text)."""
+    if not text.strip():
+        return Document(path, text)  # empty, like any other empty file
+    layout = _csv_layout(path, text if head is None else head, options)
+    header, body_col, title_col, customer_col = layout.header, layout.body, layout.title, layout.customer
+    start, end = (layout.first, None) if records is None else (records.start, records.end)
+    document = Document(path, text)
+    for record in _csv_records(text, layout.delimiter, start, end):
+        if body_col >= len(record):
+            continue
+        value, start, end = record[body_col]
+        if not value.strip():
+            continue
+        quoted = text[start:start + 1] == '"'
+        origin = greedy(value, text, start + quoted, end - quoted)
+        meta = {header[i]: cell[0] for i, cell in enumerate(record) if i < len(header) and i != body_col}
+        reply_meta = {k: meta[k] for k in ("kind", "channel", "id") if k in meta}
+        if customer_col is not None and customer_col < len(record):
+            reply_meta["customer"] = record[customer_col][0]
+        name = record[title_col][0] if title_col is not None and title_col < len(record) else None
+        reply = _reply(value, origin, name=name, html_body=False, meta=reply_meta)
+        reply.span = (record[0][1], record[-1][2])
+        document.replies.append(reply)
+    return document
+
+
+# ---------------------------------------------------------------- exports in runs of records
+
+@dataclass(frozen=True)
+class Records:
+    """A run of whole records of an export (JSONL lines, CSV rows): text[start:end] of
+    the file, its first record on 1-based `line`. Read only when it is linted, so a
+    million-row export never holds a million replies at once."""
+
+    start: int
+    end: int
+    line: int
+    count: int
+    first: int  # where the file's first record starts: a directive before it is the file's
+    index_line: int = 1  # the line `start` stands on as LineIndex counts lines (\r ends one too)
+
+
+def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> list[Records]:
+    """The export cut into runs of `size` records (InputError for a CSV without a reply
+    column, as reading it whole would give)."""
+    starts: list[tuple[int, int]] = []  # (offset, line) of every size-th record
+    count = 0
+    if path.lower().endswith(".csv"):
+        if not text.strip():
+            return []
+        layout = _csv_layout(path, text, options)
+        for record in _csv_records(text, layout.delimiter, layout.first):
+            if count % size == 0:
+                starts.append((record[0][1], 0))
+            count += 1
+    else:
+        offset, number = 0, 1
+        while offset < len(text):
+            cut = text.find("\n", offset)
+            end = len(text) if cut < 0 else cut + 1
+            if text[offset:end].strip():
+                if count % size == 0:
+                    starts.append((offset, number))
+                count += 1
+            offset, number = end, number + 1
+    index = LineIndex(text)
+    return cut_runs([(start, line, index.position(start)[0]) for start, line in starts], count, size, len(text))
+
+
+def cut_runs(starts: list[tuple[int, int, int]], count: int, size: int, end: int) -> list[Records]:
+    """The runs of `size` records of an export of `count` records ending at `end`, from
+    where every size-th record starts: (offset, the reader's line, LineIndex's line)."""
+    return [Records(start, starts[k + 1][0] if k + 1 < len(starts) else end, line,
+                    min(size, count - k * size), starts[0][0], index_line)
+            for k, (start, line, index_line) in enumerate(starts)]

@@ -1,0 +1,450 @@
+"""The `check` command's work, apart from the command line: inputs, config, lint, fix, baseline."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from empathy_lint.write import baseline as baselines
+from empathy_lint.config import Config, find_config_file, load_config
+from empathy_lint.read.discovery import find_files
+from empathy_lint.engine.linter import MAX_REPLY_CHARS
+from empathy_lint.errors import EmpathyLintError, InputError, TooLarge
+from empathy_lint.write.fixes import Encoding, unified_diff, write_atomic
+from empathy_lint.run.outlet import Outlet, pour
+from empathy_lint.write.report import Collector, FileReport, Writer
+from empathy_lint.rulebook import Rule
+from empathy_lint.run.runner import Job, Linted, Runner, lint_parallel
+from empathy_lint.write.safefix import fix_text
+from empathy_lint.read.sources import Document, decode, load_document, read_source, record_runs, scan_export
+from empathy_lint.read.sources.filetext import FileText
+
+STDIN_NAME = "<stdin>"
+
+
+@dataclass
+class CheckOptions:
+    files: list[str]
+    overrides: dict[str, Any] = field(default_factory=dict)
+    # The conversation's customer messages, oldest first (--customer/--customer-text, each
+    # repeatable): the last is the one the reply answers, the others are read with it.
+    customer_file: tuple[str, ...] | str | None = None
+    customer_text: tuple[str, ...] | str | None = None
+    config_file: str | None = None
+    isolated: bool = False
+    baseline: str | None = None
+    update_baseline: bool = False
+    fix: bool = False
+    show_diff: bool = False
+    stdin_filename: str | None = None
+    max_bytes: int = 10 * 1024 * 1024
+    encoding: str | None = None
+    jobs: int | None = None  # worker processes; 0: every core; None: by the size of the run
+    force_exclude: bool = False  # the not-replies list holds for named files too (pre-commit)
+    default_kind: str | None = None  # kind when nothing else names one (else by how a file was found)
+    output: str | None = None  # --output: never one of the files the run reads
+
+
+@dataclass
+class CheckOutcome:
+    reports: list[FileReport] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    diff: str = ""
+    stdin_fixed: str | None = None
+    baseline_written: int | None = None
+    baseline_known: int | None = None  # findings the baseline hid
+    fails: Callable[[str], bool] = lambda severity: severity != "info"
+    on_notice: Callable[[str], None] | None = None  # notices as they come, instead of `notices`
+
+    def notice(self, message: str) -> None:
+        """Something the user should know that is not a finding (a skipped file, a fix)."""
+        if self.on_notice is not None:
+            self.on_notice(message)
+        else:
+            self.notices.append(message)
+
+
+class ConfigResolver:
+    """The config for each path: discovered (cached per config file), CLI options on top."""
+
+    def __init__(self, options: CheckOptions) -> None:
+        self.overrides = options.overrides
+        self.fixed = None
+        if options.isolated:
+            self.fixed = load_config(None, self.overrides)
+        elif options.config_file:
+            path = Path(options.config_file)
+            if not path.is_file():
+                raise EmpathyLintError(f"{path}: config file not found")
+            self.fixed = load_config(path, self.overrides)
+        self._cache: dict[Path | None, Config] = {}
+
+    def for_directory(self, directory: Path) -> Config:
+        if self.fixed is not None:
+            return self.fixed
+        source = find_config_file(directory.resolve())
+        if source not in self._cache:
+            config = load_config(source, self.overrides)
+            config.active_rules()  # validate packs and selectors now: one error, exit 2
+            self._cache[source] = config
+        return self._cache[source]
+
+    def for_path(self, path: Path) -> Config:
+        return self.for_directory(path.parent).for_file(path)
+
+
+RECORD_SUFFIXES = (".jsonl", ".csv")
+# Records of an export read at a time: a piece for the workers, small enough that a
+# million-row export never holds more than a few windows of replies (runner.WINDOW_REPLIES).
+RUN_RECORDS = 500
+
+
+def _several(value: tuple[str, ...] | str | None) -> list[str]:
+    """An option given any number of times, as a list (a plain string is one)."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _read(path: Path, max_bytes: int | None, chosen: str | None) -> tuple[str, Encoding]:
+    text = read_source(path, max_bytes, chosen)
+    if chosen:
+        return text, Encoding.named(chosen)
+    if not path.is_file():  # a FIFO or device: opened again it would wait for a writer
+        return text, Encoding("utf-8")
+    with path.open("rb") as handle:
+        encoding = Encoding.sniff(handle.read(4))
+    return text, encoding
+
+
+def _runs(path: Path, readers: dict[str, Any], chosen: str | None) -> tuple[Any, list, Encoding]:
+    """A record export cut into runs of records. A UTF-8 one stays on disk (a FileText
+    reads each run when it is linted): memory does not grow with the export. Another
+    encoding is read whole, with its codec."""
+    if not chosen:
+        scanned = scan_export(path, readers, RUN_RECORDS)
+        if scanned is not None:
+            return scanned[0], scanned[1], Encoding("utf-8")
+    text, encoding = _read(path, None, chosen)
+    return text, record_runs(str(path), text, readers, RUN_RECORDS), encoding
+
+
+LOSSLESS_HANDLERS = ("", "strict")
+
+
+def _check_encoding(encoding: str) -> None:
+    """--encoding CODEC[:HANDLER]: both must exist (a typo must not be silently ignored)."""
+    import codecs
+
+    codec, _, handler = encoding.partition(":")
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        raise EmpathyLintError(f"--encoding: unknown codec {codec!r}") from None
+    if handler:
+        try:
+            codecs.lookup_error(handler)
+        except LookupError:
+            raise EmpathyLintError(f"--encoding: unknown error handler {handler!r} "
+                                   "(use strict, replace or ignore)") from None
+
+
+# Makes the report's writer from the active rules and the fail-on test (a format needs them).
+WriterFactory = Callable[[list[Rule], Callable[[str], bool]], Writer]
+
+
+def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
+              on_notice: Callable[[str], None] | None = None) -> CheckOutcome:
+    """Lint what `options` name. The report goes to the writer `make_writer(rules, fails)`
+    gives, as the run goes (without one, it is kept in `outcome.reports`); notices go to
+    `on_notice` as they come (without one, to `outcome.notices`)."""
+    outcome = CheckOutcome(on_notice=on_notice)
+    if options.update_baseline and not options.baseline:
+        raise EmpathyLintError("--update-baseline needs --baseline FILE (the file to write)")
+    if options.encoding:
+        _check_encoding(options.encoding)
+    if options.fix and options.encoding and options.encoding.partition(":")[2] not in LOSSLESS_HANDLERS:
+        raise EmpathyLintError(
+            f"--fix needs a lossless decoding: with --encoding {options.encoding} the bytes it "
+            "replaced or dropped would be rewritten too; convert the file, or fix without the handler")
+    configs = ConfigResolver(options)
+    stdin_name = options.stdin_filename or STDIN_NAME
+    base = configs.for_directory(Path(options.stdin_filename).parent if options.stdin_filename else Path.cwd())
+    outcome.rules = base.active_rules()
+
+    customer_files = _several(options.customer_file)
+    messages = _several(options.customer_text)
+    if customer_files and messages:
+        raise EmpathyLintError("give --customer or --customer-text, not both")
+    if customer_files:
+        messages = [read_source(Path(name), options.max_bytes) for name in customer_files]
+    customer = messages[-1] if messages else None
+    earlier = "\n\n".join(m.strip() for m in messages[:-1] if m.strip()) or None
+
+    names = options.files or ["-"]
+    jobs: list[Job] = []
+    paths: dict[int, tuple[Path, Encoding]] = {}
+    if "-" in names:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
+        text = decode(sys.stdin.buffer.read(), stdin_name, options.encoding)
+        jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)), customer,
+                        earlier=earlier))
+    # The baseline file and the report often sit in the linted tree; they are ours, not
+    # macro exports. The report must not replace a file the run reads.
+    baseline_file = Path(options.baseline).resolve() if options.baseline else None
+    output_file = Path(options.output).resolve() if options.output else None
+    if options.output:
+        refuse_report_over("--output", options.output, [(n, "is one of the files to check") for n in names if n != "-"]
+                           + [(options.baseline, "is the baseline")]
+                           + [(name, "is the customer message") for name in customer_files])
+
+    def excluded(path: Path) -> bool:
+        resolved = path.resolve()
+        if resolved == output_file:  # the last run's report is ours; a macro it would replace is not
+            if not _looks_like_a_report(path):
+                raise _report_over("--output", str(options.output), f"is a reply file found in {', '.join(names)}")
+            return True
+        return resolved == baseline_file or configs.for_path(path).excludes(path)
+
+    found = find_files([n for n in names if n != "-"], excluded=excluded,
+                       default_excluded=lambda path: configs.for_path(path).default_exclude,
+                       force_exclude=options.force_exclude)
+    for notice in found.notices:
+        outcome.notice(notice)
+    # A record export is linted a run of records at a time (read when linted), unless
+    # it is to be fixed: a fix rewrites the file whole.
+    streamed = not (options.fix or options.show_diff)
+    pieces: list[tuple[int, Job]] = [(j, job) for j, job in enumerate(jobs)]
+    streamed_files: set[int] = set()
+    for path in found.files:
+        config = configs.for_path(path)
+        walked = path in found.walked
+        default_kind = options.default_kind or ("canned" if walked else "live")
+        try:
+            # A record export (JSONL, CSV) is read record by record, each reply under the
+            # per-reply limit: its file size is no reason to refuse it.
+            limit = None if path.suffix.lower() in RECORD_SUFFIXES else options.max_bytes
+            if streamed and path.suffix.lower() in RECORD_SUFFIXES:
+                text, runs, encoding = _runs(path, config.readers, options.encoding)
+                job = Job(Document(str(path), text), config, customer, default_kind=default_kind, earlier=earlier)
+                pieces.extend((len(jobs), dataclasses.replace(job, records=run)) for run in runs)
+                paths[len(jobs)] = (path, encoding)
+                streamed_files.add(len(jobs))
+                jobs.append(job)
+                continue
+            text, encoding = _read(path, limit, options.encoding)
+            document = load_document(str(path), text, config.readers)
+        except TooLarge as exc:
+            # One export in a tree of macros must not stop the whole run (nor a staged
+            # one the pre-commit hook, which lints as a walk would, was handed).
+            if walked or options.force_exclude:
+                outcome.notice(f"{exc}; skipped")
+            else:
+                outcome.errors.append(str(exc))
+            continue
+        except InputError as exc:
+            outcome.errors.append(str(exc))
+            continue
+        for notice in document.notices + reading_notices(document):
+            outcome.notice(notice)
+        outcome.errors.extend(document.errors)
+        paths[len(jobs)] = (path, encoding)
+        pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind, earlier=earlier)))
+        jobs.append(pieces[-1][1])
+    if not jobs and not outcome.errors:
+        raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
+
+    outcome.fails = base.fails
+    writing_baseline = bool(options.baseline) and (options.update_baseline or not Path(options.baseline).exists())
+    if writing_baseline and Path(options.baseline).exists():
+        baselines.check_replaceable(Path(options.baseline))
+    known = baselines.load(Path(options.baseline)) if options.baseline and not writing_baseline else None
+    runner = Runner(fingerprints=bool(options.baseline))
+    # What the command prints instead of a report: a diff, a fixed stdin, or nothing
+    # while a baseline is written.
+    reports_wanted = not (options.show_diff or writing_baseline or (options.fix and "-" in names))
+    collector = Collector()
+    writer: Writer | None = None
+    if reports_wanted:
+        writer = make_writer(outcome.rules, base.fails) if make_writer is not None else collector
+
+    def fails_for(path: str) -> Callable[[str], bool]:
+        return base.fails if path == STDIN_NAME else configs.for_path(Path(path)).fails
+
+    outlet = Outlet(writer, fails_for, known, keep_keys=writing_baseline)
+    if options.fix or options.show_diff:
+        result = _fix(options, outcome, jobs, paths, runner.run_pieces(jobs, pieces), runner)
+        parts = (Linted(j, r.findings, [result.fingerprints[id(f)] for f in r.findings], r.replies)
+                 for j, r in enumerate(result.reports))
+        pour(outlet, jobs, parts, set(), judged=True)
+    else:
+        processes = worker_count(options.jobs, sum(job.size for _, job in pieces))
+        linted = lint_parallel(pieces, jobs, processes, runner) if processes > 1 else runner.lint_pieces(pieces)
+        errors, empty = pour(outlet, jobs, linted, streamed_files)
+        outcome.errors.extend(errors)
+        for j in empty:
+            if j in streamed_files:  # read when linted: the reader's verdict comes now
+                for notice in reading_notices(jobs[j].document):
+                    outcome.notice(notice)
+    if writer is not None:
+        writer.close(outlet.hidden)
+    outcome.reports = collector.reports
+    outcome.baseline_known = outlet.hidden
+    if writing_baseline:
+        path = Path(options.baseline)
+        try:
+            outcome.baseline_written = baselines.save(path, outlet.keys or [])
+        except OSError as exc:
+            raise EmpathyLintError(f"{path}: cannot write baseline ({exc.strerror or exc})") from None
+        outcome.notice(f"wrote {path} with {outcome.baseline_written} finding(s); later runs report only new ones")
+    if outcome.errors:
+        outcome.exit_code = 2
+    elif outcome.baseline_written is not None:
+        outcome.exit_code = 0
+    elif options.show_diff:
+        outcome.exit_code = 1 if outcome.diff else 0
+    else:
+        outcome.exit_code = 1 if outlet.failing else 0
+    return outcome
+
+
+# A reply this long is a file the reader did not cut into its replies: the longest of the
+# 1,514 labelled replies (tests/data) has 187 words.
+LONG_REPLY_WORDS = 400
+_COLLECTION_HINT = ("give each reply a heading, a **Title:** line or a '---- Name' line, "
+                    "or set readers.markdown_split (h2, h3...) in .empathy-lint.yaml")
+_READERS = {  # suffix -> (reader, what to change when it reads the file wrongly)
+    ".md": ("markdown", _COLLECTION_HINT), ".markdown": ("markdown", _COLLECTION_HINT),
+    ".txt": ("plain-text", "separate replies with '---- Name' lines"),
+    ".yaml": ("YAML", "set readers.yaml_body to the key of the reply text"),
+    ".yml": ("YAML", "set readers.yaml_body to the key of the reply text"),
+    ".json": ("JSON", "set readers.json_body to the key of the reply text"),
+    ".csv": ("CSV", "set readers.csv_body to the reply column"),
+}
+
+
+def _blank(text: Any) -> bool:
+    """Nothing but white space (a FileText knows from its scan, without reading)."""
+    return text.blank if isinstance(text, FileText) else not text.strip()
+
+
+def reading_notices(document: Any) -> list[str]:
+    """Say so when a file was read as one very long reply, or as none: the reader likely
+    did not see how the file holds its replies, and every verdict on it would mislead."""
+    reader = _READERS.get(Path(document.path).suffix.lower())
+    if reader is None or document.errors or document.notices:
+        return []
+    name, change = reader
+    if not document.replies and not _blank(document.text):
+        return [f"{document.path}: the {name} reader found no replies; {change}"]
+    # (A reply over the engine's limit gets its error instead, which says to split it.)
+    if len(document.replies) == 1 and len(document.replies[0].text) <= MAX_REPLY_CHARS:
+        words = len(document.replies[0].text.split())
+        if words > LONG_REPLY_WORDS:
+            return [f"{document.path}: read as one reply of {words} words by the {name} reader; "
+                    f"if it holds several replies, {change}"]
+    return []
+
+
+# From this many replies in one run, `check` uses every core unless --jobs says
+# otherwise: below it, starting the workers costs more than they save (measured with
+# benchmarks/parallel.py on 2 cores: see README "Performance").
+AUTO_PARALLEL_REPLIES = 2000
+# What that many replies weigh in an export with customer messages (`audit`, which streams
+# its export, goes by the file's size).
+AUTO_PARALLEL_BYTES = 1024 * 1024
+
+
+def refuse_report_over(option: str, report: str, read: list[tuple[str | None, str]]) -> None:
+    """A report (`option` names it) written over a file the run reads would lose that
+    file: an error before anything is read if it names one of `read` (name, what it is)."""
+    target = Path(report).resolve()
+    for name, what in read:
+        if name and Path(name).resolve() == target:
+            raise _report_over(option, report, what)
+
+
+def _report_over(option: str, report: str, what: str) -> EmpathyLintError:
+    return EmpathyLintError(f"{option} {report}: {what}; the report would replace it. Write the report to another file")
+
+
+# How each report format begins (text, json, sarif, github, junit), or an empty file.
+_REPORT_START = re.compile(
+    r'\s*(?:$|\{\s*"version":\s*1,\s*"files"|\{\s*"\$schema":\s*"[^"]*sarif|::(?:error|warning|notice) '
+    r'|<\?xml[^>]*>\s*<testsuites|No (?:new )?findings in |\S[^\n]*:\d+:\d+: [A-Z]+\d+ \[)')
+
+
+def _looks_like_a_report(path: Path) -> bool:
+    """Is this file (met in a walk, named by --output) a report an earlier run wrote?"""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return _REPORT_START.match(start) is not None
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int | None, replies: int) -> int:
+    """--jobs N as given; 0 for every core; not given: every core for a large run, else 1."""
+    if jobs is None:
+        return available_cores() if replies >= AUTO_PARALLEL_REPLIES else 1
+    return available_cores() if jobs == 0 else jobs
+
+
+def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
+         paths: dict[int, tuple[Path, Encoding]], result: Any, runner: Runner) -> Any:
+    """Apply (or diff) fixes, then lint the fixed texts again for the report.
+
+    A fixed file must read back as the same replies with only the fixed spans changed
+    (safefix.py), and must not have changed on disk since it was read; otherwise it is
+    left alone with a notice. Nothing is written for a file that fails either test.
+    """
+    diffs, changed = [], False
+    for i, (job, report) in enumerate(zip(jobs, result.reports)):
+        fixes = [f.fix for f in report.findings if f.fix is not None]
+        if not fixes:
+            continue
+        outcome_fix = fix_text(job.document.path, report.text, fixes, job.config.readers)
+        if outcome_fix.text is None:
+            outcome.notice(f"{report.path}: not fixed: {outcome_fix.reason}; fix it by hand")
+            continue
+        fixed, count = outcome_fix.text, outcome_fix.count
+        if outcome_fix.reason:
+            outcome.notice(f"{report.path}: {outcome_fix.reason}; fix those by hand")
+        changed = True
+        if options.show_diff:
+            diffs.append(unified_diff(report.path, report.text, fixed))
+            continue
+        if i in paths:
+            path, encoding = paths[i]
+            try:
+                written = write_atomic(path, fixed, encoding, expected=report.text)
+            except OSError as exc:
+                outcome.errors.append(f"{path}: cannot write fix ({exc.strerror or exc})")
+                continue
+            if not written:
+                outcome.notice(f"{path}: not fixed: the file changed on disk while it was checked; run again")
+                continue
+            outcome.notice(f"{path}: fixed {count} finding{'s' if count > 1 else ''}")
+        else:
+            outcome.stdin_fixed = fixed
+        job.document = load_document(job.document.path, fixed, job.config.readers)
+    outcome.diff = "".join(diffs)
+    if options.fix and not changed and jobs and 0 not in paths:
+        outcome.stdin_fixed = jobs[0].document.text  # stdin --fix echoes the text even when unchanged
+    return runner.run(jobs) if changed and options.fix else result

@@ -1,0 +1,205 @@
+"""Score empathy-lint against labelled replies (format of tests/data/dev.jsonl).
+
+What a reply "should be flagged for" follows the evaluation rubric:
+  missing-acknowledgement  acknowledgement false and problem not false
+  missing-apology          problem true and apology not sincere (customer message given)
+  non-apology              apology == "non"
+  defensive                defensive list non-empty
+  missing-next-steps       next_steps false and problem not false
+  missing-follow-up        follow_up false and problem not false, except on social
+                           when the reply gives a next step
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from empathy_lint.config import Config
+from empathy_lint.engine.linter import Context, Linter
+
+FAMILIES = {
+    "missing-acknowledgement": ("EMP101",),
+    # A non-apology finding tells the writer the sincere apology is missing too (EMP201
+    # stands aside for it: one verdict per apology).
+    "missing-apology": ("EMP201", "EMP202"),
+    "non-apology": ("EMP202",),
+    "defensive": ("EMP301", "EMP302", "EMP303", "EMP304", "EMP305", "EMP306", "EMP307", "EMP308"),
+    "missing-next-steps": ("EMP401",),
+    "missing-follow-up": ("EMP501",),
+}
+
+
+def expected(record: dict) -> dict[str, bool | None]:
+    """Family -> should be flagged (None: not judged for this record)."""
+    labels = record["labels"]
+    problem = labels.get("problem")
+    open_problem = problem is not False
+    next_steps = bool(labels.get("next_steps"))
+    social_handover = record.get("channel") == "social" and next_steps
+    return {
+        "missing-acknowledgement": (not labels["acknowledgement"]) and open_problem,
+        "missing-apology": (problem is True and labels["apology"] != "sincere") if record.get("customer") or record.get("kind") == "canned" else None,
+        "non-apology": labels["apology"] == "non",
+        "defensive": bool(labels.get("defensive")),
+        "missing-next-steps": (not next_steps) and open_problem,
+        "missing-follow-up": (not labels["follow_up"]) and open_problem and not social_handover,
+    }
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    misses: list[tuple[str, str, str]] = field(default_factory=list)
+    # (company, outcome) per reply: what a bootstrap over support teams resamples
+    outcomes: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, want: bool, got: bool, record: dict) -> None:
+        if want and got:
+            self.tp += 1
+            outcome = "tp"
+        elif got:
+            self.fp += 1
+            outcome = "fp"
+            self.misses.append(("false alarm", record["id"], record["reply"]))
+        elif want:
+            self.fn += 1
+            outcome = "fn"
+            self.misses.append(("missed", record["id"], record["reply"]))
+        else:
+            self.tn += 1
+            outcome = "tn"
+        self.outcomes.append((record.get("company") or "?", outcome))
+
+    def scores(self) -> tuple[float, float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        n = self.tp + self.fp + self.fn + self.tn
+        return p, r, f1, (self.tp + self.tn) / n if n else 1.0
+
+
+def f1_interval(outcomes: list[tuple[str, str]], level: float = 0.9, rounds: int = 2000,
+                seed: int = 2026) -> tuple[float, float]:
+    """How far F1 could move on another draw of support teams like these: the central
+    `level` interval of F1 over `rounds` bootstrap samples of whole companies (drawn with
+    replacement, as the blind split draws companies). Seeded: the same on every run."""
+    import random
+
+    by_company: dict[str, Counter] = {}
+    for company, outcome in outcomes:
+        by_company.setdefault(company, Counter())[outcome] += 1
+    companies = list(by_company.values())
+    if not companies:
+        return 0.0, 0.0
+    draw = random.Random(seed)
+    scores = []
+    for _ in range(rounds):
+        total: Counter = Counter()
+        for counts in draw.choices(companies, k=len(companies)):
+            total.update(counts)
+        scores.append(Tally(total["tp"], total["fp"], total["fn"], total["tn"]).scores()[2])
+    scores.sort()
+    cut = (1 - level) / 2
+    return scores[int(cut * (rounds - 1))], scores[int((1 - cut) * (rounds - 1))]
+
+
+def load_records(path: Path) -> list[dict]:
+    """Labelled records; exits with file:line on a malformed one."""
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            sys.exit(f"{path}:{number}: not JSON ({exc.msg})")
+        if "reply" not in record or "labels" not in record:
+            sys.exit(f"{path}:{number}: a labelled record needs 'reply' and 'labels'")
+        record.setdefault("id", f"line-{number}")
+        records.append(record)
+    return records
+
+
+# The blind split: whole companies (support teams), chosen by a seeded hash so the split is
+# the same on every machine and Python version. Its individual errors are never read;
+# only its figures are reported. Change the seed and the figures are no longer comparable.
+BLIND_SEED = "empathy-lint-blind-2026"
+BLIND_SHARE = 0.25
+
+
+def blind_companies(records: list[dict], seed: str = BLIND_SEED, share: float = BLIND_SHARE) -> set[str]:
+    """Companies drawn (in seeded-hash order) until they hold `share` of the live replies."""
+    counts = Counter(r.get("company") or "?" for r in records if r.get("kind", "live") == "live")
+    order = sorted(counts, key=lambda c: hashlib.sha256(f"{seed}:{c}".encode()).hexdigest())
+    chosen: set[str] = set()
+    total, taken = sum(counts.values()), 0
+    for company in order:
+        if taken >= share * total:
+            break
+        chosen.add(company)
+        taken += counts[company]
+    return chosen
+
+
+def split(records: list[dict]) -> dict[str, list[dict]]:
+    """tune / blind (live replies, by company) and canned (macros have no company)."""
+    blind = blind_companies(records)
+    parts: dict[str, list[dict]] = {"tune": [], "blind": [], "canned": []}
+    for record in records:
+        if record.get("kind", "live") != "live":
+            parts["canned"].append(record)
+        else:
+            parts["blind" if (record.get("company") or "?") in blind else "tune"].append(record)
+    return parts
+
+
+def evaluate(records: list[dict], use_context: bool = True,
+             linter: Linter | None = None, warnings_only: bool = False) -> tuple[dict[str, Tally], Tally]:
+    """Per family, the linter's verdicts against the labels; and how often a reply that
+    needs nothing gets a finding above info. With `warnings_only`, a finding counts only
+    at warning or error (what fails a run at the default --fail-on)."""
+    linter = linter or Linter(Config())
+    contexts = Context.many([
+        (r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"), r["reply"],
+         earlier_customer(r) if use_context else None)
+        for r in records
+    ])
+    tallies = {family: Tally() for family in FAMILIES}
+    false_alarm = Tally()
+    for record, findings in zip(records, linter.lint_many(zip((r["reply"] for r in records), contexts))):
+        codes = {f.code for f in findings if not warnings_only or f.severity != "info"}
+        want = expected(record)
+        for family, family_codes in FAMILIES.items():
+            if want[family] is None:
+                continue
+            tallies[family].add(want[family], bool(codes & set(family_codes)), record)
+        if not any(want.values()):
+            flagged = any(f.severity != "info" for f in findings)
+            false_alarm.add(False, flagged, record)
+    return tallies, false_alarm
+
+
+
+
+def earlier_customer(record: dict) -> str | None:
+    """The conversation's earlier customer messages of a labelled record, oldest first."""
+    texts = [m.get("text") for m in record.get("thread") or () if m.get("role") == "customer" and m.get("text")]
+    return "\n\n".join(texts) if texts else None
+
+
+def detector_agreement(records: list[dict]) -> tuple[int, int, int]:
+    """(detector agrees with the `problem` label, "always a problem" agrees, labelled messages)."""
+    from empathy_lint.engine.customer import detect_many
+
+    judged = [r for r in records if r.get("customer") and r["labels"].get("problem") is not None]
+    signals = detect_many([r["customer"] for r in judged], [earlier_customer(r) for r in judged])
+    agree = sum(s.problem == r["labels"]["problem"] for s, r in zip(signals, judged))
+    always = sum(r["labels"]["problem"] is True for r in judged)
+    return agree, always, len(judged)

@@ -1,0 +1,107 @@
+"""Quick fixes for the language server: replace, insert a suggested phrase, disable a rule.
+
+Kept apart from the server so the edits can be reasoned about (and tested) as text.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from empathy_lint.findings import Finding, Fix, describe_fix
+
+# How a file type spells a suppression comment; None: the format has no safe spot
+# for a line comment (JSON has no comments; a "#" line inside a YAML block scalar
+# would become part of the macro text, so YAML only gets the whole-file form).
+COMMENT_STYLES = {
+    ".md": "<!-- empathy-lint: {directive} {code} -->",
+    ".markdown": "<!-- empathy-lint: {directive} {code} -->",
+    ".html": "<!-- empathy-lint: {directive} {code} -->",
+    ".liquid": "{{% comment %}} empathy-lint: {directive} {code} {{% endcomment %}}",
+    ".yaml": "# empathy-lint: {directive} {code}",
+    ".yml": "# empathy-lint: {directive} {code}",
+}
+LINE_COMMENTS_OK = {".md", ".markdown", ".html", ".liquid"}
+# Macro files, whose comments never reach a customer: disable directives go in them.
+# Anything else (a .txt draft, an untitled buffer) gets "Ignore ... in this document".
+MACRO_SUFFIXES = {".md", ".markdown", ".html", ".liquid", ".yaml", ".yml", ".json", ".jsonl", ".csv"}
+IGNORE_COMMAND = "empathy-lint.ignoreInDocument"
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def _edit(uri: str, positions: Any, start: int, end: int, text: str) -> types.WorkspaceEdit:
+    return types.WorkspaceEdit(changes={uri: [types.TextEdit(range=positions.range(start, end), new_text=text)]})
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _line_start(text: str, offset: int) -> int:
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+
+# Containers whose text needs encoding: an edit there is checked by reading it back.
+STRUCTURED = {".yaml", ".yml", ".json", ".jsonl", ".csv"}
+
+
+def _container_safe(uri: str, text: str, start: int, end: int, new_text: str) -> str | None:
+    """`new_text` encoded so the document still reads as the same replies (a quote in a
+    CSV cell, a "#" in a YAML scalar), or None when no encoding keeps it whole."""
+    name = Path(uri).name or "document"
+    if Path(name).suffix.lower() not in STRUCTURED:
+        return new_text
+    from empathy_lint.write.safefix import safe_replacement
+
+    return safe_replacement(name, text, Fix(start, end, new_text))
+
+
+def actions_for(uri: str, text: str, finding: Finding, positions: Any,
+                diagnostic: types.Diagnostic | None) -> list[types.CodeAction]:
+    """The quick fixes offered for one finding (none that would break the document)."""
+    diagnostics = [diagnostic] if diagnostic else None
+    actions: list[types.CodeAction] = []
+    if finding.fix is not None:
+        fix = finding.fix
+        title = describe_fix(text, fix).rstrip(".")  # a menu entry, not a sentence
+        safe = _container_safe(uri, text, fix.start, fix.end, fix.replacement)
+        if safe is not None:
+            actions.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=diagnostics,
+                                            is_preferred=True, edit=_edit(uri, positions, fix.start, fix.end, safe)))
+    if finding.kind == "require":
+        for phrase in finding.suggestions[:2]:
+            if finding.family in ("follow-up", "next-steps"):
+                at, new_text = finding.end, " " + phrase
+            else:
+                at, new_text = finding.start, phrase + " "
+            safe = _container_safe(uri, text, at, at, new_text)
+            if safe is None:
+                continue
+            actions.append(types.CodeAction(title=f'Insert "{phrase}"', kind=types.CodeActionKind.QuickFix,
+                                            diagnostics=diagnostics, edit=_edit(uri, positions, at, at, safe)))
+    suffix = Path(uri).suffix.lower()
+    style = COMMENT_STYLES.get(suffix)
+    if suffix not in MACRO_SUFFIXES:
+        # A plain-text draft is sent to the customer as it stands: a directive written
+        # into it would be sent too. The server keeps the choice instead.
+        actions.append(types.CodeAction(
+            title=f"Ignore {finding.code} in this document", kind=types.CodeActionKind.QuickFix,
+            diagnostics=diagnostics,
+            command=types.Command(title=f"Ignore {finding.code} in this document", command=IGNORE_COMMAND,
+                                  arguments=[uri, finding.code])))
+    elif style:
+        nl = _newline(text)
+        if suffix in LINE_COMMENTS_OK:
+            line_start = _line_start(text, finding.start)
+            indent = re.match(r"[ \t]*", text[line_start:]).group()
+            comment = indent + style.format(directive="disable-next-line", code=finding.code) + nl
+            actions.append(types.CodeAction(title=f"Disable {finding.code} for this line", kind=types.CodeActionKind.QuickFix,
+                                            diagnostics=diagnostics, edit=_edit(uri, positions, line_start, line_start, comment)))
+        front = _FRONT_MATTER.match(text) if suffix in (".md", ".markdown") else None
+        top = front.end() if front else 0
+        comment = style.format(directive="disable", code=finding.code) + nl
+        actions.append(types.CodeAction(title=f"Disable {finding.code} for this file", kind=types.CodeActionKind.QuickFix,
+                                        diagnostics=diagnostics, edit=_edit(uri, positions, top, top, comment)))
+    return actions
