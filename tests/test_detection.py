@@ -6,7 +6,6 @@ import importlib.util
 import itertools
 import sys
 
-import numpy as np
 import pytest
 
 from conftest import ROOT

@@ -22,13 +22,12 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.uris import to_fs_path
 
 from empathy_lint import __version__
-from empathy_lint.errors import EmpathyLintError
 from empathy_lint.findings import Finding, LineIndex
 from empathy_lint.write.quickfix import IGNORE_COMMAND
 from empathy_lint.rulebook import Rule
+from empathy_lint.apps.lsp_check import DEFAULT_MAX_BYTES, DocumentChecker, notice as _notice
 
 log = logging.getLogger("empathy-lint.lsp")
 
@@ -41,7 +40,6 @@ SETTING_KEYS = {"select": "select", "ignore": "ignore", "failOn": "fail_on", "fa
                 "channel": "channel", "kind": "kind"}
 # Numeric settings and the values they accept.
 NUMBER_SETTINGS = {"debounceMs": (0, 60_000), "maxSizeKb": (1, 1_048_576), "lintTimeoutMs": (0.001, 3_600_000)}
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_DEBOUNCE = 0.15
 # A document's check runs in a worker process with this budget; past it the worker is
 # stopped (and a fresh one forked), so one pathological document cannot hold up the
@@ -114,15 +112,13 @@ class EmpathyLanguageServer(LanguageServer):
         self.settings: dict[str, Any] = {}
         self.states: dict[str, DocState] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="empathy-lint")
-        self.runner: Any = None
+        self.checker = DocumentChecker()  # checks in this process, where no worker can be had
         self.rules: dict[str, Rule] = {}
         self.debounce = DEFAULT_DEBOUNCE
         self.max_bytes = DEFAULT_MAX_BYTES
         self.budget = DEFAULT_LINT_BUDGET
         self.pool: Any = None  # the worker process (see _worker_pool)
         self.use_worker = True
-        self.in_worker = False  # True inside the worker: never write to the editor from there
-        self.pending_logs: list[tuple[types.MessageType, str]] = []
 
     # ------------------------------------------------------------ setup
 
@@ -130,21 +126,8 @@ class EmpathyLanguageServer(LanguageServer):
         """Load the default rules (and with `linter`, the pipeline and compiled rules)
         once, before the first document arrives. A server whose checks run in the worker
         leaves the linter to the worker, which builds its own."""
-        from empathy_lint.config import Config
-
-        self.rules = {r.id: r for r in Config().active_rules()}
-        if linter:
-            self._runner()
-
-    def _runner(self) -> Any:
-        """The runner (pipeline and compiled rules), built on first use."""
-        if self.runner is None:
-            from empathy_lint.config import Config
-            from empathy_lint.run.runner import Runner
-
-            self.runner = Runner()
-            self.runner.linter(Config())
-        return self.runner
+        self.checker.warm_up(linter)
+        self.rules.update(self.checker.rules)
 
     def _worker_pool(self) -> Any:
         """A one-process pool for checks, or None where it cannot be had (then a thread).
@@ -259,39 +242,20 @@ class EmpathyLanguageServer(LanguageServer):
     # ------------------------------------------------------------ linting
 
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
-        """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
-        from empathy_lint.run.checking import CheckOptions, ConfigResolver
-        from empathy_lint.run.runner import Job
-        from empathy_lint.read.sources import load_document
-
-        path = Path(to_fs_path(uri) or "untitled.txt")
-        if len(text.encode("utf-8", "surrogatepass")) > self.max_bytes:
-            return [], [_notice(f"empathy-lint: document is over {self.max_bytes // 1024} KB; not linted "
-                                "(raise maxSizeKb in the settings)", types.DiagnosticSeverity.Information)], None
-        try:
-            resolver = ConfigResolver(CheckOptions(files=[], overrides=self.settings))
-            config = resolver.for_path(path)
-            document = load_document(str(path), text, config.readers)
-            runner = self._runner()
-            result = runner.run([Job(document, config)])
-            for rule in runner.linter(config).rules:
-                self.rules.setdefault(rule.id, rule)
-            return result.reports[0].findings, [], config
-        except EmpathyLintError as exc:
-            self.log(types.MessageType.Warning, str(exc))
-            return [], [_notice(str(exc), types.DiagnosticSeverity.Error)], None
-        except Exception as exc:  # never take the editor's server down
-            log.exception("lint failed")
-            message = f"empathy-lint internal error: {type(exc).__name__}: {exc}"
-            self.log(types.MessageType.Error, message)
-            return [], [_notice(message, types.DiagnosticSeverity.Error)], None
+        """Findings, extra diagnostics (errors) and the Config used, for one document, in
+        this process (where no worker can be had); never raises."""
+        checker = self.checker
+        checker.settings, checker.max_bytes = self.settings, self.max_bytes
+        result = checker.lint_source(uri, text)
+        self.rules.update(checker.rules)
+        logs, checker.pending_logs = checker.pending_logs, []
+        for level, message in logs:
+            self.log(level, message)
+        return result
 
     def log(self, level: types.MessageType, message: str) -> None:
-        """A log message for the editor: sent at once, or kept for the parent in a worker."""
-        if self.in_worker:
-            self.pending_logs.append((level, message))
-        else:
-            self.window_log_message(types.LogMessageParams(level, message))
+        """A log message for the editor."""
+        self.window_log_message(types.LogMessageParams(level, message))
 
     def diagnostics(self, text: str, findings: list[Finding], config: Any) -> list[types.Diagnostic]:
         """LSP diagnostics; findings below the config's fail-on are shown as hints."""
@@ -337,22 +301,6 @@ class EmpathyLanguageServer(LanguageServer):
             if not state.dirty:
                 return
             await asyncio.sleep(self.debounce)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What `diagnostics` needs of a Config, small enough to send from the worker."""
-
-    fail_on: str
-    failing: frozenset[str]
-
-    def fails(self, severity: str) -> bool:
-        return severity in self.failing
-
-
-def _notice(message: str, severity: types.DiagnosticSeverity) -> types.Diagnostic:
-    return types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-                            message=message, severity=severity, source="empathy-lint")
 
 
 def _rule_uri(rule: Rule) -> str:

@@ -3,17 +3,17 @@
 Imported once by the fork server (multiprocessing "forkserver", preloaded), which builds
 the pipeline and rules at import; every worker is forked from it already warm. The
 server gives each check a time budget and kills the worker that overruns it, so one
-pathological document cannot delay the diagnostics of the others.
+pathological document cannot delay the diagnostics of the others. It needs only the
+document check (lsp_check), never the server.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from empathy_lint.apps.lsp import EmpathyLanguageServer, Verdict
+from empathy_lint.apps.lsp_check import DocumentChecker, Verdict
 
-SERVER = EmpathyLanguageServer()
-SERVER.warm_up()
-SERVER.in_worker = True
+CHECKER = DocumentChecker()
+CHECKER.warm_up()
 
 
 def ping() -> bool:
@@ -23,12 +23,12 @@ def ping() -> bool:
 
 def check(uri: str, text: str, settings: dict[str, Any], max_bytes: int) -> tuple:
     """(findings, extra diagnostics, Verdict or None, rules of the findings, log messages)."""
-    SERVER.pending_logs = []
-    SERVER.settings, SERVER.max_bytes = settings, max_bytes
-    findings, extra, config = SERVER.lint_source(uri, text)
+    CHECKER.pending_logs = []
+    CHECKER.settings, CHECKER.max_bytes = settings, max_bytes
+    findings, extra, config = CHECKER.lint_source(uri, text)
     if config is None:
-        return findings, extra, None, [], SERVER.pending_logs
+        return findings, extra, None, [], CHECKER.pending_logs
     verdict = Verdict(config.fail_on, frozenset(s for s in ("error", "warning", "info") if config.fails(s)))
     codes = {f.code for f in findings}
-    rules = [rule for rule in SERVER.runner.linter(config).rules if rule.id in codes]
-    return findings, extra, verdict, rules, SERVER.pending_logs
+    rules = [rule for rule in CHECKER.runner.linter(config).rules if rule.id in codes]
+    return findings, extra, verdict, rules, CHECKER.pending_logs

@@ -1,0 +1,97 @@
+"""The language server's document check, apart from the server: the worker process runs
+it, and so does the server itself where no worker process can be had. Neither imports
+the other (the server starts the worker; the worker never needs the server's classes).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from empathy_lint.errors import EmpathyLintError
+from empathy_lint.findings import Finding
+from empathy_lint.rulebook import Rule
+
+log = logging.getLogger("empathy_lint.lsp")
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `diagnostics` needs of a Config, small enough to send from the worker."""
+
+    fail_on: str
+    failing: frozenset[str]
+
+    def fails(self, severity: str) -> bool:
+        return severity in self.failing
+
+
+def notice(message: str, severity: types.DiagnosticSeverity) -> types.Diagnostic:
+    return types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                            message=message, severity=severity, source="empathy-lint")
+
+
+class DocumentChecker:
+    """Lints one document as the CLI would lint that file: its config resolved from its
+    place, its reader chosen by its name. Log messages are kept for the caller to send."""
+
+    def __init__(self) -> None:
+        self.settings: dict[str, Any] = {}
+        self.max_bytes = DEFAULT_MAX_BYTES
+        self.runner: Any = None
+        self.rules: dict[str, Rule] = {}
+        self.pending_logs: list[tuple[types.MessageType, str]] = []
+
+    def warm_up(self, linter: bool = True) -> None:
+        """Load the default rules (and with `linter`, the pipeline and compiled rules)."""
+        from empathy_lint.config import Config
+
+        self.rules = {r.id: r for r in Config().active_rules()}
+        if linter:
+            self._runner()
+
+    def _runner(self) -> Any:
+        """The runner (pipeline and compiled rules), built on first use."""
+        if self.runner is None:
+            from empathy_lint.config import Config
+            from empathy_lint.run.runner import Runner
+
+            self.runner = Runner()
+            self.runner.linter(Config())
+        return self.runner
+
+    def log(self, level: types.MessageType, message: str) -> None:
+        self.pending_logs.append((level, message))
+
+    def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
+        """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
+        from empathy_lint.read.sources import load_document
+        from empathy_lint.run.checking import CheckOptions, ConfigResolver
+        from empathy_lint.run.runner import Job
+
+        path = Path(to_fs_path(uri) or "untitled.txt")
+        if len(text.encode("utf-8", "surrogatepass")) > self.max_bytes:
+            return [], [notice(f"empathy-lint: document is over {self.max_bytes // 1024} KB; not linted "
+                               "(raise maxSizeKb in the settings)", types.DiagnosticSeverity.Information)], None
+        try:
+            resolver = ConfigResolver(CheckOptions(files=[], overrides=self.settings))
+            config = resolver.for_path(path)
+            document = load_document(str(path), text, config.readers)
+            runner = self._runner()
+            result = runner.run([Job(document, config)])
+            for rule in runner.linter(config).rules:
+                self.rules.setdefault(rule.id, rule)
+            return result.reports[0].findings, [], config
+        except EmpathyLintError as exc:
+            self.log(types.MessageType.Warning, str(exc))
+            return [], [notice(str(exc), types.DiagnosticSeverity.Error)], None
+        except Exception as exc:  # never take the editor's server down
+            log.exception("lint failed")
+            message = f"empathy-lint internal error: {type(exc).__name__}: {exc}"
+            self.log(types.MessageType.Error, message)
+            return [], [notice(message, types.DiagnosticSeverity.Error)], None
