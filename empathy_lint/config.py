@@ -33,7 +33,7 @@ CONFIG_FILES = (".empathy-lint.yaml", ".empathy-lint.yml")
 READER_KEYS = ("yaml_body", "json_body", "csv_body", "markdown_split")
 OVERRIDE_KEYS = ("files", "select", "ignore", "severity", "kind", "channel")
 FILE_KEYS = ("select", "ignore", "severity", "fail-on", "rules", "kind", "channel",
-             "placeholders", "exclude", "default-exclude", "readers", "overrides")
+             "placeholders", "exclude", "default-exclude", "readers", "overrides", "allow-origins")
 
 
 @dataclass
@@ -52,6 +52,9 @@ class Config:
     default_exclude: bool = True  # skip files that are not replies (rules/context/not-replies.yaml)
     readers: dict[str, str] = field(default_factory=dict)
     overrides: list[dict] = field(default_factory=list)
+    # Browser origins `empathy-lint serve` answers besides its own extension's
+    # (another build of the extension, a helpdesk app of the team's own).
+    allow_origins: list[str] = field(default_factory=list)
     source: str | None = None
 
     def __post_init__(self) -> None:
@@ -199,6 +202,8 @@ def parse_settings(data: Any, source: str) -> dict[str, Any]:
             out[key] = split_selectors(_check_list(source, key, value)) if key != "exclude" else _check_list(source, key, value)
         elif key == "placeholders":
             out[key] = _check_list(source, key, value)
+        elif key == "allow-origins":
+            out["allow_origins"] = _check_list(source, key, value)
         elif key == "rules":
             out[key] = [_pack_inside(source, str(p)) for p in _check_list(source, key, value)]
         elif key == "severity":

@@ -67,6 +67,7 @@ def cli() -> None:
       empathy-lint check macros/ --format json
       empathy-lint rules                      list every rule
       empathy-lint explain EMP301             why a rule matters, with examples
+      empathy-lint serve                      the check for the browser extension
 
     \b
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/input/rule error.
@@ -430,6 +431,43 @@ def lsp(stdio: bool, tcp: str | None) -> None:
     from empathy_lint.apps.lsp import start
 
     start(tcp)
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True,
+              help="Port on 127.0.0.1 (the service never listens beyond the loopback address).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Use this config file [default: the one found from the working directory].")
+@click.option("--allow-origin", "origins", multiple=True, metavar="ORIGIN",
+              help="Another browser origin to answer (repeatable; also `allow-origins:` in the config).")
+def serve(port: int, config_file: str | None, origins: tuple[str, ...]) -> None:
+    """Serve the check to the browser extension, on 127.0.0.1 only.
+
+    \b
+    The extension (editors/browser/) sends the draft in a helpdesk's reply box and
+    underlines what this returns. The pipeline is built once; nothing is written.
+      POST /v1/check  {"reply", "customer"?, "thread"?, "channel"?, "kind"?}
+      GET  /v1/rules, /healthz
+    A request from any other web page's origin gets 403, a foreign Host 421.
+    """
+    import errno
+    import socket
+
+    from empathy_lint.apps.serve import serve as run_service
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:  # a clear one-line error for a port in use, before the pipeline is built
+        probe.bind(("127.0.0.1", port))
+    except OSError as exc:
+        reason = "already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        fail(f"127.0.0.1:{port}: cannot listen ({reason}); choose another --port")
+    finally:
+        probe.close()
+    try:
+        click.echo(f"empathy-lint {__version__} serving on http://127.0.0.1:{port} (Ctrl-C to stop)", err=True)
+        run_service(port, config_file, list(origins))
+    except EmpathyLintError as exc:
+        fail(str(exc))
 
 
 @cli.command("rules")

@@ -1,0 +1,158 @@
+"""`empathy-lint serve` (issue 30): the findings `check` gives, for the browser, on the
+loopback address only; web pages' origins, foreign Hosts and oversize bodies refused."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from conftest import ROOT, run_cli_fast
+from empathy_lint.apps.serve import EXTENSION_ORIGIN, MAX_BODY_BYTES, create_app
+
+CUSTOMER = "My card was charged twice for order 1187 and nobody answers the phone."
+DRAFT = "As I said, there's nothing we can do. Obviously, the fee stands."
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app(), base_url="http://127.0.0.1:7878")
+
+
+def test_health_and_rules(client):
+    assert client.get("/healthz").json()["ok"] is True
+    rules = {r["code"]: r for r in client.get("/v1/rules").json()["rules"]}
+    assert {"EMP101", "EMP201", "EMP301", "EMP401", "EMP501"} <= set(rules)
+    assert rules["EMP301"]["why"] and rules["EMP301"]["suggestions"]
+
+
+def test_check_answers_what_check_json_gives_for_the_same_draft(client, tmp_path):
+    answer = client.post("/v1/check", json={"reply": DRAFT, "customer": CUSTOMER}).json()
+    draft = tmp_path / "draft.txt"
+    draft.write_text(DRAFT, encoding="utf-8")
+    cli = json.loads(run_cli_fast("check", "--format", "json", "--customer-text", CUSTOMER, str(draft)).stdout)
+    keys = ("code", "severity", "confidence", "message", "start", "end", "suggestions", "fix")
+    served = [{k: f[k] if k != "fix" or f[k] is None else {x: f[k][x] for x in ("start", "end", "replacement")}
+               for k in keys} for f in answer["findings"]]
+    checked = [{k: f[k] for k in keys} for f in cli["files"][0]["findings"]]
+    assert served == checked and served
+    assert all(f["why"] for f in answer["findings"])
+    assert answer["fails"] is True
+
+
+def test_offsets_come_in_utf16_units_as_a_browser_counts(client):
+    draft = "Hi 😀😀, as I said, the fee stands."
+    answer = client.post("/v1/check", json={"reply": draft}).json()
+    (said,) = [f for f in answer["findings"] if f["code"] == "EMP301"]
+    as_js = draft.encode("utf-16-le")
+    start, end = said["utf16"]["start"], said["utf16"]["end"]
+    assert as_js[2 * start:2 * end].decode("utf-16-le") == "as I said"
+    assert (start, end) == (said["start"] + 2, said["end"] + 2)
+    assert said["fix"]["utf16"] == {"start": start, "end": end}
+
+
+def test_the_conversation_is_read(client):
+    alone = client.post("/v1/check", json={"reply": "Thanks, our team will look into it.", "customer": "I did."}).json()
+    told = client.post("/v1/check", json={"reply": "Thanks, our team will look into it.", "customer": "I did.",
+                                          "thread": [{"role": "customer", "text": CUSTOMER},
+                                                     {"role": "agent", "text": "Did you pay by card?"}]}).json()
+    assert "EMP201" not in {f["code"] for f in alone["findings"]}
+    assert "EMP201" in {f["code"] for f in told["findings"]}
+
+
+@pytest.mark.parametrize("body,status,words", [
+    (b"{not json", 400, "not JSON"),
+    (b'["a list"]', 400, "JSON object"),
+    (b'{"customer": "x"}', 400, "'reply'"),
+    (b'{"reply": "x", "kind": "weekly"}', 400, "'kind'"),
+    (b'{"reply": "x", "thread": "not a list"}', 400, "'thread'"),
+])
+def test_bad_requests_get_a_clear_400(client, body, status, words):
+    response = client.post("/v1/check", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == status and words in response.json()["error"]
+
+
+def test_a_body_past_the_limit_is_413_with_or_without_a_length(client):
+    huge = json.dumps({"reply": "word " * (MAX_BODY_BYTES // 4)}).encode()
+    assert client.post("/v1/check", content=huge).status_code == 413
+
+    def chunks():
+        for start in range(0, len(huge), 65536):
+            yield huge[start:start + 65536]
+
+    assert client.post("/v1/check", content=chunks()).status_code == 413
+
+
+def test_web_pages_cannot_use_it(client):
+    refused = client.post("/v1/check", json={"reply": DRAFT}, headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403 and "not allowed" in refused.json()["error"]
+    allowed = client.post("/v1/check", json={"reply": DRAFT}, headers={"Origin": EXTENSION_ORIGIN})
+    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == EXTENSION_ORIGIN
+    rebound = client.get("/healthz", headers={"Host": "attacker.example:7878"})
+    assert rebound.status_code == 421
+    assert client.get("/healthz", headers={"Host": "localhost:7878"}).status_code == 200
+
+
+def test_the_config_adds_origins_and_house_rules(tmp_path, monkeypatch):
+    (tmp_path / ".empathy-lint.yaml").write_text(
+        "allow-origins: [\"https://desk.example.com\"]\nignore: [EMP301]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    local = TestClient(create_app(), base_url="http://127.0.0.1:7878")
+    answer = local.post("/v1/check", json={"reply": DRAFT}, headers={"Origin": "https://desk.example.com"})
+    assert answer.status_code == 200 and "EMP301" not in {f["code"] for f in answer.json()["findings"]}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".empathy-lint.yaml"]  # nothing written
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_command_serves_concurrent_requests_on_loopback_only(tmp_path):
+    import psutil
+
+    port = _free_port()
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "empathy_lint", "serve", "--port", str(port)],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail(process.stderr.read().decode() if process.poll() is not None else "no answer")
+                time.sleep(0.2)
+        drafts = [f"{DRAFT} Order {i}." for i in range(24)]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda d: httpx.post(f"{base}/v1/check", json={"reply": d}, timeout=30), drafts))
+        assert all(a.status_code == 200 for a in answers)
+        assert len({tuple(f["code"] for f in a.json()["findings"]) for a in answers}) == 1
+        listening = [c.laddr for c in psutil.Process(process.pid).net_connections(kind="inet")
+                     if c.status == psutil.CONN_LISTEN]
+        assert listening and all(address.ip == "127.0.0.1" for address in listening)
+        assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written
+        taken = subprocess.run([sys.executable, "-m", "empathy_lint", "serve", "--port", str(port)],
+                               capture_output=True, text=True, timeout=60, env=env)
+        assert taken.returncode == 2 and "already in use" in taken.stderr and "Traceback" not in taken.stderr
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_help_teaches():
+    result = run_cli_fast("serve", "--help")
+    assert result.returncode == 0 and "127.0.0.1" in result.stdout and "/v1/check" in result.stdout
+    assert Path(ROOT / "editors" / "browser" / "manifest.json").is_file()
