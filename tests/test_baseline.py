@@ -113,3 +113,19 @@ def test_update_baseline_never_replaces_a_file_that_is_not_a_baseline(tmp_path):
     result = run_cli("check", "--isolated", "--update-baseline", "--baseline", str(macros), str(draft))
     assert result.returncode == 2 and "replaces only a baseline" in result.stderr
     assert macros.read_text(encoding="utf-8") == original
+
+
+def test_a_baseline_holds_however_the_files_are_named(tmp_path):
+    """Issue 32.13: written by `check macros`, it still knows every finding under
+    `check $PWD/macros` and `cd macros && check .` (paths from the baseline's folder)."""
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    (macros / "refund.txt").write_text("As I said, the refund takes 5 days. Obviously.\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    written = run_cli("check", "--isolated", "--baseline", str(baseline), "--update-baseline", "macros", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    for args, cwd in ((["--baseline", str(baseline), str(macros)], tmp_path),
+                      (["--baseline", "../baseline.json", "."], macros),
+                      (["--baseline", "baseline.json", "macros"], tmp_path)):
+        result = run_cli("check", "--isolated", "--fail-on", "info", *args, cwd=cwd)
+        assert result.returncode == 0, (args, result.stdout)

@@ -78,3 +78,33 @@ def test_a_request_for_details_is_a_next_step_not_a_follow_up():
     keep the door open."""
     codes = _codes("Please let us know your order number.")
     assert "EMP501" in codes and "EMP401" not in codes
+
+
+@pytest.mark.parametrize("text", [
+    "The fee is waived. Obviously.",
+    "It works (obviously).",
+    "The fee is - obviously - fine.",
+    "\nObviously.",
+])
+def test_a_removal_that_would_break_the_sentence_is_a_suggestion_only(text):
+    """Issue 32.11: the finding stays, with its suggestions, but no fix is applied."""
+    (finding,) = [f for f in lint_text(text) if f.code == "EMP307"]
+    assert finding.fix is None and finding.suggestions
+
+
+def test_removals_inside_html_and_csv_bodies_are_not_applied(tmp_path):
+    import json
+
+    from conftest import run_cli_fast
+
+    export = tmp_path / "macros.json"
+    rows = [{"title": "a", "body_html": "<p>Click <b>obviously</b> here to reset.</p>"},
+            {"title": "b", "body_html": "<p>Obviously&nbsp;fine, the fee is waived.</p>"},
+            {"title": "c", "body": "The fee is waived.\nObviously."}]
+    export.write_text(json.dumps(rows), encoding="utf-8")
+    before = export.read_text(encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(export)).stdout)
+    found = [f for f in report["files"][0]["findings"] if f["code"] == "EMP307"]
+    assert len(found) == 3 and all(f["fix"] is None for f in found)
+    run_cli_fast("check", "--isolated", "--fix", str(export))
+    assert export.read_text(encoding="utf-8") == before

@@ -165,7 +165,30 @@ def make_fix(rule: Rule, source: str, start: int, end: int) -> Fix | None:
         if not stands_alone(source, start, end):
             return None
         return Fix(start, end, _adapt_case(replacement, original))
-    return deletion(source, start, end)
+    fix = deletion(source, start, end)
+    # A removal that cannot leave a well-formed sentence is offered as a suggestion only.
+    return fix if leaves_well_formed(source, fix) else None
+
+
+_MARKS = ".,;:!?-\u2013\u2014"
+
+
+def leaves_well_formed(source: str, fix: Fix) -> bool:
+    """Would the text around a removal still read as a sentence? Not with two marks
+    together ("waived.."), a dash left on its own ("is - - fine"), empty brackets or
+    markup ("()", "<b></b>"), a line that starts with a mark ("\n."), or an entity where
+    a word was ("&nbsp;fine", which could not be capitalised)."""
+    left = source[:fix.start].rstrip(" \t")[-1:]
+    right = (fix.replacement + source[fix.end:].lstrip(" \t"))[:1]
+    if not right or right in "\r\n":
+        return True
+    if left and left in _MARKS and right in _MARKS:
+        return False
+    if (left, right) in (("(", ")"), ("[", "]"), ("{", "}"), (">", "<")):
+        return False
+    if (not left or left in "\r\n") and right in _MARKS:
+        return False
+    return right != "&"
 
 
 _CLAUSE_BEFORE = ".!?,;:(\n\r"

@@ -188,6 +188,15 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     customer = messages[-1] if messages else None
     earlier = "\n\n".join(m.strip() for m in messages[:-1] if m.strip()) or None
 
+    # Fingerprints name a file by its path from the baseline's folder, however the run
+    # names it (`check macros`, `check $PWD/macros`, `cd macros && check .`).
+    fingerprint_root = Path(options.baseline).resolve().parent if options.baseline else None
+
+    def fingerprint_path(path: Path) -> str | None:
+        if fingerprint_root is None:
+            return None
+        return Path(os.path.relpath(path.resolve(), fingerprint_root)).as_posix()
+
     names = options.files or ["-"]
     jobs: list[Job] = []
     paths: dict[int, tuple[Path, Encoding]] = {}
@@ -234,7 +243,8 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
             limit = None if path.suffix.lower() in RECORD_SUFFIXES else options.max_bytes
             if streamed and path.suffix.lower() in RECORD_SUFFIXES:
                 text, runs, encoding = _runs(path, config.readers, options.encoding)
-                job = Job(Document(str(path), text), config, customer, default_kind=default_kind, earlier=earlier)
+                job = Job(Document(str(path), text), config, customer, default_kind=default_kind, earlier=earlier,
+                          fingerprint_path=fingerprint_path(path))
                 pieces.extend((len(jobs), dataclasses.replace(job, records=run)) for run in runs)
                 paths[len(jobs)] = (path, encoding)
                 streamed_files.add(len(jobs))
@@ -257,7 +267,8 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
             outcome.notice(notice)
         outcome.errors.extend(document.errors)
         paths[len(jobs)] = (path, encoding)
-        pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind, earlier=earlier)))
+        pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind, earlier=earlier,
+                                      fingerprint_path=fingerprint_path(path))))
         jobs.append(pieces[-1][1])
     if not jobs and not outcome.errors:
         raise EmpathyLintError(f"no reply files found in {', '.join(names)}")

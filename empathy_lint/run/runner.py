@@ -36,6 +36,8 @@ class Job:
     customer: str | None = None
     # The conversation's earlier customer messages (--customer given more than once).
     earlier: str | None = None
+    # The file's path as a baseline names it (from the baseline's folder); None: as given.
+    fingerprint_path: str | None = None
     # The kind when neither the reply, its file's config nor the command line names one:
     # "canned" for files found by walking a directory (a macro collection), else "live".
     default_kind: str = "live"
@@ -171,7 +173,8 @@ class Runner:
                 # The readers made `disable` a list of codes (sources.base.disable_codes).
                 for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r],
                                                   reply.meta.get("disable")):
-                    linted.fingerprints.append(fingerprint(document.path, named, finding, document.text)
+                    linted.fingerprints.append(fingerprint(job.fingerprint_path or document.path, named, finding,
+                                                           document.text)
                                                if self.fingerprints else "")
                     if run is not None:
                         _move(finding, run.start, run.index_line - 1)
