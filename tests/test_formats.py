@@ -215,3 +215,16 @@ def test_a_findings_json_written_from_its_fields_is_what_json_dumps_writes():
         for indent in (0, 8):
             assert finding_json(finding, indent) == json.dumps(finding.to_dict(), indent=2, ensure_ascii=False).replace(
                 "\n", "\n" + " " * indent)
+
+
+def test_control_characters_never_reach_xml_or_the_terminal(tmp_path):
+    """Issue 32.14: a control character in a title or file name leaves JUnit valid XML,
+    and --diff shows it escaped instead of sending it to the terminal."""
+    export = tmp_path / "macros\x1b[31m.json"
+    export.write_text(json.dumps([{"title": "Refund \x07\x1b[2J", "body": "As I said, the fee is waived."}]),
+                      encoding="utf-8")
+    junit = run_cli("--format", "junit", str(export), cwd=tmp_path)
+    root = ET.fromstring(junit.stdout)  # parses: the characters are escaped
+    assert "\\x1b" in root.find(".//testcase").get("name")
+    diff = run_cli("check", "--diff", str(export), cwd=tmp_path)
+    assert "\x1b" not in diff.stdout and "\\x1b" in diff.stdout and "To recap" in diff.stdout

@@ -571,6 +571,8 @@ def main() -> None:
     except Exception as exc:  # a bug in empathy-lint, not the user's fault
         if os.environ.get("EMPATHY_LINT_DEBUG"):
             raise
-        click.echo(f"empathy-lint: internal error: {type(exc).__name__}: {exc} "
+        from empathy_lint.write.report.text import escape
+
+        click.echo(f"empathy-lint: internal error: {type(exc).__name__}: {escape(str(exc))} "
                    "(set EMPATHY_LINT_DEBUG=1 for a traceback, and please report it)", err=True)
         sys.exit(EXIT_INTERNAL)

@@ -98,8 +98,19 @@ def _holds(path: Path, data: bytes) -> bool:
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
+    """The fixes as a patch. File names and lines are shown with control characters
+    escaped (\\x1b), so a reply or a file name cannot drive the terminal."""
+    from empathy_lint.write.report.text import visible
+
+    def escape(text: str) -> str:  # tabs stay tabs: the patch must still apply
+        return text if text.isprintable() else "".join(ch if ch == "\t" else visible(ch) for ch in text)
+
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                 fromfile=f"a/{path}", tofile=f"b/{path}")
-    out = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-                  for line in lines)
-    return out
+                                 fromfile=f"a/{escape(path)}", tofile=f"b/{escape(path)}")
+    out = []
+    for line in lines:
+        body = line.rstrip("\r\n")
+        ending = line[len(body):]
+        shown = escape(body)
+        out.append(shown + ending if ending else shown + "\n\\ No newline at end of file\n")
+    return "".join(out)

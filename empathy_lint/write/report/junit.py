@@ -1,10 +1,22 @@
 """`--format junit`: one testcase per file; a file fails when it has failing findings."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any, Callable, TextIO
 
 from empathy_lint.write.report import Collector, FileReport
+from empathy_lint.write.report.text import visible
+
+# Characters XML 1.0 cannot hold (control characters but tab and line breaks, lone
+# surrogates, U+FFFE/U+FFFF): a title or file name holding one made the report invalid.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with each character XML cannot hold shown as an escape (\\x1b)."""
+    return _NOT_XML.sub(lambda m: visible(m.group()) if not "\ud800" <= m.group() <= "\udfff"
+                        else f"\\u{ord(m.group()):04x}", text)
 
 
 def render(reports: list[FileReport], *, fails: Callable[[str], bool] = lambda s: s != "info",
@@ -12,18 +24,18 @@ def render(reports: list[FileReport], *, fails: Callable[[str], bool] = lambda s
     suite = ET.Element("testsuite", name="empathy-lint")
     failures = 0
     for report in reports:
-        case = ET.SubElement(suite, "testcase", classname="empathy-lint", name=report.path)
+        case = ET.SubElement(suite, "testcase", classname="empathy-lint", name=xml_safe(report.path))
         failing = [f for f in report.findings if fails(f.severity)]
         if failing:
             failures += 1
             failure = ET.SubElement(case, "failure", type="empathy",
                                     message=f"{len(failing)} finding(s): " + ", ".join(sorted({f.code for f in failing})))
-            failure.text = "\n".join(
+            failure.text = xml_safe("\n".join(
                 f"{report.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}"
-                + (f" ({f.reply})" if f.reply else "") for f in report.findings)
+                + (f" ({f.reply})" if f.reply else "") for f in report.findings))
         elif report.findings:
-            ET.SubElement(case, "system-out").text = "\n".join(
-                f"{report.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}" for f in report.findings)
+            ET.SubElement(case, "system-out").text = xml_safe("\n".join(
+                f"{report.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}" for f in report.findings))
     suite.set("tests", str(len(reports)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
