@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from empathy_lint.errors import RuleError
+from empathy_lint.engine.pattern_checks import pattern_problem
 from empathy_lint.engine.pipeline import kept_columns
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.textmap import prepare
@@ -435,6 +436,9 @@ class PatternSet:
         except KeyError as exc:
             known = ", ".join("$" + name for name in sorted(word_classes()))
             raise on_error(f"unknown word class {exc.args[0]} (known: {known})") from None
+        problem = pattern_problem(fixed)
+        if problem:
+            raise on_error(problem)
         probe = Matcher(self.nlp.vocab, validate=True)
         try:
             probe.add(key, [fixed])  # validate with spaCy either way, so errors read the same

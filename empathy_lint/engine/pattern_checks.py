@@ -1,0 +1,83 @@
+"""What a rule pack's token patterns may ask of this pipeline, checked when the pack loads.
+
+The pipeline is blank English with a sentencizer and lemmas: no tagger, parser or entity
+recogniser, so a pattern on POS, TAG, MORPH, DEP or ENT_* would never match (spaCy only
+says so when a document arrives, as an internal error), and no extension attributes
+are registered (`_`). A `REGEX` must compile, and may not nest quantifiers
+(`(a+)+`, `(x*)*`): Python's regex engine backtracks on those for exponential time, and
+a repository's config can point at any pack. Each problem is a one-line error naming
+the file and rule (via the caller's `on_error`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:  # Python 3.11+: the parser lives in re._parser
+    from re import _constants as sre_constants, _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+NEEDS_MODEL = {"POS": "a tagger", "TAG": "a tagger", "MORPH": "a morphologizer", "DEP": "a parser",
+               "HEAD": "a parser", "ENT_TYPE": "an entity recogniser", "ENT_IOB": "an entity recogniser",
+               "ENT_ID": "an entity recogniser", "ENT_KB_ID": "an entity recogniser"}
+_REPEATS = tuple(op for op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
+                              getattr(sre_constants, "POSSESSIVE_REPEAT", None)) if op is not None)
+
+
+def pattern_problem(pattern: Any) -> str | None:
+    """Why a token pattern cannot run here, or None."""
+    if not isinstance(pattern, list):
+        return None
+    for spec in pattern:
+        if not isinstance(spec, dict):
+            continue
+        for attr, value in spec.items():
+            name = str(attr).upper()
+            if name in NEEDS_MODEL:
+                return (f"token attribute {attr} needs {NEEDS_MODEL[name]}, which this pipeline does not have "
+                        "(blank English: use LOWER, NORM, LEMMA, word classes or phrases)")
+            if name == "_":
+                return "extension attributes (_) are not available: no extension is registered"
+            problem = _regex_problem(value)
+            if problem:
+                return f"token attribute {attr}: {problem}"
+    return None
+
+
+def _regex_problem(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return None
+    for op, argument in value.items():
+        if str(op).upper() != "REGEX":
+            continue
+        if not isinstance(argument, str):
+            return "REGEX must be a string"
+        try:
+            parsed = sre_parse.parse(argument)
+        except re.error as exc:
+            return f"REGEX {argument!r} is not a valid regular expression ({exc})"
+        if _nested_repeat(parsed, False):
+            return (f"REGEX {argument!r} nests quantifiers (like (a+)+), which can take exponential "
+                    "time; write it without the inner or outer repeat")
+    return None
+
+
+def _nested_repeat(items: Any, inside: bool) -> bool:
+    """Does a repeat that can match more than once hold another such repeat?"""
+    for op, argument in items:
+        if op in _REPEATS:
+            _, high, body = argument
+            many = high > 1
+            if many and inside:
+                return True
+            if _nested_repeat(body, inside or many):
+                return True
+        elif op == sre_constants.SUBPATTERN:
+            if _nested_repeat(argument[-1], inside):
+                return True
+        elif op == sre_constants.BRANCH:
+            if any(_nested_repeat(branch, inside) for branch in argument[1]):
+                return True
+    return False
