@@ -259,3 +259,58 @@ def test_a_frame_without_content_length_does_not_wedge_the_server():
                            {"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": {
                                "textDocument": {"uri": "file:///nowhere.txt"}, "position": {"line": 0, "character": 0}}}])
     assert '"id": 5' in out and '"id": 99' in out  # the frames after the bad one are read
+
+
+async def test_a_bad_command_is_invalid_params_not_an_internal_error(client):
+    """Issue 32.10: the client's mistake gets -32602, not -32603 with a traceback."""
+    from pygls.exceptions import JsonRpcException
+
+    from empathy_lint.write.quickfix import IGNORE_COMMAND
+
+    try:
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=IGNORE_COMMAND, arguments=[1, 2, 3]))
+    except JsonRpcException as exc:
+        assert exc.code == -32602 and "takes a document uri" in exc.message
+    else:
+        raise AssertionError("no error for bad arguments")
+
+
+def test_a_frame_with_an_absurd_length_is_read_through_and_dropped():
+    """Issue 32.10: `Content-Length: 99999999999` is not held in memory: the frame is read
+    a chunk at a time and dropped, and the message after it is read as usual."""
+    from empathy_lint.apps.lsp import MAX_FRAME_BYTES, ResyncingInput
+
+    class Stream:
+        def __init__(self) -> None:
+            self.left, self.tail, self.largest = MAX_FRAME_BYTES + 10, b"NEXT", 0
+
+        def read(self, size: int = -1) -> bytes:
+            self.largest = max(self.largest, size)
+            if self.left:
+                n = min(size, self.left)
+                self.left -= n
+                return b"\0" * n
+            out, self.tail = self.tail[:size], self.tail[size:]
+            return out
+
+        def readline(self) -> bytes:
+            return b""
+
+    stream = Stream()
+    reader = ResyncingInput(stream)
+    assert b'"method"' in reader.read(MAX_FRAME_BYTES + 10)
+    assert stream.largest <= 1 << 20 and reader.read(4) == b"NEXT"
+
+
+def test_the_server_survives_an_absurd_length_and_bad_tcp_options():
+    import subprocess
+
+    frame = b"Content-Length: 99999999999\r\n\r\n{}"
+    result = subprocess.run([sys.executable, "-m", "empathy_lint", "lsp"], input=frame, capture_output=True,
+                            timeout=60)
+    assert result.returncode == 0 and b"MemoryError" not in result.stderr
+    for bad in ("nonsense", "127.0.0.1:99999"):
+        result = subprocess.run([sys.executable, "-m", "empathy_lint", "lsp", "--tcp", bad], capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 2 and "HOST:PORT" in result.stderr and "Traceback" not in result.stderr

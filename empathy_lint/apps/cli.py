@@ -428,9 +428,16 @@ def lsp(stdio: bool, tcp: str | None) -> None:
     Settings (initializationOptions or workspace/didChangeConfiguration):
       select, ignore, failOn, channel, kind, debounceMs, maxSizeKb
     """
+    if tcp is not None:
+        host, _, port = tcp.rpartition(":")
+        if not port.isdigit() or not 1 <= int(port) <= 65535:
+            fail(f"--tcp {tcp}: expected HOST:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:2087)")
     from empathy_lint.apps.lsp import start
 
-    start(tcp)
+    try:
+        start(tcp)
+    except OSError as exc:
+        fail(f"--tcp {tcp}: cannot listen ({exc.strerror or exc})")
 
 
 @cli.command()

@@ -472,12 +472,18 @@ def _ignore_in_document(ls: EmpathyLanguageServer, *args: Any) -> None:
     """Arguments: the document's uri and a rule code. Until the document is closed, that
     rule's findings are not shown in it."""
     if len(args) != 2 or not all(isinstance(a, str) for a in args):
-        raise ValueError(f"{IGNORE_COMMAND} takes a document uri and a rule code")
+        # Invalid params (-32602), the client's mistake: not an internal error with a traceback.
+        raise JsonRpcInvalidParams(f"{IGNORE_COMMAND} takes a document uri and a rule code")
     uri, code = args
     state = ls.states.get(uri)
     if state is not None:
         state.ignored.add(code)
         ls.schedule(uri)
+
+
+# The largest message the server reads whole. Larger ones are read through and dropped
+# (a document that size is far past maxSizeKb and would not be linted anyway).
+MAX_FRAME_BYTES = 256 * 1024 * 1024
 
 
 class ResyncingInput:
@@ -496,6 +502,17 @@ class ResyncingInput:
         return line[at:] if at > 0 else line
 
     def read(self, size: int = -1) -> bytes:
+        if size > MAX_FRAME_BYTES:
+            # A Content-Length past any real document (99999999999): the frame is read
+            # through and dropped a chunk at a time, never held, and the server goes on.
+            left = size
+            while left > 0:
+                chunk = self.stream.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
+            log.warning("dropped a message of %d bytes (over %d)", size, MAX_FRAME_BYTES)
+            return b'{"jsonrpc": "2.0", "method": "$/empathy-lint/dropped", "params": {}}'
         return self.stream.read(size)
 
 
