@@ -565,3 +565,26 @@ def test_recursive_yaml_alias_in_a_macro_file_finishes(tmp_path):
     path.write_text('- &m {name: A, body: "As I said.", next: *m}\n', encoding="utf-8")
     result = _timed(["--select", "EMP301", "-q", str(path)])
     assert result.returncode == 1 and f"{path}:1:" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit"])
+def test_lone_surrogates_in_metadata_give_findings_not_an_internal_error(tmp_path, fmt):
+    """Issue 32.8: "\\ud800" escaped in a title, an id, a customer message or a thread
+    is shown as U+FFFD; every format writes, and the detector reads the message."""
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"title": "\\ud800", "body": "As I said, no."}\n'
+                      '{"id": "\\udc00", "customer": "\\ud83d broken", "reply": "As I said, no.",'
+                      ' "thread": [{"role": "customer", "text": "\\udfff"}]}\n', encoding="utf-8")
+    result = run_cli("check", "--isolated", "--format", fmt, str(export))
+    assert result.returncode == 1, result.stderr
+    assert "EMP301" in result.stdout and "\ufffd" in result.stdout or fmt in ("github", "junit")
+
+
+def test_lone_surrogates_in_front_matter_and_audit(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text('---\ncustomer: "\\ud800 my order is late"\n---\nAs I said, no.\n', encoding="utf-8")
+    assert run_cli("check", "--isolated", str(draft)).returncode == 1
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"id": "\\ud800", "customer": "\\udc00 late", "reply": "As I said, no."}\n', encoding="utf-8")
+    result = run_cli("audit", str(export))
+    assert result.returncode == 0 and "Traceback" not in result.stderr

@@ -19,6 +19,7 @@ from empathy_lint.run.batch import lint_batch
 from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
+from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
@@ -104,6 +105,7 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
                 resolved = columns.resolve(list(row), str(path))
             if progress:
                 progress(size)
+            row = {k: no_surrogates(v) if isinstance(v, str) else v for k, v in row.items()}
             reply = row.get(resolved.reply)
             customer = row.get(resolved.customer) if resolved.customer else None
             earlier = said.before(_conversation(row, resolved), customer)

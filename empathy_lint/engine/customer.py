@@ -25,6 +25,7 @@ from empathy_lint.engine.matching import PatternSet
 from empathy_lint.engine.pipeline import get_nlp
 from empathy_lint.rulebook import context_path, load_context
 from empathy_lint.engine.sentiment import Sentiment, sentiment_of
+from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.textmap import prepare
 
 
@@ -192,7 +193,7 @@ class CustomerDetector:
         fresh = [t for t in dict.fromkeys(texts) if t not in memo]
         # Exports of social posts keep HTML escapes ("&gt;All of X IS DOWN&lt;"): unescape,
         # so the words are words (this text is only read, never pointed into).
-        plain = [prepare(html.unescape(t)).text for t in fresh]
+        plain = [prepare(no_surrogates(html.unescape(t))).text for t in fresh]
         docs = self.nlp.pipe(plain, disable=["empathy_sentencizer"])
         for text, doc, plain_text in zip(fresh, docs, plain):
             memo[text] = self._evidence(doc, plain_text)

@@ -1,6 +1,8 @@
 """What readers produce: documents made of replies, each mapped back to the file."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +55,15 @@ class Document:
 STRING_META = ("kind", "channel", "customer", "earlier", "title", "id")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def no_surrogates(text: str) -> str:
+    """`text` with each lone surrogate ("\\ud800" escaped in JSON: no character) shown as
+    U+FFFD, same length: reports and the pipeline can encode every string we keep."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() and _SURROGATE.search(text) else text
+
+
 def checked_meta(where: str, meta: dict[str, Any]) -> dict[str, Any]:
     """`meta` with ids made strings, or InputError naming `where` and the bad key."""
     out = dict(meta)
@@ -64,6 +75,8 @@ def checked_meta(where: str, meta: dict[str, Any]) -> dict[str, Any]:
             out[key] = text_id(value)
         elif not isinstance(value, str):
             raise InputError(f"{where}: '{key}' must be text, not {type(value).__name__}")
+        else:
+            out[key] = no_surrogates(value)
     disable = out.get("disable")
     if disable is not None:
         out["disable"] = disable_codes(where, disable)

@@ -17,7 +17,7 @@ from empathy_lint.findings import LineIndex
 from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
-from empathy_lint.read.sources.base import Document, Reply, disable_codes, text_id
+from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import split_conversation, thread_key
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
@@ -38,7 +38,7 @@ def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: 
         value = _SURROGATE.sub("\ufffd", value)
     # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
     masks = html_masks(value) if html_body or ("<" in value and _LOOKS_HTML.search(value)) else markdown_masks(value)
-    return Reply(value, origin, name=None if name is None else str(name), masks=masks, meta=meta,
+    return Reply(value, origin, name=None if name is None else no_surrogates(str(name)), masks=masks, meta=meta,
                  baseline_name=_float_text(name) if _is_title(name) and isinstance(name, int) else None)
 
 
@@ -76,7 +76,7 @@ class _MetaPlan:
                    thread_key(record))
 
     def meta(self, record: dict[str, Any]) -> dict[str, Any]:
-        meta = {k: record[k] for k in self.text}
+        meta = {k: no_surrogates(record[k]) for k in self.text}
         if self.number_id:
             meta["id"] = text_id(record["id"])
         if self.disable:
@@ -87,7 +87,9 @@ class _MetaPlan:
             if earlier:
                 meta["earlier"] = earlier
         if customer is not None:
-            meta["customer"] = customer
+            meta["customer"] = no_surrogates(customer)
+        if "earlier" in meta:
+            meta["earlier"] = no_surrogates(meta["earlier"])
         return meta
 
 
