@@ -263,3 +263,17 @@ def test_rules_around_a_greeting_and_signature_do_not_make_a_collection(tmp_path
                       "This is fixed in the nightly build, please try it.\n\n---\n\n"
                       "We can't reproduce this; could you send a minimal example?\n", encoding="utf-8")
     assert len(load_document(str(macros), macros.read_text()).replies) == 3
+
+
+def test_a_large_data_file_in_a_walk_is_skipped_and_the_run_goes_on(tmp_path):
+    """Issue 29.2: a 1.4 MB blocklist under assets/ (past spaCy's 1,000,000-character
+    limit) stopped the whole run with an internal error; now it is skipped with a notice
+    naming the file and why, and the replies around it are linted."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "blocklist.txt").write_text(
+        "".join(f"domain{i}.example.com\n" for i in range(60_000)), encoding="utf-8")
+    (tmp_path / "reply.txt").write_text("As I said, the fee is waived.\n", encoding="utf-8")
+    result = run_cli("check", "--isolated", str(tmp_path))
+    assert result.returncode == 1 and "EMP301" in result.stdout
+    assert "blocklist.txt: skipped" in result.stderr and "a data file, not a reply" in result.stderr
+    assert "internal error" not in result.stderr

@@ -89,6 +89,9 @@ LONG_MESSAGE_WORDS = 15
 SHORT_MESSAGE_WORDS = 6
 # Distinct customer messages whose verdicts are kept (a few megabytes at most).
 MEMO_SIZE = 8192
+# How much of a message (or of a canned reply, for what it answers) is read: far more
+# than any real message, far under spaCy's 1,000,000-character limit.
+READ_CHARS = 100_000
 CONTENT_MEMO_SIZE = 100_000
 _UNKNOWN = object()
 
@@ -156,7 +159,9 @@ class CustomerDetector:
         outage, a refund, a delay), False for a contribution with no sign of trouble,
         None when they do not say."""
         out: list[bool | None] = []
-        docs = self.nlp.pipe((prepare(r).text for r in replies), disable=["empathy_sentencizer"])
+        # Only the start of a reply says what it answers; a text past spaCy's limit (a
+        # data file met in a walk) must not stop the run here.
+        docs = self.nlp.pipe((prepare(r[:READ_CHARS]).text for r in replies), disable=["empathy_sentencizer"])
         for doc in docs:
             found = self.canned.matches(doc)
             out.append(True if found.get("trouble") else False if found.get("fine") else None)
@@ -193,7 +198,7 @@ class CustomerDetector:
         fresh = [t for t in dict.fromkeys(texts) if t not in memo]
         # Exports of social posts keep HTML escapes ("&gt;All of X IS DOWN&lt;"): unescape,
         # so the words are words (this text is only read, never pointed into).
-        plain = [prepare(no_surrogates(html.unescape(t))).text for t in fresh]
+        plain = [prepare(no_surrogates(html.unescape(t[:READ_CHARS]))).text for t in fresh]
         docs = self.nlp.pipe(plain, disable=["empathy_sentencizer"])
         for text, doc, plain_text in zip(fresh, docs, plain):
             memo[text] = self._evidence(doc, plain_text)

@@ -263,6 +263,13 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
         except InputError as exc:
             outcome.errors.append(str(exc))
             continue
+        longest = max((len(reply.text) for reply in document.replies), default=0)
+        if longest > MAX_REPLY_CHARS and (walked or options.force_exclude):
+            # A data file met in a walk (a blocklist under assets/) is not a reply: it is
+            # skipped with a notice, and the run goes on.
+            outcome.notice(f"{path}: skipped, a reply of {longest:,} characters (over the limit of "
+                           f"{MAX_REPLY_CHARS:,}): a data file, not a reply")
+            continue
         for notice in document.notices + reading_notices(document):
             outcome.notice(notice)
         outcome.errors.extend(document.errors)
