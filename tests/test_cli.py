@@ -195,3 +195,16 @@ def test_customer_context_decides_apology_and_next_steps(tmp_path):
 
     inline = run_cli("check", "--format", "json", "--customer-text", "Thanks, that fixed it!", str(reply))
     assert inline.returncode == 0
+
+
+def test_usage_errors_are_one_line_and_a_typo_of_a_command_is_named():
+    """Issue 29.11: click's three-line usage block became one line like every other error;
+    `empathy-lint chek .` suggests `check` instead of "no such file"."""
+    typo = run_cli("chek", ".")
+    assert typo.returncode == 2 and typo.stderr.strip().splitlines() == [
+        "empathy-lint: error: unknown command 'chek' (did you mean 'check'?) (see 'empathy-lint --help')"]
+    for args, words in ((["check", "--format", "xml", "x"], "'xml' is not one of"),
+                        (["check", "--bogus"], "No such option '--bogus'")):
+        result = run_cli(*args)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2 and len(lines) == 1 and words in lines[0] and "--help" in lines[0]

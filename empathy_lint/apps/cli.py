@@ -46,6 +46,13 @@ class DefaultToCheck(click.Group):
                 ctx.exit(EXIT_CLEAN)
             args = ["check"]
         elif args[0] not in self.commands and args[0] not in ("-h", "--help", "--version"):
+            first = args[0]
+            if not first.startswith("-") and first != "-" and not os.path.lexists(first):
+                import difflib
+
+                close = difflib.get_close_matches(first, list(self.commands), n=1, cutoff=0.75)
+                if close:  # `empathy-lint chek .`: a typo of a command, not a missing file
+                    raise click.UsageError(f"unknown command '{first}' (did you mean '{close[0]}'?)")
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -567,7 +574,16 @@ def main() -> None:
 
     heap.OWN_PROCESS = True
     try:
-        cli.main(prog_name="empathy-lint")
+        code = cli.main(prog_name="empathy-lint", standalone_mode=False)
+    except click.UsageError as exc:
+        # One line, as every other error: what is wrong and where to look.
+        command = exc.ctx.command_path if exc.ctx is not None else "empathy-lint"
+        click.echo(f"empathy-lint: error: {exc.format_message()} (see '{command} --help')", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        fail(exc.format_message())
+    except click.Abort:
+        sys.exit(130)
     except EmpathyLintError as exc:
         fail(str(exc))
     except BrokenPipeError:
@@ -583,3 +599,4 @@ def main() -> None:
         click.echo(f"empathy-lint: internal error: {type(exc).__name__}: {escape(str(exc))} "
                    "(set EMPATHY_LINT_DEBUG=1 for a traceback, and please report it)", err=True)
         sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
