@@ -5,6 +5,7 @@ Tests wait for publishDiagnostics notifications; none of them sleeps.
 from __future__ import annotations
 
 import ast
+import json
 import sys
 from pathlib import Path
 
@@ -314,3 +315,31 @@ def test_the_server_survives_an_absurd_length_and_bad_tcp_options():
         result = subprocess.run([sys.executable, "-m", "empathy_lint", "lsp", "--tcp", bad], capture_output=True,
                                 text=True, timeout=60)
         assert result.returncode == 2 and "HOST:PORT" in result.stderr and "Traceback" not in result.stderr
+
+
+_WORKSPACE = Path(__import__("tempfile").mkdtemp(prefix="empathy-lint-ws-"))
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "empathy_lint", "lsp"]))
+async def in_workspace(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(),
+        workspace_folders=[types.WorkspaceFolder(uri=_WORKSPACE.as_uri(), name="macros")],
+    ))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_macro_in_the_workspace_gets_the_verdicts_ci_gives_it(in_workspace, tmp_path):
+    """Issue 29.8: a file inside a workspace folder is judged as `check .` judges the files
+    its walk finds (canned), a draft outside it as a live reply; the CLI agrees."""
+    text = "Here's how to reset your password: open Settings, then Security.\n"
+    macro = _WORKSPACE / "password-reset.md"
+    macro.write_text(text, encoding="utf-8")
+    inside = {d.code for d in await open_doc(in_workspace, macro, text)}
+    outside = {d.code for d in await open_doc(in_workspace, tmp_path / "draft.md", text)}
+    assert "EMP201" not in inside and "EMP201" in outside
+    from conftest import run_cli_fast
+
+    walked = json.loads(run_cli_fast("check", "--format", "json", str(_WORKSPACE)).stdout)
+    assert {f["code"] for f in walked["files"][0]["findings"]} == inside

@@ -22,6 +22,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.uris import to_fs_path
 
 from empathy_lint import __version__
 from empathy_lint.findings import Finding, LineIndex
@@ -176,7 +177,7 @@ class EmpathyLanguageServer(LanguageServer):
             return await loop.run_in_executor(self.executor, self.lint_source, uri, text)
         from empathy_lint.apps.lsp_worker import check
 
-        job = loop.run_in_executor(pool, check, uri, text, self.settings, self.max_bytes)
+        job = loop.run_in_executor(pool, check, uri, text, self.settings, self.max_bytes, self.roots())
         try:
             findings, extra, verdict, rules, logs = await asyncio.wait_for(job, self.budget)
         except asyncio.TimeoutError:
@@ -241,11 +242,21 @@ class EmpathyLanguageServer(LanguageServer):
 
     # ------------------------------------------------------------ linting
 
+    def roots(self) -> list[str]:
+        """The workspace folders' paths (the root path for a client without folders)."""
+        try:
+            workspace = self.workspace
+        except RuntimeError:  # before initialize
+            return []
+        folders = [to_fs_path(folder.uri) for folder in getattr(workspace, "folders", {}).values()]
+        paths = [f for f in folders if f] or ([workspace.root_path] if getattr(workspace, "root_path", None) else [])
+        return [str(p) for p in paths]
+
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """Findings, extra diagnostics (errors) and the Config used, for one document, in
         this process (where no worker can be had); never raises."""
         checker = self.checker
-        checker.settings, checker.max_bytes = self.settings, self.max_bytes
+        checker.settings, checker.max_bytes, checker.roots = self.settings, self.max_bytes, self.roots()
         result = checker.lint_source(uri, text)
         self.rules.update(checker.rules)
         logs, checker.pending_logs = checker.pending_logs, []

@@ -46,6 +46,10 @@ class DocumentChecker:
         self.runner: Any = None
         self.rules: dict[str, Rule] = {}
         self.pending_logs: list[tuple[types.MessageType, str]] = []
+        # The editor's workspace folders: a file inside one is judged as `check` judges
+        # the files its walk of the repository finds (canned macros, unless the config
+        # or the file says otherwise), so the editor and CI agree.
+        self.roots: list[str] = []
 
     def warm_up(self, linter: bool = True) -> None:
         """Load the default rules (and with `linter`, the pipeline and compiled rules)."""
@@ -68,6 +72,22 @@ class DocumentChecker:
     def log(self, level: types.MessageType, message: str) -> None:
         self.pending_logs.append((level, message))
 
+    def default_kind(self, path: Path) -> str:
+        """canned for a file a walk of a workspace folder would find (as `check .` in CI
+        reads it), live for a draft elsewhere or an untitled buffer."""
+        try:
+            resolved = path.resolve()
+        except OSError:
+            return "live"
+        for root in self.roots:
+            base = Path(root).resolve()
+            if base in resolved.parents:
+                relative = resolved.relative_to(base).parts
+                # The walk skips hidden folders and files (.git, .github...), like discovery.
+                if not any(part.startswith(".") for part in relative):
+                    return "canned"
+        return "live"
+
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
         from empathy_lint.read.sources import load_document
@@ -83,7 +103,7 @@ class DocumentChecker:
             config = resolver.for_path(path)
             document = load_document(str(path), text, config.readers)
             runner = self._runner()
-            result = runner.run([Job(document, config)])
+            result = runner.run([Job(document, config, default_kind=self.default_kind(path))])
             for rule in runner.linter(config).rules:
                 self.rules.setdefault(rule.id, rule)
             return result.reports[0].findings, [], config

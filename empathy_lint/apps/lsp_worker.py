@@ -21,10 +21,10 @@ def ping() -> bool:
     return True
 
 
-def check(uri: str, text: str, settings: dict[str, Any], max_bytes: int) -> tuple:
+def check(uri: str, text: str, settings: dict[str, Any], max_bytes: int, roots: list[str] | None = None) -> tuple:
     """(findings, extra diagnostics, Verdict or None, rules of the findings, log messages)."""
     CHECKER.pending_logs = []
-    CHECKER.settings, CHECKER.max_bytes = settings, max_bytes
+    CHECKER.settings, CHECKER.max_bytes, CHECKER.roots = settings, max_bytes, list(roots or [])
     findings, extra, config = CHECKER.lint_source(uri, text)
     if config is None:
         return findings, extra, None, [], CHECKER.pending_logs

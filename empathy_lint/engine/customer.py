@@ -71,6 +71,7 @@ def lexicon_path() -> Path:
 
 _WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, IDX, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER]
 _SENTIMENT_COLUMNS = [8, 7, 0]  # LOWER, IS_UPPER, IS_ALPHA: what sentiment_of reads
+_CONTENT_COLUMNS = _WORD_COLUMNS[:4]  # IS_ALPHA, IS_STOP, LEMMA, LENGTH: all _content reads
 _COUNTED = [0, 1, 5, 6]  # IS_ALPHA, IS_STOP, LIKE_NUM, LIKE_URL: summed in one pass
 
 
@@ -270,7 +271,7 @@ class CustomerDetector:
     def content_words(self, doc: Any) -> frozenset[str]:
         """Lemmas that carry the message's content ("battery", "refund", "charge"): no
         stop words, no handles or links, none of the generic support words (`echo.ignore`)."""
-        return self._content(doc, doc.to_array(_WORD_COLUMNS) if len(doc) else None)
+        return self._content(doc, doc.to_array(_CONTENT_COLUMNS) if len(doc) else None)
 
     def _content(self, doc: Any, columns: Any) -> frozenset[str]:
         """content_words from the attribute array: the filter runs on whole columns and
