@@ -31,7 +31,11 @@ def test_neovim_receives_diagnostics(nvim, tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text("Hi Sam,\n\nCafé 😀 as I said, there's nothing we can do. Calm down.\n", encoding="utf-8")
     out = tmp_path / "diagnostics.txt"
-    env = {**os.environ, "OUT_FILE": str(out), "DRAFT": str(draft), "TEST_DIR": str(tmp_path),
+    # The editor's root is a project folder; the draft lies outside it, so it is judged as
+    # a live reply (a file inside would be a canned macro, as `check .` reads it).
+    project = tmp_path / "project"
+    project.mkdir()
+    env = {**os.environ, "OUT_FILE": str(out), "DRAFT": str(draft), "TEST_DIR": str(project),
            "EMPATHY_PYTHON": sys.executable, "NO_COLOR": "1"}
     result = subprocess.run([nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", f"luafile {LUA}"],
                             env=env, capture_output=True, text=True, timeout=150, cwd=tmp_path)
