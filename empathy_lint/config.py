@@ -246,10 +246,23 @@ def parse_settings(data: Any, source: str) -> dict[str, Any]:
     return out
 
 
+# A config of this size is not a config: refused before it is read (a 1 GB sparse file
+# once took 2 GB of memory before its error).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ConfigError(f"{path}: config file over {limit // (1024 * 1024)} MB; not read")
+    return data
+
+
 def read_config_file(path: Path) -> dict[str, Any]:
     """Settings from .empathy-lint.yaml or [tool.empathy-lint] in pyproject.toml."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
@@ -282,8 +295,8 @@ def _has_tool_table(pyproject: Path) -> bool:
     TOML counts, so reading it reports the mistake instead of silently linting with the
     defaults (as ruff does); one that only holds other tools' broken tables does not."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, ValueError):  # unreadable, not UTF-8
+        text = _read_bounded(pyproject, MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, ValueError, ConfigError):  # unreadable, not UTF-8, absurdly large
         return False
     try:
         return "empathy-lint" in tomllib.loads(text).get("tool", {})

@@ -129,3 +129,18 @@ def test_a_bad_value_in_the_config_file_names_the_file(tmp_path, setting, proble
     result = run_cli(str(tmp_path / "reply.txt"))
     assert result.returncode == 2
     assert result.stderr.startswith(f"empathy-lint: error: {tmp_path / '.empathy-lint.yaml'}: {problem}")
+
+
+def test_a_config_file_of_absurd_size_is_refused_before_it_is_read(tmp_path):
+    """Issue 32.15: a 1 GB sparse .empathy-lint.yaml took 2.2 GB of memory before its
+    error; now it is refused after reading at most the limit."""
+    import os
+
+    config = tmp_path / ".empathy-lint.yaml"
+    with config.open("wb") as handle:
+        handle.truncate(1024 ** 3)
+    reply = tmp_path / "reply.txt"
+    reply.write_text("As I said, no.", encoding="utf-8")
+    result = run_cli("check", str(reply), cwd=tmp_path)
+    assert result.returncode == 2 and "config file over 4 MB" in result.stderr
+    os.unlink(config)
