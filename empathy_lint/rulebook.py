@@ -324,9 +324,18 @@ def _load_pack(path: Path) -> list[Rule]:
 
 
 def _pack_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-    return [path]
+    """A pack file, or the YAML files of a pack folder. A file in the folder that links
+    outside it is refused: a cloned repository's `rules:` folder must not make the linter
+    read (and quote) a file elsewhere on the machine, as a direct path may not."""
+    if not path.is_dir():
+        return [path]
+    folder = path.resolve()
+    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    for file in files:
+        target = file.resolve()
+        if folder not in target.parents:
+            raise RuleError(f"{file}: links outside its rule folder ({target}); copy the pack into the folder")
+    return files
 
 
 @functools.lru_cache(maxsize=32)

@@ -50,3 +50,18 @@ def test_a_plain_regex_still_works(tmp_path):
     draft.write_text("Which colour did you order?", encoding="utf-8")
     result = run_cli("check", "--isolated", "--rules", str(pack), "--select", "HSE001", str(draft))
     assert result.returncode == 1 and "HSE001" in result.stdout
+
+
+def test_a_rules_folder_whose_file_links_outside_is_refused(tmp_path):
+    """Issue 32.4: a direct link out of the repository was refused, a link inside a
+    `rules:` folder was followed; now both are."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("family: x\nrules: []\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / "rules").mkdir(parents=True)
+    (repo / "rules" / "house.yaml").symlink_to(outside / "secret.yaml")
+    (repo / ".empathy-lint.yaml").write_text("rules: [rules]\n", encoding="utf-8")
+    (repo / "reply.txt").write_text("As I said, no.", encoding="utf-8")
+    result = run_cli("check", "reply.txt", cwd=repo)
+    assert result.returncode == 2 and "links outside its rule folder" in result.stderr
