@@ -108,3 +108,18 @@ def test_removals_inside_html_and_csv_bodies_are_not_applied(tmp_path):
     assert len(found) == 3 and all(f["fix"] is None for f in found)
     run_cli_fast("check", "--isolated", "--fix", str(export))
     assert export.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("text", [
+    "As\u2003I said, no.",              # em space
+    "As I said\u3000no.",              # ideographic space
+    "As\u205fI said, no.",              # medium mathematical space
+    "\uff21\uff53 \uff29 \uff53\uff41\uff49\uff44, no.",  # fullwidth letters
+    "\U0001d400\U0001d42c \U0001d408 \U0001d42c\U0001d41a\U0001d422\U0001d41d, no.",  # mathematical bold
+    "As I sa\u0301id, no.",            # a combining mark
+    "As I\U000e0041 said, no.",         # a tag character
+])
+def test_unicode_spaces_and_letter_forms_do_not_hide_a_phrase(text):
+    """Issue 32.12: folded one character for one, so the finding points at the original."""
+    (finding,) = [f for f in lint_text(text) if f.code == "EMP301"]
+    assert finding.start == 0 and text[finding.end - 1] in "dD\U0001d41d\uff44"

@@ -11,14 +11,34 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-# One-to-one substitutions: typographic apostrophes and quotes, odd spaces.
+def _one_to_one_folds() -> dict[int, str]:
+    """Letters and spaces NFKC folds to one plain character: fullwidth forms ("Ａｓ"),
+    mathematical letters ("𝐀𝐬"), every Unicode space (U+1680, U+2000-U+200A, U+205F,
+    U+3000). One character for one, so positions hold without a map."""
+    import unicodedata
+
+    folds = {}
+    for start, end in ((0xFF01, 0xFF5E), (0x1D400, 0x1D7FF)):
+        for code in range(start, end + 1):
+            folded = unicodedata.normalize("NFKC", chr(code))
+            if len(folded) == 1 and folded.isascii():
+                folds[code] = folded
+    for code in (0x1680, *range(0x2000, 0x200B), 0x205F, 0x3000):
+        folds[code] = " "
+    return folds
+
+
+# One-to-one substitutions: typographic apostrophes and quotes, odd spaces, fullwidth and
+# mathematical letters. (Cyrillic and Greek lookalikes are letters of their own: out of
+# reach, as in every linter that does not guess the script.)
 _STRAIGHTEN = str.maketrans({
+    **_one_to_one_folds(),
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u202f": " ", "\u2009": " ",
 })
 # Whether a text holds any of them: one regex scan costs a third of a translate that
 # changes nothing, and most texts have none.
-_CURLY = re.compile("[" + "".join(map(chr, _STRAIGHTEN)) + "]")
+_CURLY = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_STRAIGHTEN)) + "]")
 
 # A run of whitespace that contains at least one line break, or 2+ spaces/tabs.
 _WHITESPACE_RUN = re.compile(r"[ \t]*(?:\r\n?|\n)[ \t\r\n]*|[ \t]{2,}|\t")
@@ -34,7 +54,11 @@ def holds_run(text: str) -> bool:
 # bidi marks and isolates, BOM, variation selectors): invisible, so a writer cannot see
 # them, and they must not hide "As\u200b I said" from a rule. Removed for matching;
 # offsets still point into the original text.
-_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+_INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+              "\u3164\ufe00-\ufe0f\ufeff\uffa0"
+              # Tag characters and combining marks laid over a word ("As I sa\u0301id"): no
+              # English phrase needs them.
+              "\U000e0000-\U000e007f\u0300-\u036f")
 # A run of this many characters without a space is not prose (a wall of commas, emoji or
 # brackets, a base64 blob). The tokenizer's affix splitting is quadratic in a token's
 # length, so such a run is masked: linting stays linear in the text.
