@@ -343,3 +343,36 @@ async def test_a_macro_in_the_workspace_gets_the_verdicts_ci_gives_it(in_workspa
 
     walked = json.loads(run_cli_fast("check", "--format", "json", str(_WORKSPACE)).stdout)
     assert {f["code"] for f in walked["files"][0]["findings"]} == inside
+
+
+def test_a_batch_of_ranged_edits_gives_the_text_one_edit_at_a_time_gives():
+    """Issue 32.3: many ranged edits in one didChange are applied to a list of lines (one
+    edit no longer rebuilds the line index of the whole document); the text must be the
+    one the edits give applied one by one, CRLF/CR breaks, astral characters, reversed and
+    out-of-range positions included. The speed is shown by benchmarks/lsp_edits.py."""
+    import random
+    from types import SimpleNamespace
+
+    from pygls.workspace import PositionCodec
+
+    from empathy_lint.apps.lsp import DocState, Positions
+
+    draw = random.Random(5)
+    alphabet = ["a", "b", " ", "\n", "\r\n", "\r", "é", "😀", "x\ny"]
+    for encoding in (types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf8):
+        codec = PositionCodec(encoding)
+        for _ in range(300):
+            text = "".join(draw.choice(alphabet) for _ in range(draw.randint(0, 40)))
+            one, changes = DocState(source=text), []
+            for _ in range(draw.randint(9, 20)):
+                start = draw.randint(0, len(one.source))
+                where = Positions(one.source, codec).range(start, draw.randint(start, len(one.source)))
+                if draw.random() < 0.1:  # past the end, or reversed
+                    where = types.Range(types.Position(where.start.line + draw.randint(0, 3), where.start.character),
+                                        types.Position(where.end.line, where.end.character + draw.randint(0, 9)))
+                change = SimpleNamespace(range=where, text="".join(draw.choice(alphabet) for _ in range(draw.randint(0, 5))))
+                changes.append(change)
+                one.apply_change(change, codec)
+            batch = DocState(source=text)
+            batch.apply_changes(changes, codec)
+            assert batch.source == one.source, (text, changes)

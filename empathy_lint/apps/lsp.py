@@ -64,6 +64,29 @@ class DocState:
     # document"): kept here, so no directive is written into a draft a customer will read.
     ignored: set[str] = field(default_factory=set)
 
+    def apply_changes(self, changes: list[Any], codec: Any) -> None:
+        """Apply a didChange's content changes in order. A few are applied to the text;
+        many ranged ones (a client replaying an edit history: thousands in one message)
+        to a list of lines, so each costs the lines it touches, not the whole document."""
+        ranged = 0
+        for change in changes:
+            ranged += getattr(change, "range", None) is not None
+        if ranged <= _FEW_CHANGES:
+            for change in changes:
+                self.apply_change(change, codec)
+            return
+        lines = _LINE_WITH_BREAK.findall(self.source) or [""]
+        if lines[-1].endswith(("\n", "\r")) or not self.source:
+            lines.append("")  # the empty last line after a final break, as LSP counts lines
+        for change in changes:
+            if getattr(change, "range", None) is None:
+                lines = _LINE_WITH_BREAK.findall(change.text) or [""]
+                if lines[-1].endswith(("\n", "\r")):
+                    lines.append("")
+                continue
+            _splice(lines, change.range, change.text, codec)
+        self.source = "".join(lines)
+
     def apply_change(self, change: Any, codec: Any) -> None:
         """Apply one content change.
 
@@ -78,6 +101,49 @@ class DocState:
         positions = Positions(self.source, codec)
         start, end = positions.offset(change.range.start), positions.offset(change.range.end)
         self.source = self.source[:start] + change.text + self.source[max(start, end):]
+
+
+_FEW_CHANGES = 8
+# A line with its break (\r\n, \r or \n: the breaks LSP counts), or the last line.
+_LINE_WITH_BREAK = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _column(line: str, units: int, codec: Any) -> int:
+    """The character offset of a position's code unit within one line's text."""
+    body = line.rstrip("\r\n")
+    if body.isascii():
+        return min(units, len(body))
+    counted = 0
+    for index, ch in enumerate(body):
+        if counted >= units:
+            return index
+        counted += codec.client_num_units(ch)
+    return len(body)
+
+
+def _splice(lines: list[str], where: Any, text: str, codec: Any) -> None:
+    """Replace a range of `lines` (each with its break) by `text`, in place."""
+    last = len(lines) - 1
+    first_line, end_line = min(where.start.line, last), min(where.end.line, last)
+    if where.start.line > last:
+        start_col = len(lines[last])
+    else:
+        start_col = _column(lines[first_line], where.start.character, codec)
+    if where.end.line > last:
+        end_line, end_col = last, len(lines[last])
+    else:
+        end_col = _column(lines[end_line], where.end.character, codec)
+    if (end_line, end_col) < (first_line, start_col):
+        end_line, end_col = first_line, start_col
+    # The lines on either side are split again with it: a "\r" that now meets a "\n"
+    # across the edit is one break, as in the text.
+    low, high = max(first_line - 1, 0), min(end_line + 1, last)
+    merged = ("".join(lines[low:first_line]) + lines[first_line][:start_col] + text
+              + lines[end_line][end_col:] + "".join(lines[end_line + 1:high + 1]))
+    pieces = _LINE_WITH_BREAK.findall(merged) or [""]
+    if high == last and merged.endswith(("\n", "\r")):
+        pieces.append("")
+    lines[low:high + 1] = pieces
 
 
 class _Answered:
@@ -401,8 +467,7 @@ def _did_change(ls: EmpathyLanguageServer, params: types.DidChangeTextDocumentPa
     state = ls.states.get(params.text_document.uri)
     if state is None:
         return
-    for change in params.content_changes:
-        state.apply_change(change, ls.workspace.position_codec)
+    state.apply_changes(list(params.content_changes), ls.workspace.position_codec)
     state.version = params.text_document.version
     ls.schedule(params.text_document.uri)
 
