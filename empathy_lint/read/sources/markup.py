@@ -15,8 +15,10 @@ _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^ {
 # Bounded: an unclosed backtick must not make every later one scan to the end.
 _INLINE_CODE = re.compile(r"(`{1,16})(?!`)[^`]{1,2000}?(?<!`)\1(?!`)")
 # Link and image text holds no bracket: a wall of "[" is then linear, not quadratic.
-_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^)\n]*\)")
-_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\](?P<target>\([^)\n]*\)|\[[^\[\]\n]*\])")
+# A link's target is bounded: unclosed links ("[a](b" again and again) made each one run
+# to the end of the text, quadratic in a long reply.
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^)\n]{0,2000}\)")
+_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\](?P<target>\([^)\n]{0,2000}\)|\[[^\[\]\n]*\])")
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]+>")
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+", re.M)
 _QUOTE = re.compile(r"^ {0,3}>[ \t]?", re.M)

@@ -29,17 +29,39 @@ from typing import Any
 
 from empathy_lint.read.sources.base import Reply
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+# Each line pattern takes the rest of its line greedily and trims it in Python: a lazy
+# part followed by optional blanks and `$` ("(.+?)[ \t#]*$") retried the blanks at every
+# character, quadratic (cubic with two such runs) on a line of thousands of spaces.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]+)$", re.M)
 # An unclosed fence runs to the end (as in CommonMark): requiring the close made each
 # opening rescan the rest of the file, quadratic in a file of unclosed fences.
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n`]*)\n(.*?)(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
 _ANY_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
-_BOLD_TITLE = re.compile(r"^[ \t]*\*\*(?:(?:title|name|reply|macro|template|response)[ \t]*:[ \t]*\*\*[ \t]*(\S.*?)"
-                         r"|([^*\n]{1,80}?)\*\*[ \t]*:?)[ \t]*$", re.M | re.I)
+_BOLD_TITLE = re.compile(r"^[ \t]*\*\*(?:(?:title|name|reply|macro|template|response)[ \t]*:[ \t]*\*\*[ \t]*(\S[^\n]*)"
+                         r"|([^*\n]{1,80}?)\*\*(?:[ \t]*:)?[ \t]*)$", re.M | re.I)
 # The name starts with a character that is not the marker's own, so the run of marks
 # before it has one reading (with `\S` there, "=====...= a" took minutes).
-_NAMED_MARKER = re.compile(r"^[ \t]*(?:-{3,}[ \t]+([^-\s][^\n]*?)[ \t]*-*|={2,}[ \t]*([^=\s][^\n]*?)[ \t]*={2,})[ \t]*$",
-                           re.M)
+_NAMED_MARKER = re.compile(r"^[ \t]*(?:-{3,}[ \t]+([^-\s][^\n]*)|={2,}[ \t]*([^=\s][^\n]*))$", re.M)
+
+
+def heading_title(match: re.Match) -> str:
+    """A heading's text without its closing marks ("## Refund ##" -> "Refund")."""
+    return match.group(2).rstrip(" \t#").strip()
+
+
+def marker_name(match: re.Match) -> str | None:
+    """A marker line's name ("--- Refund processed ---", "== Refund =="), or None when an
+    `==` line does not close with `==` (then it is no marker)."""
+    if match.group(1) is not None:
+        return match.group(1).rstrip(" \t").rstrip("-").rstrip(" \t").strip()
+    closed = match.group(2).rstrip(" \t")
+    if len(closed) - len(closed.rstrip("=")) < 2 or not closed.rstrip("="):
+        return None
+    return closed.rstrip("=").rstrip(" \t").strip()
+
+
+def bold_title(match: re.Match) -> str:
+    return (match.group(1) or match.group(2)).strip()
 _SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
 _QUOTE_MARK = re.compile(r"^([ \t]{0,3}>[ \t]?)", re.M)
 _NOTE = re.compile(
@@ -111,7 +133,7 @@ def single(text: str, start: int) -> Section:
     fences = [(m.start(), m.end()) for m in _ANY_FENCE.finditer(text, start)]
     headings = _outside(list(_HEADING.finditer(text, start)), fences)
     if headings and not text[start:headings[0].start()].strip():
-        return Section(headings[0].group(2).strip(), headings[0].end(), len(text), [])
+        return Section(heading_title(headings[0]), headings[0].end(), len(text), [])
     return Section(None, start, len(text), [])
 
 
@@ -134,7 +156,7 @@ def _heading_layouts(text: str, start: int, fences: list[tuple[int, int]]) -> di
         sections, end = [], len(text)
         for heading in reversed(headings):
             if len(heading.group(1)) == level:
-                sections.append((heading.group(2).strip(), heading.end(), end))
+                sections.append((heading_title(heading), heading.end(), end))
             if len(heading.group(1)) <= level:
                 end = heading.start()
         layouts[f"h{level}"] = sections[::-1]
@@ -148,10 +170,10 @@ def layouts(text: str, start: int, markup: bool = True) -> dict[str, list[tuple[
     found = _heading_layouts(text, start, fences) if markup else {}
     bold = _outside(list(_BOLD_TITLE.finditer(text, start)), fences) if markup else []
     if len(bold) >= 2:
-        found["bold"] = _cut(text, start, [(m.start(), m.end(), (m.group(1) or m.group(2)).strip()) for m in bold])
-    named = _outside(list(_NAMED_MARKER.finditer(text, start)), fences)
+        found["bold"] = _cut(text, start, [(m.start(), m.end(), bold_title(m)) for m in bold])
+    named = _outside([m for m in _NAMED_MARKER.finditer(text, start) if marker_name(m) is not None], fences)
     if len(named) >= 2:
-        found["markers"] = _cut(text, start, [(m.start(), m.end(), (m.group(1) or m.group(2)).strip()) for m in named])
+        found["markers"] = _cut(text, start, [(m.start(), m.end(), marker_name(m)) for m in named])
     separators = _outside(list(_SEPARATOR.finditer(text, start)), fences)
     if len(separators) >= MIN_SEPARATED - 1:
         marks = [(start, start, None)] + [(m.start(), m.end(), None) for m in separators]

@@ -25,7 +25,7 @@ BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "re
 HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
 TITLE_KEYS = ("title", "name", "subject", "id", "key")
 CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound")
-_LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^>]*>", re.I)
+_LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^<>]*>", re.I)  # ([^>]*: quadratic on "<a <a ...")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

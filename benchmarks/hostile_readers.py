@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""The readers on hostile shapes, each doubled (issue 32.1): time should about double.
+
+Usage: python benchmarks/hostile_readers.py [--scale 1]
+
+Shapes the adversarial review found superlinear: a marker line `--- a` + spaces + `b`
+(27 s at 3,200 spaces: cubic), unclosed links `[a](b` repeated in a .md and in a JSONL
+reply (445 s for 1.5 MB), a heading or `**title:**` line of tens of thousands of spaces,
+`<a ` repeated in a JSONL reply. Each is read by load_document at n and 2n; a ratio near
+2 is linear, near 4 quadratic. Printed, not asserted (no timed unit test).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from empathy_lint.read.sources import load_document  # noqa: E402
+
+SHAPES = {
+    "marker.txt": (3_200, lambda n: "--- a" + " " * n + "b\nhello\n"),
+    "links.md": (60_000, lambda n: "[a](b" * n),
+    "links.jsonl": (60_000, lambda n: json.dumps({"reply": "[a](b" * n}) + "\n"),
+    "heading.md": (80_000, lambda n: "# a" + " " * n + "b\n"),
+    "title.md": (80_000, lambda n: "**title:** a" + " " * n + "b\n"),
+    "tags.jsonl": (60_000, lambda n: json.dumps({"reply": "<a " * n}) + "\n"),
+}
+
+
+def seconds(name: str, text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        try:
+            load_document(name, text, {})
+        except Exception:  # a refusal (too long) is an answer too
+            pass
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    for name, (n, make) in SHAPES.items():
+        n = int(n * args.scale)
+        once, twice = seconds(name, make(n)), seconds(name, make(2 * n))
+        print(f"{name:12} n={n:>7,}: {once * 1000:8.1f} ms   2n: {twice * 1000:8.1f} ms   "
+              f"ratio {twice / once if once else float('nan'):4.1f}")
+
+
+if __name__ == "__main__":
+    main()
