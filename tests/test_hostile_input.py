@@ -588,3 +588,58 @@ def test_lone_surrogates_in_front_matter_and_audit(tmp_path):
     export.write_text('{"id": "\\ud800", "customer": "\\udc00 late", "reply": "As I said, no."}\n', encoding="utf-8")
     result = run_cli("audit", str(export))
     assert result.returncode == 0 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("handler", ["surrogateescape", "namereplace", "xmlcharrefreplace"])
+def test_an_encoding_handler_that_cannot_read_is_a_one_line_error(tmp_path, handler):
+    """Issue 32.8: surrogateescape crashed every format, the encode-only handlers raised
+    TypeError; now each is refused with the handlers that work."""
+    draft = tmp_path / "draft.txt"
+    draft.write_bytes(b"As I said, caf\xe9 \xff.\n")
+    result = run_cli("check", "--isolated", "--encoding", f"utf-8:{handler}", str(draft))
+    assert result.returncode == 2 and "cannot be used to read" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_fix_the_codec_cannot_hold_is_an_error_for_that_file_only(tmp_path):
+    """Issue 32.8: a latin-1 --fix whose replacement latin-1 cannot encode stopped the run;
+    now that file is left as it was (one error) and the next file is fixed."""
+    pack = tmp_path / "house.yaml"
+    pack.write_text('family: house\nrules:\n  - id: HSE002\n    name: kindly-note\n    kind: forbid\n'
+                    '    severity: warning\n    message: "x"\n    why: "y"\n    suggest: ["z"]\n'
+                    '    patterns:\n      - "kindly note"\n    replace:\n      "kindly note": "\u2192 note"\n'
+                    '    examples:\n      flag: ["Kindly note, no."]\n      pass: ["No."]\n', encoding="utf-8")
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_bytes("Kindly note, the café is closed.".encode("latin-1"))
+    second.write_bytes("Simply click the link, café.".encode("latin-1"))
+    result = run_cli("check", "--isolated", "--rules", str(pack), "--encoding", "latin-1", "--fix",
+                     str(first), str(second))
+    assert result.returncode == 2 and "cannot be written in latin-1" in result.stderr
+    assert first.read_bytes() == "Kindly note, the café is closed.".encode("latin-1")
+    assert second.read_bytes() == "Click the link, café.".encode("latin-1")
+
+
+def test_utf32_files_are_read_as_utf32(tmp_path):
+    """Issue 32.15: a UTF-32 file (BOM FF FE 00 00) was decoded as UTF-16 and linted as garbage."""
+    draft = tmp_path / "draft.txt"
+    draft.write_bytes("As I said, the café is closed.".encode("utf-32"))
+    result = run_cli("check", "--isolated", "--select", "EMP301", str(draft))
+    assert result.returncode == 1 and "EMP301" in result.stdout
+
+
+def test_audit_reads_a_long_csv_field_and_names_a_bad_row_by_its_line(tmp_path):
+    """Issue 32.15: one CSV field over 131,072 characters aborted the audit that `check`
+    reads fine, and a bad row's line number was one too low."""
+    import csv
+
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["customer", "reply"])
+        writer.writerow(["late", "As I said, no. " + "word " * 40_000])
+        writer.writerow(["late", "As I said, no."])
+    result = run_cli("audit", str(export))
+    assert result.returncode == 0 and '"replies": 2' in result.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text('customer,reply\nlate,ok\nlate,"As I said",extra\n', encoding="utf-8")
+    result = run_cli("audit", str(bad))
+    assert ":3: this row has more cells" in result.stderr

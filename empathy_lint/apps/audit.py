@@ -191,19 +191,33 @@ def _jsonl_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict |
         yield number, row, size
 
 
+MAX_CSV_FIELD = 10 * 1024 * 1024
+
+
 def _csv_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | InputError, int]]:
     sample = handle.read(4096)
     handle.seek(0)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else max((",", ";", "\t"), key=sample.split("\n")[0].count)
+    # A reply field as long as `check` reads (csv's own limit, 131,072 characters, stopped
+    # the whole audit on one long reply).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_FIELD))
     reader = csv.DictReader(handle, delimiter=delimiter)
     try:
-        for row in reader:
-            if None in row:  # more cells than the header names: DictReader keys them None
-                yield reader.line_num, InputError(f"{path}:{reader.line_num}: this row has more cells than the header"), 0
-                continue
-            yield reader.line_num, row, sum(len(v or "") for v in row.values() if isinstance(v, str)) + len(row)
+        reader.fieldnames  # the header is read now, so line numbers count from it
     except csv.Error as exc:
-        raise InputError(f"{path}:{reader.line_num}: invalid CSV: {exc}") from None
+        raise InputError(f"{path}:1: invalid CSV header: {exc}") from None
+    while True:
+        first_line = reader.line_num + 1  # where the next row starts (a row may span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"{path}:{first_line}: invalid CSV: {exc}") from None
+        if None in row:  # more cells than the header names: DictReader keys them None
+            yield first_line, InputError(f"{path}:{first_line}: this row has more cells than the header"), 0
+            continue
+        yield first_line, row, sum(len(v or "") for v in row.values() if isinstance(v, str)) + len(row)
 
 
 def week_of(value: Any) -> str | None:

@@ -455,6 +455,10 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
             except OSError as exc:
                 outcome.errors.append(f"{path}: cannot write fix ({exc.strerror or exc})")
                 continue
+            except UnicodeEncodeError as exc:  # the file's codec cannot hold the replacement
+                outcome.errors.append(f"{path}: not fixed: {exc.object[exc.start:exc.end]!r} cannot be written "
+                                      f"in {encoding.codec}; fix it by hand")
+                continue
             if not written:
                 outcome.notice(f"{path}: not fixed: the file changed on disk while it was checked; run again")
                 continue

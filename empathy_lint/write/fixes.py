@@ -22,6 +22,10 @@ class Encoding:
 
     @classmethod
     def sniff(cls, data: bytes) -> "Encoding":
+        if data.startswith(codecs.BOM_UTF32_LE):
+            return cls("utf-32-le", codecs.BOM_UTF32_LE)
+        if data.startswith(codecs.BOM_UTF32_BE):
+            return cls("utf-32-be", codecs.BOM_UTF32_BE)
         if data.startswith(codecs.BOM_UTF8):
             return cls("utf-8", codecs.BOM_UTF8)
         if data.startswith(codecs.BOM_UTF16_LE):

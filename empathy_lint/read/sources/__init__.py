@@ -24,6 +24,9 @@ RECORD_SUFFIXES = (".jsonl", ".csv")
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
 
+DECODE_HANDLERS = ("strict", "replace", "ignore", "backslashreplace")
+
+
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """Bytes to text: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is an error.
 
@@ -31,6 +34,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """
     if encoding:
         codec, _, errors = encoding.partition(":")
+        if errors and errors not in DECODE_HANDLERS:
+            # namereplace and xmlcharrefreplace only encode; surrogateescape would carry
+            # lone surrogates that no report can write.
+            raise InputError(f"--encoding {encoding}: error handler {errors!r} cannot be used to read; "
+                             f"use one of {', '.join(DECODE_HANDLERS)}")
         try:
             return data.decode(codec, errors or "strict")
         except LookupError:
@@ -38,6 +46,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: not valid {codec} at byte {exc.start} "
                              f"(use --encoding {codec}:replace to replace bad bytes)") from None
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00 starts with FF FE
+        try:
+            return data.decode("utf-32")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: invalid UTF-32 at byte {exc.start}") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
