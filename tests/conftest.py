@@ -66,3 +66,34 @@ def run_cli_fast(*args: str, stdin: str | None = None, env: dict | None = None,
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_service(cwd: Path, seconds: float = 90) -> tuple[subprocess.Popen, int]:
+    """`empathy-lint serve` on a free port, once it answers /healthz: (process, port)."""
+    import time
+
+    import httpx
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "empathy_lint", "serve", "--port", str(port)],
+                               cwd=cwd, env={**os.environ, "NO_COLOR": "1"},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return process, port
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"empathy-lint serve did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)

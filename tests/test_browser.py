@@ -7,17 +7,13 @@ import functools
 import http.server
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_port, start_service
 
 EXTENSION = ROOT / "editors" / "browser"
 FIXTURES = Path(__file__).resolve().parent / "browser"
@@ -40,27 +36,9 @@ def _browser() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def service():
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "empathy_lint", "serve", "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"empathy-lint serve did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
+    process, port = start_service(ROOT)
     yield port
     process.terminate()
     process.wait(timeout=10)
@@ -193,7 +171,7 @@ def test_the_customer_message_on_the_page_is_read(browser_context, service, site
 
 
 def test_without_the_service_it_says_so_once(browser_context, site):
-    _use_port(browser_context, _free_port())  # nothing listens there
+    _use_port(browser_context, free_port())  # nothing listens there
     page = _open_composer(browser_context, site)
     page.keyboard.type(DEFENSIVE)
     badge = page.locator(".empathy-lint-badge")

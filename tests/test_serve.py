@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import ROOT, run_cli_fast
+from conftest import ROOT, run_cli_fast, start_service
 from empathy_lint.apps.serve import EXTENSION_ORIGIN, MAX_BODY_BYTES, create_app
 
 CUSTOMER = "My card was charged twice for order 1187 and nobody answers the phone."
@@ -111,30 +109,13 @@ def test_the_config_adds_origins_and_house_rules(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".empathy-lint.yaml"]  # nothing written
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_the_command_serves_concurrent_requests_on_loopback_only(tmp_path):
     import psutil
 
-    port = _free_port()
+    process, port = start_service(tmp_path)
     env = {**os.environ, "NO_COLOR": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "empathy_lint", "serve", "--port", str(port)],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(process.stderr.read().decode() if process.poll() is not None else "no answer")
-                time.sleep(0.2)
         drafts = [f"{DRAFT} Order {i}." for i in range(24)]
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda d: httpx.post(f"{base}/v1/check", json={"reply": d}, timeout=30), drafts))
