@@ -6,6 +6,7 @@ import importlib.util
 import itertools
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -57,6 +58,25 @@ def test_detector_numbers_are_fitted_and_documented():
     detector = default_detector()
     assert set(detector.labels) >= {"failure", "delay", "money", "frustration", "thanks", "other-language",
                                     "vader-compound", "thread", "earlier-failure"}
+
+
+def test_the_fit_script_keeps_only_shared_lemmas_and_a_band_that_is_sure():
+    """benchmarks/fit_customer.py: a lemma is a feature only when many messages from several
+    companies use it (no one team's vocabulary); the unsure band leaves out exactly the
+    probabilities where the verdicts disagree with the labels."""
+    fit = _fit_module()
+    lemmas = [frozenset({"refund"})] * 6 + [frozenset({"acme"})] * 9
+    companies = ["a", "b", "c", "a", "b", "c"] + ["a"] * 9
+    assert fit.lemma_vocabulary(lemmas, companies) == ["refund"]  # "acme" is one company's word
+    rng = np.random.default_rng(3)
+    p = rng.random(2000)
+    y = np.where((p > 0.35) & (p < 0.65), rng.random(2000) < 0.5, p >= 0.5)  # noisy in the middle
+    low, high, share, agreement = fit.unsure_band(p, y)
+    sure = (p <= low) | (p >= high)
+    assert low < 0.5 < high and 0.5 < share < 1 and abs(sure.mean() - share) < 1e-9
+    assert agreement >= fit.SURE_AGREEMENT and ((p[sure] >= 0.5) == y[sure]).mean() == agreement
+    everything = ((p >= 0.5) == y).mean()
+    assert everything < fit.SURE_AGREEMENT  # the band was needed: all verdicts agree less
 
 
 def test_sentiment_follows_vader_on_real_messages():
