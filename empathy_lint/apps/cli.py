@@ -377,6 +377,7 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
     from empathy_lint.write.report import html as html_report
 
     path = Path(export)
+    written = None  # the report being written, for an error that names it
     try:
         if not path.is_file():
             raise EmpathyLintError(f"{path}: no such file")
@@ -400,13 +401,12 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
                                    join=not no_join_parts)
         else:
             result = run_audit(path, columns, config, n_process=jobs, keep_worst=worst, join=not no_join_parts)
-        written = None
         summary = result.to_json()
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         from empathy_lint.write.output_file import write_output
 
-        written = json_path
         if json_path:
+            written = json_path
             write_output(json_path, text)
         if html_path:
             written = html_path
