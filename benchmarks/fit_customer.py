@@ -71,9 +71,10 @@ def training_messages() -> tuple[list[dict], int]:
 
 def design(detector: CustomerDetector, rows: list[dict]) -> tuple[list[dict[str, float]], list[frozenset[str]]]:
     """Named feature values and content lemmas of each message, as the runtime reads them."""
-    from empathy_lint.engine.customer import _combined, _messages
+    from empathy_lint.engine.customer import _combined
+    from empathy_lint.read.sources.conversation import split_messages
 
-    parts = [_messages(r["earlier"]) for r in rows]
+    parts = [split_messages(r["earlier"]) for r in rows]
     evidence = detector.evidence_many([*(r["text"] for r in rows), *(m for p in parts for m in p)])
     named, lemmas = [], []
     for r, messages in zip(rows, parts):

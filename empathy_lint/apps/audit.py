@@ -20,6 +20,7 @@ from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
+from empathy_lint.read.sources.conversation import join_messages
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
@@ -159,7 +160,7 @@ class _Conversations:
         self.seen[conversation] = messages  # most recent last
         if len(self.seen) > self.KEPT:
             self.seen.pop(next(iter(self.seen)))
-        return "\n\n".join(prior) or None
+        return join_messages(prior)
 
 
 def _thread_key(row: dict[str, Any], columns: Columns) -> str | None:

@@ -26,7 +26,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from empathy_lint import __version__
-from empathy_lint.config import CHANNELS, KINDS, Config
+from empathy_lint.config import CHANNELS, KINDS
 from empathy_lint.errors import EmpathyLintError
 from empathy_lint.findings import Finding
 
@@ -61,7 +61,7 @@ class BadRequest(Exception):
 
 def _thread_text(thread: Any) -> str | None:
     """The earlier customer messages of a `thread` given as [{role, text}] (or strings)."""
-    from empathy_lint.read.sources.conversation import customer_messages
+    from empathy_lint.read.sources.conversation import customer_messages, join_messages
 
     if thread is None:
         return None
@@ -70,7 +70,7 @@ def _thread_text(thread: Any) -> str | None:
     messages = [m if isinstance(m, dict) else {"role": "customer", "text": m} for m in thread]
     if not all(isinstance(m.get("text", ""), str) for m in messages):
         raise BadRequest("each message of 'thread' needs a 'text' string")
-    return "\n\n".join(customer_messages(messages)) or None
+    return join_messages(customer_messages(messages))
 
 
 class Checker:

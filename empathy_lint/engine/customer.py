@@ -26,6 +26,7 @@ from empathy_lint.engine.pipeline import get_nlp
 from empathy_lint.rulebook import context_path, load_context
 from empathy_lint.engine.sentiment import Sentiment, sentiment_of
 from empathy_lint.read.sources.base import no_surrogates
+from empathy_lint.read.sources.conversation import split_messages
 from empathy_lint.read.textmap import prepare
 
 
@@ -182,7 +183,7 @@ class CustomerDetector:
         earlier = earlier or [None] * len(texts)
         # Each earlier message is read on its own and remembered: the rows of one
         # conversation in an export share their earlier messages.
-        parts = [_messages(e) for e in earlier]
+        parts = [split_messages(e) for e in earlier]
         evidence = self.evidence_many([*texts, *(m for p in parts for m in p)])
         verdicts = []
         for text, messages in zip(texts, parts):
@@ -309,13 +310,6 @@ def detect(text: str, earlier: str | None = None) -> CustomerSignal:
 def detect_many(texts: list[str], earlier: list[str | None] | None = None) -> list[CustomerSignal]:
     """Verdicts on many customer messages, streamed through the pipeline together."""
     return default_detector().detect_many(texts, earlier) if texts else []
-
-
-def _messages(earlier: str | None) -> list[str]:
-    """The earlier messages of a conversation, as joined by the readers (blank lines)."""
-    if not earlier:
-        return []
-    return [part for part in (p.strip() for p in earlier.split("\n\n")) if part]
 
 
 def _combined(parts: list[Evidence]) -> Evidence:

@@ -21,6 +21,7 @@ from empathy_lint.rulebook import Rule
 from empathy_lint.run.runner import Job, Linted, Runner, lint_parallel
 from empathy_lint.write.safefix import fix_text
 from empathy_lint.read.sources import Document, decode, load_document, read_source, record_runs, scan_export
+from empathy_lint.read.sources.conversation import join_messages
 from empathy_lint.read.sources.filetext import FileText
 
 STDIN_NAME = "<stdin>"
@@ -186,7 +187,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     if customer_files:
         messages = [read_source(Path(name), options.max_bytes) for name in customer_files]
     customer = messages[-1] if messages else None
-    earlier = "\n\n".join(m.strip() for m in messages[:-1] if m.strip()) or None
+    earlier = join_messages(messages[:-1])
 
     # Fingerprints name a file by its path from the baseline's folder, however the run
     # names it (`check macros`, `check $PWD/macros`, `cd macros && check .`).

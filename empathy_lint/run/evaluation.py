@@ -20,6 +20,7 @@ from pathlib import Path
 
 from empathy_lint.config import Config
 from empathy_lint.engine.linter import Context, Linter
+from empathy_lint.read.sources.conversation import customer_messages, join_messages
 
 FAMILIES = {
     "missing-acknowledgement": ("EMP101",),
@@ -190,8 +191,7 @@ def evaluate(records: list[dict], use_context: bool = True,
 
 def earlier_customer(record: dict) -> str | None:
     """The conversation's earlier customer messages of a labelled record, oldest first."""
-    texts = [m.get("text") for m in record.get("thread") or () if m.get("role") == "customer" and m.get("text")]
-    return "\n\n".join(texts) if texts else None
+    return join_messages(customer_messages(record.get("thread") or []))
 
 
 def detector_agreement(records: list[dict]) -> tuple[int, int, int]:

@@ -9,13 +9,25 @@ customer is (still) in a problem.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 LIST_KEYS = ("thread", "messages", "comments", "threads", "conversations", "conversation")
 ROLE_KEYS = ("role", "author_role", "type", "from", "sender", "source", "direction")
 TEXT_KEYS = ("text", "body_text", "plain_body", "body", "content", "message", "value")
 CUSTOMER_ROLES = frozenset({"customer", "user", "requester", "end-user", "end_user", "enduser", "contact",
                             "client", "inbound", "incoming", "visitor", "lead"})
+
+
+def join_messages(texts: Iterable[str]) -> str | None:
+    """Several customer messages as the one string a reply's metadata carries (`earlier`):
+    each stripped, empty ones left out, a blank line between them. None for none."""
+    return "\n\n".join(t for t in (text.strip() for text in texts) if t) or None
+
+
+def split_messages(joined: str | None) -> list[str]:
+    """The messages `join_messages` joined (a message's own blank lines split it too:
+    its parts are read as messages of the same conversation)."""
+    return [part for part in (p.strip() for p in joined.split("\n\n")) if part] if joined else []
 
 
 def thread_key(record: dict[str, Any]) -> str | None:
@@ -58,4 +70,4 @@ def split_conversation(own: str | None, messages: list[Any]) -> tuple[str | None
     said = customer_messages(messages)
     if own is None and said:
         own, said = said[-1], said[:-1]
-    return own, "\n\n".join(said) or None
+    return own, join_messages(said)

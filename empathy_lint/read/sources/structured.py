@@ -28,14 +28,12 @@ CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound
 _LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^<>]*>", re.I)  # ([^>]*: quadratic on "<a <a ...")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply:
     # A lone surrogate ("\ud800" escaped in JSON) is no character: shown as U+FFFD, same
     # length, so positions still hold.
-    if not value.isascii() and _SURROGATE.search(value):
-        value = _SURROGATE.sub("\ufffd", value)
+    value = no_surrogates(value)
     # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
     masks = html_masks(value) if html_body or ("<" in value and _LOOKS_HTML.search(value)) else markdown_masks(value)
     return Reply(value, origin, name=None if name is None else no_surrogates(str(name)), masks=masks, meta=meta,

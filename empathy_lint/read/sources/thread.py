@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from empathy_lint.read.sources.conversation import join_messages
+
 _REPLY_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*reply[ \t]*-{3,}[ \t]*$", re.I | re.M)
 _PART_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*(customer|agent)[ \t]*-{3,}[ \t]*$", re.I | re.M)
 
@@ -43,5 +45,5 @@ def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None
     elif text[reply_start:reply_start + 1] in ("\n", "\r"):
         reply_start += 1
     customer = customer_parts[-1] if customer_parts else None
-    earlier = "\n\n".join(customer_parts[:-1]) or None
+    earlier = join_messages(customer_parts[:-1])
     return customer, reply_start, earlier
