@@ -4,7 +4,7 @@ A small, explainable detector: cue groups named by meaning (failure, delay, mone
 frustration, thanks, resolution...) from rules/context/customer.yaml, matched like rules,
 and combined by weights fitted with logistic regression on labelled messages
 (benchmarks/fit_customer.py). Rules gate on its verdict with
-`when: {customer: problem}`; `cues` says why, for `--explain-context` and tests.
+`when: {customer: problem}`; `CustomerDetector.explain` says which words were cues.
 """
 from __future__ import annotations
 
@@ -39,12 +39,11 @@ class CustomerSignal:
     `probability` is the fitted chance that the customer reports or is still in a
     problem; `verdict` is "problem", "no-problem" or "unsure" (between the fitted band's
     edges). `problem` is the two-way reading rules gate on, `fine` says there is nothing
-    to fix or ask for. `cues` lists the matched words, for humans."""
+    to fix or ask for. Which words were cues: `CustomerDetector.explain`."""
 
     problem: bool
     score: float
     fine: bool = False
-    cues: list[str] = field(default_factory=list)
     groups: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()  # content lemmas, for a reply that names them
     probability: float = 0.5
@@ -57,11 +56,10 @@ class CustomerSignal:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What one message shows, before any weight: cue groups, matched words, content
-    lemmas and sentiment. Kept per distinct message (weights change between fits)."""
+    """What one message shows, before any weight: cue groups, content lemmas and
+    sentiment. Kept per distinct message (weights change between fits)."""
 
     groups: frozenset[str]
-    cues: list[str]
     words: frozenset[str]
     sentiment: Sentiment
 
@@ -70,17 +68,18 @@ def lexicon_path() -> Path:
     return context_path("customer.yaml")
 
 
-_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, IDX, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER]
-_SENTIMENT_COLUMNS = [8, 7, 0]  # LOWER, IS_UPPER, IS_ALPHA: what sentiment_of reads
+_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER]
+_SENTIMENT_COLUMNS = [7, 6, 0]  # LOWER, IS_UPPER, IS_ALPHA: what sentiment_of reads
 _CONTENT_COLUMNS = _WORD_COLUMNS[:4]  # IS_ALPHA, IS_STOP, LEMMA, LENGTH: all _content reads
-_COUNTED = [0, 1, 5, 6]  # IS_ALPHA, IS_STOP, LIKE_NUM, LIKE_URL: summed in one pass
+_COUNTED = [0, 1, 4, 5]  # IS_ALPHA, IS_STOP, LIKE_NUM, LIKE_URL: summed in one pass
 
 
-def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], columns: Any) -> list[str]:
+def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], doc: Any) -> list[str]:
     """"group: words" for each match, cut from the text by token offsets (no Span objects)."""
-    if columns is None:
+    if not len(doc):
         return []
-    idx, length = columns[:, 4], columns[:, 3]
+    columns = doc.to_array([IDX, LENGTH])
+    idx, length = columns[:, 0], columns[:, 1]
     return [f"{label}: {text[idx[start]:idx[end - 1] + length[end - 1]]}"
             for (start, end), label in sorted((span, label) for label, spans in found.items() for span in spans)]
 
@@ -239,7 +238,7 @@ class CustomerDetector:
                    else "no-problem" if probability <= self.unsure_low else "unsure")
         fine = probability < self.fine_below  # nothing to fix: then no apology is due either
         return CustomerSignal(problem=probability >= self.threshold and not fine, score=score, fine=fine,
-                              cues=list(now.cues), groups=now.groups, words=now.words,
+                              groups=now.groups, words=now.words,
                               probability=probability, verdict=verdict)
 
     def _evidence(self, doc: Any, text: str) -> Evidence:
@@ -247,7 +246,6 @@ class CustomerDetector:
         found = self.patterns.matches(doc)
         groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
         columns = doc.to_array(_WORD_COLUMNS) if len(doc) else None
-        cues: list[str] = []  # the matched words are for people: `explain` finds them on demand
         if columns is not None:
             words, stop_words, numbers, links = columns[:, _COUNTED].sum(axis=0).tolist()  # one pass
             if words >= LONG_MESSAGE_WORDS:
@@ -256,18 +254,18 @@ class CustomerDetector:
                 groups.add("short")
             if numbers or links:
                 groups.add("detail")
-            if columns[:, 7].any() and (columns[:, 7] & columns[:, 0] & (columns[:, 3] >= 4)).any():
+            if columns[:, 6].any() and (columns[:, 6] & columns[:, 0] & (columns[:, 3] >= 4)).any():
                 groups.add("shouting")
             if not plainly_english(stop_words, words) and not is_english(text):
                 groups.add("other-language")
         sentiment = sentiment_of(doc, columns[:, _SENTIMENT_COLUMNS]) if columns is not None else Sentiment()
-        return Evidence(frozenset(groups), cues, self._content(doc, columns), sentiment)
+        return Evidence(frozenset(groups), self._content(doc, columns), sentiment)
 
     def explain(self, text: str) -> list[str]:
         """"group: words" for each cue group matched in a message, for people and tests."""
         plain = prepare(html.unescape(text)).text
         doc = next(iter(self.nlp.pipe([plain], disable=["empathy_sentencizer"])))
-        return _cue_texts(plain, self.patterns.matches(doc), doc.to_array(_WORD_COLUMNS) if len(doc) else None)
+        return _cue_texts(plain, self.patterns.matches(doc), doc)
 
     def content_words(self, doc: Any) -> frozenset[str]:
         """Lemmas that carry the message's content ("battery", "refund", "charge"): no
@@ -321,8 +319,8 @@ def _combined(parts: list[Evidence]) -> Evidence:
     sentiment = Sentiment(math.fsum(p.sentiment.negative for p in parts) / n,
                           math.fsum(p.sentiment.positive for p in parts) / n,
                           math.fsum(p.sentiment.compound for p in parts) / n)
-    return Evidence(frozenset().union(*(p.groups for p in parts)), [c for p in parts for c in p.cues],
-                    frozenset().union(*(p.words for p in parts)), sentiment)
+    return Evidence(frozenset().union(*(p.groups for p in parts)), frozenset().union(*(p.words for p in parts)),
+                    sentiment)
 
 
 def _sentiment_values(sentiment: Sentiment) -> tuple[float, float, float]:
