@@ -69,7 +69,7 @@ def collect(records: list[dict]) -> tuple[dict[str, list], dict[str, list[int]]]
             right = bool(want[family])
             if finding.code in logged:
                 company = record.get("company") or f"canned:{record['id']}"
-                samples.setdefault(finding.code, []).append((logged[finding.code].values, right, company))
+                samples.setdefault(finding.code, []).append((logged[finding.code], right, company))
             else:
                 counts = forbid.setdefault(finding.code, [0, 0])
                 counts[0] += 1

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 # The families whose presence in the reply is evidence for the others' findings.
@@ -30,11 +29,16 @@ CONTENT_CAP = 10
 WORDS_SCALE = 40.0
 
 
-@dataclass
-class Facts:
-    """What a reply's require-findings rest on, worked out once per reply."""
+# What a reply's require-findings rest on, worked out once per reply: named feature values.
+Facts = dict[str, float]
 
-    values: dict[str, float] = field(default_factory=dict)
+
+def logistic(score: float) -> float:
+    """The logistic function, without overflow at either end."""
+    if score >= 0:
+        return 1.0 / (1.0 + math.exp(-score))
+    z = math.exp(score)
+    return z / (1.0 + z)
 
 
 def reply_facts(context: Any, words: int, question: bool, echo: int, present: set[str],
@@ -64,7 +68,7 @@ def reply_facts(context: Any, words: int, question: bool, echo: int, present: se
         name = PRESENCE.get(code)
         if name:
             values[name] = 1.0
-    return Facts(values)
+    return values
 
 
 class ConfidenceModel:
@@ -87,10 +91,9 @@ class ConfidenceModel:
             return None
         if "weights" in figures:
             weights = figures["weights"]
-            values = facts.values if facts is not None else {}
             score = math.fsum([float(figures.get("bias", 0.0)),
-                               *(float(weights.get(name, 0.0)) * value for name, value in values.items())])
-            confidence = 1.0 / (1.0 + math.exp(-score)) if score > -700 else 0.0
+                               *(float(weights.get(name, 0.0)) * value for name, value in (facts or {}).items())])
+            confidence = logistic(score)
         else:
             confidence = float(figures.get("confidence", 1.0))
         return round(confidence, 2), confidence >= float(figures.get("warn_at", 0.0))

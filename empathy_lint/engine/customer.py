@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from empathy_lint.errors import RuleError
+from empathy_lint.engine.confidence import logistic
 from empathy_lint.engine.language import is_english, plainly_english
 from empathy_lint.engine.matching import PatternSet
 from empathy_lint.engine.pipeline import get_nlp
@@ -105,13 +106,6 @@ def weights_path() -> Path:
 SENTIMENT_FEATURES = ("vader-negative", "vader-positive", "vader-compound")
 EARLIER = "earlier-"  # prefix: the same evidence in the conversation's earlier customer messages
 THREAD = "thread"     # the message answers on in a conversation
-
-
-def _sigmoid(score: float) -> float:
-    if score >= 0:
-        return 1.0 / (1.0 + math.exp(-score))
-    z = math.exp(score)
-    return z / (1.0 + z)
 
 
 class CustomerDetector:
@@ -233,7 +227,7 @@ class CustomerDetector:
         terms = [self.bias, *(weights.get(name, 0.0) * value for name, value in values.items()),
                  *(lemmas.get(word, 0.0) for word in now.words)]
         score = math.fsum(terms)
-        probability = _sigmoid(score)
+        probability = logistic(score)
         verdict = ("problem" if probability >= self.unsure_high
                    else "no-problem" if probability <= self.unsure_low else "unsure")
         fine = probability < self.fine_below  # nothing to fix: then no apology is due either
