@@ -321,14 +321,11 @@ class EmpathyLanguageServer(LanguageServer):
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """Findings, extra diagnostics (errors) and the Config used, for one document, in
         this process (where no worker can be had); never raises."""
-        checker = self.checker
-        checker.settings, checker.max_bytes, checker.roots = self.settings, self.max_bytes, self.roots()
-        result = checker.lint_source(uri, text)
-        self.rules.update(checker.rules)
-        logs, checker.pending_logs = checker.pending_logs, []
+        findings, extra, config, logs = self.checker.check(uri, text, self.settings, self.max_bytes, self.roots())
+        self.rules.update(self.checker.rules)
         for level, message in logs:
             self.log(level, message)
-        return result
+        return findings, extra, config
 
     def log(self, level: types.MessageType, message: str) -> None:
         """A log message for the editor."""

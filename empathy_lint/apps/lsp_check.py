@@ -88,6 +88,15 @@ class DocumentChecker:
                     return "canned"
         return "live"
 
+    def check(self, uri: str, text: str, settings: dict[str, Any], max_bytes: int,
+              roots: list[str]) -> tuple[list[Finding], list[types.Diagnostic], Any, list[tuple[types.MessageType, str]]]:
+        """lint_source with the editor's settings of the moment, and the log messages it
+        left for the caller to send (the server's own, or the worker's to its parent)."""
+        self.settings, self.max_bytes, self.roots, self.pending_logs = settings, max_bytes, list(roots), []
+        findings, extra, config = self.lint_source(uri, text)
+        logs, self.pending_logs = self.pending_logs, []
+        return findings, extra, config, logs
+
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
         from empathy_lint.read.sources import load_document

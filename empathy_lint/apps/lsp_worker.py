@@ -23,12 +23,10 @@ def ping() -> bool:
 
 def check(uri: str, text: str, settings: dict[str, Any], max_bytes: int, roots: list[str] | None = None) -> tuple:
     """(findings, extra diagnostics, Verdict or None, rules of the findings, log messages)."""
-    CHECKER.pending_logs = []
-    CHECKER.settings, CHECKER.max_bytes, CHECKER.roots = settings, max_bytes, list(roots or [])
-    findings, extra, config = CHECKER.lint_source(uri, text)
+    findings, extra, config, logs = CHECKER.check(uri, text, settings, max_bytes, roots or [])
     if config is None:
-        return findings, extra, None, [], CHECKER.pending_logs
+        return findings, extra, None, [], logs
     verdict = Verdict(config.fail_on, frozenset(s for s in ("error", "warning", "info") if config.fails(s)))
     codes = {f.code for f in findings}
     rules = [rule for rule in CHECKER.runner.linter(config).rules if rule.id in codes]
-    return findings, extra, verdict, rules, CHECKER.pending_logs
+    return findings, extra, verdict, rules, logs
