@@ -228,3 +228,10 @@ def test_control_characters_never_reach_xml_or_the_terminal(tmp_path):
     assert "\\x1b" in root.find(".//testcase").get("name")
     diff = run_cli("check", "--diff", str(export), cwd=tmp_path)
     assert "\x1b" not in diff.stdout and "\\x1b" in diff.stdout and "To recap" in diff.stdout
+
+
+def test_junit_escapes_every_character_xml_cannot_hold():
+    """U+FFFE and U+FFFF are not XML characters either (they passed through unescaped)."""
+    from empathy_lint.write.report.junit import xml_safe
+
+    assert xml_safe("a\x1bb\ud800c\ufffed\uffff\te") == "a\\x1bb\\ud800c\\ufffed\\uffff\te"

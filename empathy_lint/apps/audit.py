@@ -129,11 +129,7 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
 def _conversation(row: dict[str, Any], columns: Columns) -> str | None:
     """The conversation a row belongs to: its thread column, else its ticket id (rows of
     one ticket are one conversation); None when the export names neither."""
-    for column in (columns.thread, columns.id):
-        value = row.get(column) if column else None
-        if value not in (None, ""):
-            return f"{column}:{value}"
-    return None
+    return _first_value(row, (columns.thread, columns.id))
 
 
 class _Conversations:
@@ -166,7 +162,12 @@ class _Conversations:
 def _thread_key(row: dict[str, Any], columns: Columns) -> str | None:
     """What tells two rows are one conversation (threads.py): the thread column, else
     the ticket id, else the customer's message; None when the export has none."""
-    for column in (columns.thread, columns.id, columns.customer):
+    return _first_value(row, (columns.thread, columns.id, columns.customer))
+
+
+def _first_value(row: dict[str, Any], names: tuple[str | None, ...]) -> str | None:
+    """"column:value" of the first named column the row fills, or None."""
+    for column in names:
         value = row.get(column) if column else None
         if value not in (None, ""):
             return f"{column}:{value}"

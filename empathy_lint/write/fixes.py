@@ -6,9 +6,10 @@ import difflib
 import errno
 import os
 import stat
-import shutil
 import tempfile
 from dataclasses import dataclass
+
+from empathy_lint.write.output_file import keep_mode_and_owner
 from pathlib import Path
 
 
@@ -74,11 +75,7 @@ def write_atomic(path: Path, text: str, encoding: Encoding, expected: str | None
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        shutil.copymode(target, tmp)
-        try:
-            os.chown(tmp, before.st_uid, before.st_gid)
-        except (PermissionError, AttributeError):
-            pass  # not ours to give away: the fixed file belongs to whoever ran the fix
+        keep_mode_and_owner(tmp, target, before)
         # Checked again right before the rename: an edit saved while the fsync ran (a
         # slow disk) must not be overwritten.
         if expected is not None and not _holds(target, encoding.encode(expected)):

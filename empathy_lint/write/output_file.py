@@ -25,6 +25,16 @@ class OutputError(OSError):
     """The path cannot take the output (a directory, a missing folder, no permission)."""
 
 
+def keep_mode_and_owner(tmp: str | Path, target: Path, before: os.stat_result) -> None:
+    """Give the temporary file that will replace `target` its permission bits, and its
+    owner and group where the process may set them (else it belongs to whoever wrote it)."""
+    shutil.copymode(target, tmp)
+    try:
+        os.chown(tmp, before.st_uid, before.st_gid)
+    except (PermissionError, AttributeError):
+        pass
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -70,11 +80,7 @@ class OutputFile:
             return
         try:
             if self.before is not None:
-                shutil.copymode(self.target, self.tmp)
-                try:
-                    os.chown(self.tmp, self.before.st_uid, self.before.st_gid)
-                except (PermissionError, AttributeError):
-                    pass
+                keep_mode_and_owner(self.tmp, self.target, self.before)
             else:
                 os.chmod(self.tmp, 0o666 & ~_umask())
             os.replace(self.tmp, self.target)

@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 from typing import Any, Callable, TextIO
 
 from empathy_lint.write.report import Collector, FileReport
-from empathy_lint.write.report.text import visible
 
 # Characters XML 1.0 cannot hold (control characters but tab and line breaks, lone
 # surrogates, U+FFFE/U+FFFF): a title or file name holding one made the report invalid.
@@ -14,9 +13,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
-    """`text` with each character XML cannot hold shown as an escape (\\x1b)."""
-    return _NOT_XML.sub(lambda m: visible(m.group()) if not "\ud800" <= m.group() <= "\udfff"
-                        else f"\\u{ord(m.group()):04x}", text)
+    """`text` with each character XML cannot hold shown as an escape (\\x1b, \\ud800,
+    \\ufffe), as the text report shows control characters."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\x80" else f"\\u{ord(m.group()):04x}",
+                        text)
 
 
 def render(reports: list[FileReport], *, fails: Callable[[str], bool] = lambda s: s != "info",
