@@ -436,7 +436,7 @@ def lsp(stdio: bool, tcp: str | None) -> None:
       select, ignore, failOn, channel, kind, debounceMs, maxSizeKb
     """
     if tcp is not None:
-        host, _, port = tcp.rpartition(":")
+        port = tcp.rpartition(":")[2]
         if not port.isdigit() or not 1 <= int(port) <= 65535:
             fail(f"--tcp {tcp}: expected HOST:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:2087)")
     from empathy_lint.apps.lsp import start

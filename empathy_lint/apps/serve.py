@@ -81,8 +81,7 @@ class Checker:
         from empathy_lint.run.checking import CheckOptions, ConfigResolver
         from empathy_lint.run.runner import Runner
 
-        self.resolver = ConfigResolver(CheckOptions(files=[], config_file=config_file))
-        self.config = self.resolver.for_directory(Path.cwd())
+        self.config = ConfigResolver(CheckOptions(files=[], config_file=config_file)).for_directory(Path.cwd())
         self.rules = self.config.active_rules()
         self.rule_by_id = {rule.id: rule for rule in self.rules}
         self.runner = Runner()

@@ -69,7 +69,7 @@ class Context:
         """for_reply for many (customer, kind, channel, reply[, earlier]) rows: the customer
         messages, and the canned replies judged by their own words, each go through the
         pipeline in one stream (one call per message cost an export a quarter of its time).
-        A row with earlier customer messages but none of its own is judged by the last of them."""
+        A row with earlier customer messages but none of its own is judged by them, as its message."""
         from empathy_lint.engine.customer import canned_problems, detect_many
 
         customers: list[str | None] = []
