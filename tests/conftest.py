@@ -68,6 +68,20 @@ def cli():
     return run_cli
 
 
+def installed(program: str, package: str, *other_names: str) -> str:
+    """The path of a program a test drives (a browser, an editor): in CI its absence fails
+    the test (.ci/run installs it), elsewhere it skips it."""
+    import shutil
+
+    for name in (program, *other_names):
+        path = shutil.which(name)
+        if path is not None:
+            return path
+    if os.environ.get("CI"):
+        pytest.fail(f"{program} is not installed; .ci/run installs Debian's {package} for this test")
+    pytest.skip(f"{program} not installed (apt-get install {package}); runs in CI")
+
+
 def free_port() -> int:
     """A port on 127.0.0.1 nothing listens on now."""
     import socket

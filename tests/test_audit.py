@@ -4,14 +4,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import ROOT, run_cli_fast as run_cli
+from conftest import ROOT, installed, run_cli_fast as run_cli
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -139,11 +137,7 @@ def test_per_agent_scores_and_trends(train_audit):
 
 @pytest.mark.slow
 def test_report_renders_in_headless_chromium(audited, train_audit, tmp_path):
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium for this test")
-        pytest.skip("chromium not installed (apt-get install chromium); runs in CI")
+    browser = installed("chromium", "chromium", "chromium-browser")
     _, html_path = audited
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",

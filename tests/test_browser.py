@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, start_service
+from conftest import ROOT, free_port, installed, start_service
 
 EXTENSION = ROOT / "editors" / "browser"
 FIXTURES = Path(__file__).resolve().parent / "browser"
@@ -25,15 +23,6 @@ GOOD = ("Dana, I'm so sorry you were charged twice for order 1187, and that nobo
         "has arrived; please reply here if anything looks off.")
 
 pytestmark = pytest.mark.slow
-
-
-def _browser() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium for this test")
-        pytest.skip("chromium not installed (apt-get install chromium); runs in CI")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +51,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def browser_context(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
-    executable = _browser()
+    executable = installed("chromium", "chromium")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("profile")), executable_path=executable, headless=True,

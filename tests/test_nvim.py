@@ -6,12 +6,13 @@ is missing; in CI (CI=true) a missing nvim is a failure, not a skip.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import installed
 
 pytestmark = pytest.mark.slow
 LUA = Path(__file__).parent / "nvim_lsp_client.lua"
@@ -19,12 +20,7 @@ LUA = Path(__file__).parent / "nvim_lsp_client.lua"
 
 @pytest.fixture
 def nvim():
-    path = shutil.which("nvim")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("nvim is not installed; .ci/run installs Debian's neovim for this test")
-        pytest.skip("nvim not installed (apt-get install neovim); runs in CI")
-    return path
+    return installed("nvim", "neovim")
 
 
 def test_neovim_receives_diagnostics(nvim, tmp_path):
