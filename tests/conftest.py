@@ -68,13 +68,14 @@ def cli():
     return run_cli
 
 
-def installed(program: str, package: str, *other_names: str) -> str:
+def installed(program: str, package: str, *other_names: str, search_path: str | None = None) -> str:
     """The path of a program a test drives (a browser, an editor): in CI its absence fails
-    the test (.ci/run installs it), elsewhere it skips it."""
+    the test (.ci/run installs it), elsewhere it skips it. `search_path` looks only there
+    (Debian's /usr/bin), not on the whole PATH."""
     import shutil
 
     for name in (program, *other_names):
-        path = shutil.which(name)
+        path = shutil.which(name, path=search_path)
         if path is not None:
             return path
     if os.environ.get("CI"):

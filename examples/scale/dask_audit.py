@@ -13,15 +13,7 @@ linted it. Point `Client` at a real cluster's scheduler address and the same
 (Dask's default "processes" scheduler batches small graphs into one worker: the
 example once ran every partition in one process, slower than plain lint_batch.)
 
-Spark users do the same with `DataFrame.mapInPandas` and the same function
-(untested here; it needs a JRE):
-
-    def lint_frames(frames):
-        for frame in frames:
-            yield lint_partition(frame)
-
-    spark.read.csv(path, header=True).mapInPandas(
-        lint_frames, schema="id string, serious long, codes string, worker long")
+Spark users: `examples/scale/spark_audit.py` does the same with `DataFrame.mapInPandas`.
 """
 from __future__ import annotations
 
