@@ -277,3 +277,58 @@ def test_a_large_data_file_in_a_walk_is_skipped_and_the_run_goes_on(tmp_path):
     assert result.returncode == 1 and "EMP301" in result.stdout
     assert "blocklist.txt: skipped" in result.stderr and "a data file, not a reply" in result.stderr
     assert "internal error" not in result.stderr
+
+
+MASTER = Path(__file__).parent / "data" / "collections" / "template-master.md"
+MASTER_REPLIES = ["Billing - Double charge", "Billing - Refund issued", "Billing - Invoice copy",
+                  "Account - Password reset link", "Account - Two-factor locked out",
+                  "Shipping - Delayed order", "Shipping - Wrong address"]
+
+
+def master_findings() -> list[dict]:
+    report = json.loads(run_cli("--format", "json", "--default-kind", "canned", str(MASTER)).stdout)
+    (checked,) = report["files"]
+    assert checked["replies"] == len(MASTER_REPLIES)
+    return checked["findings"]
+
+
+def test_a_template_master_is_read_as_its_replies_each_by_title():
+    """Issue 29.1: a Help Scout template master (a preamble of naming conventions, voice
+    rules, a variables table, subject-line and status conventions and a "to add later"
+    list, all `###` sections like the replies; `#` categories) is its seven replies."""
+    assert [r.name for r in load_document(str(MASTER), MASTER.read_text(encoding="utf-8")).replies] == MASTER_REPLIES
+    assert {f["reply"] for f in master_findings()} <= set(MASTER_REPLIES)
+
+
+def test_staff_notes_in_a_template_master_are_not_judged_and_quoted_replies_are():
+    lines = MASTER.read_text(encoding="utf-8").splitlines()
+    findings = master_findings()
+    flagged = {lines[f["line"] - 1] for f in findings}
+    for note in ("Use when:", "Support channel only", "**Subject:**", "_(then", "#", "| "):
+        assert not [line for line in flagged if line.lstrip().startswith(note)], note
+    # The quoted-body layout: the quote is the reply (read without its marks), the notes
+    # around it are not.
+    wrong_address = {f["code"]: lines[f["line"] - 1] for f in findings if f["reply"] == "Shipping - Wrong address"}
+    assert "As I said" in wrong_address["EMP301"]
+    assert "nothing we can do" in wrong_address["EMP306"]
+    # Its apology, next step and follow-up are in the quote: nothing missing there.
+    assert not [f for f in findings if f["reply"] == "Shipping - Delayed order"]
+
+
+def test_guide_sections_need_no_greeting_to_stay_replies_in_a_collection_without_greetings():
+    """The preamble rule must not eat GitHub-style saved replies (no greeting, no
+    placeholder anywhere) nor a reply that is a list of steps."""
+    from empathy_lint.read.sources.apparatus import guide_sections
+
+    github_style = [("Duplicate issue", "This is a duplicate of an existing issue; closing."),
+                    ("Reset steps", "1. Open Settings\n2. Choose Security\n3. Reset"),
+                    ("Needs a reproduction", "Could you share a minimal reproduction?")]
+    assert guide_sections(github_style) == set()
+    greeted = [("Variables", "| `{{name}}` | first name |"),
+               ("Tone of voice", "- Write as yourself.\n- Apologise once."),
+               ("Refund", "Hi {{name}},\n\nYour refund is on its way."),
+               ("Style", "Hi {{name}}, here's how to change the style of your page: ..."),
+               ("Reset steps", "1. Open Settings\n2. Choose Security")]
+    # The style guide and the table are guides; a reply titled like a guide that greets is
+    # a reply; a list of steps after the first greeted reply stays a reply.
+    assert guide_sections(greeted) == {0, 1}

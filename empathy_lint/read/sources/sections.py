@@ -17,8 +17,10 @@ and inside a section the reply is
 - otherwise the body itself.
 
 Lines that introduce a reply rather than belong to it (`Use when: ...`, `Tone: ...`,
-`Note: ...`, `**Subject:** ...`) are blanked at the start of a body, so nothing is
-judged or pointed at there. Blanking keeps every offset: text is replaced by spaces.
+`Note: ...`, `**Subject:** ...`, anything before the greeting, a line in parentheses)
+are blanked, so nothing is judged or pointed at there; a template master's guide
+sections (naming conventions, variables, "to add later") are no replies (apparatus.py).
+Blanking keeps every offset: text is replaced by spaces.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from empathy_lint.read.sources.apparatus import guide_sections, lines_of, note_lines
 from empathy_lint.read.sources.base import Reply
 
 # Each line pattern takes the rest of its line greedily and trims it in Python: a lazy
@@ -122,9 +125,15 @@ def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = 
     if fences and not _HEADING.sub("", outside).strip():  # fences (under headings) only
         return [Section(name, f.start(3), f.end(3), [], (start, end)) for f in fences
                 if f.group(2).strip().lower() in PLAIN_FENCE_LANGS and f.group(3).strip()]
-    lines = [line for line in text[pos:end].splitlines() if line.strip()]
+    body_end = end
+    if notes:  # staff notes around the reply: before its greeting, in parentheses
+        note_spans, body_end = note_lines(text, pos, end)
+        blank += note_spans
+    else:
+        note_spans = []
+    lines = [text[s:e] for s, e in lines_of(text, pos, body_end) if text[s:e].strip() and (s, e) not in note_spans]
     if lines and all(_QUOTE_MARK.match(line) for line in lines):
-        blank += [(m.start(1), m.end(1)) for m in _QUOTE_MARK.finditer(text, pos, end)]
+        blank += [(m.start(1), m.end(1)) for m in _QUOTE_MARK.finditer(text, pos, body_end)]
     return [Section(name, start, end, blank, (start, end))]
 
 
@@ -204,6 +213,8 @@ def collection(text: str, start: int, split: str = "auto", markup: bool = True) 
     best_key: tuple[int, int] = (1, 0)  # at least two replies
     for layout, sections in options.items():
         replies = [r for name, s, e in sections for r in body_reply(text, s, e, name)]
+        guides = guide_sections([(r.name, text[r.start:r.end]) for r in replies])
+        replies = [r for i, r in enumerate(replies) if i not in guides]
         key = (len(replies), -_PREFERENCE.index(layout))
         if key > best_key:
             best, best_key = replies, key
