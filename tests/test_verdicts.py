@@ -66,6 +66,8 @@ def test_everyday_blame_condescension_and_dismissal_are_defensive(text, code):
     "I'll let you know as soon as it's live.",
     "Reply if anything looks off.",
     "Just reply here if it happens again and I'll chase it.",
+    "If it hasn't arrived by Friday, just reply here and I'll chase it.",
+    "Write back and we'll sort it out.",
     "Reach out any time if the charge shows up again.",
 ])
 def test_everyday_follow_up_forms_count(text):
