@@ -60,12 +60,9 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster")
     args = parser.parse_args()
-    result = audit(args.export, args.partitions, args.workers)
-    flagged = (result["serious"] > 0).mean()
-    codes = result["codes"].str.split().explode().value_counts()
-    print(f"{len(result)} replies in {args.partitions} partitions on {result['worker'].nunique()} workers; "
-          f"{flagged:.0%} with a warning or error")
-    print("most frequent findings:", ", ".join(f"{code} ({n})" for code, n in codes.head(5).items()))
+    from summary import summary  # examples/scale/summary.py, beside this script
+
+    print(summary(audit(args.export, args.partitions, args.workers), args.partitions))
 
 
 if __name__ == "__main__":

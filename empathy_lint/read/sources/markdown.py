@@ -13,7 +13,7 @@ import yaml
 
 from empathy_lint.errors import InputError
 from empathy_lint.rulebook import DataLoader
-from empathy_lint.read.sources.base import Document, Reply, checked_meta
+from empathy_lint.read.sources.base import Document, checked_meta
 from empathy_lint.read.sources.markup import markdown_masks
 from empathy_lint.read.sources.sections import body_reply, collection, section_reply, single
 from empathy_lint.read.sources.thread import split_thread
