@@ -6,7 +6,8 @@ Usage: python benchmarks/hostile_readers.py [--scale 1]
 Shapes the adversarial review found superlinear: a marker line `--- a` + spaces + `b`
 (27 s at 3,200 spaces: cubic), unclosed links `[a](b` repeated in a .md and in a JSONL
 reply (445 s for 1.5 MB), a heading or `**title:**` line of tens of thousands of spaces,
-`<a ` repeated in a JSONL reply. Each is read by load_document at n and 2n; a ratio near
+`<a ` repeated in a JSONL reply; and the template-master reading's staff notes,
+tables and guide sections. Each is read by load_document at n and 2n; a ratio near
 2 is linear, near 4 quadratic. Printed, not asserted (no timed unit test).
 """
 from __future__ import annotations
@@ -29,6 +30,12 @@ SHAPES = {
     "heading.md": (80_000, lambda n: "# a" + " " * n + "b\n"),
     "title.md": (80_000, lambda n: "**title:** a" + " " * n + "b\n"),
     "tags.jsonl": (60_000, lambda n: json.dumps({"reply": "<a " * n}) + "\n"),
+    # The template-master reading (issue 29.1): a staff-note line of ") " runs, a table
+    # row of "| " runs, and a file of many short guide and reply sections.
+    "note.md": (80_000, lambda n: "### A\nHi Sam,\nok\n_(" + ") " * n + "x\n### B\nHi,\nok\n"),
+    "table.md": (80_000, lambda n: "### A\n|" + "| " * n + "x\n### B\nHi,\nok\n"),
+    "sections.md": (4_000, lambda n: "".join(f"### Voice {i}\n- rule\n### R {i}\nHi {{{{name}}}},\nok\n"
+                                             for i in range(n))),
 }
 
 
