@@ -116,8 +116,7 @@ async def test_positions_are_utf16_code_units(client, tmp_path):
 async def test_quick_fixes(client, tmp_path):
     path = tmp_path / "reply.md"
     diagnostics, actions = await open_with_actions(client, path, "EMP301")
-    titles = [a.title for a in actions]
-    assert "EMP301" in diagnostics
+    target, titles = diagnostics["EMP301"], [a.title for a in actions]
     assert titles[0] == 'Replace "As I said" with "To recap"' and actions[0].is_preferred
     (edit,) = actions[0].edit.changes[path.as_uri()]
     assert edit.range == target.range and edit.new_text == "To recap"
