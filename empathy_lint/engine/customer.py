@@ -69,10 +69,10 @@ def lexicon_path() -> Path:
     return context_path("customer.yaml")
 
 
+# One read of the doc gives every column the evidence needs, as plain lists: messages
+# are short, and a numpy step costs more than a Python pass over twenty tokens.
 _WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER]
-_SENTIMENT_COLUMNS = [7, 6, 0]  # LOWER, IS_UPPER, IS_ALPHA: what sentiment_of reads
 _CONTENT_COLUMNS = _WORD_COLUMNS[:4]  # IS_ALPHA, IS_STOP, LEMMA, LENGTH: all _content reads
-_COUNTED = [0, 1, 4, 5]  # IS_ALPHA, IS_STOP, LIKE_NUM, LIKE_URL: summed in one pass
 
 
 def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], doc: Any) -> list[str]:
@@ -239,21 +239,22 @@ class CustomerDetector:
         """The cue groups found in a message, the matched words, its content words, its sentiment."""
         found = self.patterns.matches(doc)
         groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
-        columns = doc.to_array(_WORD_COLUMNS) if len(doc) else None
-        if columns is not None:
-            words, stop_words, numbers, links = columns[:, _COUNTED].sum(axis=0).tolist()  # one pass
-            if words >= LONG_MESSAGE_WORDS:
-                groups.add("long")
-            elif words < SHORT_MESSAGE_WORDS:
-                groups.add("short")
-            if numbers or links:
-                groups.add("detail")
-            if columns[:, 6].any() and (columns[:, 6] & columns[:, 0] & (columns[:, 3] >= 4)).any():
-                groups.add("shouting")
-            if not plainly_english(stop_words, words) and not is_english(text):
-                groups.add("other-language")
-        sentiment = sentiment_of(doc, columns[:, _SENTIMENT_COLUMNS]) if columns is not None else Sentiment()
-        return Evidence(frozenset(groups), self._content(doc, columns), sentiment)
+        if not len(doc):
+            return Evidence(frozenset(groups), frozenset(), Sentiment())
+        columns = doc.to_array(_WORD_COLUMNS).T.tolist()
+        alpha, stop, _, length, number, url, upper, lower = columns
+        words = sum(alpha)
+        if words >= LONG_MESSAGE_WORDS:
+            groups.add("long")
+        elif words < SHORT_MESSAGE_WORDS:
+            groups.add("short")
+        if any(number) or any(url):
+            groups.add("detail")
+        if any(upper) and any(u and a and n >= 4 for u, a, n in zip(upper, alpha, length)):
+            groups.add("shouting")
+        if not plainly_english(sum(stop), words) and not is_english(text):
+            groups.add("other-language")
+        return Evidence(frozenset(groups), self._content(doc, columns), sentiment_of(doc, (lower, upper, alpha)))
 
     def explain(self, text: str) -> list[str]:
         """"group: words" for each cue group matched in a message, for people and tests."""
@@ -264,17 +265,16 @@ class CustomerDetector:
     def content_words(self, doc: Any) -> frozenset[str]:
         """Lemmas that carry the message's content ("battery", "refund", "charge"): no
         stop words, no handles or links, none of the generic support words (`echo.ignore`)."""
-        return self._content(doc, doc.to_array(_CONTENT_COLUMNS) if len(doc) else None)
+        return self._content(doc, doc.to_array(_CONTENT_COLUMNS).T.tolist()) if len(doc) else frozenset()
 
-    def _content(self, doc: Any, columns: Any) -> frozenset[str]:
-        """content_words from the attribute array: the filter runs on whole columns and
-        only the distinct lemmas left are looked up (no Token object per word)."""
-        if columns is None:
-            return frozenset()
-        keep = (columns[:, 0] == 1) & (columns[:, 1] == 0) & (columns[:, 3] > 2)
+    def _content(self, doc: Any, columns: list[list[int]]) -> frozenset[str]:
+        """content_words from the attribute columns (IS_ALPHA, IS_STOP, LEMMA, LENGTH
+        first): only the distinct lemmas of long enough words are looked up (no Token
+        object per word)."""
         known = self._content_of
         found = set()
-        for lemma in set(columns[keep, 2].tolist()):
+        kept = {lemma for alpha, stop, lemma, length in zip(*columns[:4]) if alpha and not stop and length > 2}
+        for lemma in kept:
             word = known.get(lemma, _UNKNOWN)
             if word is _UNKNOWN:  # each lemma's verdict is worked out once
                 word = doc.vocab.strings[lemma].lower()

@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy
 from spacy.attrs import IS_ALPHA, IS_UPPER, LOWER
 from spacy.strings import hash_string
 
@@ -56,7 +55,7 @@ class _Lexicon:
         self.exclamation = hash_string("!")
         # Every key a token may need a step for: lexicon words and "but" (the "!" count
         # is taken from the column).
-        self.keys = numpy.array(sorted({*self.valence, *self.but}), dtype=numpy.uint64)
+        self.keys = frozenset({*self.valence, *self.but})
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,27 +63,21 @@ def _lexicon() -> _Lexicon:
     return _Lexicon()
 
 
-def sentiment_of(doc: Any, columns: Any = None) -> Sentiment:
+def sentiment_of(doc: Any, columns: tuple[list[int], list[int], list[int]] | None = None) -> Sentiment:
     """The message's sentiment from its tokens (a doc of the shared pipeline). `columns`,
-    when the caller has them, is doc.to_array([LOWER, IS_UPPER, IS_ALPHA, ...]): the
-    doc is not read again."""
+    when the caller has them, are the doc's LOWER, IS_UPPER and IS_ALPHA columns as
+    lists: the doc is not read again."""
     if not len(doc):
         return Sentiment()
     lex = _lexicon()
-    if columns is None:
-        columns = doc.to_array(_COLUMNS)
-    lower_column = columns[:, 0]
-    # Only the few words of the lexicon (and "but", "!") need a step in Python.
-    keys = lex.keys  # sorted: a binary search per token, no sort per message (numpy.isin sorts)
-    found = numpy.minimum(numpy.searchsorted(keys, lower_column), len(keys) - 1)
-    hits = numpy.flatnonzero(keys[found] == lower_column).tolist()
+    lower, upper, alpha = columns if columns is not None else doc.to_array(_COLUMNS).T.tolist()
+    # Only the few words of the lexicon (and "but", "!") need a step.
+    keys = lex.keys
+    hits = [i for i, key in enumerate(lower) if key in keys]
     if not hits:
         return Sentiment()
-    lower = lower_column.tolist()
-    upper = columns[:, 1]
-    alpha = columns[:, 2]
-    words = int(alpha.sum())
-    shouting = int((upper & alpha).sum())
+    words = sum(alpha)
+    shouting = sum(1 for u, a in zip(upper, alpha) if u and a)
     shouting_differs = 0 < shouting < words
     scored: list[tuple[int, float]] = []  # (token index, valence) of the lexicon's words
     but_at = None
