@@ -55,7 +55,8 @@ def test_what_prepare_straightens_or_removes_is_outside_ascii_so_ascii_text_skip
     from empathy_lint.read.textmap import _CURLY, _INVISIBLE_CHAR, _STRAIGHTEN
 
     assert all(code > 127 for code in _STRAIGHTEN)
-    assert not any(_CURLY.search(chr(c)) or _INVISIBLE_CHAR.search(chr(c)) for c in range(128))
+    assert not any(chr(c) in _CURLY or _INVISIBLE_CHAR.search(chr(c)) for c in range(128))
+    assert _CURLY == {chr(c) for c in _STRAIGHTEN}  # the set test sees every character translated
     # and a text that is not ASCII still has both done
     mapped = prepare("As\u200b I said, it\u2019s done.")
     assert mapped.text == "As I said, it's done."
