@@ -332,3 +332,13 @@ def test_guide_sections_need_no_greeting_to_stay_replies_in_a_collection_without
     # The style guide and the table are guides; a reply titled like a guide that greets is
     # a reply; a list of steps after the first greeted reply stays a reply.
     assert guide_sections(greeted) == {0, 1}
+
+
+def test_a_template_master_with_windows_line_breaks_reads_the_same(tmp_path):
+    crlf = tmp_path / "template-master.md"
+    crlf.write_bytes(MASTER.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8"))
+    lf = json.loads(run_cli("--format", "json", "--default-kind", "canned", str(MASTER)).stdout)["files"][0]
+    report = json.loads(run_cli("--format", "json", "--default-kind", "canned", str(crlf)).stdout)["files"][0]
+    assert report["replies"] == lf["replies"] == len(MASTER_REPLIES)
+    assert [(f["code"], f["line"], f["reply"]) for f in report["findings"]] == \
+        [(f["code"], f["line"], f["reply"]) for f in lf["findings"]]

@@ -75,12 +75,12 @@ def guide_sections(titled_bodies: list[tuple[str | None, str]]) -> set[int]:
 
 
 def lines_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each line of text[start:end], without its line break."""
+    """(start, end) of each line of text[start:end], without its line break (\n or \r\n)."""
     spans, pos = [], start
     while pos < end:
         stop = text.find("\n", pos, end)
         stop = end if stop < 0 else stop
-        spans.append((pos, stop))
+        spans.append((pos, stop - 1 if stop > pos and text[stop - 1] == "\r" else stop))
         pos = stop + 1
     return spans
 
