@@ -85,9 +85,9 @@ def lines_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def note_lines(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int]:
-    """Staff notes in one reply's body [start, end): (line spans to blank, where the
-    reply's own text ends)."""
+def note_lines(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Staff notes in one reply's body [start, end): (the note lines, to blank; the
+    reply's own non-blank lines), each as (start, end) spans."""
     _, greeting, most_before = _lexicon()
     lines = [(s, e) for s, e in lines_of(text, start, end) if text[s:e].strip()]
     first, last = 0, len(lines)
@@ -99,5 +99,4 @@ def note_lines(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], 
         first += 1
     while last > first and _PARENTHESISED.match(text, *lines[last - 1]):
         last -= 1
-    body_end = lines[last - 1][1] if last > first else start
-    return lines[:first] + lines[last:], body_end
+    return lines[:first] + lines[last:], lines[first:last]

@@ -106,18 +106,14 @@ def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = 
     `notes`: blank leading note lines (in a collection; a lone draft may well open
     with "Note: ...")."""
     blank: list[tuple[int, int]] = []
-    pos = start
     # Leading notes and blank lines.
-    while pos < end:
-        line_end = text.find("\n", pos, end)
-        line_end = end if line_end < 0 else line_end
+    for pos, line_end in lines_of(text, start, end):
         line = text[pos:line_end]
         if line.strip() and not (notes and _NOTE.fullmatch(line)):
             break
         if line.strip():
             blank.append((pos, line_end))
-        pos = line_end + 1
-    if pos >= end:
+    else:
         return []
     fences = list(_FENCE.finditer(text, pos, end))
     gaps = zip([pos] + [f.end() for f in fences], [f.start() for f in fences] + [end])
@@ -125,15 +121,13 @@ def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = 
     if fences and not _HEADING.sub("", outside).strip():  # fences (under headings) only
         return [Section(name, f.start(3), f.end(3), [], (start, end)) for f in fences
                 if f.group(2).strip().lower() in PLAIN_FENCE_LANGS and f.group(3).strip()]
-    body_end = end
     if notes:  # staff notes around the reply: before its greeting, in parentheses
-        note_spans, body_end = note_lines(text, pos, end)
+        note_spans, reply_lines = note_lines(text, pos, end)
         blank += note_spans
     else:
-        note_spans = []
-    lines = [text[s:e] for s, e in lines_of(text, pos, body_end) if text[s:e].strip() and (s, e) not in note_spans]
-    if lines and all(_QUOTE_MARK.match(line) for line in lines):
-        blank += [(m.start(1), m.end(1)) for m in _QUOTE_MARK.finditer(text, pos, body_end)]
+        reply_lines = [(s, e) for s, e in lines_of(text, pos, end) if text[s:e].strip()]
+    if reply_lines and all(_QUOTE_MARK.match(text, s, e) for s, e in reply_lines):
+        blank += [(m.start(1), m.end(1)) for m in _QUOTE_MARK.finditer(text, pos, reply_lines[-1][1])]
     return [Section(name, start, end, blank, (start, end))]
 
 
