@@ -11,8 +11,11 @@ For each pattern of the rules the labels can judge: hits (replies it matches), p
 (share of hits where the label agrees: for a `require` rule the reply has what the
 pattern stands for; for a `forbid` rule the label flags the reply), and unique hits
 (replies no other pattern of the same rule matches). A pattern with no hit is dead; one
-with low precision fires wrongly; one whose hits are all shared adds nothing. `except`
-patterns are not applied here, so a hit they cancel still counts.
+with low precision fires wrongly; one whose hits are all shared adds nothing. Hits are
+counted after the rule's `except` patterns, as the rule sees them; each `except` pattern
+is reported too: the replies whose verdict it decides (no match survives, and one would
+without it), and its precision there (share where the label agrees the reply lacks what
+the cancelled matches stood for).
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from empathy_lint.engine.linter import Linter  # noqa: E402
 from empathy_lint.errors import RuleError  # noqa: E402
 from empathy_lint.run.evaluation import load_records, split  # noqa: E402
 from empathy_lint.engine.language import is_english  # noqa: E402
-from empathy_lint.engine.matching import PatternSet  # noqa: E402
+from empathy_lint.engine.matching import PatternSet, uncancelled  # noqa: E402
 from empathy_lint.read.textmap import prepare  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -65,12 +68,27 @@ def main() -> None:
     for rule in rules:
         for index, pattern in enumerate(rule.patterns):
             patterns.add(f"{rule.id}#{index}", pattern, lambda detail: RuleError(detail))
+        for index, pattern in enumerate(rule.excepts):
+            patterns.add(f"{rule.id}!{index}", pattern, lambda detail: RuleError(detail))
     patterns.finish()
     texts = (prepare(r["reply"], linter.masks_for(r["reply"])).text for r in records)
-    hits: dict[str, list[int]] = defaultdict(list)
+    hits: dict[str, list[int]] = defaultdict(list)      # pattern key -> replies it matches, excepts applied
+    cancels: dict[str, list[int]] = defaultdict(list)   # except key -> replies whose verdict it decides
     for number, doc in enumerate(linter.nlp.pipe(texts)):
-        for key in patterns.matches(doc):
-            hits[key].append(number)
+        found = patterns.matches(doc)
+        for rule in rules:
+            excepts = {k: spans for k, spans in found.items() if k.startswith(f"{rule.id}!")}
+            cancel = [span for spans in excepts.values() for span in spans]
+            for key, spans in found.items():
+                if key.startswith(f"{rule.id}#") and uncancelled(spans, cancel):
+                    hits[key].append(number)
+            matched = [span for k, spans in found.items() if k.startswith(f"{rule.id}#") for span in spans]
+            if matched and not uncancelled(matched, cancel):
+                # No match survives: the excepts without which one would have decided.
+                for key in excepts:
+                    others = [span for k, spans in excepts.items() if k != key for span in spans]
+                    if uncancelled(matched, others):
+                        cancels[key].append(number)
 
     for rule in rules:
         claim = claim_for(rule.id)
@@ -93,6 +111,18 @@ def main() -> None:
             wrong = [n for n in replies if n not in set(right)]
             for n in wrong[: args.examples]:
                 print(f"  {'':17}x {records[n]['id']}: {' '.join(records[n]['reply'].split())[:120]}")
+        if rule.excepts:
+            print(f"  {'decides':>7} {'prec':>5}  except")
+        for index, pattern in enumerate(rule.excepts):
+            replies = sorted(set(cancels[f"{rule.id}!{index}"]))
+            wrong = [n for n in replies if claim(records[n]["labels"])]
+            precision = 1 - len(wrong) / len(replies) if replies else 0.0
+            if args.weak and replies and precision >= 0.7:
+                continue
+            text = pattern if isinstance(pattern, str) else str(pattern)
+            print(f"  {len(replies):7} {precision:5.2f}  {text[:150]}")
+            for n in wrong[: args.examples]:
+                print(f"  {'':15}x {records[n]['id']}: {' '.join(records[n]['reply'].split())[:120]}")
 
 
 if __name__ == "__main__":

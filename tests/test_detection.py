@@ -122,6 +122,13 @@ def test_informal_spellings_read_as_the_words_they_stand_for(linter):
     ("EMP401", "Let's get this sorted: could you confirm the email on the account?"),
     ("EMP401", "If it happens again, DM us the error code."),
     ("EMP401", "We should have it up by 5pm."),
+    # ...an instruction that opens the reply after its @mentions, a request in two words,
+    # a retry, a wait while the agent looks, what the agent will need
+    ("EMP401", "@115712 Press and hold the reset button for 30 seconds. ^AB"),
+    ("EMP401", "@115712 Yes, DM please."),
+    ("EMP401", "It's back up, try it now."),
+    ("EMP401", "One moment while I take a look."),
+    ("EMP401", "I'll need the last four digits of the card."),
     # follow-up in any form
     ("EMP501", "I'll ring you Tuesday with an update."),
     ("EMP501", "Reply here if it happens again."),
@@ -134,6 +141,27 @@ def test_informal_spellings_read_as_the_words_they_stand_for(linter):
 ])
 def test_constructions_not_sentences_satisfy_their_rule(linter, code, reply):
     assert code not in _codes(linter, reply, "the app is broken and I was charged twice")
+
+
+@pytest.mark.parametrize("reply", [
+    "If you have any other questions, just give us a shout.",
+    "Tweet us back if you need further assistance.",
+    "Feel free to contact us for assistance in the future.",
+])
+def test_an_open_door_is_a_follow_up_not_a_next_step(linter, reply):
+    """Rubric v2: "reach out any time" offers more contact later; it gives the customer
+    nothing to do now."""
+    codes = _codes(linter, reply, "the app is broken and I was charged twice")
+    assert "EMP401" in codes and "EMP501" not in codes
+
+
+@pytest.mark.parametrize("reply,steps", [
+    ("We'd be happy to help!", False),  # willingness, nothing named
+    ("If it happens again, DM us your order number.", True),  # asks for something
+    ("We'll be happy to assist with the refund: DM us the order number.", True),
+])
+def test_a_next_step_names_something_to_do(linter, reply, steps):
+    assert ("EMP401" not in _codes(linter, reply, "the app is broken and I was charged twice")) is steps
 
 
 def test_a_reply_naming_the_customers_own_words_acknowledges_them(linter):

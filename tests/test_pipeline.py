@@ -101,14 +101,26 @@ def test_masked_span_maps_back_to_the_placeholder():
 
 def test_sentences_start_where_spacy_s_sentencizer_starts_them_and_after_line_breaks(dev_records):
     """The array sentencizer keeps spaCy's rule (a token after sentence-final punctuation)
-    and adds one: the first token after a line break."""
+    and adds two: the first token after a line break, and the first word after a
+    reply's leading @mentions."""
     reference = spacy.blank("en")
     reference.add_pipe("sentencizer")
     texts = [prepare(r["reply"]).text for r in dev_records]
+    mentioned = 0
     for ours, theirs in zip(get_nlp().pipe(texts), reference.pipe(texts)):
         after_break = {i + 1 for i, t in enumerate(ours[:-1]) if t.is_space and "\n" in t.text and not ours[i + 1].is_space}
         spacy_starts = {t.i for t in theirs if t.is_sent_start}
-        assert {t.i for t in ours if t.is_sent_start} == spacy_starts | after_break, ours.text
+        handles = next((i for i, t in enumerate(ours) if not (len(t.text) > 1 and t.text.startswith("@"))), len(ours))
+        after_handles = {handles} if 0 < handles < len(ours) else set()
+        mentioned += bool(after_handles)
+        assert {t.i for t in ours if t.is_sent_start} == spacy_starts | after_break | after_handles, ours.text
+    assert mentioned > 100  # the dev set's Twitter replies open with @mentions
+
+
+def test_an_instruction_after_a_reply_s_mentions_starts_its_sentence():
+    doc = get_nlp()("@115712 @AmazonHelp Press and hold the reset button. Thanks")
+    assert [t.text for t in doc if t.is_sent_start] == ["@115712", "Press", "Thanks"]
+    assert not [t for t in get_nlp()("Email @support for help.") if t.is_sent_start and t.i]
 
 
 def test_the_frame_s_sentences_are_the_doc_s_sentences_that_hold_a_word(dev_records):

@@ -103,9 +103,13 @@ class Sentences:
         return words[0] if words else None
 
     def is_greeting(self, sentence: tuple[int, int]) -> bool:
-        """A short sentence that only greets: "Hi Sam,", "Good morning!"."""
+        """A short sentence that only greets: "Hi Sam,", "Good morning!", or only
+        addresses the customer ("@115712", the sentence a social reply opens with)."""
         limit, longest, greetings, _ = _lexicon()
-        if self._first_word(sentence, mentions=False) not in greetings:
+        first = self._first_word(sentence, mentions=False)
+        if first is None:
+            return self._first_word(sentence) is not None
+        if first not in greetings:
             return False
         words = self._words(sentence, limit + longest, mentions=False)
         return _starts_with(words, greetings, limit - 1)

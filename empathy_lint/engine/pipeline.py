@@ -117,6 +117,10 @@ class ArraySentencizer:
             known = self._line_break[orth] = "\n" in self.strings[orth]
         return known
 
+    def _is_mention(self, orth: int) -> bool:
+        text = self.strings[orth]
+        return len(text) > 1 and text[0] == "@"
+
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
@@ -144,6 +148,13 @@ class ArraySentencizer:
         for i in compress(positions, spaces):
             if i + 1 < count and not spaces[i + 1] and self._is_line_break(orths[i]):
                 starts[i + 1] = 1
+        # "@115768 Reboot your router": the words after a reply's leading @mentions
+        # start its first sentence (an instruction opens there, as after a greeting).
+        j = 0
+        while j < count and self._is_mention(orths[j]):
+            j += 1
+        if 0 < j < count:
+            starts[j] = 1
         doc.from_array([SENT_START], numpy.array(starts, dtype="int64").view("uint64").reshape(-1, 1))
         # The frame reads these again, and the language test the counts.
         doc.user_data[SENTENCE_COLUMNS] = TokenColumns(orths, norms, puncts, spaces, starts, sum(stops), sum(alphas),
