@@ -129,10 +129,12 @@ def test_informal_spellings_read_as_the_words_they_stand_for(linter):
     ("EMP401", "It's back up, try it now."),
     ("EMP401", "One moment while I take a look."),
     ("EMP401", "I'll need the last four digits of the card."),
+    ("EMP401", "Feel free to DM your confirmation number."),
     # follow-up in any form
     ("EMP501", "I'll ring you Tuesday with an update."),
     ("EMP501", "Reply here if it happens again."),
     ("EMP501", "We'll keep you posted."),
+    ("EMP501", "Thanks for checking with us, and we are always here for you."),
     # acknowledgement: cognition + complement, evaluations, an apology naming what happened
     ("EMP101", "Totally get it, that's not the experience we want."),
     ("EMP101", "You're right, the charge should not be there."),
@@ -147,6 +149,8 @@ def test_constructions_not_sentences_satisfy_their_rule(linter, code, reply):
     "If you have any other questions, just give us a shout.",
     "Tweet us back if you need further assistance.",
     "Feel free to contact us for assistance in the future.",
+    "If we can be of any assistance, please don't hesitate to tweet us about it.",
+    "Keep us posted on the arrival of your package!",
 ])
 def test_an_open_door_is_a_follow_up_not_a_next_step(linter, reply):
     """Rubric v2: "reach out any time" offers more contact later; it gives the customer
@@ -158,6 +162,7 @@ def test_an_open_door_is_a_follow_up_not_a_next_step(linter, reply):
 @pytest.mark.parametrize("reply,steps", [
     ("We'd be happy to help!", False),  # willingness, nothing named
     ("If it happens again, DM us your order number.", True),  # asks for something
+    ("Please don't hesitate to email us your receipt.", True),
     ("We'll be happy to assist with the refund: DM us the order number.", True),
 ])
 def test_a_next_step_names_something_to_do(linter, reply, steps):
