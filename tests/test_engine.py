@@ -185,10 +185,15 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("The outage is over; the dashboard works again.", True),
     ("This crash is fixed in 2.4.1. Please upgrade.", True),
     ("We merged the fix for the crash you reported; it ships on Friday.", True),
+    # ...waiting on something, or a glitch, or a known issue, in any words
+    ("Thanks for your patience while I work on this. Expect an update within 2 days.", True),
+    ("It's likely a temporary glitch: close and reopen the app.", True),
+    ("We're aware of an issue affecting some customers and our team is on it.", True),
     # A contribution with no sign of trouble: nothing to apologize for.
     ("Thank you for your contribution! We'll review the PR this week.", False),
-    # Neither: the canned default (no apology asked).
+    # Neither: the canned default (no apology asked); looking into a request is no trouble.
     ("Here is how to export your data: open Settings, then Export.", None),
+    ("Thanks for the idea! We'll look into it for a future version.", None),
 ])
 def test_a_macro_is_judged_by_its_own_words(macro, problem):
     context = Context.for_reply(None, "canned", None, macro)
