@@ -161,6 +161,10 @@ def test_an_open_door_is_a_follow_up_not_a_next_step(linter, reply):
 
 @pytest.mark.parametrize("reply,steps", [
     ("We'd be happy to help!", False),  # willingness, nothing named
+    ("I can see one train running 20 minutes late.", False),  # seeing is not doing
+    ("Our staff will do their best.", False),
+    ("I don't want you to feel this way. What's going on?", False),  # an opener
+    ("Which train were you on? I can see two running late.", True),
     ("If it happens again, DM us your order number.", True),  # asks for something
     ("Please don't hesitate to email us your receipt.", True),
     ("We'll be happy to assist with the refund: DM us the order number.", True),
