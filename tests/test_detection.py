@@ -163,6 +163,7 @@ def test_an_open_door_is_a_follow_up_not_a_next_step(linter, reply):
     ("We'd be happy to help!", False),  # willingness, nothing named
     ("I can see one train running 20 minutes late.", False),  # seeing is not doing
     ("Our staff will do their best.", False),
+    ("Thank you for your feedback. We are glad we were able to help.", False),  # done, not to do
     ("I don't want you to feel this way. What's going on?", False),  # an opener
     ("Which train were you on? I can see two running late.", True),
     ("If it happens again, DM us your order number.", True),  # asks for something
