@@ -274,6 +274,7 @@ class _AnchoredPattern:
         strings = vocab.strings
         self.keys = {key}  # rules with this very pattern share one run ("sorry, but")
         self.optional = False  # all its keys only need one match: see PatternSet.matches
+        self.cancels: frozenset[str] | None = None  # the rules whose matches it cancels, if only an except
         self.matcher = Matcher(vocab)
         self.matcher.add(key, [pattern])
         self.before = sum(_max_repeats(spec.get("OP")) for spec in pattern[:first])
@@ -480,6 +481,9 @@ class PatternSet:
         for key, docs in self._phrases.items():
             self.phrases.add(key, docs)
         self._phrase_texts, self._phrases = [], {}
+        for pattern in self.anchored.values():
+            if all(key.endswith(EXCEPT_SUFFIX) for key in pattern.keys):
+                pattern.cancels = frozenset(key.removesuffix(EXCEPT_SUFFIX) for key in pattern.keys)
         return self
 
     def lemmas_of(self, attr: str, value: str) -> frozenset[str]:
@@ -549,6 +553,12 @@ class PatternSet:
                 if not pattern.possible(columns, start, end):
                     continue
             deferred.append((pattern, start, end))
+        # An `!except` window only cancels its own rule's matches: where that rule has
+        # no match so far and no window of its own to run, it is not run.
+        if deferred:
+            live = {key for key in found if not key.endswith(EXCEPT_SUFFIX)}
+            live.update(key for pattern, _, _ in deferred if pattern.cancels is None for key in pattern.keys)
+            deferred = [item for item in deferred if item[0].cancels is None or not item[0].cancels.isdisjoint(live)]
         # Windows that may cancel or position a match run first; then those a satisfied
         # existence-only key no longer needs are skipped.
         if len(deferred) > 1:

@@ -118,6 +118,7 @@ class ArraySentencizer:
         return known
 
     def _is_mention(self, orth: int) -> bool:
+        # Not memoised: every customer's handle is a new string.
         text = self.strings[orth]
         return len(text) > 1 and text[0] == "@"
 
