@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from spacy.matcher import Matcher
 
-from empathy_lint.engine.matching import PatternSet, expand_classes, expand_with_checks, normalise_token_pattern
+from empathy_lint.engine.matching import EXCEPT_SUFFIX, PatternSet, expand_classes, expand_with_checks, normalise_token_pattern
 from empathy_lint.engine.pipeline import get_nlp
 from empathy_lint.rulebook import load_rules
 from empathy_lint.read.textmap import prepare
@@ -64,7 +64,8 @@ def _rule_and_cue_patterns() -> list[tuple[str, list]]:
 
 def test_checked_and_anchored_matching_equals_a_plain_matcher(dev_records):
     """Phrases with exact checks, and token patterns run only around their anchor words,
-    find exactly what spaCy's Matcher finds with the patterns as written."""
+    find exactly what spaCy's Matcher finds with the patterns as written; an `!except`
+    pattern is only looked for where its rule has a match (it cancels nothing else)."""
     nlp = get_nlp()
     patterns, plain = PatternSet(nlp), Matcher(nlp.vocab)
     for key, pattern in _token_patterns(_rule_and_cue_patterns()):
@@ -74,13 +75,16 @@ def test_checked_and_anchored_matching_equals_a_plain_matcher(dev_records):
     assert len(patterns.anchored) >= 15 and len(patterns.checked) >= 20
     strings = nlp.vocab.strings
     texts = [r["reply"] for r in dev_records] + [r["customer"] for r in dev_records if r.get("customer")]
-    compared = 0
+    compared = skipped = 0
     for doc in nlp.pipe(prepare(t).text for t in texts):
         expected = {(strings[m], s, e) for m, s, e in plain(doc)}
         found = {(key, s, e) for key, spans in patterns.matches(doc).items() for s, e in spans}
-        assert found == expected, doc.text[:80]
+        matched = {key for key, _, _ in expected if not key.endswith(EXCEPT_SUFFIX)}
+        needed = {m for m in expected if not m[0].endswith(EXCEPT_SUFFIX) or m[0].removesuffix(EXCEPT_SUFFIX) in matched}
+        assert needed <= found <= expected, doc.text[:80]
         compared += len(expected)
-    assert compared >= 200
+        skipped += len(expected - found)
+    assert compared >= 200 and skipped  # some excepts had nothing to cancel, and were not run
 
 
 def test_expansion_with_checks_keeps_exact_words():

@@ -516,7 +516,8 @@ class PatternSet:
         """Key -> spans; patterns whose keys are all `skipped` are not run (their phrases may still show).
 
         Keys marked existence-only (require rules: one match is as good as ten) stop
-        running their window patterns once they hold a match that no `!except` cancels.
+        running their window patterns once they hold a match that no `!except` cancels,
+        and an `!except` window runs only where its rule has a match or a window to run.
         """
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         spans = self.phrases(doc) if len(self.phrases) else []
