@@ -75,14 +75,10 @@ class DocState:
             for change in changes:
                 self.apply_change(change, codec)
             return
-        lines = _LINE_WITH_BREAK.findall(self.source) or [""]
-        if lines[-1].endswith(("\n", "\r")) or not self.source:
-            lines.append("")  # the empty last line after a final break, as LSP counts lines
+        lines = _split_lines(self.source)
         for change in changes:
             if getattr(change, "range", None) is None:
-                lines = _LINE_WITH_BREAK.findall(change.text) or [""]
-                if lines[-1].endswith(("\n", "\r")):
-                    lines.append("")
+                lines = _split_lines(change.text)
                 continue
             _splice(lines, change.range, change.text, codec)
         self.source = "".join(lines)
@@ -106,6 +102,15 @@ class DocState:
 _FEW_CHANGES = 8
 # A line with its break (\r\n, \r or \n: the breaks LSP counts), or the last line.
 _LINE_WITH_BREAK = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _split_lines(text: str) -> list[str]:
+    """The text's lines, each with its break, as LSP counts them: one empty line for an
+    empty text, and the empty last line after a final break."""
+    lines = _LINE_WITH_BREAK.findall(text) or [""]
+    if text.endswith(("\n", "\r")):
+        lines.append("")
+    return lines
 
 
 def _column(line: str, units: int, codec: Any) -> int:

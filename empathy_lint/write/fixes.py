@@ -8,10 +8,9 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass
-
-from empathy_lint.write.output_file import keep_mode_and_owner
 from pathlib import Path
 
+from empathy_lint.write.output_file import keep_mode_and_owner
 
 
 @dataclass(frozen=True)

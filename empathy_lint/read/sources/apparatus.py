@@ -85,11 +85,16 @@ def lines_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def nonblank_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """lines_of, less the lines that hold only blanks."""
+    return [(s, e) for s, e in lines_of(text, start, end) if text[s:e].strip()]
+
+
 def note_lines(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Staff notes in one reply's body [start, end): (the note lines, to blank; the
     reply's own non-blank lines), each as (start, end) spans."""
     _, greeting, most_before = _lexicon()
-    lines = [(s, e) for s, e in lines_of(text, start, end) if text[s:e].strip()]
+    lines = nonblank_lines(text, start, end)
     first, last = 0, len(lines)
     for index, (s, e) in enumerate(lines[:most_before + 1]):
         if greeting.match(text, s, e):

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from empathy_lint.read.sources.apparatus import guide_sections, lines_of, note_lines
+from empathy_lint.read.sources.apparatus import guide_sections, lines_of, nonblank_lines, note_lines
 from empathy_lint.read.sources.base import Reply
 
 # Each line pattern takes the rest of its line greedily and trims it in Python: a lazy
@@ -65,6 +65,8 @@ def marker_name(match: re.Match) -> str | None:
 
 def bold_title(match: re.Match) -> str:
     return (match.group(1) or match.group(2)).strip()
+
+
 _SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
 _QUOTE_MARK = re.compile(r"^([ \t]{0,3}>[ \t]?)", re.M)
 _NOTE = re.compile(
@@ -125,7 +127,7 @@ def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = 
         note_spans, reply_lines = note_lines(text, pos, end)
         blank += note_spans
     else:
-        reply_lines = [(s, e) for s, e in lines_of(text, pos, end) if text[s:e].strip()]
+        reply_lines = nonblank_lines(text, pos, end)
     if reply_lines and all(_QUOTE_MARK.match(text, s, e) for s, e in reply_lines):
         blank += [(m.start(1), m.end(1)) for m in _QUOTE_MARK.finditer(text, pos, reply_lines[-1][1])]
     return [Section(name, start, end, blank, (start, end))]

@@ -28,8 +28,6 @@ CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound
 _LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^<>]*>", re.I)  # ([^>]*: quadratic on "<a <a ...")
 
 
-
-
 def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: dict[str, Any]) -> Reply:
     # A lone surrogate ("\ud800" escaped in JSON) is no character: shown as U+FFFD, same
     # length, so positions still hold.
