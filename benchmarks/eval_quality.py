@@ -29,13 +29,13 @@ from empathy_lint.run.evaluation import (FAMILIES, Tally, detector_agreement, ev
 DATA = ROOT / "tests" / "data"
 
 
-def scores_json(tallies: dict[str, Tally], false_alarm: Tally, agreement: tuple[int, int, int]) -> dict:
+def scores_json(tallies: dict[str, Tally], false_alarm: Tally, agreement: tuple[int, int, int, int]) -> dict:
     data: dict = {f: dict(zip(("precision", "recall", "f1", "accuracy"), t.scores()), tp=t.tp, fp=t.fp,
                           fn=t.fn, tn=t.tn) for f, t in tallies.items()}
     fa_n = false_alarm.fp + false_alarm.tn
     data["false_alarm_rate"] = false_alarm.fp / fa_n if fa_n else 0.0
-    agree, always, n = agreement
-    data["detector"] = {"agree": agree, "always_problem": always, "n": n}
+    agree, with_reply, always, n = agreement
+    data["detector"] = {"agree": agree, "agree_with_reply": with_reply, "always_problem": always, "n": n}
     return data
 
 
@@ -56,11 +56,12 @@ def print_side_by_side(results: dict[str, dict]) -> None:
     for name in names:
         row += f" | {results[name]['scores']['false_alarm_rate']:6.2f}" + " " * 19
     print(row)
-    row = f"{'detector agrees':24}"
-    for name in names:
-        agree, always, n = (results[name]["scores"]["detector"][k] for k in ("agree", "always_problem", "n"))
-        row += f" | {agree / n:6.2f} vs always {always / n:4.2f}  " if n else f" | {'-':>6}" + " " * 19
-    print(row)
+    for label, key in (("detector agrees", "agree"), ("  with the reply read", "agree_with_reply")):
+        row = f"{label:24}"
+        for name in names:
+            agree, always, n = (results[name]["scores"]["detector"][k] for k in (key, "always_problem", "n"))
+            row += f" | {agree / n:6.3f} vs always {always / n:4.2f} " if n else f" | {'-':>6}" + " " * 19
+        print(row)
 
 
 def print_intervals(tune: dict[str, Tally], blind: dict[str, Tally]) -> None:

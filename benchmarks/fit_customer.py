@@ -7,7 +7,9 @@ Usage:
 
 The detector's evidence (empathy_lint/engine/customer.py): cue groups of
 rules/context/customer.yaml, VADER's sentiment read over the same tokens, content
-lemmas, and the same for the conversation's earlier customer messages. Logistic
+lemmas, and the same for the conversation's earlier customer messages; for the tune
+split's messages also the `reply-*` groups of the agent's reply (what the agent read
+of the matter: the linter reads them from the reply it checks). Logistic
 regression (scikit-learn, L2) against the `problem` label of:
   - the customer messages of the TUNE split (tests/data train + dev, by company),
   - tests/data/customers.jsonl, less the messages of the blind split's companies
@@ -55,7 +57,8 @@ def training_messages() -> tuple[list[dict], int]:
     blind = blind_companies(records)
     tune = [r for r in split(records)["tune"] if r.get("customer") and r["labels"].get("problem") is not None]
     rows = [{"text": r["customer"], "earlier": earlier_customer(r), "problem": bool(r["labels"]["problem"]),
-             "company": r.get("company") or "?", "weight": 1.0, "tune": True} for r in tune]
+             "company": r.get("company") or "?", "weight": 1.0, "tune": True, "reply": r["reply"]}
+            for r in tune]
     for line in (DATA / "customers.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
@@ -65,22 +68,30 @@ def training_messages() -> tuple[list[dict], int]:
             continue
         rows.append({"text": c["customer"], "earlier": None, "problem": bool(c["labels"]["problem"]),
                      "company": company if c.get("company") else f"customers:{c['id']}",
-                     "weight": 0.5 if c["labels"].get("unsure") else 1.0, "tune": False})
+                     "weight": 0.5 if c["labels"].get("unsure") else 1.0, "tune": False, "reply": None})
     return rows, len(tune)
 
 
 def design(detector: CustomerDetector, rows: list[dict]) -> tuple[list[dict[str, float]], list[frozenset[str]]]:
-    """Named feature values and content lemmas of each message, as the runtime reads them."""
-    from empathy_lint.engine.customer import _combined
+    """Named feature values and content lemmas of each message, as the runtime reads them,
+    with the `reply-*` groups of the agent's reply where a row has one (customers.jsonl's
+    messages have none: their `reply` column is 0, so the reply weights come from tune)."""
+    from empathy_lint.engine.customer import REPLY, _combined
     from empathy_lint.read.sources.conversation import split_messages
 
     parts = [split_messages(r["earlier"]) for r in rows]
     evidence = detector.evidence_many([*(r["text"] for r in rows), *(m for p in parts for m in p)])
+    answered = [i for i, r in enumerate(rows) if r.get("reply")]
+    reply_groups = dict(zip(answered, detector.reply_groups_many([rows[i]["reply"] for i in answered])))
     named, lemmas = [], []
-    for r, messages in zip(rows, parts):
+    for i, (r, messages) in enumerate(zip(rows, parts)):
         now = evidence[r["text"]]
         before = _combined([evidence[m] for m in messages]) if messages else None
-        named.append(detector.features(now, before))
+        values = detector.features(now, before)
+        if i in reply_groups:
+            values[REPLY] = 1.0
+            values.update(dict.fromkeys(reply_groups[i], 1.0))
+        named.append(values)
         lemmas.append(now.words)
     return named, lemmas
 
@@ -150,10 +161,63 @@ def fit_fine_below(detector: CustomerDetector) -> tuple[float, float]:
     return best
 
 
-def write_weights(path: Path, fitted: dict) -> None:
+REPLY_HEADER = (
+    "# FITTED by benchmarks/fit_customer.py --write: do not edit by hand.\n"
+    "# The second model of the customer detector (empathy_lint/engine/customer.py,\n"
+    "# ReplyModel): the same evidence as customer-weights.yaml plus the agent's reply\n"
+    "# (`reply` when one was read, `reply-*` its groups in customer.yaml). It decides only\n"
+    "# where the first model's verdict is unsure; `unsure` is its own band.\n")
+
+
+def reply_weights_path() -> Path:
+    return weights_path().with_name("customer-reply-weights.yaml")
+
+
+def fit_reply_model(detector: CustomerDetector, named: list[dict[str, float]], lemmas: list[frozenset[str]],
+                    vocabulary: list[str], y: np.ndarray, weight: np.ndarray, tune: np.ndarray,
+                    companies: list[str], p_customer: np.ndarray, band: tuple[float, float]) -> dict:
+    """The second model: where the first model's cross-validated verdict is unsure, the
+    customer's evidence and the agent's reply together. Its L2 strength is chosen for the
+    agreement of the verdicts the two give together on tune (cross-validated by company)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    labels = [*detector.labels, *detector.reply_feature_labels]
+    x = matrix(named, lemmas, labels, vocabulary)
+    unsure = (p_customer > band[0]) & (p_customer < band[1])
+    before = float(((p_customer[tune] >= 0.5) == y[tune]).mean())
+    print(f"\nsecond model (the reply too) for the {int(unsure[tune].sum())} tune messages the first leaves unsure:")
+    results = []
+    for c in C_GRID:
+        p = np.zeros(len(y))
+        for train, test in GroupKFold(n_splits=FOLDS).split(x, y, companies):
+            model = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train], sample_weight=weight[train])
+            p[test] = model.predict_proba(x[test])[:, 1]
+        together = np.where(unsure, p, p_customer)
+        agreement = float(((together[tune] >= 0.5) == y[tune]).mean())
+        results.append((agreement, -c, c, p))
+        print(f"  C={c:5}: cross-validated agreement on tune {before:.3f} -> {agreement:.3f}")
+    agreement, _, c, p_cv = max(results, key=lambda t: (t[0], t[1]))
+    decided = unsure & tune
+    low, high, share, sure_agreement = unsure_band(p_cv[decided], y[decided])
+    print(f"  chosen C={c}; its unsure band ({low}, {high}) on the messages it decides")
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=weight)
+    coef = model.coef_[0]
+    return {
+        "fit": {"date": datetime.date.today().isoformat(), "script": "benchmarks/fit_customer.py", "C": c,
+                "agreement_cross_validated": round(agreement, 3),
+                "agreement_without_reply_cross_validated": round(before, 3)},
+        "bias": round(float(model.intercept_[0]), 4),
+        "unsure": [low, high],
+        "weights": {label: round(float(w), 4) for label, w in zip(labels, coef[:len(labels)]) if abs(w) >= 1e-4},
+        "lemmas": {word: round(float(w), 4) for word, w in zip(vocabulary, coef[len(labels):]) if abs(w) >= 0.01},
+    }
+
+
+def write_weights(path: Path, fitted: dict, header: str | None = None) -> None:
     import yaml
 
-    header = ("# FITTED by benchmarks/fit_customer.py --write: do not edit by hand.\n"
+    header = header or ("# FITTED by benchmarks/fit_customer.py --write: do not edit by hand.\n"
               "# The customer detector's numbers (empathy_lint/engine/customer.py): a message's score is\n"
               "# `bias` + the weight of each named feature times its value (cue groups and\n"
               "# `thread` are 0/1, vader-* are VADER's shares and compound score, earlier-* the\n"
@@ -173,7 +237,8 @@ def main() -> None:
     args = parser.parse_args()
 
     rows, n_tune = training_messages()
-    detector = CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()), fitted={})
+    detector = CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()), fitted={},
+                                reply_fitted={})
     labels = detector.labels
     named, lemmas = design(detector, rows)
     companies = [r["company"] for r in rows]
@@ -204,6 +269,9 @@ def main() -> None:
     order = np.argsort(p_cv[tune])
     for chunk in np.array_split(order, 10):
         print(f"  {p_cv[tune][chunk].mean():.2f} -> {y[tune][chunk].mean():.2f}  ({len(chunk)})")
+
+    reply_fitted = fit_reply_model(detector, named, lemmas, vocabulary, y, weight, tune, companies,
+                                   p_cv, (low, high))
 
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=weight)
     coef = model.coef_[0]
@@ -241,15 +309,18 @@ def main() -> None:
     live = customer.default_detector()
     live.bias, live.weights, live.lemma_weights = detector.bias, named_weights, lemma_weights
     live.unsure_low, live.unsure_high, live.threshold = low, high, 0.5
+    live.reply_model = customer.ReplyModel.of(reply_fitted)
     live._memo.clear()
     print("\nfine_below (probability under which no acknowledgement, next step or follow-up is asked):")
     fine_below, gated_f1 = fit_fine_below(live)
     fitted["fine_below"] = fine_below
     fitted["fit"]["gated_mean_f1_tune"] = round(gated_f1, 3)
     print(f"chosen fine_below {fine_below:.2f} (mean F1 {gated_f1:.3f})")
+    reply_fitted["fine_below"] = fine_below  # the same cut, whichever model decides
     if args.write:
         write_weights(weights_path(), fitted)
-        print(f"\nwrote {weights_path()}")
+        write_weights(reply_weights_path(), reply_fitted, REPLY_HEADER)
+        print(f"\nwrote {weights_path()} and {reply_weights_path()}")
 
 
 if __name__ == "__main__":

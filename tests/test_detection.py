@@ -103,6 +103,41 @@ def test_an_answer_in_a_conversation_is_read_with_what_the_customer_said_before(
     assert not fixed.problem
 
 
+def test_where_the_customer_leaves_it_open_the_agents_reply_decides(linter):
+    """The agent has read the whole conversation: on a message the detector is unsure of
+    (a Twitter customer's "how about getting flight 1704 off the ground"), a reply that
+    apologises for the delay answers a problem, one that cheers answers none."""
+    message = "@Delta how about getting flight 1704 off the ground"
+    assert detect(message).verdict == "unsure"
+    sorry = "I am really sorry for the delay. We hope to get you going soon."
+    cheer = "Awesome! Enjoy, and have a great evening!"
+    assert {"EMP401", "EMP501"} <= _codes(linter, sorry, message)
+    assert _codes(linter, cheer, message) == set()
+    detector = default_detector()
+    signal = detect(message)
+    groups = detector.reply_groups_many([sorry, cheer])
+    assert groups == [frozenset({"reply-sorry", "reply-trouble"}), frozenset({"reply-glad"})]
+    assert detector.with_reply(signal.open_score, groups[0]).problem
+    assert detector.with_reply(signal.open_score, groups[1]).fine
+
+
+def test_a_sure_problem_stands_whatever_the_draft_says(linter):
+    """The reply decides only what the customer's words leave open: "Glad to hear it!"
+    under a crash report is the tone-deaf draft the linter exists to catch."""
+    message = "the app keeps crashing every time I open it"
+    assert detect(message).verdict == "problem" and detect(message).open_score is None
+    assert {"EMP101", "EMP201"} <= _codes(linter, "Glad to hear it! Have a great day.", message)
+
+
+def test_the_reply_model_is_fitted_and_documented():
+    fitted = load_context("customer-reply-weights.yaml")
+    assert fitted["fit"]["script"] == "benchmarks/fit_customer.py"
+    assert fitted["fit"]["agreement_cross_validated"] > fitted["fit"]["agreement_without_reply_cross_validated"]
+    weights = fitted["weights"]
+    assert weights["reply-glad"] < 0 < weights["reply-sorry"] and weights["reply-takes-up"] > 0
+    assert fitted["fine_below"] == load_context("customer-weights.yaml")["fine_below"]
+
+
 def test_the_verdict_is_three_way():
     verdicts = {detect(m).verdict for m in ("My card was charged twice and nobody answers the phone",
                                             "Thanks so much, that fixed it! Love the new app", "ok")}

@@ -57,7 +57,8 @@ def _rule_and_cue_patterns() -> list[tuple[str, list]]:
 
     entries = [(rule.id + suffix, p) for rule in load_rules()
                for suffix, patterns in (("", rule.patterns), ("!except", rule.excepts)) for p in patterns]
-    for group in load_context("customer.yaml")["groups"]:
+    lexicon = load_context("customer.yaml")
+    for group in [*lexicon["groups"], *lexicon["reply"]]:
         entries += [(group["label"], p) for p in group["patterns"]]
     return entries
 

@@ -58,8 +58,10 @@ def test_offsets_come_in_utf16_units_as_a_browser_counts(client):
 
 
 def test_the_conversation_is_read(client):
-    alone = client.post("/v1/check", json={"reply": "Thanks, our team will look into it.", "customer": "I did."}).json()
-    told = client.post("/v1/check", json={"reply": "Thanks, our team will look into it.", "customer": "I did.",
+    # (a reply that says nothing of the matter: "our team will look into it" would tell
+    # on its own that there is one)
+    alone = client.post("/v1/check", json={"reply": "Thanks, noted.", "customer": "I did."}).json()
+    told = client.post("/v1/check", json={"reply": "Thanks, noted.", "customer": "I did.",
                                           "thread": [{"role": "customer", "text": CUSTOMER},
                                                      {"role": "agent", "text": "Did you pay by card?"}]}).json()
     assert "EMP201" not in {f["code"] for f in alone["findings"]}

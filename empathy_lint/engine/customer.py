@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,9 @@ class CustomerSignal:
     words: frozenset[str] = frozenset()  # content lemmas, for a reply that names them
     probability: float = 0.5
     verdict: str = "unsure"
+    # Unsure verdicts only: the second model's score of the same evidence, to which the
+    # agent's reply adds its own (`CustomerDetector.with_reply`). None: the verdict stands.
+    open_score: float | None = None
 
     @property
     def sure(self) -> bool:
@@ -106,6 +109,35 @@ def weights_path() -> Path:
 SENTIMENT_FEATURES = ("vader-negative", "vader-positive", "vader-compound")
 EARLIER = "earlier-"  # prefix: the same evidence in the conversation's earlier customer messages
 THREAD = "thread"     # the message answers on in a conversation
+REPLY = "reply"       # the agent's reply was read too (its groups are `reply-*`)
+
+
+@dataclass
+class ReplyModel:
+    """Weights of the customer's evidence and the agent's reply together, fitted beside
+    the detector's own (benchmarks/fit_customer.py). They decide only where the
+    customer's words leave the verdict unsure: a sure "problem" stands whatever the
+    draft says, so "Glad to hear it!" under "the app keeps crashing" is still asked for
+    an apology."""
+
+    bias: float = 0.0
+    weights: dict[str, float] = field(default_factory=dict)
+    lemmas: dict[str, float] = field(default_factory=dict)
+    band: tuple[float, float] = (0.5, 0.5)
+
+    @classmethod
+    def of(cls, fitted: dict[str, Any]) -> "ReplyModel":
+        band = fitted.get("unsure") or [0.5, 0.5]
+        return cls(float(fitted.get("bias", 0.0)),
+                   {str(k): float(v) for k, v in (fitted.get("weights") or {}).items()},
+                   {str(k): float(v) for k, v in (fitted.get("lemmas") or {}).items()},
+                   (float(band[0]), float(band[1])))
+
+    def score(self, values: dict[str, float], words: frozenset[str]) -> float:
+        """The customer's part of the score (the reply's groups are added by `with_reply`)."""
+        weights, lemmas = self.weights, self.lemmas
+        return math.fsum([self.bias, *(weights.get(name, 0.0) * value for name, value in values.items()),
+                          *(lemmas.get(word, 0.0) for word in words)])
 
 
 class CustomerDetector:
@@ -113,7 +145,7 @@ class CustomerDetector:
     combined by weights fitted with logistic regression (benchmarks/fit_customer.py)."""
 
     def __init__(self, nlp: Language, lexicon: dict[str, Any], source: str = "customer.yaml",
-                 fitted: dict[str, Any] | None = None) -> None:
+                 fitted: dict[str, Any] | None = None, reply_fitted: dict[str, Any] | None = None) -> None:
         self.nlp = nlp
         fitted = fitted if fitted is not None else load_context("customer-weights.yaml") or {}
         self.bias = float(fitted.get("bias", 0.0))
@@ -123,6 +155,10 @@ class CustomerDetector:
         self.unsure_low, self.unsure_high = float(band[0]), float(band[1])
         self.threshold = float(fitted.get("threshold", 0.5))
         self.fine_below = float(fitted.get("fine_below", 0.0))
+        # The second model, for messages the first leaves unsure: the same evidence and
+        # the agent's reply (customer-reply-weights.yaml).
+        self.reply_model = ReplyModel.of(reply_fitted if reply_fitted is not None
+                                         else load_context("customer-reply-weights.yaml") or {})
         self.group_labels: list[str] = [str(b) for b in lexicon.get("builtin", [])]
         self.patterns = PatternSet(nlp)
         for group in lexicon.get("groups", []):
@@ -132,6 +168,17 @@ class CustomerDetector:
                 self.patterns.add(label, pattern,
                                   lambda detail, label=label: RuleError(f"{source}: group {label}: {detail}"))
         self.patterns.finish()
+        # What the agent's reply shows of the matter (`reply:`): read in the linter's pass
+        # over the reply, weighed by the same model (`with_reply`).
+        self.reply_labels: list[str] = []
+        self.reply_patterns = PatternSet(nlp)
+        for group in lexicon.get("reply", []):
+            label = group["label"]
+            self.reply_labels.append(label)
+            for pattern in group["patterns"]:
+                self.reply_patterns.add(label, pattern,
+                                        lambda detail, label=label: RuleError(f"{source}: reply {label}: {detail}"))
+        self.reply_patterns.finish()
         self._memo: dict[str, Evidence] = {}
         self._content_of: dict[int, str | None] = {}  # lemma hash -> content word (None: not one)
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
@@ -148,6 +195,11 @@ class CustomerDetector:
         content lemmas come after these)."""
         own = [*self.group_labels, *SENTIMENT_FEATURES]
         return [*own, THREAD, *(EARLIER + label for label in own)]
+
+    @property
+    def reply_feature_labels(self) -> list[str]:
+        """The named evidence of the agent's reply, after `labels` in the second model's columns."""
+        return [REPLY, *self.reply_labels]
 
     def canned_problems(self, replies: list[str]) -> list[bool | None]:
         """What canned replies' own words say they answer: True for trouble (a crash, an
@@ -226,14 +278,38 @@ class CustomerDetector:
         # order follows string hashing, which differs between processes).
         terms = [self.bias, *(weights.get(name, 0.0) * value for name, value in values.items()),
                  *(lemmas.get(word, 0.0) for word in now.words)]
-        score = math.fsum(terms)
+        signal = self.judge(math.fsum(terms), now.groups, now.words)
+        if signal.verdict == "unsure" and self.reply_model.weights:
+            signal.open_score = self.reply_model.score(values, now.words)
+        return signal
+
+    def judge(self, score: float, groups: frozenset[str] = frozenset(),
+              words: frozenset[str] = frozenset(), band: tuple[float, float] | None = None) -> CustomerSignal:
+        """The verdict a score gives, by the fitted threshold, band and `fine_below`."""
         probability = logistic(score)
-        verdict = ("problem" if probability >= self.unsure_high
-                   else "no-problem" if probability <= self.unsure_low else "unsure")
+        low, high = band or (self.unsure_low, self.unsure_high)
+        verdict = "problem" if probability >= high else "no-problem" if probability <= low else "unsure"
         fine = probability < self.fine_below  # nothing to fix: then no apology is due either
         return CustomerSignal(problem=probability >= self.threshold and not fine, score=score, fine=fine,
-                              groups=now.groups, words=now.words,
-                              probability=probability, verdict=verdict)
+                              groups=groups, words=words, probability=probability, verdict=verdict)
+
+    def reply_groups(self, doc: Any) -> frozenset[str]:
+        """The `reply:` groups the agent's reply shows (its doc from the linter's pass)."""
+        return frozenset(label for label, spans in self.reply_patterns.matches(doc).items() if spans)
+
+    def reply_groups_many(self, replies: list[str]) -> list[frozenset[str]]:
+        """reply_groups of replies read here (for fit and evaluation scripts; the linter
+        reads the doc it already has)."""
+        docs = self.nlp.pipe((prepare(no_surrogates(r[:READ_CHARS])).text for r in replies),
+                             disable=["empathy_sentencizer"])
+        return [self.reply_groups(doc) for doc in docs]
+
+    def with_reply(self, open_score: float, groups: frozenset[str]) -> CustomerSignal:
+        """The verdict on a message the customer's words left unsure (its `open_score`)
+        once the agent's reply is read too, by the second model."""
+        model = self.reply_model
+        score = math.fsum([open_score, model.weights.get(REPLY, 0.0), *(model.weights.get(g, 0.0) for g in groups)])
+        return self.judge(score, band=model.band)
 
     def _evidence(self, doc: Any, text: str) -> Evidence:
         """The cue groups found in a message, the matched words, its content words, its sentiment."""

@@ -1,6 +1,7 @@
 """Run compiled rules over a reply and turn matches (or their absence) into findings."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -43,13 +44,31 @@ class Context:
     # finding's confidence rests on (None: no customer message was read).
     probability: float | None = None
     sure: bool = False
+    # Where the customer's messages leave the verdict unsure: the score the agent's reply
+    # is added to (the linter reads the reply in its own pass: `read_reply`). None once
+    # read, where the verdict is sure, or with no customer message.
+    open_score: float | None = None
 
     @classmethod
     def judged(cls, signal: Any, customer: str, kind: str = "live", channel: str | None = None) -> "Context":
         """A context for a reply to `customer`, whose detector verdict is `signal`."""
         return cls(kind=kind, channel=channel, customer=customer, problem=signal.problem,
                    customer_words=signal.words, fine=signal.fine, probability=signal.probability,
-                   sure=signal.sure)
+                   sure=signal.sure, open_score=signal.open_score)
+
+    def read_reply(self, doc: Doc) -> "Context":
+        """Where the customer's messages leave it unsure, this context with the verdict
+        they and the agent's reply give together ("Is the store open Sunday?" answered
+        "Yes, 9-5. Have a great weekend!" asks nothing more). Read once: the result has
+        no `open_score` left to add to."""
+        if self.open_score is None:
+            return self
+        from empathy_lint.engine.customer import default_detector
+
+        detector = default_detector()
+        signal = detector.with_reply(self.open_score, detector.reply_groups(doc))
+        return dataclasses.replace(self, problem=signal.problem, fine=signal.fine,
+                                   probability=signal.probability, sure=signal.sure, open_score=None)
 
     @classmethod
     def for_reply(cls, customer: str | None = None, kind: str = "live",
@@ -315,10 +334,11 @@ class Linter:
                   openings: bool = False) -> list[Finding]:
         if not text.strip():
             return []
-        rules, others, wanted = self._applicable(context)
         language = "en" if _plainly_english(doc) else detect_language(mapped.text)
         if language != "en":
-            return self._other_language(rules, doc, text, mapped, language)
+            return self._other_language(self._applicable(context)[0], doc, text, mapped, language)
+        context = context.read_reply(doc)
+        rules, others, wanted = self._applicable(context)
         matches = self.compiled.find(doc, wanted)
         quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
         body: tuple[tuple[int, int], tuple[int, int]] | None = None

@@ -194,12 +194,19 @@ def earlier_customer(record: dict) -> str | None:
     return join_messages(customer_messages(record.get("thread") or []))
 
 
-def detector_agreement(records: list[dict]) -> tuple[int, int, int]:
-    """(detector agrees with the `problem` label, "always a problem" agrees, labelled messages)."""
-    from empathy_lint.engine.customer import detect_many
+def detector_agreement(records: list[dict]) -> tuple[int, int, int, int]:
+    """(detector agrees with the `problem` label on the customer's messages alone, agrees
+    once the agent's reply is read too (the verdict the rules gate on), "always a
+    problem" agrees, labelled messages)."""
+    from empathy_lint.engine.customer import default_detector
 
+    detector = default_detector()
     judged = [r for r in records if r.get("customer") and r["labels"].get("problem") is not None]
-    signals = detect_many([r["customer"] for r in judged], [earlier_customer(r) for r in judged])
-    agree = sum(s.problem == r["labels"]["problem"] for s, r in zip(signals, judged))
-    always = sum(r["labels"]["problem"] is True for r in judged)
-    return agree, always, len(judged)
+    signals = detector.detect_many([r["customer"] for r in judged], [earlier_customer(r) for r in judged])
+    groups = detector.reply_groups_many([r["reply"] for r in judged])
+    labels = [r["labels"]["problem"] for r in judged]
+    agree = sum(s.problem == label for s, label in zip(signals, labels))
+    with_reply = sum((detector.with_reply(s.open_score, g) if s.open_score is not None else s).problem == label
+                     for s, g, label in zip(signals, groups, labels))
+    always = sum(label is True for label in labels)
+    return agree, with_reply, always, len(judged)
