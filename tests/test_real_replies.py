@@ -21,12 +21,16 @@ REGRESSION_IDS = [
 # "How good is it?", gives the blind ones). A rule change that drops below one fails.
 # (labels of rubric version 2, 2026-12-05: two readers and a third on every disagreement)
 F1_FLOORS = {
-    "missing-acknowledgement": 0.61,
-    "missing-apology": 0.85,
+    "missing-acknowledgement": 0.64,
+    "missing-apology": 0.88,
     "non-apology": 0.78,
-    "missing-next-steps": 0.58,
-    "missing-follow-up": 0.60,
+    "missing-next-steps": 0.64,
+    "missing-follow-up": 0.65,
 }
+# The customer verdict the rules gate on (the reply read where the customer's words leave
+# it open) against the `problem` label on tune: 0.911 measured, 0.871 for the customer's
+# messages alone.
+DETECTOR_AGREEMENT_FLOOR = 0.89
 DEFENSIVE_PRECISION_FLOOR = 0.50
 DEFENSIVE_RECALL_FLOOR = 0.26
 CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "non-apology": 0.9, "missing-follow-up": 0.75}
@@ -90,6 +94,14 @@ def test_quality_floors_on_the_tune_split(parts):
     precision, recall, _, _ = tallies["defensive"].scores()
     assert precision >= DEFENSIVE_PRECISION_FLOOR
     assert recall >= DEFENSIVE_RECALL_FLOOR
+
+
+def test_the_verdict_the_rules_gate_on_agrees_with_the_readers(parts):
+    from empathy_lint.run.evaluation import detector_agreement
+
+    alone, with_reply, always, n = detector_agreement(parts["tune"])
+    assert with_reply / n >= DETECTOR_AGREEMENT_FLOOR
+    assert with_reply > alone and alone > always  # the reply adds, and both beat "always a problem"
 
 
 def test_warnings_on_the_tune_split_are_findings_a_reader_agrees_with(parts):
