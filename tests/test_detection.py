@@ -218,6 +218,7 @@ def test_a_reply_naming_the_customers_own_words_acknowledges_them(linter):
 @pytest.mark.parametrize("reply", [
     "I'm sorry to hear that, however we would not offer a refund for this.",
     "I do apologize that you feel this way.",
+    "We're sorry to hear you're disappointed. If we can be of any assistance, please tweet us.",
 ])
 def test_apology_then_blame_is_a_non_apology(linter, reply):
     assert "EMP202" in _codes(linter, reply, "I want a refund")
@@ -227,9 +228,24 @@ def test_apology_then_blame_is_a_non_apology(linter, reply):
     "Unfortunately, we are not able to guarantee seats.",
     "It works on our end.",
     "We operate a strict ID policy at all stores.",
+    # a number in the policy's name, an emphatic "do"
+    "We operate a Challenge 25 policy in every store.",
+    "But we do follow EU regulations with all our products.",
+    # no promise, and no way forward; policing the customer's words
+    "We can't make any promises about HDMI streaming.",
+    "I would ask you please to avoid the use of that type of language.",
 ])
 def test_defensive_constructions(linter, reply):
-    assert _codes(linter, reply) & {"EMP303", "EMP306", "EMP308"}
+    assert _codes(linter, reply) & {"EMP303", "EMP306", "EMP308", "EMP309"}
+
+
+@pytest.mark.parametrize("reply", [
+    "I can't make any promises, but if you ask nicely a flight attendant may help.",
+    "Our privacy policy is linked below if you'd like to read it.",
+    "Here's a simple way to do it: open Settings, then Language.",
+])
+def test_a_limit_with_a_way_forward_is_not_defensive(linter, reply):
+    assert not _codes(linter, reply) & {"EMP303", "EMP306", "EMP308", "EMP309"}
 
 
 @pytest.mark.parametrize("text,language", [

@@ -23,7 +23,7 @@ REGRESSION_IDS = [
 F1_FLOORS = {
     "missing-acknowledgement": 0.64,
     "missing-apology": 0.88,
-    "non-apology": 0.78,
+    "non-apology": 0.85,
     "missing-next-steps": 0.64,
     "missing-follow-up": 0.65,
 }
@@ -31,8 +31,8 @@ F1_FLOORS = {
 # it open) against the `problem` label on tune: 0.911 measured, 0.871 for the customer's
 # messages alone.
 DETECTOR_AGREEMENT_FLOOR = 0.89
-DEFENSIVE_PRECISION_FLOOR = 0.50
-DEFENSIVE_RECALL_FLOOR = 0.26
+DEFENSIVE_PRECISION_FLOOR = 0.55
+DEFENSIVE_RECALL_FLOOR = 0.39
 CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "non-apology": 0.9, "missing-follow-up": 0.75}
 # Findings at warning level are the ones a reader must agree with (issue 28).
 WARNING_PRECISION_FLOOR = 0.90

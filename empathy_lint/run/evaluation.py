@@ -28,7 +28,7 @@ FAMILIES = {
     # stands aside for it: one verdict per apology).
     "missing-apology": ("EMP201", "EMP202"),
     "non-apology": ("EMP202",),
-    "defensive": ("EMP301", "EMP302", "EMP303", "EMP304", "EMP305", "EMP306", "EMP307", "EMP308"),
+    "defensive": ("EMP301", "EMP302", "EMP303", "EMP304", "EMP305", "EMP306", "EMP307", "EMP308", "EMP309"),
     "missing-next-steps": ("EMP401",),
     "missing-follow-up": ("EMP501",),
 }
