@@ -112,6 +112,18 @@ THREAD = "thread"     # the message answers on in a conversation
 REPLY = "reply"       # the agent's reply was read too (its groups are `reply-*`)
 
 
+def _cue_groups(nlp: Language, groups: list[dict[str, Any]], where: str) -> tuple[list[str], PatternSet]:
+    """The labels of a list of cue groups, in order, and their patterns compiled together."""
+    labels, patterns = [], PatternSet(nlp)
+    for group in groups:
+        label = group["label"]
+        labels.append(label)
+        for pattern in group["patterns"]:
+            patterns.add(label, pattern, lambda detail, label=label: RuleError(f"{where} {label}: {detail}"))
+    patterns.finish()
+    return labels, patterns
+
+
 @dataclass
 class ReplyModel:
     """Weights of the customer's evidence and the agent's reply together, fitted beside
@@ -159,26 +171,11 @@ class CustomerDetector:
         # the agent's reply (customer-reply-weights.yaml).
         self.reply_model = ReplyModel.of(reply_fitted if reply_fitted is not None
                                          else load_context("customer-reply-weights.yaml") or {})
-        self.group_labels: list[str] = [str(b) for b in lexicon.get("builtin", [])]
-        self.patterns = PatternSet(nlp)
-        for group in lexicon.get("groups", []):
-            label = group["label"]
-            self.group_labels.append(label)
-            for pattern in group["patterns"]:
-                self.patterns.add(label, pattern,
-                                  lambda detail, label=label: RuleError(f"{source}: group {label}: {detail}"))
-        self.patterns.finish()
+        labels, self.patterns = _cue_groups(nlp, lexicon.get("groups", []), f"{source}: group")
+        self.group_labels: list[str] = [*(str(b) for b in lexicon.get("builtin", [])), *labels]
         # What the agent's reply shows of the matter (`reply:`): read in the linter's pass
-        # over the reply, weighed by the same model (`with_reply`).
-        self.reply_labels: list[str] = []
-        self.reply_patterns = PatternSet(nlp)
-        for group in lexicon.get("reply", []):
-            label = group["label"]
-            self.reply_labels.append(label)
-            for pattern in group["patterns"]:
-                self.reply_patterns.add(label, pattern,
-                                        lambda detail, label=label: RuleError(f"{source}: reply {label}: {detail}"))
-        self.reply_patterns.finish()
+        # over the reply, weighed by the second model (`with_reply`).
+        self.reply_labels, self.reply_patterns = _cue_groups(nlp, lexicon.get("reply", []), f"{source}: reply")
         self._memo: dict[str, Evidence] = {}
         self._content_of: dict[int, str | None] = {}  # lemma hash -> content word (None: not one)
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
