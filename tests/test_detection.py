@@ -138,6 +138,27 @@ def test_the_reply_model_is_fitted_and_documented():
     assert fitted["fine_below"] == load_context("customer-weights.yaml")["fine_below"]
 
 
+@pytest.mark.parametrize("message", [
+    "seems to be working at this stage. Will let you know if it happens again. Cheers",
+    "I got it to work after reinstalling a few times, thanks!",
+    "Got it. Thanks!",
+])
+def test_a_customer_saying_it_works_again_reports_no_problem(message):
+    """Rubric v2: a message saying the problem is solved is no problem, even in a
+    conversation that was about one."""
+    signal = detect(message, "my app keeps skipping songs on my bluetooth speaker")
+    assert signal.fine and not signal.problem, default_detector().explain(message)
+
+
+def test_no_problem_and_never_got_it_to_work_are_read_as_said():
+    """"no problem" names no failure; "never got it to work" is not a resolution."""
+    explained = default_detector().explain("Hey no problem, it was delivered just fine")
+    assert not any(cue.startswith("failure:") for cue in explained)
+    assert any(cue.startswith("resolution:") for cue in explained)
+    assert not any(cue.startswith("resolution:") for cue in default_detector().explain("I never got it to work"))
+    assert detect("I never got it to work", "my app keeps skipping songs").problem
+
+
 def test_the_verdict_is_three_way():
     verdicts = {detect(m).verdict for m in ("My card was charged twice and nobody answers the phone",
                                             "Thanks so much, that fixed it! Love the new app", "ok")}
