@@ -166,9 +166,15 @@ def fit_fine_below(detector: CustomerDetector) -> tuple[float, float]:
         print(f"  fine_below {candidate:.2f}: mean F1 of the gated families = {score:.3f}, "
               f"warnings on replies that need nothing {alarms:.3f}")
         results.append((candidate, score, alarms))
+    return pick_within_tie(results)
+
+
+def pick_within_tie(results: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """(value, F1) from (value, mean F1, false-alarm rate) rows: the fewest false alarms
+    among the values within F1_TIE of the best F1 (then the higher F1)."""
     top = max(score for _, score, _ in results)
-    candidate, score, _ = min((r for r in results if r[1] >= top - F1_TIE), key=lambda r: (r[2], -r[1]))
-    return candidate, score
+    value, score, _ = min((r for r in results if r[1] >= top - F1_TIE), key=lambda r: (r[2], -r[1]))
+    return value, score
 
 
 REPLY_HEADER = (

@@ -79,6 +79,17 @@ def test_the_fit_script_keeps_only_shared_lemmas_and_a_band_that_is_sure():
     assert everything < fit.SURE_AGREEMENT  # the band was needed: all verdicts agree less
 
 
+def test_fine_below_is_taken_from_a_tie_by_fewer_false_alarms():
+    """On a flat F1 curve the fit does not follow noise: values within F1_TIE of the best
+    are equal, and of those the one that warns least on replies needing nothing wins;
+    a clearly better F1 wins whatever it warns."""
+    fit = _fit_module()
+    plateaus = [(0.45, 0.749, 0.120), (0.5, 0.741, 0.120), (0.65, 0.7475, 0.078), (0.7, 0.739, 0.078)]
+    assert fit.pick_within_tie(plateaus) == (0.65, 0.7475)
+    clear = [(0.45, 0.760, 0.120), (0.65, 0.747, 0.078)]
+    assert fit.pick_within_tie(clear) == (0.45, 0.760)
+
+
 def test_sentiment_follows_vader_on_real_messages():
     """The lexicon read over spaCy's tokens gives VADER's own compound score on plain text."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
