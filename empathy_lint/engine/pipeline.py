@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy
 import spacy
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, NORM, ORTH, SENT_START
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -93,6 +93,11 @@ class NormLemmatizer:
         return doc
 
 
+# Marks that open what follows them: brackets, quotes, and the marks agent initials
+# start with ("^HSB", "*AFM", "-Becky", "~JS").
+OPENING_MARKS = ("(", "[", "{", '"', "\u201c", "\u2018", "'", "^", "*", "-", "~", "/", "\u2013", "\u2014")
+
+
 class ArraySentencizer:
     """spaCy's rule-based Sentencizer, on attribute arrays; plus line breaks.
 
@@ -108,6 +113,7 @@ class ArraySentencizer:
 
         strings = nlp.vocab.strings
         self.final = frozenset(strings.add(c) for c in Sentencizer.default_punct_chars)
+        self.opening = frozenset(strings.add(c) for c in OPENING_MARKS)
         self.strings = strings
         self._line_break: dict[int, bool] = {}
 
@@ -128,20 +134,22 @@ class ArraySentencizer:
         # One flat list per attribute: a list per token would be a container the garbage
         # collector tracks, and the frame keeps these for the doc's lifetime.
         # NORM is for the lemmatizer after us: one read of the doc serves both.
-        orths, norms, puncts, spaces, stops, alphas = doc.to_array(
-            [ORTH, NORM, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA]).T.tolist()
+        orths, norms, puncts, spaces, stops, alphas, spaced = doc.to_array(
+            [ORTH, NORM, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA, SPACY]).T.tolist()
         count = len(orths)
         starts = [-1] * count
         starts[0] = 1
         # After a run of sentence-final and other punctuation that a final character
         # opens, the next token starts a sentence: the loop visits the finals only.
         # (itertools.compress picks the indices at C speed: no Python step per token.)
-        final, scanned, positions = self.final, 0, range(count)
+        # A mark that opens after a space opens the next sentence, not this one's tail:
+        # "soon. *AFM" (agent initials), "done. (See the FAQ.)", "- Becky".
+        final, opening, scanned, positions = self.final, self.opening, 0, range(count)
         for i in compress(positions, map(final.__contains__, orths)):
             if i < scanned:
                 continue  # inside the run an earlier final opened
             j = i + 1
-            while j < count and (puncts[j] or orths[j] in final):
+            while j < count and (puncts[j] or orths[j] in final) and not (spaced[j - 1] and orths[j] in opening):
                 j += 1
             if j < count:
                 starts[j] = 1
