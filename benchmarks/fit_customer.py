@@ -32,6 +32,7 @@ import datetime
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -137,6 +138,26 @@ def unsure_band(p: np.ndarray, y: np.ndarray) -> tuple[float, float, float, floa
     return best
 
 
+def cross_validated(x: np.ndarray, y: np.ndarray, weight: np.ndarray, companies: list[str],
+                    c: float) -> np.ndarray:
+    """Each message's probability from a model fitted without its company's messages."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    p = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, companies):
+        model = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train], sample_weight=weight[train])
+        p[test] = model.predict_proba(x[test])[:, 1]
+    return p
+
+
+def fitted_weights(model: Any, labels: list[str], vocabulary: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """(named weights, lemma weights) of a fitted model, rounded, the negligible left out."""
+    coef = model.coef_[0]
+    return ({label: round(float(w), 4) for label, w in zip(labels, coef[:len(labels)]) if abs(w) >= 1e-4},
+            {word: round(float(w), 4) for word, w in zip(vocabulary, coef[len(labels):]) if abs(w) >= 0.01})
+
+
 # The families a "fine" verdict switches off.
 GATED = ("missing-acknowledgement", "missing-apology", "missing-next-steps", "missing-follow-up")
 
@@ -196,7 +217,6 @@ def fit_reply_model(detector: CustomerDetector, named: list[dict[str, float]], l
     customer's evidence and the agent's reply together. Its L2 strength is chosen for the
     agreement of the verdicts the two give together on tune (cross-validated by company)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
 
     labels = [*detector.labels, *detector.reply_feature_labels]
     x = matrix(named, lemmas, labels, vocabulary)
@@ -205,10 +225,7 @@ def fit_reply_model(detector: CustomerDetector, named: list[dict[str, float]], l
     print(f"\nsecond model (the reply too) for the {int(unsure[tune].sum())} tune messages the first leaves unsure:")
     results = []
     for c in C_GRID:
-        p = np.zeros(len(y))
-        for train, test in GroupKFold(n_splits=FOLDS).split(x, y, companies):
-            model = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train], sample_weight=weight[train])
-            p[test] = model.predict_proba(x[test])[:, 1]
+        p = cross_validated(x, y, weight, companies, c)
         together = np.where(unsure, p, p_customer)
         agreement = float(((together[tune] >= 0.5) == y[tune]).mean())
         results.append((agreement, -c, c, p))
@@ -218,15 +235,15 @@ def fit_reply_model(detector: CustomerDetector, named: list[dict[str, float]], l
     low, high, share, sure_agreement = unsure_band(p_cv[decided], y[decided])
     print(f"  chosen C={c}; its unsure band ({low}, {high}) on the messages it decides")
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=weight)
-    coef = model.coef_[0]
+    named_weights, lemma_weights = fitted_weights(model, labels, vocabulary)
     return {
         "fit": {"date": datetime.date.today().isoformat(), "script": "benchmarks/fit_customer.py", "C": c,
                 "agreement_cross_validated": round(agreement, 3),
                 "agreement_without_reply_cross_validated": round(before, 3)},
         "bias": round(float(model.intercept_[0]), 4),
         "unsure": [low, high],
-        "weights": {label: round(float(w), 4) for label, w in zip(labels, coef[:len(labels)]) if abs(w) >= 1e-4},
-        "lemmas": {word: round(float(w), 4) for word, w in zip(vocabulary, coef[len(labels):]) if abs(w) >= 0.01},
+        "weights": named_weights,
+        "lemmas": lemma_weights,
     }
 
 
@@ -246,7 +263,6 @@ def write_weights(path: Path, fitted: dict, header: str | None = None) -> None:
 
 def main() -> None:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--write", action="store_true", help="store the fitted numbers in customer-weights.yaml")
@@ -266,13 +282,9 @@ def main() -> None:
     print(f"{len(rows)} messages ({n_tune} tune, {len(rows) - n_tune} customers.jsonl), "
           f"{len(labels)} named features, {len(vocabulary)} lemmas")
 
-    folds = GroupKFold(n_splits=FOLDS)
     results = []
     for c in C_GRID:
-        p = np.zeros(len(y))
-        for train, test in folds.split(x, y, companies):
-            model = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train], sample_weight=weight[train])
-            p[test] = model.predict_proba(x[test])[:, 1]
+        p = cross_validated(x, y, weight, companies, c)
         agreement = float(((p[tune] >= 0.5) == y[tune]).mean())
         results.append((agreement, -c, c, p))
         print(f"C={c:5}: cross-validated agreement on tune messages {agreement:.3f}, "
@@ -290,9 +302,7 @@ def main() -> None:
                                    p_cv, (low, high))
 
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=weight)
-    coef = model.coef_[0]
-    named_weights = {label: round(float(w), 4) for label, w in zip(labels, coef[:len(labels)]) if abs(w) >= 1e-4}
-    lemma_weights = {word: round(float(w), 4) for word, w in zip(vocabulary, coef[len(labels):]) if abs(w) >= 0.01}
+    named_weights, lemma_weights = fitted_weights(model, labels, vocabulary)
     always = float(y[tune].mean())
     print(f"\nbias {model.intercept_[0]:+.3f}; 'always a problem' on tune {always:.3f}")
     for label, w in sorted(named_weights.items(), key=lambda t: -abs(t[1]))[:25]:

@@ -124,6 +124,24 @@ def _cue_groups(nlp: Language, groups: list[dict[str, Any]], where: str) -> tupl
     return labels, patterns
 
 
+def linear_score(bias: float, weights: dict[str, float], lemmas: dict[str, float],
+                 values: dict[str, float], words: frozenset[str]) -> float:
+    """A fitted model's score: bias + weight x value of each named feature + the weight of
+    each content lemma. fsum: the exactly rounded sum, whatever order the sets give the
+    terms in (set order follows string hashing, which differs between processes)."""
+    return math.fsum([bias, *(weights.get(name, 0.0) * value for name, value in values.items()),
+                      *(lemmas.get(word, 0.0) for word in words)])
+
+
+def model_numbers(fitted: dict[str, Any]) -> tuple[float, dict[str, float], dict[str, float], tuple[float, float]]:
+    """(bias, named weights, lemma weights, unsure band) of a fitted weights file."""
+    band = fitted.get("unsure") or [0.5, 0.5]
+    return (float(fitted.get("bias", 0.0)),
+            {str(k): float(v) for k, v in (fitted.get("weights") or {}).items()},
+            {str(k): float(v) for k, v in (fitted.get("lemmas") or {}).items()},
+            (float(band[0]), float(band[1])))
+
+
 @dataclass
 class ReplyModel:
     """Weights of the customer's evidence and the agent's reply together, fitted beside
@@ -139,17 +157,11 @@ class ReplyModel:
 
     @classmethod
     def of(cls, fitted: dict[str, Any]) -> "ReplyModel":
-        band = fitted.get("unsure") or [0.5, 0.5]
-        return cls(float(fitted.get("bias", 0.0)),
-                   {str(k): float(v) for k, v in (fitted.get("weights") or {}).items()},
-                   {str(k): float(v) for k, v in (fitted.get("lemmas") or {}).items()},
-                   (float(band[0]), float(band[1])))
+        return cls(*model_numbers(fitted))
 
     def score(self, values: dict[str, float], words: frozenset[str]) -> float:
         """The customer's part of the score (the reply's groups are added by `with_reply`)."""
-        weights, lemmas = self.weights, self.lemmas
-        return math.fsum([self.bias, *(weights.get(name, 0.0) * value for name, value in values.items()),
-                          *(lemmas.get(word, 0.0) for word in words)])
+        return linear_score(self.bias, self.weights, self.lemmas, values, words)
 
 
 class CustomerDetector:
@@ -160,11 +172,7 @@ class CustomerDetector:
                  fitted: dict[str, Any] | None = None, reply_fitted: dict[str, Any] | None = None) -> None:
         self.nlp = nlp
         fitted = fitted if fitted is not None else load_context("customer-weights.yaml") or {}
-        self.bias = float(fitted.get("bias", 0.0))
-        self.weights: dict[str, float] = {str(k): float(v) for k, v in (fitted.get("weights") or {}).items()}
-        self.lemma_weights: dict[str, float] = {str(k): float(v) for k, v in (fitted.get("lemmas") or {}).items()}
-        band = fitted.get("unsure") or [0.5, 0.5]
-        self.unsure_low, self.unsure_high = float(band[0]), float(band[1])
+        self.bias, self.weights, self.lemma_weights, (self.unsure_low, self.unsure_high) = model_numbers(fitted)
         self.threshold = float(fitted.get("threshold", 0.5))
         self.fine_below = float(fitted.get("fine_below", 0.0))
         # The second model, for messages the first leaves unsure: the same evidence and
@@ -203,10 +211,7 @@ class CustomerDetector:
         outage, a refund, a delay), False for a contribution with no sign of trouble,
         None when they do not say."""
         out: list[bool | None] = []
-        # Only the start of a reply says what it answers; a text past spaCy's limit (a
-        # data file met in a walk) must not stop the run here.
-        docs = self.nlp.pipe((prepare(r[:READ_CHARS]).text for r in replies), disable=["empathy_sentencizer"])
-        for doc in docs:
+        for doc in self._read_replies(replies):
             found = self.canned.matches(doc)
             out.append(True if found.get("trouble") else False if found.get("fine") else None)
         return out
@@ -269,13 +274,9 @@ class CustomerDetector:
     def _verdict(self, now: Evidence, before: Evidence | None = None) -> CustomerSignal:
         """The verdict from a message's evidence, by the weights as they are now (the fit
         script changes them between runs)."""
-        weights, lemmas = self.weights, self.lemma_weights
         values = self.features(now, before)
-        # fsum: the exactly rounded sum, whatever order the sets give the terms in (set
-        # order follows string hashing, which differs between processes).
-        terms = [self.bias, *(weights.get(name, 0.0) * value for name, value in values.items()),
-                 *(lemmas.get(word, 0.0) for word in now.words)]
-        signal = self.judge(math.fsum(terms), now.groups, now.words)
+        signal = self.judge(linear_score(self.bias, self.weights, self.lemma_weights, values, now.words),
+                            now.groups, now.words)
         if signal.verdict == "unsure" and self.reply_model.weights:
             signal.open_score = self.reply_model.score(values, now.words)
         return signal
@@ -297,9 +298,14 @@ class CustomerDetector:
     def reply_groups_many(self, replies: list[str]) -> list[frozenset[str]]:
         """reply_groups of replies read here (for fit and evaluation scripts; the linter
         reads the doc it already has)."""
-        docs = self.nlp.pipe((prepare(no_surrogates(r[:READ_CHARS])).text for r in replies),
+        return [self.reply_groups(doc) for doc in self._read_replies(replies)]
+
+    def _read_replies(self, replies: list[str]) -> Any:
+        """Docs of replies read here, without sentences (cues need none). Only the start of
+        a reply says what it answers; a text past spaCy's limit (a data file met in a walk)
+        must not stop the run here."""
+        return self.nlp.pipe((prepare(no_surrogates(r[:READ_CHARS])).text for r in replies),
                              disable=["empathy_sentencizer"])
-        return [self.reply_groups(doc) for doc in docs]
 
     def with_reply(self, open_score: float, groups: frozenset[str]) -> CustomerSignal:
         """The verdict on a message the customer's words left unsure (its `open_score`)
