@@ -6,6 +6,7 @@ Usage:
     python benchmarks/eval_quality.py --misses 10      # plus errors on the TUNE split only
     python benchmarks/eval_quality.py FILE.jsonl ...   # one labelled file of your own
     python benchmarks/eval_quality.py --intervals      # plus how far blind F1 could move
+    python benchmarks/eval_quality.py --labels-gate    # the customer read as the labels read it
 
 By default it reads tests/data/train.jsonl and tests/data/dev.jsonl and splits the live
 replies by company into tune (about 75%) and blind (25%, fixed seed; see
@@ -88,6 +89,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--intervals", action="store_true",
                         help="blind F1's 90%% interval over draws of whole support teams, beside tune F1")
+    parser.add_argument("--labels-gate", action="store_true",
+                        help="read the customer as the labels do (`problem`): the F1 a perfect detector "
+                             "would give, the bound on what reading the customer better can add")
     args = parser.parse_args()
 
     if args.files:
@@ -100,11 +104,12 @@ def main() -> None:
     warnings: dict[str, dict] = {}
     tallies_by_part: dict[str, dict[str, Tally]] = {}
     for name, records in parts.items():
-        tallies, false_alarm = evaluate(records, use_context=not args.no_context)
+        tallies, false_alarm = evaluate(records, use_context=not args.no_context, labels_gate=args.labels_gate)
         tallies_by_part[name] = tallies
         agreement = detector_agreement(records)
         results[name] = {"n": len(records), "scores": scores_json(tallies, false_alarm, agreement)}
-        tallies, false_alarm = evaluate(records, use_context=not args.no_context, warnings_only=True)
+        tallies, false_alarm = evaluate(records, use_context=not args.no_context, warnings_only=True,
+                                        labels_gate=args.labels_gate)
         warnings[name] = {"n": len(records), "scores": scores_json(tallies, false_alarm, agreement)}
     if args.json:
         print(json.dumps({"any_severity": results, "warning_or_above": warnings}, indent=2))

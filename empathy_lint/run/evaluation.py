@@ -11,6 +11,8 @@ What a reply "should be flagged for" follows the evaluation rubric:
 """
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import json
 import sys
@@ -162,16 +164,22 @@ def split(records: list[dict]) -> dict[str, list[dict]]:
 
 
 def evaluate(records: list[dict], use_context: bool = True,
-             linter: Linter | None = None, warnings_only: bool = False) -> tuple[dict[str, Tally], Tally]:
+             linter: Linter | None = None, warnings_only: bool = False,
+             labels_gate: bool = False) -> tuple[dict[str, Tally], Tally]:
     """Per family, the linter's verdicts against the labels; and how often a reply that
     needs nothing gets a finding above info. With `warnings_only`, a finding counts only
-    at warning or error (what fails a run at the default --fail-on)."""
+    at warning or error (what fails a run at the default --fail-on). With `labels_gate`,
+    the customer is read as the labels read it (`problem`), a sure verdict: what the
+    rules would score with a perfect detector, the bound on what reading the customer
+    better can give."""
     linter = linter or Linter(Config())
     contexts = Context.many([
         (r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"), r["reply"],
          earlier_customer(r) if use_context else None)
         for r in records
     ])
+    if labels_gate:
+        contexts = [_as_labelled(c, r["labels"].get("problem")) for c, r in zip(contexts, records)]
     tallies = {family: Tally() for family in FAMILIES}
     false_alarm = Tally()
     for record, findings in zip(records, linter.lint_many(zip((r["reply"] for r in records), contexts))):
@@ -187,6 +195,14 @@ def evaluate(records: list[dict], use_context: bool = True,
     return tallies, false_alarm
 
 
+
+
+def _as_labelled(context: Context, problem: bool | None) -> Context:
+    """The context with the labels' `problem` as a sure verdict (its words kept)."""
+    if problem is None or (context.probability is None and context.kind != "canned"):
+        return context
+    return dataclasses.replace(context, problem=problem, fine=problem is False, sure=True, open_score=None,
+                               probability=None if context.probability is None else float(problem))
 
 
 def earlier_customer(record: dict) -> str | None:
