@@ -189,11 +189,17 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Thanks for your patience while I work on this. Expect an update within 2 days.", True),
     ("It's likely a temporary glitch: close and reopen the app.", True),
     ("We're aware of an issue affecting some customers and our team is on it.", True),
+    # ...investigating something now
+    ("Thanks for flagging this! We're looking into it now.", True),
+    ("We've got you! DM us and we'll take a closer look.", True),
+    ("I've added this to your case and I'm continuing to look into it.", True),
     # A contribution with no sign of trouble: nothing to apologize for.
     ("Thank you for your contribution! We'll review the PR this week.", False),
     # Neither: the canned default (no apology asked); looking into a request is no trouble.
     ("Here is how to export your data: open Settings, then Export.", None),
     ("Thanks for the idea! We'll look into it for a future version.", None),
+    ("Looking for another challenge? Please take a look at our open issues.", None),
+    ("We'd love to take a look at your proposal.", None),
 ])
 def test_a_macro_is_judged_by_its_own_words(macro, problem):
     context = Context.for_reply(None, "canned", None, macro)

@@ -33,7 +33,8 @@ F1_FLOORS = {
 DETECTOR_AGREEMENT_FLOOR = 0.89
 DEFENSIVE_PRECISION_FLOOR = 0.55
 DEFENSIVE_RECALL_FLOOR = 0.39
-CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "non-apology": 0.9, "missing-follow-up": 0.75}
+CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.78, "non-apology": 0.9,
+                    "missing-follow-up": 0.75}
 # Findings at warning level are the ones a reader must agree with (issue 28).
 WARNING_PRECISION_FLOOR = 0.90
 
@@ -113,6 +114,54 @@ def test_warnings_on_the_tune_split_are_findings_a_reader_agrees_with(parts):
         if tally.tp + tally.fp:
             assert tally.scores()[0] >= WARNING_PRECISION_FLOOR, family
     assert tallies["missing-apology"].scores()[1] >= 0.6
+
+
+def test_read_as_the_labels_read_the_customer_the_rules_come_near_the_readers(parts):
+    """Where the gap to the readers is: with the labels' own `problem` in place of the
+    detector's verdict, missing apology, next steps and follow-up all rise (apology to
+    near perfect), and no reply that needs nothing is warned. The reply-side rules are
+    not what holds those three flags back; reading the customer is."""
+    gated, false_alarm = evaluate(parts["tune"], labels_gate=True)
+    real, _ = evaluate(parts["tune"])
+    assert gated["missing-apology"].scores()[2] >= 0.95
+    for family in ("missing-apology", "missing-next-steps", "missing-follow-up"):
+        assert gated[family].scores()[2] > real[family].scores()[2], family
+    assert false_alarm.fp == 0
+
+
+def _fit_confidence():
+    import importlib.util
+    import sys
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("fit_confidence", ROOT / "benchmarks" / "fit_confidence.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fit_confidence"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_phrase_rule_keeps_its_severity_until_tune_shows_it_misfires(linter):
+    """A forbid rule is silenced to info only when tune shows it below the target
+    precision: 2 right of 2 is no such evidence (it used to be, as 2 of 2 smoothed to 0.75),
+    6 right of 13 is."""
+    from empathy_lint.rulebook import load_context
+
+    fit = _fit_confidence()
+    assert not fit.shown_below_target(0, 0) and not fit.shown_below_target(2, 2)
+    assert not fit.shown_below_target(5, 4)
+    assert fit.shown_below_target(13, 6) and fit.shown_below_target(9, 5)
+    phrase_rules = {code: figures for code, figures in load_context("confidence.yaml")["rules"].items()
+                    if "confidence" in figures}
+    assert phrase_rules
+    for code, figures in phrase_rules.items():  # the stored file follows the script's test
+        weak = fit.shown_below_target(figures["tune"]["findings"], figures["tune"]["right"])
+        assert (figures["warn_at"] > 1) is weak, code
+    reply = "You should have used the reset link we sent. There's nothing we can do now."
+    severity = {f.code: f.severity for f in linter.lint(reply)}
+    assert severity["EMP304"] == "error"   # blame: 2 of 2 right on tune, keeps its severity
+    assert severity["EMP306"] == "info"    # "nothing we can do": 6 of 13 right, shown weak
 
 
 def test_blind_f1_interval_is_drawn_over_whole_companies():

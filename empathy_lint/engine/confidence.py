@@ -13,7 +13,10 @@ the tune split by benchmarks/fit_confidence.py:
   rarely fire).
 
 A finding under its rule's `warn_at` is reported at `info`: shown, never failing a run
-at the default `--fail-on`. The rest keep their rule's severity.
+at the default `--fail-on`. The rest keep their rule's severity. A require rule warns
+only from the confidence at which tune's findings are right often enough; a forbid rule
+names a phrase and keeps its severity until tune shows it misfires (its `warn_at` is 0,
+or above 1 once shown weak).
 """
 from __future__ import annotations
 
