@@ -26,6 +26,17 @@ def dev_records() -> list[dict]:
     return [json.loads(line) for line in (DATA / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def benchmark_module(name: str):
+    """A script of benchmarks/ imported as a module (its fitting functions are tested)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_cli(*args: str, stdin: str | None = None, env: dict | None = None,
             cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run `python -m empathy_lint ARGS` the way a user's shell would."""

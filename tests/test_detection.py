@@ -2,14 +2,12 @@
 constructions, informal spellings, the customer's own words, replies in other languages."""
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import benchmark_module
 from empathy_lint.engine.customer import default_detector, detect
 from empathy_lint.engine.linter import Context
 from empathy_lint.engine.language import detect_language
@@ -21,11 +19,7 @@ def _codes(linter, reply, customer=None, kind="live", channel=None):
 
 
 def _fit_module():
-    spec = importlib.util.spec_from_file_location("fit_customer", ROOT / "benchmarks" / "fit_customer.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["fit_customer"] = module
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("fit_customer")
 
 
 def test_acceptance_examples(linter):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, benchmark_module
 from empathy_lint.engine.linter import Context
 from empathy_lint.run.evaluation import FAMILIES, earlier_customer, evaluate, expected, load_records, split
 
@@ -129,26 +129,13 @@ def test_read_as_the_labels_read_the_customer_the_rules_come_near_the_readers(pa
     assert false_alarm.fp == 0
 
 
-def _fit_confidence():
-    import importlib.util
-    import sys
-
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("fit_confidence", ROOT / "benchmarks" / "fit_confidence.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["fit_confidence"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_a_phrase_rule_keeps_its_severity_until_tune_shows_it_misfires(linter):
     """A forbid rule is silenced to info only when tune shows it below the target
     precision: 2 right of 2 is no such evidence (it used to be, as 2 of 2 smoothed to 0.75),
     6 right of 13 is."""
     from empathy_lint.rulebook import load_context
 
-    fit = _fit_confidence()
+    fit = benchmark_module("fit_confidence")
     assert not fit.shown_below_target(0, 0) and not fit.shown_below_target(2, 2)
     assert not fit.shown_below_target(5, 4)
     assert fit.shown_below_target(13, 6) and fit.shown_below_target(9, 5)
