@@ -127,6 +127,32 @@ def test_files_in_a_walk_are_canned_and_a_draft_named_alone_is_live(tmp_path):
     assert json.loads(pre_commit.stdout)["files"][0]["findings"] == []
 
 
+def test_a_collection_named_alone_is_read_as_a_walk_reads_it(tmp_path):
+    """A file of several saved replies named on the command line is a collection, not a
+    draft: its how-to macros are not asked for an apology (they were, as live drafts with
+    no customer message). A draft named alone, one answering --customer, and --kind live
+    stay live."""
+    direct = json.loads(run_cli("--format", "json", "--select", "EMP201", str(MASTER)).stdout)["files"][0]
+    canned = json.loads(run_cli("--format", "json", "--select", "EMP201", "--kind", "canned",
+                                str(MASTER)).stdout)["files"][0]
+    assert direct["findings"] == canned["findings"]
+    asked = {f["reply"] for f in direct["findings"]}
+    assert "Billing - Refund issued" in asked  # a refund: trouble in its own words
+    assert not asked & {"Billing - Invoice copy", "Account - Password reset link"}  # how-tos
+    live = json.loads(run_cli("--format", "json", "--select", "EMP201", "--kind", "live", str(MASTER)).stdout)
+    assert {"Billing - Invoice copy", "Account - Password reset link"} <= {
+        f["reply"] for f in live["files"][0]["findings"]}
+    macros = tmp_path / "macros.txt"
+    macros.write_text("---- Export\nOpen Settings, then Export.\n---- Invoices\nOpen Billing, then Invoices.\n",
+                      encoding="utf-8")
+    customer = tmp_path / "customer.txt"
+    customer.write_text("My invoice is wrong and nobody answers!\n", encoding="utf-8")
+    findings = json.loads(run_cli("--format", "json", "--select", "EMP201", str(macros)).stdout)["files"][0]
+    assert findings["replies"] == 2 and findings["findings"] == []
+    answered = run_cli("--format", "json", "--select", "EMP201", "--customer", str(customer), str(macros))
+    assert len(json.loads(answered.stdout)["files"][0]["findings"]) == 2
+
+
 def test_config_kind_wins_over_the_walk_default(tmp_path):
     (tmp_path / "macros").mkdir()
     (tmp_path / "macros" / "export.txt").write_text("Open Settings, then Export.\n", encoding="utf-8")

@@ -100,8 +100,9 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
               help="Lowest severity that makes the exit code 1 [default: warning, or the config's].")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
               help="live: a reply to a customer who may be upset; canned: a reusable macro. "
-                   "Overrides the config. Without either: canned for files found in a directory, "
-                   "live for stdin and files named directly.")
+                   "Overrides the config. Without either: canned for files found in a directory "
+                   "and for a file named directly that holds several replies with no customer "
+                   "message (a collection), live for stdin and other files named directly.")
 @click.option("--default-kind", type=click.Choice(KINDS), default=None,
               help="The kind for files whose config names none, however they were found "
                    "(the pre-commit hook passes canned).")
@@ -286,7 +287,8 @@ fail-on: warning
 
 # live: replies to customers; canned: reusable macros (asked for an apology only when
 # their own words answer trouble). Default: canned for files found by walking a
-# directory, live for stdin and files named directly. channel: chat, email, sms or social.
+# directory (or a file of several replies named directly), live for stdin and drafts
+# named directly. channel: chat, email, sms or social.
 kind: canned
 # channel: email
 

@@ -112,7 +112,8 @@ class DocumentChecker:
             config = resolver.for_path(path)
             document = load_document(str(path), text, config.readers)
             runner = self._runner()
-            result = runner.run([Job(document, config, default_kind=self.default_kind(path))])
+            kind = self.default_kind(path)
+            result = runner.run([Job(document, config, default_kind=kind, kind_by_content=kind == "live")])
             for rule in runner.linter(config).rules:
                 self.rules.setdefault(rule.id, rule)
             return result.reports[0].findings, [], config

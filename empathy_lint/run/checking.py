@@ -238,6 +238,8 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
         config = configs.for_path(path)
         walked = path in found.walked
         default_kind = options.default_kind or ("canned" if walked else "live")
+        # Named directly with no kind given: a draft, unless it is a collection (Job).
+        by_content = not (options.default_kind or walked)
         try:
             # A record export (JSONL, CSV) is read record by record, each reply under the
             # per-reply limit: its file size is no reason to refuse it.
@@ -245,7 +247,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
             if streamed and path.suffix.lower() in RECORD_SUFFIXES:
                 text, runs, encoding = _runs(path, config.readers, options.encoding)
                 job = Job(Document(str(path), text), config, customer, default_kind=default_kind, earlier=earlier,
-                          fingerprint_path=fingerprint_path(path))
+                          fingerprint_path=fingerprint_path(path), kind_by_content=by_content)
                 pieces.extend((len(jobs), dataclasses.replace(job, records=run)) for run in runs)
                 paths[len(jobs)] = (path, encoding)
                 streamed_files.add(len(jobs))
@@ -276,7 +278,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
         outcome.errors.extend(document.errors)
         paths[len(jobs)] = (path, encoding)
         pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind, earlier=earlier,
-                                      fingerprint_path=fingerprint_path(path))))
+                                      fingerprint_path=fingerprint_path(path), kind_by_content=by_content)))
         jobs.append(pieces[-1][1])
     if not jobs and not outcome.errors:
         raise EmpathyLintError(f"no reply files found in {', '.join(names)}")

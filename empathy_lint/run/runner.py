@@ -41,6 +41,10 @@ class Job:
     # The kind when neither the reply, its file's config nor the command line names one:
     # "canned" for files found by walking a directory (a macro collection), else "live".
     default_kind: str = "live"
+    # A file named directly, with no kind named for it anywhere: read as a draft (live)
+    # unless it holds several replies, none answering a customer message; then it is a
+    # collection of saved replies, and its replies are canned.
+    kind_by_content: bool = False
     # Only this run of an export's records, read when it is linted (document.replies
     # stays empty): a million-row export never holds its replies all at once.
     records: Records | None = None
@@ -251,10 +255,19 @@ def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
     """Each reply's context: its own metadata, else its file's config, else the job's."""
     return Context.many([
         (reply.meta.get("customer") or job.customer,
-         chosen(reply.meta.get("kind"), KINDS, job.config.kind or job.default_kind),
+         chosen(reply.meta.get("kind"), KINDS, job.config.kind or _default_kind(job, reply)),
          chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text,
          reply.meta.get("earlier") if reply.meta.get("customer") else job.earlier)
         for job, reply in items])
+
+
+def _default_kind(job: Job, reply: Reply) -> str:
+    """The job's default kind; a reply of a collection file named directly is canned
+    (see Job.kind_by_content): a run of a record export, or a file of several replies."""
+    if job.kind_by_content and not job.customer and not reply.meta.get("customer") \
+            and (job.records is not None or len(job.document.replies) > 1):
+        return "canned"
+    return job.default_kind
 
 
 def _to_file(finding: Finding, reply: Reply, file_text: str) -> Finding:
