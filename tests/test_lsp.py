@@ -141,6 +141,12 @@ async def test_hover_explains_why_and_suggests(client, tmp_path):
     assert hover is not None
     assert "EMP301 as-i-said" in hover.contents.value
     assert "Reminding the customer" in hover.contents.value and "To recap" in hover.contents.value
+    weak = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(2, 30)))
+    # "there's nothing we can do": shown weak on labelled replies, so info, and the hover says why
+    assert "EMP306 nothing-we-can-do** (info)" in weak.contents.value
+    assert "how likely a reader agrees" in weak.contents.value
+    assert "Shown as info, not error: not sure enough to fail a check." in weak.contents.value
     none = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(0, 1)))
     assert none is None

@@ -508,6 +508,8 @@ def _hover(ls: EmpathyLanguageServer, params: types.HoverParams) -> types.Hover 
         lines = [f"**{f.code} {f.name}** ({f.severity}): {f.message}"]
         if rule:
             lines.append(f"\n{rule.why}")
+        if f.confidence is not None:
+            lines.append(f"\n{_confidence_note(f, rule)}")
         if f.suggestions:
             lines.append("\nTry instead:\n" + "\n".join(f"- {s}" for s in f.suggestions))
         if f.fix is not None:
@@ -518,6 +520,15 @@ def _hover(ls: EmpathyLanguageServer, params: types.HoverParams) -> types.Hover 
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
         range=positions.range(hits[0].start, hits[0].end),
     )
+
+
+def _confidence_note(finding: Finding, rule: Rule | None) -> str:
+    """How sure the finding is, and why it is only info when its rule would warn: an
+    agent deciding whether to act should know how often readers agree."""
+    note = f"Confidence {finding.confidence:.0%}: how likely a reader agrees (fitted on labelled replies)."
+    if finding.severity == "info" and rule is not None and rule.severity != "info":
+        note += f" Shown as info, not {rule.severity}: not sure enough to fail a check."
+    return note
 
 
 @server.feature(
