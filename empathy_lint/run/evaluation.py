@@ -12,7 +12,6 @@ What a reply "should be flagged for" follows the evaluation rubric:
 from __future__ import annotations
 
 import dataclasses
-
 import hashlib
 import json
 import sys

@@ -41,9 +41,9 @@ class Job:
     # The kind when neither the reply, its file's config nor the command line names one:
     # "canned" for files found by walking a directory (a macro collection), else "live".
     default_kind: str = "live"
-    # A file named directly, with no kind named for it anywhere: read as a draft (live)
-    # unless it holds several replies, none answering a customer message; then it is a
-    # collection of saved replies, and its replies are canned.
+    # A file named directly, with no kind named for it anywhere: read as a draft (live),
+    # unless it holds several replies or is a record export; then it is a collection of
+    # saved replies, and its replies that answer no customer message are canned.
     kind_by_content: bool = False
     # Only this run of an export's records, read when it is linted (document.replies
     # stays empty): a million-row export never holds its replies all at once.
