@@ -17,14 +17,41 @@ def _codes(text: str) -> set[str]:
     "We are not able to offer a refund, but we can give you a credit right away.",
     "We can't change the date online; instead, our team can do it for you on 1-800-555-0100.",
     "Unfortunately we don't have an ETA at this time.",
+    # the way forward in the next sentence, an offer made first, a reason for the customer's sake
+    "After testing the trace-routes, there is an issue with their servers right now, it is not on our end. "
+    "Please reach out to them for assistance.",
+    "We can't refund the ticket online.\n\nIf you still need to travel, please call us and we'll rebook you.",
+    "We'll be glad to credit for the time without service, but can't pay for the class.",
+    "For security purposes and protection of your account, we will not be able to communicate via email.",
 ])
 def test_a_limit_with_a_way_forward_is_not_a_wall(text):
     assert "EMP306" not in _codes(text)
 
 
-@pytest.mark.parametrize("text", ["There's nothing we can do about the delay.", "We can't refund digital orders."])
+@pytest.mark.parametrize("text", [
+    "There's nothing we can do about the delay.", "We can't refund digital orders.",
+    # what follows is no way forward: an apology, an explanation, information withheld
+    "Unfortunately, I cannot double compensate for the same flight. I am sorry to disappoint.",
+    "We are terribly sorry but we could not offer any options since all the flights are operating as normal.",
+    "For your information, we can't refund digital orders.",
+])
 def test_a_wall_is_still_one(text):
     assert "EMP306" in _codes(text)
+
+
+@pytest.mark.parametrize("text,dismissal", [
+    # Not understood, then what would help: engaging, not dismissing (rubric v2; readers
+    # agreed on three such saved replies).
+    ("I'm sorry, but we don't understand the problem you are reporting.\n\nPlease provide a simple "
+     "repository reproducing the problem.", False),
+    ("I'm sorry but we don't understand the problem you are reporting. If the problem still exists please "
+     "open a new issue with a reproduction.", False),
+    ("I'm sorry, but we don't understand the problem you are reporting.", True),
+    ("I'm sorry, but we can't reproduce the problem following the instructions you provided. Remember that "
+     "we have a large number of issues to resolve.", True),
+])
+def test_not_understood_with_what_would_help_is_not_a_dismissal(text, dismissal):
+    assert ("EMP308" in _codes(text)) is dismissal
 
 
 def test_one_phrase_gets_one_verdict():
