@@ -132,7 +132,7 @@ def test_read_as_the_labels_read_the_customer_the_rules_come_near_the_readers(pa
 def test_a_phrase_rule_keeps_its_severity_until_tune_shows_it_misfires(linter):
     """A forbid rule is silenced to info only when tune shows it below the target
     precision: 2 right of 2 is no such evidence (it used to be, as 2 of 2 smoothed to 0.75),
-    6 right of 13 is."""
+    6 right of 13 would be."""
     from empathy_lint.rulebook import load_context
 
     fit = benchmark_module("fit_confidence")
@@ -148,7 +148,7 @@ def test_a_phrase_rule_keeps_its_severity_until_tune_shows_it_misfires(linter):
     reply = "You should have used the reset link we sent. There's nothing we can do now."
     severity = {f.code: f.severity for f in linter.lint(reply)}
     assert severity["EMP304"] == "error"   # blame: 2 of 2 right on tune, keeps its severity
-    assert severity["EMP306"] == "info"    # "nothing we can do": 6 of 13 right, shown weak
+    assert severity["EMP306"] == "info"    # "nothing we can do": 6 of 9 right on tune, shown weak
 
 
 def test_blind_f1_interval_is_drawn_over_whole_companies():

@@ -23,6 +23,7 @@ def _codes(text: str) -> set[str]:
     "We can't refund the ticket online.\n\nIf you still need to travel, please call us and we'll rebook you.",
     "We'll be glad to credit for the time without service, but can't pay for the class.",
     "For security purposes and protection of your account, we will not be able to communicate via email.",
+    "Thanks for filing this! Unfortunately I cannot reproduce the problem following the instructions you provided.",
 ])
 def test_a_limit_with_a_way_forward_is_not_a_wall(text):
     assert "EMP306" not in _codes(text)
