@@ -17,7 +17,8 @@ Times, for a one-line reply of N and of 2N repeats of "As I said. " (N defaults 
 10,000: 110,000 characters, 10,000 findings of EMP301), `check` in the text and JSON
 formats, `check --fix` on a copy, and the language server's diagnostics for the
 findings; then `check --fix` on a markdown collection of N/2 and N macros with one fix
-each. Prints each time and the growth when the input doubles. Linear is about 2x;
+each; then `check` on replies that never end a sentence (HOSTILE), at N and 2N scale.
+Prints each time and the growth when the input doubles. Linear is about 2x;
 quadratic shows as about 4x.
 """
 from __future__ import annotations
@@ -79,6 +80,38 @@ def fix_collection_time(macros: int, folder: Path) -> float:
     return timed([sys.executable, "-m", "empathy_lint", "check", "--isolated", "--select", "EMP301", "--fix", str(path)])
 
 
+# Replies that never end a sentence, so every pattern with a "*" (up to the sentence's
+# end) could reach the rest of the reply, and that match thousands of times where an
+# `except` cancels thousands of matches. Until 2026-12-05 these were quadratic or worse:
+# 2,500 repeats of the first, 96,000 characters, did not finish in 10 minutes; 12,000 of
+# the third took 30 s; 80,000 random words of the last over 90 s. Now seconds each.
+HOSTILE = {
+    "never-ending negations": ("We cannot refund it, and we do not understand the problem you are reporting, ", 4),
+    "a question of thousands of clauses": ("Is the order here and do you have it ", 4),
+    "apologies taken back": ("sorry, but sorry if you feel ", 2),
+}
+SUPPORT_WORDS = ("we i you not can't but however please sorry the order refund dm us let know if help will be "
+                 "glad to , . ? ! thank you so much policy per our nothing can do as said obviously calm down "
+                 "should have").split()
+
+
+def hostile_times(repeats: int, folder: Path) -> dict[str, float]:
+    """`check --format json` (every rule) on each hostile reply, at `repeats` scale."""
+    import random
+
+    texts = {name: phrase * (repeats // divisor) + ("?" if "question" in name else "")
+             for name, (phrase, divisor) in HOSTILE.items()}
+    chooser = random.Random(7)
+    texts["random support words"] = " ".join(chooser.choice(SUPPORT_WORDS) for _ in range(4 * repeats))
+    times = {}
+    for number, (name, text) in enumerate(texts.items()):
+        path = folder / f"hostile-{number}-{repeats}.txt"
+        path.write_text(text, encoding="utf-8")
+        times[f"hostile: {name}"] = timed([sys.executable, "-m", "empathy_lint", "check", "--isolated",
+                                           "--format", "json", str(path)])
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--repeats", type=int, default=10_000)
@@ -89,12 +122,14 @@ def main() -> None:
         macros = (args.repeats // 2, args.repeats)
         small["--fix, collection"] = fix_collection_time(macros[0], Path(tmp))
         large["--fix, collection"] = fix_collection_time(macros[1], Path(tmp))
+        small.update(hostile_times(args.repeats, Path(tmp)))
+        large.update(hostile_times(2 * args.repeats, Path(tmp)))
     print(f"one-line reply of {args.repeats:,} and {2 * args.repeats:,} repeats of {PHRASE.strip()!r} "
           f"({len(PHRASE) * args.repeats:,} and {2 * len(PHRASE) * args.repeats:,} characters), "
           f"{time.strftime('%Y-%m-%d')}")
     print(f"  (the collection: {macros[0]:,} and {macros[1]:,} macros of one line each)")
     for name in small:
-        print(f"  {name:22} {small[name]:7.2f} s  {large[name]:7.2f} s   x{large[name] / small[name]:.1f} "
+        print(f"  {name:40} {small[name]:7.2f} s  {large[name]:7.2f} s   x{large[name] / small[name]:.1f} "
               "(linear ~2, quadratic ~4)")
 
 

@@ -177,6 +177,36 @@ def test_a_window_runs_the_matcher_only_where_the_words_it_needs_are_within_reac
         assert bool(runs) == runs_matcher, text
 
 
+def test_an_open_repeat_reaches_a_long_sentence_not_the_rest_of_the_reply():
+    """A "*" is looked for within REPEAT_REACH tokens of the pattern's word: a limit and
+    its "but" 30 words apart still match; a reply that never ends a sentence no longer
+    makes every window the rest of the reply (quadratic time: benchmarks/linear.py)."""
+    from empathy_lint.engine.matching import REPEAT_REACH
+
+    nlp = get_nlp()
+    patterns = PatternSet(nlp)
+    patterns.add("p", [{"NORM": "not"}, {"ORTH": {"NOT_IN": ["."]}, "OP": "*"}, {"LOWER": "but"}], ValueError)
+    patterns.finish()
+    near = nlp("We can not " + "really " * 30 + "but we can.")
+    assert patterns.matches(near).get("p")
+    far = nlp("We can not " + "really " * (REPEAT_REACH + 5) + "but we can.")
+    assert not patterns.matches(far).get("p")
+
+
+def test_cancelled_spans_are_those_any_except_overlaps():
+    """uncancelled finds by bisection what a scan of every `!except` span finds."""
+    import random
+
+    from empathy_lint.engine.matching import uncancelled
+
+    chooser = random.Random(5)
+    for _ in range(2000):
+        spans = [(s, s + chooser.randint(1, 5)) for s in (chooser.randint(0, 40) for _ in range(chooser.randint(0, 8)))]
+        cancel = [(s, s + chooser.randint(1, 6)) for s in (chooser.randint(0, 40) for _ in range(chooser.randint(0, 8)))]
+        scanned = [(s, e) for s, e in spans if not any(cs < e and s < ce for cs, ce in cancel)]
+        assert uncancelled(spans, cancel) == scanned, (spans, cancel)
+
+
 def test_check_columns_from_the_pipeline_s_own_reads_equal_a_read_of_the_doc(dev_records):
     """Exact checks read LOWER/NORM/ORTH/SENT_START/LEMMA/LIKE_* from the columns the
     sentencizer and lemmatizer kept and a table by word: the same values as the doc's."""

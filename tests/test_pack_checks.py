@@ -32,6 +32,7 @@ rules:
     ("{ENT_TYPE: ORG}", "needs an entity recogniser"),
     ('{TEXT: {REGEX: "^(a+)+$"}}', "nests quantifiers"),
     ('{LOWER: {REGEX: "^(a|b+)*$"}}', "nests quantifiers"),
+    ('{LOWER: a, OP: "{0,30}"}', "makes 30 optional tokens"),
 ])
 def test_a_pattern_this_pipeline_cannot_run_is_refused_at_load(tmp_path, pattern, words):
     pack = tmp_path / "house.yaml"

@@ -5,8 +5,11 @@ recogniser, so a pattern on POS, TAG, MORPH, DEP or ENT_* would never match (spa
 says so when a document arrives, as an internal error), and no extension attributes
 are registered (`_`). A `REGEX` must compile, and may not nest quantifiers
 (`(a+)+`, `(x*)*`): Python's regex engine backtracks on those for exponential time, and
-a repository's config can point at any pack. Each problem is a one-line error naming
-the file and rule (via the caller's `on_error`).
+a repository's config can point at any pack. Nor may an `OP` range make a long run of
+optional tokens (`"{0,30}"`): spaCy's Matcher tries every way through such a run, time
+that doubles with each token (22 of them: 3 s on one sentence); `"*"` does the same
+work in linear time. Each problem is a one-line error naming the file and rule (via the
+caller's `on_error`).
 """
 from __future__ import annotations
 
@@ -22,6 +25,10 @@ except ImportError:  # pragma: no cover
 NEEDS_MODEL = {"POS": "a tagger", "TAG": "a tagger", "MORPH": "a morphologizer", "DEP": "a parser",
                "HEAD": "a parser", "ENT_TYPE": "an entity recogniser", "ENT_IOB": "an entity recogniser",
                "ENT_ID": "an entity recogniser", "ENT_KB_ID": "an entity recogniser"}
+# The most optional tokens one `OP` range may make ("{0,10}"); {0,14} already costs
+# 13 ms a sentence, and each token more doubles it.
+MAX_OPTIONAL_RUN = 10
+_RANGE = re.compile(r"\{(\d*),(\d+)\}")
 _REPEATS = tuple(op for op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
                               getattr(sre_constants, "POSSESSIVE_REPEAT", None)) if op is not None)
 
@@ -33,6 +40,9 @@ def pattern_problem(pattern: Any) -> str | None:
     for spec in pattern:
         if not isinstance(spec, dict):
             continue
+        problem = _range_problem(spec.get("OP"))
+        if problem:
+            return problem
         for attr, value in spec.items():
             name = str(attr).upper()
             if name in NEEDS_MODEL:
@@ -43,6 +53,15 @@ def pattern_problem(pattern: Any) -> str | None:
             problem = _regex_problem(value)
             if problem:
                 return f"token attribute {attr}: {problem}"
+    return None
+
+
+def _range_problem(op: Any) -> str | None:
+    found = _RANGE.fullmatch(op) if isinstance(op, str) else None
+    if found and int(found[2]) - int(found[1] or 0) > MAX_OPTIONAL_RUN:
+        return (f"OP {op!r} makes {int(found[2]) - int(found[1] or 0)} optional tokens, which spaCy's "
+                f"Matcher tries every way through (time doubling with each); allow at most "
+                f"{MAX_OPTIONAL_RUN}, or use \"*\" (it reaches 40 tokens)")
     return None
 
 
