@@ -311,7 +311,7 @@ class CustomerDetector:
         """The verdict on a message the customer's words left unsure (its `open_score`)
         once the agent's reply is read too, by the second model."""
         model = self.reply_model
-        score = math.fsum([open_score, model.weights.get(REPLY, 0.0), *(model.weights.get(g, 0.0) for g in groups)])
+        score = linear_score(open_score, model.weights, {}, dict.fromkeys((REPLY, *groups), 1.0), frozenset())
         return self.judge(score, band=model.band)
 
     def _evidence(self, doc: Any, text: str) -> Evidence:

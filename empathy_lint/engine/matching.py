@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from empathy_lint.errors import RuleError
-from empathy_lint.engine.pattern_checks import pattern_problem
+from empathy_lint.engine.pattern_checks import REPEAT_REACH, pattern_problem
 from empathy_lint.engine.pipeline import kept_columns
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.textmap import prepare
@@ -181,14 +181,6 @@ def expand_with_checks(pattern: list[dict], lemmas_of: LemmasOf, strings: Any
 
 def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
     return Doc(vocab, words=lemmas, lemmas=lemmas)
-
-
-# How far an unbounded repeat ("*", "+", "{2,}") reaches from its anchor: a long
-# sentence. A pattern runs in a window around each anchor word, so with no bound a reply
-# that never ends a sentence (200,000 characters of "we cannot ..., we do not ...,")
-# made every anchor's window the rest of the reply: quadratic time, a run that never
-# ended. Past this reach a "*" no longer matches, which no sentence of a reply needs.
-REPEAT_REACH = 40
 
 
 def _max_repeats(op: str | None) -> int:

@@ -25,6 +25,12 @@ except ImportError:  # pragma: no cover
 NEEDS_MODEL = {"POS": "a tagger", "TAG": "a tagger", "MORPH": "a morphologizer", "DEP": "a parser",
                "HEAD": "a parser", "ENT_TYPE": "an entity recogniser", "ENT_IOB": "an entity recogniser",
                "ENT_ID": "an entity recogniser", "ENT_KB_ID": "an entity recogniser"}
+# How far an unbounded repeat ("*", "+", "{2,}") reaches from its anchor (matching.py):
+# a long sentence. A pattern runs in a window around each anchor word, so with no bound
+# a reply that never ends a sentence (200,000 characters of "we cannot ..., we do not
+# ...,") made every anchor's window the rest of the reply: quadratic time, a run that
+# never ended. Past this reach a "*" no longer matches, which no sentence of a reply needs.
+REPEAT_REACH = 40
 # The most optional tokens one `OP` range may make ("{0,10}"); {0,14} already costs
 # 13 ms a sentence, and each token more doubles it.
 MAX_OPTIONAL_RUN = 10
@@ -58,10 +64,11 @@ def pattern_problem(pattern: Any) -> str | None:
 
 def _range_problem(op: Any) -> str | None:
     found = _RANGE.fullmatch(op) if isinstance(op, str) else None
-    if found and int(found[2]) - int(found[1] or 0) > MAX_OPTIONAL_RUN:
-        return (f"OP {op!r} makes {int(found[2]) - int(found[1] or 0)} optional tokens, which spaCy's "
-                f"Matcher tries every way through (time doubling with each); allow at most "
-                f"{MAX_OPTIONAL_RUN}, or use \"*\" (it reaches 40 tokens)")
+    optional = int(found[2]) - int(found[1] or 0) if found else 0
+    if optional > MAX_OPTIONAL_RUN:
+        return (f"OP {op!r} makes {optional} optional tokens, which spaCy's Matcher tries every way "
+                f"through (time doubling with each); allow at most {MAX_OPTIONAL_RUN}, or use \"*\" "
+                f"(it reaches {REPEAT_REACH} tokens)")
     return None
 
 
