@@ -115,6 +115,18 @@ def test_update_baseline_never_replaces_a_file_that_is_not_a_baseline(tmp_path):
     assert macros.read_text(encoding="utf-8") == original
 
 
+def test_a_baseline_named_as_a_file_to_check_is_an_error_that_names_it(tmp_path):
+    """The reply file given as its own baseline (a slip of the shell) says so, with or
+    without --update-baseline, and the reply is left as it was."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text("As I said, no.\n", encoding="utf-8")
+    for extra in ([], ["--update-baseline"]):
+        result = run_cli("check", "--isolated", *extra, "--baseline", str(draft), str(draft))
+        assert result.returncode == 2, result.stderr
+        assert f"--baseline {draft}: is one of the files to check" in result.stderr
+        assert draft.read_text(encoding="utf-8") == "As I said, no.\n"
+
+
 def test_a_baseline_holds_however_the_files_are_named(tmp_path):
     """Issue 32.13: written by `check macros`, it still knows every finding under
     `check $PWD/macros` and `cd macros && check .` (paths from the baseline's folder)."""

@@ -211,6 +211,11 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     # macro exports. The report must not replace a file the run reads.
     baseline_file = Path(options.baseline).resolve() if options.baseline else None
     output_file = Path(options.output).resolve() if options.output else None
+    if options.baseline:
+        for name in names:
+            if name != "-" and Path(name).resolve() == baseline_file:
+                raise EmpathyLintError(f"--baseline {options.baseline}: is one of the files to check; "
+                                       "the baseline must be a file of its own (e.g. .empathy-baseline.json)")
     if options.output:
         refuse_report_over("--output", options.output, [(n, "is one of the files to check") for n in names if n != "-"]
                            + [(options.baseline, "is the baseline")]
