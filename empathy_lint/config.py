@@ -32,7 +32,7 @@ def chosen(value: Any, allowed: tuple[str, ...], fallback: str | None) -> str | 
 CONFIG_FILES = (".empathy-lint.yaml", ".empathy-lint.yml")
 READER_KEYS = ("yaml_body", "json_body", "csv_body", "markdown_split")
 OVERRIDE_KEYS = ("files", "select", "ignore", "severity", "kind", "channel")
-FILE_KEYS = ("select", "ignore", "severity", "fail-on", "rules", "kind", "channel",
+FILE_KEYS = ("select", "ignore", "severity", "fail-on", "min-severity", "rules", "kind", "channel",
              "placeholders", "exclude", "default-exclude", "readers", "overrides", "allow-origins")
 
 
@@ -44,6 +44,9 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str = "warning"
+    # Findings below this severity are not reported at all (Vale's MinAlertLevel): a
+    # team that wants only what the rules are sure of sets `warning`.
+    min_severity: str = "info"
     rules: list[str] = field(default_factory=list)
     kind: str | None = None  # None: by how the file was found (runner.Job.default_kind)
     channel: str | None = None
@@ -63,6 +66,10 @@ class Config:
                 Severity.parse(self.fail_on)
             except ValueError:
                 raise ConfigError(f"fail-on: {self.fail_on!r} is not one of error, warning, info, never") from None
+        try:
+            Severity.parse(self.min_severity)
+        except ValueError:
+            raise ConfigError(f"min-severity: {self.min_severity!r} is not one of error, warning, info") from None
         if self.kind is not None and self.kind not in KINDS:
             raise ConfigError(f"kind: {self.kind!r} is not one of {', '.join(KINDS)}")
         if self.channel is not None and self.channel not in CHANNELS:
@@ -71,6 +78,10 @@ class Config:
     def fails(self, severity: str) -> bool:
         """Does a finding of this severity make the run fail?"""
         return self.fail_on != "never" and Severity.parse(severity) >= Severity.parse(self.fail_on)
+
+    def shows(self, severity: str) -> bool:
+        """Is a finding of this severity reported (at or above `min-severity`)?"""
+        return Severity.parse(severity) >= Severity.parse(self.min_severity)
 
     @property
     def root(self) -> Path:
@@ -214,7 +225,7 @@ def parse_settings(data: Any, source: str) -> dict[str, Any]:
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: 'default-exclude' must be true or false")
             out["default_exclude"] = value
-        elif key in ("fail-on", "kind", "channel"):
+        elif key in ("fail-on", "min-severity", "kind", "channel"):
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: '{key}' must be a string")
             out[key.replace("-", "_")] = value

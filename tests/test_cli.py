@@ -74,6 +74,22 @@ def test_fail_on_controls_exit_code():
     assert run_cli("--fail-on", "error", stdin="Please calm down, " + BAD).returncode == 1
 
 
+def test_min_severity_hides_what_the_rules_are_unsure_of():
+    """--min-severity warning reports only warnings and errors: the info findings are
+    not shown, and with --fail-on info they no longer fail the run either."""
+    every = {f["code"]: f["severity"] for f in
+             json.loads(run_cli("--isolated", "--format", "json", stdin=BAD).stdout)["files"][0]["findings"]}
+    assert "info" in every.values() and "warning" in every.values()
+    shown = json.loads(run_cli("--isolated", "--min-severity", "warning", "--format", "json",
+                               stdin=BAD).stdout)["files"][0]["findings"]
+    assert {f["code"] for f in shown} == {code for code, severity in every.items() if severity != "info"}
+    unsure_only = "Thanks for your message, we appreciate your feedback."
+    assert run_cli("--isolated", "--fail-on", "info", stdin=unsure_only).returncode == 1
+    assert run_cli("--isolated", "--fail-on", "info", "--min-severity", "warning", stdin=unsure_only).returncode == 0
+    bad = run_cli("--isolated", "--min-severity", "warnings", stdin=BAD)
+    assert bad.returncode == 2 and "'warnings' is not one of" in bad.stderr
+
+
 def test_select_ignore_on_the_command_line():
     result = run_cli("--select", "defensive", "--ignore", "EMP306", "--format", "json", stdin=BAD)
     codes = [f["code"] for f in json.loads(result.stdout)["files"][0]["findings"]]

@@ -53,6 +53,21 @@ def test_command_line_wins_over_config(tmp_path):
     assert run_cli(str(draft)).returncode == 0  # the config's fail-on: never
 
 
+def test_min_severity_in_the_config_and_per_directory(tmp_path):
+    """A team's config can hide the unsure (info) findings; a baseline written then holds
+    only what was reported, and the command line wins over the config."""
+    write(tmp_path / ".empathy-lint.yaml", "min-severity: warning\n")
+    draft = write(tmp_path / "a.txt", BAD)
+    severities = {f["severity"] for file in json.loads(run_cli("--format", "json", str(draft)).stdout)["files"]
+                  for f in file["findings"]}
+    assert severities and "info" not in severities
+    assert "EMP101" in codes(run_cli("--format", "json", "--min-severity", "info", str(draft)))
+    baseline = tmp_path / "baseline.json"
+    assert run_cli("--baseline", str(baseline), str(draft)).returncode == 0
+    assert run_cli("--baseline", str(baseline), "--min-severity", "info", "--format", "json",
+                   str(draft)).stdout.count('"severity": "info"') >= 1  # not in the baseline: reported now
+
+
 def test_unknown_key_is_one_line_with_file_and_key(tmp_path):
     config = write(tmp_path / ".empathy-lint.yaml", "selct: [EMP301]\n")
     draft = write(tmp_path / "a.txt", BAD)
@@ -119,6 +134,7 @@ def test_rule_pack_path_is_relative_to_the_config(tmp_path):
 
 @pytest.mark.parametrize("setting,problem", [
     ("fail-on: warnings", "fail-on: 'warnings' is not one of error, warning, info, never"),
+    ("min-severity: never", "min-severity: 'never' is not one of error, warning, info"),
     ("kind: lve", "kind: 'lve' is not one of live, canned"),
     ("severity: {EMP101: loud}", "severity: 'loud' is not one of error, warning, info"),
     ("select: [EMP999]", "select: 'EMP999' matches no rule code, name or family"),

@@ -191,6 +191,17 @@ async def test_fail_on_setting_shows_lesser_findings_as_hints(client, tmp_path):
     assert diagnostics["EMP305"].severity == types.DiagnosticSeverity.Error
 
 
+async def test_min_severity_setting_leaves_out_the_unsure_findings(client, tmp_path):
+    path = tmp_path / "reply.md"
+    every = await open_doc(client, path, BAD)
+    assert any(d.severity == types.DiagnosticSeverity.Hint for d in every)  # info, below fail-on
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"empathy-lint": {"select": ["defensive", "EMP1", "EMP2", "EMP4", "EMP5"], "minSeverity": "warning"}}))
+    sure = await diagnostics_for(client, path.as_uri(), 1)
+    assert sure and {d.code for d in sure} < {d.code for d in every}
+    assert all(d.severity in (types.DiagnosticSeverity.Warning, types.DiagnosticSeverity.Error) for d in sure)
+
+
 async def test_a_check_over_its_time_budget_is_stopped_and_the_server_recovers(client, tmp_path):
     """Each check runs in a worker process with a budget (lintTimeoutMs): one that
     overruns is stopped with a diagnostic saying so, and the next check runs normally."""

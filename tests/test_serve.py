@@ -103,11 +103,14 @@ def test_web_pages_cannot_use_it(client):
 
 def test_the_config_adds_origins_and_house_rules(tmp_path, monkeypatch):
     (tmp_path / ".empathy-lint.yaml").write_text(
-        "allow-origins: [\"https://desk.example.com\"]\nignore: [EMP301]\n", encoding="utf-8")
+        "allow-origins: [\"https://desk.example.com\"]\nignore: [EMP301]\nmin-severity: warning\n",
+        encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     local = TestClient(create_app(), base_url="http://127.0.0.1:7878")
     answer = local.post("/v1/check", json={"reply": DRAFT}, headers={"Origin": "https://desk.example.com"})
     assert answer.status_code == 200 and "EMP301" not in {f["code"] for f in answer.json()["findings"]}
+    severities = {f["severity"] for f in answer.json()["findings"]}
+    assert severities and "info" not in severities  # min-severity: the unsure findings left out
     assert sorted(p.name for p in tmp_path.iterdir()) == [".empathy-lint.yaml"]  # nothing written
 
 

@@ -98,6 +98,9 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
               help="Skip these rules (same forms as --select; the more specific selector wins).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="Lowest severity that makes the exit code 1 [default: warning, or the config's].")
+@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Report only findings at or above this severity; `warning` hides what the "
+                   "rules are unsure of [default: info, or the config's].")
 @click.option("--kind", type=click.Choice(KINDS), default=None,
               help="live: a reply to a customer who may be upset; canned: a reusable macro. "
                    "Overrides the config. Without either: canned for files found in a directory "
@@ -143,8 +146,8 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 @click.option("-q", "--quiet", is_flag=True, help="Only the finding lines: no source, suggestions or summary.")
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...],
-          fail_on: str | None, kind: str | None, default_kind: str | None, channel: str | None,
-          customer_file: tuple[str, ...],
+          fail_on: str | None, min_severity: str | None, kind: str | None, default_kind: str | None,
+          channel: str | None, customer_file: tuple[str, ...],
           customer_text: tuple[str, ...], rule_paths: tuple[str, ...], config_file: str | None, isolated: bool,
           baseline: str | None, update_baseline: bool, fix: bool, show_diff: bool,
           stdin_filename: str | None, max_size: int, force_exclude: bool, encoding: str | None,
@@ -172,7 +175,7 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
     options = CheckOptions(
         files=list(files), overrides={
             "select": _selectors(select), "ignore": _selectors(ignore), "fail_on": fail_on,
-            "kind": kind, "channel": channel, "rules": list(rule_paths) or None,
+            "min_severity": min_severity, "kind": kind, "channel": channel, "rules": list(rule_paths) or None,
         },
         customer_file=customer_file, customer_text=customer_text, config_file=config_file,
         isolated=isolated, baseline=baseline, update_baseline=update_baseline, fix=fix,
@@ -284,6 +287,10 @@ STARTER_CONFIG = """\
 
 # Lowest severity that makes the run fail: error, warning, info or never.
 fail-on: warning
+
+# Lowest severity reported at all: info shows what the rules are unsure of too;
+# warning leaves it out (it never fails a run at fail-on: warning anyway).
+# min-severity: info
 
 # live: replies to customers; canned: reusable macros (asked for an apology only when
 # their own words answer trouble). Default: canned for files found by walking a
@@ -435,7 +442,7 @@ def lsp(stdio: bool, tcp: str | None) -> None:
     \b
     Editors start it over stdio; see the README for VS Code, Neovim, Helix and Emacs.
     Settings (initializationOptions or workspace/didChangeConfiguration):
-      select, ignore, failOn, channel, kind, debounceMs, maxSizeKb
+      select, ignore, failOn, minSeverity, channel, kind, debounceMs, maxSizeKb
     """
     if tcp is not None:
         port = tcp.rpartition(":")[2]

@@ -38,6 +38,7 @@ SEVERITY = {
     "info": types.DiagnosticSeverity.Information,
 }
 SETTING_KEYS = {"select": "select", "ignore": "ignore", "failOn": "fail_on", "fail-on": "fail_on",
+                "minSeverity": "min_severity", "min-severity": "min_severity",
                 "channel": "channel", "kind": "kind"}
 # Numeric settings and the values they accept.
 NUMBER_SETTINGS = {"debounceMs": (0, 60_000), "maxSizeKb": (1, 1_048_576), "lintTimeoutMs": (0.001, 3_600_000)}

@@ -108,7 +108,7 @@ class Checker:
             linter = self.runner.linter(config)
             context = Context.for_reply(customer, kind or config.kind or "live", channel or config.channel,
                                         reply, earlier)
-            findings = linter.lint(reply, context)
+            findings = [f for f in linter.lint(reply, context) if config.shows(f.severity)]
         out = []
         for finding in findings:
             data = finding_json(finding, reply)

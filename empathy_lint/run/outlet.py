@@ -1,10 +1,11 @@
 """Where findings leave a `check` run, file by file in file order.
 
-The baseline hides the findings it knows, fail-on decides the exit code, and the
-report writer gets the rest as they come. An export read in runs of records passes its
-findings on run by run, so its report is written while it is still being linted and
-none of it piles up; only what a whole file must judge (stock openings, shared by
-enough of its replies) waits for the end of that file.
+Findings below min-severity are dropped, the baseline hides the findings it knows,
+fail-on decides the exit code, and the report writer gets the rest as they come. An
+export read in runs of records passes its findings on run by run, so its report is
+written while it is still being linted and none of it piles up; only what a whole
+file must judge (stock openings, shared by enough of its replies) waits for the end
+of that file.
 """
 from __future__ import annotations
 
@@ -18,19 +19,23 @@ from empathy_lint.run.runner import Job, Linted, file_report
 
 
 class Outlet:
-    """The end of the run's pipe: baseline, fail-on and writer, one file at a time."""
+    """The end of the run's pipe: min-severity, baseline, fail-on and writer, one file at a time."""
 
     def __init__(self, writer: Writer | None, fails_for: Callable[[str], Callable[[str], bool]],
-                 known: Counter | None = None, keep_keys: bool = False) -> None:
+                 known: Counter | None = None, keep_keys: bool = False,
+                 shows_for: Callable[[str], Callable[[str], bool]] | None = None) -> None:
         self.writer = writer
         self.fails_for = fails_for
+        self.shows_for = shows_for
         self.known = Known(known) if known is not None else None
         self.keys: list[str] | None = [] if keep_keys else None  # for a baseline to be written
         self.failing = False
         self._fails: Callable[[str], bool] = lambda severity: False
+        self._shows: Callable[[str], bool] | None = None
 
     def open(self, path: str, text: str) -> None:
         self._fails = self.fails_for(path)
+        self._shows = self.shows_for(path) if self.shows_for is not None else None
         if self.writer is not None:
             self.writer.start_file(path, text)
 
@@ -38,6 +43,8 @@ class Outlet:
         """Findings of the open file, in file order, with their fingerprints."""
         kept = []
         for finding, key in zip(findings, keys):
+            if self._shows is not None and not self._shows(finding.severity):
+                continue  # below min-severity: not reported, not failing, not in a baseline
             if self.known is not None and self.known.excuses(key):
                 continue
             if self.keys is not None:
