@@ -7,6 +7,7 @@ Usage:
     python benchmarks/eval_quality.py FILE.jsonl ...   # one labelled file of your own
     python benchmarks/eval_quality.py --intervals      # plus how far blind F1 could move
     python benchmarks/eval_quality.py --labels-gate    # the customer read as the labels read it
+    python benchmarks/eval_quality.py --disputed       # errors on labels the two readers disputed
 
 By default it reads tests/data/train.jsonl and tests/data/dev.jsonl and splits the live
 replies by company into tune (about 75%) and blind (25%, fixed seed; see
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from empathy_lint.run.evaluation import (FAMILIES, Tally, detector_agreement, evaluate, f1_interval,  # noqa: E402
-                                     load_records, split)
+                                     load_records, readers_agreed, split)
 
 DATA = ROOT / "tests" / "data"
 
@@ -80,6 +81,25 @@ def print_intervals(tune: dict[str, Tally], blind: dict[str, Tally]) -> None:
               f"({inside})   {positives:5d}")
 
 
+def print_disputed(parts: dict[str, list[dict]], tallies_by_part: dict[str, dict[str, Tally]],
+                   labels_gate: bool) -> None:
+    """How many errors fall on labels the two readers disagreed on (a third reader
+    decided them), and the F1 where they agreed: aggregates only, blind included."""
+    print("\nerrors on labels the two readers disputed, and F1 where they agreed on every label a family reads:")
+    names = [n for n in ("tune", "blind") if n in parts]
+    print(f"{'family':24}" + "".join(f" | {n + ': errors, disputed, F1 agreed':38}" for n in names))
+    for family in FAMILIES:
+        row = f"{family:24}"
+        for name in names:
+            byid = {r["id"]: r for r in parts[name]}
+            errors = tallies_by_part[name][family].misses
+            disputed = sum(1 for _, rid, _ in errors if not readers_agreed(byid[rid], family))
+            agreed = [r for r in parts[name] if readers_agreed(r, family)]
+            f1 = evaluate(agreed, labels_gate=labels_gate)[0][family].scores()[2]
+            row += f" | {len(errors):6d} {disputed:6d} ({disputed / max(1, len(errors)):4.0%})   F1 {f1:4.2f}" + " " * 6
+        print(row)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("files", type=Path, nargs="*", help="labelled JSONL (default: tests/data train + dev, split)")
@@ -89,6 +109,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--intervals", action="store_true",
                         help="blind F1's 90%% interval over draws of whole support teams, beside tune F1")
+    parser.add_argument("--disputed", action="store_true",
+                        help="errors on labels the two readers disputed, and F1 where they agreed")
     parser.add_argument("--labels-gate", action="store_true",
                         help="read the customer as the labels do (`problem`): the F1 a perfect detector "
                              "would give, the bound on what reading the customer better can add")
@@ -120,6 +142,8 @@ def main() -> None:
     print_side_by_side(warnings)
     if args.intervals and {"tune", "blind"} <= set(tallies_by_part):
         print_intervals(tallies_by_part["tune"], tallies_by_part["blind"])
+    if args.disputed:
+        print_disputed(parts, tallies_by_part, args.labels_gate)
     if args.misses:
         for name in readable & set(parts):
             print(f"\nerrors on {name} (first {args.misses} per family):")

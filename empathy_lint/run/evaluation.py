@@ -52,6 +52,23 @@ def expected(record: dict) -> dict[str, bool | None]:
     }
 
 
+# The label fields each family's expectation reads (`expected`): a record whose
+# `disputed` names none of them is one the two readers agreed on for that family.
+FIELDS_READ: dict[str, tuple[str, ...]] = {
+    "missing-acknowledgement": ("acknowledgement", "problem"),
+    "missing-apology": ("apology", "problem"),
+    "non-apology": ("apology",),
+    "defensive": ("defensive",),
+    "missing-next-steps": ("next_steps", "problem"),
+    "missing-follow-up": ("follow_up", "problem", "next_steps"),
+}
+
+
+def readers_agreed(record: dict, family: str) -> bool:
+    """Did the two readers agree on every label this family's verdict reads?"""
+    return not set(record.get("disputed") or ()) & set(FIELDS_READ[family])
+
+
 @dataclass
 class Tally:
     tp: int = 0
