@@ -23,15 +23,15 @@ REGRESSION_IDS = [
 # (labels of rubric version 2, 2026-12-05: two readers and a third on every disagreement)
 F1_FLOORS = {
     "missing-acknowledgement": 0.67,
-    "missing-apology": 0.88,
+    "missing-apology": 0.90,
     "non-apology": 0.85,
-    "missing-next-steps": 0.68,
-    "missing-follow-up": 0.68,
+    "missing-next-steps": 0.70,
+    "missing-follow-up": 0.70,
 }
 # The customer verdict the rules gate on (the reply read where the customer's words leave
-# it open) against the `problem` label on tune: 0.911 measured, 0.871 for the customer's
+# it open) against the `problem` label on tune: 0.930 measured, 0.882 for the customer's
 # messages alone.
-DETECTOR_AGREEMENT_FLOOR = 0.89
+DETECTOR_AGREEMENT_FLOOR = 0.91
 DEFENSIVE_PRECISION_FLOOR = 0.75
 DEFENSIVE_RECALL_FLOOR = 0.39
 CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.78, "non-apology": 0.9,

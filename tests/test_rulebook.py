@@ -105,3 +105,45 @@ def test_yes_no_on_stay_words_in_patterns(tmp_path):
 def test_missing_pack_file(tmp_path):
     with pytest.raises(RuleError, match="not found"):
         load_rules([tmp_path / "nope.yaml"])
+
+
+def _lemma_lists(node, found: list) -> list:
+    """Every {LEMMA: {IN: [...]}} list in a loaded YAML document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "LEMMA" and isinstance(value, dict) and isinstance(value.get("IN"), list):
+                found.append(value["IN"])
+            else:
+                _lemma_lists(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _lemma_lists(item, found)
+    return found
+
+
+def test_every_word_a_bundled_pattern_names_as_a_lemma_can_be_one():
+    """A LEMMA value is compared with the lemma the pipeline gives a token. A listed word
+    whose own lemma is another word ("mould" is read "mold", "stuck" was "stick",
+    "number" was "numb") never matched unless that lemma is listed too. Every bundled
+    pack, the customer cues and the word classes are held to it."""
+    import yaml
+
+    from empathy_lint.engine.pipeline import get_nlp
+
+    nlp = get_nlp()
+    rules_dir = builtin_rules_dir()
+    classes = yaml.safe_load((rules_dir / "context" / "classes.yaml").read_text(encoding="utf-8"))
+    sources = sorted(rules_dir.glob("*.yaml")) + [rules_dir / "context" / "customer.yaml"]
+    lists = [values for path in sources for values in _lemma_lists(yaml.safe_load(path.read_text(encoding="utf-8")), [])]
+    lists += [values for values in classes.values() if isinstance(values, list)]
+    dead = []
+    for values in lists:
+        words = [w for v in values if isinstance(v, str)
+                 for w in (classes[v[1:]] if v.startswith("$") else [v])]
+        for word in words:
+            doc = nlp(word)
+            if len(doc) == 1 and doc[0].lemma_ != word and doc[0].lemma_ not in words:
+                dead.append(f"{word} (read as {doc[0].lemma_!r})")
+    assert not dead, dead
+    # A word that is also one of spaCy's symbols takes its correction from lemmas.yaml too.
+    assert [t.lemma_ for t in nlp("number crew stuck best")] == ["number", "crew", "stuck", "best"]

@@ -40,11 +40,13 @@ def load_lemma_overrides() -> dict[str, str]:
 
 def _build_lemma_table() -> dict[int, str]:
     from spacy.lookups import load_lookups
-    from spacy.strings import hash_string
+    from spacy.strings import get_string_id
 
     table = dict(load_lookups("en", ["lemma_lookup"], strict=True).get_table("lemma_lookup").items())
     for form, lemma in load_lemma_overrides().items():
-        table[hash_string(form)] = lemma
+        # The table's keys are string ids, as a token's norm is: for a word that is also
+        # one of spaCy's symbols ("number", "agent", "mark") that is not its hash.
+        table[get_string_id(form)] = lemma
     return table
 
 
@@ -63,8 +65,10 @@ class NormLemmatizer:
         from empathy_lint.rulebook import context_path
 
         overrides = context_path("lemmas.yaml").read_bytes()
-        key = content_key("lemma_lookup", version("spacy-lookups-data"), version("spacy"), overrides)
-        # {hash of a form: lemma}: a token's norm hash indexes it directly.
+        # ("string-ids": the overrides are keyed by string id since 2026-12-05; a table
+        # built before, with the hash of a symbol word such as "number", is not reused.)
+        key = content_key("lemma_lookup/string-ids", version("spacy-lookups-data"), version("spacy"), overrides)
+        # {string id of a form: lemma}: a token's norm id indexes it directly.
         self.table = cached("lemmas", key, _build_lemma_table)
 
     def lemma(self, norm: int) -> int:
