@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.attrs import IS_ALPHA, IS_UPPER, LOWER
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 
 # VADER's constants (vaderSentiment.vaderSentiment): the same numbers, so the scores
 # mean what VADER's do.
@@ -37,7 +37,9 @@ class Sentiment:
 
 
 class _Lexicon:
-    """VADER's tables keyed by the hash spaCy gives a lower-case word."""
+    """VADER's tables keyed by the string id spaCy gives a lower-case word (its hash, or
+    for a word that is also a spaCy symbol, "number", the symbol's id: what the LOWER
+    column holds)."""
 
     def __init__(self) -> None:
         from vaderSentiment import vaderSentiment as vader
@@ -47,12 +49,12 @@ class _Lexicon:
         for line in lexicon_text.splitlines():
             word, _, rest = line.partition("\t")
             if word and rest:
-                self.valence[hash_string(word.lower())] = float(rest.split("\t", 1)[0])
-        self.negations = {hash_string(w) for w in vader.NEGATE} | {hash_string("n't"), hash_string("never")}
-        self.boosters = {hash_string(w): v for w, v in vader.BOOSTER_DICT.items() if " " not in w}
+                self.valence[get_string_id(word.lower())] = float(rest.split("\t", 1)[0])
+        self.negations = {get_string_id(w) for w in vader.NEGATE} | {get_string_id("n't"), get_string_id("never")}
+        self.boosters = {get_string_id(w): v for w, v in vader.BOOSTER_DICT.items() if " " not in w}
         self.caps_boost = float(vader.C_INCR)
-        self.but = {hash_string("but")}
-        self.exclamation = hash_string("!")
+        self.but = {get_string_id("but")}
+        self.exclamation = get_string_id("!")
         # Every key a token may need a step for: lexicon words and "but" (the "!" count
         # is taken from the column).
         self.keys = frozenset({*self.valence, *self.but})
