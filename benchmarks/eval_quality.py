@@ -87,11 +87,12 @@ def print_disputed(parts: dict[str, list[dict]], tallies_by_part: dict[str, dict
     decided them), and the F1 where they agreed: aggregates only, blind included."""
     print("\nerrors on labels the two readers disputed, and F1 where they agreed on every label a family reads:")
     names = [n for n in ("tune", "blind") if n in parts]
+    by_id = {name: {r["id"]: r for r in parts[name]} for name in names}
     print(f"{'family':24}" + "".join(f" | {n + ': errors, disputed, F1 agreed':38}" for n in names))
     for family in FAMILIES:
         row = f"{family:24}"
         for name in names:
-            byid = {r["id"]: r for r in parts[name]}
+            byid = by_id[name]
             errors = tallies_by_part[name][family].misses
             disputed = sum(1 for _, rid, _ in errors if not readers_agreed(byid[rid], family))
             agreed = [r for r in parts[name] if readers_agreed(r, family)]

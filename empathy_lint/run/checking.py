@@ -302,13 +302,10 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     if reports_wanted:
         writer = make_writer(outcome.rules, base.fails) if make_writer is not None else collector
 
-    def fails_for(path: str) -> Callable[[str], bool]:
-        return base.fails if path == STDIN_NAME else configs.for_path(Path(path)).fails
+    def config_for(path: str) -> Config:
+        return base if path == STDIN_NAME else configs.for_path(Path(path))
 
-    def shows_for(path: str) -> Callable[[str], bool]:
-        return base.shows if path == STDIN_NAME else configs.for_path(Path(path)).shows
-
-    outlet = Outlet(writer, fails_for, known, keep_keys=writing_baseline, shows_for=shows_for)
+    outlet = Outlet(writer, config_for, known, keep_keys=writing_baseline)
     if options.fix or options.show_diff:
         result = _fix(options, outcome, jobs, paths, runner.run_pieces(jobs, pieces), runner)
         parts = (Linted(j, r.findings, [result.fingerprints[id(f)] for f in r.findings], r.replies)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable, Iterable
 
+from empathy_lint.config import Config
 from empathy_lint.write.baseline import Known
 from empathy_lint.findings import Finding, by_place
 from empathy_lint.write.report import Writer
@@ -21,36 +22,33 @@ from empathy_lint.run.runner import Job, Linted, file_report
 class Outlet:
     """The end of the run's pipe: min-severity, baseline, fail-on and writer, one file at a time."""
 
-    def __init__(self, writer: Writer | None, fails_for: Callable[[str], Callable[[str], bool]],
-                 known: Counter | None = None, keep_keys: bool = False,
-                 shows_for: Callable[[str], Callable[[str], bool]] | None = None) -> None:
+    def __init__(self, writer: Writer | None, config_for: Callable[[str], Config],
+                 known: Counter | None = None, keep_keys: bool = False) -> None:
         self.writer = writer
-        self.fails_for = fails_for
-        self.shows_for = shows_for
+        self.config_for = config_for  # a file's path -> the config its findings answer to
         self.known = Known(known) if known is not None else None
         self.keys: list[str] | None = [] if keep_keys else None  # for a baseline to be written
         self.failing = False
-        self._fails: Callable[[str], bool] = lambda severity: False
-        self._shows: Callable[[str], bool] | None = None
+        self._config: Config | None = None
 
     def open(self, path: str, text: str) -> None:
-        self._fails = self.fails_for(path)
-        self._shows = self.shows_for(path) if self.shows_for is not None else None
+        self._config = self.config_for(path)
         if self.writer is not None:
             self.writer.start_file(path, text)
 
     def release(self, findings: list[Finding], keys: list[str]) -> None:
         """Findings of the open file, in file order, with their fingerprints."""
+        config = self._config
         kept = []
         for finding, key in zip(findings, keys):
-            if self._shows is not None and not self._shows(finding.severity):
+            if not config.shows(finding.severity):
                 continue  # below min-severity: not reported, not failing, not in a baseline
             if self.known is not None and self.known.excuses(key):
                 continue
             if self.keys is not None:
                 self.keys.append(key)
             kept.append(finding)
-        self.failing = self.failing or any(self._fails(f.severity) for f in kept)
+        self.failing = self.failing or any(config.fails(f.severity) for f in kept)
         if self.writer is not None and kept:
             self.writer.add(kept)
 
