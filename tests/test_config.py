@@ -68,6 +68,18 @@ def test_min_severity_in_the_config_and_per_directory(tmp_path):
                    str(draft)).stdout.count('"severity": "info"') >= 1  # not in the baseline: reported now
 
 
+def test_fix_leaves_alone_what_min_severity_hides(tmp_path):
+    """"No problem" has an info-level fix (EMP603): with min-severity warning it is not
+    reported, so --fix and --diff leave it; at the default it is fixed."""
+    draft = write(tmp_path / "a.txt", "No problem, I'll send it over. Obviously it ships today.\n")
+    hidden = run_cli("--isolated", "--min-severity", "warning", "--diff", str(draft))
+    assert "+No problem, I'll send it over. It ships today." in hidden.stdout
+    run_cli("--isolated", "--min-severity", "warning", "--fix", str(draft))
+    assert draft.read_text(encoding="utf-8") == "No problem, I'll send it over. It ships today.\n"
+    run_cli("--isolated", "--fix", str(draft))
+    assert draft.read_text(encoding="utf-8").startswith("Happy to help, I'll send it over.")
+
+
 def test_unknown_key_is_one_line_with_file_and_key(tmp_path):
     config = write(tmp_path / ".empathy-lint.yaml", "selct: [EMP301]\n")
     draft = write(tmp_path / "a.txt", BAD)

@@ -442,7 +442,9 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
     """
     diffs, changed = [], False
     for i, (job, report) in enumerate(zip(jobs, result.reports)):
-        fixes = [f.fix for f in report.findings if f.fix is not None]
+        # Only what is reported is fixed: a finding under min-severity is not shown, so
+        # its file is not changed for it either.
+        fixes = [f.fix for f in report.findings if f.fix is not None and job.config.shows(f.severity)]
         if not fixes:
             continue
         outcome_fix = fix_text(job.document.path, report.text, fixes, job.config.readers)
