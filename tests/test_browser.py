@@ -49,6 +49,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
 
     executable = installed("chromium", "chromium")
@@ -59,11 +60,13 @@ def browser_context(tmp_path_factory):
             args=[f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}", "--no-sandbox",
                   "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"])
-        deadline = time.monotonic() + 30
-        while not context.service_workers:
-            if time.monotonic() > deadline:
-                pytest.fail("the extension's service worker did not start")
-            time.sleep(0.1)
+        # The worker may register after launch returns (a cold CI machine): wait on Playwright's
+        # event, which pumps its connection; polling the list with time.sleep never would.
+        if not context.service_workers:
+            try:
+                context.wait_for_event("serviceworker", timeout=60_000)
+            except PlaywrightTimeoutError:
+                pytest.fail("the extension's service worker did not start within 60 s")
         yield context
         context.close()
 
