@@ -243,6 +243,17 @@ def test_a_reply_naming_the_customers_own_words_acknowledges_them(linter):
     assert "EMP101" in _codes(linter, "Please DM us your order number.", customer)
 
 
+@pytest.mark.parametrize("customer, reply", [
+    # train tw-3237's exchange, shortened: the customer's "WIFI" is the agent's "Wi-Fi"
+    ("I was disappointed on flight 2468 when WIFI was offered but it never worked",
+     "Cooper, I'm sorry about the Wi-Fi! Please report it to our partner Gogo at 1.877.350.0038."),
+    ("Where is my pre-order? It was due Tuesday", "Your preorder ships Friday, tracking to follow."),
+])
+def test_a_hyphen_dropped_or_added_is_still_the_customers_word(linter, customer, reply):
+    assert "EMP101" not in _codes(linter, reply, customer)
+    assert "EMP101" in _codes(linter, reply.replace("Wi-Fi", "trouble").replace("preorder", "game"), customer)
+
+
 @pytest.mark.parametrize("reply", [
     "I'm sorry to hear that, however we would not offer a refund for this.",
     "I do apologize that you feel this way.",

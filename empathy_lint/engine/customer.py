@@ -17,6 +17,7 @@ from typing import Any
 
 from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.strings import hash_string
 from spacy.language import Language
 
 from empathy_lint.errors import RuleError
@@ -31,6 +32,8 @@ from empathy_lint.read.sources.conversation import split_messages
 from empathy_lint.read.textmap import prepare
 
 
+
+_HYPHEN = hash_string("-")  # the lemma of a hyphen split off between letters: a cheap first test
 
 @dataclass
 class CustomerSignal:
@@ -364,7 +367,22 @@ class CustomerDetector:
                 known[lemma] = word
             if word is not None:
                 found.add(word)
+        if _HYPHEN in columns[2]:  # "Wi-Fi" is the customer's "wifi", "e-mail" their "email"
+            found.update(self._joined_compounds(doc, columns))
         return frozenset(found)
+
+    def _joined_compounds(self, doc: Any, columns: list[list[int]]) -> set[str]:
+        """Words joined by a hyphen with no space ("Wi-Fi", "pre-order"), spelled as one:
+        informal writing drops the hyphen. Tokens are made only at the hyphens."""
+        alpha, lemmas, joined = columns[0], columns[2], set()
+        for i in range(1, len(lemmas) - 1):
+            if lemmas[i] == _HYPHEN and alpha[i - 1] and alpha[i + 1]:
+                before, hyphen, after = doc[i - 1], doc[i], doc[i + 1]
+                if not before.whitespace_ and not hyphen.whitespace_ and not (before.is_stop or after.is_stop):
+                    word = before.lower_ + after.lower_
+                    if len(word) > 2 and word not in self.generic and word not in STOP_WORDS:
+                        joined.add(word)
+        return joined
 
 
 @functools.lru_cache(maxsize=1)
