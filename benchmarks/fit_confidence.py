@@ -86,7 +86,9 @@ def collect(records: list[dict]) -> tuple[dict[str, list], dict[str, list[int]]]
 def warn_level(p: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
     """(warn_at, precision above it, findings above it); warn_at 1.01 when none qualifies."""
     best = (1.01, 0.0, 0)
-    for t in sorted(set(np.round(p, 3).tolist())):
+    # Rounded down, so a threshold keeps the finding it is taken from (rounding to
+    # nearest put the lowest finding just under its own warn_at).
+    for t in sorted(set((np.floor(p * 1000) / 1000).tolist())):
         above = p >= t
         n = int(above.sum())
         if n < MIN_WARNINGS:
