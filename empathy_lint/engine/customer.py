@@ -17,8 +17,8 @@ from typing import Any
 
 from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.strings import hash_string
 from spacy.language import Language
+from spacy.strings import hash_string
 
 from empathy_lint.errors import RuleError
 from empathy_lint.engine.confidence import logistic
@@ -31,9 +31,8 @@ from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import split_messages
 from empathy_lint.read.textmap import prepare
 
-
-
 _HYPHEN = hash_string("-")  # the lemma of a hyphen split off between letters: a cheap first test
+
 
 @dataclass
 class CustomerSignal:
