@@ -212,10 +212,8 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     baseline_file = Path(options.baseline).resolve() if options.baseline else None
     output_file = Path(options.output).resolve() if options.output else None
     if options.baseline:
-        for name in names:
-            if name != "-" and Path(name).resolve() == baseline_file:
-                raise EmpathyLintError(f"--baseline {options.baseline}: is one of the files to check; "
-                                       "the baseline must be a file of its own (e.g. .empathy-baseline.json)")
+        refuse_report_over("--baseline", options.baseline, [(n, "is one of the files to check") for n in names if n != "-"],
+                           consequence="the baseline must be a file of its own (e.g. .empathy-baseline.json)")
     if options.output:
         refuse_report_over("--output", options.output, [(n, "is one of the files to check") for n in names if n != "-"]
                            + [(options.baseline, "is the baseline")]
@@ -389,17 +387,22 @@ AUTO_PARALLEL_REPLIES = 2000
 AUTO_PARALLEL_BYTES = 1024 * 1024
 
 
-def refuse_report_over(option: str, report: str, read: list[tuple[str | None, str]]) -> None:
-    """A report (`option` names it) written over a file the run reads would lose that
-    file: an error before anything is read if it names one of `read` (name, what it is)."""
+REPORT_OVER = "the report would replace it. Write the report to another file"
+
+
+def refuse_report_over(option: str, report: str, read: list[tuple[str | None, str]],
+                       consequence: str = REPORT_OVER) -> None:
+    """A report (`option` names it; a baseline too) written over a file the run reads
+    would lose that file: an error before anything is read if it names one of `read`
+    (name, what it is)."""
     target = Path(report).resolve()
     for name, what in read:
         if name and Path(name).resolve() == target:
-            raise _report_over(option, report, what)
+            raise _report_over(option, report, what, consequence)
 
 
-def _report_over(option: str, report: str, what: str) -> EmpathyLintError:
-    return EmpathyLintError(f"{option} {report}: {what}; the report would replace it. Write the report to another file")
+def _report_over(option: str, report: str, what: str, consequence: str = REPORT_OVER) -> EmpathyLintError:
+    return EmpathyLintError(f"{option} {report}: {what}; {consequence}")
 
 
 # How each report format begins (text, json, sarif, github, junit), or an empty file.
