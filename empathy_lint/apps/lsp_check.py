@@ -116,7 +116,7 @@ class DocumentChecker:
             result = runner.run([Job(document, config, default_kind=kind, kind_by_content=kind == "live")])
             for rule in runner.linter(config).rules:
                 self.rules.setdefault(rule.id, rule)
-            return [f for f in result.reports[0].findings if config.shows(f.severity)], [], config
+            return result.reports[0].findings, [], config
         except EmpathyLintError as exc:
             self.log(types.MessageType.Warning, str(exc))
             return [], [notice(str(exc), types.DiagnosticSeverity.Error)], None

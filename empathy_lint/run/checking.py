@@ -300,10 +300,10 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     if reports_wanted:
         writer = make_writer(outcome.rules, base.fails) if make_writer is not None else collector
 
-    def config_for(path: str) -> Config:
-        return base if path == STDIN_NAME else configs.for_path(Path(path))
+    def fails_for(path: str) -> Callable[[str], bool]:
+        return base.fails if path == STDIN_NAME else configs.for_path(Path(path)).fails
 
-    outlet = Outlet(writer, config_for, known, keep_keys=writing_baseline)
+    outlet = Outlet(writer, fails_for, known, keep_keys=writing_baseline)
     if options.fix or options.show_diff:
         result = _fix(options, outcome, jobs, paths, runner.run_pieces(jobs, pieces), runner)
         parts = (Linted(j, r.findings, [result.fingerprints[id(f)] for f in r.findings], r.replies)
@@ -445,9 +445,7 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
     """
     diffs, changed = [], False
     for i, (job, report) in enumerate(zip(jobs, result.reports)):
-        # Only what is reported is fixed: a finding under min-severity is not shown, so
-        # its file is not changed for it either.
-        fixes = [f.fix for f in report.findings if f.fix is not None and job.config.shows(f.severity)]
+        fixes = [f.fix for f in report.findings if f.fix is not None]
         if not fixes:
             continue
         outcome_fix = fix_text(job.document.path, report.text, fixes, job.config.readers)

@@ -1,18 +1,16 @@
 """Where findings leave a `check` run, file by file in file order.
 
-Findings below min-severity are dropped, the baseline hides the findings it knows,
-fail-on decides the exit code, and the report writer gets the rest as they come. An
-export read in runs of records passes its findings on run by run, so its report is
-written while it is still being linted and none of it piles up; only what a whole
-file must judge (stock openings, shared by enough of its replies) waits for the end
-of that file.
+The baseline hides the findings it knows, fail-on decides the exit code, and the
+report writer gets the rest as they come. An export read in runs of records passes its
+findings on run by run, so its report is written while it is still being linted and
+none of it piles up; only what a whole file must judge (stock openings, shared by
+enough of its replies) waits for the end of that file.
 """
 from __future__ import annotations
 
 from collections import Counter
 from typing import Callable, Iterable
 
-from empathy_lint.config import Config
 from empathy_lint.write.baseline import Known
 from empathy_lint.findings import Finding, by_place
 from empathy_lint.write.report import Writer
@@ -20,35 +18,32 @@ from empathy_lint.run.runner import Job, Linted, file_report
 
 
 class Outlet:
-    """The end of the run's pipe: min-severity, baseline, fail-on and writer, one file at a time."""
+    """The end of the run's pipe: baseline, fail-on and writer, one file at a time."""
 
-    def __init__(self, writer: Writer | None, config_for: Callable[[str], Config],
+    def __init__(self, writer: Writer | None, fails_for: Callable[[str], Callable[[str], bool]],
                  known: Counter | None = None, keep_keys: bool = False) -> None:
         self.writer = writer
-        self.config_for = config_for  # a file's path -> the config its findings answer to
+        self.fails_for = fails_for
         self.known = Known(known) if known is not None else None
         self.keys: list[str] | None = [] if keep_keys else None  # for a baseline to be written
         self.failing = False
-        self._config: Config | None = None
+        self._fails: Callable[[str], bool] = lambda severity: False
 
     def open(self, path: str, text: str) -> None:
-        self._config = self.config_for(path)
+        self._fails = self.fails_for(path)
         if self.writer is not None:
             self.writer.start_file(path, text)
 
     def release(self, findings: list[Finding], keys: list[str]) -> None:
         """Findings of the open file, in file order, with their fingerprints."""
-        config = self._config
         kept = []
         for finding, key in zip(findings, keys):
-            if not config.shows(finding.severity):
-                continue  # below min-severity: not reported, not failing, not in a baseline
             if self.known is not None and self.known.excuses(key):
                 continue
             if self.keys is not None:
                 self.keys.append(key)
             kept.append(finding)
-        self.failing = self.failing or any(config.fails(f.severity) for f in kept)
+        self.failing = self.failing or any(self._fails(f.severity) for f in kept)
         if self.writer is not None and kept:
             self.writer.add(kept)
 

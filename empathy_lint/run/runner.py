@@ -2,7 +2,7 @@
 
 This is what `check` and the language server share: per-file config, one Linter per
 distinct rule set (pipeline and matchers built once), findings mapped from reply
-offsets to file offsets, inline suppressions and the baseline applied.
+offsets to file offsets, inline suppressions, min-severity and the baseline applied.
 """
 from __future__ import annotations
 
@@ -177,6 +177,8 @@ class Runner:
                 # The readers made `disable` a list of codes (sources.base.disable_codes).
                 for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r],
                                                   reply.meta.get("disable")):
+                    if not job.config.shows(finding.severity):
+                        continue  # below min-severity: not reported, failing, fixed or in a baseline
                     linted.fingerprints.append(fingerprint(job.fingerprint_path or document.path, named, finding,
                                                            document.text)
                                                if self.fingerprints else "")
