@@ -81,10 +81,10 @@ def print_intervals(tune: dict[str, Tally], blind: dict[str, Tally]) -> None:
               f"({inside})   {positives:5d}")
 
 
-def print_disputed(parts: dict[str, list[dict]], tallies_by_part: dict[str, dict[str, Tally]],
-                   labels_gate: bool) -> None:
+def print_disputed(parts: dict[str, list[dict]], tallies_by_part: dict[str, dict[str, Tally]]) -> None:
     """How many errors fall on labels the two readers disagreed on (a third reader
-    decided them), and the F1 where they agreed: aggregates only, blind included."""
+    decided them), and the F1 where they agreed, from the run's own tallies (same
+    options): aggregates only, blind included."""
     print("\nerrors on labels the two readers disputed, and F1 where they agreed on every label a family reads:")
     names = [n for n in ("tune", "blind") if n in parts]
     by_id = {name: {r["id"]: r for r in parts[name]} for name in names}
@@ -95,8 +95,8 @@ def print_disputed(parts: dict[str, list[dict]], tallies_by_part: dict[str, dict
             byid = by_id[name]
             errors = tallies_by_part[name][family].misses
             disputed = sum(1 for _, rid, _ in errors if not readers_agreed(byid[rid], family))
-            agreed = [r for r in parts[name] if readers_agreed(r, family)]
-            f1 = evaluate(agreed, labels_gate=labels_gate)[0][family].scores()[2]
+            agreed = {r["id"] for r in parts[name] if readers_agreed(r, family)}
+            f1 = tallies_by_part[name][family].subset(agreed).scores()[2]
             row += f" | {len(errors):6d} {disputed:6d} ({disputed / max(1, len(errors)):4.0%})   F1 {f1:4.2f}" + " " * 6
         print(row)
 
@@ -144,7 +144,7 @@ def main() -> None:
     if args.intervals and {"tune", "blind"} <= set(tallies_by_part):
         print_intervals(tallies_by_part["tune"], tallies_by_part["blind"])
     if args.disputed:
-        print_disputed(parts, tallies_by_part, args.labels_gate)
+        print_disputed(parts, tallies_by_part)
     if args.misses:
         for name in readable & set(parts):
             print(f"\nerrors on {name} (first {args.misses} per family):")

@@ -78,6 +78,12 @@ class Tally:
     misses: list[tuple[str, str, str]] = field(default_factory=list)
     # (company, outcome) per reply: what a bootstrap over support teams resamples
     outcomes: list[tuple[str, str]] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # the record of each outcome
+
+    def subset(self, ids: set[str]) -> "Tally":
+        """The tally of these records alone (their outcomes; no misses listed)."""
+        counts = Counter(outcome for rid, (_, outcome) in zip(self.ids, self.outcomes) if rid in ids)
+        return Tally(counts["tp"], counts["fp"], counts["fn"], counts["tn"])
 
     def add(self, want: bool, got: bool, record: dict) -> None:
         if want and got:
@@ -95,6 +101,7 @@ class Tally:
             self.tn += 1
             outcome = "tn"
         self.outcomes.append((record.get("company") or "?", outcome))
+        self.ids.append(record["id"])
 
     def scores(self) -> tuple[float, float, float, float]:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
