@@ -193,8 +193,16 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Thanks for flagging this! We're looking into it now.", True),
     ("We've got you! DM us and we'll take a closer look.", True),
     ("I've added this to your case and I'm continuing to look into it.", True),
+    # ...thanked for a report: someone met a fault
+    ("Thanks for reporting this issue. It duplicates #12, so please follow that one.", True),
+    ("Thank you for your report! Could you attach the log?", True),
     # A contribution with no sign of trouble: nothing to apologize for.
     ("Thank you for your contribution! We'll review the PR this week.", False),
+    # ...and the words of an appeal path name no trouble the customer met.
+    ("Thanks for your pull request. We are closing it; if you think we're wrong in closing it, reply here.", False),
+    ("We're removing you from the moderator team. If you think we did this in error, let us know.", False),
+    # ...but trouble outside the appeal still counts.
+    ("Thanks for your pull request! The build is broken; if you think this is in error, re-run it.", True),
     # Neither: the canned default (no apology asked); looking into a request is no trouble.
     ("Here is how to export your data: open Settings, then Export.", None),
     ("Thanks for the idea! We'll look into it for a future version.", None),

@@ -191,7 +191,7 @@ class CustomerDetector:
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
-        for label in ("fine", "trouble"):
+        for label in ("fine", "trouble", "appeal"):
             for pattern in canned.get(label, []):
                 self.canned.add(label, pattern, lambda detail: RuleError(f"{source}: canned_reply: {detail}"))
         self.canned.finish()
@@ -211,11 +211,15 @@ class CustomerDetector:
     def canned_problems(self, replies: list[str]) -> list[bool | None]:
         """What canned replies' own words say they answer: True for trouble (a crash, an
         outage, a refund, a delay), False for a contribution with no sign of trouble,
-        None when they do not say."""
+        None when they do not say. Trouble words inside an appeal ("if you think we did
+        this in error") name no trouble: they say how to contest the macro's decision."""
         out: list[bool | None] = []
         for doc in self._read_replies(replies):
             found = self.canned.matches(doc)
-            out.append(True if found.get("trouble") else False if found.get("fine") else None)
+            appeals = found.get("appeal", ())
+            trouble = [(start, end) for start, end in found.get("trouble", ())
+                       if not any(a <= start and end <= b for a, b in appeals)]
+            out.append(True if trouble else False if found.get("fine") else None)
         return out
 
     def detect(self, text: str, earlier: str | None = None) -> CustomerSignal:
