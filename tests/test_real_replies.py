@@ -22,7 +22,7 @@ REGRESSION_IDS = [
 # "How good is it?", gives the blind ones). A rule change that drops below one fails.
 # (labels of rubric version 2, 2026-12-05: two readers and a third on every disagreement)
 F1_FLOORS = {
-    "missing-acknowledgement": 0.67,
+    "missing-acknowledgement": 0.69,
     "missing-apology": 0.90,
     "non-apology": 0.85,
     "missing-next-steps": 0.72,
@@ -34,8 +34,8 @@ F1_FLOORS = {
 DETECTOR_AGREEMENT_FLOOR = 0.91
 DEFENSIVE_PRECISION_FLOOR = 0.80
 DEFENSIVE_RECALL_FLOOR = 0.52
-CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.78, "non-apology": 0.9,
-                    "missing-follow-up": 0.75}
+CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.81, "non-apology": 0.9,
+                    "missing-follow-up": 0.78}
 # Findings at warning level are the ones a reader must agree with (issue 28).
 WARNING_PRECISION_FLOOR = 0.90
 
