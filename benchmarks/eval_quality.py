@@ -8,6 +8,7 @@ Usage:
     python benchmarks/eval_quality.py --intervals      # plus how far blind F1 could move
     python benchmarks/eval_quality.py --labels-gate    # the customer read as the labels read it
     python benchmarks/eval_quality.py --disputed       # errors on labels the two readers disputed
+    python benchmarks/eval_quality.py --false-alarms   # which rules warn on replies that need nothing
 
 By default it reads tests/data/train.jsonl and tests/data/dev.jsonl and splits the live
 replies by company into tune (about 75%) and blind (25%, fixed seed; see
@@ -101,6 +102,16 @@ def print_disputed(parts: dict[str, list[dict]], tallies_by_part: dict[str, dict
         print(row)
 
 
+def print_false_alarms(false_alarms: dict[str, Tally]) -> None:
+    """Which rules warn on replies that need nothing (every family's label says so), and
+    on what customer (`problem` label): aggregates only, blind included."""
+    print("\nreplies that need nothing but get a warning, by the rule that warns and the customer's label:")
+    for name, tally in false_alarms.items():
+        ranked = sorted(tally.causes.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        by_rule = ", ".join(f"{code} {count} (problem={problem})" for (code, problem), count in ranked)
+        print(f"  {name:8} {tally.fp} of {tally.fp + tally.tn}: {by_rule or 'none'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("files", type=Path, nargs="*", help="labelled JSONL (default: tests/data train + dev, split)")
@@ -112,6 +123,8 @@ def main() -> None:
                         help="blind F1's 90%% interval over draws of whole support teams, beside tune F1")
     parser.add_argument("--disputed", action="store_true",
                         help="errors on labels the two readers disputed, and F1 where they agreed")
+    parser.add_argument("--false-alarms", action="store_true",
+                        help="which rules warn on replies that need nothing, and on what customer")
     parser.add_argument("--labels-gate", action="store_true",
                         help="read the customer as the labels do (`problem`): the F1 a perfect detector "
                              "would give, the bound on what reading the customer better can add")
@@ -126,6 +139,7 @@ def main() -> None:
     results: dict[str, dict] = {}
     warnings: dict[str, dict] = {}
     tallies_by_part: dict[str, dict[str, Tally]] = {}
+    false_alarms: dict[str, Tally] = {}
     for name, records in parts.items():
         tallies, false_alarm = evaluate(records, use_context=not args.no_context, labels_gate=args.labels_gate)
         tallies_by_part[name] = tallies
@@ -133,6 +147,7 @@ def main() -> None:
         results[name] = {"n": len(records), "scores": scores_json(tallies, false_alarm, agreement)}
         tallies, false_alarm = evaluate(records, use_context=not args.no_context, warnings_only=True,
                                         labels_gate=args.labels_gate)
+        false_alarms[name] = false_alarm
         warnings[name] = {"n": len(records), "scores": scores_json(tallies, false_alarm, agreement)}
     if args.json:
         print(json.dumps({"any_severity": results, "warning_or_above": warnings}, indent=2))
@@ -145,6 +160,8 @@ def main() -> None:
         print_intervals(tallies_by_part["tune"], tallies_by_part["blind"])
     if args.disputed:
         print_disputed(parts, tallies_by_part)
+    if args.false_alarms:
+        print_false_alarms(false_alarms)
     if args.misses:
         for name in readable & set(parts):
             print(f"\nerrors on {name} (first {args.misses} per family):")

@@ -117,6 +117,16 @@ def test_warnings_on_the_tune_split_are_findings_a_reader_agrees_with(parts):
     assert tallies["missing-apology"].scores()[1] >= 0.6
 
 
+def test_what_fails_a_run_wrongly_on_tune_is_the_customer_read_as_in_trouble(parts):
+    """Replies that need nothing but get a warning (about 8% of such tune replies) get
+    it from missing apology alone, on customers the labels say have no problem: the
+    reply-side rules never fail a run wrongly on tune; reading the customer does."""
+    _, false_alarm = evaluate(parts["tune"], warnings_only=True)
+    assert 0 < false_alarm.fp <= 0.1 * (false_alarm.fp + false_alarm.tn)
+    assert set(false_alarm.causes) == {("EMP201", False)}
+    assert sum(false_alarm.causes.values()) == false_alarm.fp
+
+
 def test_read_as_the_labels_read_the_customer_the_rules_come_near_the_readers(parts):
     """Where the gap to the readers is: with the labels' own `problem` in place of the
     detector's verdict, missing apology, next steps and follow-up all rise (apology to

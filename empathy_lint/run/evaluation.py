@@ -79,6 +79,9 @@ class Tally:
     # (company, outcome) per reply: what a bootstrap over support teams resamples
     outcomes: list[tuple[str, str]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)  # the record of each outcome
+    # For the false-alarm tally: (rule, the customer's `problem` label) of each warning
+    # on a reply that needs nothing, so a report can say which rules fail runs wrongly.
+    causes: Counter = field(default_factory=Counter)
 
     def subset(self, ids: set[str]) -> "Tally":
         """The tally of these records alone (their outcomes; no misses listed)."""
@@ -213,8 +216,9 @@ def evaluate(records: list[dict], use_context: bool = True,
                 continue
             tallies[family].add(want[family], bool(codes & set(family_codes)), record)
         if not any(want.values()):
-            flagged = any(f.severity != "info" for f in findings)
-            false_alarm.add(False, flagged, record)
+            warned = {f.code for f in findings if f.severity != "info"}
+            false_alarm.add(False, bool(warned), record)
+            false_alarm.causes.update((code, record["labels"].get("problem")) for code in warned)
     return tallies, false_alarm
 
 
