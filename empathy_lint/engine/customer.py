@@ -23,7 +23,7 @@ from spacy.strings import hash_string
 from empathy_lint.errors import RuleError
 from empathy_lint.engine.confidence import logistic
 from empathy_lint.engine.language import is_english, plainly_english
-from empathy_lint.engine.matching import PatternSet
+from empathy_lint.engine.matching import PatternSet, uncancelled
 from empathy_lint.engine.pipeline import get_nlp
 from empathy_lint.rulebook import context_path, load_context
 from empathy_lint.engine.sentiment import Sentiment, sentiment_of
@@ -211,14 +211,12 @@ class CustomerDetector:
     def canned_problems(self, replies: list[str]) -> list[bool | None]:
         """What canned replies' own words say they answer: True for trouble (a crash, an
         outage, a refund, a delay), False for a contribution with no sign of trouble,
-        None when they do not say. Trouble words inside an appeal ("if you think we did
+        None when they do not say. Trouble words an appeal overlaps ("if you think we did
         this in error") name no trouble: they say how to contest the macro's decision."""
         out: list[bool | None] = []
         for doc in self._read_replies(replies):
             found = self.canned.matches(doc)
-            appeals = found.get("appeal", ())
-            trouble = [(start, end) for start, end in found.get("trouble", ())
-                       if not any(a <= start and end <= b for a, b in appeals)]
+            trouble = uncancelled(found.get("trouble", ()), found.get("appeal", ()))  # as a rule's `except`
             out.append(True if trouble else False if found.get("fine") else None)
         return out
 
