@@ -216,6 +216,26 @@ def test_a_macro_is_judged_by_its_own_words(macro, problem):
     assert ("EMP201" in found) is (problem is True)
 
 
+@pytest.mark.parametrize("macro", [
+    "Thanks for the report. After review, this is working as intended, per our policy.",
+    "Thanks for reporting this. It's expected behaviour: the export skips archived items.",
+    "Thank you for your report! This isn't a bug: the setting is off by default.",
+])
+def test_a_macro_that_finds_no_fault_is_asked_for_an_apology_only_at_info(macro):
+    """A "works as intended" note answers a report, and readers still want the apology
+    (dev's cn-72, cn-87), but its own words say nothing went wrong: the finding is shown,
+    never failing a run (issue 28)."""
+    context = Context.for_reply(None, "canned", None, macro)
+    assert context.problem is True and not context.sure
+    (apology,) = [f for f in Linter(Config(kind="canned")).lint(macro, context) if f.code == "EMP201"]
+    assert apology.severity == "info"
+    # The same report answered with a fault found asks at warning level.
+    fixed = "Thanks for the report. The export skipped archived items; the fix ships on Friday."
+    context = Context.for_reply(None, "canned", None, fixed)
+    (apology,) = [f for f in Linter(Config(kind="canned")).lint(fixed, context) if f.code == "EMP201"]
+    assert apology.severity == "warning"
+
+
 def test_a_multi_line_signature_is_part_of_the_sign_off():
     """The missing follow-up belongs after the last sentence of the body, not on the
     signature: the editor must not underline "Kind regards, / Ana / team / company"."""

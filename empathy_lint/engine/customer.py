@@ -191,7 +191,7 @@ class CustomerDetector:
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
-        for label in ("fine", "trouble", "appeal"):
+        for label in ("fine", "trouble", "appeal", "no_fault"):
             for pattern in canned.get(label, []):
                 self.canned.add(label, pattern, lambda detail: RuleError(f"{source}: canned_reply: {detail}"))
         self.canned.finish()
@@ -208,16 +208,23 @@ class CustomerDetector:
         """The named evidence of the agent's reply, after `labels` in the second model's columns."""
         return [REPLY, *self.reply_labels]
 
-    def canned_problems(self, replies: list[str]) -> list[bool | None]:
-        """What canned replies' own words say they answer: True for trouble (a crash, an
-        outage, a refund, a delay), False for a contribution with no sign of trouble,
-        None when they do not say. Trouble words an appeal overlaps ("if you think we did
-        this in error") name no trouble: they say how to contest the macro's decision."""
-        out: list[bool | None] = []
+    def canned_problems(self, replies: list[str]) -> list[tuple[bool | None, bool]]:
+        """What canned replies' own words say they answer, and whether they say it surely:
+        (True, sure) for trouble (a crash, an outage, a refund, a delay), (False, sure) for
+        a contribution with no sign of trouble, (None, unsure) when they do not say.
+        Trouble words an appeal overlaps ("if you think we did this in error") name no
+        trouble: they say how to contest the macro's decision. A macro that finds no fault
+        ("after review, this is working as intended") answers a report, so trouble words
+        still make it a problem (readers want the apology), but not a sure one: what rests
+        on it is only `info`."""
+        out: list[tuple[bool | None, bool]] = []
         for doc in self._read_replies(replies):
             found = self.canned.matches(doc)
             trouble = uncancelled(found.get("trouble", ()), found.get("appeal", ()))  # as a rule's `except`
-            out.append(True if trouble else False if found.get("fine") else None)
+            if trouble:
+                out.append((True, not found.get("no_fault")))
+            else:
+                out.append((False, True) if found.get("fine") else (None, False))
         return out
 
     def detect(self, text: str, earlier: str | None = None) -> CustomerSignal:
@@ -424,7 +431,7 @@ def content_words(doc: Any) -> frozenset[str]:
     return default_detector().content_words(doc)
 
 
-def canned_problems(replies: list[str]) -> list[bool | None]:
+def canned_problems(replies: list[str]) -> list[tuple[bool | None, bool]]:
     """With no customer message: does each canned reply answer a problem (None: its
-    words do not say)? In one stream through the pipeline."""
+    words do not say), and is that sure? In one stream through the pipeline."""
     return default_detector().canned_problems(replies) if replies else []

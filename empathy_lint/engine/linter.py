@@ -110,8 +110,8 @@ class Context:
             if customer:
                 contexts.append(cls.judged(next(verdicts), customer, kind, channel))
             else:
-                problem = problems.get(i)
-                contexts.append(cls(kind=kind, channel=channel, problem=problem, fine=problem is False))
+                problem, sure = problems.get(i, (None, False))
+                contexts.append(cls(kind=kind, channel=channel, problem=problem, fine=problem is False, sure=sure))
         return contexts
 
     def expects_problem(self) -> bool:
@@ -386,6 +386,7 @@ class Linter:
               matches: dict) -> None:
         """Give each finding its confidence; one the model is unsure of becomes `info`."""
         model, facts = self.confidence, None
+        unsure_macro = context.kind == "canned" and context.customer is None and not context.sure
         for finding in findings:
             if not model.knows(finding.code):
                 continue
@@ -395,7 +396,10 @@ class Linter:
             rated = model.rate(finding.code, facts)
             if rated is not None:
                 finding.confidence, sure = rated
-                if not sure:
+                # A require finding rests on what the reply answers: where a canned
+                # macro's own words leave that unsure ("this is working as intended"),
+                # it is shown, never failing a run.
+                if not sure or (unsure_macro and model.needs_facts(finding.code)):
                     finding.severity = "info"
                 if self.facts_log is not None and model.needs_facts(finding.code):
                     self.facts_log.append((finding.code, facts))
