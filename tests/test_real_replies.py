@@ -180,20 +180,24 @@ def test_a_phrase_rule_keeps_its_severity_until_tune_shows_it_misfires(linter):
     assert severity["EMP306"] == "info"    # "nothing we can do": 6 of 9 right on tune, shown weak
 
 
-def test_warn_at_is_the_lowest_confidence_whose_findings_above_are_right_enough():
+def test_warn_at_is_the_lowest_confidence_whose_findings_above_are_shown_right_enough():
     """fit_confidence.warn_level: the lowest cross-validated confidence with at least 92% of
-    the findings at or above it right; the finding it is taken from warns too (it was
-    rounded to nearest, which put 0.7036 under its own warn_at of 0.704)."""
+    the findings at or above it right, and enough of them that tune shows 90% (the lower
+    bound); the finding it is taken from warns too (it was rounded to nearest, which put
+    0.7036 under its own warn_at of 0.704)."""
     import numpy as np
 
     fit = benchmark_module("fit_confidence")
-    confidence = np.array([0.7036] + [0.8] * 20 + [0.95] * 20)
-    right = np.array([1] + [1] * 20 + [1] * 20)
-    assert fit.warn_level(confidence, right) == (0.703, 1.0, 41)
+    confidence = np.array([0.7036] + [0.8] * 20 + [0.95] * 40)
+    right = np.array([1] + [1] * 20 + [1] * 40)
+    assert fit.warn_level(confidence, right) == (0.703, 1.0, 61)
     # the 20 at 0.8 are half wrong: only the sure ones may warn
-    right = np.array([0] + [1, 0] * 10 + [1] * 20)
+    right = np.array([0] + [1, 0] * 10 + [1] * 40)
     assert fit.warn_level(confidence, right)[0] == 0.95
-    # fewer than MIN_WARNINGS findings that qualify: the rule never warns
+    # 16 right of 17 (0.94) shows nothing: a rule right 80% of the time does that often
+    assert fit.warn_level(np.array([0.9] * 17 + [0.5] * 30), np.array([1] * 16 + [0] + [0] * 30))[0] > 1
+    assert fit.precision_lower_bound(16, 17) < 0.8 < fit.precision_lower_bound(600, 645)
+    # too few findings, all right, still show nothing
     assert fit.warn_level(np.array([0.9] * 5 + [0.5] * 30), np.array([1] * 5 + [0] * 30))[0] > 1
 
 
