@@ -24,7 +24,7 @@ REGRESSION_IDS = [
 F1_FLOORS = {
     "missing-acknowledgement": 0.69,
     "missing-apology": 0.90,
-    "non-apology": 0.85,
+    "non-apology": 0.95,
     "missing-next-steps": 0.72,
     "missing-follow-up": 0.70,
 }
