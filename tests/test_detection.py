@@ -243,6 +243,17 @@ def test_a_reply_naming_the_customers_own_words_acknowledges_them(linter):
     assert "EMP101" in _codes(linter, "Please DM us your order number.", customer)
 
 
+def test_the_name_of_the_account_written_to_is_not_the_customers_matter(linter):
+    """train tw-2872, shortened: "Spotify" in a tweet to @SpotifyCares names the company;
+    a reply that says it has not named their problem (4 of 4 such tune replies labelled
+    unacknowledged), while the words of their matter still count."""
+    customer = "@SpotifyCares every time someone sends a Spotify link, it never opens the first time"
+    reply = "Don't worry, help's here. Which iPhone model and Spotify version are you on?"
+    assert "EMP101" in _codes(linter, reply, customer)
+    assert "EMP101" not in _codes(linter, reply, customer.replace("@SpotifyCares ", ""))
+    assert "EMP101" not in _codes(linter, "Which app opens when you tap a Spotify link?", customer)
+
+
 @pytest.mark.parametrize("customer, reply", [
     # train tw-3237's exchange, shortened: the customer's "WIFI" is the agent's "Wi-Fi"
     ("I was disappointed on flight 2468 when WIFI was offered but it never worked",
