@@ -437,10 +437,15 @@ def _not_addressed(words: frozenset[str], *texts: str) -> frozenset[str]:
     a message to @SpotifyCares names the company, so a reply that says "Spotify" has not
     named their matter (4 of 4 tune replies credited by that word alone were labelled
     unacknowledged)."""
-    handles = [h.lower() for text in texts for h in _HANDLE.findall(text)]
-    if not handles or not words:
+    if not words:
         return words
-    return frozenset(w for w in words if len(w) < BRAND_MIN or not any(w in h for h in handles))
+    # One string of every handle, so each word is one substring test (an export has
+    # 40,000 rows of threads: a test per word and handle cost a tenth of its time).
+    handles = "\n".join(h for text in texts if "@" in text for h in _HANDLE.findall(text)).lower()
+    if not handles:
+        return words
+    named = [w for w in words if len(w) >= BRAND_MIN and w in handles]
+    return words.difference(named) if named else words
 
 
 def content_words(doc: Any) -> frozenset[str]:
