@@ -180,7 +180,7 @@ def apply_severity(rules: list[Rule], overrides: dict[str, str]) -> list[Rule]:
     for rule in rules:
         best = max(overrides, key=lambda s: _specificity(s, rule))
         if _specificity(best, rule):
-            rule = dataclasses.replace(rule, severity=overrides[best])
+            rule = dataclasses.replace(rule, severity=overrides[best], severity_chosen=True)
         result.append(rule)
     return result
 

@@ -164,6 +164,7 @@ class Rule:
     min_replies: int = 0  # repeated rules: how many replies must share an opening
     min_share: float = 0.0  # repeated rules: and what share of the replies checked
     echo: int = 0  # require rules: also satisfied by repeating this many of the customer's content words
+    severity_chosen: bool = False  # set in the user's config: kept as set, confidence does not lower it
     source: str = ""
     line: int = 0
 

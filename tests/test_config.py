@@ -53,6 +53,23 @@ def test_command_line_wins_over_config(tmp_path):
     assert run_cli(str(draft)).returncode == 0  # the config's fail-on: never
 
 
+def test_a_severity_the_config_sets_is_kept_whatever_the_confidence(tmp_path):
+    """The README tells a team that wants missing follow-up in CI to set its severity;
+    the confidence model reports that rule at info, and must not undo the team's choice.
+    Rules the config leaves alone keep the model's verdict."""
+    draft = write(tmp_path / "a.txt", "Your refund has been issued and will reach your card in 3-5 days.")
+
+    def severities() -> dict[str, str]:
+        result = run_cli("--format", "json", str(draft), cwd=tmp_path)
+        return {f["code"]: f["severity"] for file in json.loads(result.stdout)["files"] for f in file["findings"]}
+
+    assert severities()["EMP501"] == "info"
+    write(tmp_path / ".empathy-lint.yaml", "severity: {missing-follow-up: error}\n")
+    found = severities()
+    assert found["EMP501"] == "error" and found["EMP101"] == "info"
+    assert run_cli(str(draft), cwd=tmp_path).returncode == 1
+
+
 def test_min_severity_in_the_config_and_per_directory(tmp_path):
     """A team's config can hide the unsure (info) findings; a baseline written then holds
     only what was reported, and the command line wins over the config."""

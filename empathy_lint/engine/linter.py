@@ -272,6 +272,9 @@ class Linter:
         self.nlp = get_nlp()
         self.compiled = compile_rules(self.nlp, self.rules + self._referenced_rules())
         self._loaded = frozenset(rule.id for rule in self.rules)
+        # Rules whose severity the user's config sets: a team that raises a rule to fail
+        # its CI gets that, whatever the confidence model thinks of the finding.
+        self._chosen = frozenset(rule.id for rule in self.rules if rule.severity_chosen)
         self._by_context: dict[tuple, tuple[list[Rule], dict[str, tuple[str, ...]], frozenset[str]]] = {}
         self.confidence = default_confidence()
         # (rule code, Facts) of each rated finding, when a fit script asks for them
@@ -384,7 +387,8 @@ class Linter:
 
     def _rate(self, findings: list[Finding], doc: Doc, mapped: MappedText, context: Context,
               matches: dict) -> None:
-        """Give each finding its confidence; one the model is unsure of becomes `info`."""
+        """Give each finding its confidence; one the model is unsure of becomes `info`
+        (unless the user's config sets that rule's severity)."""
         model, facts = self.confidence, None
         unsure_macro = context.kind == "canned" and context.customer is None and not context.sure
         for finding in findings:
@@ -396,10 +400,12 @@ class Linter:
             rated = model.rate(finding.code, facts)
             if rated is not None:
                 finding.confidence, sure = rated
-                # A require finding rests on what the reply answers: where a canned
-                # macro's own words leave that unsure ("this is working as intended"),
-                # it is shown, never failing a run.
-                if not sure or (unsure_macro and model.needs_facts(finding.code)):
+                # A severity the user's config sets stands. Otherwise a finding the model
+                # is unsure of is info, and so is a require finding on a canned macro
+                # whose own words leave unsure what it answers ("this is working as
+                # intended"): shown, never failing a run.
+                weak = not sure or (unsure_macro and model.needs_facts(finding.code))
+                if weak and finding.code not in self._chosen:
                     finding.severity = "info"
                 if self.facts_log is not None and model.needs_facts(finding.code):
                     self.facts_log.append((finding.code, facts))
