@@ -25,8 +25,8 @@ F1_FLOORS = {
     "missing-acknowledgement": 0.69,
     "missing-apology": 0.90,
     "non-apology": 0.95,
-    "missing-next-steps": 0.74,
-    "missing-follow-up": 0.72,
+    "missing-next-steps": 0.75,
+    "missing-follow-up": 0.74,
 }
 # The customer verdict the rules gate on (the reply read where the customer's words leave
 # it open) against the `problem` label on tune: 0.936 measured, 0.885 for the customer's
