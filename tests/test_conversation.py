@@ -96,3 +96,60 @@ def test_audit_reads_the_rows_of_one_conversation_together(tmp_path):
     rows = {w["customer"]: w for w in summary["worst"]}
     assert any("EMP201" in codes for codes in flagged.values()), flagged
     assert len([w for w in summary["worst"] if "EMP201" in {f["code"] for f in w["findings"]}]) == 1, rows
+
+
+def _findings_by_line(result) -> dict[int, set[str]]:
+    assert result.returncode in (0, 1), result.stderr
+    by_line: dict[int, set[str]] = {}
+    for finding in json.loads(result.stdout)["files"][0]["findings"]:
+        by_line.setdefault(finding["line"], set()).add(finding["code"])
+    return by_line
+
+
+def _one_message_a_line(head: str, messages: list[dict], tail: str) -> str:
+    return head + "\n" + ",\n".join(json.dumps(m) for m in messages) + "\n" + tail + "\n"
+
+
+def test_a_ticket_that_is_its_conversation_lints_only_the_teams_answers(tmp_path):
+    """A helpdesk export with no reply field: the comments are the conversation. The
+    customer's words and internal notes are not the team's writing and are never linted;
+    each answer is read with the customer's messages before it."""
+    export = tmp_path / "helpscout.json"
+    export.write_text(_one_message_a_line('[{"id": 101, "subject": "Refund", "threads": [', [
+        {"type": "customer", "body": EARLIER},                                                 # line 2
+        {"type": "note", "body": "VIP, as I said in Slack. Obviously refund them."},           # line 3
+        {"type": "message", "body": "Thanks. The second charge will drop off."},               # line 4
+        {"type": "customer", "body": "You should have fixed it. As I said, it's still there."},  # line 5
+        {"type": "message", "body": "Sorry about that, I've refunded it now."},                # line 6
+    ], "]}]"), encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
+    by_line = _findings_by_line(result)
+    assert by_line and set(by_line) <= {4, 6}, by_line
+    # The first answer meets a double charge: an apology is due (alone it could not know).
+    assert "EMP201" in by_line[4]
+    assert {f["id"] for f in json.loads(result.stdout)["files"][0]["findings"]} == {"101"}
+
+
+def test_zendesk_comments_are_told_apart_by_the_requester_and_public_flag(tmp_path):
+    export = tmp_path / "tickets.json"
+    export.write_text(_one_message_a_line('{"tickets": [{"id": 55, "requester_id": 9, "comments": [', [
+        {"id": 1, "author_id": 9, "public": True, "body": "My blender arrived broken and I'm furious."},
+        {"id": 2, "author_id": 3, "public": False, "body": "As I said, obviously a courier issue."},
+        {"id": 3, "author_id": 3, "public": True, "body": "Thanks for writing in. We've sent a replacement."},
+    ], "]}]}"), encoding="utf-8")
+    by_line = _findings_by_line(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
+    assert set(by_line) == {4}, by_line  # the public answer only: not the customer, not the note
+    assert "EMP201" in by_line[4]  # the broken blender, read as the answer's customer message
+
+
+def test_a_chat_export_row_with_messages_and_no_reply_lints_the_agents_turns(tmp_path):
+    export = tmp_path / "chats.jsonl"
+    rows = [{"id": "c1", "messages": [{"role": "user", "text": "You should have told me my order never shipped!"},
+                                      {"role": "assistant", "text": "We've shipped it now; tracking is in your email."}]}]
+    export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(export)).stdout)
+    findings = report["files"][0]["findings"]
+    answer = export.read_text(encoding="utf-8").index("We've shipped")
+    assert findings and all(f["column"] - 1 >= answer for f in findings), findings
+    assert "EMP304" not in {f["code"] for f in findings}  # "you should have" is the customer's
+    assert "EMP201" in {f["code"] for f in findings}

@@ -6,6 +6,11 @@ Zendesk's ticket `comments` (`author_role`, `body`/`plain_body`), Help Scout's `
 (`type: customer`, `body`), Freshdesk's `conversations` (`incoming: true`, `body_text`).
 Only the customer's side is kept: that is what the detector reads to decide whether the
 customer is (still) in a problem.
+
+An export may also be the conversation alone, with no separate reply: a ticket whose
+`comments` hold the customer's messages and the agents' answers. Then each answer is a
+reply, read with the customer's messages before it; the customer's own words and the
+team's internal notes are never linted (`conversation_roles`).
 """
 from __future__ import annotations
 
@@ -35,7 +40,21 @@ def thread_key(record: dict[str, Any]) -> str | None:
     return next((k for k in LIST_KEYS if isinstance(record.get(k), list)), None)
 
 
-def _role(message: dict[str, Any]) -> str | None:
+# Messages the customer never sees: Help Scout's `note` and `lineitem` (a status change),
+# system lines; Zendesk's `public: false` and Freshdesk's `private: true` say the same.
+INTERNAL_ROLES = frozenset({"note", "internal", "lineitem", "system", "private"})
+
+
+def _role(message: dict[str, Any], requester: Any = None) -> str | None:
+    """The message's role, lower-cased: from its own fields, else (Zendesk's API export)
+    "customer" when its author is the ticket's requester and "agent" when not."""
+    role = _own_role(message)
+    if role is None and requester is not None and message.get("author_id") is not None:
+        return "customer" if message["author_id"] == requester else "agent"
+    return role
+
+
+def _own_role(message: dict[str, Any]) -> str | None:
     incoming = message.get("incoming")
     if isinstance(incoming, bool):
         return "customer" if incoming else "agent"
@@ -52,22 +71,50 @@ def _role(message: dict[str, Any]) -> str | None:
     return None
 
 
-def customer_messages(messages: list[Any]) -> list[str]:
+def customer_messages(messages: list[Any], requester: Any = None) -> list[str]:
     """The customer's messages in a list of messages, in order (notes and agents left out)."""
     out = []
     for message in messages:
-        if not isinstance(message, dict) or _role(message) not in CUSTOMER_ROLES:
+        if not isinstance(message, dict) or _role(message, requester) not in CUSTOMER_ROLES:
             continue
-        text = next((message[k] for k in TEXT_KEYS if isinstance(message.get(k), str) and message[k].strip()), None)
+        text = customer_text(message)
         if text is not None:
-            out.append(str(text).strip())
+            out.append(text)
     return out
 
 
-def split_conversation(own: str | None, messages: list[Any]) -> tuple[str | None, str | None]:
+def customer_text(message: dict[str, Any]) -> str | None:
+    """A message's text as the detector reads it (the plain body before the HTML one)."""
+    text = next((message[k] for k in TEXT_KEYS if isinstance(message.get(k), str) and message[k].strip()), None)
+    return None if text is None else str(text).strip()
+
+
+def conversation_roles(messages: list[Any], requester: Any = None) -> list[str | None] | None:
+    """Per message, "customer", "internal" or None (a message for the customer to read,
+    the team's answer), if the list is a conversation: at least one message is the
+    customer's. None for a list that is not one (macros, say): read as before."""
+    roles: list[str | None] = []
+    for message in messages:
+        role = _role(message, requester) if isinstance(message, dict) else None
+        if role in CUSTOMER_ROLES:
+            roles.append("customer")
+        elif role in INTERNAL_ROLES or (isinstance(message, dict) and _hidden(message)):
+            roles.append("internal")
+        else:
+            roles.append(None)
+    return roles if "customer" in roles else None
+
+
+def _hidden(message: dict[str, Any]) -> bool:
+    """A message marked as not shown to the customer (Zendesk `public: false`, Freshdesk
+    `private: true`)."""
+    return message.get("public") is False or message.get("private") is True
+
+
+def split_conversation(own: str | None, messages: list[Any], requester: Any = None) -> tuple[str | None, str | None]:
     """(the message the reply answers, the earlier customer messages joined) of a record
     whose own customer field is `own` (None: the last customer message is the one)."""
-    said = customer_messages(messages)
+    said = customer_messages(messages, requester)
     if own is None and said:
         own, said = said[-1], said[:-1]
     return own, join_messages(said)

@@ -18,7 +18,8 @@ from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
-from empathy_lint.read.sources.conversation import split_conversation, thread_key
+from empathy_lint.read.sources.conversation import (conversation_roles, customer_text, join_messages,
+                                                   split_conversation, thread_key)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
@@ -79,7 +80,7 @@ class _MetaPlan:
             meta["disable"] = disable_codes("record", record["disable"])
         customer = str(record[self.customer]) if self.customer is not None else None  # (positioned: made plain)
         if self.thread is not None:
-            customer, earlier = split_conversation(customer, record[self.thread])
+            customer, earlier = split_conversation(customer, record[self.thread], record.get("requester_id"))
             if earlier:
                 meta["earlier"] = earlier
         if customer is not None:
@@ -201,10 +202,45 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
                 reply.span = _span(node)
                 yield reply
                 break
+    conversation = None
     if not found:
+        conversation = thread_key(node)
+        roles = conversation_roles(node[conversation], node.get("requester_id")) if conversation else None
+        if roles is None:
+            conversation = None
+        else:  # a ticket that is its conversation: the team's answers are its replies
+            yield from _answers(node, node[conversation], roles, text, body_key, name)
         for key, value in node.items():
-            if isinstance(value, (list, dict)) and key not in ("actions", "labels", "restriction"):
+            if isinstance(value, (list, dict)) and key not in ("actions", "labels", "restriction", conversation):
                 yield from _records_replies(value, text, body_key)
+
+
+def _answers(node: dict[str, Any], messages: list[Any], roles: list[str | None], text: str,
+             body_key: str | None, name: Any) -> Iterator[Reply]:
+    """The replies of a conversation with no reply of its own (a ticket export's comments):
+    each answer of the team, read with the customer's messages before it, as a record with
+    `customer` and `thread` is. The customer's messages and internal notes are not the
+    team's writing to the customer, and are never linted."""
+    ticket = {k: v for k, v in _meta(node).items() if k not in ("customer", "earlier")}
+    said: list[str] = []
+    for message, role in zip(messages, roles):
+        if role == "customer":
+            said_text = customer_text(message)
+            if said_text is not None:
+                said.append(no_surrogates(said_text))
+            continue
+        if role == "internal":
+            continue
+        for reply in _records_replies(message, text, body_key):
+            own = {k: v for k, v in reply.meta.items() if k not in ("customer", "earlier")}
+            reply.meta = {**ticket, **own}
+            if said:
+                reply.meta["customer"] = said[-1]
+                earlier = join_messages(said[:-1])
+                if earlier:
+                    reply.meta["earlier"] = earlier
+            reply.name = reply.name if reply.name is not None else (None if name is None else no_surrogates(str(name)))
+            yield reply
 
 
 def _span(node: Any) -> tuple[int, int] | None:
