@@ -153,3 +153,41 @@ def test_a_chat_export_row_with_messages_and_no_reply_lints_the_agents_turns(tmp
     assert findings and all(f["column"] - 1 >= answer for f in findings), findings
     assert "EMP304" not in {f["code"] for f in findings}  # "you should have" is the customer's
     assert "EMP201" in {f["code"] for f in findings}
+
+
+def test_audit_reads_a_jsonl_rows_own_thread_as_check_does(tmp_path):
+    export = tmp_path / "export.jsonl"
+    rows = [{"id": "t1", "customer": ANSWER, "reply": REPLY, "thread": [
+                {"role": "customer", "text": EARLIER}, {"role": "agent", "text": "Did you pay by card?"}]},
+            {"id": "t2", "customer": ANSWER, "reply": REPLY}]
+    export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    summary = json.loads(run_cli_fast("audit", str(export), "--worst", "5").stdout)
+    audited = {w["id"]: {f["code"] for f in w["findings"]} for w in summary["worst"]}
+    checked: dict[str, set[str]] = {}
+    for finding in json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(export)).stdout)["files"][0]["findings"]:
+        checked.setdefault(finding["id"], set()).add(finding["code"])
+    assert "EMP201" in audited.get("t1", set()) and "EMP201" in checked.get("t1", set())
+    assert "EMP201" not in audited.get("t2", set()) | checked.get("t2", set())
+
+
+def test_audit_of_conversation_rows_scores_each_answer_of_the_team(tmp_path):
+    """Rows with no reply column, each a ticket's whole conversation: one reply per
+    answer of the team, with its own agent and date; the customer's words and internal
+    notes are not scored."""
+    export = tmp_path / "tickets.jsonl"
+    rows = [{"id": 7, "threads": [
+        {"type": "customer", "body": EARLIER},
+        {"type": "note", "body": "As I said, obviously a duplicate charge."},
+        {"type": "message", "body": "Thanks. The second charge will drop off.", "createdBy": {"name": "Ana"},
+         "createdAt": "2026-11-02T10:00:00Z"},
+        {"type": "customer", "body": "You should have fixed it by now!"},
+        {"type": "message", "body": "I'm so sorry. I've refunded it; you'll see it within 3 days. Let me know if "
+                                    "anything else comes up.", "createdBy": {"name": "Ana"}}]}]
+    export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    summary = json.loads(run_cli_fast("audit", str(export), "--worst", "5").stdout)
+    assert summary["replies"] == 2
+    assert list(summary["agents"]) == ["Ana"]
+    scored = {f["code"] for w in summary["worst"] for f in w["findings"]}
+    assert not scored & {"EMP301", "EMP304", "EMP307"}  # the note's and the customer's words
+    first = next(w for w in summary["worst"] if w["reply"].startswith("Thanks."))
+    assert first["customer"] == EARLIER and "EMP201" in {f["code"] for f in first["findings"]}

@@ -20,7 +20,8 @@ from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
-from empathy_lint.read.sources.conversation import join_messages
+from empathy_lint.read.sources.conversation import (conversation_roles, join_messages, message_text,
+                                                   split_conversation, team_answers, thread_key)
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
@@ -57,7 +58,7 @@ class Columns:
     url: str | None = None
     thread: str | None = None
 
-    def resolve(self, header: list[str], path: str) -> "Columns":
+    def resolve(self, header: list[str], path: str, reply_required: bool = True) -> "Columns":
         lower = {h.lower(): h for h in header}
 
         def pick(given: str | None, candidates: tuple[str, ...], name: str, required: bool = False) -> str | None:
@@ -71,7 +72,8 @@ class Columns:
                                  f"name it with --{name}-column")
             return found
 
-        return Columns(pick(self.reply, REPLY_COLUMNS, "reply", True), pick(self.customer, CUSTOMER_COLUMNS, "customer"),
+        return Columns(pick(self.reply, REPLY_COLUMNS, "reply", reply_required),
+                       pick(self.customer, CUSTOMER_COLUMNS, "customer"),
                        pick(self.agent, AGENT_COLUMNS, "agent"), pick(self.date, DATE_COLUMNS, "date"),
                        pick(self.id, ID_COLUMNS, "id"), pick(self.url, URL_COLUMNS, "url"),
                        pick(self.thread, THREAD_COLUMNS, "thread"))
@@ -80,6 +82,11 @@ class Columns:
 def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | None = None,
               skipped: list[str] | None = None) -> Iterator[dict[str, Any]]:
     """Rows of a CSV or JSONL export as records {id, reply, customer, agent, date}.
+
+    A JSONL row's own list of earlier messages (`thread`, `messages`, helpdesk comment
+    lists) is its conversation, as `check` reads it. An export whose rows are their
+    conversation alone (no reply column: a ticket's comments hold both sides) gives a
+    record per answer of the team, with the customer's messages before it.
 
     A bad row (invalid JSON, more cells than the header) is reported in `skipped` with
     its line, and the others are read; without `skipped` it stops the run."""
@@ -103,27 +110,80 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
                 skipped.append(str(row))
                 continue
             if resolved is None:
-                resolved = columns.resolve(list(row), str(path))
+                answers_only = not columns.reply and _is_conversation(row) and \
+                    not any(c in {k.lower() for k in row} for c in REPLY_COLUMNS)
+                resolved = columns.resolve(list(row), str(path), reply_required=not answers_only)
             if progress:
                 progress(size)
             row = {k: no_surrogates(v) if isinstance(v, str) else v for k, v in row.items()}
+            messages = thread_key(row)
+            if resolved.reply is None:
+                yield from _answers(row, messages, resolved, number)
+                continue
             reply = row.get(resolved.reply)
             customer = row.get(resolved.customer) if resolved.customer else None
             earlier = said.before(_conversation(row, resolved), customer)
+            if messages is not None:  # the row carries its conversation: that is the one
+                customer, earlier = split_conversation(customer if isinstance(customer, str) else None,
+                                                       row[messages], row.get("requester_id"))
             if not isinstance(reply, str) or not reply.strip():
                 continue
-            yield {
-                "id": str(row.get(resolved.id) or number) if resolved.id else str(number),
-                "reply": reply,
-                "customer": customer,
-                "earlier": earlier,
-                "agent": str(row.get(resolved.agent) or "unknown") if resolved.agent else None,
-                "date": row.get(resolved.date) if resolved.date else None,
-                "url": row.get(resolved.url) if resolved.url else None,
-                "thread": _thread_key(row, resolved),
-                "channel": row.get("channel"),
-                "kind": row.get("kind"),
-            }
+            yield _record(row, resolved, number, reply, customer, earlier)
+
+
+def _record(row: dict[str, Any], columns: Columns, number: int, reply: str, customer: Any, earlier: str | None,
+            message: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The record of one reply; a message of the row's conversation (an answer of the
+    team) gives its own agent and date where it names them."""
+    agent = _message_value(message, MESSAGE_AGENT_KEYS) if message else None
+    if agent is None and columns.agent:
+        agent = str(row.get(columns.agent) or "unknown")
+    date = _message_value(message, MESSAGE_DATE_KEYS) if message else None
+    return {
+        "id": str(row.get(columns.id) or number) if columns.id else str(number),
+        "reply": reply,
+        "customer": customer,
+        "earlier": earlier,
+        "agent": agent,
+        "date": date if date is not None else (row.get(columns.date) if columns.date else None),
+        "url": row.get(columns.url) if columns.url else None,
+        "thread": _thread_key(row, columns),
+        "channel": row.get("channel"),
+        "kind": row.get("kind"),
+    }
+
+
+# Who wrote a message and when, as helpdesk exports name them (Help Scout's `createdBy`
+# and `createdAt`, an `author` object).
+MESSAGE_AGENT_KEYS = ("author_name", *AGENT_COLUMNS, "createdBy", "created_by")
+MESSAGE_DATE_KEYS = (*DATE_COLUMNS, "createdAt", "updated_at")
+
+
+def _message_value(message: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    """The first of `names` the message fills with text (or a person object's name)."""
+    for name in names:
+        value = message.get(name)
+        if isinstance(value, dict):
+            value = value.get("name") or " ".join(str(value[k]) for k in ("first", "last")
+                                                  if isinstance(value.get(k), str)) or None
+        if isinstance(value, str) and value.strip():
+            return no_surrogates(value.strip())
+    return None
+
+
+def _is_conversation(row: dict[str, Any]) -> bool:
+    key = thread_key(row)
+    return key is not None and conversation_roles(row[key], row.get("requester_id")) is not None
+
+
+def _answers(row: dict[str, Any], key: str | None, columns: Columns, number: int) -> Iterator[dict[str, Any]]:
+    """A record per answer of the team in a row that is its conversation (as `check`
+    reads such a ticket): the customer's messages are context, notes are skipped."""
+    roles = conversation_roles(row[key], row.get("requester_id")) if key else None
+    for message, customer, earlier in team_answers(row[key], roles) if roles else ():
+        text = message_text(message)  # (the plain body before the HTML one)
+        if text is not None:
+            yield _record(row, columns, number, no_surrogates(text), customer, earlier, message)
 
 
 def _conversation(row: dict[str, Any], columns: Columns) -> str | None:
@@ -166,10 +226,11 @@ def _thread_key(row: dict[str, Any], columns: Columns) -> str | None:
 
 
 def _first_value(row: dict[str, Any], names: tuple[str | None, ...]) -> str | None:
-    """"column:value" of the first named column the row fills, or None."""
+    """"column:value" of the first named column the row fills with a value (not a list
+    of messages: a JSONL row's `thread` may be its conversation, not its id), or None."""
     for column in names:
         value = row.get(column) if column else None
-        if value not in (None, ""):
+        if value not in (None, "") and not isinstance(value, (list, dict)):
             return f"{column}:{value}"
     return None
 

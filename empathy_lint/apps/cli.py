@@ -377,6 +377,10 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
     \b
     Streams any size of export in constant memory and prints a JSON summary:
       empathy-lint audit tickets.csv --agent-column assignee --html report.html
+
+    A JSONL row's list of earlier messages (thread, messages, comments) is read as its
+    conversation; rows that are a whole conversation (no reply column) score each answer
+    of the team, never the customer's words or internal notes.
     """
     import json
 

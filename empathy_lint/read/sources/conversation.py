@@ -14,7 +14,9 @@ team's internal notes are never linted (`conversation_roles`).
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
+
+from empathy_lint.read.sources.base import no_surrogates
 
 LIST_KEYS = ("thread", "messages", "comments", "threads", "conversations", "conversation")
 ROLE_KEYS = ("role", "author_role", "type", "from", "sender", "source", "direction")
@@ -77,14 +79,14 @@ def customer_messages(messages: list[Any], requester: Any = None) -> list[str]:
     for message in messages:
         if not isinstance(message, dict) or _role(message, requester) not in CUSTOMER_ROLES:
             continue
-        text = customer_text(message)
+        text = message_text(message)
         if text is not None:
             out.append(text)
     return out
 
 
-def customer_text(message: dict[str, Any]) -> str | None:
-    """A message's text as the detector reads it (the plain body before the HTML one)."""
+def message_text(message: dict[str, Any]) -> str | None:
+    """A message's text, the plain body before the HTML one (as the detector reads it)."""
     text = next((message[k] for k in TEXT_KEYS if isinstance(message.get(k), str) and message[k].strip()), None)
     return None if text is None else str(text).strip()
 
@@ -103,6 +105,22 @@ def conversation_roles(messages: list[Any], requester: Any = None) -> list[str |
         else:
             roles.append(None)
     return roles if "customer" in roles else None
+
+
+def team_answers(messages: list[Any], roles: list[str | None]) -> Iterator[tuple[dict[str, Any], str | None, str | None]]:
+    """Each answer of the team in a conversation (`conversation_roles`), with the
+    customer's message before it and their earlier ones joined: what a reply's
+    `customer` and `earlier` are. Internal notes are skipped."""
+    said: list[str] = []
+    for message, role in zip(messages, roles):
+        if role == "internal" or not isinstance(message, dict):
+            continue
+        if role == "customer":
+            text = message_text(message)
+            if text is not None:
+                said.append(no_surrogates(text))
+            continue
+        yield message, (said[-1] if said else None), join_messages(said[:-1])
 
 
 def _hidden(message: dict[str, Any]) -> bool:

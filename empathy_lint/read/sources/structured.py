@@ -18,8 +18,7 @@ from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
-from empathy_lint.read.sources.conversation import (conversation_roles, customer_text, join_messages,
-                                                   split_conversation, thread_key)
+from empathy_lint.read.sources.conversation import conversation_roles, split_conversation, team_answers, thread_key
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
@@ -222,24 +221,16 @@ def _answers(node: dict[str, Any], messages: list[Any], roles: list[str | None],
     `customer` and `thread` is. The customer's messages and internal notes are not the
     team's writing to the customer, and are never linted."""
     ticket = {k: v for k, v in _meta(node).items() if k not in ("customer", "earlier")}
-    said: list[str] = []
-    for message, role in zip(messages, roles):
-        if role == "customer":
-            said_text = customer_text(message)
-            if said_text is not None:
-                said.append(no_surrogates(said_text))
-            continue
-        if role == "internal":
-            continue
+    for message, customer, earlier in team_answers(messages, roles):
         for reply in _records_replies(message, text, body_key):
             own = {k: v for k, v in reply.meta.items() if k not in ("customer", "earlier")}
             reply.meta = {**ticket, **own}
-            if said:
-                reply.meta["customer"] = said[-1]
-                earlier = join_messages(said[:-1])
-                if earlier:
-                    reply.meta["earlier"] = earlier
-            reply.name = reply.name if reply.name is not None else (None if name is None else no_surrogates(str(name)))
+            if customer is not None:
+                reply.meta["customer"] = customer
+            if earlier:
+                reply.meta["earlier"] = earlier
+            if reply.name is None and name is not None:
+                reply.name = no_surrogates(str(name))
             yield reply
 
 
