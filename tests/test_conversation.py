@@ -191,3 +191,57 @@ def test_audit_of_conversation_rows_scores_each_answer_of_the_team(tmp_path):
     assert not scored & {"EMP301", "EMP304", "EMP307"}  # the note's and the customer's words
     first = next(w for w in summary["worst"] if w["reply"].startswith("Thanks."))
     assert first["customer"] == EARLIER and "EMP201" in {f["code"] for f in first["findings"]}
+
+
+def _conversation_csv(path, filler: int) -> int:
+    """A CSV export: `filler` one-row conversations, then conversation c1 in two rows
+    (the double charge, then "I did."), then c2's lone "I did.". Returns c1's answer line."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["conversation_id", "customer", "reply"])
+        for i in range(filler):
+            writer.writerow([f"f{i}", "Is the store open on Sunday?", "Yes, from 9 to 5. Have a lovely weekend!"])
+        writer.writerow(["c1", EARLIER, "I'm so sorry about that. Did you pay by card?"])
+        writer.writerow(["c1", ANSWER, REPLY])
+        writer.writerow(["c2", ANSWER, REPLY])
+    return filler + 3
+
+
+def _emp201_lines(result) -> set[int]:
+    assert result.returncode in (0, 1), result.stderr
+    return {f["line"] for f in json.loads(result.stdout)["files"][0]["findings"] if f["code"] == "EMP201"}
+
+
+def test_check_reads_csv_rows_of_one_conversation_together(tmp_path):
+    """As audit does: "I did." in a row of conversation c1 answers the double charge of
+    the row before; the same words opening c2 report nothing."""
+    export = tmp_path / "export.csv"
+    answer = _conversation_csv(export, 0)
+    assert _emp201_lines(run_cli_fast("check", "--isolated", "--format", "json", str(export))) == {answer}
+
+
+def test_an_export_cut_into_runs_keeps_each_conversation_in_one_run(tmp_path):
+    """An export is linted in runs of 500 rows; c1's two rows fall on rows 500 and 501,
+    where a run would start. Both readers of a CSV (on disk, and read whole in another
+    encoding) keep the conversation in one run."""
+    from empathy_lint.run.checking import RUN_RECORDS
+
+    export = tmp_path / "export.csv"
+    answer = _conversation_csv(export, RUN_RECORDS - 1)
+    assert _emp201_lines(run_cli_fast("check", "--isolated", "--format", "json", str(export))) == {answer}
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(export.read_text(encoding="utf-8").encode("latin-1"))
+    assert _emp201_lines(run_cli_fast("check", "--isolated", "--format", "json", "--encoding", "latin-1",
+                                      str(latin))) == {answer}
+
+
+def test_runs_are_cut_every_size_records_but_not_inside_a_conversation():
+    from empathy_lint.read.sources.structured import RunCutter
+
+    cutter = RunCutter(2)
+    starts = [cutter.starts(c) for c in ["a", "b", "b", "b", "c", "d", None, None, None]]
+    assert starts == [True, False, False, False, True, False, True, False, True]
+    endless = RunCutter(2)
+    assert sum(endless.starts("same") for _ in range(20)) == 3  # a new run every 4 runs' worth

@@ -20,7 +20,7 @@ from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
-from empathy_lint.read.sources.conversation import (conversation_roles, join_messages, message_text,
+from empathy_lint.read.sources.conversation import (ConversationMemory, conversation_roles, message_text,
                                                    split_conversation, team_answers, thread_key)
 from empathy_lint.read.threads import join_parts
 
@@ -102,7 +102,7 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
         else:
             raise InputError(f"{path}: audit reads .csv, .tsv or .jsonl exports")
         resolved = None
-        said = _Conversations()
+        said = ConversationMemory()
         for number, row, size in rows:
             if isinstance(row, InputError):
                 if skipped is None:
@@ -190,33 +190,6 @@ def _conversation(row: dict[str, Any], columns: Columns) -> str | None:
     """The conversation a row belongs to: its thread column, else its ticket id (rows of
     one ticket are one conversation); None when the export names neither."""
     return _first_value(row, (columns.thread, columns.id))
-
-
-class _Conversations:
-    """The customer messages met so far in each conversation of an export (rows come in
-    order): a row's earlier messages are what its conversation said before it. Only the
-    most recent conversations are kept, so memory stays flat on any export."""
-
-    KEPT = 4096
-    MESSAGES = 8
-
-    def __init__(self) -> None:
-        self.seen: dict[str, list[str]] = {}
-
-    def before(self, conversation: str | None, customer: Any) -> str | None:
-        """The earlier customer messages of this row's conversation; remembers its own."""
-        if conversation is None:
-            return None
-        messages = self.seen.pop(conversation, [])
-        text = customer.strip() if isinstance(customer, str) and customer.strip() else None
-        # Parts of one reply (or a second reply) to the same message: not an earlier message.
-        prior = messages[:-1] if text and messages and messages[-1] == text else messages
-        if text and (not messages or messages[-1] != text):
-            messages = [*messages, text][-self.MESSAGES:]
-        self.seen[conversation] = messages  # most recent last
-        if len(self.seen) > self.KEPT:
-            self.seen.pop(next(iter(self.seen)))
-        return join_messages(prior)
 
 
 def _thread_key(row: dict[str, Any], columns: Columns) -> str | None:

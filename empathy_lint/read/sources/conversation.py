@@ -21,6 +21,10 @@ from empathy_lint.read.sources.base import no_surrogates
 LIST_KEYS = ("thread", "messages", "comments", "threads", "conversations", "conversation")
 ROLE_KEYS = ("role", "author_role", "type", "from", "sender", "source", "direction")
 TEXT_KEYS = ("text", "body_text", "plain_body", "body", "content", "message", "value")
+# The columns of a CSV export that name a row's conversation: rows of one conversation
+# (or one ticket), in order, are read together; the earlier rows' customer messages
+# are the later rows' `earlier`.
+CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread", "ticket_id", "ticket", "id")
 CUSTOMER_ROLES = frozenset({"customer", "user", "requester", "end-user", "end_user", "enduser", "contact",
                             "client", "inbound", "incoming", "visitor", "lead"})
 
@@ -136,3 +140,30 @@ def split_conversation(own: str | None, messages: list[Any], requester: Any = No
     if own is None and said:
         own, said = said[-1], said[:-1]
     return own, join_messages(said)
+
+
+class ConversationMemory:
+    """The customer messages met so far in each conversation of an export (rows come in
+    order): a row's earlier messages are what its conversation said before it. Only the
+    most recent conversations are kept, so memory stays flat on any export."""
+
+    KEPT = 4096
+    MESSAGES = 8
+
+    def __init__(self) -> None:
+        self.seen: dict[str, list[str]] = {}
+
+    def before(self, conversation: str | None, customer: Any) -> str | None:
+        """The earlier customer messages of this row's conversation; remembers its own."""
+        if conversation is None:
+            return None
+        messages = self.seen.pop(conversation, [])
+        text = customer.strip() if isinstance(customer, str) and customer.strip() else None
+        # Parts of one reply (or a second reply) to the same message: not an earlier message.
+        prior = messages[:-1] if text and messages and messages[-1] == text else messages
+        if text and (not messages or messages[-1] != text):
+            messages = [*messages, text][-self.MESSAGES:]
+        self.seen[conversation] = messages  # most recent last
+        if len(self.seen) > self.KEPT:
+            self.seen.pop(next(iter(self.seen)))
+        return join_messages(prior)

@@ -262,7 +262,7 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
     """A CSV export's runs of `size` rows and its FileText, from one pass over its bytes
     (rows cut exactly as the CSV reader cuts them: quoted line breaks stay inside their
     row); None when it is not UTF-8. InputError for a header without a reply column."""
-    from empathy_lint.read.sources.structured import _csv_layout, _csv_records
+    from empathy_lint.read.sources.structured import RunCutter, _conversation_of, _csv_layout, _csv_records
 
     with _open(path) as handle:
         cursor = _start(handle, path)
@@ -297,13 +297,14 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
                         return _assemble(path, Mark(0, skip, 1), [], 0, size, cursor, [], True)
                     continue
                 layout = _csv_layout(path, block, options)
+                cutter = RunCutter(size)
                 pos = layout.first
             carry = len(block)
             for record in _csv_records(block, layout.delimiter, pos):
                 if record[-1][2] >= len(block) and not done:
                     carry = record[0][1]  # this row may go on in the next block
                     break
-                if count % size == 0:
+                if cutter.starts(_conversation_of(record, layout)):
                     starts.append((_mark_at(record[0][1], texts, marks, offsets), 0))
                 count += 1
             k = max(0, bisect.bisect_right(offsets, carry) - 1) if carry < len(block) else len(texts)

@@ -18,7 +18,8 @@ from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
-from empathy_lint.read.sources.conversation import conversation_roles, split_conversation, team_answers, thread_key
+from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
+                                                   split_conversation, team_answers, thread_key)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
@@ -585,6 +586,35 @@ class _CsvLayout:
     title: int | None
     customer: int | None
     first: int  # where the first record after the header starts
+    conversation: int | None = None  # the column naming the row's conversation
+
+
+def _conversation_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
+    """The conversation a CSV row belongs to (its conversation or ticket id), if named."""
+    column = layout.conversation
+    if column is None or column >= len(record):
+        return None
+    return record[column][0].strip() or None
+
+
+class RunCutter:
+    """Where the runs of an export start: every `size` records, but not between two
+    rows of one conversation (a row reads the customer's earlier messages from the rows
+    before it in its run), unless one conversation goes on for four runs' worth."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.since: int | None = None
+        self.last: str | None = None
+
+    def starts(self, conversation: str | None = None) -> bool:
+        """Does the next record, of `conversation`, start a run?"""
+        since = self.since
+        new = since is None or (since >= self.size and (conversation is None or conversation != self.last
+                                                         or since >= 4 * self.size))
+        self.since = 1 if new else since + 1
+        self.last = conversation
+        return new
 
 
 def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
@@ -604,7 +634,8 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     first += 2 if text.startswith("\r\n", first) else 1 if first < len(text) else 0
     return _CsvLayout(delimiter, header, body_col,
                       next((header.index(c) for c in TITLE_KEYS if c in header), None),
-                      next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first)
+                      next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first,
+                      next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None))
 
 
 def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | None" = None,
@@ -617,7 +648,10 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
     header, body_col, title_col, customer_col = layout.header, layout.body, layout.title, layout.customer
     start, end = (layout.first, None) if records is None else (records.start, records.end)
     document = Document(path, text)
+    said = ConversationMemory()  # rows of one conversation id, in order, as audit reads them
     for record in _csv_records(text, layout.delimiter, start, end):
+        customer = record[customer_col][0] if customer_col is not None and customer_col < len(record) else None
+        earlier = said.before(_conversation_of(record, layout), customer)
         if body_col >= len(record):
             continue
         value, start, end = record[body_col]
@@ -627,8 +661,10 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
         origin = greedy(value, text, start + quoted, end - quoted)
         meta = {header[i]: cell[0] for i, cell in enumerate(record) if i < len(header) and i != body_col}
         reply_meta = {k: meta[k] for k in ("kind", "channel", "id") if k in meta}
-        if customer_col is not None and customer_col < len(record):
-            reply_meta["customer"] = record[customer_col][0]
+        if customer is not None:
+            reply_meta["customer"] = customer
+        if earlier:
+            reply_meta["earlier"] = earlier
         name = record[title_col][0] if title_col is not None and title_col < len(record) else None
         reply = _reply(value, origin, name=name, html_body=False, meta=reply_meta)
         reply.span = (record[0][1], record[-1][2])
@@ -661,8 +697,9 @@ def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> lis
         if not text.strip():
             return []
         layout = _csv_layout(path, text, options)
+        cutter = RunCutter(size)
         for record in _csv_records(text, layout.delimiter, layout.first):
-            if count % size == 0:
+            if cutter.starts(_conversation_of(record, layout)):
                 starts.append((record[0][1], 0))
             count += 1
     else:
@@ -682,6 +719,8 @@ def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> lis
 def cut_runs(starts: list[tuple[int, int, int]], count: int, size: int, end: int) -> list[Records]:
     """The runs of `size` records of an export of `count` records ending at `end`, from
     where every size-th record starts: (offset, the reader's line, LineIndex's line)."""
+    # (A run of a CSV export may hold more than `size` rows, to keep a conversation
+    # whole: its count is the work it stands for, an estimate.)
     return [Records(start, starts[k + 1][0] if k + 1 < len(starts) else end, line,
-                    min(size, count - k * size), starts[0][0], index_line)
+                    max(1, min(size, count - k * size)), starts[0][0], index_line)
             for k, (start, line, index_line) in enumerate(starts)]
