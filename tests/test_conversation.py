@@ -245,3 +245,17 @@ def test_runs_are_cut_every_size_records_but_not_inside_a_conversation():
     assert starts == [True, False, False, False, True, False, True, False, True]
     endless = RunCutter(2)
     assert sum(endless.starts("same") for _ in range(20)) == 3  # a new run every 4 runs' worth
+
+
+def test_a_freshdesk_ticket_opens_with_its_description_and_hides_private_notes(tmp_path):
+    """Freshdesk keeps the customer's first message in the ticket's description, and
+    its conversations may hold only the team's answers and notes."""
+    export = tmp_path / "freshdesk.json"
+    export.write_text(_one_message_a_line(
+        '{"id": 31, "description_text": "My blender arrived broken and nobody replies to my emails.", "conversations": [', [
+            {"incoming": False, "private": True, "body_text": "As I said, obviously the courier."},    # line 2
+            {"incoming": False, "private": False, "body_text": "Thanks for writing in. We've sent a replacement."},
+        ], "]}"), encoding="utf-8")
+    by_line = _findings_by_line(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
+    assert set(by_line) == {3}, by_line
+    assert "EMP201" in by_line[3]  # the broken blender of the description

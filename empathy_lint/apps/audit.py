@@ -21,7 +21,7 @@ from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (ConversationMemory, conversation_roles, message_text,
-                                                   split_conversation, team_answers, thread_key)
+                                                   opening_message, split_conversation, team_answers, thread_key)
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
@@ -180,7 +180,7 @@ def _answers(row: dict[str, Any], key: str | None, columns: Columns, number: int
     """A record per answer of the team in a row that is its conversation (as `check`
     reads such a ticket): the customer's messages are context, notes are skipped."""
     roles = conversation_roles(row[key], row.get("requester_id")) if key else None
-    for message, customer, earlier in team_answers(row[key], roles) if roles else ():
+    for message, customer, earlier in team_answers(row[key], roles, opening_message(row)) if roles else ():
         text = message_text(message)  # (the plain body before the HTML one)
         if text is not None:
             yield _record(row, columns, number, no_surrogates(text), customer, earlier, message)

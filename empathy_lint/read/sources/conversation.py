@@ -25,6 +25,7 @@ TEXT_KEYS = ("text", "body_text", "plain_body", "body", "content", "message", "v
 # (or one ticket), in order, are read together; the earlier rows' customer messages
 # are the later rows' `earlier`.
 CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread", "ticket_id", "ticket", "id")
+OPENING_KEYS = ("description_text", "description")
 CUSTOMER_ROLES = frozenset({"customer", "user", "requester", "end-user", "end_user", "enduser", "contact",
                             "client", "inbound", "incoming", "visitor", "lead"})
 
@@ -108,20 +109,31 @@ def conversation_roles(messages: list[Any], requester: Any = None) -> list[str |
             roles.append("internal")
         else:
             roles.append(None)
-    return roles if "customer" in roles else None
+    # Freshdesk marks each message in or out: a list of answers alone is a conversation
+    # too (the customer's opening message is the ticket's description).
+    marked = any(isinstance(m, dict) and isinstance(m.get("incoming"), bool) for m in messages)
+    return roles if "customer" in roles or marked else None
 
 
-def team_answers(messages: list[Any], roles: list[str | None]) -> Iterator[tuple[dict[str, Any], str | None, str | None]]:
+def opening_message(record: dict[str, Any]) -> str | None:
+    """The customer's first message where a ticket keeps it outside its list of messages
+    (Freshdesk's `description_text`; Zendesk's `description` repeats the first comment)."""
+    return next((v.strip() for k in OPENING_KEYS if isinstance(v := record.get(k), str) and v.strip()), None)
+
+
+def team_answers(messages: list[Any], roles: list[str | None],
+                 opening: str | None = None) -> Iterator[tuple[dict[str, Any], str | None, str | None]]:
     """Each answer of the team in a conversation (`conversation_roles`), with the
     customer's message before it and their earlier ones joined: what a reply's
-    `customer` and `earlier` are. Internal notes are skipped."""
-    said: list[str] = []
+    `customer` and `earlier` are. Internal notes are skipped; `opening` is the
+    customer's first message where the ticket keeps it apart (`opening_message`)."""
+    said: list[str] = [no_surrogates(opening)] if opening else []
     for message, role in zip(messages, roles):
         if role == "internal" or not isinstance(message, dict):
             continue
         if role == "customer":
             text = message_text(message)
-            if text is not None:
+            if text is not None and (not said or said[-1] != no_surrogates(text)):
                 said.append(no_surrogates(text))
             continue
         yield message, (said[-1] if said else None), join_messages(said[:-1])

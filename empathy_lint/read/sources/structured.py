@@ -19,10 +19,11 @@ from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
-                                                   split_conversation, team_answers, thread_key)
+                                                   opening_message, split_conversation, team_answers, thread_key)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
-BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template")
+BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template",
+             "body_text", "plain_body")
 HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
 TITLE_KEYS = ("title", "name", "subject", "id", "key")
 CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound")
@@ -222,7 +223,7 @@ def _answers(node: dict[str, Any], messages: list[Any], roles: list[str | None],
     `customer` and `thread` is. The customer's messages and internal notes are not the
     team's writing to the customer, and are never linted."""
     ticket = {k: v for k, v in _meta(node).items() if k not in ("customer", "earlier")}
-    for message, customer, earlier in team_answers(messages, roles):
+    for message, customer, earlier in team_answers(messages, roles, opening_message(node)):
         for reply in _records_replies(message, text, body_key):
             own = {k: v for k, v in reply.meta.items() if k not in ("customer", "earlier")}
             reply.meta = {**ticket, **own}
