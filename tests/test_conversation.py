@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import run_cli_fast
 
 EARLIER = "I was charged twice for my order last week and nobody answers the phone."
@@ -194,18 +196,21 @@ def test_audit_of_conversation_rows_scores_each_answer_of_the_team(tmp_path):
 
 
 def _conversation_csv(path, filler: int) -> int:
-    """A CSV export: `filler` one-row conversations, then conversation c1 in two rows
-    (the double charge, then "I did."), then c2's lone "I did.". Returns c1's answer line."""
+    """An export (CSV, or JSONL by the path's suffix): `filler` one-row conversations,
+    then conversation c1 in two rows (the double charge, then "I did."), then c2's lone
+    "I did.". Returns the line of c1's answer."""
     import csv
 
+    rows = [[f"f{i}", "Is the store open on Sunday?", "Yes, from 9 to 5. Have a lovely weekend!"] for i in range(filler)]
+    rows += [["c1", EARLIER, "I'm so sorry about that. Did you pay by card?"], ["c1", ANSWER, REPLY], ["c2", ANSWER, REPLY]]
+    header = ["conversation_id", "customer", "reply"]
+    if path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(dict(zip(header, row))) + "\n" for row in rows), encoding="utf-8")
+        return filler + 2
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["conversation_id", "customer", "reply"])
-        for i in range(filler):
-            writer.writerow([f"f{i}", "Is the store open on Sunday?", "Yes, from 9 to 5. Have a lovely weekend!"])
-        writer.writerow(["c1", EARLIER, "I'm so sorry about that. Did you pay by card?"])
-        writer.writerow(["c1", ANSWER, REPLY])
-        writer.writerow(["c2", ANSWER, REPLY])
+        writer.writerow(header)
+        writer.writerows(rows)
     return filler + 3
 
 
@@ -214,24 +219,26 @@ def _emp201_lines(result) -> set[int]:
     return {f["line"] for f in json.loads(result.stdout)["files"][0]["findings"] if f["code"] == "EMP201"}
 
 
-def test_check_reads_csv_rows_of_one_conversation_together(tmp_path):
+@pytest.mark.parametrize("name", ["export.csv", "export.jsonl"])
+def test_check_reads_rows_of_one_conversation_together(tmp_path, name):
     """As audit does: "I did." in a row of conversation c1 answers the double charge of
     the row before; the same words opening c2 report nothing."""
-    export = tmp_path / "export.csv"
+    export = tmp_path / name
     answer = _conversation_csv(export, 0)
     assert _emp201_lines(run_cli_fast("check", "--isolated", "--format", "json", str(export))) == {answer}
 
 
-def test_an_export_cut_into_runs_keeps_each_conversation_in_one_run(tmp_path):
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_an_export_cut_into_runs_keeps_each_conversation_in_one_run(tmp_path, suffix):
     """An export is linted in runs of 500 rows; c1's two rows fall on rows 500 and 501,
-    where a run would start. Both readers of a CSV (on disk, and read whole in another
-    encoding) keep the conversation in one run."""
+    where a run would start. Both readers of an export (on disk, and read whole in
+    another encoding) keep the conversation in one run."""
     from empathy_lint.run.checking import RUN_RECORDS
 
-    export = tmp_path / "export.csv"
+    export = tmp_path / ("export" + suffix)
     answer = _conversation_csv(export, RUN_RECORDS - 1)
     assert _emp201_lines(run_cli_fast("check", "--isolated", "--format", "json", str(export))) == {answer}
-    latin = tmp_path / "latin.csv"
+    latin = tmp_path / ("latin" + suffix)
     latin.write_bytes(export.read_text(encoding="utf-8").encode("latin-1"))
     assert _emp201_lines(run_cli_fast("check", "--isolated", "--format", "json", "--encoding", "latin-1",
                                       str(latin))) == {answer}

@@ -240,6 +240,8 @@ def _directives(text: str, at: Mark | _Cursor) -> list[Directive]:
 def scan_jsonl(path: Path, size: int) -> tuple[FileText, list["Records"]] | None:
     """A JSONL export's runs of `size` records and its FileText, from one pass over its
     bytes; None when it is not UTF-8 (read it whole, with its codec)."""
+    from empathy_lint.read.sources.structured import RunCutter, line_conversation
+
     with _open(path) as handle:
         cursor = _start(handle, path)
         if cursor is None:
@@ -248,9 +250,10 @@ def scan_jsonl(path: Path, size: int) -> tuple[FileText, list["Records"]] | None
         starts: list[tuple[Mark, int]] = []  # every size-th record: where, and its JSONL line
         directives: list[Directive] = []
         count, number = 0, 1
+        cutter = RunCutter(size)  # (a conversation's rows stay in one run)
         for raw, text in _lines(handle, path, cursor):
             if text.strip():
-                if count % size == 0:
+                if cutter.starts(lambda text=text: line_conversation(text)):
                     starts.append((cursor.mark(), number))
                 count += 1
                 directives.extend(_directives(text, cursor))

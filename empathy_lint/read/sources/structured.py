@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -286,6 +286,7 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
     document = Document(path, text)
     start, end, number = (0, len(text), 1) if records is None else (records.start, records.end, records.line)
     offset = start
+    said = ConversationMemory()  # rows of one conversation id, in order, as audit reads them
     # Records end at "\n" only: str.splitlines() would also split on U+0085 and U+2028,
     # which JSON allows unescaped inside strings.
     while offset < end:
@@ -293,7 +294,7 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
         line = text[offset:end] if cut < 0 else text[offset:cut + 1]
         if line.strip():
             try:
-                replies = _jsonl_record(path, number, line, options, offset)
+                replies = _jsonl_record(path, number, line, options, offset, said)
             except InputError as exc:  # one bad record: reported with its line, the others read
                 document.errors.append(str(exc))
                 replies = []
@@ -417,9 +418,11 @@ def _is_title(value: Any) -> bool:
 _ROW_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
-def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], offset: int = 0) -> list[Reply]:
+def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], offset: int = 0,
+                  said: ConversationMemory | None = None) -> list[Reply]:
     """The replies of one JSONL line standing at file offset `offset`, or InputError
-    naming the file and the line."""
+    naming the file and the line. With `said`, a row with no list of earlier messages of
+    its own gets those of the rows before it in its conversation."""
     body_key = options.get("json_body")
     try:
         row = line.rstrip("\r\n")
@@ -442,6 +445,11 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], of
             replies = list(_records_replies(_parse(line, 0)[0] if flat else tree, line, body_key))
             for reply in replies:
                 _shift(reply.origin, offset)
+        if said is not None and isinstance(value, dict) and thread_key(value) is None:
+            customer = next((value[k] for k in CUSTOMER_KEYS if isinstance(value.get(k), str)), None)
+            earlier = said.before(row_conversation(value), customer)
+            for reply in replies if earlier else ():
+                reply.meta["earlier"] = no_surrogates(earlier)
         return replies
     except InputError as exc:
         raise InputError(f"{path}:{number}: {exc}") from None
@@ -608,14 +616,38 @@ class RunCutter:
         self.since: int | None = None
         self.last: str | None = None
 
-    def starts(self, conversation: str | None = None) -> bool:
-        """Does the next record, of `conversation`, start a run?"""
-        since = self.since
-        new = since is None or (since >= self.size and (conversation is None or conversation != self.last
-                                                         or since >= 4 * self.size))
-        self.since = 1 if new else since + 1
+    def starts(self, conversation: "str | None | Callable[[], str | None]" = None) -> bool:
+        """Does the next record, of `conversation`, start a run? (`conversation` may be a
+        function giving it: it is worked out only where a run may start.)"""
+        since, previous = self.since, self.last
         self.last = conversation
+        new = since is None or (since >= self.size and (
+            since >= 4 * self.size or _known(conversation) is None or _known(conversation) != _known(previous)))
+        self.since = 1 if new else since + 1
         return new
+
+
+def _known(conversation: "str | None | Callable[[], str | None]") -> str | None:
+    return conversation() if callable(conversation) else conversation
+
+
+def row_conversation(row: Any) -> str | None:
+    """The conversation a JSONL row belongs to (its conversation or ticket id), if named."""
+    if not isinstance(row, dict):
+        return None
+    for key in CONVERSATION_COLUMNS:
+        value = row.get(key)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def line_conversation(line: str) -> str | None:
+    """row_conversation of a JSONL line (None for a line that is not JSON)."""
+    try:
+        return row_conversation(json.loads(line))
+    except ValueError:
+        return None
 
 
 def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
@@ -705,11 +737,13 @@ def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> lis
             count += 1
     else:
         offset, number = 0, 1
+        cutter = RunCutter(size)
         while offset < len(text):
             cut = text.find("\n", offset)
             end = len(text) if cut < 0 else cut + 1
-            if text[offset:end].strip():
-                if count % size == 0:
+            line = text[offset:end]
+            if line.strip():
+                if cutter.starts(lambda line=line: line_conversation(line)):
                     starts.append((offset, number))
                 count += 1
             offset, number = end, number + 1
