@@ -266,3 +266,22 @@ def test_a_freshdesk_ticket_opens_with_its_description_and_hides_private_notes(t
     by_line = _findings_by_line(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
     assert set(by_line) == {3}, by_line
     assert "EMP201" in by_line[3]  # the broken blender of the description
+
+
+def test_an_intercom_conversation_lints_the_teams_comments_only(tmp_path):
+    """Intercom keeps the opening message in `source` and the rest in a nested
+    `conversation_parts` list; the author's type says whose a part is, `part_type` which
+    parts are messages at all (notes and assignments are not)."""
+    export = tmp_path / "intercom.json"
+    part = {"type": "conversation_part"}
+    export.write_text(_one_message_a_line('{"type": "conversation", "id": "147", "source": {"type": "conversation", '
+                                          '"body": "<p>My blender arrived broken and I want a refund.</p>", '
+                                          '"author": {"type": "user"}}, "conversation_parts": {"conversation_parts": [', [
+        {**part, "part_type": "note", "body": "<p>As I said, obviously a courier issue.</p>", "author": {"type": "admin"}},
+        {**part, "part_type": "comment", "body": "<p>Thanks for writing in. We've sent a replacement.</p>",
+         "author": {"type": "admin"}},
+        {**part, "part_type": "comment", "body": "<p>You should have sent it last week!</p>", "author": {"type": "user"}},
+    ], "]}}"), encoding="utf-8")
+    by_line = _findings_by_line(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
+    assert set(by_line) == {3}, by_line
+    assert "EMP201" in by_line[3]  # the broken blender of the opening message

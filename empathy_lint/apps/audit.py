@@ -21,7 +21,7 @@ from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (ConversationMemory, conversation_roles, message_text,
-                                                   opening_message, split_conversation, team_answers, thread_key)
+                                                   opening_message, split_conversation, team_answers, thread_of)
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
@@ -116,16 +116,16 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             if progress:
                 progress(size)
             row = {k: no_surrogates(v) if isinstance(v, str) else v for k, v in row.items()}
-            messages = thread_key(row)
+            thread = thread_of(row)
             if resolved.reply is None:
-                yield from _answers(row, messages, resolved, number)
+                yield from _answers(row, thread[1] if thread else None, resolved, number)
                 continue
             reply = row.get(resolved.reply)
             customer = row.get(resolved.customer) if resolved.customer else None
             earlier = said.before(_conversation(row, resolved), customer)
-            if messages is not None:  # the row carries its conversation: that is the one
+            if thread is not None:  # the row carries its conversation: that is the one
                 customer, earlier = split_conversation(customer if isinstance(customer, str) else None,
-                                                       row[messages], row.get("requester_id"))
+                                                       thread[1], row.get("requester_id"))
             if not isinstance(reply, str) or not reply.strip():
                 continue
             yield _record(row, resolved, number, reply, customer, earlier)
@@ -172,15 +172,15 @@ def _message_value(message: dict[str, Any], names: tuple[str, ...]) -> str | Non
 
 
 def _is_conversation(row: dict[str, Any]) -> bool:
-    key = thread_key(row)
-    return key is not None and conversation_roles(row[key], row.get("requester_id")) is not None
+    thread = thread_of(row)
+    return thread is not None and conversation_roles(thread[1], row.get("requester_id")) is not None
 
 
-def _answers(row: dict[str, Any], key: str | None, columns: Columns, number: int) -> Iterator[dict[str, Any]]:
+def _answers(row: dict[str, Any], messages: list[Any] | None, columns: Columns, number: int) -> Iterator[dict[str, Any]]:
     """A record per answer of the team in a row that is its conversation (as `check`
     reads such a ticket): the customer's messages are context, notes are skipped."""
-    roles = conversation_roles(row[key], row.get("requester_id")) if key else None
-    for message, customer, earlier in team_answers(row[key], roles, opening_message(row)) if roles else ():
+    roles = conversation_roles(messages, row.get("requester_id")) if messages is not None else None
+    for message, customer, earlier in team_answers(messages, roles, opening_message(row)) if roles else ():
         text = message_text(message)  # (the plain body before the HTML one)
         if text is not None:
             yield _record(row, columns, number, no_surrogates(text), customer, earlier, message)

@@ -19,7 +19,7 @@ from empathy_lint.config import CHANNELS, KINDS, Config, chosen
 from empathy_lint.run import heap
 from empathy_lint.engine.linter import Context, Linter
 from empathy_lint.findings import Finding
-from empathy_lint.read.sources.conversation import split_conversation, thread_key
+from empathy_lint.read.sources.conversation import split_conversation, thread_of
 
 Record = str | dict[str, Any]
 
@@ -48,9 +48,9 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
         customer = record.get("customer")
         customer = customer if isinstance(customer, str) else None
         earlier = record.get("earlier") if isinstance(record.get("earlier"), str) else None
-        key = thread_key(record)
-        if key is not None:  # the conversation's earlier messages (`thread`, `messages`, ...)
-            customer, earlier = split_conversation(customer, record[key])
+        thread = thread_of(record)
+        if thread is not None:  # the conversation's earlier messages (`thread`, `messages`, ...)
+            customer, earlier = split_conversation(customer, thread[1])
         rows.append((customer, chosen(record.get("kind"), KINDS, config.kind or "live"),
                      chosen(record.get("channel"), CHANNELS, config.channel), reply, earlier))
     judged = iter(Context.many(rows))

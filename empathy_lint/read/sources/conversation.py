@@ -3,7 +3,8 @@
 A record may hold the conversation before the reply as a list of messages: `thread` or
 `messages` (`{"role": "customer", "text": ...}`, this project's own and chat exports),
 Zendesk's ticket `comments` (`author_role`, `body`/`plain_body`), Help Scout's `threads`
-(`type: customer`, `body`), Freshdesk's `conversations` (`incoming: true`, `body_text`).
+(`type: customer`, `body`), Freshdesk's `conversations` (`incoming: true`, `body_text`),
+Intercom's `conversation_parts` (its `source` first; `author.type`, `part_type`).
 Only the customer's side is kept: that is what the detector reads to decide whether the
 customer is (still) in a problem.
 
@@ -14,6 +15,7 @@ team's internal notes are never linted (`conversation_roles`).
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Iterator
 
 from empathy_lint.read.sources.base import no_surrogates
@@ -26,6 +28,8 @@ TEXT_KEYS = ("text", "body_text", "plain_body", "body", "content", "message", "v
 # are the later rows' `earlier`.
 CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread", "ticket_id", "ticket", "id")
 OPENING_KEYS = ("description_text", "description")
+INTERCOM_PARTS = "conversation_parts"
+INTERCOM_TYPES = frozenset({"conversation_part", "conversation"})
 CUSTOMER_ROLES = frozenset({"customer", "user", "requester", "end-user", "end_user", "enduser", "contact",
                             "client", "inbound", "incoming", "visitor", "lead"})
 
@@ -42,9 +46,19 @@ def split_messages(joined: str | None) -> list[str]:
     return [part for part in (p.strip() for p in joined.split("\n\n")) if part] if joined else []
 
 
-def thread_key(record: dict[str, Any]) -> str | None:
-    """The key holding the record's list of earlier messages, if any."""
-    return next((k for k in LIST_KEYS if isinstance(record.get(k), list)), None)
+def thread_of(record: dict[str, Any]) -> tuple[str, list[Any]] | None:
+    """(the key, the messages) of the record's list of messages, if it has one. Intercom
+    nests its list (`conversation_parts.conversation_parts`) and keeps the opening message
+    apart (`source`): that comes first."""
+    for key in LIST_KEYS:
+        value = record.get(key)
+        if isinstance(value, list):
+            return key, value
+    parts = record.get(INTERCOM_PARTS)
+    if isinstance(parts, dict) and isinstance(parts.get(INTERCOM_PARTS), list):
+        source = record.get("source")
+        return INTERCOM_PARTS, ([source] if isinstance(source, dict) else []) + parts[INTERCOM_PARTS]
+    return None
 
 
 # Messages the customer never sees: Help Scout's `note` and `lineitem` (a status change),
@@ -62,6 +76,13 @@ def _role(message: dict[str, Any], requester: Any = None) -> str | None:
 
 
 def _own_role(message: dict[str, Any]) -> str | None:
+    if message.get("type") in INTERCOM_TYPES:  # (its `type` names the object, not the author)
+        part = message.get("part_type")
+        if isinstance(part, str) and part.lower() != "comment":
+            return "note"  # a note, an assignment, a close: nothing the customer reads as an answer
+        author = message.get("author")
+        kind = author.get("type") if isinstance(author, dict) else None
+        return kind.strip().lower() if isinstance(kind, str) else None
     incoming = message.get("incoming")
     if isinstance(incoming, bool):
         return "customer" if incoming else "agent"
@@ -91,9 +112,16 @@ def customer_messages(messages: list[Any], requester: Any = None) -> list[str]:
 
 
 def message_text(message: dict[str, Any]) -> str | None:
-    """A message's text, the plain body before the HTML one (as the detector reads it)."""
+    """A message's text, the plain body before the HTML one (as the detector reads it);
+    the tags of an HTML-only body (Help Scout, Intercom) left out."""
     text = next((message[k] for k in TEXT_KEYS if isinstance(message.get(k), str) and message[k].strip()), None)
-    return None if text is None else str(text).strip()
+    if text is not None and "<" in text:
+        text = _SPACES.sub(" ", _TAG.sub(" ", text))
+    return (text.strip() or None) if text is not None else None
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def conversation_roles(messages: list[Any], requester: Any = None) -> list[str | None] | None:

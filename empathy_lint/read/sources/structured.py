@@ -19,7 +19,7 @@ from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
-                                                   opening_message, split_conversation, team_answers, thread_key)
+                                                   opening_message, split_conversation, team_answers, thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template",
@@ -63,7 +63,7 @@ class _MetaPlan:
     number_id: bool        # an id that is a number (not true/false): taken as text
     disable: bool
     customer: str | None
-    thread: str | None  # the key of the conversation's earlier messages
+    thread: bool  # the record has a list of the conversation's earlier messages
 
     @classmethod
     def of(cls, record: dict[str, Any]) -> "_MetaPlan":
@@ -71,7 +71,7 @@ class _MetaPlan:
                    isinstance(record.get("id"), (int, float)) and not isinstance(record.get("id"), bool),
                    record.get("disable") is not None,
                    next((k for k in CUSTOMER_KEYS if isinstance(record.get(k), str)), None),
-                   thread_key(record))
+                   thread_of(record) is not None)
 
     def meta(self, record: dict[str, Any]) -> dict[str, Any]:
         meta = {k: no_surrogates(record[k]) for k in self.text}
@@ -80,8 +80,8 @@ class _MetaPlan:
         if self.disable:
             meta["disable"] = disable_codes("record", record["disable"])
         customer = str(record[self.customer]) if self.customer is not None else None  # (positioned: made plain)
-        if self.thread is not None:
-            customer, earlier = split_conversation(customer, record[self.thread], record.get("requester_id"))
+        if self.thread:
+            customer, earlier = split_conversation(customer, thread_of(record)[1], record.get("requester_id"))
             if earlier:
                 meta["earlier"] = earlier
         if customer is not None:
@@ -203,16 +203,15 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
                 reply.span = _span(node)
                 yield reply
                 break
-    conversation = None
     if not found:
-        conversation = thread_key(node)
-        roles = conversation_roles(node[conversation], node.get("requester_id")) if conversation else None
-        if roles is None:
-            conversation = None
-        else:  # a ticket that is its conversation: the team's answers are its replies
-            yield from _answers(node, node[conversation], roles, text, body_key, name)
+        thread = thread_of(node)
+        roles = conversation_roles(thread[1], node.get("requester_id")) if thread else None
+        skipped: tuple[str, ...] = ("actions", "labels", "restriction")
+        if thread is not None and roles is not None:  # a ticket that is its conversation: its answers are replies
+            yield from _answers(node, thread[1], roles, text, body_key, name)
+            skipped += (thread[0], "source")  # (Intercom's opening message is in the thread)
         for key, value in node.items():
-            if isinstance(value, (list, dict)) and key not in ("actions", "labels", "restriction", conversation):
+            if isinstance(value, (list, dict)) and key not in skipped:
                 yield from _records_replies(value, text, body_key)
 
 
@@ -445,7 +444,7 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], of
             replies = list(_records_replies(_parse(line, 0)[0] if flat else tree, line, body_key))
             for reply in replies:
                 _shift(reply.origin, offset)
-        if said is not None and isinstance(value, dict) and thread_key(value) is None:
+        if said is not None and isinstance(value, dict) and thread_of(value) is None:
             customer = next((value[k] for k in CUSTOMER_KEYS if isinstance(value.get(k), str)), None)
             earlier = said.before(row_conversation(value), customer)
             for reply in replies if earlier else ():
