@@ -44,6 +44,14 @@ def test_anchor_is_the_rarest_run_of_required_words():
                          lemma) == (2, 2, [["persists"], ["recurs"]])
     assert choose_anchor([{"LOWER": "a", "OP": "?"}, {"LIKE_NUM": True}], lemma) is None
     assert choose_anchor([{"IS_SENT_START": True, "LEMMA": {"IN": ["dm", "send"]}}], lemma) == (0, 0, [["dm"], ["send"]])
+    # A sentence end is in nearly every reply: "not ... . Please contact" anchors on "not".
+    step = [{"NORM": {"IN": ["not", "unable"]}}, {"ORTH": {"NOT_IN": [".", "!", "?"]}, "OP": "*"},
+            {"ORTH": {"IN": [".", "!", "?"]}}, {"LOWER": "please", "OP": "?"}, {"LEMMA": {"IN": ["contact", "call"]}}]
+    assert choose_anchor(step, lemma)[0] == 0
+    # ...while a question mark is still rarer than a dozen auxiliaries.
+    question = [{"LOWER": {"IN": ["do", "did", "does", "are", "is", "was", "were", "have", "has", "can", "could"]}},
+                {"ORTH": {"NOT_IN": [".", "!", "?"]}, "OP": "*"}, {"ORTH": "?"}]
+    assert choose_anchor(question, lemma)[:2] == (2, 2)
 
 
 def _token_patterns(lexicon: list[tuple[str, list]]) -> list[tuple[str, list[dict]]]:

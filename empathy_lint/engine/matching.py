@@ -208,8 +208,11 @@ def _anchor_words(spec: dict, lemmas_of: LemmasOf) -> list[str] | None:
     return None
 
 
-# Rough share of tokens that are one given word: stop words are common, others rare.
+# Rough share of tokens that are one given word: stop words are common, others rare;
+# and the marks that end or split sentences, which are in nearly every reply (anchored
+# on ".", a pattern would run around every sentence end).
 _STOP_WORD_RATE, _WORD_RATE = 0.02, 0.001
+_MARK_RATES = {".": 0.05, ",": 0.04, "!": 0.015, "?": 0.01, ":": 0.005, "-": 0.005}
 
 
 def choose_anchor(pattern: list[dict], lemmas_of: LemmasOf) -> tuple[int, int, list[list[str]]] | None:
@@ -223,7 +226,8 @@ def choose_anchor(pattern: list[dict], lemmas_of: LemmasOf) -> tuple[int, int, l
     from spacy.lang.en.stop_words import STOP_WORDS
 
     words = [_anchor_words(spec, lemmas_of) for spec in pattern]
-    rate = [None if w is None else sum(_STOP_WORD_RATE if x in STOP_WORDS else _WORD_RATE for x in w)
+    rate = [None if w is None else sum(_MARK_RATES.get(x) or (_STOP_WORD_RATE if x in STOP_WORDS else _WORD_RATE)
+                                       for x in w)
             for w in words]
     best: tuple[float, int, int] | None = None
     for first in range(len(pattern)):
@@ -546,7 +550,8 @@ class PatternSet:
                 continue
             if pattern.keys <= skipped:
                 continue
-            if pattern.needs_before or pattern.needs_after:
+            # (An `!except` window's test waits: most replies have nothing for it to cancel.)
+            if pattern.cancels is None and (pattern.needs_before or pattern.needs_after):
                 if columns is None:
                     columns = self.lexical.columns(doc)
                 if not pattern.possible(columns, start, end):
@@ -557,7 +562,19 @@ class PatternSet:
         if deferred:
             live = {key for key in found if not key.endswith(EXCEPT_SUFFIX)}
             live.update(key for pattern, _, _ in deferred if pattern.cancels is None for key in pattern.keys)
-            deferred = [item for item in deferred if item[0].cancels is None or not item[0].cancels.isdisjoint(live)]
+            kept = []
+            for item in deferred:
+                pattern = item[0]
+                if pattern.cancels is not None:
+                    if pattern.cancels.isdisjoint(live):
+                        continue
+                    if pattern.needs_before or pattern.needs_after:
+                        if columns is None:
+                            columns = self.lexical.columns(doc)
+                        if not pattern.possible(columns, item[1], item[2]):
+                            continue
+                kept.append(item)
+            deferred = kept
         # Windows that may cancel or position a match run first; then those a satisfied
         # existence-only key no longer needs are skipped.
         if len(deferred) > 1:
