@@ -285,3 +285,25 @@ def test_an_intercom_conversation_lints_the_teams_comments_only(tmp_path):
     by_line = _findings_by_line(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
     assert set(by_line) == {3}, by_line
     assert "EMP201" in by_line[3]  # the broken blender of the opening message
+
+
+def test_malformed_conversation_fields_are_read_around_never_a_crash(tmp_path):
+    """Roles, authors, part types, ids and bodies of the wrong type in an export's
+    conversations: each message is read as far as it can be, the file is linted."""
+    export = tmp_path / "odd.json"
+    export.write_text(json.dumps([
+        {"id": 1, "threads": [{"type": ["customer"], "body": "x"}, {"type": "customer", "body": EARLIER},
+                              {"type": "message", "body": REPLY}]},
+        {"id": 2, "conversation_parts": {"conversation_parts": [
+            {"type": "conversation_part", "part_type": ["comment"], "author": {"type": {"a": 1}}, "body": "Hi"},
+            {"type": "conversation_part", "part_type": "comment", "author": "admin", "body": REPLY}]}, "source": "x"},
+        {"id": 3, "requester_id": [1], "comments": [{"author_id": [1], "body": EARLIER}, {"author_id": 2, "body": REPLY}]},
+        {"id": 4, "description_text": ["x"], "conversations": [{"incoming": False, "body_text": 5},
+                                                                {"incoming": False, "body_text": REPLY}]},
+    ]), encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    by_id: dict[str, set[str]] = {}
+    for finding in json.loads(result.stdout)["files"][0]["findings"]:
+        by_id.setdefault(finding["id"], set()).add(finding["code"])
+    assert "EMP201" in by_id["1"] and "EMP201" in by_id["3"]  # the double charge before each answer

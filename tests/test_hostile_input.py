@@ -246,10 +246,10 @@ def test_every_regex_is_linear_on_its_worst_input():
     from empathy_lint.read import placeholders
     from empathy_lint.read import suppressions
     from empathy_lint.read import threads
-    from empathy_lint.read.sources import markup, sections
+    from empathy_lint.read.sources import conversation, markup, sections
 
     patterns = [p for _, p in placeholders._all_styles().patterns]
-    patterns += [suppressions._DIRECTIVE] + [v for module in (markup, sections, threads)
+    patterns += [suppressions._DIRECTIVE] + [v for module in (markup, sections, threads, conversation)
                                              for v in vars(module).values() if isinstance(v, re.Pattern)]
     bad = ["[A" + "_" * 5000, "{" + "a" * 5000, "<!-- empathy-lint: disable" + " " * 20000, "[" * 20000,
            "`" * 5000 + "a", "<a " * 5000, "![" * 5000, "*_" * 5000, "&#" * 5000, "{%" * 5000, "%A" * 5000,

@@ -76,13 +76,14 @@ def _role(message: dict[str, Any], requester: Any = None) -> str | None:
 
 
 def _own_role(message: dict[str, Any]) -> str | None:
-    if message.get("type") in INTERCOM_TYPES:  # (its `type` names the object, not the author)
+    kind = message.get("type")
+    if isinstance(kind, str) and kind in INTERCOM_TYPES:  # (its `type` names the object, not the author)
         part = message.get("part_type")
         if isinstance(part, str) and part.lower() != "comment":
             return "note"  # a note, an assignment, a close: nothing the customer reads as an answer
         author = message.get("author")
-        kind = author.get("type") if isinstance(author, dict) else None
-        return kind.strip().lower() if isinstance(kind, str) else None
+        written_by = author.get("type") if isinstance(author, dict) else None
+        return written_by.strip().lower() if isinstance(written_by, str) else None
     incoming = message.get("incoming")
     if isinstance(incoming, bool):
         return "customer" if incoming else "agent"
