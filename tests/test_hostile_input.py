@@ -284,6 +284,8 @@ def test_yaml_alias_bomb_is_refused(tmp_path):
     ("deep.json", "[" * 5000 + "]" * 5000),
     ("deep.yaml", "body: " + "[" * 5000 + "]" * 5000 + "\n"),
     ("deep.jsonl", "[" * 5000 + "]" * 5000 + "\n"),
+    # ...where an export's run of 500 rows may end (its cut reads the row's conversation id)
+    ("deep-row-501.jsonl", '{"reply": "Thanks, all sorted."}\n' * 500 + "[" * 5000 + "]" * 5000 + "\n"),
 ])
 def test_absurd_nesting_is_one_error_line(tmp_path, name, text):
     (tmp_path / name).write_text(text, encoding="utf-8")

@@ -642,10 +642,11 @@ def row_conversation(row: Any) -> str | None:
 
 
 def line_conversation(line: str) -> str | None:
-    """row_conversation of a JSONL line (None for a line that is not JSON)."""
+    """row_conversation of a JSONL line (None for a line that is not JSON, or nested too
+    deeply to read: the reader reports that line when it reads it)."""
     try:
         return row_conversation(json.loads(line))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
