@@ -307,3 +307,18 @@ def test_malformed_conversation_fields_are_read_around_never_a_crash(tmp_path):
     for finding in json.loads(result.stdout)["files"][0]["findings"]:
         by_id.setdefault(finding["id"], set()).add(finding["code"])
     assert "EMP201" in by_id["1"] and "EMP201" in by_id["3"]  # the double charge before each answer
+
+
+def test_an_answer_deep_in_a_long_ticket_reads_the_recent_customer_messages():
+    """As an export's rows keep them (ConversationMemory): the message answered and the
+    eight before it, so a ticket of thousands of turns is read in linear time."""
+    from empathy_lint.read.sources.conversation import conversation_roles, split_messages, team_answers
+
+    messages = []
+    for i in range(100):
+        messages += [{"role": "customer", "text": f"Still broken, day {i}."}, {"role": "agent", "text": "On it."}]
+    answers = list(team_answers(messages, conversation_roles(messages)))
+    assert len(answers) == 100
+    _, customer, earlier = answers[-1]
+    assert customer == "Still broken, day 99."
+    assert split_messages(earlier) == [f"Still broken, day {i}." for i in range(91, 99)]
