@@ -109,10 +109,8 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
                     raise row
                 skipped.append(str(row))
                 continue
-            if resolved is None:
-                answers_only = not columns.reply and _is_conversation(row) and \
-                    not any(c in {k.lower() for k in row} for c in REPLY_COLUMNS)
-                resolved = columns.resolve(list(row), str(path), reply_required=not answers_only)
+            if resolved is None:  # (a conversation with no reply column is scored answer by answer)
+                resolved = columns.resolve(list(row), str(path), reply_required=not _is_conversation(row))
             if progress:
                 progress(size)
             row = {k: no_surrogates(v) if isinstance(v, str) else v for k, v in row.items()}

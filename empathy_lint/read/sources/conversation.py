@@ -162,10 +162,11 @@ def team_answers(messages: list[Any], roles: list[str | None],
             continue
         if role == "customer":
             text = message_text(message)
-            if text is not None and (not said or said[-1] != no_surrogates(text)):
+            text = no_surrogates(text) if text is not None else None
+            if text is not None and (not said or said[-1] != text):
                 # The message answered and the most recent before it, as an export's
                 # rows keep them: a ticket of thousands of turns stays linear.
-                said = [*said[-ConversationMemory.MESSAGES:], no_surrogates(text)]
+                said = [*said[-ConversationMemory.MESSAGES:], text]
             continue
         yield message, (said[-1] if said else None), join_messages(said[:-1])
 

@@ -208,20 +208,20 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
         roles = conversation_roles(thread[1], node.get("requester_id")) if thread else None
         skipped: tuple[str, ...] = ("actions", "labels", "restriction")
         if thread is not None and roles is not None:  # a ticket that is its conversation: its answers are replies
-            yield from _answers(node, thread[1], roles, text, body_key, name)
+            yield from _answers(node, meta, thread[1], roles, text, body_key, name)
             skipped += (thread[0], "source")  # (Intercom's opening message is in the thread)
         for key, value in node.items():
             if isinstance(value, (list, dict)) and key not in skipped:
                 yield from _records_replies(value, text, body_key)
 
 
-def _answers(node: dict[str, Any], messages: list[Any], roles: list[str | None], text: str,
-             body_key: str | None, name: Any) -> Iterator[Reply]:
+def _answers(node: dict[str, Any], meta: dict[str, Any], messages: list[Any], roles: list[str | None],
+             text: str, body_key: str | None, name: Any) -> Iterator[Reply]:
     """The replies of a conversation with no reply of its own (a ticket export's comments):
     each answer of the team, read with the customer's messages before it, as a record with
     `customer` and `thread` is. The customer's messages and internal notes are not the
-    team's writing to the customer, and are never linted."""
-    ticket = {k: v for k, v in _meta(node).items() if k not in ("customer", "earlier")}
+    team's writing to the customer, and are never linted. `meta` is the ticket's own."""
+    ticket = {k: v for k, v in meta.items() if k not in ("customer", "earlier")}
     for message, customer, earlier in team_answers(messages, roles, opening_message(node)):
         for reply in _records_replies(message, text, body_key):
             own = {k: v for k, v in reply.meta.items() if k not in ("customer", "earlier")}
