@@ -250,6 +250,7 @@ def test_runs_are_cut_every_size_records_but_not_inside_a_conversation():
     cutter = RunCutter(2)
     starts = [cutter.starts(c) for c in ["a", "b", "b", "b", "c", "d", None, None, None]]
     assert starts == [True, False, False, False, True, False, True, False, True]
+    assert cutter.counts == [4, 2, 2, 1]  # each run's records: its share of the work
     endless = RunCutter(2)
     assert sum(endless.starts("same") for _ in range(20)) == 3  # a new run every 4 runs' worth
 

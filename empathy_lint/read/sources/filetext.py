@@ -249,16 +249,15 @@ def scan_jsonl(path: Path, size: int) -> tuple[FileText, list["Records"]] | None
         skip = cursor.byte
         starts: list[tuple[Mark, int]] = []  # every size-th record: where, and its JSONL line
         directives: list[Directive] = []
-        count, number = 0, 1
+        number = 1
         cutter = RunCutter(size)  # (a conversation's rows stay in one run)
         for raw, text in _lines(handle, path, cursor):
             if text.strip():
                 if cutter.starts(lambda text=text: line_conversation(text)):
                     starts.append((cursor.mark(), number))
-                count += 1
                 directives.extend(_directives(text, cursor))
             number += 1
-        return _assemble(path, Mark(0, skip, 1), starts, count, size, cursor, directives, not count)
+        return _assemble(path, Mark(0, skip, 1), starts, cutter.counts, cursor, directives, not cutter.counts)
 
 
 def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, list["Records"]] | None:
@@ -278,7 +277,8 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
         offsets: list[int] = []  # and in their joined text
         starts: list[tuple[Mark, int]] = []
         directives: list[Directive] = []
-        layout, pos, count, done = None, 0, 0, False
+        layout, pos, done = None, 0, False
+        cutter = RunCutter(size)
         while not done:
             # At least as much new text as is carried: a row that never ends (an unclosed
             # quote) is parsed again over a text that doubles each time, so the scan stays
@@ -297,10 +297,9 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
             if layout is None:
                 if not block.strip():
                     if done:
-                        return _assemble(path, Mark(0, skip, 1), [], 0, size, cursor, [], True)
+                        return _assemble(path, Mark(0, skip, 1), [], [], cursor, [], True)
                     continue
                 layout = _csv_layout(path, block, options)
-                cutter = RunCutter(size)
                 pos = layout.first
             carry = len(block)
             for record in _csv_records(block, layout.delimiter, pos):
@@ -309,14 +308,13 @@ def scan_csv(path: Path, options: dict[str, Any], size: int) -> tuple[FileText, 
                     break
                 if cutter.starts(_conversation_of(record, layout)):
                     starts.append((_mark_at(record[0][1], texts, marks, offsets), 0))
-                count += 1
             k = max(0, bisect.bisect_right(offsets, carry) - 1) if carry < len(block) else len(texts)
             cut = offsets[k] if k < len(texts) else len(block)
             if texts:
                 directives.extend(_directives(block[:cut], marks[0]))
             texts, marks, offsets = texts[k:], marks[k:], [o - cut for o in offsets[k:]]
             pos = carry - cut
-    return _assemble(path, Mark(0, skip, 1), starts, count, size, cursor, directives, False)
+    return _assemble(path, Mark(0, skip, 1), starts, cutter.counts, cursor, directives, False)
 
 
 def _mark_at(offset: int, texts: list[str], marks: list[Mark], offsets: list[int]) -> Mark:
@@ -329,12 +327,12 @@ def _mark_at(offset: int, texts: list[str], marks: list[Mark], offsets: list[int
                 marks[k].line + _breaks(prefix.encode("utf-8")))
 
 
-def _assemble(path: Path, head: Mark, starts: list[tuple[Mark, int]], count: int, size: int, cursor: _Cursor,
+def _assemble(path: Path, head: Mark, starts: list[tuple[Mark, int]], counts: list[int], cursor: _Cursor,
               directives: list[Directive], blank: bool) -> tuple[FileText, list["Records"]]:
     from empathy_lint.read.sources.structured import cut_runs
 
     end = cursor.mark()
-    runs = cut_runs([(mark.char, number, mark.line) for mark, number in starts], count, size, end.char)
+    runs = cut_runs([(mark.char, number, mark.line) for mark, number in starts], counts, end.char)
     marks = [mark for mark, _ in starts]
     if not marks or marks[0].char > 0:
         marks.insert(0, head)

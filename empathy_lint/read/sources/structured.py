@@ -608,21 +608,28 @@ def _conversation_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> 
 class RunCutter:
     """Where the runs of an export start: every `size` records, but not between two
     rows of one conversation (a row reads the customer's earlier messages from the rows
-    before it in its run), unless one conversation goes on for four runs' worth."""
+    before it in its run), unless one conversation goes on for four runs' worth.
+    `counts` holds how many records each run has."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.since: int | None = None
-        self.last: str | None = None
+        self.counts: list[int] = []
+        self.last: "str | None | Callable[[], str | None]" = None
 
     def starts(self, conversation: "str | None | Callable[[], str | None]" = None) -> bool:
         """Does the next record, of `conversation`, start a run? (`conversation` may be a
         function giving it: it is worked out only where a run may start.)"""
-        since, previous = self.since, self.last
+        counts, previous = self.counts, self.last
+        new = not counts
+        if counts and counts[-1] >= self.size:
+            here = _known(conversation)
+            new = counts[-1] >= 4 * self.size or here is None or here != _known(previous)
+            conversation = here  # worked out: the next record's test reads it as it is
         self.last = conversation
-        new = since is None or (since >= self.size and (
-            since >= 4 * self.size or _known(conversation) is None or _known(conversation) != _known(previous)))
-        self.since = 1 if new else since + 1
+        if new:
+            counts.append(1)
+        else:
+            counts[-1] += 1
         return new
 
 
@@ -724,38 +731,31 @@ class Records:
 def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> list[Records]:
     """The export cut into runs of `size` records (InputError for a CSV without a reply
     column, as reading it whole would give)."""
-    starts: list[tuple[int, int]] = []  # (offset, line) of every size-th record
-    count = 0
+    starts: list[tuple[int, int]] = []  # (offset, line) of the record each run starts at
+    cutter = RunCutter(size)
     if path.lower().endswith(".csv"):
         if not text.strip():
             return []
         layout = _csv_layout(path, text, options)
-        cutter = RunCutter(size)
         for record in _csv_records(text, layout.delimiter, layout.first):
             if cutter.starts(_conversation_of(record, layout)):
                 starts.append((record[0][1], 0))
-            count += 1
     else:
         offset, number = 0, 1
-        cutter = RunCutter(size)
         while offset < len(text):
             cut = text.find("\n", offset)
             end = len(text) if cut < 0 else cut + 1
             line = text[offset:end]
-            if line.strip():
-                if cutter.starts(lambda line=line: line_conversation(line)):
-                    starts.append((offset, number))
-                count += 1
+            if line.strip() and cutter.starts(lambda line=line: line_conversation(line)):
+                starts.append((offset, number))
             offset, number = end, number + 1
     index = LineIndex(text)
-    return cut_runs([(start, line, index.position(start)[0]) for start, line in starts], count, size, len(text))
+    return cut_runs([(start, line, index.position(start)[0]) for start, line in starts], cutter.counts, len(text))
 
 
-def cut_runs(starts: list[tuple[int, int, int]], count: int, size: int, end: int) -> list[Records]:
-    """The runs of `size` records of an export of `count` records ending at `end`, from
-    where every size-th record starts: (offset, the reader's line, LineIndex's line)."""
-    # (A run of a CSV export may hold more than `size` rows, to keep a conversation
-    # whole: its count is the work it stands for, an estimate.)
+def cut_runs(starts: list[tuple[int, int, int]], counts: list[int], end: int) -> list[Records]:
+    """The runs of an export ending at `end`, from where each starts (offset, the
+    reader's line, LineIndex's line) and how many records each holds (RunCutter.counts)."""
     return [Records(start, starts[k + 1][0] if k + 1 < len(starts) else end, line,
-                    max(1, min(size, count - k * size)), starts[0][0], index_line)
+                    counts[k], starts[0][0], index_line)
             for k, (start, line, index_line) in enumerate(starts)]
