@@ -56,7 +56,12 @@ FAMILY_OF = {code: family for family, codes in FAMILIES.items() for code in code
 
 
 def collect(records: list[dict]) -> tuple[dict[str, list], dict[str, list[int]]]:
-    """Per require rule: (facts, right, company) of each finding; per forbid rule: [fired, right]."""
+    """Per require rule: (facts, right, company) of each finding; per forbid rule: [fired, right].
+    English replies only: a finding on a reply in another language is info whatever its
+    confidence (the linter's `_in_language`), and its facts are counted without echo."""
+    from empathy_lint.engine.language import is_english
+
+    records = [r for r in records if is_english(r["reply"])]
     linter = Linter(Config())
     kinds = {rule.id: rule.kind for rule in linter.rules}
     linter.confidence = ConfidenceModel({"rules": {

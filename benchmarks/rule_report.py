@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from empathy_lint.engine.linter import Linter  # noqa: E402
 from empathy_lint.errors import RuleError  # noqa: E402
 from empathy_lint.run.evaluation import load_records, split  # noqa: E402
-from empathy_lint.engine.language import is_english  # noqa: E402
+from empathy_lint.engine.language import detect_language, is_english  # noqa: E402
 from empathy_lint.engine.matching import PatternSet, uncancelled  # noqa: E402
 from empathy_lint.read.textmap import prepare  # noqa: E402
 
@@ -61,28 +61,35 @@ def main() -> None:
     args = parser.parse_args()
 
     records = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
-    records = [r for r in records if is_english(r["reply"])]
+    languages = ["en" if is_english(r["reply"]) else detect_language(r["reply"]) for r in records]
     linter = Linter()
     rules = [r for r in linter.rules if claim_for(r.id) and r.patterns and (not args.rules or r.id in args.rules)]
+    # One report per rule and language: the English patterns over the English replies,
+    # each `languages:` block over the replies detected in its language.
+    parts = [(rule, "en", rule.patterns, rule.excepts) for rule in rules]
+    parts += [(rule, code, block.patterns, block.excepts) for rule in rules for code, block in rule.languages.items()]
     patterns = PatternSet(linter.nlp)
-    for rule in rules:
-        for index, pattern in enumerate(rule.patterns):
-            patterns.add(f"{rule.id}#{index}", pattern, lambda detail: RuleError(detail))
-        for index, pattern in enumerate(rule.excepts):
-            patterns.add(f"{rule.id}!{index}", pattern, lambda detail: RuleError(detail))
+    for rule, code, pats, excepts in parts:
+        for index, pattern in enumerate(pats):
+            patterns.add(f"{rule.id}@{code}#{index}", pattern, lambda detail: RuleError(detail))
+        for index, pattern in enumerate(excepts):
+            patterns.add(f"{rule.id}@{code}!{index}", pattern, lambda detail: RuleError(detail))
     patterns.finish()
     texts = (prepare(r["reply"], linter.masks_for(r["reply"])).text for r in records)
     hits: dict[str, list[int]] = defaultdict(list)      # pattern key -> replies it matches, excepts applied
     cancels: dict[str, list[int]] = defaultdict(list)   # except key -> replies whose verdict it decides
     for number, doc in enumerate(linter.nlp.pipe(texts)):
         found = patterns.matches(doc)
-        for rule in rules:
-            excepts = {k: spans for k, spans in found.items() if k.startswith(f"{rule.id}!")}
+        for rule, code, _, _ in parts:
+            if code != languages[number]:
+                continue
+            prefix = f"{rule.id}@{code}"
+            excepts = {k: spans for k, spans in found.items() if k.startswith(f"{prefix}!")}
             cancel = [span for spans in excepts.values() for span in spans]
             for key, spans in found.items():
-                if key.startswith(f"{rule.id}#") and uncancelled(spans, cancel):
+                if key.startswith(f"{prefix}#") and uncancelled(spans, cancel):
                     hits[key].append(number)
-            matched = [span for k, spans in found.items() if k.startswith(f"{rule.id}#") for span in spans]
+            matched = [span for k, spans in found.items() if k.startswith(f"{prefix}#") for span in spans]
             if matched and not uncancelled(matched, cancel):
                 # No match survives: the excepts without which one would have decided.
                 for key in excepts:
@@ -90,16 +97,18 @@ def main() -> None:
                     if uncancelled(matched, others):
                         cancels[key].append(number)
 
-    for rule in rules:
+    for rule, code, pats, excepts in parts:
         claim = claim_for(rule.id)
-        keys = [f"{rule.id}#{i}" for i in range(len(rule.patterns))]
+        prefix = f"{rule.id}@{code}"
+        keys = [f"{prefix}#{i}" for i in range(len(pats))]
         by_reply: dict[int, int] = defaultdict(int)
         for key in keys:
             for number in set(hits[key]):
                 by_reply[number] += 1
-        print(f"\n{rule.id} {rule.name} ({len(records)} English tune replies)")
+        what = "English" if code == "en" else f"'{code}'"
+        print(f"\n{rule.id} {rule.name} ({languages.count(code)} {what} tune replies)")
         print(f"  {'hits':>5} {'prec':>5} {'uniq':>5}  pattern")
-        for key, pattern in zip(keys, rule.patterns):
+        for key, pattern in zip(keys, pats):
             replies = sorted(set(hits[key]))
             right = [n for n in replies if claim(records[n]["labels"])]
             precision = len(right) / len(replies) if replies else 0.0
@@ -111,10 +120,10 @@ def main() -> None:
             wrong = [n for n in replies if n not in set(right)]
             for n in wrong[: args.examples]:
                 print(f"  {'':17}x {records[n]['id']}: {' '.join(records[n]['reply'].split())[:120]}")
-        if rule.excepts:
+        if excepts:
             print(f"  {'decides':>7} {'prec':>5}  except")
-        for index, pattern in enumerate(rule.excepts):
-            replies = sorted(set(cancels[f"{rule.id}!{index}"]))
+        for index, pattern in enumerate(excepts):
+            replies = sorted(set(cancels[f"{prefix}!{index}"]))
             wrong = [n for n in replies if claim(records[n]["labels"])]
             precision = 1 - len(wrong) / len(replies) if replies else 0.0
             if args.weak and replies and precision >= 0.7:

@@ -164,6 +164,9 @@ class Rule:
     min_replies: int = 0  # repeated rules: how many replies must share an opening
     min_share: float = 0.0  # repeated rules: and what share of the replies checked
     echo: int = 0  # require rules: also satisfied by repeating this many of the customer's content words
+    # Another language's patterns (ISO 639-1 code -> patterns, excepts, suggestions): a
+    # reply detected in that language is checked by them instead of the English ones.
+    languages: dict[str, "LanguagePatterns"] = field(default_factory=dict)
     severity_chosen: bool = False  # set in the user's config: kept as set, confidence does not lower it
     source: str = ""
     line: int = 0
@@ -173,6 +176,15 @@ class Rule:
         """The first sentence of `why`: what the terminal shows under a finding."""
         first = self.why.strip().split(". ")[0].strip()
         return first if first.endswith(".") else first + "."
+
+
+@dataclass(frozen=True)
+class LanguagePatterns:
+    """A rule's patterns for one other language, and what to suggest in it."""
+
+    patterns: tuple[Any, ...]
+    excepts: tuple[Any, ...] = ()
+    suggest: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -297,6 +309,9 @@ def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
         min_replies=int(raw.get("min_replies", 0)),
         min_share=float(raw.get("min_share", 0.0)),
         echo=int(raw.get("echo", 0)),
+        languages={code: LanguagePatterns(tuple(block["patterns"]), tuple(block.get("except", ())),
+                                          tuple(block.get("suggest", ())))
+                   for code, block in (raw.get("languages") or {}).items()},
         source=source,
         line=line,
     )

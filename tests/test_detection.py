@@ -309,11 +309,33 @@ def test_language_detection(text, language):
     assert detect_language(text) == language
 
 
-def test_a_reply_in_another_language_gets_one_notice_and_no_english_findings(linter):
+def test_a_reply_in_another_language_is_judged_only_by_the_rules_with_patterns_for_it(linter):
+    """Apology and acknowledgement have Spanish patterns: "Lamentamos" is the apology, and
+    nothing acknowledges the late order. Next steps and follow-up have none, so they say
+    nothing, and the notice names the rules that did check the reply."""
     reply = "Lamentamos el inconveniente. Por favor síguenos en Twitter para brindarte asistencia."
     findings = linter.lint(reply, Context.for_reply("my order is late", "live", "social", reply))
+    assert [f.code for f in findings] == ["EMP001", "EMP101"]
+    assert "(detected: es; checked in it: missing-acknowledgement, missing-apology)" in findings[0].message
+    assert findings[1].suggestions[0].startswith("Entiendo")
+
+
+def test_a_spanish_reply_without_an_apology_is_asked_for_one_in_spanish_at_info(linter):
+    reply = "Hola! Por favor síguenos en Twitter para poder brindarte asistencia por mensajes directos."
+    customer = "I was charged twice for the same order and nobody answers my emails"
+    findings = {f.code: f for f in linter.lint(reply, Context.for_reply(customer, "live", "social", reply))}
+    assert findings["EMP201"].suggestions[0] == "Lamentamos mucho lo ocurrido."
+    # The customer's verdict is read with English cues: what rests on it is only info.
+    assert findings["EMP201"].severity == "info"
+    sorry = "Lo sentimos mucho. " + reply
+    assert "EMP201" not in {f.code for f in linter.lint(sorry, Context.for_reply(customer, "live", "social", sorry))}
+
+
+def test_a_reply_in_a_language_no_rule_reads_gets_only_the_notice(linter):
+    reply = "ご不便をおかけしております。端末の再起動をお試しください。"
+    findings = linter.lint(reply, Context.for_reply("my order is late", "live", "social", reply))
     assert [f.code for f in findings] == ["EMP001"] and findings[0].severity == "info"
-    assert "(detected: es)" in findings[0].message
+    assert findings[0].message.endswith("(detected: ja)")
 
 
 def test_detector_keeps_recent_evidence_but_judges_by_the_current_weights(monkeypatch):

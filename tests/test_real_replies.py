@@ -22,8 +22,8 @@ REGRESSION_IDS = [
 # "How good is it?", gives the blind ones). A rule change that drops below one fails.
 # (labels of rubric version 2, 2026-12-05: two readers and a third on every disagreement)
 F1_FLOORS = {
-    "missing-acknowledgement": 0.69,
-    "missing-apology": 0.90,
+    "missing-acknowledgement": 0.73,
+    "missing-apology": 0.93,
     "non-apology": 0.95,
     "missing-next-steps": 0.75,
     "missing-follow-up": 0.74,

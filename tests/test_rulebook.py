@@ -58,6 +58,34 @@ def test_schema_error_names_file_line_rule_and_field(tmp_path):
     assert "\n" not in message
 
 
+def test_a_rule_reads_another_language_by_its_own_patterns(tmp_path):
+    text = GOOD_RULE.replace('    suggest: ["Hi {first name},"]\n', """\
+    suggest: ["Hi {first name},"]
+    languages:
+      es:
+        patterns: ["estimado cliente"]
+        suggest: ["Hola {nombre},"]
+""")
+    pack = write(tmp_path, text)
+    linter = Linter(Config(rules=[str(pack)], select=["ACME101", "EMP001"]))
+    findings = {f.code: f for f in linter.lint("Estimado cliente, su pedido ha sido enviado hoy por la mañana.")}
+    assert set(findings) == {"EMP001", "ACME101"}
+    assert findings["ACME101"].suggestions == ["Hola {nombre},"]
+    assert findings["EMP001"].message.endswith("(detected: es; checked in it: no-dear-customer)")
+
+
+@pytest.mark.parametrize("block,problem", [
+    ("      en:\n        patterns: [hello]\n", "languages"),
+    ("      es:\n        suggest: [hola]\n", "'patterns' is a required property"),
+    ("      es:\n        patterns: [hola]\n        severity: info\n", "severity"),
+])
+def test_a_bad_language_block_is_a_schema_error(tmp_path, block, problem):
+    text = GOOD_RULE.replace('    suggest: ["Hi {first name},"]\n', '    suggest: ["Hi {first name},"]\n    languages:\n' + block)
+    with pytest.raises(RuleError, match="ACME101") as err:
+        load_pack(write(tmp_path, text))
+    assert problem in str(err.value)
+
+
 def test_missing_examples_are_a_schema_error(tmp_path):
     text = GOOD_RULE.replace('      pass: ["Hi Sam, your order shipped."]\n', "")
     with pytest.raises(RuleError, match="examples.*'pass' is a required property"):

@@ -15,7 +15,7 @@ from empathy_lint.errors import InputError, RuleError
 from empathy_lint.findings import Finding, Fix, by_place, locate
 from empathy_lint.engine.language import detect_language, plainly_english
 from empathy_lint.engine.letter import Sentences
-from empathy_lint.engine.matching import compile_rules
+from empathy_lint.engine.matching import compile_rules, language_key
 from empathy_lint.engine.pipeline import get_nlp, sentence_columns
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
 from empathy_lint.rulebook import Rule
@@ -338,11 +338,51 @@ class Linter:
         if not text.strip():
             return []
         language = "en" if _plainly_english(doc) else detect_language(mapped.text)
-        if language != "en":
-            return self._other_language(self._applicable(context)[0], doc, text, mapped, language)
         context = context.read_reply(doc)
         rules, others, wanted = self._applicable(context)
-        matches = self.compiled.find(doc, wanted)
+        notices: list[Finding] = []
+        if language != "en":
+            # Only the rules with patterns for this language judge it, with those
+            # patterns (their matches keyed back to the rule); one notice says so.
+            notices = self._other_language(doc, mapped, language, rules)
+            rules = [rule for rule in rules if language in rule.languages]
+            if not rules:
+                return notices
+            keys = {language_key(rule.id, language): rule.id for rule in rules}
+            matches = {keys[key]: spans for key, spans in self.compiled.find(doc, frozenset(keys)).items()}
+        else:
+            matches = self.compiled.find(doc, wanted)
+        findings = notices + self._judge(rules, others, matches, doc, text, mapped, context, openings,
+                                         echo=language == "en")
+        if findings and self.confidence.rules:
+            self._rate(findings, doc, mapped, context, matches, english=language == "en")
+        if language != "en":
+            self._in_language(findings, language)
+        if len(findings) > 1:
+            findings = one_verdict_per_phrase(findings)
+            findings.sort(key=by_place)
+        return findings
+
+    def _in_language(self, findings: list[Finding], language: str) -> None:
+        """Findings on a reply in another language: suggestions in that language, and a
+        finding that rests on the customer's verdict is info, as that verdict was read
+        with English cues ("¡Excelente servicio!" is not known for praise)."""
+        for finding in findings:
+            rule = self.compiled.rules.get(finding.code)
+            block = rule.languages.get(language) if rule is not None else None
+            if block is None:
+                continue
+            if block.suggest:
+                finding.suggestions = list(block.suggest)
+            if rule.kind == "require" and rule.when.get("customer", "any") != "any" and not rule.severity_chosen:
+                finding.severity = "info"
+
+    def _judge(self, rules: list[Rule], others: dict[str, tuple[str, ...]], matches: dict[str, list[tuple[int, int]]],
+               doc: Doc, text: str, mapped: MappedText, context: Context, openings: bool,
+               echo: bool = True) -> list[Finding]:
+        """The findings of `rules` from their matches (or their absence) in one reply.
+        `echo`: the customer's own words may stand for an acknowledgement (English only:
+        the content-word test knows English stop words)."""
         quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
         body: tuple[tuple[int, int], tuple[int, int]] | None = None
         findings: list[Finding] = []
@@ -357,7 +397,7 @@ class Linter:
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
             elif kind == "require":
                 if rule.id in matches or any(other in matches for other in others[rule.id]) \
-                        or self._echoes(rule, doc, context):
+                        or (echo and self._echoes(rule, doc, context)):
                     continue
                 # Missing content belongs in the body's first or last sentence, so the
                 # caret lands where the text should go; the body is found once per doc.
@@ -378,17 +418,13 @@ class Linter:
                         start, end = mapped.to_source(*body[0])
                         findings.append(self._finding(rule, start, end, None))
             # "language": the reply is English, nothing to say
-        if findings and self.confidence.rules:
-            self._rate(findings, doc, mapped, context, matches)
-        if len(findings) > 1:
-            findings = one_verdict_per_phrase(findings)
-            findings.sort(key=by_place)
         return findings
 
     def _rate(self, findings: list[Finding], doc: Doc, mapped: MappedText, context: Context,
-              matches: dict) -> None:
+              matches: dict, english: bool = True) -> None:
         """Give each finding its confidence; one the model is unsure of becomes `info`
-        (unless the user's config sets that rule's severity)."""
+        (unless the user's config sets that rule's severity). The customer's words echoed
+        and the reply's content words are counted in English only (their stop words)."""
         model, facts = self.confidence, None
         unsure_macro = context.kind == "canned" and context.customer is None and not context.sure
         for finding in findings:
@@ -396,7 +432,8 @@ class Linter:
                 continue
             if facts is None and model.needs_facts(finding.code):
                 facts = reply_facts(context, sentence_columns(doc).words, "?" in mapped.text,
-                                    self._echo_count(doc, context), set(matches), len(self._words(doc)))
+                                    self._echo_count(doc, context) if english else 0, set(matches),
+                                    len(self._words(doc)) if english else 0)
             rated = model.rate(finding.code, facts)
             if rated is not None:
                 finding.confidence, sure = rated
@@ -430,15 +467,18 @@ class Linter:
             return False
         return self._echo_count(doc, context) >= rule.echo
 
-    def _other_language(self, rules: list[Rule], doc: Doc, text: str, mapped: MappedText,
-                        language: str) -> list[Finding]:
-        """A reply in another language: one notice per `language` rule, no English findings."""
+    @staticmethod
+    def _other_language(doc: Doc, mapped: MappedText, language: str, rules: list[Rule]) -> list[Finding]:
+        """A reply in another language: one notice per `language` rule, naming the rules
+        with patterns for it (the only ones that check it)."""
+        names = ", ".join(rule.name for rule in rules if language in rule.languages)
+        detail = f"detected: {language}; checked in it: {names}" if names else f"detected: {language}"
         findings = []
         for rule in rules:
             if rule.kind == "language":
                 start, end = mapped.to_source(*body_sentences(doc)[0])
-                finding = self._finding(rule, start, end, None)
-                finding.message = f"{rule.message} (detected: {language})"
+                finding = Linter._finding(rule, start, end, None)
+                finding.message = f"{rule.message} ({detail})"
                 findings.append(finding)
         return findings
 

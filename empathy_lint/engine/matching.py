@@ -596,6 +596,11 @@ class PatternSet:
             pattern.optional = all(key in keys for key in pattern.keys)
 
 
+def language_key(rule_id: str, language: str) -> str:
+    """The key of a rule's patterns for another language ("EMP201@es")."""
+    return f"{rule_id}@{language}"
+
+
 class CompiledRules:
     """The matchers for one set of rules, bound to one pipeline's vocab."""
 
@@ -605,16 +610,23 @@ class CompiledRules:
         for rule in rules:
             def error(detail: str, rule: Rule = rule) -> RuleError:
                 return RuleError(f"{rule.source}:{rule.line}: rule {rule.id}: {detail}")
-            for key, patterns in ((rule.id, rule.patterns), (rule.id + EXCEPT_SUFFIX, rule.excepts)):
-                for pattern in patterns:
-                    self.patterns.add(key, pattern, error)
+            keyed = [(rule.id, rule.patterns, rule.excepts)]
+            keyed += [(language_key(rule.id, code), block.patterns, block.excepts)
+                      for code, block in rule.languages.items()]
+            for rule_key, patterns, excepts in keyed:
+                for key, group in ((rule_key, patterns), (rule_key + EXCEPT_SUFFIX, excepts)):
+                    for pattern in group:
+                        self.patterns.add(key, pattern, error)
         self.patterns.finish()
         # A require rule only asks "does any pattern match?", unless a position rule
         # needs its matches' places: such rules stop at their first surviving match.
         positioned = {rule.of for rule in rules if rule.of}
-        self.patterns.mark_existence_only({rule.id for rule in rules if rule.kind == "require" and rule.id not in positioned})
+        self.patterns.mark_existence_only({key for rule in rules if rule.kind == "require" and rule.id not in positioned
+                                           for key in (rule.id, *(language_key(rule.id, c) for c in rule.languages))})
         self.lemmas_of = self.patterns.lemmas_of
-        self._keys = {key for rule in rules for key in (rule.id, rule.id + EXCEPT_SUFFIX)}
+        self._keys = {key + suffix for rule in rules
+                      for key in (rule.id, *(language_key(rule.id, c) for c in rule.languages))
+                      for suffix in ("", EXCEPT_SUFFIX)}
         self._skipped: dict[frozenset[str], frozenset[str]] = {}
 
     def _skipped_for(self, rule_ids: set[str] | frozenset[str]) -> frozenset[str]:
