@@ -165,6 +165,12 @@ def test_explain_by_code_and_name():
     assert run_cli("explain", "as-i-said").stdout == by_code
 
 
+def test_explain_names_the_languages_a_rule_also_reads():
+    apology = run_cli("explain", "EMP201").stdout
+    assert "Also reads\n  replies in es, pt, fr, de, it, nl, with patterns of their own (findings there are info" in apology
+    assert "Also reads" not in run_cli("explain", "EMP301").stdout
+
+
 def test_explain_unknown_suggests_the_closest():
     result = run_cli("explain", "EMP30")
     assert result.returncode == 2 and "did you mean" in result.stderr
