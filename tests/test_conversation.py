@@ -100,6 +100,24 @@ def test_audit_reads_the_rows_of_one_conversation_together(tmp_path):
     assert len([w for w in summary["worst"] if "EMP201" in {f["code"] for f in w["findings"]}]) == 1, rows
 
 
+def test_audit_takes_the_ticket_id_over_a_row_id_as_check_does(tmp_path):
+    """Rows with an id of their own and their ticket's `ticket_id`: the ticket is the
+    conversation (each row was read alone, so "I did." lost the double charge)."""
+    import csv
+
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "ticket_id", "customer", "reply"])
+        writer.writerow(["m1", "T1", EARLIER, "I'm so sorry about that. Did you pay by card?"])
+        writer.writerow(["m2", "T1", ANSWER, REPLY])
+        writer.writerow(["m3", "T2", ANSWER, REPLY])
+    summary = json.loads(run_cli_fast("audit", str(export), "--worst", "5").stdout)
+    audited = {w["id"] for w in summary["worst"] if "EMP201" in {f["code"] for f in w["findings"]}}
+    assert audited == {"m2"}
+    assert _emp201_lines(run_cli_fast("check", "--isolated", "--format", "json", str(export))) == {3}
+
+
 def _findings_by_line(result) -> dict[int, set[str]]:
     assert result.returncode in (0, 1), result.stderr
     by_line: dict[int, set[str]] = {}

@@ -20,8 +20,9 @@ from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
-from empathy_lint.read.sources.conversation import (ConversationMemory, conversation_roles, message_text,
-                                                   opening_message, split_conversation, team_answers, thread_of)
+from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
+                                                   message_text, opening_message, split_conversation, team_answers,
+                                                   thread_of)
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
@@ -30,7 +31,9 @@ AGENT_COLUMNS = ("agent", "agent_name", "author", "assignee", "user", "company")
 DATE_COLUMNS = ("date", "created_at", "created", "timestamp", "time", "sent_at")
 ID_COLUMNS = ("id", "ticket_id", "ticket", "reply_id")
 URL_COLUMNS = ("ticket_url", "url", "link", "permalink", "ticket_link")
-THREAD_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread")
+# The conversation a row belongs to, as `check` reads it (CONVERSATION_COLUMNS): a
+# ticket id before a row id, so rows `id` m1, m2 of `ticket_id` T1 are one conversation.
+THREAD_COLUMNS = tuple(c for c in CONVERSATION_COLUMNS if c != "id")
 FAMILIES = ("acknowledgement", "apology", "defensive", "next-steps", "follow-up")
 # What a support lead looks at first: replies with an error, then those that blame or
 # take back an apology (non-apologies and defensive phrasing hurt more than an

@@ -350,7 +350,7 @@ def init(force: bool, directory: str) -> None:
 @click.option("--id-column", metavar="NAME", help="Column with the ticket or reply id [auto: id, ticket_id].")
 @click.option("--thread-column", metavar="NAME",
               help="Column naming the conversation, for joining an answer sent in parts (1/2, 2/2) "
-                   "[auto: conversation_id, thread_id; else the ticket id, else the customer message].")
+                   "[auto: conversation_id, thread_id, ticket_id; else the id, else the customer message].")
 @click.option("--no-join-parts", is_flag=True, help="Judge each part of an answer sent in parts on its own.")
 @click.option("--url-column", metavar="NAME",
               help="Column with a link to the ticket, shown on each listed reply [auto: ticket_url, url, link].")
