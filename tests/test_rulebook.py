@@ -75,7 +75,8 @@ def test_a_rule_reads_another_language_by_its_own_patterns(tmp_path):
 
 
 @pytest.mark.parametrize("block,problem", [
-    ("      en:\n        patterns: [hello]\n", "languages"),
+    ("      en:\n        patterns: [hello]\n", "'en' is not one of"),
+    ("      sv:\n        patterns: [hej]\n", "'sv' is not one of"),
     ("      es:\n        suggest: [hola]\n", "'patterns' is a required property"),
     ("      es:\n        patterns: [hola]\n        severity: info\n", "severity"),
 ])
@@ -84,6 +85,19 @@ def test_a_bad_language_block_is_a_schema_error(tmp_path, block, problem):
     with pytest.raises(RuleError, match="ACME101") as err:
         load_pack(write(tmp_path, text))
     assert problem in str(err.value)
+
+
+def test_a_language_block_names_a_language_the_detector_can_return():
+    """The schema lists the codes `detect_language` gives (words for Latin-script
+    languages, the script for the rest): a block for any other code would never run."""
+    import json
+
+    from empathy_lint.engine import language
+
+    schema = json.loads((builtin_rules_dir() / "schema.json").read_text(encoding="utf-8"))
+    listed = schema["$defs"]["rule"]["properties"]["languages"]["propertyNames"]["enum"]
+    detected = set(language._settings()["function_words"]) | set(language._SCRIPT_LANGUAGE.values())
+    assert set(listed) == detected - {"en"} and len(listed) == len(set(listed))
 
 
 def test_missing_examples_are_a_schema_error(tmp_path):
