@@ -172,6 +172,12 @@ class Rule:
     line: int = 0
 
     @property
+    def rests_on_customer(self) -> bool:
+        """A require rule gated on the customer's message: its finding is only as sure as
+        the verdict on that message."""
+        return self.kind == "require" and self.when.get("customer", "any") != "any"
+
+    @property
     def summary(self) -> str:
         """The first sentence of `why`: what the terminal shows under a finding."""
         first = self.why.strip().split(". ")[0].strip()

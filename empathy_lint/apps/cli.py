@@ -578,10 +578,10 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
         gates = ", ".join(f"{k}: {v}" for k, v in rule.when.items())
         out += ["", click.style("Runs when", bold=True), f"  {gates}"]
     if rule.languages:
-        gated = rule.kind == "require" and rule.when.get("customer", "any") != "any"
         out += ["", click.style("Also reads", bold=True),
                 f"  replies in {', '.join(rule.languages)}, with patterns of their own"
-                + (" (findings there are info: the customer's message is read in English)" if gated else "")]
+                + (" (findings there are info: the customer's message is read in English)"
+                   if rule.rests_on_customer else "")]
     out += ["", f"Defined in {rule.source}:{rule.line}"]
     click.echo("\n".join(out))
 

@@ -374,7 +374,7 @@ class Linter:
                 continue
             if block.suggest:
                 finding.suggestions = list(block.suggest)
-            if rule.kind == "require" and rule.when.get("customer", "any") != "any" and not rule.severity_chosen:
+            if rule.rests_on_customer and not rule.severity_chosen:
                 finding.severity = "info"
 
     def _judge(self, rules: list[Rule], others: dict[str, tuple[str, ...]], matches: dict[str, list[tuple[int, int]]],

@@ -601,6 +601,13 @@ def language_key(rule_id: str, language: str) -> str:
     return f"{rule_id}@{language}"
 
 
+def _pattern_groups(rule: Rule) -> list[tuple[str, tuple[Any, ...], tuple[Any, ...]]]:
+    """(key, patterns, excepts) of a rule: its English patterns under its id, and each
+    `languages:` block under its language key."""
+    return [(rule.id, rule.patterns, rule.excepts),
+            *((language_key(rule.id, code), block.patterns, block.excepts) for code, block in rule.languages.items())]
+
+
 class CompiledRules:
     """The matchers for one set of rules, bound to one pipeline's vocab."""
 
@@ -610,23 +617,19 @@ class CompiledRules:
         for rule in rules:
             def error(detail: str, rule: Rule = rule) -> RuleError:
                 return RuleError(f"{rule.source}:{rule.line}: rule {rule.id}: {detail}")
-            keyed = [(rule.id, rule.patterns, rule.excepts)]
-            keyed += [(language_key(rule.id, code), block.patterns, block.excepts)
-                      for code, block in rule.languages.items()]
-            for rule_key, patterns, excepts in keyed:
-                for key, group in ((rule_key, patterns), (rule_key + EXCEPT_SUFFIX, excepts)):
+            for key, patterns, excepts in _pattern_groups(rule):
+                for group_key, group in ((key, patterns), (key + EXCEPT_SUFFIX, excepts)):
                     for pattern in group:
-                        self.patterns.add(key, pattern, error)
+                        self.patterns.add(group_key, pattern, error)
         self.patterns.finish()
         # A require rule only asks "does any pattern match?", unless a position rule
         # needs its matches' places: such rules stop at their first surviving match.
         positioned = {rule.of for rule in rules if rule.of}
+        keys = {rule.id: [key for key, _, _ in _pattern_groups(rule)] for rule in rules}
         self.patterns.mark_existence_only({key for rule in rules if rule.kind == "require" and rule.id not in positioned
-                                           for key in (rule.id, *(language_key(rule.id, c) for c in rule.languages))})
+                                           for key in keys[rule.id]})
         self.lemmas_of = self.patterns.lemmas_of
-        self._keys = {key + suffix for rule in rules
-                      for key in (rule.id, *(language_key(rule.id, c) for c in rule.languages))
-                      for suffix in ("", EXCEPT_SUFFIX)}
+        self._keys = {key + suffix for rule_keys in keys.values() for key in rule_keys for suffix in ("", EXCEPT_SUFFIX)}
         self._skipped: dict[frozenset[str], frozenset[str]] = {}
 
     def _skipped_for(self, rule_ids: set[str] | frozenset[str]) -> frozenset[str]:

@@ -605,6 +605,10 @@ def _conversation_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> 
     return record[column][0].strip() or None
 
 
+# A record's conversation id, or a function giving it (worked out only where needed).
+Conversation = str | None | Callable[[], str | None]
+
+
 class RunCutter:
     """Where the runs of an export start: every `size` records, but not between two
     rows of one conversation (a row reads the customer's earlier messages from the rows
@@ -614,9 +618,9 @@ class RunCutter:
     def __init__(self, size: int) -> None:
         self.size = size
         self.counts: list[int] = []
-        self.last: "str | None | Callable[[], str | None]" = None
+        self.last: Conversation = None
 
-    def starts(self, conversation: "str | None | Callable[[], str | None]" = None) -> bool:
+    def starts(self, conversation: Conversation = None) -> bool:
         """Does the next record, of `conversation`, start a run? (`conversation` may be a
         function giving it: it is worked out only where a run may start.)"""
         counts, previous = self.counts, self.last
@@ -633,7 +637,7 @@ class RunCutter:
         return new
 
 
-def _known(conversation: "str | None | Callable[[], str | None]") -> str | None:
+def _known(conversation: Conversation) -> str | None:
     return conversation() if callable(conversation) else conversation
 
 
