@@ -81,6 +81,22 @@ def test_the_batch_api_reads_messages():
     assert "EMP201" in codes["a"] and "EMP201" not in codes["b"]
 
 
+def test_the_batch_api_tells_a_zendesk_requester_by_author_id_as_check_does():
+    """Zendesk's API comments name no role: the requester's are the customer's. Read so,
+    the customer says all is well and no apology is asked; unread, the reply would be
+    judged with no customer message (a problem assumed)."""
+    from empathy_lint import lint_batch
+
+    thanks = "It works again now, thank you so much for the quick help!"
+    record = {"id": "z", "reply": "Glad to hear it! Enjoy your weekend.", "requester_id": 9,
+              "comments": [{"author_id": 4, "body": "Could you try restarting the app?"},
+                           {"author_id": 9, "body": thanks}]}
+    (result,) = lint_batch([record])
+    (alone,) = lint_batch([{k: v for k, v in record.items() if k != "requester_id"}])
+    assert "EMP201" not in {f.code for f in result.findings}
+    assert "EMP201" in {f.code for f in alone.findings}
+
+
 def test_audit_reads_the_rows_of_one_conversation_together(tmp_path):
     """Rows of one conversation id, in order: the second row's reply answers "I did.",
     which is about the double charge of the first row."""

@@ -50,7 +50,7 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
         earlier = record.get("earlier") if isinstance(record.get("earlier"), str) else None
         thread = thread_of(record)
         if thread is not None:  # the conversation's earlier messages (`thread`, `messages`, ...)
-            customer, earlier = split_conversation(customer, thread[1])
+            customer, earlier = split_conversation(customer, thread[1], record.get("requester_id"))
         rows.append((customer, chosen(record.get("kind"), KINDS, config.kind or "live"),
                      chosen(record.get("channel"), CHANNELS, config.channel), reply, earlier))
     judged = iter(Context.many(rows))
