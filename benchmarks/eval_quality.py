@@ -34,7 +34,7 @@ DATA = ROOT / "tests" / "data"
 
 def scores_json(tallies: dict[str, Tally], false_alarm: Tally, agreement: tuple[int, int, int, int]) -> dict:
     data: dict = {f: dict(zip(("precision", "recall", "f1", "accuracy"), t.scores()), tp=t.tp, fp=t.fp,
-                          fn=t.fn, tn=t.tn) for f, t in tallies.items()}
+                          fn=t.fn, tn=t.tn, ranking=t.ranking(), rated=len(t.rated)) for f, t in tallies.items()}
     fa_n = false_alarm.fp + false_alarm.tn
     data["false_alarm_rate"] = false_alarm.fp / fa_n if fa_n else 0.0
     agree, with_reply, always, n = agreement
@@ -65,6 +65,19 @@ def print_side_by_side(results: dict[str, dict]) -> None:
             agree, always, n = (results[name]["scores"]["detector"][k] for k in (key, "always_problem", "n"))
             row += f" | {agree / n:6.3f} vs always {always / n:4.2f} " if n else f" | {'-':>6}" + " " * 19
         print(row)
+
+
+def print_ranking(results: dict[str, dict]) -> None:
+    """How well each family's confidence orders its findings: right above wrong."""
+    names = list(results)
+    print("\nconfidence ranks right findings above wrong (ROC AUC; 0.5 is chance, - where one kind is absent):")
+    print(f"{'family':24}" + "".join(f" | {n:^14}" for n in names))
+    for family in FAMILIES:
+        cells = []
+        for name in names:
+            score = results[name]["scores"][family]
+            cells.append(f"{score['ranking']:.2f} ({score['rated']})" if score["ranking"] is not None else "-")
+        print(f"{family:24}" + "".join(f" | {cell:^14}" for cell in cells))
 
 
 def print_intervals(tune: dict[str, Tally], blind: dict[str, Tally]) -> None:
@@ -156,6 +169,7 @@ def main() -> None:
     print_side_by_side(results)
     print("\nfindings at warning or above (what fails a run at the default --fail-on):")
     print_side_by_side(warnings)
+    print_ranking(results)
     if args.intervals and {"tune", "blind"} <= set(tallies_by_part):
         print_intervals(tallies_by_part["tune"], tallies_by_part["blind"])
     if args.disputed:

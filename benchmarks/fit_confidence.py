@@ -12,7 +12,9 @@ probability and sureness, kind, channel, length, a question, echoed words, the o
 families present) and whether a reader agrees (the labels, evaluation.expected).
 
 - require rules: logistic regression (scikit-learn) over those facts, its strength
-  chosen by cross-validation over whole companies; `warn_at` is the lowest
+  chosen by cross-validation over whole companies. The reply's words (lemmas seen in
+  the findings of at least MIN_TEAMS teams) join the facts only where they lower the
+  cross-validated log-loss by more than its standard error; `warn_at` is the lowest
   cross-validated confidence above which the findings are right at least TARGET of
   the time, and enough of them that tune shows it: the one-sided lower bound of that
   precision (Clopper-Pearson, at ALPHA) is at least GOAL, the precision asked on blind.
@@ -38,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from empathy_lint.engine.confidence import ConfidenceModel  # noqa: E402
+from empathy_lint.engine.confidence import WORD, ConfidenceModel  # noqa: E402
 from empathy_lint.config import Config  # noqa: E402
 from empathy_lint.engine.linter import Context, Linter  # noqa: E402
 from empathy_lint.run.evaluation import FAMILIES, earlier_customer, expected, load_records, split  # noqa: E402
@@ -50,6 +52,8 @@ GOAL = 0.90            # precision asked of warnings on blind: tune must show it
 ALPHA = 0.05           # how surely tune must show a require rule above GOAL, a forbid rule below TARGET
 NEVER = 1.01           # a warn_at no confidence reaches: the rule's findings are info
 C_GRID = (0.1, 0.3, 1.0, 3.0)
+MIN_TEAMS = 3          # a reply word is a fact only if findings of this many teams have it
+WEIGHT_FLOOR = 0.01    # smaller fitted weights are left out of the YAML
 FEATURES = ("customer-read", "problem-probability", "verdict-sure", "canned", "canned-trouble", "social",
             "words", "question", "echo", "content", "has-acknowledgement", "has-apology", "has-next-steps", "has-follow-up")
 FAMILY_OF = {code: family for family, codes in FAMILIES.items() for code in codes}
@@ -113,36 +117,71 @@ def warn_level(p: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
     return best
 
 
-def fit_require(code: str, rows: list) -> dict:
+def word_vocabulary(rows: list) -> list[str]:
+    """The reply words (facts named word:...) seen in the findings of at least
+    MIN_TEAMS support teams: a word of one team's template or signature says nothing
+    about the next team's replies."""
+    teams: dict[str, set[str]] = {}
+    for values, _, company in rows:
+        team = "canned" if company.startswith("canned:") else company
+        for name in values:
+            if name.startswith(WORD):
+                teams.setdefault(name, set()).add(team)
+    return sorted(name for name, seen in teams.items() if len(seen) >= MIN_TEAMS)
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, groups: list[str], c: float) -> tuple[np.ndarray, np.ndarray]:
+    """(each finding's log-loss, probabilities) of a logistic model at strength `c`, over
+    folds of whole companies."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    x = np.array([[values.get(name, 0.0) for name in FEATURES] for values, _, _ in rows])
+    p = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=min(5, len(set(groups)))).split(x, y, groups):
+        if len(set(y[train].tolist())) < 2:
+            p[test] = y[train].mean()
+            continue
+        p[test] = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+    losses = -(y * np.log(np.clip(p, 1e-6, 1)) + (1 - y) * np.log(np.clip(1 - p, 1e-6, 1)))
+    return losses, p
+
+
+def best_fit(names: list[str], rows: list, y: np.ndarray, groups: list[str]) -> tuple:
+    """(per-finding losses, C, probabilities, names, x) at the strength held-out companies like best."""
+    x = np.array([[values.get(name, 0.0) for name in names] for values, _, _ in rows])
+    fits = [(*cross_validated(x, y, groups, c), c) for c in C_GRID]
+    losses, p, c = min(fits, key=lambda fit: float(fit[0].mean()))
+    return losses, c, p, names, x
+
+
+def fit_require(code: str, rows: list) -> dict:
+    """The facts alone, or with the reply's words. The words must earn their place: they
+    are kept only when they lower the cross-validated log-loss by more than its standard
+    error (the one-standard-error rule), so a gain that is noise across companies does
+    not buy a few hundred weights."""
+    from sklearn.linear_model import LogisticRegression
+
     y = np.array([right for _, right, _ in rows])
     groups = [company for _, _, company in rows]
-    folds = GroupKFold(n_splits=min(5, len(set(groups))))
-    best = None
-    for c in C_GRID:
-        p = np.zeros(len(y))
-        for train, test in folds.split(x, y, groups):
-            if len(set(y[train].tolist())) < 2:
-                p[test] = y[train].mean()
-                continue
-            p[test] = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
-        loss = float(-np.mean(y * np.log(np.clip(p, 1e-6, 1)) + (1 - y) * np.log(np.clip(1 - p, 1e-6, 1))))
-        if best is None or loss < best[0]:
-            best = (loss, c, p)
-    loss, c, p = best
+    facts = best_fit(list(FEATURES), rows, y, groups)
+    with_words = best_fit(list(FEATURES) + word_vocabulary(rows), rows, y, groups)
+    standard_error = float(facts[0].std(ddof=1) / np.sqrt(len(y))) if len(y) > 1 else 0.0
+    chosen = with_words if with_words[0].mean() < facts[0].mean() - standard_error else facts
+    losses, c, p, names, x = chosen
     warn_at, precision, warned = warn_level(p, y)
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
-    print(f"{code}: {len(y)} findings, {y.mean():.2f} right; C={c}, cross-validated log-loss {loss:.3f}; "
+    words = sum(name.startswith(WORD) for name in names)
+    print(f"{code}: {len(y)} findings, {y.mean():.2f} right; facts alone: cross-validated log-loss "
+          f"{facts[0].mean():.3f} (standard error {standard_error:.3f}), with the reply's words: "
+          f"{with_words[0].mean():.3f}; chosen: {words} reply words, C={c}; "
           f"warn at {warn_at} -> {warned} warnings, {precision:.2f} right (cross-validated)")
     return {
         "bias": round(float(model.intercept_[0]), 4),
-        "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0]) if abs(w) >= 1e-4},
+        "weights": {name: round(float(w), 4) for name, w in zip(names, model.coef_[0]) if abs(w) >= WEIGHT_FLOOR},
         "warn_at": warn_at,
         "tune": {"findings": len(y), "right": round(float(y.mean()), 3), "warnings_cross_validated": warned,
-                 "warning_precision_cross_validated": round(precision, 3)},
+                 "warning_precision_cross_validated": round(precision, 3),
+                 "log_loss_cross_validated": round(float(losses.mean()), 3)},
     }
 
 

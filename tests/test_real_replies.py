@@ -237,3 +237,55 @@ def test_the_per_pattern_report_judges_except_patterns_too():
     assert len(excepts) == len(rule.excepts)
     decided = [int(row.split()[0]) for row in excepts]
     assert sum(decided) > 0
+
+
+def test_a_finding_confidence_orders_right_above_wrong_by_the_chance_a_pair_is_in_order():
+    """Tally.ranking is the ROC AUC: the chance that a right finding's confidence is above a
+    wrong one's, a tie counted half; None without both kinds."""
+    from empathy_lint.run.evaluation import Tally
+
+    tally = Tally(rated=[(0.9, True), (0.8, True), (0.7, False), (0.8, False)])
+    assert tally.ranking() == pytest.approx(3.5 / 4)
+    assert Tally(rated=[(0.9, True)]).ranking() is None
+
+
+def test_the_reply_words_tell_a_pasted_reply_from_one_that_names_the_case(linter, parts):
+    """Rubric v2: a reply that could be pasted under any message does not acknowledge the
+    customer. The acknowledgement model weighs the reply's words (fitted on tune over
+    words seen in at least three teams' findings), so a missing acknowledgement on "DM us
+    your details so we can help" is surer than on a reply that names the voucher, the
+    shops and the card. On tune, the confidence now orders right findings above wrong ones far better
+    than the facts alone did (AUC 0.90 in-sample, 0.68 before; blind 0.78 against 0.63)."""
+    customer = "I was charged twice for my order and nobody will help me"
+    pasted = "Sorry to hear that! Please send us a DM with your details so we can help you further."
+    specific = "The voucher can't be used at outlet shops, but the money went back to your card on Monday."
+    found = {}
+    for reply in (pasted, specific):
+        found[reply] = next(f for f in linter.lint(reply, Context.for_reply(customer, reply=reply)) if f.code == "EMP101")
+    assert found[pasted].confidence > found[specific].confidence + 0.2
+    tallies, _ = evaluate(parts["tune"])
+    assert tallies["missing-acknowledgement"].ranking() >= 0.85
+
+
+def test_reply_words_earn_their_place_in_a_confidence_model():
+    """fit_confidence keeps the reply's words only when they lower the cross-validated
+    log-loss by more than its standard error: a word that decides the labels is kept, words
+    that are noise are not (the stored model: acknowledgement weighs words, apology not)."""
+    import random
+
+    from empathy_lint.rulebook import load_context
+
+    fit = benchmark_module("fit_confidence")
+    draw = random.Random(7)
+    rows, noise = [], []
+    for index in range(300):
+        company = f"team{index % 10}"
+        words = {f"word:{w}": 1.0 for w in ("the", "help", "store", "dm") if draw.random() < 0.5}
+        values = {"words": draw.random(), **words}
+        rows.append((values, ("word:dm" in values) == (draw.random() < 0.9), company))
+        noise.append((values, draw.random() < 0.7, company))
+    assert any(name.startswith("word:") for name in fit.fit_require("X", rows)["weights"])
+    assert not any(name.startswith("word:") for name in fit.fit_require("Y", noise)["weights"])
+    stored = load_context("confidence.yaml")["rules"]
+    assert any(name.startswith("word:") for name in stored["EMP101"]["weights"])
+    assert not any(name.startswith("word:") for name in stored["EMP201"]["weights"])

@@ -7,8 +7,9 @@ the tune split by benchmarks/fit_confidence.py:
 - a `require` rule (a missing acknowledgement, apology, next step, follow-up) by a
   logistic model over what the finding rests on: the customer detector's probability
   and whether its verdict is sure, the kind and channel, how long the reply is, whether
-  it asks a question, how many of the customer's own words it repeats, and which of the
-  other families it already has;
+  it asks a question, how many of the customer's own words it repeats, which of the
+  other families it already has, and, where they earned their place in the fit, the
+  reply's own words (a reply pasted under any message against one naming the case);
 - a `forbid` rule by its precision on tune (smoothed toward one half for rules that
   rarely fire).
 
@@ -42,6 +43,13 @@ def logistic(score: float) -> float:
         return 1.0 / (1.0 + math.exp(-score))
     z = math.exp(score)
     return z / (1.0 + z)
+
+
+# A word of the reply as a fact: "word:the", "word:store". Their fitted weights tell a reply
+# that names this customer's case ("the store", "your refund") from one that could be
+# pasted under any message ("DM us your details so we can help"). Only a rule whose
+# model weighs words has them looked up (the reply's lemmas are read for it alone).
+WORD = "word:"
 
 
 def reply_facts(context: Any, words: int, question: bool, echo: int, present: set[str],
@@ -80,6 +88,11 @@ class ConfidenceModel:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.rules: dict[str, dict[str, Any]] = {str(k): v for k, v in (data.get("rules") or {}).items()}
+        # Per rule, its word weights by lemma ("word:store" -> "store"), kept apart so a
+        # finding is scored by a lookup per word of the reply.
+        self.word_weights: dict[str, dict[str, float]] = {
+            code: {name[len(WORD):]: float(w) for name, w in figures["weights"].items() if name.startswith(WORD)}
+            for code, figures in self.rules.items() if "weights" in figures}
 
     def knows(self, code: str) -> bool:
         return code in self.rules
@@ -87,15 +100,23 @@ class ConfidenceModel:
     def needs_facts(self, code: str) -> bool:
         return "weights" in self.rules.get(code, {})
 
-    def rate(self, code: str, facts: Facts | None) -> tuple[float, bool] | None:
-        """(confidence, sure enough to warn) for a finding of rule `code`, or None."""
+    def needs_words(self, code: str) -> bool:
+        """Does this rule's model weigh the reply's words?"""
+        return bool(self.word_weights.get(code))
+
+    def rate(self, code: str, facts: Facts | None,
+             words: frozenset[str] = frozenset()) -> tuple[float, bool] | None:
+        """(confidence, sure enough to warn) for a finding of rule `code`, or None.
+        `words`: the reply's lemmas, for a rule that weighs them."""
         figures = self.rules.get(code)
         if figures is None:
             return None
         if "weights" in figures:
             weights = figures["weights"]
+            by_word = self.word_weights.get(code) or {}
             score = math.fsum([float(figures.get("bias", 0.0)),
-                               *(float(weights.get(name, 0.0)) * value for name, value in (facts or {}).items())])
+                               *(float(weights.get(name, 0.0)) * value for name, value in (facts or {}).items()),
+                               *(by_word[word] for word in words if word in by_word)])
             confidence = logistic(score)
         else:
             confidence = float(figures.get("confidence", 1.0))

@@ -9,14 +9,14 @@ from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc
 
-from empathy_lint.engine.confidence import PRESENCE, default_model as default_confidence, reply_facts
+from empathy_lint.engine.confidence import PRESENCE, WORD, default_model as default_confidence, reply_facts
 from empathy_lint.config import Config
 from empathy_lint.errors import InputError, RuleError
 from empathy_lint.findings import Finding, Fix, by_place, locate
 from empathy_lint.engine.language import detect_language, plainly_english
 from empathy_lint.engine.letter import Sentences
 from empathy_lint.engine.matching import compile_rules, language_key
-from empathy_lint.engine.pipeline import get_nlp, sentence_columns
+from empathy_lint.engine.pipeline import get_nlp, reply_lemmas, sentence_columns
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.suppressions import directive_masks
@@ -434,7 +434,11 @@ class Linter:
                 facts = reply_facts(context, sentence_columns(doc).words, "?" in mapped.text,
                                     self._echo_count(doc, context) if english else 0, set(matches),
                                     len(self._words(doc)) if english else 0)
-            rated = model.rate(finding.code, facts)
+            # The reply's words, for a model that weighs them (and for the fit, which
+            # decides whether a model should).
+            logging = self.facts_log is not None and model.needs_facts(finding.code)
+            words = reply_lemmas(doc) if english and (logging or model.needs_words(finding.code)) else frozenset()
+            rated = model.rate(finding.code, facts, words)
             if rated is not None:
                 finding.confidence, sure = rated
                 # A severity the user's config sets stands. Otherwise a finding the model
@@ -444,8 +448,8 @@ class Linter:
                 weak = not sure or (unsure_macro and model.needs_facts(finding.code))
                 if weak and finding.code not in self._chosen:
                     finding.severity = "info"
-                if self.facts_log is not None and model.needs_facts(finding.code):
-                    self.facts_log.append((finding.code, facts))
+                if logging:
+                    self.facts_log.append((finding.code, {**facts, **dict.fromkeys([WORD + w for w in words], 1.0)}))
 
     @staticmethod
     def _words(doc: Doc) -> frozenset[str]:

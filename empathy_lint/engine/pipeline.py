@@ -21,6 +21,7 @@ import numpy
 import spacy
 from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 LOOKUPS_CONFIG = {
@@ -233,6 +234,40 @@ def sentence_columns(doc: Doc) -> TokenColumns:
     starts = [1 if s == 1 or not i else -1 for i, s in enumerate(starts)]
     return TokenColumns(orths, norms, puncts, spaces, starts, sum(stops), sum(alphas),
                         word_sentences(starts, puncts, spaces), lemmas)
+
+
+# Lemma hash -> the lowercased word, or None for what is not a word ("@115723", "4", "!").
+_WORD_OF: dict[int, str | None] = {}
+_WORD_MEMO_SIZE = 100_000
+_NOT_SEEN = object()
+# A mark before an agent's initials ("^JS", "*TMT"): what follows is a signature, not a word.
+_SIGNATURE_MARKS = frozenset(hash_string(mark) for mark in ("^", "*"))
+
+
+def reply_lemmas(doc: Doc) -> frozenset[str]:
+    """The distinct lowercased lemmas of a doc's words, signatures left out: the words
+    the confidence model weighs. Read from the sentencizer's columns (no Token objects),
+    once per doc."""
+    found = doc.user_data.get("empathy_lint.lemmas")
+    if found is not None:
+        return found
+    columns = sentence_columns(doc)
+    lemmas = columns.lemmas if columns.lemmas is not None else doc.to_array([LEMMA]).tolist()
+    words, orths = set(), columns.orths
+    for index, lemma in enumerate(lemmas):
+        if index and orths[index - 1] in _SIGNATURE_MARKS:
+            continue
+        word = _WORD_OF.get(lemma, _NOT_SEEN)
+        if word is _NOT_SEEN:
+            text = doc.vocab.strings[lemma].lower() if lemma in doc.vocab.strings else ""
+            word = text if text.isalpha() else None
+            if len(_WORD_OF) >= _WORD_MEMO_SIZE:
+                _WORD_OF.clear()
+            _WORD_OF[lemma] = word
+        if word is not None:
+            words.add(word)
+    found = doc.user_data["empathy_lint.lemmas"] = frozenset(words)
+    return found
 
 
 @Language.factory("empathy_sentencizer")

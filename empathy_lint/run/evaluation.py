@@ -11,6 +11,7 @@ What a reply "should be flagged for" follows the evaluation rubric:
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -82,6 +83,9 @@ class Tally:
     # For the false-alarm tally: (rule, the customer's `problem` label) of each warning
     # on a reply that needs nothing, so a report can say which rules fail runs wrongly.
     causes: Counter = field(default_factory=Counter)
+    # (confidence, right) of each reply the family flagged with a rated finding: does the
+    # confidence tell the findings a reader agrees with from the rest?
+    rated: list[tuple[float, bool]] = field(default_factory=list)
 
     def subset(self, ids: set[str]) -> "Tally":
         """The tally of these records alone (their outcomes; no misses listed)."""
@@ -105,6 +109,17 @@ class Tally:
             outcome = "tn"
         self.outcomes.append((record.get("company") or "?", outcome))
         self.ids.append(record["id"])
+
+    def ranking(self) -> float | None:
+        """The chance that a right finding has a higher confidence than a wrong one (ROC
+        AUC, ties counted half; 0.5 is chance), or None without both kinds."""
+        right = sorted(c for c, ok in self.rated if ok)
+        wrong = sorted(c for c, ok in self.rated if not ok)
+        if not right or not wrong:
+            return None
+        below = bisect.bisect_left
+        wins = sum(below(wrong, c) + (bisect.bisect_right(wrong, c) - below(wrong, c)) / 2 for c in right)
+        return wins / (len(right) * len(wrong))
 
     def scores(self) -> tuple[float, float, float, float]:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -215,6 +230,10 @@ def evaluate(records: list[dict], use_context: bool = True,
             if want[family] is None:
                 continue
             tallies[family].add(want[family], bool(codes & set(family_codes)), record)
+            rated = [f.confidence for f in findings if f.code in family_codes and f.confidence is not None
+                     and (not warnings_only or f.severity != "info")]
+            if rated:
+                tallies[family].rated.append((max(rated), bool(want[family])))
         if not any(want.values()):
             warned = {f.code for f in findings if f.severity != "info"}
             false_alarm.add(False, bool(warned), record)
