@@ -199,10 +199,12 @@ def test_priming_does_not_change_a_single_token(dev_records):
 
 def test_reply_lemmas_are_the_words_lowercased_without_signatures_handles_or_numbers():
     """The words the confidence model weighs: lemmas ("charged" -> "charge"), lowercased,
-    once each; an agent's initials after ^ or * ("^JAY", "*TMT") are a signature, and
-    handles, numbers and punctuation are not words."""
+    once each; an agent's initials after a caret or an asterisk ("^JAY", "^kl", "*TMT")
+    are a signature, and handles, numbers and punctuation are not words. A markdown
+    bullet ("* Open ...") keeps its word."""
     from empathy_lint.engine.pipeline import reply_lemmas
 
-    doc = get_nlp()("@115723 Is the light on top red? We were Charged twice. ^JAY *TMT 2/2")
+    doc = get_nlp()("@115723 Is the light on top red? We were Charged twice. ^JAY *TMT 2/2 ^kl")
     assert reply_lemmas(doc) == {"be", "the", "light", "on", "top", "red", "we", "charge", "twice"}
+    assert "open" in reply_lemmas(get_nlp()("Steps:\n* Open Settings\n* Tap Billing"))
     assert reply_lemmas(doc) is reply_lemmas(doc)  # worked out once per doc

@@ -113,10 +113,14 @@ class ConfidenceModel:
             return None
         if "weights" in figures:
             weights = figures["weights"]
-            by_word = self.word_weights.get(code) or {}
-            score = math.fsum([float(figures.get("bias", 0.0)),
-                               *(float(weights.get(name, 0.0)) * value for name, value in (facts or {}).items()),
-                               *(by_word[word] for word in words if word in by_word)])
+            # math.fsum: exact, so the order a set of words comes in cannot move a
+            # confidence across a rounding edge from one run to the next.
+            terms = [float(figures.get("bias", 0.0))]
+            terms += [float(weights[name]) * value for name, value in (facts or {}).items() if name in weights]
+            by_word = self.word_weights.get(code)
+            if by_word and words:
+                terms += [by_word[word] for word in words if word in by_word]
+            score = math.fsum(terms)
             confidence = logistic(score)
         else:
             confidence = float(figures.get("confidence", 1.0))

@@ -240,26 +240,32 @@ def sentence_columns(doc: Doc) -> TokenColumns:
 _WORD_OF: dict[int, str | None] = {}
 _WORD_MEMO_SIZE = 100_000
 _NOT_SEEN = object()
-# A mark before an agent's initials ("^JS", "*TMT"): what follows is a signature, not a word.
-_SIGNATURE_MARKS = frozenset(hash_string(mark) for mark in ("^", "*"))
+# A mark before an agent's initials ("^JS", "^kl", "*TMT"): what follows a caret, or an
+# asterisk and capitals, is a signature, not a word ("* Open Settings", a markdown
+# bullet, keeps its word).
+_CARET, _ASTERISK = hash_string("^"), hash_string("*")
+_SIGNATURE_MARKS = frozenset((_CARET, _ASTERISK))
 
 
 def reply_lemmas(doc: Doc) -> frozenset[str]:
     """The distinct lowercased lemmas of a doc's words, signatures left out: the words
     the confidence model weighs. Read from the sentencizer's columns (no Token objects),
-    once per doc."""
+    each distinct lemma looked up once, once per doc."""
     found = doc.user_data.get("empathy_lint.lemmas")
     if found is not None:
         return found
     columns = sentence_columns(doc)
     lemmas = columns.lemmas if columns.lemmas is not None else doc.to_array([LEMMA]).tolist()
-    words, orths = set(), columns.orths
-    for index, lemma in enumerate(lemmas):
-        if index and orths[index - 1] in _SIGNATURE_MARKS:
-            continue
+    distinct, orths, strings = set(lemmas), columns.orths, doc.vocab.strings
+    if not _SIGNATURE_MARKS.isdisjoint(orths):
+        distinct.difference_update(lemmas[i] for i in range(1, len(orths))
+                                   if orths[i - 1] == _CARET
+                                   or (orths[i - 1] == _ASTERISK and strings[orths[i]].isupper()))
+    words = set()
+    for lemma in distinct:
         word = _WORD_OF.get(lemma, _NOT_SEEN)
         if word is _NOT_SEEN:
-            text = doc.vocab.strings[lemma].lower() if lemma in doc.vocab.strings else ""
+            text = strings[lemma].lower() if lemma in strings else ""
             word = text if text.isalpha() else None
             if len(_WORD_OF) >= _WORD_MEMO_SIZE:
                 _WORD_OF.clear()
