@@ -171,6 +171,24 @@ def test_explain_names_the_languages_a_rule_also_reads():
     assert "Also reads" not in run_cli("explain", "EMP301").stdout
 
 
+def test_explain_says_the_severity_the_fitted_confidence_gives():
+    """The rule file names a severity; the confidence model decides what a user sees.
+    `explain` says which, with the labelled figures behind it: acknowledgement is info
+    (its findings short of 90% right), missing apology warns from its fitted confidence,
+    and a phrase rule shown weak on tune is info."""
+    from empathy_lint.rulebook import load_context
+
+    figures = load_context("confidence.yaml")["rules"]
+    flat = lambda code: " ".join(run_cli("explain", code).stdout.split())  # noqa: E731
+    ack = flat("EMP101")
+    assert "How sure Reported at info" in ack
+    assert f"{figures['EMP101']['tune']['right']:.0%} of its {figures['EMP101']['tune']['findings']} findings" in ack
+    assert f"Warns from a confidence of {figures['EMP201']['warn_at']:.2f}" in flat("EMP201")
+    weak = figures["EMP306"]["tune"]
+    assert f"Reported at info: on labelled replies it was right {weak['right']} of the {weak['findings']}" in flat("EMP306")
+    assert "How sure" not in flat("EMP301")  # never fired on tune: no figures to tell
+
+
 def test_explain_unknown_suggests_the_closest():
     result = run_cli("explain", "EMP30")
     assert result.returncode == 2 and "did you mean" in result.stderr

@@ -582,8 +582,38 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
                 f"  replies in {', '.join(rule.languages)}, with patterns of their own"
                 + (" (findings there are info: the customer's message is read in English)"
                    if rule.rests_on_customer else "")]
+    sure = _how_sure(rule.id)
+    if sure:
+        out += ["", click.style("How sure", bold=True), wrap(sure)]
     out += ["", f"Defined in {rule.source}:{rule.line}"]
     click.echo("\n".join(out))
+
+
+def _how_sure(code: str) -> str | None:
+    """What the fitted confidence model (rules/context/confidence.yaml) makes of a rule's
+    findings: whether they warn or are info, and on what evidence. So `explain` says
+    the severity a user will see, not only the one the rule file names."""
+    from empathy_lint.engine.confidence import default_model
+
+    figures = default_model().rules.get(code)
+    if not figures:
+        return None
+    tune = figures.get("tune") or {}
+    kept = " A severity your config sets for the rule is kept as set."
+    if "weights" in figures:
+        found = f"On labelled replies, {tune.get('right', 0):.0%} of its {tune.get('findings', 0)} findings were right."
+        if figures.get("warn_at", 0) > 1:
+            return (f"Reported at info: shown, never failing a run at the default --fail-on. {found} "
+                    "That is short of the 90% a warning must show, at any confidence. Each finding's "
+                    "confidence (JSON, SARIF, the editor's hover) says how likely a reader agrees." + kept)
+        return (f"Warns from a confidence of {figures['warn_at']:.2f}; under it, info. {found} "
+                f"At or above it, {tune.get('warning_precision_cross_validated', 0):.0%} were, on support "
+                "teams held out of the fit." + kept)
+    fired, right = tune.get("findings", 0), tune.get("right", 0)
+    if figures.get("warn_at", 0) > 1:
+        return (f"Reported at info: on labelled replies it was right {right} of the {fired} times it "
+                "fired, too rarely to fail a run." + kept)
+    return f"Keeps its severity: on labelled replies it was right {right} of the {fired} times it fired." + kept
 
 
 def main() -> None:
