@@ -153,8 +153,13 @@ def test_output_file(tmp_path):
 
 def test_rules_lists_every_rule():
     out = run_cli("rules").stdout.splitlines()
-    assert out[0].split() == ["CODE", "NAME", "FAMILY", "SEVERITY", "KIND"]
+    assert out[0].split() == ["CODE", "NAME", "FAMILY", "SEVERITY", "REPORTED", "KIND"]
     assert any(line.split()[:2] == ["EMP301", "as-i-said"] for line in out)
+    # what the fitted confidence makes of a rule: acknowledgement is info, apology warns when sure
+    rows = {line.split()[0]: line.split() for line in out[1:]}
+    assert rows["EMP101"][3:6] == ["warning", "info", "require"]
+    assert rows["EMP201"][3:7] == ["warning", "warning", "when", "sure"]
+    assert rows["EMP304"][3:5] == ["error", "error"]
     assert len(out) >= 17
 
 
