@@ -30,6 +30,19 @@ def test_health_and_rules(client):
     rules = {r["code"]: r for r in client.get("/v1/rules").json()["rules"]}
     assert {"EMP101", "EMP201", "EMP301", "EMP401", "EMP501"} <= set(rules)
     assert rules["EMP301"]["why"] and rules["EMP301"]["suggestions"]
+    # the severity findings are reported at, as `empathy-lint rules` lists it
+    assert rules["EMP101"]["severity"] == "warning" and rules["EMP101"]["reported"] == "info"
+    assert rules["EMP201"]["reported"] == "warning when sure"
+
+
+def test_a_severity_the_config_chooses_is_the_one_reported(tmp_path):
+    """The confidence model never lowers a rule the team chose to enforce, and the rule
+    list says so."""
+    config = tmp_path / ".empathy-lint.yaml"
+    config.write_text("severity: {missing-acknowledgement: error}\n", encoding="utf-8")
+    served = TestClient(create_app(str(config)), base_url="http://127.0.0.1:7878")
+    rules = {r["code"]: r for r in served.get("/v1/rules").json()["rules"]}
+    assert rules["EMP101"]["severity"] == rules["EMP101"]["reported"] == "error"
 
 
 def test_check_answers_what_check_json_gives_for_the_same_draft(client, tmp_path):

@@ -508,16 +508,18 @@ def list_rules(rule_paths: tuple[str, ...], output_format: str) -> None:
         rules = load_rules(rule_paths)
     except EmpathyLintError as exc:
         fail(str(exc))
+    from empathy_lint.engine.confidence import reported_severity
+
     if output_format == "json":
         import json
 
         rows = [{"code": r.id, "name": r.name, "family": r.family, "severity": r.severity,
-                 "reported": _reported(r.id, r.severity), "kind": r.kind, "message": r.message} for r in rules]
+                 "reported": reported_severity(r), "kind": r.kind, "message": r.message} for r in rules]
         click.echo(json.dumps(rows, indent=2))
         return
     header = ("CODE", "NAME", "FAMILY", "SEVERITY", "REPORTED", "KIND")
     rules = sorted(rules, key=lambda r: r.id)
-    rows = [header] + [(r.id, r.name, r.family, r.severity, _reported(r.id, r.severity), r.kind) for r in rules]
+    rows = [header] + [(r.id, r.name, r.family, r.severity, reported_severity(r), r.kind) for r in rules]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
@@ -588,20 +590,6 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
         out += ["", click.style("How sure", bold=True), wrap(sure)]
     out += ["", f"Defined in {rule.source}:{rule.line}"]
     click.echo("\n".join(out))
-
-
-def _reported(code: str, severity: str) -> str:
-    """The severity a rule's findings are reported at once the fitted confidence has
-    its say: `info` for a rule that never earns a warning on labelled replies, "<severity>
-    when sure" for one that warns from a fitted confidence (info under it)."""
-    from empathy_lint.engine.confidence import default_model
-
-    figures = default_model().rules.get(code)
-    if not figures:
-        return severity
-    if figures.get("warn_at", 0) > 1:
-        return "info"
-    return f"{severity} when sure" if "weights" in figures else severity
 
 
 def _how_sure(code: str) -> str | None:

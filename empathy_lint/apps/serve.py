@@ -118,8 +118,11 @@ class Checker:
         return {"version": 1, "findings": out, "fails": any(config.fails(f.severity) for f in findings)}
 
     def rules_json(self) -> list[dict[str, Any]]:
+        from empathy_lint.engine.confidence import reported_severity
+
         return [{"code": r.id, "name": r.name, "family": r.family, "kind": r.kind, "severity": r.severity,
-                 "message": r.message, "why": r.why, "suggestions": list(r.suggest)} for r in self.rules]
+                 "reported": reported_severity(r), "message": r.message, "why": r.why,
+                 "suggestions": list(r.suggest)} for r in self.rules]
 
 
 class Guard:

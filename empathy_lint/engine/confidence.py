@@ -127,6 +127,19 @@ class ConfidenceModel:
         return round(confidence, 2), confidence >= float(figures.get("warn_at", 0.0))
 
 
+def reported_severity(rule: Any, model: ConfidenceModel | None = None) -> str:
+    """The severity a rule's findings are reported at once the fitted confidence has its
+    say: `info` for a rule that never earns a warning on labelled replies, "<severity>
+    when sure" for one that warns from a fitted confidence (info under it); a severity
+    the user's config chose is kept as set."""
+    figures = (model or default_model()).rules.get(rule.id)
+    if not figures or getattr(rule, "severity_chosen", False):
+        return rule.severity
+    if figures.get("warn_at", 0) > 1:
+        return "info"
+    return f"{rule.severity} when sure" if "weights" in figures else rule.severity
+
+
 @functools.lru_cache(maxsize=1)
 def default_model() -> ConfidenceModel:
     from empathy_lint.rulebook import context_path, load_context
