@@ -34,7 +34,9 @@ DATA = ROOT / "tests" / "data"
 
 def scores_json(tallies: dict[str, Tally], false_alarm: Tally, agreement: tuple[int, int, int, int]) -> dict:
     data: dict = {f: dict(zip(("precision", "recall", "f1", "accuracy"), t.scores()), tp=t.tp, fp=t.fp,
-                          fn=t.fn, tn=t.tn, ranking=t.ranking(), rated=len(t.rated)) for f, t in tallies.items()}
+                          fn=t.fn, tn=t.tn, ranking=t.ranking(), rated=len(t.rated),
+                          confidence_sum=round(sum(c for c, _ in t.rated), 1),
+                          rated_right=sum(ok for _, ok in t.rated)) for f, t in tallies.items()}
     fa_n = false_alarm.fp + false_alarm.tn
     data["false_alarm_rate"] = false_alarm.fp / fa_n if fa_n else 0.0
     agree, with_reply, always, n = agreement
@@ -77,6 +79,14 @@ def print_ranking(results: dict[str, dict]) -> None:
         for name in names:
             score = results[name]["scores"][family]
             cells.append(f"{score['ranking']:.2f} ({score['rated']})" if score["ranking"] is not None else "-")
+        print(f"{family:24}" + "".join(f" | {cell:^14}" for cell in cells))
+    print("\nconfidence summed against the findings a reader agrees with (audit's `likely_right`):")
+    print(f"{'family':24}" + "".join(f" | {n:^14}" for n in names))
+    for family in FAMILIES:
+        cells = []
+        for name in names:
+            score = results[name]["scores"][family]
+            cells.append(f"{score['confidence_sum']:.0f} / {score['rated_right']}" if score["rated"] else "-")
         print(f"{family:24}" + "".join(f" | {cell:^14}" for cell in cells))
 
 

@@ -280,6 +280,9 @@ class Audit:
     flagged: int = 0
     families: Counter = field(default_factory=Counter)
     rules: Counter = field(default_factory=Counter)
+    # Per rule, the sum of its findings' confidences: how many of them a reader would
+    # likely agree with (on the blind split, within 5% of the count readers agreed with).
+    likely_right: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     names: dict[str, str] = field(default_factory=dict)
     weeks: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     agents: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
@@ -301,6 +304,8 @@ class Audit:
         for f in findings:
             self.rules[f.code] += 1
             self.names[f.code] = f.name
+            if f.confidence is not None:
+                self.likely_right[f.code] += f.confidence
         week = week_of(record.get("date"))
         if week:
             self.weeks[week]["replies"] += 1
@@ -337,7 +342,9 @@ class Audit:
             "flagged_replies": self.flagged,
             "flagged_rate": rate(self.flagged, self.replies),
             "families": {f: {"replies": n, "rate": rate(n, self.replies)} for f, n in sorted(self.families.items())},
-            "rules": {code: {"name": self.names[code], "count": n} for code, n in self.rules.most_common()},
+            "rules": {code: {"name": self.names[code], "count": n,
+                             **({"likely_right": round(self.likely_right[code], 1)} if code in self.likely_right else {})}
+                      for code, n in self.rules.most_common()},
             "weeks": {w: {"replies": c["replies"], "flagged": c["flagged"], "rate": rate(c["flagged"], c["replies"])}
                       for w, c in sorted(self.weeks.items())},
             "agents": {a: {"replies": c["replies"], "flagged": c["flagged"], "rate": rate(c["flagged"], c["replies"]),
