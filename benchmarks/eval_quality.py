@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -70,24 +71,22 @@ def print_side_by_side(results: dict[str, dict]) -> None:
 
 
 def print_ranking(results: dict[str, dict]) -> None:
-    """How well each family's confidence orders its findings: right above wrong."""
+    """How well each family's confidence orders its findings (right above wrong), and
+    how near their summed confidence comes to the findings a reader agrees with."""
+    print_per_family(results, "confidence ranks right findings above wrong (ROC AUC; 0.5 is chance, "
+                              "- where one kind is absent)",
+                     lambda s: f"{s['ranking']:.2f} ({s['rated']})" if s["ranking"] is not None else "-")
+    print_per_family(results, "confidence summed against the findings a reader agrees with (audit's `likely_right`)",
+                     lambda s: f"{s['confidence_sum']:.0f} / {s['rated_right']}" if s["rated"] else "-")
+
+
+def print_per_family(results: dict[str, dict], title: str, cell: Callable[[dict], str]) -> None:
+    """One row per family, one cell per part (tune | blind | canned)."""
     names = list(results)
-    print("\nconfidence ranks right findings above wrong (ROC AUC; 0.5 is chance, - where one kind is absent):")
+    print(f"\n{title}:")
     print(f"{'family':24}" + "".join(f" | {n:^14}" for n in names))
     for family in FAMILIES:
-        cells = []
-        for name in names:
-            score = results[name]["scores"][family]
-            cells.append(f"{score['ranking']:.2f} ({score['rated']})" if score["ranking"] is not None else "-")
-        print(f"{family:24}" + "".join(f" | {cell:^14}" for cell in cells))
-    print("\nconfidence summed against the findings a reader agrees with (audit's `likely_right`):")
-    print(f"{'family':24}" + "".join(f" | {n:^14}" for n in names))
-    for family in FAMILIES:
-        cells = []
-        for name in names:
-            score = results[name]["scores"][family]
-            cells.append(f"{score['confidence_sum']:.0f} / {score['rated_right']}" if score["rated"] else "-")
-        print(f"{family:24}" + "".join(f" | {cell:^14}" for cell in cells))
+        print(f"{family:24}" + "".join(f" | {cell(results[name]['scores'][family]):^14}" for name in names))
 
 
 def print_intervals(tune: dict[str, Tally], blind: dict[str, Tally]) -> None:
