@@ -598,14 +598,15 @@ def _how_sure(code: str) -> str | None:
     the severity a user will see, not only the one the rule file names."""
     from empathy_lint.engine.confidence import default_model
 
-    figures = default_model().rules.get(code)
+    model = default_model()
+    figures = model.rules.get(code)
     if not figures:
         return None
     tune = figures.get("tune") or {}
     kept = " A severity your config sets for the rule is kept as set."
-    if "weights" in figures:
+    if model.needs_facts(code):  # a require rule's fitted model, not a phrase rule's precision
         found = f"On labelled replies, {tune.get('right', 0):.0%} of its {tune.get('findings', 0)} findings were right."
-        if figures.get("warn_at", 0) > 1:
+        if model.never_warns(code):
             return (f"Reported at info: shown, never failing a run at the default --fail-on. {found} "
                     "That is short of the 90% a warning must show, at any confidence. Each finding's "
                     "confidence (JSON, SARIF, the editor's hover) says how likely a reader agrees." + kept)
@@ -613,7 +614,7 @@ def _how_sure(code: str) -> str | None:
                 f"At or above it, {tune.get('warning_precision_cross_validated', 0):.0%} were, on support "
                 "teams held out of the fit." + kept)
     fired, right = tune.get("findings", 0), tune.get("right", 0)
-    if figures.get("warn_at", 0) > 1:
+    if model.never_warns(code):
         return (f"Reported at info: on labelled replies it was right {right} of the {fired} times it "
                 "fired, too rarely to fail a run." + kept)
     return f"Keeps its severity: on labelled replies it was right {right} of the {fired} times it fired." + kept

@@ -100,6 +100,10 @@ class ConfidenceModel:
     def needs_facts(self, code: str) -> bool:
         return "weights" in self.rules.get(code, {})
 
+    def never_warns(self, code: str) -> bool:
+        """Is the rule's `warn_at` beyond any confidence (its findings are all info)?"""
+        return float(self.rules.get(code, {}).get("warn_at", 0.0)) > 1.0
+
     def needs_words(self, code: str) -> bool:
         """Does this rule's model weigh the reply's words?"""
         return bool(self.word_weights.get(code))
@@ -132,12 +136,13 @@ def reported_severity(rule: Any, model: ConfidenceModel | None = None) -> str:
     say: `info` for a rule that never earns a warning on labelled replies, "<severity>
     when sure" for one that warns from a fitted confidence (info under it); a severity
     the user's config chose is kept as set."""
-    figures = (model or default_model()).rules.get(rule.id)
+    model = model or default_model()
+    figures = model.rules.get(rule.id)
     if not figures or getattr(rule, "severity_chosen", False):
         return rule.severity
-    if figures.get("warn_at", 0) > 1:
+    if model.never_warns(rule.id):
         return "info"
-    return f"{rule.severity} when sure" if "weights" in figures else rule.severity
+    return f"{rule.severity} when sure" if model.needs_facts(rule.id) else rule.severity
 
 
 @functools.lru_cache(maxsize=1)

@@ -436,8 +436,8 @@ class Linter:
                                     len(self._words(doc)) if english else 0)
             # The reply's words, for a model that weighs them (and for the fit, which
             # decides whether a model should).
-            logging = self.facts_log is not None and model.needs_facts(finding.code)
-            words = reply_lemmas(doc) if english and (logging or model.needs_words(finding.code)) else frozenset()
+            log_facts = self.facts_log is not None and model.needs_facts(finding.code)
+            words = reply_lemmas(doc) if english and (log_facts or model.needs_words(finding.code)) else frozenset()
             rated = model.rate(finding.code, facts, words)
             if rated is not None:
                 finding.confidence, sure = rated
@@ -448,7 +448,7 @@ class Linter:
                 weak = not sure or (unsure_macro and model.needs_facts(finding.code))
                 if weak and finding.code not in self._chosen:
                     finding.severity = "info"
-                if logging:
+                if log_facts:
                     self.facts_log.append((finding.code, {**facts, **dict.fromkeys([WORD + w for w in words], 1.0)}))
 
     @staticmethod
