@@ -35,6 +35,21 @@ def test_health_and_rules(client):
     assert rules["EMP201"]["reported"] == "warning when sure"
 
 
+def test_the_service_lists_the_rules_as_the_cli_does(client):
+    """One description of a rule for both front-ends: `rules --format json` and
+    `/v1/rules` give the same fields and values."""
+    from click.testing import CliRunner
+
+    from empathy_lint.apps.cli import cli
+
+    listed = json.loads(CliRunner().invoke(cli, ["rules", "--format", "json"]).output)
+    served = client.get("/v1/rules").json()["rules"]
+    assert sorted(listed, key=lambda r: r["code"]) == sorted(served, key=lambda r: r["code"])
+    by_code = {r["code"]: r for r in listed}
+    assert by_code["EMP304"]["why"] and "\n" not in by_code["EMP304"]["why"]  # one paragraph, as `explain` folds it
+    assert by_code["EMP101"]["reported"] == "info" and by_code["EMP101"]["suggestions"]
+
+
 def test_a_severity_the_config_chooses_is_the_one_reported(tmp_path):
     """The confidence model never lowers a rule the team chose to enforce, and the rule
     list says so."""

@@ -513,9 +513,9 @@ def list_rules(rule_paths: tuple[str, ...], output_format: str) -> None:
     if output_format == "json":
         import json
 
-        rows = [{"code": r.id, "name": r.name, "family": r.family, "severity": r.severity,
-                 "reported": reported_severity(r), "kind": r.kind, "message": r.message} for r in rules]
-        click.echo(json.dumps(rows, indent=2))
+        from empathy_lint.write.report.json import rule_data
+
+        click.echo(json.dumps([rule_data(r) for r in rules], indent=2, ensure_ascii=False))
         return
     header = ("CODE", "NAME", "FAMILY", "SEVERITY", "REPORTED", "KIND")
     rules = sorted(rules, key=lambda r: r.id)

@@ -118,11 +118,9 @@ class Checker:
         return {"version": 1, "findings": out, "fails": any(config.fails(f.severity) for f in findings)}
 
     def rules_json(self) -> list[dict[str, Any]]:
-        from empathy_lint.engine.confidence import reported_severity
+        from empathy_lint.write.report.json import rule_data
 
-        return [{"code": r.id, "name": r.name, "family": r.family, "kind": r.kind, "severity": r.severity,
-                 "reported": reported_severity(r), "message": r.message, "why": r.why,
-                 "suggestions": list(r.suggest)} for r in self.rules]
+        return [rule_data(r) for r in self.rules]
 
 
 class Guard:
