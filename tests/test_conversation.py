@@ -97,6 +97,22 @@ def test_the_batch_api_tells_a_zendesk_requester_by_author_id_as_check_does():
     assert "EMP201" in {f.code for f in alone.findings}
 
 
+def test_the_batch_api_says_what_to_do_with_a_whole_conversation():
+    """One result per record: a ticket that is its conversation (no `reply`) holds
+    several answers, and the error says how to give them, not only that `reply` is
+    missing."""
+    from empathy_lint import lint_batch
+
+    ticket = {"id": "t1", "comments": [{"author_role": "end-user", "body": "My order never came."},
+                                       {"author_role": "agent", "body": "Sorry! I've sent a new one."}]}
+    with pytest.raises(ValueError, match=r"record 't1' has no 'reply' string \(its 'comments' is a whole "
+                                         r"conversation: give each team answer as a record"):
+        list(lint_batch([ticket]))
+    # a list that is not a conversation (no customer message) gets the plain message
+    with pytest.raises(ValueError, match=r"record 'm' has no 'reply' string$"):
+        list(lint_batch([{"id": "m", "messages": [{"title": "Refund", "text": "Here is your refund."}]}]))
+
+
 def test_audit_reads_the_rows_of_one_conversation_together(tmp_path):
     """Rows of one conversation id, in order: the second row's reply answers "I did.",
     which is about the double charge of the first row."""

@@ -19,7 +19,7 @@ from empathy_lint.config import CHANNELS, KINDS, Config, chosen
 from empathy_lint.run import heap
 from empathy_lint.engine.linter import Context, Linter
 from empathy_lint.findings import Finding
-from empathy_lint.read.sources.conversation import split_conversation, thread_of
+from empathy_lint.read.sources.conversation import conversation_roles, split_conversation, thread_of
 
 Record = str | dict[str, Any]
 
@@ -44,7 +44,7 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
             continue
         reply = record.get("reply")
         if not isinstance(reply, str):
-            raise ValueError(f"record {record.get('id', '?')!r} has no 'reply' string")
+            raise ValueError(_no_reply(record))
         customer = record.get("customer")
         customer = customer if isinstance(customer, str) else None
         earlier = record.get("earlier") if isinstance(record.get("earlier"), str) else None
@@ -56,6 +56,18 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
     judged = iter(Context.many(rows))
     bare = Context(kind=config.kind or "live", channel=config.channel)
     return [(record, bare) if i in plain else (record["reply"], next(judged)) for i, record in enumerate(chunk)]
+
+
+def _no_reply(record: dict[str, Any]) -> str:
+    """Why a record cannot be linted: no reply, and what to do where it is a whole
+    conversation (each team answer is a reply of its own, as `check` reads it)."""
+    message = f"record {record.get('id', '?')!r} has no 'reply' string"
+    thread = thread_of(record)
+    if thread is not None and conversation_roles(thread[1], record.get("requester_id")) is not None:
+        message += (f" (its '{thread[0]}' is a whole conversation: give each team answer as a record of "
+                    "its own, with the customer's messages before it in 'thread', or run `empathy-lint check` "
+                    "on the export, which does that)")
+    return message
 
 
 def _lint_chunk(linter: Linter, start: int, chunk: list[Record], batch_size: int) -> list[BatchResult]:
