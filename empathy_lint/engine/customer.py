@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, LOWER
+from spacy.attrs import (IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_EMAIL, LIKE_NUM, LIKE_URL, LOWER,
+                         NORM, ORTH, SENT_START)
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.strings import hash_string
@@ -77,8 +78,14 @@ def lexicon_path() -> Path:
 
 # One read of the doc gives every column the evidence needs, as plain lists: messages
 # are short, and a numpy step costs more than a Python pass over twenty tokens.
-_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER]
+# The same read also gives the cue patterns' exact checks their columns (the message's
+# doc has no sentencizer columns to take them from): the doc is read once, not twice.
+_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER,
+                 NORM, ORTH, SENT_START, LIKE_EMAIL]
 _CONTENT_COLUMNS = _WORD_COLUMNS[:4]  # IS_ALPHA, IS_STOP, LEMMA, LENGTH: all _content reads
+# Where each column of matching.CHECK_ARRAY (LOWER, NORM, ORTH, SENT_START, LEMMA,
+# LIKE_URL, LIKE_NUM, LIKE_EMAIL) sits in _WORD_COLUMNS.
+_CHECK_AT = [_WORD_COLUMNS.index(a) for a in (LOWER, NORM, ORTH, SENT_START, LEMMA, LIKE_URL, LIKE_NUM, LIKE_EMAIL)]
 
 
 def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], doc: Any) -> list[str]:
@@ -329,12 +336,12 @@ class CustomerDetector:
 
     def _evidence(self, doc: Any, text: str) -> Evidence:
         """The cue groups found in a message, the matched words, its content words, its sentiment."""
-        found = self.patterns.matches(doc)
-        groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
         if not len(doc):
-            return Evidence(frozenset(groups), frozenset(), Sentiment())
+            return Evidence(frozenset(), frozenset(), Sentiment())
         columns = doc.to_array(_WORD_COLUMNS).T.tolist()
-        alpha, stop, _, length, number, url, upper, lower = columns
+        found = self.patterns.matches(doc, columns=[columns[i] for i in _CHECK_AT])
+        groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
+        alpha, stop, _, length, number, url, upper, lower = columns[:8]
         words = sum(alpha)
         if words >= LONG_MESSAGE_WORDS:
             groups.add("long")

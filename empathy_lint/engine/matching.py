@@ -20,6 +20,7 @@ import json
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Sequence
 
+from spacy.attrs import IDS
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -317,6 +318,7 @@ CHECKED_PREFIX = "\x00checked:"
 # The doc columns exact checks read, and where each check attribute finds its column.
 _CHECK_ARRAY = ["LOWER", "NORM", "ORTH", "SENT_START", "LEMMA", *_LIKE_FLAGS]
 _CHECK_COLUMNS = {("IS_SENT_START" if a == "SENT_START" else a): i for i, a in enumerate(_CHECK_ARRAY)}
+_CHECK_IDS = [IDS[a] for a in _CHECK_ARRAY]  # (to_array turns names into ids on every call)
 # Words whose lexical columns (LOWER and the LIKE_* flags) are kept; past it the table
 # starts again, so a long run of new words (handles, order numbers) cannot grow it for good.
 LEXICAL_TABLE_SIZE = 200_000
@@ -358,7 +360,7 @@ class _LexicalColumns:
         from the pipeline's own columns when it left them, else one read of the doc."""
         found = kept_columns(doc)
         if found is None or found.lemmas is None or not found.orths:
-            return doc.to_array(_CHECK_ARRAY).T.tolist()
+            return doc.to_array(_CHECK_IDS).T.tolist()
         orths = found.orths
         try:
             lowers = list(map(self.lowers.__getitem__, orths))
@@ -514,8 +516,11 @@ class PatternSet:
         lemmatizer = self.nlp.get_pipe("empathy_norm_lemmatizer")
         return self.strings[lemmatizer.lemma(self.strings.add(norm))]
 
-    def matches(self, doc: Doc, skipped: frozenset[str] = frozenset()) -> dict[str, set[tuple[int, int]]]:
+    def matches(self, doc: Doc, skipped: frozenset[str] = frozenset(),
+                columns: list[Sequence[int]] | None = None) -> dict[str, set[tuple[int, int]]]:
         """Key -> spans; patterns whose keys are all `skipped` are not run (their phrases may still show).
+        `columns`: the doc's check columns (_CHECK_ARRAY order), where the caller read them
+        already; else they are read when a check needs them.
 
         Keys marked existence-only (require rules: one match is as good as ten) stop
         running their window patterns once they hold a match that no `!except` cancels,
@@ -526,7 +531,6 @@ class PatternSet:
         if len(self.unanchored):
             spans += self.unanchored(doc)
         strings, anchored, checked = self.strings, self.anchored, self.checked
-        columns: list[Sequence[int]] | None = None
         deferred: list[tuple[_AnchoredPattern, int, int]] = []
         length = len(doc)
         for match_id, start, end in spans:
