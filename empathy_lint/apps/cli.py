@@ -513,7 +513,7 @@ def list_rules(rule_paths: tuple[str, ...], output_format: str) -> None:
     if output_format == "json":
         import json
 
-        from empathy_lint.write.report.json import rule_data
+        from empathy_lint.apps.rule_listing import rule_data
 
         click.echo(json.dumps([rule_data(r) for r in rules], indent=2, ensure_ascii=False))
         return

@@ -118,7 +118,7 @@ class Checker:
         return {"version": 1, "findings": out, "fails": any(config.fails(f.severity) for f in findings)}
 
     def rules_json(self) -> list[dict[str, Any]]:
-        from empathy_lint.write.report.json import rule_data
+        from empathy_lint.apps.rule_listing import rule_data
 
         return [rule_data(r) for r in self.rules]
 

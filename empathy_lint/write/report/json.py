@@ -15,16 +15,6 @@ from empathy_lint.write.report import FileReport, Writer as FormatWriter, count_
 FORMAT_VERSION = 1
 
 
-def rule_data(rule: Any) -> dict[str, Any]:
-    """A rule as `rules --format json` and the browser service's `/v1/rules` list it:
-    its severity, the severity its findings are reported at once the fitted confidence
-    has its say (`reported`), and what `explain` teaches (why, suggestions)."""
-    from empathy_lint.engine.confidence import reported_severity
-
-    return {"code": rule.id, "name": rule.name, "family": rule.family, "kind": rule.kind,
-            "severity": rule.severity, "reported": reported_severity(rule), "message": rule.message,
-            "why": " ".join(rule.why.split()) if rule.why else None, "suggestions": list(rule.suggest)}
-
 
 _STRING = json.JSONEncoder(ensure_ascii=False).encode  # a str alone goes to the C encoder
 
