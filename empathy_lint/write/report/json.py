@@ -15,7 +15,6 @@ from empathy_lint.write.report import FileReport, Writer as FormatWriter, count_
 FORMAT_VERSION = 1
 
 
-
 _STRING = json.JSONEncoder(ensure_ascii=False).encode  # a str alone goes to the C encoder
 
 
