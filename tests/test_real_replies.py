@@ -35,7 +35,7 @@ DETECTOR_AGREEMENT_FLOOR = 0.91
 DEFENSIVE_PRECISION_FLOOR = 0.80
 DEFENSIVE_RECALL_FLOOR = 0.52
 CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.81, "non-apology": 0.9,
-                    "missing-follow-up": 0.78}
+                    "missing-follow-up": 0.78, "defensive": 0.70}
 # Findings at warning level are the ones a reader must agree with (issue 28).
 WARNING_PRECISION_FLOOR = 0.90
 
@@ -176,7 +176,7 @@ def test_a_phrase_rule_keeps_its_severity_until_tune_shows_it_misfires(linter):
         assert (figures["warn_at"] > 1) is weak, code
     reply = "You should have used the reset link we sent. There's nothing we can do now."
     severity = {f.code: f.severity for f in linter.lint(reply)}
-    assert severity["EMP304"] == "error"   # blame: 2 of 2 right on tune, keeps its severity
+    assert severity["EMP304"] == "error"   # blame: 4 of 4 right on tune, keeps its severity
     assert severity["EMP306"] == "info"    # "nothing we can do": 6 of 9 right on tune, shown weak
 
 
