@@ -33,9 +33,9 @@ F1_FLOORS = {
 # messages alone.
 DETECTOR_AGREEMENT_FLOOR = 0.91
 DEFENSIVE_PRECISION_FLOOR = 0.80
-DEFENSIVE_RECALL_FLOOR = 0.52
+DEFENSIVE_RECALL_FLOOR = 0.58
 CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.81, "non-apology": 0.9,
-                    "missing-follow-up": 0.78, "defensive": 0.70}
+                    "missing-follow-up": 0.78, "defensive": 0.80}
 # Findings at warning level are the ones a reader must agree with (issue 28).
 WARNING_PRECISION_FLOOR = 0.90
 
