@@ -176,8 +176,8 @@ def test_a_phrase_rule_keeps_its_severity_until_tune_shows_it_misfires(linter):
         assert (figures["warn_at"] > 1) is weak, code
     reply = "You should have used the reset link we sent. There's nothing we can do now."
     severity = {f.code: f.severity for f in linter.lint(reply)}
-    assert severity["EMP304"] == "error"   # blame: 4 of 4 right on tune, keeps its severity
-    assert severity["EMP306"] == "info"    # "nothing we can do": 6 of 9 right on tune, shown weak
+    assert severity["EMP304"] == "error"   # blame: 5 of 5 right on tune, keeps its severity
+    assert severity["EMP306"] == "error"   # "nothing we can do": 7 of 9 right on tune, not shown weak
 
 
 def test_warn_at_is_the_lowest_confidence_whose_findings_above_are_shown_right_enough():
