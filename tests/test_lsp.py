@@ -91,7 +91,7 @@ async def test_diagnostics_on_open_and_after_an_edit(client, tmp_path):
     assert as_i_said.severity == types.DiagnosticSeverity.Warning
     assert as_i_said.source == "empathy-lint"
     assert as_i_said.code_description.href.startswith("file://") and "defensive.yaml#L" in as_i_said.code_description.href
-    # "nothing we can do" keeps its error (7 of 9 right on tune); what rests on a guess
+    # "nothing we can do" keeps its error (8 of 10 right on tune); what rests on a guess
     # (no customer message) is info, shown as a hint.
     assert diagnostics["EMP306"].severity == types.DiagnosticSeverity.Error
     assert diagnostics["EMP101"].severity == types.DiagnosticSeverity.Hint

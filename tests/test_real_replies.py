@@ -32,8 +32,8 @@ F1_FLOORS = {
 # it open) against the `problem` label on tune: 0.936 measured, 0.885 for the customer's
 # messages alone.
 DETECTOR_AGREEMENT_FLOOR = 0.91
-DEFENSIVE_PRECISION_FLOOR = 0.80
-DEFENSIVE_RECALL_FLOOR = 0.58
+DEFENSIVE_PRECISION_FLOOR = 0.85
+DEFENSIVE_RECALL_FLOOR = 0.64
 CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.81, "non-apology": 0.9,
                     "missing-follow-up": 0.78, "defensive": 0.80}
 # Findings at warning level are the ones a reader must agree with (issue 28).
@@ -177,7 +177,7 @@ def test_a_phrase_rule_keeps_its_severity_until_tune_shows_it_misfires(linter):
     reply = "You should have used the reset link we sent. There's nothing we can do now."
     severity = {f.code: f.severity for f in linter.lint(reply)}
     assert severity["EMP304"] == "error"   # blame: 5 of 5 right on tune, keeps its severity
-    assert severity["EMP306"] == "error"   # "nothing we can do": 7 of 9 right on tune, not shown weak
+    assert severity["EMP306"] == "error"   # "nothing we can do": 8 of 10 right on tune, not shown weak
 
 
 def test_warn_at_is_the_lowest_confidence_whose_findings_above_are_shown_right_enough():
