@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import (IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_EMAIL, LIKE_NUM, LIKE_URL, LOWER,
-                         NORM, ORTH, SENT_START)
+from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.strings import hash_string
@@ -25,7 +24,7 @@ from spacy.strings import hash_string
 from empathy_lint.errors import RuleError
 from empathy_lint.engine.confidence import logistic
 from empathy_lint.engine.language import is_english, plainly_english
-from empathy_lint.engine.matching import PatternSet, uncancelled
+from empathy_lint.engine.matching import CHECK_IDS, PatternSet, uncancelled
 from empathy_lint.engine.pipeline import get_nlp
 from empathy_lint.rulebook import context_path, load_context
 from empathy_lint.engine.sentiment import Sentiment, sentiment_of
@@ -80,12 +79,10 @@ def lexicon_path() -> Path:
 # are short, and a numpy step costs more than a Python pass over twenty tokens.
 # The same read also gives the cue patterns' exact checks their columns (the message's
 # doc has no sentencizer columns to take them from): the doc is read once, not twice.
-_WORD_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER,
-                 NORM, ORTH, SENT_START, LIKE_EMAIL]
+_EVIDENCE_COLUMNS = [IS_ALPHA, IS_STOP, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, IS_UPPER, LOWER]
+_WORD_COLUMNS = _EVIDENCE_COLUMNS + [a for a in CHECK_IDS if a not in _EVIDENCE_COLUMNS]
 _CONTENT_COLUMNS = _WORD_COLUMNS[:4]  # IS_ALPHA, IS_STOP, LEMMA, LENGTH: all _content reads
-# Where each column of matching.CHECK_ARRAY (LOWER, NORM, ORTH, SENT_START, LEMMA,
-# LIKE_URL, LIKE_NUM, LIKE_EMAIL) sits in _WORD_COLUMNS.
-_CHECK_AT = [_WORD_COLUMNS.index(a) for a in (LOWER, NORM, ORTH, SENT_START, LEMMA, LIKE_URL, LIKE_NUM, LIKE_EMAIL)]
+_CHECK_AT = [_WORD_COLUMNS.index(a) for a in CHECK_IDS]  # where each check column sits in the read
 
 
 def _cue_texts(text: str, found: dict[str, set[tuple[int, int]]], doc: Any) -> list[str]:
@@ -341,7 +338,7 @@ class CustomerDetector:
         columns = doc.to_array(_WORD_COLUMNS).T.tolist()
         found = self.patterns.matches(doc, columns=[columns[i] for i in _CHECK_AT])
         groups = {label for label, spans in found.items() if spans}  # each group is its own evidence
-        alpha, stop, _, length, number, url, upper, lower = columns[:8]
+        alpha, stop, _, length, number, url, upper, lower = columns[:len(_EVIDENCE_COLUMNS)]
         words = sum(alpha)
         if words >= LONG_MESSAGE_WORDS:
             groups.add("long")

@@ -318,7 +318,9 @@ CHECKED_PREFIX = "\x00checked:"
 # The doc columns exact checks read, and where each check attribute finds its column.
 _CHECK_ARRAY = ["LOWER", "NORM", "ORTH", "SENT_START", "LEMMA", *_LIKE_FLAGS]
 _CHECK_COLUMNS = {("IS_SENT_START" if a == "SENT_START" else a): i for i, a in enumerate(_CHECK_ARRAY)}
-_CHECK_IDS = [IDS[a] for a in _CHECK_ARRAY]  # (to_array turns names into ids on every call)
+# The same as attribute ids (to_array turns names into ids on every call), for a caller
+# that reads the doc itself and hands `PatternSet.matches` its check columns.
+CHECK_IDS = [IDS[a] for a in _CHECK_ARRAY]
 # Words whose lexical columns (LOWER and the LIKE_* flags) are kept; past it the table
 # starts again, so a long run of new words (handles, order numbers) cannot grow it for good.
 LEXICAL_TABLE_SIZE = 200_000
@@ -360,7 +362,7 @@ class _LexicalColumns:
         from the pipeline's own columns when it left them, else one read of the doc."""
         found = kept_columns(doc)
         if found is None or found.lemmas is None or not found.orths:
-            return doc.to_array(_CHECK_IDS).T.tolist()
+            return doc.to_array(CHECK_IDS).T.tolist()
         orths = found.orths
         try:
             lowers = list(map(self.lowers.__getitem__, orths))
@@ -519,7 +521,7 @@ class PatternSet:
     def matches(self, doc: Doc, skipped: frozenset[str] = frozenset(),
                 columns: list[Sequence[int]] | None = None) -> dict[str, set[tuple[int, int]]]:
         """Key -> spans; patterns whose keys are all `skipped` are not run (their phrases may still show).
-        `columns`: the doc's check columns (_CHECK_ARRAY order), where the caller read them
+        `columns`: the doc's check columns (CHECK_IDS order), where the caller read them
         already; else they are read when a check needs them.
 
         Keys marked existence-only (require rules: one match is as good as ten) stop
