@@ -258,6 +258,14 @@ def test_customer_context_decides_apology_and_next_steps(tmp_path):
     inline = run_cli("check", "--format", "json", "--customer-text", "Thanks, that fixed it!", str(reply))
     assert inline.returncode == 0
 
+    # The message itself given to --customer (a file option): the error names the option
+    # that takes it, and nothing is linted.
+    mistaken = run_cli("check", "--customer", "Thanks, that fixed it!", str(reply))
+    assert mistaken.returncode == 2 and mistaken.stdout == ""
+    assert mistaken.stderr.strip().splitlines() == [
+        "empathy-lint: error: --customer 'Thanks, that fixed it!': no such file "
+        "(to give the message itself, use --customer-text)"]
+
 
 def test_usage_errors_are_one_line_and_a_typo_of_a_command_is_named():
     """Issue 29.11: click's three-line usage block became one line like every other error;

@@ -107,6 +107,16 @@ RECORD_SUFFIXES = (".jsonl", ".csv")
 RUN_RECORDS = 500
 
 
+def _customer_file(name: str, max_bytes: int | None) -> str:
+    """A --customer file's text. A value that names no file but reads as a message (it
+    has spaces) was meant for --customer-text: the error says so."""
+    path = Path(name)
+    if not path.exists() and " " in name.strip():
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise InputError(f"--customer {shown!r}: no such file (to give the message itself, use --customer-text)")
+    return read_source(path, max_bytes)
+
+
 def _several(value: tuple[str, ...] | str | None) -> list[str]:
     """An option given any number of times, as a list (a plain string is one)."""
     if value is None:
@@ -185,7 +195,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     if customer_files and messages:
         raise EmpathyLintError("give --customer or --customer-text, not both")
     if customer_files:
-        messages = [read_source(Path(name), options.max_bytes) for name in customer_files]
+        messages = [_customer_file(name, options.max_bytes) for name in customer_files]
     customer = messages[-1] if messages else None
     earlier = join_messages(messages[:-1])
 
