@@ -34,6 +34,8 @@ def test_acceptance_examples(linter):
     ("still waiting for my refund, 3 weeks now", True),
     ("Thanks so much, that fixed it! Love the new app", False),
     ("Do you ship to Spain?", False),
+    # a schedule asked about is not time spent waiting
+    ("What are your opening hours on Sunday?", False),
 ])
 def test_detector_reads_general_cues(message, problem):
     assert detect(message).problem is problem, default_detector().explain(message)
@@ -284,6 +286,11 @@ def test_apology_then_blame_is_a_non_apology(linter, reply):
     # no promise, and no way forward; policing the customer's words
     "We can't make any promises about HDMI streaming.",
     "I would ask you please to avoid the use of that type of language.",
+    # the fault handed on; a shrug
+    "The delay is caused by the courier, not us.",
+    "Flights are cancelled for operational reasons. It is what it is.",
+    # a refusal, then an errand handed on (not a way forward)
+    "We are not responsible for damage in transit. You will need to file a claim with the carrier.",
 ])
 def test_defensive_constructions(linter, reply):
     assert _codes(linter, reply) & {"EMP303", "EMP306", "EMP308", "EMP309"}
@@ -293,6 +300,7 @@ def test_defensive_constructions(linter, reply):
     "I can't make any promises, but if you ask nicely a flight attendant may help.",
     "Our privacy policy is linked below if you'd like to read it.",
     "Here's a simple way to do it: open Settings, then Language.",
+    "We're unable to refund it after 30 days. You can still send it to the manufacturer for a free repair.",
 ])
 def test_a_limit_with_a_way_forward_is_not_defensive(linter, reply):
     assert not _codes(linter, reply) & {"EMP303", "EMP306", "EMP308", "EMP309"}
