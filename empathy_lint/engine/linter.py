@@ -427,6 +427,9 @@ class Linter:
         and the reply's content words are counted in English only (their stop words)."""
         model, facts = self.confidence, None
         unsure_macro = context.kind == "canned" and context.customer is None and not context.sure
+        # A live reply checked without the customer's message: that something went wrong
+        # is assumed, not read, so a finding that rests on it is only a hint.
+        assumed = context.kind == "live" and context.customer is None and context.probability is None
         for finding in findings:
             if not model.knows(finding.code):
                 continue
@@ -445,11 +448,16 @@ class Linter:
                 # is unsure of is info, and so is a require finding on a canned macro
                 # whose own words leave unsure what it answers ("this is working as
                 # intended"): shown, never failing a run.
-                weak = not sure or (unsure_macro and model.needs_facts(finding.code))
+                weak = not sure or (unsure_macro and model.needs_facts(finding.code)) \
+                    or (assumed and self._rests_on_customer(finding.code))
                 if weak and finding.code not in self._chosen:
                     finding.severity = "info"
                 if log_facts:
                     self.facts_log.append((finding.code, {**facts, **dict.fromkeys([WORD + w for w in words], 1.0)}))
+
+    def _rests_on_customer(self, code: str) -> bool:
+        rule = self.compiled.rules.get(code)
+        return rule is not None and rule.rests_on_customer
 
     @staticmethod
     def _words(doc: Doc) -> frozenset[str]:
