@@ -159,10 +159,22 @@ def test_the_reply_model_weighs_the_customers_words_as_the_first_model_does():
         assert weight == pytest.approx(scale * first["lemmas"][word], abs=1e-3), word
 
 
+def test_without_the_customers_message_a_missing_apology_is_only_a_hint(linter):
+    """A live reply checked alone: that something went wrong is assumed, not read, so the
+    apology it lacks is info (shown, never failing a run); with a customer who reports
+    trouble, the same reply warns."""
+    reply = "Please restart the router and try again."
+    alone = {f.code: f.severity for f in linter.lint(reply, Context(kind="live"))}
+    assert alone["EMP201"] == "info"
+    upset = Context.for_reply("My internet has been down for two days and nobody helps", "live", None, reply)
+    assert {f.code: f.severity for f in linter.lint(reply, upset)}["EMP201"] == "warning"
+
+
 def test_a_plain_question_answered_with_the_answer_is_not_asked_for_an_apology(linter):
     for customer, reply in (("What are your opening hours on Sunday?", "We're open 10am to 4pm on Sundays."),
                             ("Can I change the delivery address on my order?",
-                             "Sure thing! Just go to Orders > Edit address before it ships.")):
+                             "Sure thing! Just go to Orders > Edit address before it ships."),
+                            ("hi can u tell me when the sale starts", "Hi! The summer sale starts Friday at 9am.")):
         context = Context.for_reply(customer, "live", None, reply)
         assert "EMP201" not in {f.code for f in linter.lint(reply, context)}, customer
 
@@ -311,9 +323,13 @@ def test_apology_then_blame_is_a_non_apology(linter, reply):
     "Flights are cancelled for operational reasons. It is what it is.",
     # a refusal, then an errand handed on (not a way forward)
     "We are not responsible for damage in transit. You will need to file a claim with the carrier.",
+    # the customer's responsibility in a notice's third person; the report answered by our records
+    "Packages marked as delivered are the responsibility of the customer.",
+    "Please note that we cannot be held responsible for any future issues.",
+    "The invoice is generated automatically and is correct according to our records.",
 ])
 def test_defensive_constructions(linter, reply):
-    assert _codes(linter, reply) & {"EMP303", "EMP306", "EMP308", "EMP309"}
+    assert _codes(linter, reply) & {"EMP303", "EMP304", "EMP306", "EMP308", "EMP309"}
 
 
 @pytest.mark.parametrize("reply", [
