@@ -188,7 +188,9 @@ def test_explain_says_the_severity_the_fitted_confidence_gives():
     ack = flat("EMP101")
     assert "How sure Reported at info" in ack
     assert f"{figures['EMP101']['tune']['right']:.0%} of its {figures['EMP101']['tune']['findings']} findings" in ack
-    assert f"Warns from a confidence of {figures['EMP201']['warn_at']:.2f}" in flat("EMP201")
+    apology = flat("EMP201")
+    assert f"Warns from a confidence of {figures['EMP201']['warn_at']:.2f}" in apology
+    assert "checked without the customer's message is assumed to answer a problem" in apology
     # a phrase rule: info if tune showed it weak, else its own severity, with its tally
     phrase = figures["EMP306"]
     said = "Reported at info" if phrase["warn_at"] > 1 else "Keeps its severity"

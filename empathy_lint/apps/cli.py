@@ -585,14 +585,14 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
                 f"  replies in {', '.join(rule.languages)}, with patterns of their own"
                 + (" (findings there are info: the customer's message is read in English)"
                    if rule.rests_on_customer else "")]
-    sure = _how_sure(rule.id)
+    sure = _how_sure(rule.id, rule.rests_on_customer)
     if sure:
         out += ["", click.style("How sure", bold=True), wrap(sure)]
     out += ["", f"Defined in {rule.source}:{rule.line}"]
     click.echo("\n".join(out))
 
 
-def _how_sure(code: str) -> str | None:
+def _how_sure(code: str, rests_on_customer: bool = False) -> str | None:
     """What the fitted confidence model (rules/context/confidence.yaml) makes of a rule's
     findings: whether they warn or are info, and on what evidence. So `explain` says
     the severity a user will see, not only the one the rule file names."""
@@ -610,9 +610,11 @@ def _how_sure(code: str) -> str | None:
             return (f"Reported at info: shown, never failing a run at the default --fail-on. {found} "
                     "That is short of the 90% a warning must show, at any confidence. Each finding's "
                     "confidence (JSON, SARIF, the editor's hover) says how likely a reader agrees." + kept)
+        assumed = (" A live reply checked without the customer's message is assumed to answer a problem, "
+                   "so there its findings are info: pass --customer to have them warn." if rests_on_customer else "")
         return (f"Warns from a confidence of {figures['warn_at']:.2f}; under it, info. {found} "
                 f"At or above it, {tune.get('warning_precision_cross_validated', 0):.0%} were, on support "
-                "teams held out of the fit." + kept)
+                "teams held out of the fit." + assumed + kept)
     fired, right = tune.get("findings", 0), tune.get("right", 0)
     if model.never_warns(code):
         return (f"Reported at info: on labelled replies it was right {right} of the {fired} times it "

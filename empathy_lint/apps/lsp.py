@@ -529,6 +529,9 @@ def _confidence_note(finding: Finding, rule: Rule | None) -> str:
     note = f"Confidence {finding.confidence:.0%}: how likely a reader agrees (fitted on labelled replies)."
     if finding.severity == "info" and rule is not None and rule.severity != "info":
         note += f" Shown as info, not {rule.severity}: not sure enough to fail a check."
+        if rule.rests_on_customer:
+            note += (" A draft without the customer's message (a `--- customer ---` part) is assumed to"
+                     " answer a problem, so this rule never fails a check on it.")
     return note
 
 
