@@ -140,15 +140,19 @@ def unsure_band(p: np.ndarray, y: np.ndarray) -> tuple[float, float, float, floa
     return best
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, weight: np.ndarray, companies: list[str],
-                    c: float) -> np.ndarray:
-    """Each message's probability from a model fitted without its company's messages."""
+def cross_validated(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None, companies: list[str],
+                    c: float, fit_on: np.ndarray | None = None) -> np.ndarray:
+    """Each message's probability from a model fitted without its company's messages
+    (and, with `fit_on`, only on the messages it marks)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
     p = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=FOLDS).split(x, y, companies):
-        model = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train], sample_weight=weight[train])
+        if fit_on is not None:
+            train = train[fit_on[train]]
+        model = LogisticRegression(C=c, max_iter=5000).fit(
+            x[train], y[train], sample_weight=None if weight is None else weight[train])
         p[test] = model.predict_proba(x[test])[:, 1]
     return p
 
@@ -233,7 +237,6 @@ def fit_reply_model(detector: CustomerDetector, named: list[dict[str, float]], y
     first model's (its bias, weights and lemmas scaled, plus the second model's bias),
     the reply groups' weights beside them."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
 
     reply_labels = detector.reply_feature_labels
     logit = np.log(np.clip(p_customer, 1e-6, 1 - 1e-6) / np.clip(1 - p_customer, 1e-6, 1 - 1e-6))
@@ -246,10 +249,7 @@ def fit_reply_model(detector: CustomerDetector, named: list[dict[str, float]], y
         "the first leaves unsure:")
     results = []
     for c in C_GRID:
-        p = np.zeros(len(rows))
-        for train, test in GroupKFold(n_splits=FOLDS).split(z, yt, groups):
-            train = train[unsure[train]]
-            p[test] = LogisticRegression(C=c, max_iter=5000).fit(z[train], yt[train]).predict_proba(z[test])[:, 1]
+        p = cross_validated(z, yt, None, groups, c, fit_on=unsure)
         together = np.where(unsure, p, p_customer[rows])
         agreement = float(((together >= 0.5) == yt).mean())
         results.append((agreement, -c, c, p))

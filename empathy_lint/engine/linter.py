@@ -120,6 +120,11 @@ class Context:
             return self.problem
         return self.kind == "live"
 
+    def assumes_problem(self) -> bool:
+        """A live reply whose customer verdict is unknown (no message read): that it
+        answers a problem is assumed, so what rests on that verdict is only a hint."""
+        return self.problem is None and self.kind == "live"
+
 
 @functools.lru_cache(maxsize=1)
 def channel_profiles() -> dict[str, dict[str, Any]]:
@@ -427,9 +432,7 @@ class Linter:
         and the reply's content words are counted in English only (their stop words)."""
         model, facts = self.confidence, None
         unsure_macro = context.kind == "canned" and context.customer is None and not context.sure
-        # A live reply checked without the customer's message: that something went wrong
-        # is assumed, not read, so a finding that rests on it is only a hint.
-        assumed = context.kind == "live" and context.customer is None and context.probability is None
+        assumed = context.assumes_problem()
         for finding in findings:
             if not model.knows(finding.code):
                 continue
