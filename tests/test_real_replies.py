@@ -36,7 +36,7 @@ F1_FLOORS = {
 # the first: the same cross-validated agreement, fewer wrong warnings.)
 DETECTOR_AGREEMENT_FLOOR = 0.90
 DEFENSIVE_PRECISION_FLOOR = 0.85
-DEFENSIVE_RECALL_FLOOR = 0.64
+DEFENSIVE_RECALL_FLOOR = 0.71  # 21 of 28 measured (2026-12-06): one reply of slack
 CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.81, "non-apology": 0.9,
                     "missing-follow-up": 0.78, "defensive": 0.80}
 # Findings at warning level are the ones a reader must agree with (issue 28).
