@@ -9,8 +9,9 @@ with the customer's words and lemmas) agrees with the labels 0.93 on tune read t
 and 0.86 when its fit never saw the company it reads. Here the tune companies are split
 into folds (GroupKFold); for each, `fit_customer.py`'s models are fitted on everything
 else (the tune messages of the other companies and customers.jsonl, less the fold's and
-the blind split's companies) and the rules score the fold's replies. `fine_below` and the
-confidence model stay as stored in rules/context. Use it to choose between two ways of
+the blind split's companies) and the rules score the fold's replies. The confidence model
+and `fine_below` stay as stored in rules/context (fit_customer.py chooses `fine_below` on
+these same folds, so that one number is tuned where it is scored). Use it to choose between two ways of
 fitting the detector on tune evidence that does not reward memorising tune.
 
 Printed per family: findings of any severity and at warning level (precision, recall,
@@ -41,23 +42,12 @@ from empathy_lint.run.evaluation import (FAMILIES, Tally, detector_agreement, ev
 DATA = ROOT / "tests" / "data"
 
 
-def merged(total: Tally, part: Tally) -> None:
-    """Add a fold's counts to the running tally."""
-    total.tp += part.tp
-    total.fp += part.fp
-    total.fn += part.fn
-    total.tn += part.tn
-
-
 def main() -> None:
-    from sklearn.model_selection import GroupKFold
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
 
     records = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
-    companies = [r.get("company") or "?" for r in records]
     rows, _ = fit_customer.training_messages()
     detector = CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()), fitted={},
                                 reply_fitted={})
@@ -68,23 +58,19 @@ def main() -> None:
     tallies = {level: {family: Tally() for family in FAMILIES} for level in ("any", "warning")}
     alarms = Tally()
     agree = with_reply = judged = 0
-    for fold, (_, held) in enumerate(GroupKFold(n_splits=args.folds).split(records, groups=companies), 1):
-        left_out = {companies[i] for i in held}
-        keep = [i for i, row in enumerate(rows) if row["company"] not in left_out]
-        fitted, reply_fitted = fit_customer.fit_models(detector, [rows[i] for i in keep], [named[i] for i in keep],
-                                                       [lemmas[i] for i in keep], say=lambda *_: None)
+    folds = fit_customer.fold_models(detector, rows, named, lemmas, records, args.folds)
+    for fold, (part, fitted, reply_fitted) in enumerate(folds, 1):
         fitted["fine_below"] = reply_fitted["fine_below"] = fine_below
         fit_customer.install(fitted, reply_fitted)
-        part = [records[i] for i in held]
         for level, warnings_only in (("any", False), ("warning", True)):
             found, false_alarm = evaluate(part, linter=linter, warnings_only=warnings_only)
             for family, tally in found.items():
-                merged(tallies[level][family], tally)
+                tallies[level][family].merge(tally)
             if warnings_only:
-                merged(alarms, false_alarm)
+                alarms.merge(false_alarm)
         a, w, _, n = detector_agreement(part)
         agree, with_reply, judged = agree + a, with_reply + w, judged + n
-        print(f"fold {fold}: {len(part)} replies of {len(left_out)} companies", flush=True)
+        print(f"fold {fold}: {len(part)} replies of {len({r.get('company') for r in part})} companies", flush=True)
 
     print(f"\ntune, the detector cross-validated by company ({args.folds} folds, {len(records)} replies):")
     print(f"{'family':24} | {'any severity':^20} | {'warning or above':^20}")

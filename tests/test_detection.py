@@ -115,19 +115,24 @@ def test_an_answer_in_a_conversation_is_read_with_what_the_customer_said_before(
 def test_where_the_customer_leaves_it_open_the_agents_reply_decides(linter):
     """The agent has read the whole conversation: on a message the detector is unsure of
     (a Twitter customer's "how about getting flight 1704 off the ground"), a reply that
-    apologises for the delay answers a problem, one that cheers answers none."""
+    apologises for the delay and takes the matter up answers a problem, one that cheers
+    answers none; an apology alone moves the verdict towards a problem, not past the
+    fitted `fine_below`."""
     message = "@Delta how about getting flight 1704 off the ground"
     assert detect(message).verdict == "unsure"
-    sorry = "I am really sorry for the delay. We hope to get you going soon."
+    sorry = "I am really sorry for the delay, we'd like to look into this for you."
     cheer = "Awesome! Enjoy, and have a great evening!"
-    assert {"EMP401", "EMP501"} <= _codes(linter, sorry, message)
+    apology_only = "I am really sorry for the delay. We hope to get you going soon."
+    assert "EMP501" in _codes(linter, sorry, message)
     assert _codes(linter, cheer, message) == set()
     detector = default_detector()
     signal = detect(message)
-    groups = detector.reply_groups_many([sorry, cheer])
-    assert groups == [frozenset({"reply-sorry", "reply-trouble"}), frozenset({"reply-glad"})]
-    assert detector.with_reply(signal.open_score, groups[0]).problem
-    assert detector.with_reply(signal.open_score, groups[1]).fine
+    groups = detector.reply_groups_many([sorry, cheer, apology_only])
+    assert groups == [frozenset({"reply-sorry", "reply-trouble", "reply-takes-up"}), frozenset({"reply-glad"}),
+                      frozenset({"reply-sorry", "reply-trouble"})]
+    taken_up, cheered, apologised = (detector.with_reply(signal.open_score, g) for g in groups)
+    assert taken_up.problem and cheered.fine
+    assert cheered.probability < signal.probability < apologised.probability < taken_up.probability
 
 
 def test_a_sure_problem_stands_whatever_the_draft_says(linter):
@@ -292,7 +297,8 @@ def test_the_name_of_the_account_written_to_is_not_the_customers_matter(linter):
     # train tw-3237's exchange, shortened: the customer's "WIFI" is the agent's "Wi-Fi"
     ("I was disappointed on flight 2468 when WIFI was offered but it never worked",
      "Cooper, I'm sorry about the Wi-Fi! Please report it to our partner Gogo at 1.877.350.0038."),
-    ("Where is my pre-order? It was due Tuesday", "Your preorder ships Friday, tracking to follow."),
+    ("Where is my pre-order? It was due Tuesday and it still has not arrived",
+     "Your preorder ships Friday, tracking to follow."),
 ])
 def test_a_hyphen_dropped_or_added_is_still_the_customers_word(linter, customer, reply):
     assert "EMP101" not in _codes(linter, reply, customer)

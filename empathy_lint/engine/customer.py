@@ -117,6 +117,11 @@ SENTIMENT_FEATURES = ("vader-negative", "vader-positive", "vader-compound")
 EARLIER = "earlier-"  # prefix: the same evidence in the conversation's earlier customer messages
 THREAD = "thread"     # the message answers on in a conversation
 REPLY = "reply"       # the agent's reply was read too (its groups are `reply-*`)
+# Thanks, praise or a resolution said in an ongoing conversation close the matter (rubric
+# v2: "it came back on this morning" is no problem), more surely than in a first message,
+# where thanks often opens a complaint: their own features, `in-thread-*`.
+IN_THREAD = "in-thread-"
+CLOSING = ("resolution", "thanks", "praise")
 
 
 def _cue_groups(nlp: Language, groups: list[dict[str, Any]], where: str) -> tuple[list[str], PatternSet]:
@@ -206,7 +211,7 @@ class CustomerDetector:
         """Every named kind of evidence, in a fixed order (the fit script's feature columns;
         content lemmas come after these)."""
         own = [*self.group_labels, *SENTIMENT_FEATURES]
-        return [*own, THREAD, *(EARLIER + label for label in own)]
+        return [*own, THREAD, *(IN_THREAD + label for label in CLOSING), *(EARLIER + label for label in own)]
 
     @property
     def reply_feature_labels(self) -> list[str]:
@@ -281,6 +286,9 @@ class CustomerDetector:
                 values[name] = value
         if before is not None:
             values[THREAD] = 1.0
+            for label in CLOSING:
+                if label in now.groups:
+                    values[IN_THREAD + label] = 1.0
             for label in before.groups:
                 values[EARLIER + label] = 1.0
             for name, value in zip(SENTIMENT_FEATURES, _sentiment_values(before.sentiment)):

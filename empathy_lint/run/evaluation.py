@@ -92,6 +92,13 @@ class Tally:
         counts = Counter(outcome for rid, (_, outcome) in zip(self.ids, self.outcomes) if rid in ids)
         return Tally(counts["tp"], counts["fp"], counts["fn"], counts["tn"])
 
+    def merge(self, other: "Tally") -> None:
+        """Add another tally's counts (folds of a cross-validation scored one by one)."""
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.tn += other.tn
+
     def add(self, want: bool, got: bool, record: dict) -> None:
         if want and got:
             self.tp += 1
