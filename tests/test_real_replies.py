@@ -300,3 +300,24 @@ def test_reply_words_earn_their_place_in_a_confidence_model():
     stored = load_context("confidence.yaml")["rules"]
     assert any(name.startswith("word:") for name in stored["EMP101"]["weights"])
     assert not any(name.startswith("word:") for name in stored["EMP201"]["weights"])
+
+
+def test_folds_scored_one_by_one_add_up_to_the_whole(parts):
+    """Cross-validation (benchmarks/cv_tune.py, fit_customer's fine_below) scores each fold
+    of tune companies on its own and merges the tallies: the sum must be the tally of the
+    replies read together."""
+    records = parts["tune"][:120]
+    whole, whole_alarms = evaluate(records)
+    merged = {family: type(tally)() for family, tally in whole.items()}
+    alarms = type(whole_alarms)()
+    for fold in (records[:50], records[50:]):
+        found, false_alarm = evaluate(fold)
+        for family, tally in found.items():
+            merged[family].merge(tally)
+        alarms.merge(false_alarm)
+    for family, tally in whole.items():
+        assert (merged[family].tp, merged[family].fp, merged[family].fn, merged[family].tn) == \
+            (tally.tp, tally.fp, tally.fn, tally.tn), family
+        assert merged[family].scores() == tally.scores()
+    assert (alarms.fp, alarms.tn) == (whole_alarms.fp, whole_alarms.tn)
+    assert sum(t.tp + t.fp + t.fn + t.tn for t in merged.values()) > 0
