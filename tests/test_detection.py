@@ -115,15 +115,15 @@ def test_an_answer_in_a_conversation_is_read_with_what_the_customer_said_before(
 def test_where_the_customer_leaves_it_open_the_agents_reply_decides(linter):
     """The agent has read the whole conversation: on a message the detector is unsure of
     (a Twitter customer's "how about getting flight 1704 off the ground"), a reply that
-    apologises for the delay and takes the matter up answers a problem, one that cheers
-    answers none; an apology alone moves the verdict towards a problem, not past the
-    fitted `fine_below`."""
+    apologises for the delay answers a problem (the more so when it takes the matter up),
+    one that cheers answers none."""
     message = "@Delta how about getting flight 1704 off the ground"
     assert detect(message).verdict == "unsure"
     sorry = "I am really sorry for the delay, we'd like to look into this for you."
     cheer = "Awesome! Enjoy, and have a great evening!"
     apology_only = "I am really sorry for the delay. We hope to get you going soon."
     assert "EMP501" in _codes(linter, sorry, message)
+    assert {"EMP401", "EMP501"} <= _codes(linter, apology_only, message)
     assert _codes(linter, cheer, message) == set()
     detector = default_detector()
     signal = detect(message)
@@ -131,7 +131,7 @@ def test_where_the_customer_leaves_it_open_the_agents_reply_decides(linter):
     assert groups == [frozenset({"reply-sorry", "reply-trouble", "reply-takes-up"}), frozenset({"reply-glad"}),
                       frozenset({"reply-sorry", "reply-trouble"})]
     taken_up, cheered, apologised = (detector.with_reply(signal.open_score, g) for g in groups)
-    assert taken_up.problem and cheered.fine
+    assert taken_up.problem and apologised.problem and cheered.fine
     assert cheered.probability < signal.probability < apologised.probability < taken_up.probability
 
 

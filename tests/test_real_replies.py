@@ -23,25 +23,21 @@ REGRESSION_IDS = [
 # (labels of rubric version 2, 2026-12-05: two readers and a third on every disagreement)
 F1_FLOORS = {
     "missing-acknowledgement": 0.72,
-    "missing-apology": 0.90,
+    "missing-apology": 0.92,
     "non-apology": 0.95,
-    "missing-next-steps": 0.71,
-    "missing-follow-up": 0.69,
+    "missing-next-steps": 0.75,
+    "missing-follow-up": 0.74,
 }
-# (Lowered on 2026-12-06, second time: `fine_below`, the probability under which a
-# customer needs nothing, is now chosen with the detector refitted per fold of tune
-# companies, 0.65 where tune read in-sample chose 0.60. Cross-validated, next steps and
-# follow-up rose, 0.691 -> 0.706 and 0.682 -> 0.692, apology fell, 0.895 -> 0.886, and
-# wrong warnings fell from 68 to 54 of 358; read in-sample, which flatters the old cut,
-# apology 0.93 -> 0.91, next steps 0.74 -> 0.72, follow-up 0.73 -> 0.70.)
+# (2026-12-06: `fine_below`, the probability under which a customer needs nothing, is now
+# chosen with the detector refitted per fold of tune companies: 0.65. Read in-sample these
+# figures flatter the detector, whose L2 strength the folds chose weaker than before, C=1;
+# benchmarks/cv_tune.py gives the honest ones, apology 0.88, next steps 0.71, follow-up 0.70.)
 # The customer verdict the rules gate on (the reply read where the customer's words leave
-# it open) against the `problem` label on tune: 0.884 measured, 0.880 for the customer's
-# messages alone (0.907 and 0.885 before `fine_below` was chosen cross-validated: a
-# message under it counts as no problem). (Read with the detector fitted on tune; refitted without each reply's
-# company, benchmarks/cv_tune.py, 0.863. The floors were lowered on 2026-12-06 when a
-# second model that had memorised tune, 0.934 read this way, gave way to one stacked on
-# the first: the same cross-validated agreement, fewer wrong warnings.)
-DETECTOR_AGREEMENT_FLOOR = 0.87
+# it open) against the `problem` label on tune: 0.913 measured, 0.910 for the customer's
+# messages alone (a message under `fine_below` counts as no problem). Read with the
+# detector fitted on tune; refitted without each reply's company (benchmarks/cv_tune.py)
+# 0.852.
+DETECTOR_AGREEMENT_FLOOR = 0.90
 DEFENSIVE_PRECISION_FLOOR = 0.85
 DEFENSIVE_RECALL_FLOOR = 0.71  # 21 of 28 measured (2026-12-06): one reply of slack
 CANNED_F1_FLOORS = {"missing-acknowledgement": 0.80, "missing-apology": 0.81, "non-apology": 0.9,
