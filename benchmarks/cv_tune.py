@@ -11,8 +11,9 @@ into folds (GroupKFold); for each, `fit_customer.py`'s models are fitted on ever
 else (the tune messages of the other companies and customers.jsonl, less the fold's and
 the blind split's companies) and the rules score the fold's replies. The confidence model
 and `fine_below` stay as stored in rules/context (fit_customer.py chooses `fine_below` on
-these same folds, so that one number is tuned where it is scored). Use it to choose between two ways of
-fitting the detector on tune evidence that does not reward memorising tune.
+these same folds, so that one number is tuned where it is scored). Use it to choose
+between two ways of fitting the detector on tune evidence that does not reward
+memorising tune.
 
 Printed per family: findings of any severity and at warning level (precision, recall,
 F1), the rate of warnings on replies that need nothing, and the detector's agreement with
@@ -36,10 +37,7 @@ from empathy_lint.engine.customer import CustomerDetector, lexicon_path  # noqa:
 from empathy_lint.engine.linter import Linter  # noqa: E402
 from empathy_lint.engine.pipeline import get_nlp  # noqa: E402
 from empathy_lint.rulebook import load_context  # noqa: E402
-from empathy_lint.run.evaluation import (FAMILIES, Tally, detector_agreement, evaluate, load_records,  # noqa: E402
-                                         split)
-
-DATA = ROOT / "tests" / "data"
+from empathy_lint.run.evaluation import FAMILIES, detector_agreement  # noqa: E402
 
 
 def main() -> None:
@@ -47,7 +45,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
 
-    records = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
+    records = fit_customer.tune_records()
     rows, _ = fit_customer.training_messages()
     detector = CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()), fitted={},
                                 reply_fitted={})
@@ -55,22 +53,15 @@ def main() -> None:
     fine_below = float((load_context("customer-weights.yaml") or {}).get("fine_below", 0.0))
 
     linter = Linter(Config())
-    tallies = {level: {family: Tally() for family in FAMILIES} for level in ("any", "warning")}
-    alarms = Tally()
-    agree = with_reply = judged = 0
     folds = fit_customer.fold_models(detector, rows, named, lemmas, records, args.folds)
-    for fold, (part, fitted, reply_fitted) in enumerate(folds, 1):
-        fitted["fine_below"] = reply_fitted["fine_below"] = fine_below
+    any_severity, _ = fit_customer.scored_folds(folds, fine_below, linter)
+    warning_level, alarms = fit_customer.scored_folds(folds, fine_below, linter, warnings_only=True)
+    tallies = {"any": any_severity, "warning": warning_level}
+    agree = with_reply = judged = 0
+    for part, fitted, reply_fitted in folds:
         fit_customer.install(fitted, reply_fitted)
-        for level, warnings_only in (("any", False), ("warning", True)):
-            found, false_alarm = evaluate(part, linter=linter, warnings_only=warnings_only)
-            for family, tally in found.items():
-                tallies[level][family].merge(tally)
-            if warnings_only:
-                alarms.merge(false_alarm)
         a, w, _, n = detector_agreement(part)
         agree, with_reply, judged = agree + a, with_reply + w, judged + n
-        print(f"fold {fold}: {len(part)} replies of {len({r.get('company') for r in part})} companies", flush=True)
 
     print(f"\ntune, the detector cross-validated by company ({args.folds} folds, {len(records)} replies):")
     print(f"{'family':24} | {'any severity':^20} | {'warning or above':^20}")

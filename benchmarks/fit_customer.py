@@ -18,8 +18,8 @@ so is the "unsure" band of probabilities (its edges are the widest-covering pair
 sure verdicts agree with the labels at least SURE_AGREEMENT of the time). Then
 `fine_below`, the probability under which a message shows there is nothing to fix, is
 chosen for the mean F1 of the rules it switches off on tune, each fold of tune companies
-read by the detector fitted without them (`fold_models`, as `cv_tune.py` scores). Logistic regression's
-probabilities are calibrated by construction on the data it fits; the script prints
+read by the detector fitted without them (`fold_models`, as `cv_tune.py` scores).
+Logistic regression's probabilities are calibrated by construction on the data it fits; the script prints
 the cross-validated calibration by decile to show it. A second model, stacked on the
 first, decides where the first leaves the verdict unsure: the first model's score and
 the `reply-*` groups of the agent's reply (what the agent read of the matter: the linter
@@ -197,6 +197,24 @@ def fold_models(detector: CustomerDetector, rows: list[dict], named: list[dict[s
     return found
 
 
+def scored_folds(folds: list[tuple[list[dict], dict, dict]], fine_below: float, linter: Any,
+                 warnings_only: bool = False) -> tuple[dict[str, Any], Any]:
+    """(per family, the tally over every fold; the false-alarm tally): each fold's replies
+    scored with the detector fitted without their companies, at this `fine_below`."""
+    from empathy_lint.run.evaluation import FAMILIES, Tally, evaluate
+
+    tallies = {family: Tally() for family in FAMILIES}
+    alarms = Tally()
+    for part, fitted, reply_fitted in folds:
+        fitted["fine_below"] = reply_fitted["fine_below"] = fine_below
+        install(fitted, reply_fitted)
+        found, false_alarm = evaluate(part, linter=linter, warnings_only=warnings_only)
+        for family, tally in found.items():
+            tallies[family].merge(tally)
+        alarms.merge(false_alarm)
+    return tallies, alarms
+
+
 def fit_fine_below(folds: list[tuple[list[dict], dict, dict]]) -> tuple[float, float]:
     """(fine_below, mean F1 of the gated families on tune): the probability under which a
     message counts as fine (nothing to fix or ask), chosen for the verdicts it gates.
@@ -208,20 +226,11 @@ def fit_fine_below(folds: list[tuple[list[dict], dict, dict]]) -> tuple[float, f
     nothing: a linter earns trust by being right when it warns."""
     from empathy_lint.config import Config
     from empathy_lint.engine.linter import Linter
-    from empathy_lint.run.evaluation import Tally, evaluate
 
     linter = Linter(Config())
     results = []
     for candidate in np.round(np.arange(0.0, 0.71, 0.05), 2).tolist():
-        tallies = {family: Tally() for family in GATED}
-        alarms = Tally()
-        for part, fitted, reply_fitted in folds:
-            fitted["fine_below"] = reply_fitted["fine_below"] = candidate
-            install(fitted, reply_fitted)
-            found, false_alarm = evaluate(part, linter=linter)
-            for family in GATED:
-                tallies[family].merge(found[family])
-            alarms.merge(false_alarm)
+        tallies, alarms = scored_folds(folds, candidate, linter)
         score = float(np.mean([tallies[f].scores()[2] for f in GATED]))
         rate = alarms.fp / max(1, alarms.fp + alarms.tn)
         print(f"  fine_below {candidate:.2f}: mean F1 of the gated families = {score:.3f}, "
@@ -386,16 +395,17 @@ def fit_models(detector: CustomerDetector, rows: list[dict], named: list[dict[st
 
 
 def install(fitted: dict, reply_fitted: dict) -> CustomerDetector:
-    """The process's default detector (what the linter reads) with these numbers."""
+    """The process's default detector (what the linter reads) with these numbers. Only the
+    numbers change: the evidence it keeps of each message read (cue groups, words,
+    sentiment) does not depend on them, so the detector is not rebuilt nor its memory
+    cleared (a fit installs some 75 sets of numbers)."""
     from empathy_lint.engine import customer
 
-    customer.default_detector.cache_clear()
     live = customer.default_detector()
     live.bias, live.weights, live.lemma_weights, (live.unsure_low, live.unsure_high) = model_numbers(fitted)
     live.threshold = float(fitted.get("threshold", 0.5))
     live.fine_below = float(fitted.get("fine_below", 0.0))
     live.reply_model = customer.ReplyModel.of(reply_fitted)
-    live._memo.clear()
     return live
 
 
