@@ -1,0 +1,103 @@
+"""Replies written to probe forms the labelled sets lack (email and chat replies, not
+tweets): each with the customer's message it answers, and the verdict a reader gives
+under rubric v2. Where the labelled data has no such reply, these keep a rule honest
+about the way of speaking it was written for, with the customer's message in play (the
+rules' own examples are single sentences with no customer)."""
+from __future__ import annotations
+
+import pytest
+
+from empathy_lint import lint_text
+from empathy_lint.engine.linter import Context
+
+
+def _findings(customer: str, reply: str) -> dict[str, str]:
+    """Code -> severity of the findings on `reply` answering `customer`."""
+    return {f.code: f.severity for f in lint_text(reply, context=Context.for_reply(customer, "live", "email"))}
+
+
+# (customer, reply, a code the reply must get)
+DEFENSIVE = [
+    ("Why was my account suspended? I did nothing wrong.",
+     "Your account was suspended because you violated section 4.2 of our terms of service. "
+     "The decision cannot be appealed.", "EMP306"),
+    ("Why was my account suspended? I did nothing wrong.",
+     "Your account was suspended because you violated section 4.2 of our terms of service.", "EMP304"),
+    ("The invoice you sent has the wrong VAT number on it.",
+     "You must have entered the VAT number incorrectly at checkout. You can update it in your account settings.",
+     "EMP304"),
+    ("The package arrived damaged, the box was crushed and the vase inside is in pieces",
+     "Unfortunately, items damaged in transit are the responsibility of the courier. "
+     "You will need to contact them directly.", "EMP306"),
+    ("Your website says in stock but the store says it isn't.",
+     "Stock levels on the website are indicative only and not guaranteed, as stated in our FAQ.", "EMP303"),
+    ("I want a refund, the product doesn't do what the ad said.",
+     "We don't offer refunds on digital products once downloaded. That was explained at checkout.", "EMP307"),
+    ("You double billed me and I'm now overdrawn. I'm furious.",
+     "I can't see any double charge on our end. It may be a pending authorisation from your bank.", "EMP308"),
+    ("Where is my order? It was supposed to arrive on Friday.",
+     "Hi Jo, the tracking shows it was delivered on Friday at 2pm. "
+     "Please check with your neighbours before contacting us again.", "EMP308"),
+    ("I returned the item 3 weeks ago and still no refund",
+     "Refunds take up to 30 days to process. Please be patient.", "EMP308"),
+    ("Your app keeps logging me out every five minutes, it's driving me mad",
+     "Kindly note that the app logs users out after inactivity for security reasons. This is standard practice.",
+     "EMP303"),
+]
+
+
+@pytest.mark.parametrize("customer,reply,code", DEFENSIVE)
+def test_defensive_forms_outside_twitter_are_flagged(customer, reply, code):
+    assert code in _findings(customer, reply)
+
+
+# (customer, reply): good replies that share words with the forms above
+NOT_DEFENSIVE = [
+    ("My flight was cancelled by the storm.",
+     "I'm so sorry. The storm was beyond our control, but I've rebooked you on the first flight tomorrow "
+     "and emailed the new boarding pass."),
+    ("I was charged twice for one order.",
+     "I'm sorry about that. I can't see any double charge on our end yet. Please send me a screenshot of "
+     "your statement and I'll look into it today."),
+    ("The app is slow after the update.",
+     "Sorry about that! Please be patient with the first sync: it can take up to an hour, and I'll check "
+     "back with you this afternoon."),
+]
+
+
+@pytest.mark.parametrize("customer,reply", NOT_DEFENSIVE)
+def test_a_limit_with_a_way_forward_is_not_defensive(customer, reply):
+    assert not {code for code in _findings(customer, reply) if code.startswith("EMP3")}
+
+
+def test_regret_at_leaving_is_no_apology():
+    """'Sorry to see you go.' answers the leaving, not what made the customer leave."""
+    found = _findings("I've been a loyal customer for 10 years and this is how you treat me? Cancel my account.",
+                      "Sorry to see you go. Your account has been cancelled.")
+    assert found.get("EMP201") == "warning"
+    assert "EMP401" not in found  # the cancellation asked for is done: a step taken
+
+
+@pytest.mark.parametrize("reply", [
+    "Sorry you're having trouble with this. Please try entering it without a space. "
+    "If that doesn't work, let me know and I'll place the order for you.",
+    "Sorry for the wait. Refunds can take 5-7 working days to appear. "
+    "Give it until Friday and, if it's still missing, drop me a line here.",
+    "My apologies for the trouble. Maintenance is on the way now. "
+    "I'll ring your room afterwards to make sure it's fixed.",
+])
+def test_an_open_door_in_email_wording_is_a_follow_up(reply):
+    assert "EMP501" not in _findings("It still doesn't work and I'm fed up.", reply)
+
+
+def test_thanks_for_contacting_us_is_no_next_step():
+    found = _findings("Hi, my order #55123 has said 'processing' for two weeks. What's going on?",
+                      "Hi Maria,\n\nThank you for contacting us. Orders are processed in the order they are "
+                      "received.\n\nKind regards,\nCustomer Services")
+    assert "EMP401" in found and "EMP201" in found
+
+
+def test_a_step_done_in_the_passive_is_a_next_step():
+    found = _findings("I was promised a callback yesterday and nobody called.",
+                      "Apologies for that. A callback has been booked for today between 2 and 4pm.")
+    assert "EMP401" not in found and "EMP201" not in found
