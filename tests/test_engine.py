@@ -207,6 +207,11 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Here is how to export your data: open Settings, then Export.", None),
     ("Thanks for the idea! We'll look into it for a future version.", None),
     ("Looking for another challenge? Please take a look at our open issues.", None),
+    # ...nor does help offered for later under a how-to.
+    ("To reset your password, go to Settings, then Account. Let me know if you have any trouble!", None),
+    ("Open Settings > Export to download your data. If you run into any problems, reply here.", None),
+    # ...but trouble outside the offer still counts.
+    ("Exports failed during yesterday's outage. If you run into any more problems, reply here.", True),
     ("We'd love to take a look at your proposal.", None),
 ])
 def test_a_macro_is_judged_by_its_own_words(macro, problem):

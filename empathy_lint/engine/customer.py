@@ -201,7 +201,7 @@ class CustomerDetector:
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
-        for label in ("fine", "trouble", "appeal", "no_fault"):
+        for label in ("fine", "trouble", "appeal", "offer", "no_fault"):
             for pattern in canned.get(label, []):
                 self.canned.add(label, pattern, lambda detail: RuleError(f"{source}: canned_reply: {detail}"))
         self.canned.finish()
@@ -223,14 +223,16 @@ class CustomerDetector:
         (True, sure) for trouble (a crash, an outage, a refund, a delay), (False, sure) for
         a contribution with no sign of trouble, (None, unsure) when they do not say.
         Trouble words an appeal overlaps ("if you think we did this in error") name no
-        trouble: they say how to contest the macro's decision. A macro that finds no fault
+        trouble: they say how to contest the macro's decision; nor do those of an offer for
+        later ("let me know if you have any trouble!" under a how-to). A macro that finds no fault
         ("after review, this is working as intended") answers a report, so trouble words
         still make it a problem (readers want the apology), but not a sure one: what rests
         on it is only `info`."""
         out: list[tuple[bool | None, bool]] = []
         for doc in self._read_replies(replies):
             found = self.canned.matches(doc)
-            trouble = uncancelled(found.get("trouble", ()), found.get("appeal", ()))  # as a rule's `except`
+            cancel = [*found.get("appeal", ()), *found.get("offer", ())]
+            trouble = uncancelled(found.get("trouble", ()), cancel)  # as a rule's `except`
             if trouble:
                 out.append((True, not found.get("no_fault")))
             else:
