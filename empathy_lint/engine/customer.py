@@ -122,6 +122,10 @@ REPLY = "reply"       # the agent's reply was read too (its groups are `reply-*`
 # where thanks often opens a complaint: their own features, `in-thread-*`.
 IN_THREAD = "in-thread-"
 CLOSING = ("resolution", "thanks", "praise")
+# The `canned_reply` cues whose words are no trouble the customer met: a way to contest
+# the macro's decision, help offered for later, regret at their leaving. Trouble words
+# inside them are cancelled, as a rule's `except` cancels its matches.
+NOT_TROUBLE = ("appeal", "offer", "farewell")
 
 
 def _cue_groups(nlp: Language, groups: list[dict[str, Any]], where: str) -> tuple[list[str], PatternSet]:
@@ -201,7 +205,7 @@ class CustomerDetector:
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
-        for label in ("fine", "trouble", "appeal", "offer", "no_fault"):
+        for label in ("fine", "trouble", *NOT_TROUBLE, "no_fault"):
             for pattern in canned.get(label, []):
                 self.canned.add(label, pattern, lambda detail: RuleError(f"{source}: canned_reply: {detail}"))
         self.canned.finish()
@@ -224,14 +228,15 @@ class CustomerDetector:
         a contribution with no sign of trouble, (None, unsure) when they do not say.
         Trouble words an appeal overlaps ("if you think we did this in error") name no
         trouble: they say how to contest the macro's decision; nor do those of an offer for
-        later ("let me know if you have any trouble!" under a how-to). A macro that finds no fault
+        later ("let me know if you have any trouble!" under a how-to), nor regret that the
+        customer is leaving ("sorry to see you go!"). A macro that finds no fault
         ("after review, this is working as intended") answers a report, so trouble words
         still make it a problem (readers want the apology), but not a sure one: what rests
         on it is only `info`."""
         out: list[tuple[bool | None, bool]] = []
         for doc in self._read_replies(replies):
             found = self.canned.matches(doc)
-            cancel = [*found.get("appeal", ()), *found.get("offer", ())]
+            cancel = [span for label in NOT_TROUBLE for span in found.get(label, ())]
             trouble = uncancelled(found.get("trouble", ()), cancel)  # as a rule's `except`
             if trouble:
                 out.append((True, not found.get("no_fault")))
