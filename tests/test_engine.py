@@ -211,6 +211,7 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("To reset your password, go to Settings, then Account. Let me know if you have any trouble!", None),
     ("Open Settings > Export to download your data. If you run into any problems, reply here.", None),
     ("Your subscription has been cancelled as requested. We're sorry to see you go!", None),
+    ("The issue tracker is for bugs only. Please ask questions on our forum.", None),
     # ...but trouble outside the offer still counts.
     ("Exports failed during yesterday's outage. If you run into any more problems, reply here.", True),
     ("We'd love to take a look at your proposal.", None),

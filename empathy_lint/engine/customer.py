@@ -123,9 +123,10 @@ REPLY = "reply"       # the agent's reply was read too (its groups are `reply-*`
 IN_THREAD = "in-thread-"
 CLOSING = ("resolution", "thanks", "praise")
 # The `canned_reply` cues whose words are no trouble the customer met: a way to contest
-# the macro's decision, help offered for later, regret at their leaving. Trouble words
+# the macro's decision, help offered for later, regret at their leaving, what a tracker
+# is for ("for bugs only"). Trouble words
 # inside them are cancelled, as a rule's `except` cancels its matches.
-NOT_TROUBLE = ("appeal", "offer", "farewell")
+NOT_TROUBLE = ("appeal", "offer", "farewell", "scope")
 
 
 def _cue_groups(nlp: Language, groups: list[dict[str, Any]], where: str) -> tuple[list[str], PatternSet]:
