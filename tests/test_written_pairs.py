@@ -43,6 +43,8 @@ DEFENSIVE = [
     ("Your app keeps logging me out every five minutes, it's driving me mad",
      "Kindly note that the app logs users out after inactivity for security reasons. This is standard practice.",
      "EMP303"),
+    ("I was overcharged on my last bill", "Our billing system is automated and accurate.", "EMP308"),
+    ("where's my parcel?? it's 3 days late", "Delivery times are estimates and are not guaranteed.", "EMP306"),
 ]
 
 
@@ -85,9 +87,20 @@ def test_regret_at_leaving_is_no_apology():
     "Give it until Friday and, if it's still missing, drop me a line here.",
     "My apologies for the trouble. Maintenance is on the way now. "
     "I'll ring your room afterwards to make sure it's fixed.",
+    "I'm so sorry. An engineer is booked for tomorrow 8-12. If it gets worse tonight, call our emergency line "
+    "on 0800 123 456.",
 ])
 def test_an_open_door_in_email_wording_is_a_follow_up(reply):
     assert "EMP501" not in _findings("It still doesn't work and I'm fed up.", reply)
+
+
+def test_owning_the_mistake_in_everyday_words_is_an_apology():
+    found = _findings("the app crashed and I lost my draft",
+                      "Yikes, what a pain. We messed up with the last release. I've restored your draft from our "
+                      "backup; it's in Drafts now. Ping me if it isn't there.")
+    assert not {"EMP201", "EMP401", "EMP501"} & set(found)
+    assert "EMP201" in _findings("the app crashed and I lost my draft",
+                                 "It was not our mistake: the app was updated. Please reinstall it.")
 
 
 def test_thanks_for_contacting_us_is_no_next_step():
