@@ -3,6 +3,7 @@ such as "I did." is about the problem told earlier, in thread files, JSON/JSONL 
 helpdesk exports' comment lists, repeated --customer, and the batch API."""
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -116,7 +117,6 @@ def test_the_batch_api_says_what_to_do_with_a_whole_conversation():
 def test_audit_reads_the_rows_of_one_conversation_together(tmp_path):
     """Rows of one conversation id, in order: the second row's reply answers "I did.",
     which is about the double charge of the first row."""
-    import csv
 
     export = tmp_path / "export.csv"
     with export.open("w", newline="", encoding="utf-8") as handle:
@@ -135,7 +135,6 @@ def test_audit_reads_the_rows_of_one_conversation_together(tmp_path):
 def test_audit_takes_the_ticket_id_over_a_row_id_as_check_does(tmp_path):
     """Rows with an id of their own and their ticket's `ticket_id`: the ticket is the
     conversation (each row was read alone, so "I did." lost the double charge)."""
-    import csv
 
     export = tmp_path / "export.csv"
     with export.open("w", newline="", encoding="utf-8") as handle:
@@ -249,7 +248,6 @@ def _conversation_csv(path, filler: int) -> int:
     """An export (CSV, or JSONL by the path's suffix): `filler` one-row conversations,
     then conversation c1 in two rows (the double charge, then "I did."), then c2's lone
     "I did.". Returns the line of c1's answer."""
-    import csv
 
     rows = [[f"f{i}", "Is the store open on Sunday?", "Yes, from 9 to 5. Have a lovely weekend!"] for i in range(filler)]
     rows += [["c1", EARLIER, "I'm so sorry about that. Did you pay by card?"], ["c1", ANSWER, REPLY], ["c2", ANSWER, REPLY]]
@@ -373,3 +371,76 @@ def test_an_answer_deep_in_a_long_ticket_reads_the_recent_customer_messages():
     _, customer, earlier = answers[-1]
     assert customer == "Still broken, day 99."
     assert split_messages(earlier) == [f"Still broken, day {i}." for i in range(91, 99)]
+
+
+# One row per message, the author in a column of its own (helpdesk and chat exports): the
+# customer's rows are read, not linted; each answer of the team is linted with them.
+MESSAGE_ROWS = [
+    ("t1", "customer", EARLIER),
+    ("t1", "agent", "I'm so sorry about that. Did you pay by card?"),
+    ("t1", "customer", ANSWER),
+    ("t1", "agent", REPLY),
+    ("t1", "note", "Refund approved by finance."),
+    ("t2", "customer", "Do you sell gift cards?"),
+    ("t2", "agent", "We do! You can buy them on our website."),
+]
+
+
+def _message_rows(path, header=("ticket_id", "role", "text"), rows=MESSAGE_ROWS):
+    if path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(dict(zip(header, row))) + "\n" for row in rows), encoding="utf-8")
+        return 1
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return 2
+
+
+@pytest.mark.parametrize("name", ["messages.csv", "messages.jsonl"])
+def test_a_message_per_row_export_lints_the_teams_rows_with_the_customers_before_them(tmp_path, name):
+    export = tmp_path / name
+    first = _message_rows(export)
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
+    assert result.returncode in (0, 1), result.stderr
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    lines = {f["line"] for f in findings}
+    answers = {first + i for i, (_, role, _) in enumerate(MESSAGE_ROWS) if role == "agent"}
+    assert lines <= answers  # no customer's message and no internal note is linted
+    # "I did." answers on about the double charge: the reply after it owes an apology;
+    # the gift-card question asks none.
+    assert {f["line"] for f in findings if f["code"] == "EMP201"} == {first + 3}
+
+
+def test_a_yes_no_inbound_column_names_the_customers_rows(tmp_path):
+    """The Twitter support corpus marks each tweet `inbound` True or False."""
+    export = tmp_path / "tweets.csv"
+    rows = [(t, "True" if role == "customer" else "False", text) for t, role, text in MESSAGE_ROWS if role != "note"]
+    first = _message_rows(export, ("conversation_id", "inbound", "text"), rows)
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert {f["line"] for f in findings if f["code"] == "EMP201"} == {first + 3}
+
+
+def test_audit_scores_only_the_teams_rows_of_a_message_per_row_export(tmp_path):
+    export = tmp_path / "messages.csv"
+    _message_rows(export)
+    result = run_cli_fast("audit", str(export))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["replies"] == 3
+    assert report["rules"]["EMP201"]["count"] == 1
+
+
+def test_a_row_with_its_own_customer_message_is_read_as_before_whatever_its_sender(tmp_path):
+    """A reply export that also names the sender ("from": the agent's address) keeps its
+    own customer column: only a row without one is a message of a conversation."""
+    export = tmp_path / "replies.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["from", "customer", "reply"])
+        writer.writerow(["ana@example.com", "Do you sell gift cards?", "We do! You can buy them on our website."])
+        writer.writerow(["ana@example.com", EARLIER, REPLY])
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert {f["line"] for f in findings if f["code"] == "EMP201"} == {3}

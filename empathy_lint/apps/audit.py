@@ -21,8 +21,8 @@ from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
-                                                   message_text, opening_message, split_conversation, team_answers,
-                                                   thread_of)
+                                                   is_flag, message_text, opening_message, row_role,
+                                                   split_conversation, team_answers, thread_of)
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
@@ -123,6 +123,19 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
                 continue
             reply = row.get(resolved.reply)
             customer = row.get(resolved.customer) if resolved.customer else None
+            if is_flag(customer):  # an `inbound` yes/no column, not a message
+                customer = None
+            # A row with no customer message of its own may be one message of a conversation.
+            own = isinstance(customer, str) and customer.strip()
+            role = row_role(row) if thread is None and not own else None
+            if role is not None:  # one row per message: the customer's are read, the team's scored
+                if role == "customer" and isinstance(reply, str) and reply.strip():
+                    said.heard(_conversation(row, resolved), reply)
+                if role != "agent" or not isinstance(reply, str) or not reply.strip():
+                    continue
+                customer, earlier = said.answered(_conversation(row, resolved))
+                yield _record(row, resolved, number, reply, customer, earlier)
+                continue
             earlier = said.before(_conversation(row, resolved), customer)
             if thread is not None:  # the row carries its conversation: that is the one
                 customer, earlier = split_conversation(customer if isinstance(customer, str) else None,

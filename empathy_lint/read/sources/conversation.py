@@ -11,7 +11,9 @@ customer is (still) in a problem.
 An export may also be the conversation alone, with no separate reply: a ticket whose
 `comments` hold the customer's messages and the agents' answers. Then each answer is a
 reply, read with the customer's messages before it; the customer's own words and the
-team's internal notes are never linted (`conversation_roles`).
+team's internal notes are never linted (`conversation_roles`). Or it may hold one row per
+message, its author in a column of its own (`row_role`): the customer's rows are
+remembered for the team's rows after them (`ConversationMemory.heard`, `answered`).
 """
 from __future__ import annotations
 
@@ -186,6 +188,37 @@ def split_conversation(own: str | None, messages: list[Any], requester: Any = No
     return own, join_messages(said)
 
 
+# A message-per-row export (one row per message of a conversation, as helpdesk and chat
+# exports give them): the row's author, from these keys (not `type` or `source`, which a
+# macro file may use for its own category), or a yes/no flag for the customer's side.
+MESSAGE_ROLE_KEYS = ("role", "author_role", "author_type", "sender_type", "from", "sender", "direction")
+MESSAGE_FLAG_KEYS = ("inbound", "incoming", "is_customer", "from_customer")
+_YES, _NO = frozenset({"true", "yes", "1", "y"}), frozenset({"false", "no", "0", "n"})
+
+
+def row_role(row: dict[str, Any]) -> str | None:
+    """"customer", "internal" or "agent" for a row that names its author (a message of a
+    message-per-row export); None for a row that does not (a reply, or a macro)."""
+    for key in MESSAGE_FLAG_KEYS:
+        value = row.get(key)
+        flag = value.strip().lower() if isinstance(value, str) else value
+        if flag is True or flag in _YES:
+            return "customer"
+        if flag is False or flag in _NO:
+            return "agent"
+    for key in MESSAGE_ROLE_KEYS:
+        value = row.get(key)
+        if isinstance(value, str) and value.strip():
+            role = value.strip().lower()
+            return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else "agent"
+    return None
+
+
+def is_flag(value: Any) -> bool:
+    """A yes/no cell ("True", "0"): a role flag, not a customer's message."""
+    return isinstance(value, bool) or (isinstance(value, str) and value.strip().lower() in _YES | _NO)
+
+
 class ConversationMemory:
     """The customer messages met so far in each conversation of an export (rows come in
     order): a row's earlier messages are what its conversation said before it. Only the
@@ -211,3 +244,14 @@ class ConversationMemory:
         if len(self.seen) > self.KEPT:
             self.seen.pop(next(iter(self.seen)))
         return join_messages(prior)
+
+    def heard(self, conversation: str | None, message: str) -> None:
+        """A customer's message, a row of its own (a message-per-row export). Rows that
+        name no conversation are read as one, in order."""
+        self.before(conversation or "", message)
+
+    def answered(self, conversation: str | None) -> tuple[str | None, str | None]:
+        """(the customer's latest message, their earlier ones joined) for an answer of the
+        team in a message-per-row export."""
+        messages = self.seen.get(conversation or "", [])
+        return (messages[-1] if messages else None), join_messages(messages[:-1])

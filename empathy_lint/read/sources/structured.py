@@ -18,8 +18,10 @@ from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
-from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
-                                                   opening_message, split_conversation, team_answers, thread_of)
+from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ROLE_KEYS,
+                                                   ConversationMemory, conversation_roles, is_flag, message_text,
+                                                   opening_message, row_role, split_conversation, team_answers,
+                                                   thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template",
@@ -445,13 +447,35 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], of
             for reply in replies:
                 _shift(reply.origin, offset)
         if said is not None and isinstance(value, dict) and thread_of(value) is None:
-            customer = next((value[k] for k in CUSTOMER_KEYS if isinstance(value.get(k), str)), None)
+            customer = next((value[k] for k in CUSTOMER_KEYS if isinstance(value.get(k), str)
+                             and value[k].strip() and not is_flag(value[k])), None)
+            role = row_role(value) if customer is None else None
+            if role is not None:  # one row per message: the customer's are read, the team's linted
+                return _message_row(value, role, replies, said)
             earlier = said.before(row_conversation(value), customer)
             for reply in replies if earlier else ():
                 reply.meta["earlier"] = no_surrogates(earlier)
         return replies
     except InputError as exc:
         raise InputError(f"{path}:{number}: {exc}") from None
+
+
+def _message_row(row: dict[str, Any], role: str, replies: list[Reply], said: ConversationMemory) -> list[Reply]:
+    """A row of a message-per-row export: a customer's message is remembered for the
+    answers after it in its conversation (and not linted), an internal note skipped, an
+    answer of the team linted with the customer's messages before it."""
+    if role != "agent":
+        text = message_text(row) if role == "customer" else None
+        if text is not None:
+            said.heard(row_conversation(row), no_surrogates(text))
+        return []
+    customer, earlier = said.answered(row_conversation(row))
+    for reply in replies:
+        if customer is not None:
+            reply.meta["customer"] = customer
+        if earlier:
+            reply.meta["earlier"] = earlier
+    return replies
 
 
 def _shift(mapped: MappedText, offset: int) -> MappedText:
@@ -595,6 +619,16 @@ class _CsvLayout:
     customer: int | None
     first: int  # where the first record after the header starts
     conversation: int | None = None  # the column naming the row's conversation
+    role: int | None = None  # the column naming the row's author (a message-per-row export)
+
+
+def _role_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
+    """row_role of a CSV row: "customer", "internal" or "agent" where the export names
+    each message's author; None for a row of replies."""
+    column = layout.role
+    if column is None or column >= len(record):
+        return None
+    return row_role({layout.header[column]: record[column][0]})
 
 
 def _conversation_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
@@ -679,7 +713,8 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     return _CsvLayout(delimiter, header, body_col,
                       next((header.index(c) for c in TITLE_KEYS if c in header), None),
                       next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first,
-                      next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None))
+                      next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None),
+                      next((header.index(c) for c in (*MESSAGE_FLAG_KEYS, *MESSAGE_ROLE_KEYS) if c in header), None))
 
 
 def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | None" = None,
@@ -695,7 +730,20 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
     said = ConversationMemory()  # rows of one conversation id, in order, as audit reads them
     for record in _csv_records(text, layout.delimiter, start, end):
         customer = record[customer_col][0] if customer_col is not None and customer_col < len(record) else None
-        earlier = said.before(_conversation_of(record, layout), customer)
+        if customer is not None and is_flag(customer):  # an `inbound` yes/no column, not a message
+            customer = None
+        # A row with no customer message of its own may be one message of a conversation.
+        role = _role_of(record, layout) if customer is None or not customer.strip() else None
+        if role is not None:  # one row per message: the customer's are read, the team's linted
+            if body_col >= len(record) or role == "internal":
+                continue
+            if role == "customer":
+                if record[body_col][0].strip():
+                    said.heard(_conversation_of(record, layout), no_surrogates(record[body_col][0]))
+                continue
+            customer, earlier = said.answered(_conversation_of(record, layout))
+        else:
+            earlier = said.before(_conversation_of(record, layout), customer)
         if body_col >= len(record):
             continue
         value, start, end = record[body_col]
