@@ -444,3 +444,44 @@ def test_a_row_with_its_own_customer_message_is_read_as_before_whatever_its_send
     result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
     findings = json.loads(result.stdout)["files"][0]["findings"]
     assert {f["line"] for f in findings if f["code"] == "EMP201"} == {3}
+
+
+EMAIL_DRAFT = """Hi Dana,
+
+Thanks for your patience. I've reissued your invoice with the correct VAT number; it's attached.
+
+If anything else looks off, just reply to this email.
+
+Best,
+Sam
+
+On Mon, 3 Mar 2025 at 10:12, Dana <dana@example.com> wrote:
+> Your invoice has the wrong VAT number AGAIN. As I said last week, this is unacceptable.
+>> Per my last email, please fix the VAT number on invoice 1182.
+"""
+
+
+def _findings(result) -> list[dict]:
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)["files"][0]["findings"]
+
+
+def test_an_email_draft_answers_the_message_it_quotes(tmp_path):
+    """The customer's message quoted under a draft is what it answers: the angry one asks
+    for an apology, at warning level; the quoted words and the "wrote:" line are not ours."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text(EMAIL_DRAFT, encoding="utf-8")
+    found = {f["code"]: f for f in _findings(run_cli_fast("check", "--isolated", "--format", "json", str(draft)))}
+    assert found["EMP201"]["severity"] == "warning"
+    assert not {"EMP301", "EMP302", "EMP101"} & set(found)  # "As I said" is hers; "VAT number" echoes her
+    thanks = tmp_path / "thanks.txt"
+    thanks.write_text("Thanks, glad you like it!\n\n> I love the new app, great job!\n", encoding="utf-8")
+    assert _findings(run_cli_fast("check", "--isolated", "--format", "json", str(thanks))) == []
+
+
+def test_a_customer_message_given_on_the_command_line_wins_over_the_quote(tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text(EMAIL_DRAFT, encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--format", "json", "--customer-text", "All sorted now, thank you!",
+                          str(draft))
+    assert "EMP201" not in {f["code"] for f in _findings(result)}

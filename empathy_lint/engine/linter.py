@@ -154,6 +154,8 @@ def rule_applies(rule: Rule, context: Context) -> bool:
 _SPACES = re.compile(r"\s+")
 # Quoted lines ("> On Monday you wrote: ...") are the customer's words, not ours.
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n\r]*", re.M)
+# ...and the line an email client puts above them ("On Mon, 3 Mar at 10:12, Dana wrote:").
+_ATTRIBUTION_LINE = re.compile(r"^[ \t]*On [^\n\r]{1,300}? wrote:[ \t]*$", re.M)
 # Text in double quotes (straightened) is quoted speech or a UI label: not our phrasing.
 _QUOTED_SPAN = re.compile(r'"[^"\n]{1,400}"')
 
@@ -313,7 +315,8 @@ class Linter:
         """Reader masks plus placeholders and suppression comments, non-overlapping."""
         placeholders = self.config.placeholders
         found = find_placeholders(text, tuple(placeholders) if placeholders is not None else None)
-        quoted = [(m.start(), m.end(), " ") for m in _QUOTED_LINE.finditer(text)] if ">" in text else []
+        quoted = [(m.start(), m.end(), " ") for pattern in (_QUOTED_LINE, _ATTRIBUTION_LINE)
+                  for m in pattern.finditer(text)] if ">" in text else []
         return merge_masks(quoted, extra or [], directive_masks(text), found)
 
     def lint_many(self, items: Iterable[tuple], batch_size: int = 64,

@@ -255,12 +255,24 @@ def judge_openings(findings: list[Finding], text: str, config: Config) -> None:
 
 def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
     """Each reply's context: its own metadata, else its file's config, else the job's."""
-    return Context.many([
-        (reply.meta.get("customer") or job.customer,
-         chosen(reply.meta.get("kind"), KINDS, job.config.kind or _default_kind(job, reply)),
-         chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text,
-         reply.meta.get("earlier") if reply.meta.get("customer") else job.earlier)
-        for job, reply in items])
+    rows = []
+    for job, reply in items:
+        customer, earlier = _conversation(job, reply)
+        rows.append((customer, chosen(reply.meta.get("kind"), KINDS, job.config.kind or _default_kind(job, reply)),
+                     chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text, earlier))
+    return Context.many(rows)
+
+
+def _conversation(job: Job, reply: Reply) -> tuple[str | None, str | None]:
+    """(the customer's message a reply answers, their earlier ones): the reply's own (a
+    thread file's, an export row's), else the command line's (`--customer`), else the
+    message an email draft quotes under it (a guess from its `>` lines, so it gives way)."""
+    meta = reply.meta
+    if meta.get("customer"):
+        return meta["customer"], meta.get("earlier")
+    if job.customer:
+        return job.customer, job.earlier
+    return meta.get("quoted"), meta.get("quoted_earlier")
 
 
 def _default_kind(job: Job, reply: Reply) -> str:

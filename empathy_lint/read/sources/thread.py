@@ -13,6 +13,10 @@ conversation: parts headed `--- customer ---` or `--- agent ---` (text before th
 heading is the customer's). The last customer part is the message the draft answers; the
 earlier customer parts are read with it (an answer such as "It's 12345." is still about
 the late parcel). Only the text below `--- reply ---` is linted, with positions in the file.
+
+An email draft carries the conversation its own way: the customer's message quoted under
+the reply ("> Your invoice has the wrong VAT number"), older messages quoted deeper
+(">> ..."). `quoted_messages` reads them; the quoted lines are never linted.
 """
 from __future__ import annotations
 
@@ -47,3 +51,19 @@ def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None
     customer = customer_parts[-1] if customer_parts else None
     earlier = join_messages(customer_parts[:-1])
     return customer, reply_start, earlier
+
+
+_QUOTE = re.compile(r"^[ \t]*((?:>[ \t]?)+)([^\n\r]*)", re.M)
+
+
+def quoted_messages(text: str, start: int = 0) -> tuple[str | None, str | None]:
+    """(the message an email draft answers, the older messages) from its quoted lines:
+    those quoted once are the customer's latest message, those quoted deeper are older.
+    (None, None) for a text with no quoted line."""
+    latest: list[str] = []
+    older: list[str] = []
+    if ">" not in text:
+        return None, None
+    for match in _QUOTE.finditer(text, start):
+        (latest if match.group(1).count(">") == 1 else older).append(match.group(2).rstrip())
+    return "\n".join(latest).strip() or None, "\n".join(older).strip() or None
