@@ -124,8 +124,8 @@ IN_THREAD = "in-thread-"
 CLOSING = ("resolution", "thanks", "praise")
 # The `canned_reply` cues whose words are no trouble the customer met: a way to contest
 # the macro's decision, help offered for later, regret at their leaving, what a tracker
-# is for ("for bugs only"). Trouble words
-# inside them are cancelled, as a rule's `except` cancels its matches.
+# is for ("for bugs only"). Trouble words inside them are cancelled, as a rule's
+# `except` cancels its matches.
 NOT_TROUBLE = ("appeal", "offer", "farewell", "scope")
 
 
