@@ -390,6 +390,10 @@ def _message_rows(path, header=("ticket_id", "role", "text"), rows=MESSAGE_ROWS)
     if path.suffix == ".jsonl":
         path.write_text("".join(json.dumps(dict(zip(header, row))) + "\n" for row in rows), encoding="utf-8")
         return 1
+    if path.suffix == ".json":  # one object a line inside the array: row k is on line k + 1
+        path.write_text("[\n" + ",\n".join(json.dumps(dict(zip(header, row))) for row in rows) + "\n]\n",
+                        encoding="utf-8")
+        return 2
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -397,7 +401,7 @@ def _message_rows(path, header=("ticket_id", "role", "text"), rows=MESSAGE_ROWS)
     return 2
 
 
-@pytest.mark.parametrize("name", ["messages.csv", "messages.jsonl"])
+@pytest.mark.parametrize("name", ["messages.csv", "messages.jsonl", "messages.json"])
 def test_a_message_per_row_export_lints_the_teams_rows_with_the_customers_before_them(tmp_path, name):
     export = tmp_path / name
     first = _message_rows(export)

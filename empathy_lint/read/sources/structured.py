@@ -177,8 +177,15 @@ def _zendesk_value(value: Any) -> Any:
 def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Reply]:
     """Walk a parsed export and yield a reply for every macro-like object in it."""
     if isinstance(node, list):
+        # A list of messages, one per row, the customer's among them: read as a JSONL
+        # export of such rows is (`_message_row`).
+        said = ConversationMemory() if any(_is_customer_row(item) for item in node) else None
         for item in node:
-            yield from _records_replies(item, text, body_key)
+            role = row_role(item) if said is not None and isinstance(item, dict) and not _own_customer(item) else None
+            if role is not None:
+                yield from _message_row(item, role, list(_records_replies(item, text, body_key)), said)
+            else:
+                yield from _records_replies(item, text, body_key)
         return
     if not isinstance(node, dict):
         return
@@ -447,8 +454,7 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], of
             for reply in replies:
                 _shift(reply.origin, offset)
         if said is not None and isinstance(value, dict) and thread_of(value) is None:
-            customer = next((value[k] for k in CUSTOMER_KEYS if isinstance(value.get(k), str)
-                             and value[k].strip() and not is_flag(value[k])), None)
+            customer = _own_customer(value)
             role = row_role(value) if customer is None else None
             if role is not None:  # one row per message: the customer's are read, the team's linted
                 return _message_row(value, role, replies, said)
@@ -458,6 +464,16 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], of
         return replies
     except InputError as exc:
         raise InputError(f"{path}:{number}: {exc}") from None
+
+
+def _own_customer(row: dict[str, Any]) -> str | None:
+    """The customer message a row carries itself (a yes/no flag is none)."""
+    return next((row[k] for k in CUSTOMER_KEYS if isinstance(row.get(k), str)
+                 and row[k].strip() and not is_flag(row[k])), None)
+
+
+def _is_customer_row(item: Any) -> bool:
+    return isinstance(item, dict) and not _own_customer(item) and row_role(item) == "customer"
 
 
 def _message_row(row: dict[str, Any], role: str, replies: list[Reply], said: ConversationMemory) -> list[Reply]:
