@@ -350,6 +350,13 @@ def test_malformed_conversation_fields_are_read_around_never_a_crash(tmp_path):
         {"id": 4, "description_text": ["x"], "conversations": [{"incoming": False, "body_text": 5},
                                                                 {"incoming": False, "body_text": REPLY}]},
     ]), encoding="utf-8")
+    # Rows of a message-per-row export whose author fields are lists or objects: no author.
+    rows = tmp_path / "odd.jsonl"
+    rows.write_text(json.dumps({"id": 5, "text": REPLY, "incoming": {"a": 1}}) + "\n"
+                    + json.dumps({"id": 6, "text": REPLY, "inbound": [1], "role": ["agent"]}) + "\n", encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(rows))
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert {f["id"] for f in json.loads(result.stdout)["files"][0]["findings"]} == {"5", "6"}
     result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
     assert result.returncode in (0, 1), result.stdout + result.stderr
     by_id: dict[str, set[str]] = {}

@@ -21,7 +21,7 @@ from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
-                                                   is_flag, message_text, opening_message, row_role,
+                                                   is_flag, message_text, opening_message, own_message, row_role,
                                                    split_conversation, team_answers, thread_of)
 from empathy_lint.read.threads import join_parts
 
@@ -126,8 +126,7 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             if is_flag(customer):  # an `inbound` yes/no column, not a message
                 customer = None
             # A row with no customer message of its own may be one message of a conversation.
-            own = isinstance(customer, str) and customer.strip()
-            role = row_role(row) if thread is None and not own else None
+            role = row_role(row) if thread is None and own_message(customer) is None else None
             if role is not None:  # one row per message: the customer's are read, the team's scored
                 if role == "customer" and isinstance(reply, str) and reply.strip():
                     said.heard(_conversation(row, resolved), reply)

@@ -201,11 +201,10 @@ def row_role(row: dict[str, Any]) -> str | None:
     message-per-row export); None for a row that does not (a reply, or a macro)."""
     for key in MESSAGE_FLAG_KEYS:
         value = row.get(key)
-        flag = value.strip().lower() if isinstance(value, str) else value
-        if flag is True or flag in _YES:
-            return "customer"
-        if flag is False or flag in _NO:
-            return "agent"
+        if isinstance(value, str):  # (a list or an object there is no flag: never looked up)
+            value = True if value.strip().lower() in _YES else False if value.strip().lower() in _NO else None
+        if isinstance(value, bool):
+            return "customer" if value else "agent"
     for key in MESSAGE_ROLE_KEYS:
         value = row.get(key)
         if isinstance(value, str) and value.strip():
@@ -217,6 +216,12 @@ def row_role(row: dict[str, Any]) -> str | None:
 def is_flag(value: Any) -> bool:
     """A yes/no cell ("True", "0"): a role flag, not a customer's message."""
     return isinstance(value, bool) or (isinstance(value, str) and value.strip().lower() in _YES | _NO)
+
+
+def own_message(value: Any) -> str | None:
+    """A row's customer cell when it holds a message: text, not blank, not a yes/no flag
+    (an `inbound` column). A row without one may be a message of its own (`row_role`)."""
+    return value if isinstance(value, str) and value.strip() and not is_flag(value) else None
 
 
 class ConversationMemory:

@@ -20,8 +20,8 @@ from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ROLE_KEYS,
                                                    ConversationMemory, conversation_roles, is_flag, message_text,
-                                                   opening_message, row_role, split_conversation, team_answers,
-                                                   thread_of)
+                                                   opening_message, own_message, row_role, split_conversation,
+                                                   team_answers, thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
 BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template",
@@ -179,11 +179,12 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
     if isinstance(node, list):
         # A list of messages, one per row, the customer's among them: read as a JSONL
         # export of such rows is (`_message_row`).
-        said = ConversationMemory() if any(_is_customer_row(item) for item in node) else None
-        for item in node:
-            role = row_role(item) if said is not None and isinstance(item, dict) and not _own_customer(item) else None
-            if role is not None:
-                yield from _message_row(item, role, list(_records_replies(item, text, body_key)), said)
+        roles = [row_role(item) if isinstance(item, dict) and _own_customer(item) is None else None for item in node]
+        said = ConversationMemory() if "customer" in roles else None
+        for item, role in zip(node, roles):
+            if said is not None and role is not None:
+                replies = list(_records_replies(item, text, body_key)) if role == "agent" else []
+                yield from _message_row(item, role, replies, said)
             else:
                 yield from _records_replies(item, text, body_key)
         return
@@ -468,12 +469,7 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], of
 
 def _own_customer(row: dict[str, Any]) -> str | None:
     """The customer message a row carries itself (a yes/no flag is none)."""
-    return next((row[k] for k in CUSTOMER_KEYS if isinstance(row.get(k), str)
-                 and row[k].strip() and not is_flag(row[k])), None)
-
-
-def _is_customer_row(item: Any) -> bool:
-    return isinstance(item, dict) and not _own_customer(item) and row_role(item) == "customer"
+    return next((message for k in CUSTOMER_KEYS if (message := own_message(row.get(k))) is not None), None)
 
 
 def _message_row(row: dict[str, Any], role: str, replies: list[Reply], said: ConversationMemory) -> list[Reply]:
@@ -746,10 +742,10 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
     said = ConversationMemory()  # rows of one conversation id, in order, as audit reads them
     for record in _csv_records(text, layout.delimiter, start, end):
         customer = record[customer_col][0] if customer_col is not None and customer_col < len(record) else None
-        if customer is not None and is_flag(customer):  # an `inbound` yes/no column, not a message
+        if is_flag(customer):  # an `inbound` yes/no column, not a message
             customer = None
         # A row with no customer message of its own may be one message of a conversation.
-        role = _role_of(record, layout) if customer is None or not customer.strip() else None
+        role = _role_of(record, layout) if own_message(customer) is None else None
         if role is not None:  # one row per message: the customer's are read, the team's linted
             if body_col >= len(record) or role == "internal":
                 continue
