@@ -45,6 +45,20 @@ DEFENSIVE = [
      "EMP303"),
     ("I was overcharged on my last bill", "Our billing system is automated and accurate.", "EMP308"),
     ("where's my parcel?? it's 3 days late", "Delivery times are estimates and are not guaranteed.", "EMP306"),
+    ("My claim was rejected and nobody will tell me why.",
+     "Your claim was reviewed by our assessors and the decision was made in line with your policy wording.",
+     "EMP303"),
+    ("Your driver was incredibly rude to my elderly mother.", "Our drivers are trained to the highest standards.",
+     "EMP308"),
+    ("My broadband keeps dropping out every evening.",
+     "Our line test is clear, so the issue must be with your equipment.", "EMP304"),
+    ("The app deleted my notes after the update.", "There are no issues on our end.", "EMP308"),
+    ("I want my deposit back, I cancelled two weeks before.",
+     "Once again, the deposit is non-refundable. You agreed to these terms when you booked.", "EMP301"),
+    ("I want my deposit back, I cancelled two weeks before.",
+     "Once again, the deposit is non-refundable. You agreed to these terms when you booked.", "EMP304"),
+    ("This is the fourth time I've written about the same fault.",
+     "We have already answered this question. We are not able to discuss this any further.", "EMP306"),
 ]
 
 
@@ -61,6 +75,12 @@ NOT_DEFENSIVE = [
     ("I was charged twice for one order.",
      "I'm sorry about that. I can't see any double charge on our end yet. Please send me a screenshot of "
      "your statement and I'll look into it today."),
+    ("I want my deposit back.",
+     "I'm afraid we can't refund the deposit, but I can move it to a new date for free."),
+    ("My internet keeps dropping.",
+     "There are no faults on our side. Could you try restarting the router and tell me if it drops again?"),
+    ("I'd like a refund for the late delivery.",
+     "We can't normally make exceptions, but I've refunded the delivery charge for you."),
     ("The app is slow after the update.",
      "Sorry about that! Please be patient with the first sync: it can take up to an hour, and I'll check "
      "back with you this afternoon."),
@@ -114,3 +134,22 @@ def test_a_step_done_in_the_passive_is_a_next_step():
     found = _findings("I was promised a callback yesterday and nobody called.",
                       "Apologies for that. A callback has been booked for today between 2 and 4pm.")
     assert "EMP401" not in found and "EMP201" not in found
+
+
+def test_an_apology_for_the_customers_expectations_is_a_non_apology():
+    found = _findings("My son's birthday cake was delivered squashed. He was so upset.",
+                      "We apologise if the cake did not meet your expectations.")
+    assert found.get("EMP202") == "warning" and "EMP201" not in found
+
+
+def test_an_open_door_after_a_step_that_may_fail_is_a_follow_up():
+    reply = ("Being locked out with a deadline looming is stressful, so let's get you back in fast. I've sent a "
+             "reset link to the email on file. If it doesn't arrive, tell me and I'll reset it by phone.")
+    assert "EMP501" not in _findings("I've been locked out of my account since yesterday.", reply)
+
+
+def test_a_timeline_for_everyone_is_no_next_step_in_this_case():
+    customer = "I was charged twice for my subscription this month. I need the extra payment back."
+    assert "EMP401" in _findings(customer, "Refunds are processed within 5-10 business days.")
+    assert "EMP401" not in _findings(customer, "I've refunded the second charge; it will reach your card within "
+                                               "5 business days.")
