@@ -6,6 +6,10 @@ seen and a cold start skips YAML parsing, JSON Schema validation and the lookup
 table build. The cache lives in $EMPATHY_LINT_CACHE_DIR, else $XDG_CACHE_HOME or
 ~/.cache, under empathy-lint/; EMPATHY_LINT_CACHE_DIR=off disables it. Any problem
 with the cache (read-only home, a corrupt file) silently falls back to the real work.
+
+Every edit of a pack (and every pack in a new place) makes a new key, so the directory
+would grow for as long as someone writes rules: only the MAX_ENTRIES most recently used
+entries of each kind are kept (a hit marks an entry used).
 """
 from __future__ import annotations
 
@@ -19,6 +23,10 @@ from typing import Callable, TypeVar
 from empathy_lint import __version__
 
 T = TypeVar("T")
+
+# Entries kept per kind ("pack", "lemmas"): a pack entry is about 10 KB, so the cache
+# stays near a megabyte however many edits it has seen.
+MAX_ENTRIES = 100
 
 
 def cache_dir() -> Path | None:
@@ -46,9 +54,15 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     path = directory / f"{name}-{key}.pickle"
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            value = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
         pass
+    else:
+        try:
+            os.utime(path)  # used now: the last to be pruned
+        except OSError:
+            pass
+        return value
     value = build()
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -56,6 +70,24 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _prune(directory, name)
     except OSError:
         pass
     return value
+
+
+def _prune(directory: Path, name: str) -> None:
+    """Remove the least recently used entries of `name` beyond MAX_ENTRIES (run only
+    after a write, which is rare: a cache miss)."""
+    entries = []
+    for entry in directory.glob(f"{name}-*.pickle"):
+        try:
+            entries.append((entry.stat().st_mtime, entry))
+        except OSError:  # removed by another process meanwhile
+            continue
+    entries.sort(reverse=True)
+    for _, stale in entries[MAX_ENTRIES:]:
+        try:
+            stale.unlink()
+        except OSError:
+            pass

@@ -3,14 +3,34 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+
+_OWN_CACHE: str | None = None
+
+
+def pytest_configure(config):
+    """The suite builds thousands of packs in temporary places (from collection on), each
+    a cache entry: they go to a directory of the run's own, not the user's ~/.cache."""
+    global _OWN_CACHE
+    if "EMPATHY_LINT_CACHE_DIR" not in os.environ:
+        _OWN_CACHE = tempfile.mkdtemp(prefix="empathy-lint-cache-")
+        os.environ["EMPATHY_LINT_CACHE_DIR"] = _OWN_CACHE
+
+
+def pytest_unconfigure(config):
+    if _OWN_CACHE is not None:
+        os.environ.pop("EMPATHY_LINT_CACHE_DIR", None)
+        shutil.rmtree(_OWN_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
