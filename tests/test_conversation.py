@@ -496,3 +496,19 @@ def test_a_customer_message_given_on_the_command_line_wins_over_the_quote(tmp_pa
     result = run_cli_fast("check", "--isolated", "--format", "json", "--customer-text", "All sorted now, thank you!",
                           str(draft))
     assert "EMP201" not in {f["code"] for f in _findings(result)}
+
+
+def test_a_macro_is_not_read_as_answering_its_own_quoted_lines(tmp_path):
+    """A saved reply met in a walk is canned: its `>` lines are a note set off, not a
+    customer's email, so they neither ask it for an apology nor stand for an echo. The
+    same file named as a draft is read with its quote."""
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    (macros / "password-reset.txt").write_text(
+        "To reset your password, open Settings > Security and click Reset.\n\n"
+        "> Example: Why is my account locked?? This is ridiculous, I need access NOW.\n",
+        encoding="utf-8")
+    walked = _findings(run_cli_fast("check", "--isolated", "--format", "json", str(macros)))
+    assert "EMP201" not in {f["code"] for f in walked}
+    named = _findings(run_cli_fast("check", "--isolated", "--format", "json", str(macros / "password-reset.txt")))
+    assert "EMP201" in {f["code"] for f in named}

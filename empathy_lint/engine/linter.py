@@ -20,6 +20,7 @@ from empathy_lint.engine.pipeline import get_nlp, reply_lemmas, sentence_columns
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.suppressions import directive_masks
+from empathy_lint.read.sources.thread import quote_spans
 from empathy_lint.read.textmap import MappedText, prepare
 
 
@@ -152,10 +153,6 @@ def rule_applies(rule: Rule, context: Context) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
-# Quoted lines ("> On Monday you wrote: ...") are the customer's words, not ours.
-_QUOTED_LINE = re.compile(r"^[ \t]*>[^\n\r]*", re.M)
-# ...and the line an email client puts above them ("On Mon, 3 Mar at 10:12, Dana wrote:").
-_ATTRIBUTION_LINE = re.compile(r"^[ \t]*On [^\n\r]{1,300}? wrote:[ \t]*$", re.M)
 # Text in double quotes (straightened) is quoted speech or a UI label: not our phrasing.
 _QUOTED_SPAN = re.compile(r'"[^"\n]{1,400}"')
 
@@ -315,8 +312,8 @@ class Linter:
         """Reader masks plus placeholders and suppression comments, non-overlapping."""
         placeholders = self.config.placeholders
         found = find_placeholders(text, tuple(placeholders) if placeholders is not None else None)
-        quoted = [(m.start(), m.end(), " ") for pattern in (_QUOTED_LINE, _ATTRIBUTION_LINE)
-                  for m in pattern.finditer(text)] if ">" in text else []
+        # An email's quoted lines are the customer's words, not ours (read/sources/thread).
+        quoted = [(start, end, " ") for start, end in quote_spans(text)]
         return merge_masks(quoted, extra or [], directive_masks(text), found)
 
     def lint_many(self, items: Iterable[tuple], batch_size: int = 64,

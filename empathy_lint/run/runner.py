@@ -257,21 +257,26 @@ def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
     """Each reply's context: its own metadata, else its file's config, else the job's."""
     rows = []
     for job, reply in items:
-        customer, earlier = _conversation(job, reply)
-        rows.append((customer, chosen(reply.meta.get("kind"), KINDS, job.config.kind or _default_kind(job, reply)),
-                     chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text, earlier))
+        kind = chosen(reply.meta.get("kind"), KINDS, job.config.kind or _default_kind(job, reply))
+        customer, earlier = _conversation(job, reply, kind)
+        rows.append((customer, kind, chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text,
+                     earlier))
     return Context.many(rows)
 
 
-def _conversation(job: Job, reply: Reply) -> tuple[str | None, str | None]:
+def _conversation(job: Job, reply: Reply, kind: str) -> tuple[str | None, str | None]:
     """(the customer's message a reply answers, their earlier ones): the reply's own (a
     thread file's, an export row's), else the command line's (`--customer`), else the
-    message an email draft quotes under it (a guess from its `>` lines, so it gives way)."""
+    message an email draft quotes under it (a guess from its `>` lines, so it gives way,
+    and only for a live reply: a macro answers no one email, and its `>` lines are a
+    note or an example set off, not a customer's words)."""
     meta = reply.meta
     if meta.get("customer"):
         return meta["customer"], meta.get("earlier")
     if job.customer:
         return job.customer, job.earlier
+    if kind == "canned":
+        return None, None
     return meta.get("quoted"), meta.get("quoted_earlier")
 
 

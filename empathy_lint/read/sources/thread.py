@@ -53,7 +53,18 @@ def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None
     return customer, reply_start, earlier
 
 
+# A quoted line of an email ("> On Monday you wrote: ..."): its depth, then its text.
 _QUOTE = re.compile(r"^[ \t]*((?:>[ \t]?)+)([^\n\r]*)", re.M)
+# ...and the line an email client puts above the quote ("On Mon, 3 Mar at 10:12, Dana wrote:").
+_ATTRIBUTION_LINE = re.compile(r"^[ \t]*On [^\n\r]{1,300}? wrote:[ \t]*$", re.M)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quoted line and attribution line of an email draft: the
+    customer's words and the client's header for them, not the writer's own."""
+    if ">" not in text:
+        return []
+    return [m.span() for pattern in (_QUOTE, _ATTRIBUTION_LINE) for m in pattern.finditer(text)]
 
 
 def quoted_messages(text: str, start: int = 0) -> tuple[str | None, str | None]:
