@@ -151,6 +151,7 @@ async def test_hover_explains_why_and_suggests(client, tmp_path):
     assert "how likely a reader agrees" in weak.contents.value
     assert "Shown as info, not warning: not sure enough to fail a check." in weak.contents.value
     assert "without the customer's message" in weak.contents.value  # EMP101 rests on the customer
+    assert "`--- customer ---` part" in weak.contents.value and "with `>`" in weak.contents.value  # how to give it
     assert "EMP306 nothing-we-can-do** (error)" in weak.contents.value
     none = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(0, 1)))

@@ -596,6 +596,7 @@ def _how_sure(code: str, rests_on_customer: bool = False) -> str | None:
     """What the fitted confidence model (rules/context/confidence.yaml) makes of a rule's
     findings: whether they warn or are info, and on what evidence. So `explain` says
     the severity a user will see, not only the one the rule file names."""
+    from empathy_lint.apps.rule_listing import assumed_problem_note
     from empathy_lint.engine.confidence import default_model
 
     model = default_model()
@@ -610,8 +611,7 @@ def _how_sure(code: str, rests_on_customer: bool = False) -> str | None:
             return (f"Reported at info: shown, never failing a run at the default --fail-on. {found} "
                     "That is short of the 90% a warning must show, at any confidence. Each finding's "
                     "confidence (JSON, SARIF, the editor's hover) says how likely a reader agrees." + kept)
-        assumed = (" A live reply checked without the customer's message is assumed to answer a problem, "
-                   "so there its findings are info: pass --customer to have them warn." if rests_on_customer else "")
+        assumed = " " + assumed_problem_note("pass --customer") if rests_on_customer else ""
         return (f"Warns from a confidence of {figures['warn_at']:.2f}; under it, info. {found} "
                 f"At or above it, {tune.get('warning_precision_cross_validated', 0):.0%} were, on support "
                 "teams held out of the fit." + assumed + kept)

@@ -29,6 +29,7 @@ from empathy_lint.findings import Finding, LineIndex
 from empathy_lint.write.quickfix import IGNORE_COMMAND
 from empathy_lint.rulebook import Rule
 from empathy_lint.apps.lsp_check import DEFAULT_MAX_BYTES, DocumentChecker, notice as _notice
+from empathy_lint.apps.rule_listing import assumed_problem_note
 
 log = logging.getLogger("empathy-lint.lsp")
 
@@ -530,8 +531,8 @@ def _confidence_note(finding: Finding, rule: Rule | None) -> str:
     if finding.severity == "info" and rule is not None and rule.severity != "info":
         note += f" Shown as info, not {rule.severity}: not sure enough to fail a check."
         if rule.rests_on_customer:
-            note += (" A draft without the customer's message (a `--- customer ---` part) is assumed to"
-                     " answer a problem, so this rule never fails a check on it.")
+            note += " " + assumed_problem_note("add their message above a `--- reply ---` line as a "
+                                               "`--- customer ---` part")
     return note
 
 
