@@ -512,3 +512,15 @@ def test_a_macro_is_not_read_as_answering_its_own_quoted_lines(tmp_path):
     assert "EMP201" not in {f["code"] for f in walked}
     named = _findings(run_cli_fast("check", "--isolated", "--format", "json", str(macros / "password-reset.txt")))
     assert "EMP201" in {f["code"] for f in named}
+
+
+def test_an_email_draft_with_windows_line_endings_reads_the_same(tmp_path):
+    """Outlook and Windows editors save CRLF: the "On ..., Dana wrote:" line must still be
+    known for the client's, so a finding on the reply's last sentence lands on the reply."""
+    text = ("Hi Dana,\n\nThe refund is on its way.\n\n"
+            "On Mon, 3 Mar 2026 at 10:12, Dana wrote:\n> Where is my refund? I returned it a month ago.\n")
+    for name, data in (("lf.txt", text), ("crlf.txt", text.replace("\n", "\r\n"))):
+        draft = tmp_path / name
+        draft.write_bytes(data.encode("utf-8"))
+        found = {f["code"]: f for f in _findings(run_cli_fast("check", "--isolated", "--format", "json", str(draft)))}
+        assert found["EMP501"]["line"] == 3, name  # "The refund is on its way.", not the "wrote:" line

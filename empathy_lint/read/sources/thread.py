@@ -56,7 +56,8 @@ def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None
 # A quoted line of an email ("> On Monday you wrote: ..."): its depth, then its text.
 _QUOTE = re.compile(r"^[ \t]*((?:>[ \t]?)+)([^\n\r]*)", re.M)
 # ...and the line an email client puts above the quote ("On Mon, 3 Mar at 10:12, Dana wrote:").
-_ATTRIBUTION_LINE = re.compile(r"^[ \t]*On [^\n\r]{1,300}? wrote:[ \t]*$", re.M)
+# (A line of a CRLF file ends in "\r": "$" alone would miss it.)
+_ATTRIBUTION_LINE = re.compile(r"^[ \t]*On [^\n\r]{1,300}? wrote:[ \t]*(?=\r?$)", re.M)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
