@@ -10,6 +10,7 @@ from empathy_lint.errors import InputError
 from empathy_lint.findings import LineIndex
 from empathy_lint.run.runner import lint_documents
 from empathy_lint.read.sources import load_document
+from conftest import run_cli_fast
 
 
 def lint(name: str, text: str, **config):
@@ -195,3 +196,30 @@ def test_a_flat_export_row_is_read_as_the_full_parser_reads_it():
     # a body key given in the configuration
     row = '{"reply": "a", "note": "As I said."}'
     assert [r.text for r in structured._flat_replies(row, json.loads(row), "note")] == ["As I said."]
+
+
+# One file of each plain-text shape a user keeps replies in: a thread file with its
+# customer and reply parts, saved replies split by `---` and `=== name` markers, and
+# markdown with headings, a fenced example and a parenthesised staff note.
+CRLF_SHAPES = {
+    "thread.txt": "--- customer ---\nMy parcel never arrived and I am furious.\n--- agent ---\nWhat is the order number?\n"
+                  "--- customer ---\n55123\n--- reply ---\nThanks. Please send a photo of the label.\n",
+    "macros.txt": "=== Refund delay\nAs I said, refunds take ten days.\n---\n=== Outage\nThere's nothing we can do "
+                  "about the outage.\n---\n(internal: use for region EU only)\nPer our policy, no refunds.\n",
+    "macros.md": "# Saved replies\n\n## Delay\n\nAs I said, the refund takes ten days.\n\n```\nAs I said, an example "
+                 "not linted\n```\n\n## Policy\n\n**Title:** Policy\n\nPer our policy, we can't help.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRLF_SHAPES))
+def test_windows_line_endings_read_as_unix_ones(tmp_path, name):
+    """A file saved on Windows (CRLF) splits into the same replies, with the same parts
+    for the customer, as the same file with LF: markers and fences end in "\\r\\n" there."""
+    found = []
+    for ending in ("\n", "\r\n"):
+        path = tmp_path / ending.encode().hex() / name
+        path.parent.mkdir()
+        path.write_bytes(CRLF_SHAPES[name].replace("\n", ending).encode("utf-8"))
+        report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+        found.append([(f["code"], f["line"], f["column"], f.get("reply")) for f in report["files"][0]["findings"]])
+    assert found[0] and found[0] == found[1]

@@ -25,7 +25,7 @@ from empathy_lint.rulebook import load_context
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 # A whole line in parentheses, emphasis around or inside allowed: "_(then close it)_".
-_PARENTHESISED = re.compile(r"^[ \t]*(?:[*_]{1,2})?\([^\n]*\)(?:[*_]{1,2})?[ \t]*$", re.M)
+_PARENTHESISED = re.compile(r"^[ \t]*(?:[*_]{1,2})?\([^\n]*\)(?:[*_]{1,2})?[ \t]*(?=\r?$)", re.M)
 
 
 @functools.lru_cache(maxsize=1)

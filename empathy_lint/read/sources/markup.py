@@ -11,7 +11,7 @@ _HTML_BLOCK_TAG = re.compile(rf"</?{_BLOCK_TAGS}\b[^<>]*/?>", re.I)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}(?P=fence)[ \t]*$|\Z)", re.S | re.M)
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}(?P=fence)[ \t]*(?=\r?$)|\Z)", re.S | re.M)
 # Bounded: an unclosed backtick must not make every later one scan to the end.
 _INLINE_CODE = re.compile(r"(`{1,16})(?!`)[^`]{1,2000}?(?<!`)\1(?!`)")
 # Link and image text holds no bracket: a wall of "[" is then linear, not quadratic.

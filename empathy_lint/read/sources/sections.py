@@ -35,16 +35,16 @@ from empathy_lint.read.sources.base import Reply
 # Each line pattern takes the rest of its line greedily and trims it in Python: a lazy
 # part followed by optional blanks and `$` ("(.+?)[ \t#]*$") retried the blanks at every
 # character, quadratic (cubic with two such runs) on a line of thousands of spaces.
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]+)$", re.M)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n\r]+)(?=\r?$)", re.M)
 # An unclosed fence runs to the end (as in CommonMark): requiring the close made each
 # opening rescan the rest of the file, quadratic in a file of unclosed fences.
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n`]*)\n(.*?)(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
-_ANY_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)", re.S | re.M)
-_BOLD_TITLE = re.compile(r"^[ \t]*\*\*(?:(?:title|name|reply|macro|template|response)[ \t]*:[ \t]*\*\*[ \t]*(\S[^\n]*)"
-                         r"|([^*\n]{1,80}?)\*\*(?:[ \t]*:)?[ \t]*)$", re.M | re.I)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n`]*)\n(.*?)(?:^ {0,3}\1[ \t]*(?=\r?$)|\Z)", re.S | re.M)
+_ANY_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*(?=\r?$)|\Z)", re.S | re.M)
+_BOLD_TITLE = re.compile(r"^[ \t]*\*\*(?:(?:title|name|reply|macro|template|response)[ \t]*:[ \t]*\*\*[ \t]*(\S[^\n\r]*)"
+                         r"|([^*\n]{1,80}?)\*\*(?:[ \t]*:)?[ \t]*)(?=\r?$)", re.M | re.I)
 # The name starts with a character that is not the marker's own, so the run of marks
 # before it has one reading (with `\S` there, "=====...= a" took minutes).
-_NAMED_MARKER = re.compile(r"^[ \t]*(?:-{3,}[ \t]+([^-\s][^\n]*)|={2,}[ \t]*([^=\s][^\n]*))$", re.M)
+_NAMED_MARKER = re.compile(r"^[ \t]*(?:-{3,}[ \t]+([^-\s][^\n\r]*)|={2,}[ \t]*([^=\s][^\n\r]*))(?=\r?$)", re.M)
 
 
 def heading_title(match: re.Match) -> str:
@@ -67,7 +67,7 @@ def bold_title(match: re.Match) -> str:
     return (match.group(1) or match.group(2)).strip()
 
 
-_SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
+_SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*(?=\r?$)", re.M)
 _QUOTE_MARK = re.compile(r"^([ \t]{0,3}>[ \t]?)", re.M)
 _NOTE = re.compile(
     r"^[ \t]*(?:[*_]{1,2})?(?:use(?: this| it)? (?:when|for|if)|when to use|tone|voice|notes?|agent notes?|"

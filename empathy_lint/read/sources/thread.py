@@ -24,8 +24,8 @@ import re
 
 from empathy_lint.read.sources.conversation import join_messages
 
-_REPLY_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*reply[ \t]*-{3,}[ \t]*$", re.I | re.M)
-_PART_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*(customer|agent)[ \t]*-{3,}[ \t]*$", re.I | re.M)
+_REPLY_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*reply[ \t]*-{3,}[ \t]*(?=\r?$)", re.I | re.M)
+_PART_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*(customer|agent)[ \t]*-{3,}[ \t]*(?=\r?$)", re.I | re.M)
 
 
 def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None]:
