@@ -96,6 +96,23 @@ def test_the_conversation_is_read(client):
     assert "EMP201" in {f["code"] for f in told["findings"]}
 
 
+def test_a_draft_that_quotes_the_email_it_answers_reads_the_quote_as_check_does(client, tmp_path):
+    """Gmail's plain-text composer and Outlook put the customer's email under the draft:
+    the service reads it as the customer's message, as `check` reads a draft file."""
+    draft = ("Hi Dana,\n\nThe refund is on its way.\n\nOn Mon, 3 Mar 2026 at 10:12, Dana wrote:\n"
+             "> Where is my refund? I returned it a month ago and I am furious.\n")
+    answer = client.post("/v1/check", json={"reply": draft}).json()
+    path = tmp_path / "draft.txt"
+    path.write_text(draft, encoding="utf-8")
+    cli = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]
+    assert [(f["code"], f["severity"], f["start"]) for f in answer["findings"]] == \
+        [(f["code"], f["severity"], f["start"]) for f in cli["findings"]]
+    assert {"code": "EMP201", "severity": "warning"}.items() <= next(
+        f for f in answer["findings"] if f["code"] == "EMP201").items()
+    given = client.post("/v1/check", json={"reply": draft, "customer": "Thanks, it arrived!"}).json()
+    assert "EMP201" not in {f["code"] for f in given["findings"]}  # the message sent wins over the quote
+
+
 @pytest.mark.parametrize("body,status,words", [
     (b"{not json", 400, "not JSON"),
     (b'["a list"]', 400, "JSON object"),

@@ -29,6 +29,7 @@ from empathy_lint import __version__
 from empathy_lint.config import CHANNELS, KINDS
 from empathy_lint.errors import EmpathyLintError
 from empathy_lint.findings import Finding
+from empathy_lint.read.sources.thread import quoted_messages
 
 DEFAULT_PORT = 7878
 # The extension in editors/browser/ has a fixed ID (its manifest's `key`), so its origin
@@ -104,10 +105,15 @@ class Checker:
         if channel is not None and channel not in CHANNELS:
             raise BadRequest(f"'channel' must be one of {', '.join(CHANNELS)}")
         config = self.config
+        kind = kind or config.kind or "live"
+        if customer is None and kind == "live":
+            # A composer that quotes the email it answers (Gmail's plain text, Outlook)
+            # holds the customer's message, as a draft file does for `check`.
+            customer, quoted_earlier = quoted_messages(reply)
+            earlier = earlier or quoted_earlier
         with self.lock:
             linter = self.runner.linter(config)
-            context = Context.for_reply(customer, kind or config.kind or "live", channel or config.channel,
-                                        reply, earlier)
+            context = Context.for_reply(customer, kind, channel or config.channel, reply, earlier)
             findings = [f for f in linter.lint(reply, context) if config.shows(f.severity)]
         out = []
         for finding in findings:
