@@ -71,6 +71,50 @@ def test_a_single_draft_with_one_rule_line_stays_one_reply(tmp_path):
     assert len(load_document(str(draft), draft.read_text()).replies) == 1
 
 
+SETEXT = """Refund delay
+{rule}
+
+Hi {{name}},
+
+As I said, refunds take ten days to process.
+
+Outage
+{rule}
+
+Hi {{name}},
+
+There's nothing we can do about the outage, I'm afraid.
+
+Shipping times
+{rule}
+
+Hi {{name}},
+
+Orders ship within 2 business days.
+
+Thanks,
+---
+Ana
+"""
+
+
+@pytest.mark.parametrize("underline", ["-", "="])
+def test_setext_headings_name_the_replies_as_atx_headings_do(tmp_path, underline):
+    """`Title` over `---` (or `===`) is a heading in markdown, not a rule between
+    replies: each reply is named by it and does not end with the next one's title. A
+    closing "Thanks," over a rule stays in its reply."""
+    path = tmp_path / "saved-replies.md"
+    path.write_text(SETEXT.replace("{rule}", underline * 8), encoding="utf-8")
+    replies = load_document(str(path), path.read_text(encoding="utf-8")).replies
+    assert [r.name for r in replies] == ["Refund delay", "Outage", "Shipping times"]
+    assert not any(title in replies[0].text for title in ("Outage", "---", "==="))
+    assert replies[2].text.rstrip().endswith("Ana")
+    atx = tmp_path / "atx.md"
+    atx.write_text("## Refund delay\n\nAs I said, refunds take ten days.\n\n## Outage\n\nThere's nothing we "
+                   "can do.\n", encoding="utf-8")
+    assert [r.name for r in load_document(str(atx), atx.read_text()).replies] == ["Refund delay", "Outage"]
+
+
 @pytest.fixture(scope="module")
 def walked():
     result = run_cli("--format", "json", "--fail-on", "never", str(REPO))

@@ -2,7 +2,8 @@
 
 Maintainers keep saved replies in a handful of layouts, all read with no config:
 
-- headings, one reply per section (`## Duplicate issue`), with mixed levels (`#`
+- headings, one reply per section (`## Duplicate issue`, or setext: `Duplicate issue`
+  over a `---` or `===` line), with mixed levels (`#`
   categories holding `###` replies): the level whose sections hold the most replies wins;
 - a bold title line per reply (`**Title:** Report received`, or `**Report received**`);
 - marker lines (`---- Refund processed`, `=== Needs info ===`), or bare `---` lines
@@ -36,6 +37,10 @@ from empathy_lint.read.sources.base import Reply
 # part followed by optional blanks and `$` ("(.+?)[ \t#]*$") retried the blanks at every
 # character, quadratic (cubic with two such runs) on a line of thousands of spaces.
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n\r]+)(?=\r?$)", re.M)
+# A setext heading (CommonMark): one line underlined with `===` (level 1) or `---`
+# (level 2), the line above it blank or the start. (A closing "Thanks," over a rule is
+# a signature, not a title.)
+_SETEXT = re.compile(r"^( {0,3}[^\s=\-#>|][^\n\r]*)\r?\n {0,3}(={3,}|-{3,})[ \t]*(?=\r?$)", re.M)
 # An unclosed fence runs to the end (as in CommonMark): requiring the close made each
 # opening rescan the rest of the file, quadratic in a file of unclosed fences.
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n`]*)\n(.*?)(?:^ {0,3}\1[ \t]*(?=\r?$)|\Z)", re.S | re.M)
@@ -47,7 +52,45 @@ _BOLD_TITLE = re.compile(r"^[ \t]*\*\*(?:(?:title|name|reply|macro|template|resp
 _NAMED_MARKER = re.compile(r"^[ \t]*(?:-{3,}[ \t]+([^-\s][^\n\r]*)|={2,}[ \t]*([^=\s][^\n\r]*))(?=\r?$)", re.M)
 
 
-def heading_title(match: re.Match) -> str:
+class _SetextHeading:
+    """A setext heading read like an ATX heading's match: group(1) its level as `#`s,
+    group(2) its title; it spans the title line and the underline."""
+
+    def __init__(self, match: re.Match) -> None:
+        self.match = match
+
+    def start(self) -> int:
+        return self.match.start()
+
+    def end(self) -> int:
+        return self.match.end()
+
+    def group(self, index: int) -> str:
+        if index == 1:
+            return "#" if self.match.group(2).startswith("=") else "##"
+        return self.match.group(1) if index == 2 else self.match.group(index)
+
+
+def _headings(text: str, start: int) -> list[Any]:
+    """The ATX (`## Title`) and setext (`Title` over `---`) headings of text[start:], in order."""
+    found: list[Any] = list(_HEADING.finditer(text, start))
+    if "---" in text or "===" in text:
+        setext = [_SetextHeading(m) for m in _SETEXT.finditer(text, start)
+                  if _opens_block(text, start, m.start()) and not m.group(1).rstrip().endswith((",", ":"))]
+        if setext:
+            found = sorted(found + setext, key=lambda heading: heading.start())
+    return found
+
+
+def _opens_block(text: str, start: int, at: int) -> bool:
+    """Is the line at `at` the first of its block (the text's start, or after a blank line)?"""
+    if at <= start:
+        return True
+    previous = text.rfind("\n", start, at - 1)
+    return not text[previous + 1:at].strip()
+
+
+def heading_title(match: Any) -> str:
     """A heading's text without its closing marks ("## Refund ##" -> "Refund")."""
     return match.group(2).rstrip(" \t#").strip()
 
@@ -120,7 +163,7 @@ def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = 
     fences = list(_FENCE.finditer(text, pos, end))
     gaps = zip([pos] + [f.end() for f in fences], [f.start() for f in fences] + [end])
     outside = "".join(text[a:b] for a, b in gaps)
-    if fences and not _HEADING.sub("", outside).strip():  # fences (under headings) only
+    if fences and not _SETEXT.sub("", _HEADING.sub("", outside)).strip():  # fences (under headings) only
         return [Section(name, f.start(3), f.end(3), [], (start, end)) for f in fences
                 if f.group(2).strip().lower() in PLAIN_FENCE_LANGS and f.group(3).strip()]
     if notes:  # staff notes around the reply: before its greeting, in parentheses
@@ -136,7 +179,7 @@ def body_reply(text: str, start: int, end: int, name: str | None, notes: bool = 
 def single(text: str, start: int) -> Section:
     """The whole of text[start:] as one reply; a leading heading is its title, not prose."""
     fences = [(m.start(), m.end()) for m in _ANY_FENCE.finditer(text, start)]
-    headings = _outside(list(_HEADING.finditer(text, start)), fences)
+    headings = _outside(_headings(text, start), fences)
     if headings and not text[start:headings[0].start()].strip():
         return Section(heading_title(headings[0]), headings[0].end(), len(text), [])
     return Section(None, start, len(text), [])
@@ -152,7 +195,7 @@ def _cut(text: str, start: int, marks: list[tuple[int, int, str | None]]) -> lis
 
 
 def _heading_layouts(text: str, start: int, fences: list[tuple[int, int]]) -> dict[str, list]:
-    headings = _outside(list(_HEADING.finditer(text, start)), fences)
+    headings = _outside(_headings(text, start), fences)
     layouts: dict[str, list] = {}
     for level in sorted({len(h.group(1)) for h in headings}):
         if sum(len(h.group(1)) == level for h in headings) < 2:
@@ -180,6 +223,9 @@ def layouts(text: str, start: int, markup: bool = True) -> dict[str, list[tuple[
     if len(named) >= 2:
         found["markers"] = _cut(text, start, [(m.start(), m.end(), marker_name(m)) for m in named])
     separators = _outside(list(_SEPARATOR.finditer(text, start)), fences)
+    if markup:  # a setext heading's `---` underline is no separator
+        underlined = {h.end() for h in _headings(text, start) if isinstance(h, _SetextHeading)}
+        separators = [m for m in separators if m.end() not in underlined]
     if len(separators) >= MIN_SEPARATED - 1:
         marks = [(start, start, None)] + [(m.start(), m.end(), None) for m in separators]
         sections = _cut(text, start, marks)
