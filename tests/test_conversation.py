@@ -524,3 +524,54 @@ def test_an_email_draft_with_windows_line_endings_reads_the_same(tmp_path):
         draft.write_bytes(data.encode("utf-8"))
         found = {f["code"]: f for f in _findings(run_cli_fast("check", "--isolated", "--format", "json", str(draft)))}
         assert found["EMP501"]["line"] == 3, name  # "The refund is on its way.", not the "wrote:" line
+
+
+OUTLOOK_DRAFT = """Hi Dana,
+
+Thanks for bearing with us: the refund was issued today and should reach you by Friday.
+
+Best,
+Sam
+
+-----Original Message-----
+From: Dana Smith <dana@example.com>
+Sent: Monday, March 3, 2026 10:12 AM
+To: Support <support@example.com>
+Subject: RE: Refund
+
+As I said last week, where is my refund? This is unacceptable.
+
+-----Original Message-----
+From: Support <support@example.com>
+Sent: Friday, February 28, 2026 4:00 PM
+To: Dana Smith <dana@example.com>
+Subject: Refund
+
+Per our policy, refunds take 10 days.
+
+________________________________
+From: Dana Smith <dana@example.com>
+Sent: Thursday, February 27, 2026 9:00 AM
+To: Support
+Subject: Refund
+
+I returned the jacket two weeks ago and still no refund.
+"""
+
+
+def test_an_outlook_draft_answers_the_message_under_its_header(tmp_path):
+    """Outlook puts the message answered under "-----Original Message-----" / "From: ...
+    Subject: ..." without quote marks: it is the customer's message, not the reply's text
+    ("As I said" there is hers, "Per our policy" our own earlier answer), and the older
+    messages she sent are read with it."""
+    from empathy_lint.read.sources.thread import quoted_messages
+
+    latest, older = quoted_messages(OUTLOOK_DRAFT)
+    assert latest == "As I said last week, where is my refund? This is unacceptable."
+    assert older == "I returned the jacket two weeks ago and still no refund."  # not our "Per our policy"
+    draft = tmp_path / "draft.txt"
+    draft.write_text(OUTLOOK_DRAFT, encoding="utf-8")
+    found = _findings(run_cli_fast("check", "--isolated", "--format", "json", str(draft)))
+    assert {f["code"]: f["severity"] for f in found}.get("EMP201") == "warning"
+    assert all(f["line"] <= 6 for f in found)
+    assert not {"EMP301", "EMP303"} & {f["code"] for f in found}
