@@ -575,3 +575,13 @@ def test_an_outlook_draft_answers_the_message_under_its_header(tmp_path):
     assert {f["code"]: f["severity"] for f in found}.get("EMP201") == "warning"
     assert all(f["line"] <= 6 for f in found)
     assert not {"EMP301", "EMP303"} & {f["code"] for f in found}
+
+
+def test_a_template_that_opens_with_email_headers_is_linted_whole(tmp_path):
+    """Headers with nothing written above them head the text (an email template), not a
+    trail under a reply: the template is linted, not skipped."""
+    template = tmp_path / "refund.txt"
+    template.write_text("From: Support <support@example.com>\nTo: {{customer}}\nSubject: Your refund\n\n"
+                        "As I said, refunds take ten days.\n", encoding="utf-8")
+    assert "EMP301" in {f["code"] for f in _findings(run_cli_fast("check", "--isolated", "--format", "json",
+                                                                  str(template)))}

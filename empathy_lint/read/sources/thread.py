@@ -82,6 +82,10 @@ def _trail_headers(text: str) -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
+    # A header with nothing written above it heads the text itself (an email template
+    # opening "From: ... Subject: ..."): no trail, and nothing of it is skipped.
+    if merged and not text[:merged[0][0]].strip():
+        return []
     return merged
 
 
