@@ -336,6 +336,22 @@ def test_an_intercom_conversation_lints_the_teams_comments_only(tmp_path):
     assert "EMP201" in by_line[3]  # the broken blender of the opening message
 
 
+def test_a_trimmed_intercom_export_still_skips_the_teams_notes(tmp_path):
+    """An export trimmed to `part_type`, `author` and `body` (no `type` on each part):
+    a note is still no answer to lint."""
+    export = tmp_path / "intercom.json"
+    export.write_text(json.dumps({"conversations": [{"id": "215", "source": {
+        "author": {"type": "user"}, "body": "<p>My card was charged twice for one order.</p>"},
+        "conversation_parts": {"conversation_parts": [
+            {"part_type": "note", "author": {"type": "admin"}, "body": "<p>As I said, escalate to billing.</p>"},
+            {"part_type": "comment", "author": {"type": "admin"},
+             "body": "<p>Thanks for writing in. We've refunded the second charge.</p>"}]}}]}, indent=1),
+        encoding="utf-8")
+    found = _findings(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
+    assert found and "EMP301" not in {f["code"] for f in found}  # the note's "As I said"
+    assert "EMP201" in {f["code"] for f in found}  # the comment, answering the double charge
+
+
 def test_malformed_conversation_fields_are_read_around_never_a_crash(tmp_path):
     """Roles, authors, part types, ids and bodies of the wrong type in an export's
     conversations: each message is read as far as it can be, the file is linted."""

@@ -79,7 +79,9 @@ def _role(message: dict[str, Any], requester: Any = None) -> str | None:
 
 def _own_role(message: dict[str, Any]) -> str | None:
     kind = message.get("type")
-    if isinstance(kind, str) and kind in INTERCOM_TYPES:  # (its `type` names the object, not the author)
+    # Intercom: its `type` names the object, not the author; a trimmed export may keep
+    # only `part_type` and `author`.
+    if (isinstance(kind, str) and kind in INTERCOM_TYPES) or (kind is None and "part_type" in message):
         part = message.get("part_type")
         if isinstance(part, str) and part.lower() != "comment":
             return "note"  # a note, an assignment, a close: nothing the customer reads as an answer
