@@ -601,3 +601,24 @@ def test_a_template_that_opens_with_email_headers_is_linted_whole(tmp_path):
                         "As I said, refunds take ten days.\n", encoding="utf-8")
     assert "EMP301" in {f["code"] for f in _findings(run_cli_fast("check", "--isolated", "--format", "json",
                                                                   str(template)))}
+
+
+@pytest.mark.parametrize("trail", [
+    '<div class="gmail_quote"><div class="gmail_attr">On Mon, Dana wrote:</div><blockquote class="gmail_quote">{}'
+    '</blockquote></div>',
+    '<hr><div id="divRplyFwdMsg"><b>From:</b> Dana<br><b>Sent:</b> Monday<br><b>Subject:</b> Refund</div>'
+    '<div>{}</div>',
+    '<blockquote><blockquote>Earlier.</blockquote>{}</blockquote>',
+])
+def test_what_an_html_answer_quotes_is_not_linted(tmp_path, trail):
+    """A helpdesk export keeps the agent's HTML answer with the customer's email quoted
+    under it (Gmail's quote, Outlook's header, a blockquote): "As I said" and "per our
+    policy" there are the customer's words."""
+    quoted = "Where is my refund? As I said last week, per our policy you owe me."
+    export = tmp_path / "helpscout.json"
+    export.write_text(json.dumps([{"id": 1, "threads": [
+        {"type": "customer", "body": "<p>Where is my refund? I returned it a month ago.</p>"},
+        {"type": "message", "body": "<p>Hi Dana, the refund went out today.</p>" + trail.format(quoted)}]}]),
+        encoding="utf-8")
+    codes = {f["code"] for f in _findings(run_cli_fast("check", "--isolated", "--format", "json", str(export)))}
+    assert "EMP201" in codes and not {"EMP301", "EMP303"} & codes

@@ -40,10 +40,41 @@ def html_comments(text: str) -> list[tuple[int, int]]:
         pos = end + 3
 
 
+# What an email client puts under a reply: the message answered, quoted. From the first
+# of these to the end is theirs, not the writer's (Gmail, Outlook, Thunderbird, Yahoo).
+_QUOTE_TRAIL = re.compile(r"<div\b[^<>]*(?:class=[\"'][^\"']*\b(?:gmail_quote|OutlookMessageHeader|moz-cite-prefix|"
+                          r"yahoo_quoted)\b|id=[\"'](?:divRplyFwdMsg|appendonsend)[\"'])[^<>]*>", re.I)
+_BLOCKQUOTE = re.compile(r"<(/?)blockquote\b[^<>]*>", re.I)
+
+
+def quoted_html(text: str) -> list[tuple[int, int]]:
+    """(start, end) of what an HTML reply quotes: each outermost <blockquote> (nested
+    ones counted) and a mail client's quoted trail, to the end."""
+    spans: list[tuple[int, int]] = []
+    depth, opened = 0, 0
+    for tag in _BLOCKQUOTE.finditer(text):
+        if not tag.group(1):
+            if depth == 0:
+                opened = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, tag.end()))
+    if depth:  # unclosed: quoted to the end
+        spans.append((opened, len(text)))
+    trail = _QUOTE_TRAIL.search(text)
+    if trail:
+        spans = [span for span in spans if span[1] <= trail.start()] + [(trail.start(), len(text))]
+    return spans
+
+
 def html_masks(text: str) -> list[Mask]:
-    """Tags become spaces (block tags: line breaks); entities become their character."""
+    """Tags become spaces (block tags: line breaks); entities become their character;
+    what the reply quotes (a <blockquote>, a mail client's trail) is left out."""
     masks: list[Mask] = []
     if "<" in text:  # each search only where its opening character occurs at all
+        masks += [(start, end, "\n\n") for start, end in quoted_html(text)]
         masks += [(start, end, " ") for start, end in html_comments(text)]
         masks += [(m.start(), m.end(), "\n\n") for m in _HTML_BLOCK_TAG.finditer(text)]
         masks += [(m.start(), m.end(), " ") for m in _HTML_TAG.finditer(text)]
