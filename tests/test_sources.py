@@ -223,3 +223,59 @@ def test_windows_line_endings_read_as_unix_ones(tmp_path, name):
         report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
         found.append([(f["code"], f["line"], f["column"], f.get("reply")) for f in report["files"][0]["findings"]])
     assert found[0] and found[0] == found[1]
+
+
+EML = """From: Sam <support@example.com>
+To: Dana <dana@example.com>
+Subject: Re: Refund
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: quoted-printable
+
+Hi Dana,
+
+As I said, the r=C3=A9fund is on its way and should reach you by Friday. We ap=
+preciate your patience.
+
+-----Original Message-----
+From: Dana <dana@example.com>
+Sent: Monday, March 3, 2026 10:12 AM
+To: Support
+Subject: Refund
+
+Where is my refund? Per our policy you owe me, and I am furious.
+--b1
+Content-Type: text/html; charset="utf-8"
+
+<p>As I said, an HTML copy.</p>
+--b1--
+"""
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_an_eml_draft_is_read_from_its_text_body(tmp_path, ending):
+    """A draft saved as .eml: its headers and HTML copy are not linted, quoted-printable
+    is read as text ("r=C3=A9fund", a soft break), findings point into the body, and
+    the message under its Outlook header is the customer's."""
+    path = tmp_path / "draft.eml"
+    path.write_bytes(EML.replace("\n", ending).encode("utf-8"))
+    document = load_document(str(path), path.read_bytes().decode("utf-8"))
+    (reply,) = document.replies
+    assert reply.meta["quoted"].startswith("Where is my refund?") and reply.meta["channel"] == "email"
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    found = {f["code"]: f for f in report["files"][0]["findings"]}
+    assert found["EMP301"]["line"] == 13 and found["EMP301"]["column"] == 1  # "As I said" in the body
+    assert found["EMP201"]["severity"] == "warning"  # the furious customer, read from the trail
+    assert "EMP303" not in found  # "Per our policy" is hers
+    assert {f["line"] for f in found.values()} == {13}
+
+
+def test_an_eml_draft_without_a_readable_body_gets_a_notice(tmp_path):
+    path = tmp_path / "draft.eml"
+    path.write_text("From: a@example.com\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+                    "QXMgSSBzYWlkLCBuby4=\n", encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", str(path))
+    assert result.returncode == 0 and "base64" in result.stderr and "save the draft as plain text" in result.stderr

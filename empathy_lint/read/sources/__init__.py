@@ -97,6 +97,7 @@ def read_stream(path: Path, limit: int, hint: str = "") -> bytes:
 
 def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:
     """The reader for a file name, by extension (plain text for anything unknown)."""
+    from empathy_lint.read.sources.mail import read_mail
     from empathy_lint.read.sources.markdown import read_markdown
     from empathy_lint.read.sources.plain import read_plain
     from empathy_lint.read.sources.structured import read_csv, read_json, read_jsonl, read_yaml
@@ -106,6 +107,7 @@ def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:
         ".md": read_markdown, ".markdown": read_markdown,
         ".yaml": read_yaml, ".yml": read_yaml,
         ".json": read_json, ".jsonl": read_jsonl, ".csv": read_csv,
+        ".eml": read_mail,
     }.get(suffix, read_plain)
 
 
@@ -114,7 +116,7 @@ def load_document(name: str, text: str, options: dict[str, Any] | None = None) -
     try:
         return reader_for(name)(name, text, options or {})
     except RecursionError:
-        raise InputError(f"{name}: nested too deeply to read (thousands of levels of brackets)") from None
+        raise InputError(f"{name}: nested too deeply to read (thousands of levels of brackets or MIME parts)") from None
 
 
 def record_runs(name: str, text: str, options: dict[str, Any] | None, size: int) -> list["Records"]:
