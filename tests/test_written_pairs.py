@@ -153,3 +153,19 @@ def test_a_timeline_for_everyone_is_no_next_step_in_this_case():
     assert "EMP401" in _findings(customer, "Refunds are processed within 5-10 business days.")
     assert "EMP401" not in _findings(customer, "I've refunded the second charge; it will reach your card within "
                                                "5 business days.")
+
+
+DISCLAIMER = ("This email and any attachments are confidential and intended solely for the addressee. If you are "
+              "not the intended recipient, you should not copy or distribute it. Please notify the sender and "
+              "delete it. We cannot accept liability for any viruses transmitted.")
+
+
+def test_a_legal_footer_is_not_the_agents_words():
+    """A company's disclaimer under the signature refuses liability in the lawyers' words:
+    no defensive finding there; the same refusal in the reply's body still gets one."""
+    reply = ("I'm sorry the refund hasn't arrived. It was issued today and should reach your card by Friday; "
+             "I'll let you know if anything changes.\n\nBest regards,\nSam\n\n" + DISCLAIMER)
+    found = _findings("Where is my refund?", reply)
+    assert not {code for code in found if code.startswith("EMP3")}
+    body = "Your data is confidential.\n\nWe cannot accept liability for the lost parcel.\n\nBest,\nSam"
+    assert "EMP306" in _findings("My parcel is lost.", body)

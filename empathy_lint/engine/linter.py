@@ -17,6 +17,7 @@ from empathy_lint.engine.language import detect_language, plainly_english
 from empathy_lint.engine.letter import Sentences
 from empathy_lint.engine.matching import compile_rules, language_key
 from empathy_lint.engine.pipeline import get_nlp, reply_lemmas, sentence_columns
+from empathy_lint.read.boilerplate import disclaimer_spans
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.suppressions import directive_masks
@@ -312,8 +313,9 @@ class Linter:
         """Reader masks plus placeholders and suppression comments, non-overlapping."""
         placeholders = self.config.placeholders
         found = find_placeholders(text, tuple(placeholders) if placeholders is not None else None)
-        # An email's quoted lines are the customer's words, not ours (read/sources/thread).
-        quoted = [(start, end, " ") for start, end in quote_spans(text)]
+        # An email's quoted lines are the customer's words, not ours (read/sources/thread),
+        # and a footer's legal disclaimer is no one's choice of words (read/boilerplate).
+        quoted = [(start, end, " ") for start, end in (*quote_spans(text), *disclaimer_spans(text))]
         return merge_masks(quoted, extra or [], directive_masks(text), found)
 
     def lint_many(self, items: Iterable[tuple], batch_size: int = 64,
