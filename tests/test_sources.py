@@ -273,6 +273,13 @@ def test_an_eml_draft_is_read_from_its_text_body(tmp_path, ending):
     assert {f["line"] for f in found.values()} == {13}
 
 
+def test_a_short_eml_body_is_found_below_the_headers_that_repeat_it(tmp_path):
+    path = tmp_path / "short.eml"
+    path.write_text("From: a@example.com\nSubject: As I said, no.\n\nAs I said, no.\n", encoding="utf-8")
+    (reply,) = load_document(str(path), path.read_text(encoding="utf-8")).replies
+    assert reply.origin.to_source(0, 9) == (path.read_text().rindex("As I said"), path.read_text().rindex("As I said") + 9)
+
+
 def test_an_eml_draft_without_a_readable_body_gets_a_notice(tmp_path):
     path = tmp_path / "draft.eml"
     path.write_text("From: a@example.com\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"

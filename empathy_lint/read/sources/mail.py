@@ -22,6 +22,7 @@ from empathy_lint.read.sources.markup import html_masks
 from empathy_lint.read.sources.thread import quoted_messages
 
 _SOFT_BREAK = re.compile(r"=\r?\n")
+_BLANK_LINE = re.compile(r"\r?\n\r?\n")
 _ESCAPED = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
 
 
@@ -31,7 +32,9 @@ def read_mail(path: str, text: str, options: dict[str, Any]) -> Document:
     if part is None:
         return Document(path, text, notices=[f"{path}: no text body in this message to check"])
     raw = part.get_payload()
-    start = text.find(raw) if isinstance(raw, str) and raw.strip() else -1
+    # The body is below the message's headers (a short one, "Thanks!", may also be its Subject).
+    headers = _BLANK_LINE.search(text)
+    start = text.find(raw, headers.end() if headers else 0) if isinstance(raw, str) and raw.strip() else -1
     if start < 0:
         return Document(path, text, notices=[f"{path}: the message's text body is empty"])
     encoding = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
