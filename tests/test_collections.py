@@ -115,6 +115,20 @@ def test_setext_headings_name_the_replies_as_atx_headings_do(tmp_path, underline
     assert [r.name for r in load_document(str(atx), atx.read_text()).replies] == ["Refund delay", "Outage"]
 
 
+def test_a_signature_over_each_separator_is_no_setext_heading(tmp_path):
+    """Replies cut by `---` lines, each ending in a signature line after a blank one: in
+    CommonMark "Sam" over `---` is a heading, but the layout that reads every reply
+    wins, so no reply is lost and none is named "Sam"."""
+    path = tmp_path / "replies.md"
+    path.write_text("\n---\n".join(f"Hi there,\n\n{body}\n\nSam" for body in (
+        "Refunds take five business days to reach your card once issued.",
+        "As I said, the outage is over and everything is working again.",
+        "Please send us your order number so we can take a look for you.")) + "\n", encoding="utf-8")
+    replies = load_document(str(path), path.read_text(encoding="utf-8")).replies
+    assert len(replies) == 3 and not any(r.name == "Sam" for r in replies)
+    assert "Refunds take five" in replies[0].text
+
+
 @pytest.fixture(scope="module")
 def walked():
     result = run_cli("--format", "json", "--fail-on", "never", str(REPO))

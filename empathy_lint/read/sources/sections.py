@@ -222,10 +222,9 @@ def layouts(text: str, start: int, markup: bool = True) -> dict[str, list[tuple[
     named = _outside([m for m in _NAMED_MARKER.finditer(text, start) if marker_name(m) is not None], fences)
     if len(named) >= 2:
         found["markers"] = _cut(text, start, [(m.start(), m.end(), marker_name(m)) for m in named])
+    # (A setext heading's `---` underline is a separator too: the layout that reads more
+    # replies wins, so "Sam" over `---` at the end of each reply stays a signature.)
     separators = _outside(list(_SEPARATOR.finditer(text, start)), fences)
-    if markup:  # a setext heading's `---` underline is no separator
-        underlined = {h.end() for h in _headings(text, start) if isinstance(h, _SetextHeading)}
-        separators = [m for m in separators if m.end() not in underlined]
     if len(separators) >= MIN_SEPARATED - 1:
         marks = [(start, start, None)] + [(m.start(), m.end(), None) for m in separators]
         sections = _cut(text, start, marks)
