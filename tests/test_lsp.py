@@ -115,6 +115,18 @@ async def test_positions_are_utf16_code_units(client, tmp_path):
     assert diagnostics["EMP305"].range.end.character == len(text[:text.index(".")].encode("utf-16-le")) // 2
 
 
+async def test_an_email_draft_in_the_editor_reads_the_message_it_answers(client, tmp_path):
+    """A draft typed above an Outlook trail, with Windows line endings: the trail is the
+    customer's (her "As I said" gets no diagnostic), and it is what the draft answers
+    (the missing apology warns, as with --customer)."""
+    text = ("Hi Dana,\r\n\r\nThe refund went out today.\r\n\r\nSam\r\n\r\n-----Original Message-----\r\n"
+            "From: Dana <dana@example.com>\r\nSent: Monday\r\nSubject: Refund\r\n\r\n"
+            "As I said last week, where is my refund? I'm furious.\r\n")
+    diagnostics = await open_doc(client, tmp_path / "draft.txt", text)
+    assert all(d.range.start.line < 5 for d in diagnostics)
+    assert by_code(diagnostics)["EMP201"].severity == types.DiagnosticSeverity.Warning
+
+
 async def test_quick_fixes(client, tmp_path):
     path = tmp_path / "reply.md"
     diagnostics, actions = await open_with_actions(client, path, "EMP301")
