@@ -622,3 +622,23 @@ def test_what_an_html_answer_quotes_is_not_linted(tmp_path, trail):
         encoding="utf-8")
     codes = {f["code"] for f in _findings(run_cli_fast("check", "--isolated", "--format", "json", str(export)))}
     assert "EMP201" in codes and not {"EMP301", "EMP303"} & codes
+
+
+@pytest.mark.parametrize("trail", [
+    "Von: Dana <dana@example.de>\nGesendet: Montag, 3. März 2026 10:12\nAn: Support\nBetreff: Erstattung\n\n{}",
+    "De : Dana <dana@example.fr>\nEnvoyé : lundi 3 mars 2026 10:12\nÀ : Support\nObjet : Remboursement\n\n{}",
+    "-----Mensaje original-----\nDe: Dana\nEnviado el: lunes\nPara: Support\nAsunto: Reembolso\n\n{}",
+    "Am Mo., 3. März 2026 um 10:12 Uhr schrieb Dana <dana@example.de>:\n> {}",
+    "Le lun. 3 mars 2026 à 10:12, Dana <dana@example.fr> a écrit :\n> {}",
+])
+def test_a_mail_clients_trail_is_read_in_the_languages_the_rules_read(trail):
+    """Outlook and Gmail write their headers and the line over a quote in the user's
+    language (rules/context/mail.yaml): the message under them is still the customer's,
+    and nothing of the trail is linted."""
+    from empathy_lint.read.sources.thread import quote_spans, quoted_messages
+
+    message = "As I said last week, where is my refund?"
+    draft = "Hi Dana,\n\nThe refund went out today.\n\nSam\n\n" + trail.format(message) + "\n"
+    assert quoted_messages(draft)[0] == message
+    assert all(start >= draft.index("Sam\n") + 4 for start, _ in quote_spans(draft))
+    assert draft.index(message) >= min(start for start, _ in quote_spans(draft))

@@ -22,9 +22,11 @@ headers. `quoted_messages` reads them; the quoted lines and the trail are never 
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from empathy_lint.read.sources.conversation import join_messages
+from empathy_lint.rulebook import load_context
 
 _REPLY_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*reply[ \t]*-{3,}[ \t]*(?=\r?$)", re.I | re.M)
 _PART_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*(customer|agent)[ \t]*-{3,}[ \t]*(?=\r?$)", re.I | re.M)
@@ -57,25 +59,42 @@ def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None
 
 # A quoted line of an email ("> On Monday you wrote: ..."): its depth, then its text.
 _QUOTE = re.compile(r"^[ \t]*((?:>[ \t]?)+)([^\n\r]*)", re.M)
-# ...and the line an email client puts above the quote ("On Mon, 3 Mar at 10:12, Dana wrote:").
-# (A line of a CRLF file ends in "\r": "$" alone would miss it.)
-_ATTRIBUTION_LINE = re.compile(r"^[ \t]*On [^\n\r]{1,300}? wrote:[ \t]*(?=\r?$)", re.M)
 
 
-# Outlook's trail: the message answered, unquoted, under a header of its own.
-_ORIGINAL_MESSAGE = re.compile(r"^[ \t]*-{2,}[ \t]*Original Message[ \t]*-{2,}[ \t]*(?=\r?$)", re.M | re.I)
-_HEADER_BLOCK = re.compile(r"^[ \t]*(?:_{10,}[ \t]*\r?\n[ \t]*)?\*?From:\*?[ \t]+[^\n\r]+\r?\n"
-                           r"(?:[ \t]*\*?(?:Sent|Date|To|Cc|Bcc):\*?[^\n\r]*\r?\n){1,5}"
-                           r"[ \t]*\*?Subject:\*?[^\n\r]*(?=\r?$)", re.M | re.I)
+def _phrases(words: list[str]) -> str:
+    """An alternation of phrases, longest first, any run of blanks between words."""
+    return "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _mail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, tuple[str, ...], re.Pattern]:
+    """(attribution line, Original Message line, Outlook header block, strings one of
+    which a text with a trail holds, a header's sender) in every language of
+    rules/context/mail.yaml. A line of a CRLF file ends in "\r": "$" alone would miss it."""
+    mail = load_context("mail.yaml")
+    sender, fields, subject = (_phrases(mail[key]) for key in ("header_from", "header_fields", "header_subject"))
+    original = _phrases(mail["original_message"])
+    colon = r"\*?[ \t]*:\*?"
+    opens = "|".join(rf"{_phrases([first])}[ \t][^\n\r]{{1,300}}?[ \t]{_phrases([verb])}"
+                     for first, verb in mail["attribution"])
+    return (re.compile(rf"^[ \t]*(?:{opens})(?:[ \t][^\n\r]{{1,160}}?)?[ \t]*:[ \t]*(?=\r?$)", re.M),
+            re.compile(rf"^[ \t]*-{{2,}}[ \t]*(?:{original})[ \t]*-{{2,}}[ \t]*(?=\r?$)", re.M | re.I),
+            re.compile(rf"^[ \t]*(?:_{{10,}}[ \t]*\r?\n[ \t]*)?\*?(?:{sender}){colon}[ \t]+[^\n\r]+\r?\n"
+                       rf"(?:[ \t]*\*?(?:{fields}){colon}[^\n\r]*\r?\n){{1,5}}"
+                       rf"[ \t]*\*?(?:{subject}){colon}[^\n\r]*(?=\r?$)", re.M | re.I),
+            tuple(f"\n{bold}{word}" for word in mail["header_from"] for bold in ("", "*")) + ("--",),
+            re.compile(rf"(?:{sender}){colon}[ \t]+([^\n\r]+)", re.I))
 
 
 def _trail_headers(text: str) -> list[tuple[int, int]]:
     """(start, end) of each header of an Outlook-style trail, in order; a header block
     right under an "Original Message" line is one header with it."""
-    if not _TRAIL_HINT.search(text):  # one scan: most replies have no trail
+    if "\n" not in text:  # a trail is lines under the reply: a one-line reply has none
         return []
-    found = sorted([m.span() for m in _ORIGINAL_MESSAGE.finditer(text)] +
-                   [m.span() for m in _HEADER_BLOCK.finditer(text)])
+    _, original, block, hints, _ = _mail_patterns()
+    if not any(hint in text for hint in hints):  # a few substring tests: most replies have no trail
+        return []
+    found = sorted([m.span() for m in original.finditer(text)] + [m.span() for m in block.finditer(text)])
     merged: list[tuple[int, int]] = []
     for start, end in found:
         if merged and not text[merged[-1][1]:start].strip():
@@ -89,13 +108,9 @@ def _trail_headers(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-_TRAIL_HINT = re.compile(r"from:|original message", re.I)
-_FROM = re.compile(r"From:\*?[ \t]+([^\n\r]+)", re.I)
-
-
 def _sender(header: str) -> str | None:
     """Who a trail header says sent its message ("Dana <dana@example.com>"), lower-cased."""
-    match = _FROM.search(header)
+    match = _mail_patterns()[4].search(header)
     return " ".join(match.group(1).lower().split()) if match else None
 
 
@@ -103,7 +118,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quoted line and attribution line of an email draft, and of
     an Outlook-style trail (its first header to the end): the customer's words and the
     client's headers for them, not the writer's own."""
-    spans = [m.span() for pattern in (_QUOTE, _ATTRIBUTION_LINE) for m in pattern.finditer(text)] \
+    spans = [m.span() for pattern in (_QUOTE, _mail_patterns()[0]) for m in pattern.finditer(text)] \
         if ">" in text else []
     headers = _trail_headers(text)
     if headers:
