@@ -158,6 +158,8 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
     \b
     FILES may be reply files (.txt .md .yaml .json .jsonl .csv) or directories,
     which are searched for them (honouring .gitignore and the config's exclude).
+    An email draft saved as .eml is read from its text body, and a draft with
+    the customer's email quoted under it answers that email.
     With no FILES, or with -, the reply is read from stdin:
       echo "As I said, there's nothing we can do." | empathy-lint check -
 

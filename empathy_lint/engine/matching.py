@@ -1,10 +1,10 @@
-"""Compile rule patterns into one PhraseMatcher, and run spaCy's Matcher only where needed.
+"""Compile rule patterns into one phrase trie, and run spaCy's Matcher only where needed.
 
 Phrases (strings) match on our LEMMA (the lemma of the normalised form), so
 "I apologize" also matches "I apologised". A token pattern keeps spaCy's Matcher
 semantics exactly, but is found more cheaply:
 - a sequence of fixed words (`[{LOWER: sorry}, {LOWER: {IN: [delays, wait]}}]`, "?"
-  allowed, IS_SENT_START allowed) becomes lemma phrases in the same PhraseMatcher plus
+  allowed, IS_SENT_START allowed) becomes lemma phrases in the same trie plus
   exact checks of each word at the matched tokens;
 - any other pattern (wildcards, `*`, NOT_IN, LIKE_URL...) registers its rarest run of
   required words as an anchor phrase, and the Matcher runs only on a window around
@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from spacy.attrs import IDS
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -180,10 +180,6 @@ def expand_with_checks(pattern: list[dict], lemmas_of: LemmasOf, strings: Any
     return result
 
 
-def _lemma_doc(vocab: Vocab, lemmas: list[str]) -> Doc:
-    return Doc(vocab, words=lemmas, lemmas=lemmas)
-
-
 def _max_repeats(op: str | None) -> int:
     """How many tokens one pattern token can take: "?" 1, "*" up to REPEAT_REACH, "{2,4}" 4..."""
     if op in (None, "!", "?", "{1}"):
@@ -321,6 +317,7 @@ _CHECK_COLUMNS = {("IS_SENT_START" if a == "SENT_START" else a): i for i, a in e
 # The same as attribute ids (to_array turns names into ids on every call), for a caller
 # that reads the doc itself and hands `PatternSet.matches` its check columns.
 CHECK_IDS = [IDS[a] for a in _CHECK_ARRAY]
+_LEMMA_COLUMN = _CHECK_ARRAY.index("LEMMA")
 # Words whose lexical columns (LOWER and the LIKE_* flags) are kept; past it the table
 # starts again, so a long run of new words (handles, order numbers) cannot grow it for good.
 LEXICAL_TABLE_SIZE = 200_000
@@ -407,11 +404,55 @@ def _special_case_norms(nlp: Language) -> dict[str, frozenset[str]]:
     return {orth: frozenset(found) for orth, found in norms.items()}
 
 
+_KEYS = -1  # a trie node's entry for the keys whose phrase ends there
+
+
+class LemmaPhrases:
+    """Lemma sequences under keys, found in a doc's LEMMA column: what spaCy's
+    PhraseMatcher(attr="LEMMA") does, as a trie of lemma hashes. The PhraseMatcher wants
+    a Doc per phrase, and the rules' expanded patterns are some 16,000 phrases: making
+    their Docs cost a cold `check` more than half a second."""
+
+    def __init__(self) -> None:
+        self.root: dict[int, Any] = {}
+        self.count = 0
+
+    def add(self, key: int, lemmas: Sequence[int]) -> None:
+        if not lemmas:
+            return
+        node = self.root
+        for lemma in lemmas:
+            node = node.setdefault(lemma, {})
+        keys = node.setdefault(_KEYS, [])
+        if key not in keys:
+            keys.append(key)
+            self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __call__(self, lemmas: Sequence[int]) -> list[tuple[int, int, int]]:
+        """(key, start, end) of every phrase in `lemmas`, by start, then end."""
+        root, found, length = self.root, [], len(lemmas)
+        for start in range(length):
+            node = root.get(lemmas[start])
+            end = start + 1
+            while node is not None:
+                keys = node.get(_KEYS)
+                if keys is not None:
+                    found.extend((key, start, end) for key in keys)
+                if end == length:
+                    break
+                node = node.get(lemmas[end])
+                end += 1
+        return found
+
+
 class PatternSet:
-    """Keyed patterns (phrases and token patterns) compiled into one PhraseMatcher.
+    """Keyed patterns (phrases and token patterns) compiled into one phrase trie.
 
     `matches(doc)` gives key -> set of (start, end) token spans. Token patterns that
-    are not fixed words register their anchor words in the same PhraseMatcher; only
+    are not fixed words register their anchor words in the same trie; only
     where an anchor occurs does spaCy's Matcher run, on a window just wide enough for
     a match through it. (One Matcher over all patterns would start every pattern at
     every token, and call Python predicates for IN lists with a new Token each time:
@@ -421,7 +462,7 @@ class PatternSet:
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self.strings = nlp.vocab.strings
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.phrases = LemmaPhrases()
         # phrase key hash -> (key, checks as (offset, array column, allowed values, is a
         # sentence-start test), tail)
         self.checked: dict[int, tuple[str, tuple[tuple[int, int, frozenset, bool], ...], int]] = {}
@@ -430,7 +471,7 @@ class PatternSet:
         self.unanchored = Matcher(nlp.vocab)  # patterns with no word to anchor on
         self.lexical = _LexicalColumns(nlp.vocab)
         self._lemma_cache: dict[tuple[str, str], frozenset[str]] = {}
-        self._phrases: dict[str, list[Doc]] = defaultdict(list)
+        self._phrases: dict[str, list[Sequence[str]]] = defaultdict(list)
         self._phrase_texts: list[tuple[str, str]] = []
 
     def add(self, key: str, pattern: Any, on_error: Callable[[str], Exception]) -> None:
@@ -462,7 +503,7 @@ class PatternSet:
                 compiled = tuple((offset, _CHECK_COLUMNS[attr], allowed, attr == "IS_SENT_START")
                                  for offset, attr, allowed in checks)
                 self.checked[self.strings.add(phrase_key)] = (key, compiled, tail)
-                self._phrases[phrase_key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
+                self._phrases[phrase_key].extend(sequences)
             return
         anchor = choose_anchor(fixed, self.lemmas_of)
         if anchor is None:
@@ -478,14 +519,17 @@ class PatternSet:
         first, last, sequences = anchor
         pattern = self._by_signature[signature] = _AnchoredPattern(self.nlp.vocab, key, fixed, first, last)
         self.anchored[self.strings.add(anchor_key)] = pattern
-        self._phrases[anchor_key].extend(_lemma_doc(self.nlp.vocab, seq) for seq in sequences)
+        self._phrases[anchor_key].extend(sequences)
 
     def finish(self) -> "PatternSet":
+        strings = self.strings
         texts = [text for _, text in self._phrase_texts]
         for (key, _), doc in zip(self._phrase_texts, self.nlp.pipe(texts)):
-            self._phrases[key].append(doc)
-        for key, docs in self._phrases.items():
-            self.phrases.add(key, docs)
+            self.phrases.add(strings.add(key), [token.lemma for token in doc])
+        for key, sequences in self._phrases.items():
+            key_hash = strings.add(key)
+            for sequence in sequences:
+                self.phrases.add(key_hash, [strings.add(lemma) for lemma in sequence])
         self._phrase_texts, self._phrases = [], {}
         for pattern in self.anchored.values():
             if all(key.endswith(EXCEPT_SUFFIX) for key in pattern.keys):
@@ -507,7 +551,10 @@ class PatternSet:
                 if word and not any(c.isspace() for c in word):
                     lemmas.add(self._lemma_of_norm(word))
             else:
-                doc = self.nlp(word)
+                # The tokenizer and lemmatizer only (one word has no sentences to find,
+                # and priming spaCy's cache for it would tokenize it twice).
+                tokenizer = getattr(self.nlp.tokenizer, "tokenizer", self.nlp.tokenizer)
+                doc = self.nlp.get_pipe("empathy_norm_lemmatizer")(tokenizer(word))
                 if len(doc) == 1:
                     lemmas.add(doc[0].lemma_)
                 lemmas.update(self._lemma_of_norm(norm) for norm in _special_case_norms(self.nlp).get(word.lower(), ()))
@@ -529,7 +576,12 @@ class PatternSet:
         and an `!except` window runs only where its rule has a match or a window to run.
         """
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        spans = self.phrases(doc) if len(self.phrases) else []
+        if len(self.phrases):
+            if columns is None:
+                columns = self.lexical.columns(doc)
+            spans = self.phrases(columns[_LEMMA_COLUMN])
+        else:
+            spans = []
         if len(self.unanchored):
             spans += self.unanchored(doc)
         strings, anchored, checked = self.strings, self.anchored, self.checked

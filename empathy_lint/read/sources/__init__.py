@@ -97,17 +97,19 @@ def read_stream(path: Path, limit: int, hint: str = "") -> bytes:
 
 def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:
     """The reader for a file name, by extension (plain text for anything unknown)."""
-    from empathy_lint.read.sources.mail import read_mail
     from empathy_lint.read.sources.markdown import read_markdown
     from empathy_lint.read.sources.plain import read_plain
     from empathy_lint.read.sources.structured import read_csv, read_json, read_jsonl, read_yaml
 
     suffix = os.path.splitext(name.lower())[1]
+    if suffix == ".eml":  # (the email package is imported only for a message file)
+        from empathy_lint.read.sources.mail import read_mail
+
+        return read_mail
     return {
         ".md": read_markdown, ".markdown": read_markdown,
         ".yaml": read_yaml, ".yml": read_yaml,
         ".json": read_json, ".jsonl": read_jsonl, ".csv": read_csv,
-        ".eml": read_mail,
     }.get(suffix, read_plain)
 
 
