@@ -19,7 +19,7 @@ from typing import Any
 from empathy_lint.read.placeholders import Mask, merge_masks
 from empathy_lint.read.sources.base import Document, Reply
 from empathy_lint.read.sources.markup import html_masks
-from empathy_lint.read.sources.thread import quoted_messages
+from empathy_lint.read.sources.thread import quote_meta
 
 _SOFT_BREAK = re.compile(r"=\r?\n")
 _BLANK_LINE = re.compile(r"\r?\n\r?\n")
@@ -44,9 +44,7 @@ def read_mail(path: str, text: str, options: dict[str, Any]) -> Document:
     charset = part.get_content_charset() or "utf-8"
     masks = merge_masks(_quoted_printable(raw, charset) if encoding == "quoted-printable" else [],
                         html_masks(raw) if part.get_content_type() == "text/html" else [])
-    quoted, older = quoted_messages(_decoded(raw, masks))
-    meta = {"channel": "email", **({"quoted": quoted} if quoted else {}),
-            **({"quoted_earlier": older} if quoted and older else {})}
+    meta = {"channel": "email", **quote_meta(_decoded(raw, masks))}
     return Document(path, text, [Reply.verbatim(raw, start, masks=masks, meta=meta)])
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from empathy_lint.read.sources.base import Document, Reply
 from empathy_lint.read.sources.sections import collection, section_reply
-from empathy_lint.read.sources.thread import quoted_messages, split_thread
+from empathy_lint.read.sources.thread import quote_meta, split_thread
 
 
 def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
@@ -17,8 +17,7 @@ def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
     sections = collection(text, start, options.get("markdown_split", "auto"), markup=False)
     if sections is None:
         if not customer:  # an email draft: the message it answers quoted under it
-            quoted, older = quoted_messages(text, start)
-            meta = {k: v for k, v in (("quoted", quoted), ("quoted_earlier", older if quoted else None)) if v}
+            meta = quote_meta(text, start)
         return Document(path, text, [Reply.verbatim(text[start:], start, meta=meta)])
     replies = [section_reply(text, section, meta) for section in sections]
     return Document(path, text, [r for r in replies if r is not None])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from empathy_lint.read.sources.conversation import join_messages
 from empathy_lint.rulebook import load_context
@@ -66,10 +67,17 @@ def _phrases(words: list[str]) -> str:
     return "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
 
 
+class _MailPatterns(NamedTuple):
+    attribution: re.Pattern  # "On Mon, 3 Mar at 10:12, Dana wrote:" over quoted lines
+    original: re.Pattern  # "-----Original Message-----"
+    header: re.Pattern  # Outlook's "From: ... Sent: ... Subject: ..." block
+    hints: tuple[str, ...]  # strings one of which a text with a trail holds
+    sender: re.Pattern  # the sender named in a header
+
+
 @functools.lru_cache(maxsize=1)
-def _mail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, tuple[str, ...], re.Pattern]:
-    """(attribution line, Original Message line, Outlook header block, strings one of
-    which a text with a trail holds, a header's sender) in every language of
+def _mail_patterns() -> _MailPatterns:
+    """How mail clients set off the message answered, in every language of
     rules/context/mail.yaml. A line of a CRLF file ends in "\r": "$" alone would miss it."""
     mail = load_context("mail.yaml")
     sender, fields, subject = (_phrases(mail[key]) for key in ("header_from", "header_fields", "header_subject"))
@@ -77,7 +85,7 @@ def _mail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, tuple[str, ...
     colon = r"\*?[ \t]*:\*?"
     opens = "|".join(rf"{_phrases([first])}[ \t][^\n\r]{{1,300}}?[ \t]{_phrases([verb])}"
                      for first, verb in mail["attribution"])
-    return (re.compile(rf"^[ \t]*(?:{opens})(?:[ \t][^\n\r]{{1,160}}?)?[ \t]*:[ \t]*(?=\r?$)", re.M),
+    return _MailPatterns(re.compile(rf"^[ \t]*(?:{opens})(?:[ \t][^\n\r]{{1,160}}?)?[ \t]*:[ \t]*(?=\r?$)", re.M),
             re.compile(rf"^[ \t]*-{{2,}}[ \t]*(?:{original})[ \t]*-{{2,}}[ \t]*(?=\r?$)", re.M | re.I),
             re.compile(rf"^[ \t]*(?:_{{10,}}[ \t]*\r?\n[ \t]*)?\*?(?:{sender}){colon}[ \t]+[^\n\r]+\r?\n"
                        rf"(?:[ \t]*\*?(?:{fields}){colon}[^\n\r]*\r?\n){{1,5}}"
@@ -91,10 +99,11 @@ def _trail_headers(text: str) -> list[tuple[int, int]]:
     right under an "Original Message" line is one header with it."""
     if "\n" not in text:  # a trail is lines under the reply: a one-line reply has none
         return []
-    _, original, block, hints, _ = _mail_patterns()
-    if not any(hint in text for hint in hints):  # a few substring tests: most replies have no trail
+    patterns = _mail_patterns()
+    if not any(hint in text for hint in patterns.hints):  # a few substring tests: most replies have no trail
         return []
-    found = sorted([m.span() for m in original.finditer(text)] + [m.span() for m in block.finditer(text)])
+    found = sorted([m.span() for m in patterns.original.finditer(text)] +
+                   [m.span() for m in patterns.header.finditer(text)])
     merged: list[tuple[int, int]] = []
     for start, end in found:
         if merged and not text[merged[-1][1]:start].strip():
@@ -110,7 +119,7 @@ def _trail_headers(text: str) -> list[tuple[int, int]]:
 
 def _sender(header: str) -> str | None:
     """Who a trail header says sent its message ("Dana <dana@example.com>"), lower-cased."""
-    match = _mail_patterns()[4].search(header)
+    match = _mail_patterns().sender.search(header)
     return " ".join(match.group(1).lower().split()) if match else None
 
 
@@ -118,7 +127,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quoted line and attribution line of an email draft, and of
     an Outlook-style trail (its first header to the end): the customer's words and the
     client's headers for them, not the writer's own."""
-    spans = [m.span() for pattern in (_QUOTE, _mail_patterns()[0]) for m in pattern.finditer(text)] \
+    spans = [m.span() for pattern in (_QUOTE, _mail_patterns().attribution) for m in pattern.finditer(text)] \
         if ">" in text else []
     headers = _trail_headers(text)
     if headers:
@@ -145,3 +154,10 @@ def quoted_messages(text: str, start: int = 0) -> tuple[str | None, str | None]:
     for match in _QUOTE.finditer(text, start):
         (latest if match.group(1).count(">") == 1 else older).append(match.group(2).rstrip())
     return "\n".join(latest).strip() or None, "\n".join(older).strip() or None
+
+
+def quote_meta(text: str, start: int = 0) -> dict[str, str]:
+    """The metadata a draft's quote gives its reply (`quoted`, `quoted_earlier`): what
+    the runner reads as the customer's messages when nothing else names them."""
+    quoted, older = quoted_messages(text, start)
+    return {k: v for k, v in (("quoted", quoted), ("quoted_earlier", older if quoted else None)) if v}
