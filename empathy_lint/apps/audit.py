@@ -128,12 +128,9 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             # A row with no customer message of its own may be one message of a conversation.
             role = row_role(row) if thread is None and own_message(customer) is None else None
             if role is not None:  # one row per message: the customer's are read, the team's scored
-                if role == "customer" and isinstance(reply, str) and reply.strip():
-                    said.heard(_conversation(row, resolved), reply)
-                if role != "agent" or not isinstance(reply, str) or not reply.strip():
-                    continue
-                customer, earlier = said.answered(_conversation(row, resolved))
-                yield _record(row, resolved, number, reply, customer, earlier)
+                answer = said.message(_conversation(row, resolved), role, reply)
+                if answer is not None and isinstance(reply, str) and reply.strip():
+                    yield _record(row, resolved, number, reply, *answer)
                 continue
             earlier = said.before(_conversation(row, resolved), customer)
             if thread is not None:  # the row carries its conversation: that is the one

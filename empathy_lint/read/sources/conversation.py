@@ -257,6 +257,17 @@ class ConversationMemory:
         name no conversation are read as one, in order."""
         self.before(conversation or "", message)
 
+    def message(self, conversation: str | None, role: str, text: Any) -> tuple[str | None, str | None] | None:
+        """One row of a message-per-row export, whose author is `role` (`row_role`): a
+        customer's message is remembered for the answers after it, an internal note
+        skipped (None for both: nothing to lint); an answer of the team gets the
+        customer's messages before it, as `answered`."""
+        if role == "customer":
+            if isinstance(text, str) and text.strip():
+                self.heard(conversation, text)
+            return None
+        return self.answered(conversation) if role == "agent" else None
+
     def answered(self, conversation: str | None) -> tuple[str | None, str | None]:
         """(the customer's latest message, their earlier ones joined) for an answer of the
         team in a message-per-row export."""

@@ -476,12 +476,11 @@ def _message_row(row: dict[str, Any], role: str, replies: list[Reply], said: Con
     """A row of a message-per-row export: a customer's message is remembered for the
     answers after it in its conversation (and not linted), an internal note skipped, an
     answer of the team linted with the customer's messages before it."""
-    if role != "agent":
-        text = message_text(row) if role == "customer" else None
-        if text is not None:
-            said.heard(row_conversation(row), no_surrogates(text))
+    text = message_text(row) if role == "customer" else None
+    answer = said.message(row_conversation(row), role, no_surrogates(text) if text is not None else None)
+    if answer is None:
         return []
-    customer, earlier = said.answered(row_conversation(row))
+    customer, earlier = answer
     for reply in replies:
         if customer is not None:
             reply.meta["customer"] = customer
@@ -747,13 +746,12 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
         # A row with no customer message of its own may be one message of a conversation.
         role = _role_of(record, layout) if own_message(customer) is None else None
         if role is not None:  # one row per message: the customer's are read, the team's linted
-            if body_col >= len(record) or role == "internal":
+            if body_col >= len(record):
                 continue
-            if role == "customer":
-                if record[body_col][0].strip():
-                    said.heard(_conversation_of(record, layout), no_surrogates(record[body_col][0]))
+            answer = said.message(_conversation_of(record, layout), role, no_surrogates(record[body_col][0]))
+            if answer is None:
                 continue
-            customer, earlier = said.answered(_conversation_of(record, layout))
+            customer, earlier = answer
         else:
             earlier = said.before(_conversation_of(record, layout), customer)
         if body_col >= len(record):
