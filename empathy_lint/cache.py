@@ -1,9 +1,9 @@
 """A small on-disk cache for work that only depends on file contents.
 
-Validated rule packs and the lemma table are pickled under a key derived from the
-bytes they come from (and empathy-lint's version), so an edit to a pack is always
-seen and a cold start skips YAML parsing, JSON Schema validation and the lookup
-table build. The cache lives in $EMPATHY_LINT_CACHE_DIR, else $XDG_CACHE_HOME or
+Validated rule packs, the context data, the lemma table and the compiled patterns are
+pickled under a key derived from the bytes they come from (and empathy-lint's
+version), so an edit to a pack is always seen and a cold start skips YAML parsing,
+JSON Schema validation, the lookup table build and spelling the patterns out. The cache lives in $EMPATHY_LINT_CACHE_DIR, else $XDG_CACHE_HOME or
 ~/.cache, under empathy-lint/; EMPATHY_LINT_CACHE_DIR=off disables it. Any problem
 with the cache (read-only home, a corrupt file) silently falls back to the real work.
 
@@ -24,9 +24,11 @@ from empathy_lint import __version__
 
 T = TypeVar("T")
 
-# Entries kept per kind ("pack", "lemmas"): a pack entry is about 10 KB, so the cache
-# stays near a megabyte however many edits it has seen.
+# Entries kept per kind ("pack", "context", "lemmas", "patterns"): a pack entry is about
+# 10 KB, so the cache stays near a megabyte however many edits it has seen. A compiled
+# pattern set (every pack's patterns together) is near a megabyte itself: fewer are kept.
 MAX_ENTRIES = 100
+MAX_ENTRIES_OF = {"patterns": 10, "lemmas": 4}
 
 
 def cache_dir() -> Path | None:
@@ -86,7 +88,7 @@ def _prune(directory: Path, name: str) -> None:
         except OSError:  # removed by another process meanwhile
             continue
     entries.sort(reverse=True)
-    for _, stale in entries[MAX_ENTRIES:]:
+    for _, stale in entries[MAX_ENTRIES_OF.get(name, MAX_ENTRIES):]:
         try:
             stale.unlink()
         except OSError:

@@ -39,8 +39,14 @@ def context_path(name: str) -> Path:
 
 
 def load_context(name: str) -> Any:
-    """Parse a rules/context/ YAML file as plain data (YAML 1.2 booleans, no tags)."""
-    return yaml.load(context_path(name).read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506 (safe)
+    """Parse a rules/context/ YAML file as plain data (YAML 1.2 booleans, no tags),
+    cached by content as the packs are (the fitted weights take a tenth of a second to
+    parse: see cache.py)."""
+    from empathy_lint.cache import cached, content_key
+
+    raw = context_path(name).read_bytes()
+    return cached("context", content_key(name, raw),
+                  lambda: yaml.load(raw.decode("utf-8"), Loader=RuleLoader))  # noqa: S506 (safe)
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster

@@ -1,4 +1,4 @@
-"""The on-disk cache of validated packs and the lemma table: reused, never trusted when
+"""The on-disk cache of validated packs, the lemma table and compiled patterns: reused, never trusted when
 broken, and bounded (every edit of a pack makes a new entry)."""
 from __future__ import annotations
 
@@ -58,3 +58,59 @@ def test_only_the_most_recently_used_entries_are_kept(cache_dir, monkeypatch):
     kept = sorted(p.name for p in cache_dir.glob("*.pickle"))
     assert kept == ["lemmas-t.pickle", "pack-k0.pickle", "pack-k2.pickle", "pack-k3.pickle"]
     assert cache.cached("pack", "k0", lambda: "rebuilt") == 0
+
+
+def _compiled(patterns: list[tuple[str, object]]):
+    """A pattern set of `patterns`, compiled (or loaded) as the linter's are."""
+    from empathy_lint.engine.matching import PatternSet
+    from empathy_lint.engine.pipeline import get_nlp
+    from empathy_lint.errors import RuleError
+
+    compiled = PatternSet(get_nlp())
+    for key, pattern in patterns:
+        compiled.add(key, pattern, lambda detail, key=key: RuleError(f"{key}: {detail}"))
+    return compiled.finish()
+
+
+PATTERNS = [
+    ("SORRY", [{"LEMMA": {"IN": ["sorry", "apologize"]}}, {"LOWER": "for"}]),
+    ("SORRY!except", [{"LOWER": "not"}, {"LOWER": "sorry"}]),
+    ("WALL", [{"LOWER": {"IN": ["we", "i"]}}, {"LEMMA": "can"}, {"NORM": "not"}, {"OP": "*", "IS_PUNCT": False},
+              {"LOWER": "refund"}]),
+    ("WALL", [{"LOWER": "nothing"}, {"LOWER": "we"}, {"LEMMA": "can"}, {"LEMMA": "do"}]),
+    ("UPDATE", "I'll keep you posted"),
+]
+REPLIES = [
+    "I apologise for the wait. We can't, I'm afraid, refund it. I'll keep you posted.",
+    "Nothing we can do, and I'm not sorry for saying so.",
+    "Sorry for the delay! We will keep you posted.",
+]
+
+
+def test_a_pattern_set_read_from_the_cache_finds_what_a_fresh_one_finds(cache_dir):
+    from empathy_lint.engine.pipeline import get_nlp
+
+    nlp = get_nlp()
+    fresh = _compiled(PATTERNS)
+    assert list(cache_dir.glob("patterns-*.pickle")), "a compiled set is kept"
+    loaded = _compiled(PATTERNS)
+    assert loaded.lemmas_of("LOWER", "apologised") == fresh.lemmas_of("LOWER", "apologised")
+    for text in REPLIES:
+        doc = nlp(text)
+        want, got = fresh.matches(doc), loaded.matches(doc)
+        assert got == want and any(got.values()), text
+    assert {"SORRY", "WALL", "UPDATE"} <= {key for text in REPLIES for key in loaded.matches(nlp(text))}
+
+
+def test_an_edited_pattern_is_compiled_again_and_a_broken_one_always_fails(cache_dir):
+    from empathy_lint.errors import RuleError
+
+    _compiled(PATTERNS)
+    edited = [*PATTERNS[:-1], ("UPDATE", "we will keep you updated")]
+    assert _compiled(edited).matches  # compiled, not an old entry
+    assert len(list(cache_dir.glob("patterns-*.pickle"))) == 2
+    broken = [*PATTERNS, ("BAD", [{"LOWER": "can't"}])]  # the tokenizer splits "can't"
+    for _ in range(2):
+        with pytest.raises(RuleError, match="can never match"):
+            _compiled(broken)
+    assert len(list(cache_dir.glob("patterns-*.pickle"))) == 2

@@ -18,7 +18,7 @@ import bisect
 import functools
 import json
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from spacy.attrs import IDS
 from spacy.language import Language
@@ -272,6 +272,8 @@ class _AnchoredPattern:
     def __init__(self, vocab: Vocab, key: str, pattern: list[dict], first: int, last: int) -> None:
         strings = vocab.strings
         self.keys = {key}  # rules with this very pattern share one run ("sorry, but")
+        self.key_order = [key]  # (the same, as added: for the cache's blueprint)
+        self.pattern, self.first, self.last = pattern, first, last
         self.optional = False  # all its keys only need one match: see PatternSet.matches
         self.cancels: frozenset[str] | None = None  # the rules whose matches it cancels, if only an except
         self.matcher = Matcher(vocab)
@@ -407,6 +409,57 @@ def _special_case_norms(nlp: Language) -> dict[str, frozenset[str]]:
 _KEYS = -1  # a trie node's entry for the keys whose phrase ends there
 
 
+class _Blueprint(NamedTuple):
+    """A finished PatternSet as plain data (see PatternSet.finish): string hashes are
+    the same in every process, so the trie and checks are kept as they are."""
+    phrases: dict
+    phrase_count: int
+    checked: dict
+    anchored: list  # (anchor key hash, rule keys in order, pattern, first, last)
+    unanchored: list  # (rule key, pattern)
+    strings: list  # the keys read back from their hashes
+    lemmas: dict  # lemmas_of's answers so far
+
+
+def _phrase_keys(root: dict) -> set[int]:
+    """Every key hash in a LemmaPhrases trie."""
+    found: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for lemma, child in node.items():
+            if lemma == _KEYS:
+                found.update(child)
+            else:
+                stack.append(child)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """What a compiled pattern set depends on besides its patterns: this code, the
+    pipeline's, spaCy's and its lookup tables' versions, and the lemma corrections."""
+    import hashlib
+    from importlib.metadata import version
+
+    from empathy_lint.engine import pattern_checks, pipeline
+    from empathy_lint.read import textmap
+    from empathy_lint.rulebook import context_path
+
+    digest = hashlib.sha256(f"{version('spacy')}/{version('spacy-lookups-data')}".encode())
+    for path in (__file__, pipeline.__file__, pattern_checks.__file__, textmap.__file__, context_path("lemmas.yaml")):
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    return digest.digest()
+
+
+def _blueprint_key(queued: list[tuple[str, Any, Any]]) -> str:
+    from empathy_lint.cache import content_key
+
+    return content_key("patterns/1", _code_digest(), json.dumps([[key, pattern] for key, pattern, _ in queued],
+                                                               sort_keys=True, default=str))
+
+
 class LemmaPhrases:
     """Lemma sequences under keys, found in a doc's LEMMA column: what spaCy's
     PhraseMatcher(attr="LEMMA") does, as a trie of lemma hashes. The PhraseMatcher wants
@@ -473,17 +526,55 @@ class PatternSet:
         self._lemma_cache: dict[tuple[str, str], frozenset[str]] = {}
         self._phrases: dict[str, list[Sequence[str]]] = defaultdict(list)
         self._phrase_texts: list[tuple[str, str]] = []
+        self._queued: list[tuple[str, Any, Callable[[str], Exception]]] = []
+        self._unanchored: list[tuple[str, list[dict]]] = []
 
     def add(self, key: str, pattern: Any, on_error: Callable[[str], Exception]) -> None:
-        """Queue one pattern under `key`; `on_error(problem)` builds the error to raise."""
+        """Queue one pattern under `key`; `on_error(problem)` builds the error to raise.
+        The work is done in `finish`, or read from the cache (see `finish`)."""
         if isinstance(pattern, str):
-            self._phrase_texts.append((key, prepare(pattern).text))
+            self._queued.append((key, pattern, on_error))
             return
         try:
             fixed = expand_classes(normalise_token_pattern(pattern))
         except KeyError as exc:
             known = ", ".join("$" + name for name in sorted(word_classes()))
             raise on_error(f"unknown word class {exc.args[0]} (known: {known})") from None
+        self._queued.append((key, fixed, on_error))
+
+    def finish(self) -> "PatternSet":
+        """Compile the queued patterns. Checking each against spaCy and spelling it out as
+        lemma phrases is a third of a cold `check`, and depends only on the patterns, the
+        lemma table and this code: the result (a `_Blueprint`) is kept in the on-disk
+        cache, so a pattern set met before is only loaded. A set with an error is never
+        cached: its error is raised every time."""
+        from empathy_lint.cache import cached
+
+        queued, self._queued = self._queued, []
+        built = False
+
+        def build() -> _Blueprint:
+            nonlocal built
+            built = True
+            for key, pattern, on_error in queued:
+                if isinstance(pattern, str):
+                    self._phrase_texts.append((key, prepare(pattern).text))
+                else:
+                    self._compile(key, pattern, on_error)
+            self._finish_phrases()
+            return self._blueprint()
+
+        blueprint = cached("patterns", _blueprint_key(queued), build)
+        if not built:
+            self._load(blueprint)
+        for pattern in self.anchored.values():
+            if all(key.endswith(EXCEPT_SUFFIX) for key in pattern.keys):
+                pattern.cancels = frozenset(key.removesuffix(EXCEPT_SUFFIX) for key in pattern.keys)
+        return self
+
+    def _compile(self, key: str, fixed: list[dict], on_error: Callable[[str], Exception]) -> None:
+        """One token pattern: checked, then made phrases plus checks, or anchored, or left
+        to a Matcher over the whole doc."""
         problem = pattern_problem(fixed)
         if problem:
             raise on_error(problem)
@@ -508,11 +599,13 @@ class PatternSet:
         anchor = choose_anchor(fixed, self.lemmas_of)
         if anchor is None:
             self.unanchored.add(key, [fixed])
+            self._unanchored.append((key, fixed))
             return
         signature = json.dumps(fixed, sort_keys=True)
         twin = self._by_signature.get(signature)
         if twin is not None:
             twin.keys.add(key)
+            twin.key_order.append(key)
             twin.matcher.add(key, [fixed])
             return
         anchor_key = f"{ANCHOR_PREFIX}{len(self.anchored)}"
@@ -521,7 +614,7 @@ class PatternSet:
         self.anchored[self.strings.add(anchor_key)] = pattern
         self._phrases[anchor_key].extend(sequences)
 
-    def finish(self) -> "PatternSet":
+    def _finish_phrases(self) -> None:
         strings = self.strings
         texts = [text for _, text in self._phrase_texts]
         for (key, _), doc in zip(self._phrase_texts, self.nlp.pipe(texts)):
@@ -531,10 +624,34 @@ class PatternSet:
             for sequence in sequences:
                 self.phrases.add(key_hash, [strings.add(lemma) for lemma in sequence])
         self._phrase_texts, self._phrases = [], {}
-        for pattern in self.anchored.values():
-            if all(key.endswith(EXCEPT_SUFFIX) for key in pattern.keys):
-                pattern.cancels = frozenset(key.removesuffix(EXCEPT_SUFFIX) for key in pattern.keys)
-        return self
+
+    def _blueprint(self) -> "_Blueprint":
+        """What `finish` made, as plain data (no spaCy objects) for the cache."""
+        keys = {key for key, _, _ in self.checked.values()}
+        keys.update(self.strings[h] for h in _phrase_keys(self.phrases.root))
+        return _Blueprint(
+            phrases=self.phrases.root, phrase_count=self.phrases.count, checked=self.checked,
+            anchored=[(h, p.key_order, p.pattern, p.first, p.last) for h, p in self.anchored.items()],
+            unanchored=list(self._unanchored), strings=sorted(keys), lemmas=dict(self._lemma_cache))
+
+    def _load(self, blueprint: "_Blueprint") -> None:
+        """`finish`'s work, from its blueprint."""
+        strings = self.strings
+        for text in blueprint.strings:  # keys are read back from their hashes
+            strings.add(text)
+        self.phrases.root, self.phrases.count = blueprint.phrases, blueprint.phrase_count
+        self.checked = blueprint.checked
+        for anchor_hash, keys, fixed, first, last in blueprint.anchored:
+            pattern = _AnchoredPattern(self.nlp.vocab, keys[0], fixed, first, last)
+            for key in keys[1:]:
+                pattern.keys.add(key)
+                pattern.key_order.append(key)
+                pattern.matcher.add(key, [fixed])
+            self.anchored[anchor_hash] = pattern
+        for key, fixed in blueprint.unanchored:
+            self.unanchored.add(key, [fixed])
+            self._unanchored.append((key, fixed))
+        self._lemma_cache.update(blueprint.lemmas)
 
     def lemmas_of(self, attr: str, value: str) -> frozenset[str]:
         """The lemmas a single token whose `attr` is `value` can have (empty: none can).
