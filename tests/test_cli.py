@@ -172,7 +172,7 @@ def test_explain_by_code_and_name():
 
 def test_explain_names_the_languages_a_rule_also_reads():
     apology = run_cli("explain", "EMP201").stdout
-    assert "Also reads\n  replies in es, pt, fr, de, it, nl, with patterns of their own (findings there are info" in apology
+    assert "Also reads\n  replies in es, pt, fr, de, it, nl, ja, zh, with patterns of their own (findings there are info" in apology
     assert "Also reads" not in run_cli("explain", "EMP301").stdout
 
 

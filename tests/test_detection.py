@@ -382,10 +382,71 @@ def test_a_spanish_reply_without_an_apology_is_asked_for_one_in_spanish_at_info(
 
 
 def test_a_reply_in_a_language_no_rule_reads_gets_only_the_notice(linter):
-    reply = "ご不便をおかけしております。端末の再起動をお試しください。"
+    reply = "Приносим извинения за неудобства. Пожалуйста, перезагрузите устройство."
     findings = linter.lint(reply, Context.for_reply("my order is late", "live", "social", reply))
     assert [f.code for f in findings] == ["EMP001"] and findings[0].severity == "info"
-    assert findings[0].message.endswith("(detected: ja)")
+    assert findings[0].message.endswith("(detected: ru)")
+
+
+# Real replies of a Japanese support team (tune split), read as one run of characters.
+JAPANESE_APOLOGIES = [
+    "ご不便をおかけしております。アプリをご利用でしょうか。強制停止>端末の再起動にて改善する場合がございますので、お試しください。",
+    "ご迷惑をおかけしております。お届けした商品に問題があった場合、返品・交換にて対応させていただいております。",
+    "突然のリプライで、驚かせてしまってすみませんでした。",
+    "ご心配をおかけしております。一旦配送業者からの回答をお待ちくださいませ。",
+    # Chinese, simplified and traditional: no spaces either.
+    "很抱歉给您带来不便。请重新启动设备后再试一次。",
+    "對不起，讓您久等了。我們已經為您重新寄出商品。",
+]
+
+
+@pytest.mark.parametrize("reply", JAPANESE_APOLOGIES)
+def test_a_japanese_apology_is_found_inside_a_run_of_characters(linter, reply):
+    findings = linter.lint(reply, Context.for_reply(None, "live", "social", reply))
+    assert [f.code for f in findings] == ["EMP001"]
+    assert "checked in it: missing-apology" in findings[0].message
+
+
+@pytest.mark.parametrize("reply", [
+    "アマゾンです。お困りの状況が特定できないのですが、エラーメッセージや画面の状況を教えていただけますか。",
+    # "失礼いたします" opens a reply politely ("excuse me"); it apologises for nothing.
+    "失礼いたします。当サイトからそのようなメールをお送りすることはございません。",
+])
+def test_a_japanese_reply_without_an_apology_is_asked_for_one_in_japanese(linter, reply):
+    findings = {f.code: f for f in linter.lint(reply, Context.for_reply(None, "live", "social", reply))}
+    assert findings["EMP201"].severity == "info"
+    assert findings["EMP201"].suggestions[0] == "ご迷惑をおかけして申し訳ございません。"
+
+
+def test_an_email_length_japanese_reply_is_read_as_japanese_not_masked_as_a_blob(linter):
+    """Japanese puts no space between words: a paragraph is one run of 200 characters or
+    more. Such a run was masked as a blob (base64, a wall of commas), and the empty reply
+    left was judged by the English rules: missing acknowledgement, next steps, follow-up."""
+    reply = ("いつもご利用いただき、誠にありがとうございます。ご注文の商品がまだ届いていないとのこと、"
+             "ご迷惑をおかけして大変申し訳ございません。配送状況を確認いたしましたところ、配送業者の"
+             "倉庫で一時的に保管されていることがわかりました。本日中に再配達の手配をいたしましたので、"
+             "明日の午前中にはお届けできる見込みです。お届け日時の変更をご希望の場合は、配送業者の"
+             "ウェブサイトからお手続きいただけます。引き続きよろしくお願いいたします。")
+    assert len(reply) >= 200 and " " not in reply
+    findings = linter.lint(reply, Context.for_reply(None, "live", "email", reply))
+    assert [f.code for f in findings] == ["EMP001"]
+    assert "(detected: ja; checked in it: missing-apology)" in findings[0].message
+
+
+def test_a_chinese_reply_without_an_apology_is_asked_for_one_in_chinese(linter):
+    reply = "请重新启动设备后再试一次，然后告诉我们结果。"
+    findings = {f.code: f for f in linter.lint(reply, Context.for_reply(None, "live", "social", reply))}
+    assert findings["EMP201"].suggestions[0] == "很抱歉给您带来不便。"
+    assert "(detected: zh; checked in it: missing-apology)" in findings["EMP001"].message
+
+
+def test_the_customer_detector_reads_a_japanese_message_on_the_pipelines_own_tokens():
+    """Only a reply's rule matching reads Japanese a character a token: the detector was
+    fitted on the pipeline's own tokens, and reads a message as it was fitted."""
+    from empathy_lint.engine.pipeline import get_nlp, unspaced_doc
+
+    message = "注文した商品が届きません。どうしたらいいのでしょうか"
+    assert len(get_nlp()(message)) == 1 and len(unspaced_doc(get_nlp(), message)) == len(message)
 
 
 def test_detector_keeps_recent_evidence_but_judges_by_the_current_weights(monkeypatch):

@@ -233,6 +233,11 @@ def test_a_long_one_line_reply_with_thousands_of_findings_is_reported_and_fixed(
     ("fences.md", "".join("`" * (3 + i) + "\n" for i in range(900)) + "text\n"),
     ("markers.txt", ("=" * 20000 + " a\n") * 3),
     ("placeholders.txt", "{a} " * 20000),
+    # A script written without spaces keeps its long runs (they are its sentences): a
+    # train of its punctuation, or of emoji, in one must not make a token end in it.
+    ("japanese-marks.txt", "ご不便" + "。" * 40000),
+    ("japanese-emoji.txt", "申し訳" + "\U0001F600" * 40000 + "ございません"),
+    ("japanese-brackets.txt", ("「ご迷惑」" + "）" * 30) * 2000),
 ], ids=lambda value: value if len(value) < 40 else "text")  # (a 200 KB test id breaks exec's environment)
 def test_worst_case_inputs_finish(tmp_path, name, text):
     path = tmp_path / name

@@ -16,7 +16,7 @@ from empathy_lint.findings import Finding, Fix, by_place, locate
 from empathy_lint.engine.language import detect_language, plainly_english
 from empathy_lint.engine.letter import Sentences
 from empathy_lint.engine.matching import compile_rules, language_key
-from empathy_lint.engine.pipeline import get_nlp, reply_lemmas, sentence_columns
+from empathy_lint.engine.pipeline import get_nlp, has_unspaced_script, reply_lemmas, sentence_columns, unspaced_doc
 from empathy_lint.read.boilerplate import disclaimer_spans
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
 from empathy_lint.rulebook import Rule
@@ -355,6 +355,8 @@ class Linter:
             rules = [rule for rule in rules if language in rule.languages]
             if not rules:
                 return notices
+            if has_unspaced_script(mapped.text):  # Japanese, Chinese: a character a token
+                doc = unspaced_doc(self.nlp, mapped.text)
             keys = {language_key(rule.id, language): rule.id for rule in rules}
             matches = {keys[key]: spans for key, spans in self.compiled.find(doc, frozenset(keys)).items()}
         else:

@@ -28,7 +28,7 @@ from spacy.vocab import Vocab
 
 from empathy_lint.errors import RuleError
 from empathy_lint.engine.pattern_checks import REPEAT_REACH, pattern_problem
-from empathy_lint.engine.pipeline import kept_columns
+from empathy_lint.engine.pipeline import has_unspaced_script, kept_columns, unspaced_doc
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.textmap import prepare
 
@@ -617,7 +617,9 @@ class PatternSet:
     def _finish_phrases(self) -> None:
         strings = self.strings
         texts = [text for _, text in self._phrase_texts]
-        for (key, _), doc in zip(self._phrase_texts, self.nlp.pipe(texts)):
+        for (key, text), doc in zip(self._phrase_texts, self.nlp.pipe(texts)):
+            if has_unspaced_script(text):  # a Japanese or Chinese phrase: read as their replies are
+                doc = unspaced_doc(self.nlp, text)
             self.phrases.add(strings.add(key), [token.lemma for token in doc])
         for key, sequences in self._phrases.items():
             key_hash = strings.add(key)

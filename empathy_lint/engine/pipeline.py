@@ -13,6 +13,7 @@ it matches "Apologise", "apologised", "APOLOGIZED".
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from itertools import compress
 from typing import Any
@@ -22,7 +23,9 @@ import spacy
 from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.strings import hash_string
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 LOOKUPS_CONFIG = {
     "initialize": {
@@ -335,6 +338,40 @@ class PrimingTokenizer:
         if name == "tokenizer":  # not set yet (a copy being built): no recursion
             raise AttributeError(name)
         return getattr(self.tokenizer, name)  # rules, vocab, explain ...
+
+
+# Japanese and Chinese write words with no space between them: spaCy's English tokenizer
+# keeps a whole run ("ご迷惑をおかけしております。端末の") as one token, where no phrase can
+# be found. Their characters (kana, ideographs, their punctuation and full-width forms)
+# are a token each in `unspaced_doc`.
+CJK_CHARACTER = "[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+_CJK = re.compile(CJK_CHARACTER)
+
+
+def has_unspaced_script(text: str) -> bool:
+    """Does `text` hold Japanese or Chinese characters?"""
+    return not text.isascii() and _CJK.search(text) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _unspaced_tokenizer(nlp: Language) -> Tokenizer:
+    """The pipeline's tokenizer, with each Japanese or Chinese character split off (built
+    on first need: most runs never meet one)."""
+    base = getattr(nlp.tokenizer, "tokenizer", nlp.tokenizer)
+    return Tokenizer(nlp.vocab, rules=base.rules, prefix_search=base.prefix_search, suffix_search=base.suffix_search,
+                     infix_finditer=compile_infix_regex([*nlp.Defaults.infixes, CJK_CHARACTER]).finditer,
+                     token_match=base.token_match, url_match=base.url_match)
+
+
+def unspaced_doc(nlp: Language, text: str) -> Doc:
+    """`text` through the pipeline with each Japanese or Chinese character a token, so a
+    rule's phrase in those languages ("申し訳", "抱歉") is found inside a run of them.
+    Only such text is read this way: the customer detector, fitted on the pipeline's
+    own tokens, reads every message as before."""
+    doc = _unspaced_tokenizer(nlp)(text)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
 
 
 @functools.lru_cache(maxsize=1)

@@ -68,6 +68,12 @@ _INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u2
 LONG_RUN = 200
 _INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 _LONG_RUN = re.compile(f"\\S{{{LONG_RUN},}}")
+# ...unless it holds letters of a script written without spaces between words (kana, CJK
+# ideographs, Thai): then it is a sentence or a paragraph (see _unspaced_breaks).
+_UNSPACED_LETTER = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+PUNCTUATION_RUN = 20
+_UNSPACED_BREAK = re.compile(f"[^\\w\\s{_INVISIBLE}]{{{PUNCTUATION_RUN},}}|[{_INVISIBLE}]"
+                             "|[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 # Both, to find them in a text that holds one. Whether it does is tested as two cheap
 # scans: a character class, then a long run, which only a text of LONG_RUN characters
 # can hold (this one regex tries a run at every character).
@@ -209,6 +215,8 @@ def _special_masks(text: str, masks: list[tuple[int, int, str]]) -> list[tuple[i
         start, end = match.span()
         if end - start < LONG_RUN:  # one invisible character
             extra.append((start, end, ""))
+        elif _UNSPACED_LETTER.search(match.group()):
+            extra.extend(_unspaced_breaks(match.group(), start))
         else:
             extra.append((start, end, " https://example.com " if _LONG_URL.match(match.group()) else " "))
     if not masks:
@@ -216,6 +224,25 @@ def _special_masks(text: str, masks: list[tuple[int, int, str]]) -> list[tuple[i
     from empathy_lint.read.placeholders import merge_masks
 
     return merge_masks(masks, extra)
+
+
+def _unspaced_breaks(run: str, offset: int) -> list[tuple[int, int, str]]:
+    """A long run holding Japanese, Chinese or Thai letters is prose (those scripts put
+    no space between words), not a blob: it is kept, with a space after each of its
+    punctuation marks ("。", "、", "！"), so no token ends in a long train of affixes;
+    invisible characters are removed and a stretch of PUNCTUATION_RUN marks or symbols
+    (a wall of "。。。", emoji) becomes a space, as a blob would."""
+    breaks = []
+    for match in _UNSPACED_BREAK.finditer(run):
+        start, end = offset + match.start(), offset + match.end()
+        piece = match.group()
+        if len(piece) >= PUNCTUATION_RUN:
+            breaks.append((start, end, " "))
+        elif _INVISIBLE_CHAR.match(piece):
+            breaks.append((start, end, ""))
+        else:
+            breaks.append((start, end, piece + " "))
+    return breaks
 
 
 def identity(text: str, offset: int = 0) -> MappedText:
