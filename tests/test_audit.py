@@ -106,6 +106,21 @@ def test_bad_column_is_one_line_error(export):
     assert result.returncode == 2 and "no column 'nope'" in result.stderr
 
 
+def test_audit_reads_a_spreadsheets_headers_as_check_does(tmp_path):
+    """"Agent Response" and "Customer Message" (a spreadsheet's headers) are the reply and
+    the customer's message, for audit as for check."""
+    path = tmp_path / "export.csv"
+    path.write_text("Ticket ID;Customer Message;Agent Response\n"
+                    '1;"My order is three weeks late and nobody answers";"Glad to hear it!"\n'
+                    '2;"Thanks, that fixed it!";"Glad to hear it!"\n', encoding="utf-8")
+    result = run_cli("audit", str(path))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["replies"] == 2
+    # Only the reply to the late order owes an apology: the customer's column was read.
+    assert summary["families"]["apology"]["replies"] == 1
+
+
 @pytest.fixture(scope="module")
 def train_audit(tmp_path_factory):
     """The 1,274 labelled train replies as a ticket export with 53 agents (the company),

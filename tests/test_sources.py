@@ -144,6 +144,29 @@ def test_csv_without_reply_column_is_an_error():
         load_document("x.csv", "a,b\n1,2\n")
 
 
+def test_an_exports_reply_column_named_for_the_agent_is_found():
+    """Exports name the team's side "Agent Response" (a spreadsheet's header) or
+    "agent_reply": the reply is read there, and the customer's message beside it."""
+    text = ('Ticket ID;Customer Message;Agent Response\n'
+            '1;"My order is three weeks late and nobody answers";"As I said, there is nothing we can do."\n')
+    doc, findings = lint("export.csv", text)
+    assert [r.text for r in doc.replies] == ["As I said, there is nothing we can do."]
+    assert doc.replies[0].meta["customer"].startswith("My order is three weeks late")
+    assert {"EMP201", "EMP301", "EMP306"} <= {f.code for f in findings}
+    row = {"id": 7, "customer_message": "My order is three weeks late", "agent_reply": "Glad to hear it!"}
+    doc, findings = lint("export.jsonl", json.dumps(row) + "\n")
+    assert [r.text for r in doc.replies] == ["Glad to hear it!"] and "EMP201" in {f.code for f in findings}
+
+
+def test_a_jsonl_export_with_no_reply_key_says_so_instead_of_passing_clean(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({"id": 1, "customer": "Where is my order?", "notes": "called back"}) + "\n",
+                    encoding="utf-8")
+    result = run_cli_fast("check", str(path))
+    assert result.returncode == 0
+    assert "the JSONL reader found no replies; set readers.json_body" in result.stderr
+
+
 def test_csv_column_from_config():
     doc = load_document("x.csv", "name,answer_text\nA,As I said no.\n", {"csv_body": "answer_text"})
     assert doc.replies[0].text == "As I said no."

@@ -23,9 +23,10 @@ from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
                                                    is_flag, message_text, opening_message, own_message, row_role,
                                                    split_conversation, team_answers, thread_of)
+from empathy_lint.read.sources.structured import TEAM_BODY_KEYS, column_key
 from empathy_lint.read.threads import join_parts
 
-REPLY_COLUMNS = ("reply", "body", "text", "response", "message", "content", "answer")
+REPLY_COLUMNS = ("reply", *TEAM_BODY_KEYS, "body", "text", "response", "message", "content", "answer")
 CUSTOMER_COLUMNS = ("customer", "customer_message", "question", "request", "inbound")
 AGENT_COLUMNS = ("agent", "agent_name", "author", "assignee", "user", "company")
 DATE_COLUMNS = ("date", "created_at", "created", "timestamp", "time", "sent_at")
@@ -62,13 +63,13 @@ class Columns:
     thread: str | None = None
 
     def resolve(self, header: list[str], path: str, reply_required: bool = True) -> "Columns":
-        lower = {h.lower(): h for h in header}
+        lower = {column_key(h): h for h in header}
 
         def pick(given: str | None, candidates: tuple[str, ...], name: str, required: bool = False) -> str | None:
             if given:
-                if given not in header and given.lower() not in lower:
+                if given not in header and column_key(given) not in lower:
                     raise InputError(f"{path}: no column {given!r} (columns: {', '.join(header)})")
-                return lower.get(given.lower(), given)
+                return given if given in header else lower[column_key(given)]
             found = next((lower[c] for c in candidates if c in lower), None)
             if required and found is None:
                 raise InputError(f"{path}: no reply column (looked for {', '.join(candidates)}); "

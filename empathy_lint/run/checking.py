@@ -361,6 +361,7 @@ _READERS = {  # suffix -> (reader, what to change when it reads the file wrongly
     ".yaml": ("YAML", "set readers.yaml_body to the key of the reply text"),
     ".yml": ("YAML", "set readers.yaml_body to the key of the reply text"),
     ".json": ("JSON", "set readers.json_body to the key of the reply text"),
+    ".jsonl": ("JSONL", "set readers.json_body to the key of the reply text"),
     ".csv": ("CSV", "set readers.csv_body to the reply column"),
 }
 

@@ -24,8 +24,13 @@ from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAG
                                                    team_answers, thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks
 
-BODY_KEYS = ("reply", "body", "text", "content", "comment_value", "message", "response", "answer", "template",
-             "body_text", "plain_body")
+# The team's side, by the names exports give it: plain ones, then with a prefix that says
+# whose words they are ("agent_reply", "Agent Response" in a CSV header) ahead of the
+# plain "message", which an export may use for the customer's.
+TEAM_BODY_KEYS = ("agent_reply", "agent_response", "agent_message", "support_reply", "support_response",
+                  "public_reply", "reply_text", "response_text")
+BODY_KEYS = ("reply", *TEAM_BODY_KEYS, "body", "text", "content", "comment_value", "message", "response", "answer",
+             "template", "body_text", "plain_body")
 HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
 TITLE_KEYS = ("title", "name", "subject", "id", "key")
 CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound")
@@ -706,14 +711,20 @@ def line_conversation(line: str) -> str | None:
         return None
 
 
+def column_key(name: str) -> str:
+    """A header cell as the keys are spelled: spreadsheets write "Agent Response" or
+    "agent-response" for agent_response."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
 def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     """The delimiter and the columns a CSV export's header names, or InputError."""
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     head = next(iter(_csv_records(text, delimiter)), [])
-    header = [v.strip().lower() for v, _, _ in head]
+    header = [column_key(v) for v, _, _ in head]
     wanted = options.get("csv_body")
-    candidates = (wanted.lower(),) if wanted else BODY_KEYS
+    candidates = (column_key(wanted),) if wanted else BODY_KEYS
     body_col = next((header.index(c) for c in candidates if c in header), None)
     if body_col is None:
         looked = wanted or ", ".join(BODY_KEYS)
