@@ -169,3 +169,19 @@ def test_a_legal_footer_is_not_the_agents_words():
     assert not {code for code in found if code.startswith("EMP3")}
     body = "Your data is confidential.\n\nWe cannot accept liability for the lost parcel.\n\nBest,\nSam"
     assert "EMP306" in _findings("My parcel is lost.", body)
+
+
+def test_a_mail_clients_signature_block_is_not_linted_and_signs_the_email():
+    """Thunderbird, Gmail's plain text and most clients put the signature under a "-- "
+    line: a title, a phone number, a company tagline. Its words are not this reply's
+    ("Simply the best way to ship" is marketing's), and it signs the email."""
+    reply = ("Hi Dana,\n\nI'm sorry the parcel is late. I've sent a replacement by express today, and I'll "
+             "let you know when it's out for delivery.\n\n-- \nSam Smith | Support Lead\nAcme: simply the "
+             "best way to ship. Obviously.\n+44 20 7946 0000\n")
+    found = _findings("My parcel is two weeks late.", reply)
+    assert "EMP307" not in found and "EMP702" not in found
+    # The same words above the line are the reply's own.
+    assert "EMP307" in _findings("My parcel is two weeks late.", reply.replace("\n-- \n", "\n\n"))
+    # A "--" in a sentence is no signature line, nor is a heading's "--" underline.
+    assert "EMP702" in _findings("Where is it?", "Hi Dana, the parcel -- sent Monday -- is on its way.")
+    assert "EMP301" in _findings("Where is it?", "Refund\n--\nAs I said, the refund takes five days.")

@@ -17,7 +17,7 @@ from empathy_lint.engine.language import detect_language, plainly_english
 from empathy_lint.engine.letter import Sentences
 from empathy_lint.engine.matching import compile_rules, language_key
 from empathy_lint.engine.pipeline import get_nlp, has_unspaced_script, reply_lemmas, sentence_columns, unspaced_doc
-from empathy_lint.read.boilerplate import disclaimer_spans
+from empathy_lint.read.boilerplate import disclaimer_spans, signature_spans
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.suppressions import directive_masks
@@ -315,7 +315,8 @@ class Linter:
         found = find_placeholders(text, tuple(placeholders) if placeholders is not None else None)
         # An email's quoted lines are the customer's words, not ours (read/sources/thread),
         # and a footer's legal disclaimer is no one's choice of words (read/boilerplate).
-        quoted = [(start, end, " ") for start, end in (*quote_spans(text), *disclaimer_spans(text))]
+        quoted = [(start, end, " ") for start, end in (*quote_spans(text), *disclaimer_spans(text),
+                                                       *signature_spans(text))]
         return merge_masks(quoted, extra or [], directive_masks(text), found)
 
     def lint_many(self, items: Iterable[tuple], batch_size: int = 64,

@@ -1,7 +1,9 @@
 """Text under a reply that its writer did not write for this customer: the legal
 disclaimer a company footer adds ("This email is confidential ... We cannot accept
-liability for any viruses"). Its refusals are the lawyers', not the agent's, so it is
-masked like a quoted message. The cue phrases are data: rules/context/letter.yaml."""
+liability for any viruses"), and the signature under the "-- " line mail clients put
+above it (a title, a phone number, a tagline such as "Simply the best way to ship").
+The disclaimer's refusals are the lawyers', the tagline is marketing's: both are masked
+like a quoted message. The cue phrases are data: rules/context/letter.yaml."""
 from __future__ import annotations
 
 import functools
@@ -44,3 +46,26 @@ def disclaimer_spans(text: str) -> list[tuple[int, int]]:
         if match is not None:
             start = match.end()
     return spans
+
+
+# The signature delimiter of RFC 3676 ("-- " alone on a line; many clients drop the space).
+_SIGNATURE_DELIMITER = re.compile(r"^--[ \t]?(?=\r?$)", re.M)
+
+
+def signature_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the signature block: from the line after the last "-- " line to the
+    end of the text. The delimiter itself stays, where the reply's frame reads it as the
+    sign-off it stands for. A bare "--" counts only after a blank line: under a line of
+    text it is a Markdown heading's underline."""
+    if "--" not in text:
+        return []
+    last = None
+    for match in _SIGNATURE_DELIMITER.finditer(text):
+        line_before_ends = match.start() - 1  # at its "\n" (-1: the delimiter opens the text)
+        previous = text[text.rfind("\n", 0, max(line_before_ends, 0)) + 1:max(line_before_ends, 0)]
+        if match.group() != "--" or not previous.strip():
+            last = match
+    if last is None or not text[:last.start()].strip():
+        return []  # a delimiter with nothing above it opens no signature of a reply
+    start = last.end()
+    return [(start, len(text))] if text[start:].strip() else []
