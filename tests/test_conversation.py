@@ -593,6 +593,39 @@ def test_an_outlook_draft_answers_the_message_under_its_header(tmp_path):
     assert not {"EMP301", "EMP303"} & {f["code"] for f in found}
 
 
+GMAIL_FORWARD = """Hi Dana,
+
+I'm sorry about the double charge. I've refunded it today and you'll see it within 3 days.
+
+Best,
+Sam
+
+---------- Forwarded message ---------
+From: Dana Lee <dana@example.com>
+Date: Mon, 2 Dec 2026 at 10:14
+Subject: Charged twice
+To: <support@example.com>
+
+As I said on the phone, you charged me twice. Obviously this is your fault and per your policy you
+should have caught it.
+"""
+
+
+def test_a_message_gmail_forwards_under_the_reply_is_the_customers(tmp_path):
+    """Gmail sets a forwarded email under "---------- Forwarded message ---------" and a
+    From/Date/Subject/To header: it is the message answered, not the reply's text, and its
+    header line is no sentence of the reply (the follow-up finding lands in the body)."""
+    from empathy_lint.read.sources.thread import quoted_messages
+
+    latest, _ = quoted_messages(GMAIL_FORWARD)
+    assert latest.startswith("As I said on the phone, you charged me twice.")
+    draft = tmp_path / "draft.txt"
+    draft.write_text(GMAIL_FORWARD, encoding="utf-8")
+    found = _findings(run_cli_fast("check", "--isolated", "--format", "json", str(draft)))
+    assert not {"EMP301", "EMP303", "EMP304", "EMP307"} & {f["code"] for f in found}
+    assert all(f["line"] <= 6 for f in found), found
+
+
 def test_a_template_that_opens_with_email_headers_is_linted_whole(tmp_path):
     """Headers with nothing written above them head the text (an email template), not a
     trail under a reply: the template is linted, not skipped."""

@@ -89,7 +89,9 @@ def _mail_patterns() -> _MailPatterns:
             re.compile(rf"^[ \t]*-{{2,}}[ \t]*(?:{original})[ \t]*-{{2,}}[ \t]*(?=\r?$)", re.M | re.I),
             re.compile(rf"^[ \t]*(?:_{{10,}}[ \t]*\r?\n[ \t]*)?\*?(?:{sender}){colon}[ \t]+[^\n\r]+\r?\n"
                        rf"(?:[ \t]*\*?(?:{fields}){colon}[^\n\r]*\r?\n){{1,5}}"
-                       rf"[ \t]*\*?(?:{subject}){colon}[^\n\r]*(?=\r?$)", re.M | re.I),
+                       rf"[ \t]*\*?(?:{subject}){colon}[^\n\r]*"
+                       # (Gmail's forward puts To: and Cc: under the Subject:)
+                       rf"(?:\r?\n[ \t]*\*?(?:{fields}){colon}[^\n\r]*){{0,3}}(?=\r?$)", re.M | re.I),
             tuple(f"\n{bold}{word}" for word in mail["header_from"] for bold in ("", "*")) + ("--",),
             re.compile(rf"(?:{sender}){colon}[ \t]+([^\n\r]+)", re.I))
 
