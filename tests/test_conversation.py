@@ -626,6 +626,22 @@ def test_a_message_gmail_forwards_under_the_reply_is_the_customers(tmp_path):
     assert all(f["line"] <= 6 for f in found), found
 
 
+def test_a_message_apple_mail_forwards_is_the_customers_without_its_header(tmp_path):
+    """Apple Mail: "Begin forwarded message:" over a From/Subject/Date/To header."""
+    from empathy_lint.read.sources.thread import quoted_messages
+
+    draft_text = ("Hi Dana,\n\nI'm sorry about the double charge. I've refunded it today.\n\nBest,\nSam\n\n"
+                  "Begin forwarded message:\n\nFrom: Dana Lee <dana@example.com>\nSubject: Charged twice\n"
+                  "Date: 2 December 2026 at 10:14:00 GMT\nTo: support@example.com\n\n"
+                  "As I said, you charged me twice. Obviously your fault.\n")
+    assert quoted_messages(draft_text)[0] == "As I said, you charged me twice. Obviously your fault."
+    draft = tmp_path / "draft.txt"
+    draft.write_text(draft_text, encoding="utf-8")
+    found = _findings(run_cli_fast("check", "--isolated", "--format", "json", str(draft)))
+    assert not {"EMP301", "EMP304", "EMP307"} & {f["code"] for f in found}
+    assert all(f["line"] <= 6 for f in found), found
+
+
 def test_a_template_that_opens_with_email_headers_is_linted_whole(tmp_path):
     """Headers with nothing written above them head the text (an email template), not a
     trail under a reply: the template is linted, not skipped."""

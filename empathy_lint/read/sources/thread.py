@@ -73,6 +73,7 @@ class _MailPatterns(NamedTuple):
     header: re.Pattern  # Outlook's "From: ... Sent: ... Subject: ..." block
     hints: tuple[str, ...]  # strings one of which a text with a trail holds
     sender: re.Pattern  # the sender named in a header
+    header_lines: re.Pattern  # header lines in any order ("From: / Subject: / Date:" under Apple's forward line)
 
 
 @functools.lru_cache(maxsize=1)
@@ -82,18 +83,21 @@ def _mail_patterns() -> _MailPatterns:
     mail = load_context("mail.yaml")
     sender, fields, subject = (_phrases(mail[key]) for key in ("header_from", "header_fields", "header_subject"))
     original = _phrases(mail["original_message"])
+    forward = _phrases(mail["forward_line"])
     colon = r"\*?[ \t]*:\*?"
     opens = "|".join(rf"{_phrases([first])}[ \t][^\n\r]{{1,300}}?[ \t]{_phrases([verb])}"
                      for first, verb in mail["attribution"])
     return _MailPatterns(re.compile(rf"^[ \t]*(?:{opens})(?:[ \t][^\n\r]{{1,160}}?)?[ \t]*:[ \t]*(?=\r?$)", re.M),
-            re.compile(rf"^[ \t]*-{{2,}}[ \t]*(?:{original})[ \t]*-{{2,}}[ \t]*(?=\r?$)", re.M | re.I),
+            re.compile(rf"^[ \t]*(?:-{{2,}}[ \t]*(?:{original})[ \t]*-{{2,}}|(?:{forward})[ \t]*:)[ \t]*(?=\r?$)",
+                       re.M | re.I),
             re.compile(rf"^[ \t]*(?:_{{10,}}[ \t]*\r?\n[ \t]*)?\*?(?:{sender}){colon}[ \t]+[^\n\r]+\r?\n"
                        rf"(?:[ \t]*\*?(?:{fields}){colon}[^\n\r]*\r?\n){{1,5}}"
                        rf"[ \t]*\*?(?:{subject}){colon}[^\n\r]*"
                        # (Gmail's forward puts To: and Cc: under the Subject:)
                        rf"(?:\r?\n[ \t]*\*?(?:{fields}){colon}[^\n\r]*){{0,3}}(?=\r?$)", re.M | re.I),
             tuple(f"\n{bold}{word}" for word in mail["header_from"] for bold in ("", "*")) + ("--",),
-            re.compile(rf"(?:{sender}){colon}[ \t]+([^\n\r]+)", re.I))
+            re.compile(rf"(?:{sender}){colon}[ \t]+([^\n\r]+)", re.I),
+            re.compile(rf"(?:[ \t]*\*?(?:{sender}|{fields}|{subject}){colon}[^\n\r]*(?:\r?\n|$))+", re.I))
 
 
 def _trail_headers(text: str) -> list[tuple[int, int]]:
@@ -143,8 +147,12 @@ def quoted_messages(text: str, start: int = 0) -> tuple[str | None, str | None]:
     (None, None) for a text with no quoted line."""
     headers = [h for h in _trail_headers(text) if h[0] >= start]
     if headers:  # Outlook: each message under its header, the latest first
+        header_lines = _mail_patterns().header_lines
         bodies = [text[end:following].strip() for (_, end), (following, _) in
                   zip(headers, [*headers[1:], (len(text), len(text))])]
+        # (Under a line that heads no header of its own, Apple's "Begin forwarded message:",
+        # the header lines come first in the body.)
+        bodies = [body[m.end():].strip() if (m := header_lines.match(body)) else body for body in bodies]
         # The older ones the customer sent (From: as the latest's), not our own answers.
         senders = [_sender(text[a:b]) for a, b in headers]
         older = [body for body, sender in zip(bodies[1:], senders[1:]) if sender in (None, senders[0])]
