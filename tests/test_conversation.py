@@ -673,6 +673,31 @@ def test_what_an_html_answer_quotes_is_not_linted(tmp_path, trail):
     assert "EMP201" in codes and not {"EMP301", "EMP303"} & codes
 
 
+@pytest.mark.parametrize("signature", [
+    '<div class="gmail_signature">{}</div>',
+    '<pre class="moz-signature" cols="72">{}</pre>',
+    '<div id="Signature"><p>{}</p></div>',
+])
+def test_an_html_answers_signature_is_not_linted_but_a_customers_quoted_one_is_theirs(tmp_path, signature):
+    """Gmail, Thunderbird and Outlook on the web mark the signature under the reply they
+    write: its tagline is not this reply's words. One inside the quoted email is the
+    customer's, and the agent's own words above both are still read."""
+    tagline = "Sam Smith | Acme: simply the best way to ship. Obviously."
+    quote = ('<div class="gmail_quote">On Mon, Dana wrote:<blockquote>Where is it?'
+             '<div class="gmail_signature">Dana, simply a customer</div></blockquote></div>')
+
+    def codes(body: str) -> set[str]:
+        export = tmp_path / "export.json"
+        export.write_text(json.dumps([{"id": 1, "threads": [
+            {"type": "customer", "body": "<p>My parcel is two weeks late.</p>"},
+            {"type": "message", "body": body}]}]), encoding="utf-8")
+        return {f["code"] for f in _findings(run_cli_fast("check", "--isolated", "--format", "json", str(export)))}
+
+    reply = "<p>Hi Dana, I'm sorry the parcel is late: I've sent a replacement by express today.</p>"
+    assert "EMP307" not in codes(reply + signature.format(tagline) + quote)
+    assert "EMP307" in codes("<p>Obviously it is late.</p>" + signature.format("Sam") + quote)
+
+
 @pytest.mark.parametrize("trail", [
     "Von: Dana <dana@example.de>\nGesendet: Montag, 3. März 2026 10:12\nAn: Support\nBetreff: Erstattung\n\n{}",
     "De : Dana <dana@example.fr>\nEnvoyé : lundi 3 mars 2026 10:12\nÀ : Support\nObjet : Remboursement\n\n{}",

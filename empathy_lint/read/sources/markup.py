@@ -45,6 +45,10 @@ def html_comments(text: str) -> list[tuple[int, int]]:
 _QUOTE_TRAIL = re.compile(r"<div\b[^<>]*(?:class=[\"'][^\"']*\b(?:gmail_quote|OutlookMessageHeader|moz-cite-prefix|"
                           r"yahoo_quoted)\b|id=[\"'](?:divRplyFwdMsg|appendonsend)[\"'])[^<>]*>", re.I)
 _BLOCKQUOTE = re.compile(r"<(/?)blockquote\b[^<>]*>", re.I)
+# The signature a mail client sets under the reply it writes (Gmail, Thunderbird, Outlook
+# on the web): a title, a phone number, a tagline; not words written for this customer.
+_SIGNATURE = re.compile(r"<(?:div|pre|span|table)\b[^<>]*(?:class=[\"'][^\"']*\b(?:gmail_signature|moz-signature)\b|"
+                        r"id=[\"']Signature[\"'])[^<>]*>", re.I)
 
 
 def quoted_html(text: str) -> list[tuple[int, int]]:
@@ -74,7 +78,15 @@ def html_masks(text: str) -> list[Mask]:
     what the reply quotes (a <blockquote>, a mail client's trail) is left out."""
     masks: list[Mask] = []
     if "<" in text:  # each search only where its opening character occurs at all
-        masks += [(start, end, "\n\n") for start, end in quoted_html(text)]
+        quoted = quoted_html(text)
+        signature = _SIGNATURE.search(text)
+        if signature and not any(start <= signature.start() < end for start, end in quoted):
+            # (Not one inside the message quoted: that one is the customer's.) From the
+            # signature on, the text is masked; it stands as the "-- " line that signs the
+            # email (EMP702), as a plain-text signature's does.
+            quoted = [(start, end) for start, end in quoted if end <= signature.start()]
+            masks.append((signature.start(), len(text), "\n\n-- \n"))
+        masks += [(start, end, "\n\n") for start, end in quoted]
         masks += [(start, end, " ") for start, end in html_comments(text)]
         masks += [(m.start(), m.end(), "\n\n") for m in _HTML_BLOCK_TAG.finditer(text)]
         masks += [(m.start(), m.end(), " ") for m in _HTML_TAG.finditer(text)]
