@@ -27,6 +27,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from empathy_lint.read.textmap import CJK_LETTERS, CJK_MARKS
+
 LOOKUPS_CONFIG = {
     "initialize": {
         "lookups": {"@misc": "spacy.LookupsDataLoader.v1", "lang": "en", "tables": ["lexeme_norm"]}
@@ -344,7 +346,7 @@ class PrimingTokenizer:
 # keeps a whole run ("ご迷惑をおかけしております。端末の") as one token, where no phrase can
 # be found. Their characters (kana, ideographs, their punctuation and full-width forms)
 # are a token each in `unspaced_doc`.
-CJK_CHARACTER = "[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+CJK_CHARACTER = f"[{CJK_MARKS}{CJK_LETTERS}\uff00-\uffef]"  # (and the full-width letters and digits)
 _CJK = re.compile(CJK_CHARACTER)
 
 

@@ -61,8 +61,8 @@ def signature_spans(text: str) -> list[tuple[int, int]]:
         return []
     last = None
     for match in _SIGNATURE_DELIMITER.finditer(text):
-        line_before_ends = match.start() - 1  # at its "\n" (-1: the delimiter opens the text)
-        previous = text[text.rfind("\n", 0, max(line_before_ends, 0)) + 1:max(line_before_ends, 0)]
+        above = max(match.start() - 1, 0)  # the end of the line above (its "\n")
+        previous = text[text.rfind("\n", 0, above) + 1:above]
         if match.group() != "--" or not previous.strip():
             last = match
     if last is None or not text[:last.start()].strip():

@@ -69,11 +69,13 @@ LONG_RUN = 200
 _INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 _LONG_RUN = re.compile(f"\\S{{{LONG_RUN},}}")
 # ...unless it holds letters of a script written without spaces between words (kana, CJK
-# ideographs, Thai): then it is a sentence or a paragraph (see _unspaced_breaks).
-_UNSPACED_LETTER = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# ideographs, Thai): then it is a sentence or a paragraph (see _unspaced_breaks). The
+# ranges are shared with the pipeline, which splits Japanese and Chinese into characters.
+CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"  # kana, ideographs
+CJK_MARKS = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # their punctuation
+_UNSPACED_LETTER = re.compile(f"[\u0e00-\u0e7f{CJK_LETTERS}]")
 PUNCTUATION_RUN = 20
-_UNSPACED_BREAK = re.compile(f"[^\\w\\s{_INVISIBLE}]{{{PUNCTUATION_RUN},}}|[{_INVISIBLE}]"
-                             "|[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+_UNSPACED_BREAK = re.compile(f"[^\\w\\s{_INVISIBLE}]{{{PUNCTUATION_RUN},}}|[{_INVISIBLE}]|[{CJK_MARKS}]")
 # Both, to find them in a text that holds one. Whether it does is tested as two cheap
 # scans: a character class, then a long run, which only a text of LONG_RUN characters
 # can hold (this one regex tries a run at every character).
