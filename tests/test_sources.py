@@ -87,6 +87,44 @@ def test_zendesk_export_with_channel_form_escapes_and_html():
     assert {f.id for f in findings} == {"1", "2"}
 
 
+def test_gorgias_macros_read_the_response_action_only():
+    """A Gorgias macro is a list of actions: its reply is `setResponseText`'s text; an
+    internal note or a tag list in the same macro is not written to the customer."""
+    macros = {"data": [
+        {"id": 1, "name": "Late delivery", "actions": [
+            {"name": "addTags", "arguments": {"tags": "shipping"}},
+            {"name": "addInternalNote", "arguments": {"body_text": "Calm down, as I said.", "body_html": ""}},
+            {"name": "setResponseText", "arguments": {
+                "body_html": "<div>Hi {{ticket.customer.firstname}},</div><div>Per our policy, that&#39;s final.</div>",
+                "body_text": "Hi {{ticket.customer.firstname}},\nPer our policy, that's final."}}]},
+        {"id": 2, "name": "Thanks", "actions": [
+            {"name": "setResponseText", "arguments": {"body_html": "", "body_text": "As I mentioned, it ships Monday."}}]},
+        {"id": 3, "name": "Note only", "actions": [
+            {"name": "addInternalNote", "arguments": {"body_text": "Obviously a refund, as I said."}}]},
+    ]}
+    text = json.dumps(macros, indent=2)
+    doc, findings = lint("gorgias-macros.json", text, select=["defensive"])
+    assert [r.name for r in doc.replies] == ["Late delivery", "Thanks"]
+    assert spans(text, findings, "EMP303") == ["Per our policy"]
+    assert spans(text, findings, "EMP301") == ["As I mentioned"]
+    assert not spans(text, findings, "EMP305")
+
+
+def test_intercom_macros_read_the_html_body_with_its_attribute_placeholders():
+    """Intercom's macros API gives `body` (HTML, placeholders as <attribute/> tags) and
+    `body_text` (the same with {{...|fallback:...}}): one reply per macro, by its name."""
+    macros = {"type": "list", "data": [
+        {"type": "macro", "id": "789", "name": "Refund window",
+         "body": '<p>Hi <attribute key="user.first_name" default="there"/>,</p><p>As I said, you should have asked within 14 days.</p>',
+         "body_text": 'Hi {{user.first_name|fallback:"there"}},\n\nAs I said, you should have asked within 14 days.'},
+    ]}
+    text = json.dumps(macros, indent=2)
+    doc, findings = lint("intercom-macros.json", text, select=["defensive"])
+    assert [r.name for r in doc.replies] == ["Refund window"]
+    assert spans(text, findings, "EMP301") == ["As I said"]
+    assert spans(text, findings, "EMP304") == ["you should have"]
+
+
 def test_help_scout_freshdesk_and_generic_exports():
     text = json.dumps([
         {"id": 7, "name": "Help Scout reply", "text": "<p>As I mentioned, it ships Monday.</p>"},

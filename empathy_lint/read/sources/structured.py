@@ -33,6 +33,11 @@ BODY_KEYS = ("reply", *TEAM_BODY_KEYS, "body", "text", "content", "comment_value
              "template", "body_text", "plain_body")
 HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
 TITLE_KEYS = ("title", "name", "subject", "id", "key")
+# A macro's actions that write the answer to the customer, by the action's `name`:
+# Gorgias's `setResponseText` (its text in `arguments.body_html` / `body_text`). Its
+# other actions (tags, internal notes, forwards, HTTP calls) are not the reply.
+_ACTION_NAME = "name"
+RESPONSE_ACTIONS = frozenset({"setResponseText"})
 CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound")
 _LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^<>]*>", re.I)  # ([^>]*: quadratic on "<a <a ...")
 
@@ -179,6 +184,18 @@ def _zendesk_value(value: Any) -> Any:
     return value
 
 
+def _body_reply(node: Any, text: str, keys: tuple[str, ...], name: Any, meta: dict[str, Any]) -> Reply | None:
+    """The reply under the first of `keys` in `node` that holds text (HTML keys first)."""
+    if not isinstance(node, dict):
+        return None
+    for key in keys:
+        if key in node:
+            reply = _json_reply(node[key], text, name=name, html_body=key in HTML_BODY_KEYS, meta=meta)
+            if reply:
+                return reply
+    return None
+
+
 def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Reply]:
     """Walk a parsed export and yield a reply for every macro-like object in it."""
     if isinstance(node, list):
@@ -199,25 +216,25 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
     name = name if name is not None else node.get("id")
     meta = _meta(node)
     found = False
+    keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
     for action in node.get("actions", []) if isinstance(node.get("actions"), list) else []:
         if isinstance(action, dict) and action.get("field") in ("comment_value", "comment_value_html"):
             reply = _json_reply(_zendesk_value(action.get("value")), text, name=name,
                                 html_body=action["field"].endswith("_html"), meta=meta)
-            if reply:
-                found = True
-                reply.span = _span(node)
-                yield reply
-    keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
+        elif isinstance(action, dict) and action.get(_ACTION_NAME) in RESPONSE_ACTIONS:
+            reply = _body_reply(action.get("arguments"), text, keys, name, meta)
+        else:
+            continue
+        if reply:
+            found = True
+            reply.span = _span(node)
+            yield reply
     if not found:
-        for key in keys:
-            if key not in node:
-                continue
-            reply = _json_reply(node[key], text, name=name, html_body=key in HTML_BODY_KEYS, meta=meta)
-            if reply:
-                found = True
-                reply.span = _span(node)
-                yield reply
-                break
+        reply = _body_reply(node, text, keys, name, meta)
+        if reply:
+            found = True
+            reply.span = _span(node)
+            yield reply
     if not found:
         thread = thread_of(node)
         roles = conversation_roles(thread[1], node.get("requester_id")) if thread else None
@@ -289,7 +306,7 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
     if not document.replies:
-        document.notices.append(f"{path}: no replies found (looked for Zendesk actions and keys "
+        document.notices.append(f"{path}: no replies found (looked for Zendesk and Gorgias macro actions and keys "
                                 f"{', '.join(HTML_BODY_KEYS + BODY_KEYS)})")
     return document
 
