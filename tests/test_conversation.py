@@ -317,6 +317,36 @@ def test_a_freshdesk_ticket_opens_with_its_description_and_hides_private_notes(t
     assert "EMP201" in by_line[3]  # the broken blender of the description
 
 
+def test_a_gorgias_ticket_lints_the_teams_public_messages_only(tmp_path):
+    """Gorgias marks each of a ticket's `messages` with `from_agent`; an internal note is
+    the team's too, on the `internal-note` channel (and not `public`). The customer's
+    message and the note were linted as replies before."""
+    export = tmp_path / "gorgias-ticket.json"
+    export.write_text(_one_message_a_line('{"id": 5001, "subject": "Broken mug", "messages": [', [
+        {"from_agent": False, "public": True, "channel": "email",
+         "body_text": "My mug arrived smashed. Obviously I want a refund, as I said on the phone."},      # line 2
+        {"from_agent": True, "channel": "internal-note", "body_text": "As I said, obviously the courier."},
+        {"from_agent": True, "public": False, "channel": "email", "body_text": "Calm down, we checked it."},
+        {"from_agent": True, "public": True, "channel": "email",
+         "body_text": "Per our policy, breakages must be reported within 24 hours."},                    # line 5
+    ], "]}"), encoding="utf-8")
+    by_line = _findings_by_line(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
+    assert set(by_line) == {5}, by_line
+    assert {"EMP201", "EMP303"} <= set(by_line[5])  # the smashed mug asks for an apology
+
+
+def test_gorgias_messages_one_a_row_are_told_apart_by_from_agent(tmp_path):
+    rows = [{"ticket_id": 9, "from_agent": False, "channel": "email", "body_text": "My mug arrived smashed, obviously."},
+            {"ticket_id": 9, "from_agent": True, "channel": "internal-note", "body_text": "As I said, the courier."},
+            {"ticket_id": 9, "from_agent": True, "channel": "email",
+             "body_text": "Per our policy, breakages must be reported within 24 hours."}]
+    export = tmp_path / "messages.jsonl"
+    export.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    by_line = _findings_by_line(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
+    assert set(by_line) == {3}, by_line
+    assert {"EMP201", "EMP303"} <= set(by_line[3])
+
+
 def test_an_intercom_conversation_lints_the_teams_comments_only(tmp_path):
     """Intercom keeps the opening message in `source` and the rest in a nested
     `conversation_parts` list; the author's type says whose a part is, `part_type` which

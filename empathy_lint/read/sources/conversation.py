@@ -4,7 +4,8 @@ A record may hold the conversation before the reply as a list of messages: `thre
 `messages` (`{"role": "customer", "text": ...}`, this project's own and chat exports),
 Zendesk's ticket `comments` (`author_role`, `body`/`plain_body`), Help Scout's `threads`
 (`type: customer`, `body`), Freshdesk's `conversations` (`incoming: true`, `body_text`),
-Intercom's `conversation_parts` (its `source` first; `author.type`, `part_type`).
+Gorgias's ticket `messages` (`from_agent: false`, `body_text`), Intercom's
+`conversation_parts` (its `source` first; `author.type`, `part_type`).
 Only the customer's side is kept: that is what the detector reads to decide whether the
 customer is (still) in a problem.
 
@@ -64,8 +65,12 @@ def thread_of(record: dict[str, Any]) -> tuple[str, list[Any]] | None:
 
 
 # Messages the customer never sees: Help Scout's `note` and `lineitem` (a status change),
-# system lines; Zendesk's `public: false` and Freshdesk's `private: true` say the same.
+# system lines; Zendesk's `public: false` and Freshdesk's `private: true` say the same, and
+# Gorgias's `public: false` or channel `internal-note`.
 INTERNAL_ROLES = frozenset({"note", "internal", "lineitem", "system", "private"})
+INTERNAL_CHANNELS = frozenset({"internal-note", "internal_note"})
+# Gorgias marks each message with who sent it: `from_agent` true for the team's.
+FROM_TEAM = "from_agent"
 
 
 def _role(message: dict[str, Any], requester: Any = None) -> str | None:
@@ -91,6 +96,9 @@ def _own_role(message: dict[str, Any]) -> str | None:
     incoming = message.get("incoming")
     if isinstance(incoming, bool):
         return "customer" if incoming else "agent"
+    sent = message.get(FROM_TEAM)
+    if isinstance(sent, bool):
+        return "agent" if sent else "customer"
     for key in ROLE_KEYS:
         value = message.get(key)
         if isinstance(value, str):
@@ -144,7 +152,8 @@ def conversation_roles(messages: list[Any], requester: Any = None) -> list[str |
             roles.append(None)
     # Freshdesk marks each message in or out: a list of answers alone is a conversation
     # too (the customer's opening message is the ticket's description).
-    marked = any(isinstance(m, dict) and isinstance(m.get("incoming"), bool) for m in messages)
+    marked = any(isinstance(m, dict) and (isinstance(m.get("incoming"), bool) or isinstance(m.get(FROM_TEAM), bool))
+                 for m in messages)
     return roles if "customer" in roles or marked else None
 
 
@@ -177,8 +186,9 @@ def team_answers(messages: list[Any], roles: list[str | None],
 
 def _hidden(message: dict[str, Any]) -> bool:
     """A message marked as not shown to the customer (Zendesk `public: false`, Freshdesk
-    `private: true`)."""
-    return message.get("public") is False or message.get("private") is True
+    `private: true`, Gorgias's `internal-note` channel)."""
+    return (message.get("public") is False or message.get("private") is True
+            or message.get("channel") in INTERNAL_CHANNELS)
 
 
 def split_conversation(own: str | None, messages: list[Any], requester: Any = None) -> tuple[str | None, str | None]:
@@ -201,11 +211,13 @@ _YES, _NO = frozenset({"true", "yes", "1", "y"}), frozenset({"false", "no", "0",
 def row_role(row: dict[str, Any]) -> str | None:
     """"customer", "internal" or "agent" for a row that names its author (a message of a
     message-per-row export); None for a row that does not (a reply, or a macro)."""
-    for key in MESSAGE_FLAG_KEYS:
+    for key in (*MESSAGE_FLAG_KEYS, FROM_TEAM):
         value = row.get(key)
         if isinstance(value, str):  # (a list or an object there is no flag: never looked up)
             value = True if value.strip().lower() in _YES else False if value.strip().lower() in _NO else None
         if isinstance(value, bool):
+            if key == FROM_TEAM:  # Gorgias's messages, one a row: true for the team's
+                return ("internal" if _hidden(row) else "agent") if value else "customer"
             return "customer" if value else "agent"
     for key in MESSAGE_ROLE_KEYS:
         value = row.get(key)
