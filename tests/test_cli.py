@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from conftest import run_cli
+from conftest import run_cli, run_cli_fast
 
 BAD = "As I said, there's nothing we can do."
 GOOD = ("I'm so sorry your order arrived damaged - I understand how frustrating that is. "
@@ -168,6 +168,19 @@ def test_explain_by_code_and_name():
     assert "Why it matters" in by_code and "As I said, the refund takes five days." in by_code
     assert "To recap" in by_code
     assert run_cli("explain", "as-i-said").stdout == by_code
+
+
+def test_several_line_examples_and_suggestions_stay_under_their_item():
+    """A sign-off suggestion ("Best,\n{your name}") and an email example span lines: the
+    later lines are indented under the item in `explain` and under `suggest:` in the
+    text report, so nothing of a finding starts at the margin where paths start."""
+    explained = run_cli("explain", "EMP702").stdout
+    assert "  - Best,\n    {your name}\n" in explained
+    assert "    Best regards,\n    Ana\n" in explained
+    reply = "Hi Ann,\n\nPer our policy, breakages must be reported within 24 hours.\n"
+    report = run_cli_fast("check", "-", "--select", "EMP702", "--channel", "email", stdin=reply).stdout
+    assert "  suggest: Best,\n           {your name}\n" in report
+    assert not any(line.startswith("{") for line in report.splitlines())
 
 
 def test_explain_names_the_languages_a_rule_also_reads():

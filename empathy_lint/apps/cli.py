@@ -543,6 +543,13 @@ def _example_text(example: Any) -> str:
     return str(example)
 
 
+def _item(text: str) -> str:
+    """A list item of `explain`: an example of several lines (an email with its sign-off)
+    keeps its later lines under its first, not at the margin."""
+    first, *rest = text.split("\n")
+    return "\n".join(["  - " + first, *(f"    {line}" if line else "" for line in rest)])
+
+
 @cli.command()
 @click.argument("code")
 @click.option("--rules", "rule_paths", multiple=True, metavar="PATH", help="Include an extra rule pack.")
@@ -568,13 +575,13 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
         wrap(rule.why),
         "",
         click.style(_FLAGGED_HEADINGS.get(rule.kind, "Flagged (missing)"), bold=True),
-        *[f"  - {_example_text(e)}" for e in rule.examples_flag],
+        *[_item(_example_text(e)) for e in rule.examples_flag],
         "",
         click.style("Fine (when these replies are checked in one run)" if rule.kind == "repeated" else "Fine", bold=True),
-        *[f"  - {_example_text(e)}" for e in rule.examples_pass],
+        *[_item(_example_text(e)) for e in rule.examples_pass],
         "",
         click.style("Suggestions", bold=True),
-        *[f"  - {s}" for s in rule.suggest],
+        *[_item(s) for s in rule.suggest],
     ]
     if rule.replace:
         out += ["", click.style("Automatic fix", bold=True)]

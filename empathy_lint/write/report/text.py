@@ -100,8 +100,13 @@ def render_finding(report: FileReport, index: LineIndex, finding: Finding, *, wh
     if finding.fix is not None:
         lines.append("  " + click.style("fix:", fg="green") + " " + _describe_fix(finding, report.text))
     for suggestion in finding.suggestions:
-        lines.append("  " + click.style("suggest:", fg="green") + " " + suggestion)
+        # A suggestion of several lines (a sign-off and the name under it) stays under
+        # its label, not at the margin where the next finding's path begins.
+        lines.append("  " + click.style("suggest:", fg="green") + " " + suggestion.replace("\n", _UNDER_LABEL))
     return lines
+
+
+_UNDER_LABEL = "\n" + " " * len("  suggest: ")
 
 
 def summary(counts: Counter, files: int, replies: int, known: int | None = None) -> str:
