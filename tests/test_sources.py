@@ -125,6 +125,18 @@ def test_intercom_macros_read_the_html_body_with_its_attribute_placeholders():
     assert spans(text, findings, "EMP304") == ["you should have"]
 
 
+def test_an_untitled_reply_inside_a_titled_object_is_named_by_it():
+    """Zendesk dynamic content keeps each language's text in `variants`, which have ids
+    but no title: a finding names the item ("Refund policy #1"), not a bare id."""
+    items = {"items": [{"id": 201, "name": "Refund policy", "variants": [
+        {"id": 1, "content": "Per our policy, refunds end after 30 days.", "locale_id": 1},
+        {"id": 2, "content": "As I said, refunds end after 30 days.", "locale_id": 2}]}]}
+    text = json.dumps(items, indent=2)
+    doc, findings = lint("dynamic-content.json", text, select=["defensive"])
+    assert [r.name for r in doc.replies] == ["Refund policy #1", "Refund policy #2"]
+    assert spans(text, findings, "EMP301") == ["As I said"]
+
+
 def test_help_scout_freshdesk_and_generic_exports():
     text = json.dumps([
         {"id": 7, "name": "Help Scout reply", "text": "<p>As I mentioned, it ships Monday.</p>"},

@@ -196,8 +196,10 @@ def _body_reply(node: Any, text: str, keys: tuple[str, ...], name: Any, meta: di
     return None
 
 
-def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Reply]:
-    """Walk a parsed export and yield a reply for every macro-like object in it."""
+def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = None) -> Iterator[Reply]:
+    """Walk a parsed export and yield a reply for every macro-like object in it.
+    `titled`: the title of the object this one is inside (a Zendesk dynamic content
+    item's `name` for its `variants`), for a reply whose own object names none."""
     if isinstance(node, list):
         # A list of messages, one per row, the customer's among them: read as a JSONL
         # export of such rows is (`_message_row`).
@@ -208,12 +210,12 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
                 replies = list(_records_replies(item, text, body_key)) if role == "agent" else []
                 yield from _message_row(item, role, replies, said)
             else:
-                yield from _records_replies(item, text, body_key)
+                yield from _records_replies(item, text, body_key, titled)
         return
     if not isinstance(node, dict):
         return
-    name = next((node[k] for k in TITLE_KEYS if k != "id" and _is_title(node.get(k))), None)
-    name = name if name is not None else node.get("id")
+    own = next((node[k] for k in TITLE_KEYS if k != "id" and _is_title(node.get(k))), None)
+    name = own if own is not None else _within(titled, node.get("id"))
     meta = _meta(node)
     found = False
     keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
@@ -244,7 +246,14 @@ def _records_replies(node: Any, text: str, body_key: str | None) -> Iterator[Rep
             skipped += (thread[0], "source")  # (Intercom's opening message is in the thread)
         for key, value in node.items():
             if isinstance(value, (list, dict)) and key not in skipped:
-                yield from _records_replies(value, text, body_key)
+                yield from _records_replies(value, text, body_key, own if own is not None else titled)
+
+
+def _within(titled: Any, number: Any) -> Any:
+    """The name of an untitled object inside a titled one: "Refund policy #2"."""
+    if titled is None:
+        return number
+    return titled if number is None else f"{titled} #{number}"
 
 
 def _answers(node: dict[str, Any], meta: dict[str, Any], messages: list[Any], roles: list[str | None],
