@@ -347,6 +347,48 @@ def test_gorgias_messages_one_a_row_are_told_apart_by_from_agent(tmp_path):
     assert {"EMP201", "EMP303"} <= set(by_line[3])
 
 
+def _ticket(number: int, answer: str) -> dict:
+    return {"id": number, "requester_id": 7, "comments": [
+        {"id": 1, "author_id": 7, "public": True, "plain_body": "My blender arrived broken, I'm so upset."},
+        {"id": 2, "author_id": 9, "public": True, "plain_body": answer}]}
+
+
+@pytest.mark.parametrize("name", ["export.json", "export.ndjson"])
+def test_a_json_export_of_one_ticket_a_line_is_read_as_json_lines(tmp_path, name):
+    """Zendesk's full JSON export (and many tools) write a JSON value per line under .json;
+    .ndjson is the same format. Each line is a record, read in runs like a .jsonl export;
+    it was 'invalid JSON: Extra data' (or, as .ndjson, plain text)."""
+    export = tmp_path / name
+    export.write_text(json.dumps(_ticket(1, "Per our policy, breakages must be reported within a day.")) + "\n"
+                      + json.dumps(_ticket(2, "I'm so sorry it arrived broken! I've sent a new one today.")) + "\n",
+                      encoding="utf-8")
+    by_line = _findings_by_line(run_cli_fast("check", "--isolated", "--format", "json", str(export)))
+    assert {"EMP201", "EMP303"} <= by_line[1], by_line
+    assert not {"EMP201", "EMP303"} & by_line.get(2, set())
+    audited = run_cli_fast("audit", str(export))
+    assert audited.returncode == 0, audited.stderr
+    assert json.loads(audited.stdout)["replies"] == 2
+
+
+def test_a_json_lines_file_is_fixed_in_place_like_a_json_one(tmp_path):
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(_ticket(1, "Obviously it was the courier.")) + "\n"
+                      + json.dumps(_ticket(2, "Sorry! A new one ships today.")) + "\n", encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--fix", "--select", "EMP307", str(export))
+    assert result.returncode in (0, 1), result.stderr
+    lines = export.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["comments"][1]["plain_body"] for line in lines] == [
+        "It was the courier.", "Sorry! A new one ships today."]
+
+
+def test_one_json_document_with_something_after_it_is_still_an_error(tmp_path):
+    bad = tmp_path / "macros.json"
+    bad.write_text('{\n  "title": "Refund", "body": "As I said, no."\n}\n{"title": "x"}\n', encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", str(bad))
+    assert result.returncode == 2
+    assert "invalid JSON: Extra data" in result.stderr
+
+
 def test_an_intercom_conversation_lints_the_teams_comments_only(tmp_path):
     """Intercom keeps the opening message in `source` and the rest in a nested
     `conversation_parts` list; the author's type says whose a part is, `part_type` which

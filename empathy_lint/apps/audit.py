@@ -1,4 +1,4 @@
-"""`empathy-lint audit`: score a whole ticket export (CSV or JSONL) in constant memory.
+"""`empathy-lint audit`: score a whole ticket export (CSV or JSON Lines) in constant memory.
 
 Rows stream through lint_batch; only aggregates are kept (per family, rule, week and
 agent) plus a bounded heap of the worst replies for the report.
@@ -23,7 +23,7 @@ from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
                                                    is_flag, message_text, opening_message, own_message, row_role,
                                                    split_conversation, team_answers, thread_of)
-from empathy_lint.read.sources.structured import TEAM_BODY_KEYS, column_key
+from empathy_lint.read.sources.structured import TEAM_BODY_KEYS, column_key, json_lines_file
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", *TEAM_BODY_KEYS, "body", "text", "response", "message", "content", "answer")
@@ -99,12 +99,12 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with handle:
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
+        if path.suffix.lower() in (".jsonl", ".ndjson") or (path.suffix.lower() == ".json" and json_lines_file(path)):
             rows = _jsonl_rows(handle, path)
         elif path.suffix.lower() in (".csv", ".tsv"):
             rows = _csv_rows(handle, path)
         else:
-            raise InputError(f"{path}: audit reads .csv, .tsv or .jsonl exports")
+            raise InputError(f"{path}: audit reads .csv, .tsv or .jsonl exports (or a .json export of one record a line)")
         resolved = None
         said = ConversationMemory()
         for number, row, size in rows:

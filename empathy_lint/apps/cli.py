@@ -156,7 +156,7 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
     """Check replies in FILES or stdin.
 
     \b
-    FILES may be reply files (.txt .md .yaml .json .jsonl .csv) or directories,
+    FILES may be reply files (.txt .md .yaml .json .jsonl .ndjson .csv) or directories,
     which are searched for them (honouring .gitignore and the config's exclude).
     An email draft saved as .eml is read from its text body, and a draft with
     the customer's email quoted under it answers that email.
@@ -374,7 +374,7 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
           url_column: str | None, kind: str, channel: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, worst: int,
           json_path: str | None, html_path: str | None) -> None:
-    """Score a whole ticket export (CSV or JSONL): rates per family, per rule, per week, per agent.
+    """Score a whole ticket export (CSV or JSON Lines): rates per family, per rule, per week, per agent.
 
     \b
     Streams any size of export in constant memory and prints a JSON summary:

@@ -20,7 +20,8 @@ from empathy_lint.write.report import Collector, FileReport, Writer
 from empathy_lint.rulebook import Rule
 from empathy_lint.run.runner import Job, Linted, Runner, lint_parallel
 from empathy_lint.write.safefix import fix_text
-from empathy_lint.read.sources import Document, decode, load_document, read_source, record_runs, scan_export
+from empathy_lint.read.sources import (Document, decode, is_record_export, load_document, read_source, record_runs,
+                                       scan_export)
 from empathy_lint.read.sources.conversation import join_messages
 from empathy_lint.read.sources.filetext import FileText
 
@@ -101,7 +102,6 @@ class ConfigResolver:
         return self.for_directory(path.parent).for_file(path)
 
 
-RECORD_SUFFIXES = (".jsonl", ".csv")
 # Records of an export read at a time: a piece for the workers, small enough that a
 # million-row export never holds more than a few windows of replies (runner.WINDOW_REPLIES).
 RUN_RECORDS = 500
@@ -256,8 +256,9 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
         try:
             # A record export (JSONL, CSV) is read record by record, each reply under the
             # per-reply limit: its file size is no reason to refuse it.
-            limit = None if path.suffix.lower() in RECORD_SUFFIXES else options.max_bytes
-            if streamed and path.suffix.lower() in RECORD_SUFFIXES:
+            record_export = is_record_export(path)
+            limit = None if record_export else options.max_bytes
+            if streamed and record_export:
                 text, runs, encoding = _runs(path, config.readers, options.encoding)
                 job = Job(Document(str(path), text), config, customer, default_kind=default_kind, earlier=earlier,
                           fingerprint_path=fingerprint_path(path), kind_by_content=by_content)
@@ -362,6 +363,7 @@ _READERS = {  # suffix -> (reader, what to change when it reads the file wrongly
     ".yml": ("YAML", "set readers.yaml_body to the key of the reply text"),
     ".json": ("JSON", "set readers.json_body to the key of the reply text"),
     ".jsonl": ("JSONL", "set readers.json_body to the key of the reply text"),
+    ".ndjson": ("JSONL", "set readers.json_body to the key of the reply text"),
     ".csv": ("CSV", "set readers.csv_body to the reply column"),
 }
 

@@ -14,13 +14,13 @@ if TYPE_CHECKING:
     from empathy_lint.read.sources.structured import Records
 
 __all__ = ["Document", "Reply", "decode", "read_source", "load_document", "load_records",
-           "record_runs", "scan_export", "REPLY_SUFFIXES", "RECORD_SUFFIXES"]
+           "record_runs", "scan_export", "is_record_export", "REPLY_SUFFIXES", "RECORD_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
-STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
+STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".ndjson", ".csv")
 REPLY_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES
 # Exports of one record after another: read in runs of records, never whole.
-RECORD_SUFFIXES = (".jsonl", ".csv")
+RECORD_SUFFIXES = (".jsonl", ".ndjson", ".csv")
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
 
@@ -109,8 +109,22 @@ def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:
     return {
         ".md": read_markdown, ".markdown": read_markdown,
         ".yaml": read_yaml, ".yml": read_yaml,
-        ".json": read_json, ".jsonl": read_jsonl, ".csv": read_csv,
+        ".json": read_json, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv,
     }.get(suffix, read_plain)
+
+
+def is_record_export(path: Path) -> bool:
+    """Is this file read record by record? JSONL (or NDJSON) and CSV exports, and a .json
+    file that holds a JSON value per line (Zendesk's full JSON export, and the many
+    tools that write JSON Lines under that name)."""
+    suffix = path.suffix.lower()
+    if suffix in RECORD_SUFFIXES:
+        return True
+    if suffix != ".json":
+        return False
+    from empathy_lint.read.sources.structured import json_lines_file
+
+    return json_lines_file(path)
 
 
 def load_document(name: str, text: str, options: dict[str, Any] | None = None) -> Document:

@@ -1,4 +1,4 @@
-"""Macro files and helpdesk exports: YAML, JSON (Zendesk, Help Scout, Freshdesk, generic), JSONL, CSV.
+"""Macro files and helpdesk exports: YAML, JSON (Zendesk, Gorgias, Intercom, Help Scout, Freshdesk, generic), JSONL, CSV.
 
 Each reply keeps a map back to the file, so a finding in a JSON-escaped macro body
 still points at the right line and column of the export.
@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import yaml
@@ -298,12 +299,52 @@ def _json_error(path: str, exc: json.JSONDecodeError) -> InputError:
     return InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")
 
 
+# How far into a .json file to look for a first line that is a whole JSON value (one
+# ticket of a JSON Lines export, its comments and all): a longer first line is read as
+# one JSON document, as before.
+JSON_LINE_PEEK = 16 * 1024 * 1024
+
+
+def json_lines(head: str) -> bool:
+    """Does this .json text hold a JSON value per line (JSON Lines, as Zendesk's full JSON
+    export writes it) rather than one document? Its first line is a whole object or
+    array, and another begins on a later line. (A pretty-printed document's first line
+    is "{" or "[" alone, never a whole value.)"""
+    first, newline, rest = head.lstrip("\ufeff").partition("\n")
+    first = first.strip()
+    if not newline or first[:1] not in ("{", "["):
+        return False
+    following = rest.lstrip()
+    if following[:1] not in ("{", "["):
+        return False
+    try:
+        json.loads(first, parse_constant=_no_constant)
+    except (ValueError, _NotJson):
+        return False
+    return True
+
+
+def json_lines_file(path: Path) -> bool:
+    """`json_lines` of a file on disk, from its first line and the start of the next."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(JSON_LINE_PEEK)
+            following = handle.read(64).lstrip()
+    except OSError:
+        return False  # the reader says what is wrong with it
+    if not first.endswith(b"\n"):
+        return False
+    return json_lines(first.decode("utf-8", "replace") + following.decode("utf-8", "replace"))
+
+
 def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
     if not text.strip():
         return Document(path, text)  # empty, like any other empty file
     try:
         json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and json_lines(text):
+            return read_jsonl(path, text, options)
         raise _json_error(path, exc) from None
     except _NotJson as exc:
         raise _constant_error(path, text, exc) from None
