@@ -43,6 +43,17 @@ def test_binary_file_named_explicitly(tmp_path):
     one_error_line(run_cli(str(path)), str(path), "binary")
 
 
+@pytest.mark.parametrize("name, fragments", [
+    ("draft.docx", ("a Word document", "save it as plain text (.txt)")),
+    ("draft.msg", ("an Outlook message", "save the email as .eml or .txt")),
+])
+def test_a_draft_saved_as_a_document_says_how_to_check_it(tmp_path, name, fragments):
+    """A draft saved from Word or Outlook is not text: the error says what to do."""
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40)
+    one_error_line(run_cli(str(path)), str(path), *fragments, "empathy-lint check -")
+
+
 def test_invalid_utf8_then_encoding_option(tmp_path):
     path = tmp_path / "legacy.txt"
     path.write_bytes("Caf\xe9 \u2013 as I said, no.".encode("cp1252"))

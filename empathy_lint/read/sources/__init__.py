@@ -57,7 +57,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: invalid UTF-16 at byte {exc.start}") from None
     if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file (NUL bytes), not a text reply")
+        raise InputError(binary_file(name))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -66,6 +66,22 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save it as UTF-8, or pass --encoding (e.g. cp1252, or utf-8:replace)"
         ) from None
+
+
+# Documents a draft is often saved as, which are not text: what to do instead.
+SAVE_AS_TEXT = {
+    ".docx": "a Word document", ".doc": "a Word document", ".odt": "an OpenDocument text",
+    ".pages": "a Pages document", ".pdf": "a PDF", ".msg": "an Outlook message",
+}
+
+
+def binary_file(name: str) -> str:
+    """The one-line error for a file with NUL bytes, with the way out for a document format."""
+    kind = SAVE_AS_TEXT.get(os.path.splitext(name.lower())[1])
+    if kind is None:
+        return f"{name}: looks like a binary file (NUL bytes), not a text reply"
+    way = "save the email as .eml or .txt" if kind == "an Outlook message" else "save it as plain text (.txt)"
+    return f"{name}: {kind}, not a text reply: {way}, or pipe the text in (empathy-lint check -)"
 
 
 def read_source(path: Path, max_bytes: int | None = MAX_BYTES_DEFAULT, encoding: str | None = None) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
 from empathy_lint.errors import InputError, unreadable
+from empathy_lint.read.sources import binary_file
 from empathy_lint.findings import LineIndex
 from empathy_lint.read.suppressions import Directive, find_directives
 
@@ -218,7 +219,7 @@ def _start(handle: BinaryIO, path: Path) -> _Cursor | None:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     if b"\x00" in head:
-        raise InputError(f"{path}: looks like a binary file (NUL bytes), not a text reply")
+        raise InputError(binary_file(str(path)))
     skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     handle.seek(skip)
     return _Cursor(byte=skip, stamp=_stamp(handle))
