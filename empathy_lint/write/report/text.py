@@ -151,7 +151,9 @@ class Writer(FormatWriter):
             self.out.write("\n".join(lines) + "\n")
 
     def close(self, known: int | None = None) -> None:
-        if not self.quiet:
+        # Nothing read (every file named was an error, said on stderr): "No findings in
+        # 0 files" would read as a clean pass.
+        if not self.quiet and (self.files or self.counts):
             self.out.write(summary(self.counts, self.files, self.replies, known) + "\n")
 
 
