@@ -316,6 +316,7 @@ exclude: ["node_modules", "drafts/**"]
 # How to find the reply in structured files.
 # readers:
 #   yaml_body: body        # key of the reply text in YAML macro files
+#   json_body: body        # key of the reply text in JSON and JSONL exports
 #   csv_body: reply        # column of the reply text in CSV exports
 #   markdown_split: auto   # auto: one reply per heading section when a file has several
 
