@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from empathy_lint.errors import InputError, TooLarge, unreadable
-from empathy_lint.read.sources.base import Document, Reply
+from empathy_lint.read.sources.base import Document, Reply, binary_file
 
 if TYPE_CHECKING:
     from empathy_lint.read.sources.structured import Records
@@ -66,22 +66,6 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save it as UTF-8, or pass --encoding (e.g. cp1252, or utf-8:replace)"
         ) from None
-
-
-# Documents a draft is often saved as, which are not text: what to do instead.
-SAVE_AS_TEXT = {
-    ".docx": "a Word document", ".doc": "a Word document", ".odt": "an OpenDocument text",
-    ".pages": "a Pages document", ".pdf": "a PDF", ".msg": "an Outlook message",
-}
-
-
-def binary_file(name: str) -> str:
-    """The one-line error for a file with NUL bytes, with the way out for a document format."""
-    kind = SAVE_AS_TEXT.get(os.path.splitext(name.lower())[1])
-    if kind is None:
-        return f"{name}: looks like a binary file (NUL bytes), not a text reply"
-    way = "save the email as .eml or .txt" if kind == "an Outlook message" else "save it as plain text (.txt)"
-    return f"{name}: {kind}, not a text reply: {way}, or pipe the text in (empathy-lint check -)"
 
 
 def read_source(path: Path, max_bytes: int | None = MAX_BYTES_DEFAULT, encoding: str | None = None) -> str:

@@ -1,6 +1,7 @@
 """What readers produce: documents made of replies, each mapped back to the file."""
 from __future__ import annotations
 
+import os
 import re
 
 from dataclasses import dataclass, field
@@ -97,3 +98,19 @@ def disable_codes(where: str, disable: Any) -> list[str]:
     if not isinstance(disable, list) or not all(isinstance(code, str) for code in disable):
         raise InputError(f"{where}: 'disable' must be a rule code or a list of rule codes")
     return disable
+
+
+# Documents a draft is often saved as, which are not text: what to do instead.
+SAVE_AS_TEXT = {
+    ".docx": "a Word document", ".doc": "a Word document", ".odt": "an OpenDocument text",
+    ".pages": "a Pages document", ".pdf": "a PDF", ".msg": "an Outlook message",
+}
+
+
+def binary_file(name: str) -> str:
+    """The one-line error for a file with NUL bytes, with the way out for a document format."""
+    kind = SAVE_AS_TEXT.get(os.path.splitext(name.lower())[1])
+    if kind is None:
+        return f"{name}: looks like a binary file (NUL bytes), not a text reply"
+    way = "save the email as .eml or .txt" if kind == "an Outlook message" else "save it as plain text (.txt)"
+    return f"{name}: {kind}, not a text reply: {way}, or pipe the text in (empathy-lint check -)"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
 from empathy_lint.errors import InputError, unreadable
-from empathy_lint.read.sources import binary_file
+from empathy_lint.read.sources.base import binary_file
 from empathy_lint.findings import LineIndex
 from empathy_lint.read.suppressions import Directive, find_directives
 
