@@ -231,3 +231,35 @@ pre.textContent = JSON.stringify({labels: labels,
   visible_agent_tables: tables.length});
 document.body.appendChild(pre);
 </script>"""
+
+
+@pytest.mark.parametrize("layout", ["bare list", "zendesk", "help scout"])
+def test_audit_reads_a_json_export_of_tickets_as_check_does(tmp_path, layout):
+    """An API dump of tickets (Zendesk `tickets`, Help Scout `_embedded.conversations`, a
+    bare list as Gorgias's) is audited answer by answer, as `check` reads it; audit took
+    only CSV and JSON Lines before."""
+    def ticket(number: int, answer: str) -> dict:
+        return {"id": number, "threads": [{"type": "customer", "body": "My blender arrived broken and I'm upset."},
+                                           {"type": "note", "body": "Obviously the courier, as I said."},
+                                           {"type": "message", "body": answer}]}
+    tickets = [ticket(1, "Per our policy we don't refund breakages."),
+               ticket(2, "I'm so sorry it arrived broken! A new one ships today and I'll email you the tracking.")]
+    tree = {"bare list": tickets, "zendesk": {"tickets": tickets, "count": 2},
+            "help scout": {"_embedded": {"conversations": tickets}}}[layout]
+    export = tmp_path / "tickets.json"
+    export.write_text(json.dumps(tree), encoding="utf-8")
+    audited = run_cli("audit", str(export))
+    assert audited.returncode == 0, audited.stderr
+    summary = json.loads(audited.stdout)
+    assert summary["replies"] == 2  # the two answers; not the customer's messages, not the note
+    assert {"EMP201", "EMP303"} <= set(summary["rules"])
+    checked = run_cli("check", "--isolated", "--format", "json", str(export))
+    assert {f["code"] for f in json.loads(checked.stdout)["files"][0]["findings"]} >= {"EMP201", "EMP303"}
+
+
+def test_audit_of_a_json_document_with_no_records_says_so(tmp_path):
+    export = tmp_path / "settings.json"
+    export.write_text('{"theme": "dark", "sizes": [1, 2]}', encoding="utf-8")
+    result = run_cli("audit", str(export))
+    assert result.returncode == 2
+    assert "no list of records found" in result.stderr

@@ -1,4 +1,4 @@
-"""`empathy-lint audit`: score a whole ticket export (CSV or JSON Lines) in constant memory.
+"""`empathy-lint audit`: score a whole ticket export (CSV, JSON Lines or JSON; the first two in constant memory).
 
 Rows stream through lint_batch; only aggregates are kept (per family, rule, week and
 agent) plus a bounded heap of the worst replies for the report.
@@ -101,10 +101,12 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
     with handle:
         if path.suffix.lower() in (".jsonl", ".ndjson") or (path.suffix.lower() == ".json" and json_lines_file(path)):
             rows = _jsonl_rows(handle, path)
+        elif path.suffix.lower() == ".json":
+            rows = _json_rows(handle, path)
         elif path.suffix.lower() in (".csv", ".tsv"):
             rows = _csv_rows(handle, path)
         else:
-            raise InputError(f"{path}: audit reads .csv, .tsv or .jsonl exports (or a .json export of one record a line)")
+            raise InputError(f"{path}: audit reads .csv, .tsv, .jsonl or .json exports")
         resolved = None
         said = ConversationMemory()
         for number, row, size in rows:
@@ -235,6 +237,54 @@ def _jsonl_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict |
         if not isinstance(row, dict):
             yield number, InputError(f"{path}:{number}: each line must be a JSON object"), size
             continue
+        yield number, row, size
+
+
+# Where a helpdesk's JSON export keeps its records: Zendesk `tickets`, Help Scout
+# `_embedded.conversations`, Gorgias `data`, Intercom `conversations`, a bare list...
+RECORD_LIST_DEPTH = 2
+
+
+def _record_list(tree: Any, depth: int = RECORD_LIST_DEPTH) -> list[dict[str, Any]] | None:
+    """The list of records in a parsed JSON export: the document itself if it is a list of
+    objects, else the first such list among its values (a level or two down); a single
+    ticket that is its own conversation is a list of one."""
+    if isinstance(tree, list):
+        return tree if tree and all(isinstance(item, dict) for item in tree) else None
+    if not isinstance(tree, dict):
+        return None
+    thread = thread_of(tree)
+    if thread is not None:
+        # Help Scout's `_embedded.conversations` is a list of conversations, each with its
+        # own `threads`; a Freshdesk ticket's `conversations` are its messages.
+        items = thread[1]
+        if items and all(isinstance(item, dict) and thread_of(item) is not None for item in items):
+            return items
+        return [tree]
+    if depth:
+        for value in tree.values():
+            found = _record_list(value, depth - 1) if isinstance(value, (list, dict)) else None
+            if found:
+                return found
+    return None
+
+
+def _json_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | InputError, int]]:
+    """The records of a JSON export read whole (an API dump of tickets or conversations),
+    numbered in order; a JSON document is parsed at once, unlike a JSONL export."""
+    text = handle.read()
+    try:
+        tree = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except ValueError as exc:  # a number too long to convert
+        raise InputError(f"{path}: invalid JSON: {unreadable_value(exc)}") from None
+    records = _record_list(tree)
+    if not records:
+        raise InputError(f"{path}: no list of records found (audit reads a JSON list of tickets, conversations "
+                         "or rows, or an object holding one)")
+    size = max(1, len(text.encode("utf-8")) // len(records))
+    for number, row in enumerate(records, 1):
         yield number, row, size
 
 

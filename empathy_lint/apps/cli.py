@@ -375,7 +375,7 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
           url_column: str | None, kind: str, channel: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, worst: int,
           json_path: str | None, html_path: str | None) -> None:
-    """Score a whole ticket export (CSV or JSON Lines): rates per family, per rule, per week, per agent.
+    """Score a whole ticket export (CSV, JSON Lines or JSON): rates per family, per rule, per week, per agent.
 
     \b
     Streams any size of export in constant memory and prints a JSON summary:
