@@ -483,3 +483,17 @@ def test_a_verdict_does_not_depend_on_the_order_the_evidence_comes_in():
     scores = {detector._verdict(Evidence(frozenset(order), signal.words, sentiment)).score
               for order in itertools.permutations(sorted(signal.groups))}
     assert len(scores) == 1
+
+
+@pytest.mark.parametrize("reply, heard", [
+    ("Your account is unlocked now, so you can log in again.", True),
+    ("Could you DM us the email address on your account?", False),
+    ("Please send us the email on your account and we'll take a look.", False),
+    ("Thanks for writing in. Can you tell us which account this is?", False),
+])
+def test_the_customers_words_inside_a_request_are_not_an_acknowledgement(linter, reply, heard):
+    """Naming what the customer wrote about shows they were heard; asking for it does not
+    ("Could you DM us your account email?" after "my account is locked"): readers marked
+    such replies unacknowledged, and the customer's words there only ask."""
+    customer = "My account has been locked for two days and I can't log in to pay my bill."
+    assert ("EMP101" not in _codes(linter, reply, customer)) is heard

@@ -25,7 +25,7 @@ from empathy_lint.errors import RuleError
 from empathy_lint.engine.confidence import logistic
 from empathy_lint.engine.language import is_english, plainly_english
 from empathy_lint.engine.matching import CHECK_IDS, PatternSet, uncancelled
-from empathy_lint.engine.pipeline import get_nlp
+from empathy_lint.engine.pipeline import get_nlp, sentence_columns
 from empathy_lint.rulebook import context_path, load_context
 from empathy_lint.engine.sentiment import Sentiment, sentiment_of
 from empathy_lint.read.sources.base import no_surrogates
@@ -204,6 +204,7 @@ class CustomerDetector:
         self._memo: dict[str, Evidence] = {}
         self._content_of: dict[int, str | None] = {}  # lemma hash -> content word (None: not one)
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
+        self.request_openers = tuple(tuple(str(p).lower().split()) for p in lexicon.get("echo", {}).get("not_in_requests", ()))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
         for label in ("fine", "trouble", *NOT_TROUBLE, "no_fault"):
@@ -379,6 +380,31 @@ class CustomerDetector:
         stop words, no handles or links, none of the generic support words (`echo.ignore`)."""
         return self._content(doc, doc.to_array(_CONTENT_COLUMNS).T.tolist()) if len(doc) else frozenset()
 
+    def echo_words(self, doc: Any) -> frozenset[str]:
+        """The content words of a reply that may show the customer was heard: those of
+        its sentences that are not requests (`echo.not_in_requests`: "Could you DM us your
+        account email?" asks for the account; it does not name the customer's matter)."""
+        if not len(doc):
+            return frozenset()
+        columns = doc.to_array(_CONTENT_COLUMNS).T.tolist()
+        alpha = columns[0]
+        for start, end in sentence_columns(doc).sentences:
+            if self._is_request(doc, start, end):
+                alpha[start:end] = [0] * (end - start)  # (the other columns keep their places)
+        return self._content(doc, columns)
+
+    def _is_request(self, doc: Any, start: int, end: int) -> bool:
+        """Does the sentence doc[start:end] open with a request ("Please", "Could you")?"""
+        words: list[str] = []
+        for token in doc[start:min(end, start + 6)]:
+            if token.is_alpha:
+                words.append(token.lower_)
+            elif words:
+                break  # the opening run of words only
+            if len(words) == 3:
+                break
+        return any(tuple(words[:len(opener)]) == opener for opener in self.request_openers)
+
     def _content(self, doc: Any, columns: list[list[int]]) -> frozenset[str]:
         """content_words from the attribute columns (IS_ALPHA, IS_STOP, LEMMA, LENGTH
         first): only the distinct lemmas of long enough words are looked up (no Token
@@ -471,6 +497,11 @@ def _not_addressed(words: frozenset[str], *texts: str) -> frozenset[str]:
 def content_words(doc: Any) -> frozenset[str]:
     """Content lemmas of a reply's doc, by the same test as a customer message's."""
     return default_detector().content_words(doc)
+
+
+def echo_words(doc: Any) -> frozenset[str]:
+    """The reply's content lemmas outside its requests: what may echo the customer."""
+    return default_detector().echo_words(doc)
 
 
 def canned_problems(replies: list[str]) -> list[tuple[bool | None, bool]]:

@@ -477,9 +477,20 @@ class Linter:
             words = doc.user_data["empathy_lint.words"] = content_words(doc)
         return words
 
+    @staticmethod
+    def _echo_words(doc: Doc) -> frozenset[str]:
+        """The reply's content lemmas outside its requests (found once per doc)."""
+        words = doc.user_data.get("empathy_lint.echo_words")
+        if words is None:
+            from empathy_lint.engine.customer import echo_words
+
+            words = doc.user_data["empathy_lint.echo_words"] = echo_words(doc)
+        return words
+
     def _echo_count(self, doc: Doc, context: Context) -> int:
-        """How many of the customer's content words the reply repeats."""
-        return len(self._words(doc) & context.customer_words) if context.customer_words else 0
+        """How many of the customer's content words the reply repeats outside a request
+        for information ("Could you DM us your account email?" asks; it does not echo)."""
+        return len(self._echo_words(doc) & context.customer_words) if context.customer_words else 0
 
     def _echoes(self, rule: Rule, doc: Doc, context: Context) -> bool:
         """Does the reply repeat at least `rule.echo` of the customer's content words?"""
