@@ -497,3 +497,19 @@ def test_the_customers_words_inside_a_request_are_not_an_acknowledgement(linter,
     such replies unacknowledged, and the customer's words there only ask."""
     customer = "My account has been locked for two days and I can't log in to pay my bill."
     assert ("EMP101" not in _codes(linter, reply, customer)) is heard
+
+
+def test_a_word_of_the_customers_said_another_way_is_an_echo(linter):
+    """"delivered" and "delivery" are one word said two ways: words are compared by their
+    first `echo.root_letters` letters (fitted by benchmarks/fit_echo.py), so a reply that
+    names the customer's delivery has named their matter."""
+    customer = "My package was never delivered and I paid for next day shipping."
+    reply = "The delivery was marked complete by mistake; a replacement goes out today."
+    detector = default_detector()
+    assert detector.root_letters >= 4
+    assert "EMP101" not in _codes(linter, reply, customer)
+    stored, detector.root_letters = detector.root_letters, 0
+    try:
+        assert "EMP101" in _codes(linter, reply, customer)  # whole words only: not named
+    finally:
+        detector.root_letters = stored

@@ -31,7 +31,7 @@ F1_FLOORS = {
 # (2026-12-06: `fine_below`, the probability under which a customer needs nothing, is now
 # chosen with the detector refitted per fold of tune companies: 0.65. Read in-sample these
 # figures flatter the detector, whose L2 strength the folds chose weaker than before, C=1;
-# benchmarks/cv_tune.py gives the honest ones, acknowledgement 0.72, apology 0.88, next steps 0.73, follow-up 0.72.)
+# benchmarks/cv_tune.py gives the honest ones, acknowledgement 0.73, apology 0.88, next steps 0.73, follow-up 0.72.)
 # The customer verdict the rules gate on (the reply read where the customer's words leave
 # it open) against the `problem` label on tune: 0.913 measured, 0.910 for the customer's
 # messages alone (a message under `fine_below` counts as no problem). Read with the
@@ -258,12 +258,12 @@ def test_a_finding_confidence_orders_right_above_wrong_by_the_chance_a_pair_is_i
 
 def test_the_reply_words_tell_a_pasted_reply_from_one_that_names_the_case(linter, parts):
     """Rubric v2: a reply that could be pasted under any message does not acknowledge the
-    customer. A missing acknowledgement on "DM us your details so we can help" is surer
-    than on a reply that names the voucher, the shops and the card (its content words and
-    echoes are facts of the confidence model). (The model weighed the reply's words too
-    until 2026-12-06; since the customer's words inside a request no longer count as an
-    echo, the words no longer lower its cross-validated log-loss by a standard error, and
-    the facts alone order tune's findings with AUC 0.68 in-sample, blind 0.62.)"""
+    customer. The acknowledgement model weighs the reply's words (fitted on tune over
+    words seen in at least three teams' findings), so a missing acknowledgement on "DM us
+    your details so we can help" is surer than on a reply that names the voucher, the
+    shops and the card. On tune, the confidence orders right findings above wrong ones far
+    better than the facts alone do (AUC 0.88 in-sample, 0.68 with the facts alone; blind
+    0.76 against 0.62)."""
     customer = "I was charged twice for my order and nobody will help me"
     pasted = "Sorry to hear that! Please send us a DM with your details so we can help you further."
     specific = "The voucher can't be used at outlet shops, but the money went back to your card on Monday."
@@ -272,15 +272,13 @@ def test_the_reply_words_tell_a_pasted_reply_from_one_that_names_the_case(linter
         found[reply] = next(f for f in linter.lint(reply, Context.for_reply(customer, reply=reply)) if f.code == "EMP101")
     assert found[pasted].confidence > found[specific].confidence + 0.2
     tallies, _ = evaluate(parts["tune"])
-    assert tallies["missing-acknowledgement"].ranking() >= 0.65
+    assert tallies["missing-acknowledgement"].ranking() >= 0.85
 
 
 def test_reply_words_earn_their_place_in_a_confidence_model():
     """fit_confidence keeps the reply's words only when they lower the cross-validated
     log-loss by more than its standard error: a word that decides the labels is kept, words
-    that are noise are not (the stored models: neither acknowledgement nor apology weighs
-    words; acknowledgement did until its echo stopped counting the customer's words inside a
-    request, which took most of what its words told)."""
+    that are noise are not (the stored model: acknowledgement weighs words, apology not)."""
     import random
 
     from empathy_lint.rulebook import load_context
@@ -297,7 +295,7 @@ def test_reply_words_earn_their_place_in_a_confidence_model():
     assert any(name.startswith("word:") for name in fit.fit_require("X", rows)["weights"])
     assert not any(name.startswith("word:") for name in fit.fit_require("Y", noise)["weights"])
     stored = load_context("confidence.yaml")["rules"]
-    assert not any(name.startswith("word:") for name in stored["EMP101"]["weights"])
+    assert any(name.startswith("word:") for name in stored["EMP101"]["weights"])
     assert not any(name.startswith("word:") for name in stored["EMP201"]["weights"])
 
 

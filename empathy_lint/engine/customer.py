@@ -205,6 +205,7 @@ class CustomerDetector:
         self._content_of: dict[int, str | None] = {}  # lemma hash -> content word (None: not one)
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         self.request_openers = tuple(tuple(str(p).lower().split()) for p in lexicon.get("echo", {}).get("not_in_requests", ()))
+        self.root_letters = int(lexicon.get("echo", {}).get("root_letters", 0))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
         for label in ("fine", "trouble", *NOT_TROUBLE, "no_fault"):
@@ -497,6 +498,15 @@ def _not_addressed(words: frozenset[str], *texts: str) -> frozenset[str]:
 def content_words(doc: Any) -> frozenset[str]:
     """Content lemmas of a reply's doc, by the same test as a customer message's."""
     return default_detector().content_words(doc)
+
+
+def shared_roots(mine: frozenset[str], theirs: frozenset[str]) -> int:
+    """How many words two sets share, a word compared by its root (`echo.root_letters`
+    first letters: "delivered" is "delivery"), so one word said two ways counts once."""
+    letters = default_detector().root_letters
+    if not letters:
+        return len(mine & theirs)
+    return len({w[:letters] for w in mine} & {w[:letters] for w in theirs})
 
 
 def echo_words(doc: Any) -> frozenset[str]:

@@ -490,7 +490,11 @@ class Linter:
     def _echo_count(self, doc: Doc, context: Context) -> int:
         """How many of the customer's content words the reply repeats outside a request
         for information ("Could you DM us your account email?" asks; it does not echo)."""
-        return len(self._echo_words(doc) & context.customer_words) if context.customer_words else 0
+        if not context.customer_words:
+            return 0
+        from empathy_lint.engine.customer import shared_roots
+
+        return shared_roots(self._echo_words(doc), context.customer_words)
 
     def _echoes(self, rule: Rule, doc: Doc, context: Context) -> bool:
         """Does the reply repeat at least `rule.echo` of the customer's content words?"""
