@@ -470,22 +470,12 @@ class Linter:
     @staticmethod
     def _words(doc: Doc) -> frozenset[str]:
         """The reply's content lemmas (found once per doc)."""
-        words = doc.user_data.get("empathy_lint.words")
-        if words is None:
-            from empathy_lint.engine.customer import content_words
-
-            words = doc.user_data["empathy_lint.words"] = content_words(doc)
-        return words
+        return _once_per_doc(doc, "empathy_lint.words", "content_words")
 
     @staticmethod
     def _echo_words(doc: Doc) -> frozenset[str]:
         """The reply's content lemmas outside its requests (found once per doc)."""
-        words = doc.user_data.get("empathy_lint.echo_words")
-        if words is None:
-            from empathy_lint.engine.customer import echo_words
-
-            words = doc.user_data["empathy_lint.echo_words"] = echo_words(doc)
-        return words
+        return _once_per_doc(doc, "empathy_lint.echo_words", "echo_words")
 
     def _echo_count(self, doc: Doc, context: Context) -> int:
         """How many of the customer's content words the reply repeats outside a request
@@ -637,3 +627,14 @@ def _linter_for(config: Config | None) -> Linter:
             _LINTERS[0] = Linter()
         return _LINTERS[0]
     return Linter(config)
+
+
+def _once_per_doc(doc: Doc, key: str, reader: str) -> frozenset[str]:
+    """`empathy_lint.engine.customer.<reader>(doc)`, kept in the doc's user_data: the
+    rules ask for a reply's words more than once."""
+    words = doc.user_data.get(key)
+    if words is None:
+        from empathy_lint.engine import customer
+
+        words = doc.user_data[key] = getattr(customer, reader)(doc)
+    return words
