@@ -23,7 +23,8 @@ from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
                                                    is_flag, message_text, opening_message, own_message, row_role,
                                                    split_conversation, team_answers, thread_of)
-from empathy_lint.read.sources.structured import TEAM_BODY_KEYS, column_key, json_lines_file
+from empathy_lint.read.sources import is_record_export
+from empathy_lint.read.sources.structured import TEAM_BODY_KEYS, column_key, json_error
 from empathy_lint.read.threads import join_parts
 
 REPLY_COLUMNS = ("reply", *TEAM_BODY_KEYS, "body", "text", "response", "message", "content", "answer")
@@ -99,12 +100,13 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with handle:
-        if path.suffix.lower() in (".jsonl", ".ndjson") or (path.suffix.lower() == ".json" and json_lines_file(path)):
-            rows = _jsonl_rows(handle, path)
-        elif path.suffix.lower() == ".json":
-            rows = _json_rows(handle, path)
-        elif path.suffix.lower() in (".csv", ".tsv"):
+        suffix = path.suffix.lower()
+        if suffix in (".csv", ".tsv"):
             rows = _csv_rows(handle, path)
+        elif is_record_export(path):  # JSONL, NDJSON, a .json file of one record a line
+            rows = _jsonl_rows(handle, path)
+        elif suffix == ".json":
+            rows = _json_rows(handle, path)
         else:
             raise InputError(f"{path}: audit reads .csv, .tsv, .jsonl or .json exports")
         resolved = None
@@ -276,7 +278,7 @@ def _json_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | 
     try:
         tree = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise json_error(str(path), exc) from None
     except ValueError as exc:  # a number too long to convert
         raise InputError(f"{path}: invalid JSON: {unreadable_value(exc)}") from None
     records = _record_list(tree)

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_UPPER, LEMMA, LENGTH, LIKE_NUM, LIKE_URL, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -376,23 +376,23 @@ class CustomerDetector:
         doc = next(iter(self.nlp.pipe([plain], disable=["empathy_sentencizer"])))
         return _cue_texts(plain, self.patterns.matches(doc), doc)
 
-    def content_words(self, doc: Any) -> frozenset[str]:
+    def content_words(self, doc: Any, left_out: Iterable[tuple[int, int]] = ()) -> frozenset[str]:
         """Lemmas that carry the message's content ("battery", "refund", "charge"): no
-        stop words, no handles or links, none of the generic support words (`echo.ignore`)."""
-        return self._content(doc, doc.to_array(_CONTENT_COLUMNS).T.tolist()) if len(doc) else frozenset()
-
-    def echo_words(self, doc: Any) -> frozenset[str]:
-        """The content words of a reply that may show the customer was heard: those of
-        its sentences that are not requests (`echo.not_in_requests`: "Could you DM us your
-        account email?" asks for the account; it does not name the customer's matter)."""
+        stop words, no handles or links, none of the generic support words (`echo.ignore`).
+        The token ranges `left_out` are not read (a reply's requests: `request_sentences`)."""
         if not len(doc):
             return frozenset()
         columns = doc.to_array(_CONTENT_COLUMNS).T.tolist()
         alpha = columns[0]
-        for start, end in sentence_columns(doc).sentences:
-            if self._is_request(doc, start, end):
-                alpha[start:end] = [0] * (end - start)  # (the other columns keep their places)
+        for start, end in left_out:
+            alpha[start:end] = [0] * (end - start)  # (the other columns keep their places)
         return self._content(doc, columns)
+
+    def request_sentences(self, doc: Any) -> list[tuple[int, int]]:
+        """The token ranges of a reply's sentences that open with a request
+        (`echo.not_in_requests`: "Could you DM us your account email?" asks for the
+        account; it does not name the customer's matter)."""
+        return [(start, end) for start, end in sentence_columns(doc).sentences if self._is_request(doc, start, end)]
 
     def _is_request(self, doc: Any, start: int, end: int) -> bool:
         """Does the sentence doc[start:end] open with a request ("Please", "Could you")?"""
@@ -495,9 +495,9 @@ def _not_addressed(words: frozenset[str], *texts: str) -> frozenset[str]:
     return words.difference(named) if named else words
 
 
-def content_words(doc: Any) -> frozenset[str]:
+def content_words(doc: Any, left_out: Iterable[tuple[int, int]] = ()) -> frozenset[str]:
     """Content lemmas of a reply's doc, by the same test as a customer message's."""
-    return default_detector().content_words(doc)
+    return default_detector().content_words(doc, left_out)
 
 
 def shared_roots(mine: frozenset[str], theirs: frozenset[str]) -> int:
@@ -509,9 +509,9 @@ def shared_roots(mine: frozenset[str], theirs: frozenset[str]) -> int:
     return len({w[:letters] for w in mine} & {w[:letters] for w in theirs})
 
 
-def echo_words(doc: Any) -> frozenset[str]:
-    """The reply's content lemmas outside its requests: what may echo the customer."""
-    return default_detector().echo_words(doc)
+def request_sentences(doc: Any) -> list[tuple[int, int]]:
+    """The token ranges of a reply's sentences that ask for something (see the method)."""
+    return default_detector().request_sentences(doc)
 
 
 def canned_problems(replies: list[str]) -> list[tuple[bool | None, bool]]:

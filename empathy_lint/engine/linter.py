@@ -268,6 +268,10 @@ def deletion(source: str, start: int, end: int) -> Fix:
     return Fix(start, stop, "")
 
 
+_WORDS = "empathy_lint.words"  # doc.user_data keys: the reply's content lemmas,
+_ECHO_WORDS = "empathy_lint.echo_words"  # and those outside its requests
+
+
 class Linter:
     """Rules compiled against the shared pipeline; lint one reply or a stream of them."""
 
@@ -470,12 +474,24 @@ class Linter:
     @staticmethod
     def _words(doc: Doc) -> frozenset[str]:
         """The reply's content lemmas (found once per doc)."""
-        return _once_per_doc(doc, "empathy_lint.words", "content_words")
+        words = doc.user_data.get(_WORDS)
+        if words is None:
+            from empathy_lint.engine.customer import content_words
+
+            words = doc.user_data[_WORDS] = content_words(doc)
+        return words
 
     @staticmethod
     def _echo_words(doc: Doc) -> frozenset[str]:
-        """The reply's content lemmas outside its requests (found once per doc)."""
-        return _once_per_doc(doc, "empathy_lint.echo_words", "echo_words")
+        """The reply's content lemmas outside its requests (found once per doc): in a
+        reply that asks for nothing, its content lemmas, read once for both."""
+        words = doc.user_data.get(_ECHO_WORDS)
+        if words is None:
+            from empathy_lint.engine.customer import content_words, request_sentences
+
+            asked = request_sentences(doc)
+            words = doc.user_data[_ECHO_WORDS] = content_words(doc, asked) if asked else Linter._words(doc)
+        return words
 
     def _echo_count(self, doc: Doc, context: Context) -> int:
         """How many of the customer's content words the reply repeats outside a request
@@ -627,14 +643,3 @@ def _linter_for(config: Config | None) -> Linter:
             _LINTERS[0] = Linter()
         return _LINTERS[0]
     return Linter(config)
-
-
-def _once_per_doc(doc: Doc, key: str, reader: str) -> frozenset[str]:
-    """`empathy_lint.engine.customer.<reader>(doc)`, kept in the doc's user_data: the
-    rules ask for a reply's words more than once."""
-    words = doc.user_data.get(key)
-    if words is None:
-        from empathy_lint.engine import customer
-
-        words = doc.user_data[key] = getattr(customer, reader)(doc)
-    return words

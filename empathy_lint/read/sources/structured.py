@@ -295,7 +295,8 @@ def _constant_error(where: str, text: str, exc: _NotJson) -> InputError:
     return InputError(f"{where}:{line}: invalid JSON: {exc} is not a JSON value")
 
 
-def _json_error(path: str, exc: json.JSONDecodeError) -> InputError:
+def json_error(path: str, exc: json.JSONDecodeError) -> InputError:
+    """The one-line error for invalid JSON, at its line and column."""
     return InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")
 
 
@@ -345,7 +346,7 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and json_lines(text):
             return read_jsonl(path, text, options)
-        raise _json_error(path, exc) from None
+        raise json_error(path, exc) from None
     except _NotJson as exc:
         raise _constant_error(path, text, exc) from None
     except ValueError as exc:  # a number too long to convert
