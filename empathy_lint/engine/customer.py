@@ -205,6 +205,8 @@ class CustomerDetector:
         self._content_of: dict[int, str | None] = {}  # lemma hash -> content word (None: not one)
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         self.request_openers = tuple(tuple(str(p).lower().split()) for p in lexicon.get("echo", {}).get("not_in_requests", ()))
+        self.request_first_words = frozenset(opener[0] for opener in self.request_openers if opener)
+        self._opening_word: dict[int, str | None] = {}  # orth hash -> lowercased word (None: not one)
         self.root_letters = int(lexicon.get("echo", {}).get("root_letters", 0))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
@@ -392,18 +394,32 @@ class CustomerDetector:
         """The token ranges of a reply's sentences that open with a request
         (`echo.not_in_requests`: "Could you DM us your account email?" asks for the
         account; it does not name the customer's matter)."""
-        return [(start, end) for start, end in sentence_columns(doc).sentences if self._is_request(doc, start, end)]
+        columns = sentence_columns(doc)
+        return [(start, end) for start, end in columns.sentences
+                if self._is_request(doc, columns.orths, start, end)]
 
-    def _is_request(self, doc: Any, start: int, end: int) -> bool:
-        """Does the sentence doc[start:end] open with a request ("Please", "Could you")?"""
+    def _is_request(self, doc: Any, orths: list[int], start: int, end: int) -> bool:
+        """Does the sentence doc[start:end] open with a request ("Please", "Could you")?
+        Read from the ORTH column, each distinct spelling lowercased once (no Token
+        object per sentence: every reply of an export with customer messages asks this)."""
         words: list[str] = []
-        for token in doc[start:min(end, start + 6)]:
-            if token.is_alpha:
-                words.append(token.lower_)
+        known = self._opening_word
+        for orth in orths[start:min(end, start + 6)]:
+            word = known.get(orth, _UNKNOWN)
+            if word is _UNKNOWN:
+                text = doc.vocab.strings[orth]
+                word = text.lower() if text.isalpha() else None  # as Token.is_alpha, .lower_
+                if len(known) >= CONTENT_MEMO_SIZE:
+                    known.clear()
+                known[orth] = word
+            if word is not None:
+                if not words and word not in self.request_first_words:
+                    return False
+                words.append(word)
+                if len(words) == 3:
+                    break
             elif words:
                 break  # the opening run of words only
-            if len(words) == 3:
-                break
         return any(tuple(words[:len(opener)]) == opener for opener in self.request_openers)
 
     def _content(self, doc: Any, columns: list[list[int]]) -> frozenset[str]:
