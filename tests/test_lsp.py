@@ -179,6 +179,21 @@ async def test_settings_change_relints(client, tmp_path):
     assert [d.code for d in diagnostics] == ["EMP306"]
 
 
+async def test_a_stale_directive_is_shown_with_a_fix_that_removes_it(client, tmp_path):
+    """A `disable` left behind after its sentence changed: a diagnostic on the directive,
+    and the quick fix takes its line out (no "disable EMP002" directive on top of it)."""
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"empathy-lint": {"select": ["defensive", "EMP002"]}}))
+    path = tmp_path / "macro.md"
+    text = "Hi Sam,\n<!-- empathy-lint: disable as-i-said -->\nThe refund went out today.\n"
+    stale = by_code(await open_doc(client, path, text))["EMP002"]
+    assert stale.range.start == types.Position(1, 0) and stale.severity == types.DiagnosticSeverity.Hint
+    actions = await actions_for(client, path, stale)
+    assert [a.title for a in actions] == ["Remove this suppression directive"]
+    (edit,) = actions[0].edit.changes[path.as_uri()]
+    assert (edit.range.start, edit.range.end, edit.new_text) == (types.Position(1, 0), types.Position(2, 0), "")
+
+
 async def test_bad_config_is_one_diagnostic_and_the_server_keeps_serving(client, tmp_path):
     (tmp_path / ".empathy-lint.yaml").write_text("selct: [EMP301]\n", encoding="utf-8")
     broken = await open_doc(client, tmp_path / "reply.md", BAD)

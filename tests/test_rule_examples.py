@@ -26,8 +26,20 @@ def _item(example):
     return example, None
 
 
+def _as_file(text):
+    """Findings for a Markdown file holding `text`, as `check` makes them (a `directive`
+    rule judges a file's suppression comments, which only a whole file has)."""
+    from empathy_lint.config import Config
+    from empathy_lint.read.sources import load_document
+    from empathy_lint.run.runner import Job, Runner
+
+    return Runner().run([Job(load_document("example.md", text, Config().readers), Config())]).reports[0].findings
+
+
 def _lint(linter, rule, example, run):
     """Findings for `example`; a `repeated` rule's examples are judged as one run together."""
+    if rule.kind == "directive":
+        return _as_file(example)
     if rule.kind != "repeated":
         return linter.lint(*_item(example))
     texts = [_item(e)[0] for e in run]
@@ -62,7 +74,7 @@ def test_every_rule_has_why_and_suggestions():
 
 
 def test_codes_follow_the_family_numbering():
-    hundreds = {"language": "0", "acknowledgement": "1", "apology": "2", "defensive": "3", "next-steps": "4",
+    hundreds = {"language": "0", "suppression": "0", "acknowledgement": "1", "apology": "2", "defensive": "3", "next-steps": "4",
                 "follow-up": "5", "positive-language": "6", "personal-touch": "7"}
     for rule in RULES:
         assert rule.id.startswith("EMP" + hundreds[rule.family]), rule.id

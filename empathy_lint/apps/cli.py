@@ -534,6 +534,13 @@ _FLAGGED_HEADINGS = {
     "position": "Flagged (too late)",
     "repeated": "Flagged (when these replies are checked in one run)",
     "language": "Flagged (not written in English)",
+    "directive": "Flagged (in a Markdown file)",
+}
+
+
+_FINE_HEADINGS = {
+    "repeated": "Fine (when these replies are checked in one run)",
+    "directive": "Fine (in a Markdown file)",
 }
 
 
@@ -578,7 +585,7 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
         click.style(_FLAGGED_HEADINGS.get(rule.kind, "Flagged (missing)"), bold=True),
         *[_item(_example_text(e)) for e in rule.examples_flag],
         "",
-        click.style("Fine (when these replies are checked in one run)" if rule.kind == "repeated" else "Fine", bold=True),
+        click.style(_FINE_HEADINGS.get(rule.kind, "Fine"), bold=True),
         *[_item(_example_text(e)) for e in rule.examples_pass],
         "",
         click.style("Suggestions", bold=True),

@@ -6,15 +6,20 @@
     # empathy-lint: disable EMP301                     YAML, or a line of its own in .txt
 
 Directives: `disable` (whole file; inside one macro of a collection, that macro only),
-`disable-next-line`, `disable-line`; with no codes, all rules. Codes may be names or prefixes, comma or space separated. Front matter
+`disable-next-line`, `disable-line`; with no codes (or `all`), all rules. Codes may be
+names, prefixes or families, comma or space separated; ` -- ` ends them and starts the
+reason (`disable EMP303 -- the policy is quoted on purpose`). Front matter
 `disable: [EMP301]` disables for the whole file too. Directive comments are masked,
-so their words are never linted.
+so their words are never linted. A directive that silences nothing, or names no rule,
+is reported at the file's end (`stale`, rule EMP002), as ruff's unused `noqa`.
 """
 from __future__ import annotations
 
 import bisect
 import re
 from dataclasses import dataclass, field
+
+from typing import Any, Iterable
 
 from empathy_lint.findings import Finding, LineIndex
 from empathy_lint.read.placeholders import Mask
@@ -48,9 +53,22 @@ class Directive:
         return finding.line == self.line + 1
 
 
-def _matches(selector: str, finding: Finding) -> bool:
-    return (finding.code.startswith(selector.upper()) or finding.name.startswith(selector.lower())
-            or finding.family == selector.lower())
+def _matches(selector: str, finding: Finding | Any) -> bool:
+    """Does `selector` (a code, name, prefix, family or `all`) name the finding's rule
+    (or a rule: anything with `id`/`code`, `name` and `family`)?"""
+    code = finding.code if isinstance(finding, Finding) else finding.id
+    lowered = selector.lower()
+    return (code.startswith(selector.upper()) or finding.name.startswith(lowered) or finding.family == lowered
+            or lowered == "all")
+
+
+def _codes(written: str) -> tuple[str, ...]:
+    """The codes of a directive: up to ` -- `, after which comes the reason."""
+    written = written.strip()
+    if written.startswith("--"):
+        return ()
+    codes = written.split(" --", 1)[0]
+    return tuple(c for c in re.split(r"[\s,]+", codes) if c)
 
 
 def find_directives(text: str) -> list[Directive]:
@@ -59,8 +77,8 @@ def find_directives(text: str) -> list[Directive]:
     index = LineIndex(text)
     found = []
     for m in _DIRECTIVE.finditer(text):
-        codes = tuple(c for c in re.split(r"[\s,]+", m.group("codes").strip()) if c)
-        found.append(Directive(m.group("kind"), codes, index.position(m.start())[0], m.start(), m.end()))
+        found.append(Directive(m.group("kind"), _codes(m.group("codes")), index.position(m.start())[0],
+                               m.start(), m.end()))
     return found
 
 
@@ -78,18 +96,53 @@ class Scope:
     disables: list[Directive] = field(default_factory=list)
     by_line: dict[int, list[Directive]] = field(default_factory=dict)
 
-    def covers(self, finding: Finding) -> bool:
-        return (any(d.covers(finding) for d in self.disables)
-                or any(d.covers(finding) for d in self.by_line.get(finding.line, ()))
-                or any(d.covers(finding) for d in self.by_line.get(finding.line - 1, ())))
+    def covering(self, finding: Finding) -> list[Directive]:
+        """The directives that silence `finding` (each is then in use)."""
+        return [d for d in (*self.disables, *self.by_line.get(finding.line, ()),
+                             *self.by_line.get(finding.line - 1, ())) if d.covers(finding)]
 
 
-def apply(findings: list[Finding], scope: Scope, disabled: list[str] | None = None) -> list[Finding]:
-    """Findings left after inline directives and a front-matter `disable` list."""
+def apply(findings: list[Finding], scope: Scope, disabled: list[str] | None = None,
+          used: set[int] | None = None, offset: int = 0) -> list[Finding]:
+    """Findings left after inline directives and a front-matter `disable` list. The
+    start of each directive that silenced one (plus `offset`: a run's place in its
+    file) is added to `used`."""
     if not (scope.disables or scope.by_line or disabled):  # most replies of an export
         return findings
     whole_file = Directive("disable", tuple(disabled), 0, 0, 0) if disabled else None
-    return [f for f in findings if not scope.covers(f) and not (whole_file and whole_file.covers(f))]
+    kept = []
+    for finding in findings:
+        covering = scope.covering(finding)
+        if covering:
+            if used is not None:
+                used.update(d.start + offset for d in covering)
+        elif not (whole_file and whole_file.covers(finding)):
+            kept.append(finding)
+    return kept
+
+
+def stale(directives: Iterable[Directive], used: set[int], active: list[Any], loaded: list[Any]
+          ) -> list[tuple[Directive, str]]:
+    """Directives to report, each with what is wrong: a code that names no rule of
+    `loaded`, or a directive that silenced nothing in this run (`used`: the starts of
+    those that did). A directive naming a rule this run did not check (`--select`,
+    `ignore`) is not judged: it may well be in use."""
+    found = []
+    active_ids = {rule.id for rule in active}
+    for directive in directives:
+        if directive.kind == "enable":  # (an ESLint habit: here a `disable` holds for its whole macro)
+            found.append((directive, "`enable` has no effect: a `disable` covers its whole file or macro; "
+                                     "use disable-line or disable-next-line for a line"))
+            continue
+        unknown = [c for c in directive.codes if not any(_matches(c, rule) for rule in loaded)]
+        if unknown:
+            found.append((directive, "names no rule: " + ", ".join(unknown)))
+        elif directive.start not in used and all(
+                any(_matches(c, rule) for rule in active) and
+                all(rule.id in active_ids for rule in loaded if _matches(c, rule))
+                for c in directive.codes):
+            found.append((directive, "no finding here for it to silence"))
+    return found
 
 
 def scoped(directives: list[Directive], spans: list[tuple[int, int] | None]) -> list[Scope]:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from empathy_lint.write.baseline import Known
 from empathy_lint.findings import Finding, by_place
 from empathy_lint.write.report import Writer
-from empathy_lint.run.runner import Job, Linted, file_report
+from empathy_lint.run.runner import Job, Linted, file_fingerprint, file_report
 
 
 class Outlet:
@@ -77,8 +77,8 @@ def pour(outlet: Outlet, files: list[Job], parts: Iterable[Linted], streamed: se
         findings, keys = held.findings, held.fingerprints
         if not judged:
             key_of = {id(f): k for f, k in zip(findings, keys)}
-            findings = file_report(files[current], findings, held.replies).findings
-            keys = [key_of[id(f)] for f in findings]
+            findings = file_report(files[current], findings, held.replies, held.used).findings
+            keys = [key_of[id(f)] if id(f) in key_of else file_fingerprint(files[current], f) for f in findings]
         outlet.release(findings, keys)
         outlet.close(held.replies)
         if not held.replies:
@@ -97,6 +97,7 @@ def pour(outlet: Outlet, files: list[Job], parts: Iterable[Linted], streamed: se
         while current < linted.file:
             open_next()
         errors.extend(linted.errors)
+        held.used |= linted.used
         if current not in streamed:
             held.join(linted)
             continue

@@ -21,7 +21,7 @@ from empathy_lint.findings import Finding, Fix, LineIndex, by_place, locate
 from empathy_lint.write.report import FileReport
 from empathy_lint.read.sources import Document, Reply, load_records
 from empathy_lint.read.sources.filetext import FileText, directives_near
-from empathy_lint.read.suppressions import apply as apply_suppressions, find_directives, scoped
+from empathy_lint.read.suppressions import apply as apply_suppressions, find_directives, scoped, stale
 
 if TYPE_CHECKING:
     from empathy_lint.read.sources.structured import Records
@@ -82,12 +82,14 @@ class Linted:
     fingerprints: list[str] = field(default_factory=list)
     replies: int = 0
     errors: list[str] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)  # file offsets of the directives that silenced a finding
 
     def join(self, other: "Linted") -> None:
         self.findings.extend(other.findings)
         self.fingerprints.extend(other.fingerprints)
         self.replies += other.replies
         self.errors.extend(other.errors)
+        self.used |= other.used
 
 
 # Replies linted together: enough for the pipeline's batches and for customer messages
@@ -176,7 +178,8 @@ class Runner:
                 named = reply.baseline_name or reply.name
                 # The readers made `disable` a list of codes (sources.base.disable_codes).
                 for finding in apply_suppressions(locate(mapped, document.text, index), scopes[r],
-                                                  reply.meta.get("disable")):
+                                                  reply.meta.get("disable"), linted.used,
+                                                  run.start if run is not None else 0):
                     if not job.config.shows(finding.severity):
                         continue  # below min-severity: not reported, failing, fixed or in a baseline
                     linted.fingerprints.append(fingerprint(job.fingerprint_path or document.path, named, finding,
@@ -230,15 +233,48 @@ def finish(files: list[Job], pieces: Iterable[Linted]) -> RunResult:
     for job, linted in zip(files, merged):
         result.fingerprints.update({id(f): key for f, key in zip(linted.findings, linted.fingerprints)})
         result.errors.extend(linted.errors)
-        result.reports.append(file_report(job, linted.findings, linted.replies))
+        report = file_report(job, linted.findings, linted.replies, linted.used)
+        result.fingerprints.update({id(f): file_fingerprint(job, f) for f in report.findings
+                                    if id(f) not in result.fingerprints})
+        result.reports.append(report)
     return result
 
 
-def file_report(job: Job, findings: list[Finding], replies: int) -> FileReport:
-    """A whole file's report: its stock openings judged, its findings in file order."""
+def file_report(job: Job, findings: list[Finding], replies: int, used: set[int] | None = None) -> FileReport:
+    """A whole file's report: its stock openings judged, its stale suppression
+    directives reported (`used`: the offsets of those that silenced a finding), its
+    findings in file order."""
     judge_openings(findings, job.document.text, job.config)
+    if replies:
+        findings.extend(stale_directives(job, used or set()))
     findings.sort(key=by_place)
     return FileReport(job.document.path, job.document.text, findings, replies)
+
+
+def file_fingerprint(job: Job, finding: Finding) -> str:
+    """The baseline fingerprint of a finding the whole file made (no reply of its own)."""
+    return fingerprint(job.fingerprint_path or job.document.path, None, finding, job.document.text)
+
+
+def stale_directives(job: Job, used: set[int]) -> list[Finding]:
+    """EMP002's findings: the file's suppression directives that silenced nothing in
+    this run or name no rule (when the rule is on for this file)."""
+    text = job.document.text
+    directives = text.directives if isinstance(text, FileText) else find_directives(text)
+    if not directives:
+        return []
+    active = job.config.active_rules()
+    rule = next((r for r in active if r.kind == "directive"), None)
+    if rule is None:
+        return []
+    from empathy_lint.rulebook import load_rules
+
+    findings = []
+    for directive, problem in stale(directives, used, active, load_rules(job.config.rules)):
+        finding = Finding(rule.id, rule.name, rule.family, rule.kind, rule.severity, f"{rule.message} ({problem})",
+                          directive.start, directive.end, 0, 0, list(rule.suggest))
+        findings.append(finding)
+    return locate(findings, text, text.lines() if isinstance(text, FileText) else None)
 
 
 def judge_openings(findings: list[Finding], text: str, config: Config) -> None:

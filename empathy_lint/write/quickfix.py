@@ -43,6 +43,22 @@ def _line_start(text: str, offset: int) -> int:
     return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
 
 
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def _directive_extent(text: str, start: int, end: int) -> tuple[int, int]:
+    """What removing a directive comment takes out: its whole line when it stands alone
+    on it (no blank line left behind), else the comment and the spaces before it."""
+    line_start = _line_start(text, start)
+    newline = _LINE_BREAK.search(text, end)
+    line_end = newline.end() if newline else len(text)
+    if not text[line_start:start].strip() and not text[end:line_end].strip():
+        return line_start, line_end
+    while start > line_start and text[start - 1] in " \t":
+        start -= 1
+    return start, end
+
+
 # Containers whose text needs encoding: an edit there is checked by reading it back.
 STRUCTURED = {".yaml", ".yml", ".json", ".jsonl", ".csv"}
 
@@ -63,6 +79,14 @@ def actions_for(uri: str, text: str, finding: Finding, positions: Any,
     """The quick fixes offered for one finding (none that would break the document)."""
     diagnostics = [diagnostic] if diagnostic else None
     actions: list[types.CodeAction] = []
+    if finding.kind == "directive":  # a stale suppression: take it out (not silence it with another)
+        start, end = _directive_extent(text, finding.start, finding.end)
+        safe = _container_safe(uri, text, start, end, "")
+        if safe is not None:
+            actions.append(types.CodeAction(title="Remove this suppression directive", kind=types.CodeActionKind.QuickFix,
+                                            diagnostics=diagnostics, is_preferred=True,
+                                            edit=_edit(uri, positions, start, end, safe)))
+        return actions
     if finding.fix is not None:
         fix = finding.fix
         title = describe_fix(text, fix).rstrip(".")  # a menu entry, not a sentence
