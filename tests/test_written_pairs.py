@@ -92,11 +92,27 @@ def test_a_limit_with_a_way_forward_is_not_defensive(customer, reply):
     assert not {code for code in _findings(customer, reply) if code.startswith("EMP3")}
 
 
+def test_a_plain_question_answered_with_a_request_fails_no_run():
+    """The customer's words leave it unsure whether anything went wrong; the reply asks
+    for a detail to act on, which reads as taking up a problem. A verdict the reply
+    decided is a guess: on tune, missing-apology warnings resting on one were right 84%
+    of the time (77 of 92), against 98% for those resting on the customer's own words.
+    The finding stays, at info."""
+    customer = "Can I change the delivery address on my order?"
+    reply = ("Yes, you can! Go to Orders > Edit address before the order ships (it usually ships within 24 hours). "
+             "If the button is greyed out, send me the new address and I'll update it for you.")
+    assert _findings(customer, reply).get("EMP201") in (None, "info")
+    # The customer's own words still decide: a report of trouble is warned on.
+    assert _findings("My order arrived broken and nobody has answered my emails.", reply).get("EMP201") == "warning"
+
+
 def test_regret_at_leaving_is_no_apology():
-    """'Sorry to see you go.' answers the leaving, not what made the customer leave."""
+    """'Sorry to see you go.' answers the leaving, not what made the customer leave.
+    (The customer's words alone leave the detector unsure here; the reply decides, so
+    the finding is info: a verdict the reply decided is not sure enough to fail a run.)"""
     found = _findings("I've been a loyal customer for 10 years and this is how you treat me? Cancel my account.",
                       "Sorry to see you go. Your account has been cancelled.")
-    assert found.get("EMP201") == "warning"
+    assert found.get("EMP201") == "info"
     assert "EMP401" not in found  # the cancellation asked for is done: a step taken
 
 

@@ -630,7 +630,8 @@ def _how_sure(code: str, rests_on_customer: bool = False) -> str | None:
                     "confidence (JSON, SARIF, the editor's hover) says how likely a reader agrees." + kept)
         assumed = " " + assumed_problem_note("pass --customer") if rests_on_customer else ""
         return (f"Warns from a confidence of {figures['warn_at']:.2f}; under it, info. {found} "
-                f"At or above it, {tune.get('warning_precision_cross_validated', 0):.0%} were, on support "
+                f"Of the {tune.get('warnings_cross_validated', 0)} that warned, "
+                f"{tune.get('warning_precision_cross_validated', 0):.0%} were, on support "
                 "teams held out of the fit." + assumed + kept)
     fired, right = tune.get("findings", 0), tune.get("right", 0)
     if model.never_warns(code):

@@ -23,4 +23,5 @@ def assumed_problem_note(how_to_give: str) -> str:
     command line, a `--- customer ---` part in the editor)."""
     return (f"A live reply checked without the customer's message is assumed to answer a problem, so there "
             f"this rule's findings are info, never failing a check: {how_to_give}, or quote their email under "
-            "the draft with `>`, to have them warn.")
+            "the draft with `>`, to have them warn. So are they where the customer's words leave it unsure "
+            "whether anything went wrong and the reply decides.")

@@ -50,6 +50,9 @@ class Context:
     # is added to (the linter reads the reply in its own pass: `read_reply`). None once
     # read, where the verdict is sure, or with no customer message.
     open_score: float | None = None
+    # The verdict was left unsure by the customer's messages and decided with the agent's
+    # reply (`read_reply`): a finding that rests on it is less sure than one on their words.
+    by_reply: bool = False
 
     @classmethod
     def judged(cls, signal: Any, customer: str, kind: str = "live", channel: str | None = None) -> "Context":
@@ -70,7 +73,7 @@ class Context:
         detector = default_detector()
         signal = detector.with_reply(self.open_score, detector.reply_groups(doc))
         return dataclasses.replace(self, problem=signal.problem, fine=signal.fine,
-                                   probability=signal.probability, sure=signal.sure, open_score=None)
+                                   probability=signal.probability, sure=signal.sure, open_score=None, by_reply=True)
 
     @classmethod
     def for_reply(cls, customer: str | None = None, kind: str = "live",
@@ -441,7 +444,10 @@ class Linter:
         and the reply's content words are counted in English only (their stop words)."""
         model, facts = self.confidence, None
         unsure_macro = context.kind == "canned" and context.customer is None and not context.sure
-        assumed = context.assumes_problem()
+        # A verdict the customer's words left unsure rests on a guess, even once the agent's
+        # reply has decided it (a plain question answered "send me the new address and
+        # I'll update it" reads as a problem): what depends on it is info.
+        assumed = context.assumes_problem() or context.by_reply
         for finding in findings:
             if not model.knows(finding.code):
                 continue
