@@ -254,3 +254,27 @@ def test_a_multi_line_signature_is_part_of_the_sign_off():
     reply = "Your refund was issued.\nThanks, I will send the new card tomorrow.\n"
     (finding,) = [f for f in Linter().lint(reply) if f.code == "EMP501"]
     assert reply[finding.start:finding.end] == "Thanks, I will send the new card tomorrow."
+
+
+def test_a_canned_reply_judged_in_the_linters_pass_gets_the_same_findings():
+    """A macro with no customer message is judged by its own words. In a run it is judged
+    in the linter's own pass over it (`canned_in_pass`) instead of being read a second
+    time; every real canned reply of dev.jsonl gets the same findings either way."""
+    import json
+    from pathlib import Path
+
+    lines = (Path(__file__).parent / "data" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    macros = [r["reply"] for r in map(json.loads, lines) if r.get("kind") == "canned" and not r.get("customer")]
+    assert len(macros) >= 50
+    linter = Linter(Config(kind="canned"))
+    rows = [(None, "canned", None, macro) for macro in macros]
+    waiting = Context.many(rows, canned_in_pass=True)
+    assert all(c.canned_open and c.problem is None for c in waiting)
+
+    def seen(contexts):
+        return [[(f.code, f.severity, f.confidence) for f in found]
+                for found in linter.lint_many(zip(macros, contexts))]
+
+    read_first = Context.many(rows)
+    assert {c.problem for c in read_first} == {True, False, None}
+    assert seen(waiting) == seen(read_first)

@@ -238,16 +238,17 @@ class CustomerDetector:
         ("after review, this is working as intended") answers a report, so trouble words
         still make it a problem (readers want the apology), but not a sure one: what rests
         on it is only `info`."""
-        out: list[tuple[bool | None, bool]] = []
-        for doc in self._read_replies(replies):
-            found = self.canned.matches(doc)
-            cancel = [span for label in NOT_TROUBLE for span in found.get(label, ())]
-            trouble = uncancelled(found.get("trouble", ()), cancel)  # as a rule's `except`
-            if trouble:
-                out.append((True, not found.get("no_fault")))
-            else:
-                out.append((False, True) if found.get("fine") else (None, False))
-        return out
+        return [self.canned_problem(doc) for doc in self._read_replies(replies)]
+
+    def canned_problem(self, doc: Any) -> tuple[bool | None, bool]:
+        """canned_problems for one reply's doc (the linter's own, in its pass: a macro
+        collection's replies are not read twice)."""
+        found = self.canned.matches(doc)
+        cancel = [span for label in NOT_TROUBLE for span in found.get(label, ())]
+        trouble = uncancelled(found.get("trouble", ()), cancel)  # as a rule's `except`
+        if trouble:
+            return True, not found.get("no_fault")
+        return (False, True) if found.get("fine") else (None, False)
 
     def detect(self, text: str, earlier: str | None = None) -> CustomerSignal:
         return self.detect_many([text], [earlier])[0]

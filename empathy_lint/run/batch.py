@@ -53,7 +53,7 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
             customer, earlier = split_conversation(customer, thread[1], record.get("requester_id"))
         rows.append((customer, chosen(record.get("kind"), KINDS, config.kind or "live"),
                      chosen(record.get("channel"), CHANNELS, config.channel), reply, earlier))
-    judged = iter(Context.many(rows))
+    judged = iter(Context.many(rows, canned_in_pass=True))
     bare = Context(kind=config.kind or "live", channel=config.channel)
     return [(record, bare) if i in plain else (record["reply"], next(judged)) for i, record in enumerate(chunk)]
 

@@ -225,7 +225,7 @@ def evaluate(records: list[dict], use_context: bool = True,
         (r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"), r["reply"],
          earlier_customer(r) if use_context else None)
         for r in records
-    ])
+    ], canned_in_pass=True)
     if labels_gate:
         contexts = [_as_labelled(c, r["labels"].get("problem")) for c, r in zip(contexts, records)]
     tallies = {family: Tally() for family in FAMILIES}
@@ -255,6 +255,7 @@ def _as_labelled(context: Context, problem: bool | None) -> Context:
     if problem is None or (context.probability is None and context.kind != "canned"):
         return context
     return dataclasses.replace(context, problem=problem, fine=problem is False, sure=True, open_score=None,
+                               canned_open=False,
                                probability=None if context.probability is None else float(problem))
 
 

@@ -297,7 +297,7 @@ def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
         customer, earlier = _conversation(job, reply, kind)
         rows.append((customer, kind, chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text,
                      earlier))
-    return Context.many(rows)
+    return Context.many(rows, canned_in_pass=True)
 
 
 def _conversation(job: Job, reply: Reply, kind: str) -> tuple[str | None, str | None]:
