@@ -146,9 +146,15 @@ def _specificity(selector: str, rule: Rule) -> int:
     return 0
 
 
+def names_rule(selector: str, rule: Rule) -> bool:
+    """Does `selector` (a code, name, prefix, family or ALL) name `rule`? The command
+    line, the config and inline suppression directives read selectors alike."""
+    return _specificity(selector, rule) > 0
+
+
 def _check_known(selectors: list[str], rules: list[Rule], option: str) -> None:
     for selector in selectors:
-        if not any(_specificity(selector, rule) for rule in rules):
+        if not any(names_rule(selector, rule) for rule in rules):
             raise ConfigError(
                 f"{option}: {selector!r} matches no rule code, name or family "
                 f"(see `empathy-lint rules`)"

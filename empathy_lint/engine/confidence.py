@@ -62,7 +62,7 @@ def reply_facts(context: Any, words: int, question: bool, echo: int, present: se
         values["problem-probability"] = probability
         if context.sure:
             values["verdict-sure"] = 1.0
-        if getattr(context, "by_reply", False):  # decided with the agent's reply: not the customer's words alone
+        if context.by_reply:  # decided with the agent's reply: not the customer's words alone
             values["verdict-by-reply"] = 1.0
     if context.kind == "canned":
         values["canned"] = 1.0

@@ -25,7 +25,7 @@ from empathy_lint.errors import RuleError
 from empathy_lint.engine.confidence import logistic
 from empathy_lint.engine.language import is_english, plainly_english
 from empathy_lint.engine.matching import CHECK_IDS, PatternSet, uncancelled
-from empathy_lint.engine.pipeline import get_nlp, sentence_columns
+from empathy_lint.engine.pipeline import get_nlp, sentence_columns, word_of
 from empathy_lint.rulebook import context_path, load_context
 from empathy_lint.engine.sentiment import Sentiment, sentiment_of
 from empathy_lint.read.sources.base import no_surrogates
@@ -206,7 +206,6 @@ class CustomerDetector:
         self.generic = frozenset(str(w) for w in lexicon.get("echo", {}).get("ignore", ()))
         self.request_openers = tuple(tuple(str(p).lower().split()) for p in lexicon.get("echo", {}).get("not_in_requests", ()))
         self.request_first_words = frozenset(opener[0] for opener in self.request_openers if opener)
-        self._opening_word: dict[int, str | None] = {}  # orth hash -> lowercased word (None: not one)
         self.root_letters = int(lexicon.get("echo", {}).get("root_letters", 0))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
@@ -401,18 +400,13 @@ class CustomerDetector:
 
     def _is_request(self, doc: Any, orths: list[int], start: int, end: int) -> bool:
         """Does the sentence doc[start:end] open with a request ("Please", "Could you")?
-        Read from the ORTH column, each distinct spelling lowercased once (no Token
-        object per sentence: every reply of an export with customer messages asks this)."""
+        Read from the ORTH column, each distinct spelling lowercased once (`word_of`: no
+        Token object per sentence, and every reply of an export with customer messages
+        asks this)."""
         words: list[str] = []
-        known = self._opening_word
+        strings = doc.vocab.strings
         for orth in orths[start:min(end, start + 6)]:
-            word = known.get(orth, _UNKNOWN)
-            if word is _UNKNOWN:
-                text = doc.vocab.strings[orth]
-                word = text.lower() if text.isalpha() else None  # as Token.is_alpha, .lower_
-                if len(known) >= CONTENT_MEMO_SIZE:
-                    known.clear()
-                known[orth] = word
+            word = word_of(orth, strings)
             if word is not None:
                 if not words and word not in self.request_first_words:
                     return False

@@ -70,16 +70,14 @@ class Context:
         "Yes, 9-5. Have a great weekend!" asks nothing more). Read once: the result has
         no `open_score` left to add to. A canned reply with no customer message is judged
         here by its own words (`canned_problems`)."""
-        if self.canned_open:
-            from empathy_lint.engine.customer import default_detector
-
-            problem, sure = default_detector().canned_problem(doc)
-            return dataclasses.replace(self, problem=problem, fine=problem is False, sure=sure, canned_open=False)
-        if self.open_score is None:
+        if not self.canned_open and self.open_score is None:
             return self
         from empathy_lint.engine.customer import default_detector
 
         detector = default_detector()
+        if self.canned_open:
+            problem, sure = detector.canned_problem(doc)
+            return dataclasses.replace(self, problem=problem, fine=problem is False, sure=sure, canned_open=False)
         signal = detector.with_reply(self.open_score, detector.reply_groups(doc))
         return dataclasses.replace(self, problem=signal.problem, fine=signal.fine,
                                    probability=signal.probability, sure=signal.sure, open_score=None, by_reply=True)

@@ -268,17 +268,24 @@ def reply_lemmas(doc: Doc) -> frozenset[str]:
                                    or (orths[i - 1] == _ASTERISK and strings[orths[i]].isupper()))
     words = set()
     for lemma in distinct:
-        word = _WORD_OF.get(lemma, _NOT_SEEN)
-        if word is _NOT_SEEN:
-            text = strings[lemma].lower() if lemma in strings else ""
-            word = text if text.isalpha() else None
-            if len(_WORD_OF) >= _WORD_MEMO_SIZE:
-                _WORD_OF.clear()
-            _WORD_OF[lemma] = word
+        word = word_of(lemma, strings)
         if word is not None:
             words.add(word)
     found = doc.user_data["empathy_lint.lemmas"] = frozenset(words)
     return found
+
+
+def word_of(key: int, strings: Any) -> str | None:
+    """The lowercased word a string hash (an ORTH or LEMMA value) stands for, or None for
+    what is not a word ("@115723", "4", "!"); each hash is looked up once."""
+    word = _WORD_OF.get(key, _NOT_SEEN)
+    if word is _NOT_SEEN:
+        text = strings[key].lower() if key in strings else ""
+        word = text if text.isalpha() else None
+        if len(_WORD_OF) >= _WORD_MEMO_SIZE:
+            _WORD_OF.clear()
+        _WORD_OF[key] = word
+    return word
 
 
 @Language.factory("empathy_sentencizer")

@@ -19,9 +19,11 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from typing import Any, Iterable
+from typing import Iterable
 
+from empathy_lint.config import names_rule
 from empathy_lint.findings import Finding, LineIndex
+from empathy_lint.rulebook import Rule
 from empathy_lint.read.placeholders import Mask
 
 # Linear in the line: the codes are one lazy run up to a closing marker (trailing spaces
@@ -53,13 +55,12 @@ class Directive:
         return finding.line == self.line + 1
 
 
-def _matches(selector: str, finding: Finding | Any) -> bool:
-    """Does `selector` (a code, name, prefix, family or `all`) name the finding's rule
-    (or a rule: anything with `id`/`code`, `name` and `family`)?"""
-    code = finding.code if isinstance(finding, Finding) else finding.id
+def _matches(selector: str, finding: Finding) -> bool:
+    """Does `selector` (a code, name, prefix, family or `all`) name the finding's rule?
+    (`config.names_rule` asks the same of a rule.)"""
     lowered = selector.lower()
-    return (code.startswith(selector.upper()) or finding.name.startswith(lowered) or finding.family == lowered
-            or lowered == "all")
+    return (finding.code.startswith(selector.upper()) or finding.name.startswith(lowered)
+            or finding.family == lowered or lowered == "all")
 
 
 def _codes(written: str) -> tuple[str, ...]:
@@ -121,7 +122,7 @@ def apply(findings: list[Finding], scope: Scope, disabled: list[str] | None = No
     return kept
 
 
-def stale(directives: Iterable[Directive], used: set[int], active: list[Any], loaded: list[Any]
+def stale(directives: Iterable[Directive], used: set[int], active: list[Rule], loaded: list[Rule]
           ) -> list[tuple[Directive, str]]:
     """Directives to report, each with what is wrong: a code that names no rule of
     `loaded`, or a directive that silenced nothing in this run (`used`: the starts of
@@ -134,13 +135,11 @@ def stale(directives: Iterable[Directive], used: set[int], active: list[Any], lo
             found.append((directive, "`enable` has no effect: a `disable` covers its whole file or macro; "
                                      "use disable-line or disable-next-line for a line"))
             continue
-        unknown = [c for c in directive.codes if not any(_matches(c, rule) for rule in loaded)]
+        unknown = [c for c in directive.codes if not any(names_rule(c, rule) for rule in loaded)]
         if unknown:
             found.append((directive, "names no rule: " + ", ".join(unknown)))
         elif directive.start not in used and all(
-                any(_matches(c, rule) for rule in active) and
-                all(rule.id in active_ids for rule in loaded if _matches(c, rule))
-                for c in directive.codes):
+                rule.id in active_ids for c in directive.codes for rule in loaded if names_rule(c, rule)):
             found.append((directive, "no finding here for it to silence"))
     return found
 

@@ -97,11 +97,11 @@ def pour(outlet: Outlet, files: list[Job], parts: Iterable[Linted], streamed: se
         while current < linted.file:
             open_next()
         errors.extend(linted.errors)
-        held.used |= linted.used
         if current not in streamed:
             held.join(linted)
             continue
         held.replies += linted.replies
+        held.used |= linted.used
         now, later = [], []
         for pair in zip(linted.findings, linted.fingerprints):
             (later if pair[0].kind == "repeated" else now).append(pair)
