@@ -32,6 +32,7 @@ from empathy_lint.errors import RuleError  # noqa: E402
 from empathy_lint.run.evaluation import load_records, split  # noqa: E402
 from empathy_lint.engine.language import detect_language, is_english  # noqa: E402
 from empathy_lint.engine.matching import PatternSet, uncancelled  # noqa: E402
+from empathy_lint.engine.pipeline import has_unspaced_script, unspaced_doc  # noqa: E402
 from empathy_lint.read.textmap import prepare  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -53,17 +54,9 @@ def claim_for(rule_id: str):
     return DEFENSIVE if rule_id.startswith("EMP3") else None
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("rules", nargs="*", help="rule codes (default: every rule the labels judge)")
-    parser.add_argument("--weak", action="store_true", help="only dead or imprecise patterns")
-    parser.add_argument("--examples", type=int, default=0, help="wrong hits to show per pattern")
-    args = parser.parse_args()
-
-    records = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
-    languages = ["en" if is_english(r["reply"]) else detect_language(r["reply"]) for r in records]
-    linter = Linter()
-    rules = [r for r in linter.rules if claim_for(r.id) and r.patterns and (not args.rules or r.id in args.rules)]
+def count(records: list[dict], languages: list[str], linter: Linter, rules: list) -> tuple[dict, dict, list]:
+    """(pattern key -> tune replies it matches, excepts applied; except key -> replies
+    whose verdict it decides; the (rule, language, patterns, excepts) reported)."""
     # One report per rule and language: the English patterns over the English replies,
     # each `languages:` block over the replies detected in its language.
     parts = [(rule, "en", rule.patterns, rule.excepts) for rule in rules]
@@ -75,10 +68,14 @@ def main() -> None:
         for index, pattern in enumerate(excepts):
             patterns.add(f"{rule.id}@{code}!{index}", pattern, lambda detail: RuleError(detail))
     patterns.finish()
-    texts = (prepare(r["reply"], linter.masks_for(r["reply"])).text for r in records)
+    texts = [prepare(r["reply"], linter.masks_for(r["reply"])).text for r in records]
+    # Read as the linter reads them: Japanese and Chinese a character a token (their
+    # phrases are compiled so), every other reply through the pipeline.
+    docs = (unspaced_doc(linter.nlp, text) if has_unspaced_script(text) else doc
+            for text, doc in zip(texts, linter.nlp.pipe(texts)))
     hits: dict[str, list[int]] = defaultdict(list)      # pattern key -> replies it matches, excepts applied
     cancels: dict[str, list[int]] = defaultdict(list)   # except key -> replies whose verdict it decides
-    for number, doc in enumerate(linter.nlp.pipe(texts)):
+    for number, doc in enumerate(docs):
         found = patterns.matches(doc)
         for rule, code, _, _ in parts:
             if code != languages[number]:
@@ -96,6 +93,21 @@ def main() -> None:
                     others = [span for k, spans in excepts.items() if k != key for span in spans]
                     if uncancelled(matched, others):
                         cancels[key].append(number)
+    return hits, cancels, parts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("rules", nargs="*", help="rule codes (default: every rule the labels judge)")
+    parser.add_argument("--weak", action="store_true", help="only dead or imprecise patterns")
+    parser.add_argument("--examples", type=int, default=0, help="wrong hits to show per pattern")
+    args = parser.parse_args()
+
+    records = split(load_records(DATA / "train.jsonl") + load_records(DATA / "dev.jsonl"))["tune"]
+    languages = ["en" if is_english(r["reply"]) else detect_language(r["reply"]) for r in records]
+    linter = Linter()
+    rules = [r for r in linter.rules if claim_for(r.id) and r.patterns and (not args.rules or r.id in args.rules)]
+    hits, cancels, parts = count(records, languages, linter, rules)
 
     for rule, code, pats, excepts in parts:
         claim = claim_for(rule.id)

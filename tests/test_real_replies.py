@@ -318,3 +318,20 @@ def test_folds_scored_one_by_one_add_up_to_the_whole(parts):
         assert merged[family].scores() == tally.scores()
     assert (alarms.fp, alarms.tn) == (whole_alarms.fp, whole_alarms.tn)
     assert sum(t.tp + t.fp + t.fn + t.tn for t in merged.values()) > 0
+
+
+def test_the_per_pattern_report_reads_japanese_replies_as_the_linter_does(linter):
+    """rule_report.count: a Japanese or Chinese reply is read a character a token, as the
+    linter reads it and as its phrases are compiled. Read through the English tokenizer,
+    every Japanese apology pattern showed no hit on tune (one run of characters is one
+    token), and the report called patterns dead that the linter uses."""
+    report = benchmark_module("rule_report")
+    records = [{"reply": "ご迷惑をおかけしております。アプリをご利用でしょうか。"},
+               {"reply": "アプリをご利用でしょうか。"},
+               {"reply": "Sorry about the delay, your parcel ships today."}]
+    apology = [rule for rule in linter.rules if rule.id == "EMP201"]
+    hits, _, _ = report.count(records, ["ja", "ja", "en"], linter, apology)
+    japanese = apology[0].languages["ja"].patterns
+    assert hits[f"EMP201@ja#{japanese.index('ご迷惑')}"] == [0]
+    assert not any(hits[f"EMP201@ja#{i}"] for i in range(len(japanese)) if i != japanese.index("ご迷惑"))
+    assert any(numbers == [2] for key, numbers in hits.items() if key.startswith("EMP201@en#"))
