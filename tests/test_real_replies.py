@@ -335,3 +335,16 @@ def test_the_per_pattern_report_reads_japanese_replies_as_the_linter_does(linter
     assert hits[f"EMP201@ja#{japanese.index('ご迷惑')}"] == [0]
     assert not any(hits[f"EMP201@ja#{i}"] for i in range(len(japanese)) if i != japanese.index("ご迷惑"))
     assert any(numbers == [2] for key, numbers in hits.items() if key.startswith("EMP201@en#"))
+
+
+def test_the_label_listing_never_shows_a_blind_phrase(parts):
+    """benchmarks/tune_labels.py lists what the readers marked on tune and the canned
+    macros; blind's phrases are counted, never printed (a listing of train and dev whole
+    once showed them, and two patterns written after it had to be taken out)."""
+    listing = benchmark_module("tune_labels")
+    records = parts["tune"] + parts["blind"] + parts["canned"]
+    phrases, hidden = listing.tune_phrases(records, "defensive")
+    blind = {p.lower() for r in parts["blind"] for p in r["labels"].get("defensive") or []}
+    tune = {p.lower() for r in parts["tune"] + parts["canned"] for p in r["labels"].get("defensive") or []}
+    assert hidden == sum(len(r["labels"].get("defensive") or []) for r in parts["blind"]) > 0
+    assert set(phrases) == tune and not (set(phrases) & (blind - tune))
