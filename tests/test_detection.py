@@ -513,3 +513,17 @@ def test_a_word_of_the_customers_said_another_way_is_an_echo(linter):
         assert "EMP101" in _codes(linter, reply, customer)  # whole words only: not named
     finally:
         detector.root_letters = stored
+
+
+def test_a_welcome_answers_a_newcomers_question_not_a_problem(linter):
+    """A plain question from someone moving in is left open by its words; a reply that
+    opens with a welcome shows nothing went wrong, so no apology is asked (a welcome pack
+    is no welcome)."""
+    message = "Just moved into a new flat, how do I set up an account with you?"
+    reply = ("Welcome aboard! You can set up your account in a few minutes on our website: click "
+             "'Moving home' and enter your first meter readings.")
+    assert detect(message).verdict == "unsure"
+    detector = default_detector()
+    welcome, pack = detector.reply_groups_many([reply, "Sorry, the welcome pack to your new home was late."])
+    assert "reply-glad" in welcome and "reply-glad" not in pack
+    assert "EMP201" not in _codes(linter, reply, message)
