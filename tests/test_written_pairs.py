@@ -201,3 +201,54 @@ def test_a_mail_clients_signature_block_is_not_linted_and_signs_the_email():
     # A "--" in a sentence is no signature line, nor is a heading's "--" underline.
     assert "EMP702" in _findings("Where is it?", "Hi Dana, the parcel -- sent Monday -- is on its way.")
     assert "EMP301" in _findings("Where is it?", "Refund\n--\nAs I said, the refund takes five days.")
+
+
+# Four registers written on 2026-12-07 (an energy supplier, a food-delivery app, an
+# insurer, a game's support tickets, a B2B software company, a medical practice):
+# (customer, reply, code, whether the reply must get it).
+REGISTERS = [
+    ("You've taken my direct debit twice this month and now I'm overdrawn.",
+     "The duplicate collection occurred because your bank details were updated twice. Please ensure changes are "
+     "only submitted once in future.", "EMP304", True),
+    ("You've taken my direct debit twice this month and now I'm overdrawn.",
+     "Whilst I appreciate your frustration, direct debits are collected in line with the schedule you agreed to.",
+     "EMP304", True),
+    ("You've taken my direct debit twice this month and now I'm overdrawn.",
+     "Sorry for any inconvenience. The second payment was for your previous balance, as set out in your annual "
+     "statement.", "EMP303", True),
+    ("My bill this month is £340, three times the usual.",
+     "Hello, estimated bills are issued where we have not received a valid reading. The bill stands.",
+     "EMP401", True),
+    ("Why has my premium gone up by 40% when I haven't made a claim?",
+     "Premiums are reviewed annually. We are unable to discuss how individual premiums are calculated.",
+     "EMP306", True),
+    ("Why has my premium gone up by 40% when I haven't made a claim?",
+     "I can see why a 40% rise would come as a shock. I've re-run your quote and found a policy that brings it "
+     "down to £412 - shall I switch you over?", "EMP401", False),
+    ("My claim has been open for 6 weeks and nobody has called me back.",
+     "Please be assured that your claim is being dealt with.", "EMP401", True),
+    ("servers have been lagging all weekend, cant play ranked at all",
+     "Have you tried restarting your router? Most lag issues are caused by the player's connection.",
+     "EMP304", True),
+    ("servers have been lagging all weekend, cant play ranked at all",
+     "Ugh, lag in ranked is the worst. The fix is rolling out tonight, and we'll post on our status page once "
+     "it's done.", "EMP501", False),
+    ("The receptionist was really rude when I called this morning.",
+     "I'm really sorry about that. I've shared your feedback with the practice manager, who will call you by "
+     "Friday to talk it through.", "EMP501", False),
+    ("you charged me twice for the same order",
+     "Our payment system doesn't make mistakes like that, please check with your bank.", "EMP308", True),
+    ("my order came 50 mins late and the food was stone cold. not happy",
+     "Sorry if the food wasn't up to your standards.", "EMP202", True),
+    ("my order came 50 mins late and the food was stone cold. not happy",
+     "Sorry for the delay, but we've now refunded your order in full.", "EMP202", False),
+    ("my order came 50 mins late and the food was stone cold. not happy",
+     "I'm sorry, but we can't refund orders once they have been delivered.", "EMP202", True),
+    ("I filled in the form wrong and now my order is stuck.",
+     "It's not your fault at all - the form was confusing, and I've corrected the order.", "EMP304", False),
+]
+
+
+@pytest.mark.parametrize("customer,reply,code,present", REGISTERS)
+def test_forms_of_other_registers_are_read_as_meant(customer, reply, code, present):
+    assert (code in _findings(customer, reply)) is present
