@@ -246,6 +246,20 @@ REGISTERS = [
      "I'm sorry, but we can't refund orders once they have been delivered.", "EMP202", True),
     ("I filled in the form wrong and now my order is stuck.",
      "It's not your fault at all - the form was confusing, and I've corrected the order.", "EMP304", False),
+    ("You charged me $450 for a scratch that was already there when I picked up the car.",
+     "Any damage not recorded on the rental agreement is the renter's responsibility.", "EMP304", True),
+    ("They refused my return in store because I didn't have the receipt.",
+     "Returns without a receipt are at the store manager's discretion.", "EMP303", True),
+    ("My refund for the return still hasn't shown up after 3 weeks.",
+     "I apologize for the delay. I've pushed the refund through today, and I'll check on Friday that it has "
+     "reached your card.", "EMP501", False),
+    ("My refund for the return still hasn't shown up after 3 weeks.",
+     "Sorry for the wait! As stated in our returns policy, refunds take up to 30 days, so you're within time - "
+     "I've asked the warehouse to speed yours up.", "EMP303", False),
+    ("I want compensation, this has been a complete mess.",
+     "We note your comments; however, our position remains unchanged.", "EMP308", True),
+    ("I want compensation, this has been a complete mess.",
+     "Had you contacted us within the 14-day window, we could have helped.", "EMP304", True),
 ]
 
 
