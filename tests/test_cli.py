@@ -293,3 +293,19 @@ def test_usage_errors_are_one_line_and_a_typo_of_a_command_is_named():
         result = run_cli(*args)
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 2 and len(lines) == 1 and words in lines[0] and "--help" in lines[0]
+
+
+def test_explain_shows_the_first_examples_and_all_on_request():
+    """A rule's examples are its tests too, and some rules hold a hundred: `explain` shows
+    the first few of each kind, says how many more there are, and `--all` shows them."""
+    from empathy_lint.rulebook import load_rules
+    from empathy_lint.apps.cli import EXPLAIN_FINE, EXPLAIN_FLAGGED
+
+    rule = next(r for r in load_rules(()) if r.id == "EMP308")
+    assert len(rule.examples_flag) > EXPLAIN_FLAGGED and len(rule.examples_pass) > EXPLAIN_FINE
+    short = run_cli("explain", "EMP308").stdout
+    assert rule.examples_flag[0] in short and rule.examples_flag[-1] not in short
+    assert f"... and {len(rule.examples_flag) - EXPLAIN_FLAGGED} more (--all)" in short
+    everything = run_cli("explain", "EMP308", "--all").stdout
+    assert rule.examples_flag[-1] in everything and rule.examples_pass[-1] in everything
+    assert "more (--all)" not in everything

@@ -558,10 +558,27 @@ def _item(text: str) -> str:
     return "\n".join(["  - " + first, *(f"    {line}" if line else "" for line in rest)])
 
 
+# How many examples of each kind `explain` shows unless asked for all: a rule's examples
+# are its tests too, and some rules hold a hundred.
+EXPLAIN_FLAGGED = 8
+EXPLAIN_FINE = 5
+
+
+def _examples(examples: list[Any], shown: int | None) -> list[str]:
+    """The first `shown` examples as list items (all with None), and how many are left."""
+    items = [_item(_example_text(e)) for e in (examples if shown is None else examples[:shown])]
+    left = len(examples) - len(items)
+    if left:
+        items.append(f"  ... and {left} more (--all)")
+    return items
+
+
 @cli.command()
 @click.argument("code")
 @click.option("--rules", "rule_paths", multiple=True, metavar="PATH", help="Include an extra rule pack.")
-def explain(code: str, rule_paths: tuple[str, ...]) -> None:
+@click.option("--all", "show_all", is_flag=True,
+              help=f"Every example (by default the first {EXPLAIN_FLAGGED} flagged and {EXPLAIN_FINE} fine).")
+def explain(code: str, rule_paths: tuple[str, ...], show_all: bool) -> None:
     """Explain a rule (by code or name): why it matters, examples and suggestions."""
     try:
         rules = load_rules(rule_paths)
@@ -583,10 +600,10 @@ def explain(code: str, rule_paths: tuple[str, ...]) -> None:
         wrap(rule.why),
         "",
         click.style(_FLAGGED_HEADINGS.get(rule.kind, "Flagged (missing)"), bold=True),
-        *[_item(_example_text(e)) for e in rule.examples_flag],
+        *_examples(rule.examples_flag, None if show_all else EXPLAIN_FLAGGED),
         "",
         click.style(_FINE_HEADINGS.get(rule.kind, "Fine"), bold=True),
-        *[_item(_example_text(e)) for e in rule.examples_pass],
+        *_examples(rule.examples_pass, None if show_all else EXPLAIN_FINE),
         "",
         click.style("Suggestions", bold=True),
         *[_item(s) for s in rule.suggest],
