@@ -133,23 +133,34 @@ def split_selectors(values: Iterable[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _specificity(selector: str, rule: Rule) -> int:
-    """How precisely `selector` names `rule`: 0 not at all, higher is more specific."""
-    if selector.upper() == rule.id or selector.lower() == rule.name:
+def _how_precisely(selector: str, code: str, name: str, family: str) -> int:
+    """How precisely `selector` names the rule with this code, name and family: 0 not at
+    all, higher is more specific."""
+    if selector.upper() == code or selector.lower() == name:
         return 1000
     if selector.upper() == "ALL":
         return 1
-    if selector.lower() == rule.family:
+    if selector.lower() == family:
         return 2
-    if rule.id.startswith(selector.upper()) or rule.name.startswith(selector.lower()):
+    if code.startswith(selector.upper()) or name.startswith(selector.lower()):
         return 2 + len(selector)
     return 0
 
 
+def _specificity(selector: str, rule: Rule) -> int:
+    return _how_precisely(selector, rule.id, rule.name, rule.family)
+
+
+def names(selector: str, code: str, name: str, family: str) -> bool:
+    """Does `selector` (a code, name, prefix, family or ALL) name the rule with this code,
+    name and family? The command line, the config and inline suppression directives
+    (which ask it of a finding) read selectors alike."""
+    return _how_precisely(selector, code, name, family) > 0
+
+
 def names_rule(selector: str, rule: Rule) -> bool:
-    """Does `selector` (a code, name, prefix, family or ALL) name `rule`? The command
-    line, the config and inline suppression directives read selectors alike."""
-    return _specificity(selector, rule) > 0
+    """`names`, asked of a rule."""
+    return names(selector, rule.id, rule.name, rule.family)
 
 
 def _check_known(selectors: list[str], rules: list[Rule], option: str) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from typing import Iterable
 
-from empathy_lint.config import names_rule
+from empathy_lint.config import names, names_rule
 from empathy_lint.findings import Finding, LineIndex
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.placeholders import Mask
@@ -46,21 +46,13 @@ class Directive:
     end: int
 
     def covers(self, finding: Finding) -> bool:
-        if self.codes and not any(_matches(c, finding) for c in self.codes):
+        if self.codes and not any(names(c, finding.code, finding.name, finding.family) for c in self.codes):
             return False
         if self.kind == "disable":
             return True
         if self.kind == "disable-line":
             return finding.line == self.line
         return finding.line == self.line + 1
-
-
-def _matches(selector: str, finding: Finding) -> bool:
-    """Does `selector` (a code, name, prefix, family or `all`) name the finding's rule?
-    (`config.names_rule` asks the same of a rule.)"""
-    lowered = selector.lower()
-    return (finding.code.startswith(selector.upper()) or finding.name.startswith(lowered)
-            or finding.family == lowered or lowered == "all")
 
 
 def _codes(written: str) -> tuple[str, ...]:
