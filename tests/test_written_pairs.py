@@ -203,8 +203,10 @@ def test_a_mail_clients_signature_block_is_not_linted_and_signs_the_email():
     assert "EMP301" in _findings("Where is it?", "Refund\n--\nAs I said, the refund takes five days.")
 
 
-# Four registers written on 2026-12-07 (an energy supplier, a food-delivery app, an
-# insurer, a game's support tickets, a B2B software company, a medical practice):
+# Registers written on 2026-12-07 (an energy supplier, a food-delivery app, an insurer,
+# a game's support tickets, a B2B software company, a medical practice, and later an API
+# provider, a ticket seller, a marketplace seller, a bank, an online course, a train
+# operator's and a brand's Twitter voice):
 # (customer, reply, code, whether the reply must get it).
 REGISTERS = [
     ("You've taken my direct debit twice this month and now I'm overdrawn.",
@@ -260,6 +262,31 @@ REGISTERS = [
      "We note your comments; however, our position remains unchanged.", "EMP308", True),
     ("I want compensation, this has been a complete mess.",
      "Had you contacted us within the 14-day window, we could have helped.", "EMP304", True),
+    # Twelve more registers and a brand's Twitter voice (the twenty-third session):
+    ("Your API has been returning 502s for the last hour and our checkout is down.",
+     "Hi, our status page shows all systems operational. Please check your integration.", "EMP308", True),
+    ("Your API has been returning 502s for the last hour and our checkout is down.",
+     "Hi Marco, as per our SLA, credits are only issued for outages over 4 hours.", "EMP303", True),
+    ("The concert was cancelled on the day and I still haven't had my refund, it's been 6 weeks.",
+     "Hi Dan, refunds for cancelled events are issued by the event organiser, not by us. We are unable to speed "
+     "up this process.", "EMP306", True),
+    ("The listing said 'brand new' but the headphones arrived scratched and without the box.",
+     "Hi, all items are checked before dispatch. The damage must have happened during delivery.", "EMP308", True),
+    ("My card was blocked while I was abroad and I couldn't pay for anything for two days.",
+     "Hi, sorry about that. The block is lifted now. Thanks, Sam", "EMP401", False),
+    ("I paid for the course but I still can't access any of the videos. It's been a week.",
+     "Hi, enrolment can take up to 10 working days to process. Thank you for your patience.", "EMP401", True),
+    ("@TrainCo the 7:42 is cancelled AGAIN and no replacement bus. how am I meant to get to work",
+     "Really sorry, the 7:42 was cancelled due to a signal fault. The 7:58 is running and your ticket is valid "
+     "on it. ^RB", "EMP401", False),
+    ("@Brand my order is a week late and nobody answers my emails",
+     "Sorry, but that's not good enough from us. DM us your order number and we'll chase it today. ^JS",
+     "EMP202", False),
+    ("@Brand my order is a week late and nobody answers my emails",
+     "Sorry, but that's not good enough from us. DM us your order number and we'll chase it today. ^JS",
+     "EMP201", False),
+    ("@Brand my order is a week late and nobody answers my emails",
+     "Sorry for any frustration, but delivery times are estimates only. ^JS", "EMP202", True),
 ]
 
 
