@@ -203,8 +203,14 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("We're removing you from the moderator team. If you think we did this in error, let us know.", False),
     # ...but trouble outside the appeal still counts.
     ("Thanks for your pull request! The build is broken; if you think this is in error, re-run it.", True),
+    # A welcome, a question praised, a how-to: no problem (rubric v2), so nothing is asked.
+    ("Here is how to export your data: open Settings, then Export.", False),
+    ("Welcome to Example! Your workspace is ready. Here's a two-minute video to get you started.", False),
+    ("Great question! The Team plan is $12 per user per month, billed annually.", False),
+    ("To reset your password:\n\n1. Go to Settings > Security.\n2. Click Reset password.", False),
+    # ...unless trouble is named too.
+    ("To fix the crash:\n\n1. Update to 4.2.1.\n2. Restart the app.", True),
     # Neither: the canned default (no apology asked); looking into a request is no trouble.
-    ("Here is how to export your data: open Settings, then Export.", None),
     ("Thanks for the idea! We'll look into it for a future version.", None),
     ("Looking for another challenge? Please take a look at our open issues.", None),
     # ...nor does help offered for later under a how-to.
@@ -227,6 +233,7 @@ def test_a_macro_is_judged_by_its_own_words(macro, problem):
     "Thanks for the report. After review, this is working as intended, per our policy.",
     "Thanks for reporting this. It's expected behaviour: the export skips archived items.",
     "Thank you for your report! This isn't a bug: the setting is off by default.",
+    "Thanks for the report. What you're seeing is how exports work today: archived projects are left out.",
 ])
 def test_a_macro_that_finds_no_fault_is_asked_for_an_apology_only_at_info(macro):
     """A "works as intended" note answers a report, and readers still want the apology
