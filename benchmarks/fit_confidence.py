@@ -14,7 +14,7 @@ families present) and whether a reader agrees (the labels, evaluation.expected).
 - require rules: logistic regression (scikit-learn) over those facts, its strength
   chosen by cross-validation over whole companies. The reply's words (lemmas seen in
   the findings of at least MIN_TEAMS teams) join the facts only where they lower the
-  cross-validated log-loss by more than its standard error; `warn_at` is the lowest
+  cross-validated log-loss by more than one standard error of that gain (over companies); `warn_at` is the lowest
   cross-validated confidence above which the findings are right at least TARGET of
   the time, and enough of them that tune shows it: the one-sided lower bound of that
   precision (Clopper-Pearson, at ALPHA) is at least GOAL, the precision asked on blind.
@@ -154,19 +154,43 @@ def best_fit(names: list[str], rows: list, y: np.ndarray, groups: list[str]) -> 
     return losses, c, p, names, x
 
 
+def gain_standard_error(gains: np.ndarray, groups: list[str]) -> float:
+    """The standard error of the mean per-finding gain, over companies: the two models are
+    scored on the same held-out findings, so the error that counts is that of their
+    difference (the spread of loss both models share cancels), and findings of one
+    company are not independent (the folds hold out whole companies), so companies are
+    the units (a ratio estimator's clustered standard error)."""
+    totals: dict[str, list[float]] = {}
+    for group, gain in zip(groups, gains.tolist()):
+        totals.setdefault(group, [0.0, 0.0])
+        totals[group][0] += gain
+        totals[group][1] += 1
+    if len(totals) < 2:
+        return float("inf")
+    sums, counts = np.array(list(totals.values())).T
+    mean = sums.sum() / counts.sum()
+    residuals = sums - mean * counts
+    k = len(totals)
+    return float(np.sqrt(k / (k - 1) * np.sum(residuals ** 2)) / counts.sum())
+
+
 def fit_require(code: str, rows: list) -> dict:
     """The facts alone, or with the reply's words. The words must earn their place: they
-    are kept only when they lower the cross-validated log-loss by more than its standard
-    error (the one-standard-error rule), so a gain that is noise across companies does
-    not buy a few hundred weights."""
+    are kept only when they lower the cross-validated log-loss by more than one standard
+    error of that gain (over companies: `gain_standard_error`), so a gain that is noise
+    across companies does not buy a few hundred weights. (Until 2026-12-07 the error was
+    that of the facts' own log-loss, which counts the spread both models share: one
+    canned macro fewer flipped acknowledgement's choice with a gain 1.7 standard errors
+    of the difference.)"""
     from sklearn.linear_model import LogisticRegression
 
     y = np.array([right for _, right, _ in rows])
     groups = [company for _, _, company in rows]
     facts = best_fit(list(FEATURES), rows, y, groups)
     with_words = best_fit(list(FEATURES) + word_vocabulary(rows), rows, y, groups)
-    standard_error = float(facts[0].std(ddof=1) / np.sqrt(len(y))) if len(y) > 1 else 0.0
-    chosen = with_words if with_words[0].mean() < facts[0].mean() - standard_error else facts
+    gains = facts[0] - with_words[0]
+    standard_error = gain_standard_error(gains, groups)
+    chosen = with_words if gains.mean() > standard_error else facts
     losses, c, p, names, x = chosen
     warn_at, _, _ = warn_level(p, y)
     # A finding on a verdict the agent's reply decided is info whatever its confidence
@@ -179,8 +203,8 @@ def fit_require(code: str, rows: list) -> dict:
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
     words = sum(name.startswith(WORD) for name in names)
     print(f"{code}: {len(y)} findings, {y.mean():.2f} right; facts alone: cross-validated log-loss "
-          f"{facts[0].mean():.3f} (standard error {standard_error:.3f}), with the reply's words: "
-          f"{with_words[0].mean():.3f}; chosen: {words} reply words, C={c}; "
+          f"{facts[0].mean():.3f}, with the reply's words: {with_words[0].mean():.3f} (gain "
+          f"{gains.mean():.3f}, standard error {standard_error:.3f}); chosen: {words} reply words, C={c}; "
           f"warn at {warn_at} -> {warned} warnings, {precision:.2f} right (cross-validated)")
     return {
         "bias": round(float(model.intercept_[0]), 4),

@@ -277,8 +277,9 @@ def test_the_reply_words_tell_a_pasted_reply_from_one_that_names_the_case(linter
 
 def test_reply_words_earn_their_place_in_a_confidence_model():
     """fit_confidence keeps the reply's words only when they lower the cross-validated
-    log-loss by more than its standard error: a word that decides the labels is kept, words
-    that are noise are not (the stored model: acknowledgement weighs words, apology not)."""
+    log-loss by more than one standard error of that gain: a word that decides the labels
+    is kept, words that are noise are not (the stored model: acknowledgement weighs words,
+    apology not)."""
     import random
 
     from empathy_lint.rulebook import load_context
@@ -297,6 +298,28 @@ def test_reply_words_earn_their_place_in_a_confidence_model():
     stored = load_context("confidence.yaml")["rules"]
     assert any(name.startswith("word:") for name in stored["EMP101"]["weights"])
     assert not any(name.startswith("word:") for name in stored["EMP201"]["weights"])
+
+
+def test_the_gain_of_the_words_is_judged_by_its_own_spread_over_companies():
+    """Two models scored on the same findings: the error that counts is that of their
+    difference, companies being the units (the folds hold out whole companies). A gain
+    every company shares is sure however much the losses themselves vary; one company's
+    windfall is not; one company alone tells nothing."""
+    import numpy as np
+
+    fit = benchmark_module("fit_confidence")
+    teams = [f"team{i % 6}" for i in range(60)]
+    steady = np.full(60, 0.02)
+    assert fit.gain_standard_error(steady, teams) < 1e-9
+    windfall = np.array([0.3 if team == "team0" else 0.0 for team in teams])
+    # (six equal companies, one with all the gain: the error equals the gain, so "more
+    # than one standard error" is not met)
+    assert abs(fit.gain_standard_error(windfall, teams) - windfall.mean()) < 1e-12
+    assert fit.gain_standard_error(steady, ["solo"] * 60) == float("inf")
+    # By hand: companies of 2 and 1 findings with gains summing to 0.4 and 0.0.
+    mean = 0.4 / 3
+    by_hand = np.sqrt(2 / 1 * ((0.4 - 2 * mean) ** 2 + (0.0 - mean) ** 2)) / 3
+    assert abs(fit.gain_standard_error(np.array([0.1, 0.3, 0.0]), ["a", "a", "b"]) - by_hand) < 1e-12
 
 
 def test_folds_scored_one_by_one_add_up_to_the_whole(parts):
