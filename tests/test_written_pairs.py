@@ -287,6 +287,12 @@ REGISTERS = [
      "EMP201", False),
     ("@Brand my order is a week late and nobody answers my emails",
      "Sorry for any frustration, but delivery times are estimates only. ^JS", "EMP202", True),
+    ("I want a refund for the album I downloaded.",
+     "I'm afraid we can't refund digital downloads once they have been accessed. I'm sorry that's not the answer "
+     "you hoped for. What I can do is give you a credit for another title.", "EMP306", False),
+    ("The app deleted all my notes after the update.",
+     "Obviously this isn't the experience we want you to have, and I'm sorry. I've credited your account with "
+     "one month free.", "EMP307", False),
 ]
 
 
