@@ -170,6 +170,7 @@ class Rule:
     min_replies: int = 0  # repeated rules: how many replies must share an opening
     min_share: float = 0.0  # repeated rules: and what share of the replies checked
     echo: int = 0  # require rules: also satisfied by repeating this many of the customer's content words
+    presumes_problem: bool = False  # forbid rules: a match shows the customer reported a problem
     # Another language's patterns (ISO 639-1 code -> patterns, excepts, suggestions): a
     # reply detected in that language is checked by them instead of the English ones.
     languages: dict[str, "LanguagePatterns"] = field(default_factory=dict)
@@ -321,6 +322,7 @@ def _to_rule(raw: dict[str, Any], family: str, source: str, line: int) -> Rule:
         min_replies=int(raw.get("min_replies", 0)),
         min_share=float(raw.get("min_share", 0.0)),
         echo=int(raw.get("echo", 0)),
+        presumes_problem=bool(raw.get("presumes_problem", False)),
         languages={code: LanguagePatterns(tuple(block["patterns"]), tuple(block.get("except", ())),
                                           tuple(block.get("suggest", ())))
                    for code, block in (raw.get("languages") or {}).items()},

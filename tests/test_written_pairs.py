@@ -293,7 +293,58 @@ REGISTERS = [
     ("The app deleted all my notes after the update.",
      "Obviously this isn't the experience we want you to have, and I'm sorry. I've credited your account with "
      "one month free.", "EMP307", False),
+    # Fifteen more registers (the twenty-fourth session): a car hire desk, a letting
+    # agent, a pharmacy, a pet insurer, furniture delivery, a tour operator, a SaaS
+    # billing desk, a phone repair shop, a council, a ride app, a grocer, a game studio,
+    # a web host, a photo printer, a dating app, a wearables maker, a university, a
+    # mobile network.
+    ("I cancelled my subscription last month but you charged me again.",
+     "Hi Alex, our records show no cancellation request on your account. Subscriptions renew automatically "
+     "until cancelled.", "EMP308", True),
+    ("I picked up my phone from repair yesterday and now the screen flickers.",
+     "The phone was fully tested before it left the shop. The flickering is likely due to water damage.",
+     "EMP308", True),
+    ("You substituted my gluten-free bread with normal bread. I'm coeliac, I could have got really ill.",
+     "Substitutions can be rejected at the door. Please check your items on delivery in future.", "EMP304", True),
+    ("My fitness tracker stopped charging after 5 months. It's still under warranty.",
+     "Hi Leo, the warranty does not cover damage caused by improper charging. Please make sure you use the "
+     "original cable.", "EMP304", True),
+    ("My website has been down since this morning and I'm losing sales.",
+     "Hi Sam, I'm sorry - I know every hour offline costs you. One of our database servers failed at 06:10; "
+     "we've moved your site to a healthy server and it's been back up since 11:45. We'll send a full incident "
+     "report by Friday, and I've applied a credit for the downtime to your next invoice.", "EMP101", False),
+    ("My website has been down since this morning and I'm losing sales.",
+     "Hi Sam, I'm sorry - I know every hour offline costs you. One of our database servers failed at 06:10; "
+     "we've moved your site to a healthy server and it's been back up since 11:45. We'll send a full incident "
+     "report by Friday, and I've applied a credit for the downtime to your next invoice.", "EMP501", False),
+    ("My wedding album arrived with half the photos printed too dark.",
+     "Hi Nina, I'm so sorry - your wedding photos deserve better than that. We're reprinting the whole album "
+     "with the brightness corrected, free of charge, and it will be dispatched by Tuesday. I'll send you the "
+     "tracking link as soon as it ships.", "EMP501", False),
 ]
+
+
+# A reply that dismisses the customer's report or blames them answers a problem, even
+# where the customer's words left the detector unsure and the reply alone would have
+# called the message fine: the rules gated on the customer then run, at info.
+RIDE = "My driver took a huge detour and I was charged double the estimate."
+DISMISSAL = "Fares may vary from the estimate due to traffic and route changes. The fare charged is correct."
+
+
+def test_a_reply_that_dismisses_the_report_answers_a_problem():
+    from empathy_lint.engine.linter import Linter
+
+    context = Context.for_reply(RIDE, "live", "email")
+    assert not context.sure  # the customer's words alone leave it open
+    # Read with a neutral reply, the message is fine: nothing is asked.
+    neutral = context.read_reply(Linter().nlp("Fares may vary from the estimate due to traffic."))
+    assert neutral.fine
+    found = _findings(RIDE, DISMISSAL)
+    assert found.get("EMP308") == "warning"
+    assert found.get("EMP201") == "info" and found.get("EMP401") == "info"
+    # A refusal alone does not presume a problem: it also answers a plain request.
+    assert "EMP201" not in _findings(RIDE, "Fares may vary from the estimate due to traffic. "
+                                           "We are not able to assist with this request.")
 
 
 @pytest.mark.parametrize("customer,reply,code,present", REGISTERS)

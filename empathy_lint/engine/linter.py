@@ -386,6 +386,11 @@ class Linter:
             matches = {keys[key]: spans for key, spans in self.compiled.find(doc, frozenset(keys)).items()}
         else:
             matches = self.compiled.find(doc, wanted)
+            presumed = self._presumed_problem(context, rules, matches)
+            if presumed is not None:
+                context = presumed
+                rules, others, wanted = self._applicable(context)
+                matches = self.compiled.find(doc, wanted)
         findings = notices + self._judge(rules, others, matches, doc, text, mapped, context, openings,
                                          echo=language == "en")
         if findings and self.confidence.rules:
@@ -396,6 +401,21 @@ class Linter:
             findings = one_verdict_per_phrase(findings)
             findings.sort(key=by_place)
         return findings
+
+    @staticmethod
+    def _presumed_problem(context: Context, rules: list[Rule],
+                          matches: dict[str, list[tuple[int, int]]]) -> Context | None:
+        """Where the reply decided a customer's unsure message was fine, but the reply
+        itself dismisses their report or blames them ("the fare charged is correct", "you
+        should have inspected it": rules marked `presumes_problem`), the context of a
+        problem instead: no one dismisses a report that was never made. A refusal or a
+        policy is not enough (it also answers a plain request). The verdict stays the
+        reply's, so what rests on it is `info`. None where nothing changes."""
+        if not (context.by_reply and context.fine):
+            return None
+        if not any(rule.presumes_problem and matches.get(rule.id) for rule in rules):
+            return None
+        return dataclasses.replace(context, problem=True, fine=False, sure=False)
 
     def _in_language(self, findings: list[Finding], language: str) -> None:
         """Findings on a reply in another language: suggestions in that language, and a
