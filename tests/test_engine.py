@@ -210,6 +210,14 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("To reset your password:\n\n1. Go to Settings > Security.\n2. Click Reset password.", False),
     # ...unless trouble is named too.
     ("To fix the crash:\n\n1. Update to 4.2.1.\n2. Restart the app.", True),
+    # A refund is trouble ("your refund is on its way"), but a how-to or an answer to a
+    # question names one as part of the process.
+    ("Your refund of {{amount}} has been approved and will arrive within 5 days.", True),
+    ("Thanks for getting in touch. To return an item:\n1. Print the label.\n2. Drop it at a post office.\n\n"
+     "Your refund is issued within 5 days of the item reaching us.", False),
+    ("Thank you for asking. We don't price match other retailers, but if you spot a lower price on our own "
+     "site within 14 days, we'll refund the difference.", False),
+    ("Thanks for your interest in the Model S. It's out of stock; new stock is due in two weeks.", False),
     # Neither: the canned default (no apology asked); looking into a request is no trouble.
     ("Thanks for the idea! We'll look into it for a future version.", None),
     ("Looking for another challenge? Please take a look at our open issues.", None),
@@ -273,6 +281,10 @@ def test_a_canned_reply_judged_in_the_linters_pass_gets_the_same_findings():
     lines = (Path(__file__).parent / "data" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
     macros = [r["reply"] for r in map(json.loads, lines) if r.get("kind") == "canned" and not r.get("customer")]
     assert len(macros) >= 50
+    # ...and a how-to whose "To return an item:" opens a sentence after a greeting: a
+    # sentence start either way.
+    macros.append("Thanks for getting in touch. To return an item:\n1. Print the label.\n\n"
+                  "Your refund is issued within 5 days of the item reaching us.")
     linter = Linter(Config(kind="canned"))
     rows = [(None, "canned", None, macro) for macro in macros]
     waiting = Context.many(rows, canned_in_pass=True)

@@ -209,7 +209,7 @@ class CustomerDetector:
         self.root_letters = int(lexicon.get("echo", {}).get("root_letters", 0))
         canned = lexicon.get("canned_reply", {})
         self.canned = PatternSet(nlp)
-        for label in ("fine", "trouble", *NOT_TROUBLE, "no_fault"):
+        for label in ("fine", "trouble", "refund", *NOT_TROUBLE, "no_fault"):
             for pattern in canned.get(label, []):
                 self.canned.add(label, pattern, lambda detail: RuleError(f"{source}: canned_reply: {detail}"))
         self.canned.finish()
@@ -237,7 +237,9 @@ class CustomerDetector:
         ("after review, this is working as intended") answers a report, so trouble words
         still make it a problem (readers want the apology), but not a sure one: what rests
         on it is only `info`."""
-        return [self.canned_problem(doc) for doc in self._read_replies(replies)]
+        # (With sentences, as in the linter's pass: a how-to's "To return an item:" opens
+        # a sentence after a greeting.)
+        return [self.canned_problem(doc) for doc in self._read_replies(replies, sentences=True)]
 
     def canned_problem(self, doc: Any) -> tuple[bool | None, bool]:
         """canned_problems for one reply's doc (the linter's own, in its pass: a macro
@@ -245,6 +247,8 @@ class CustomerDetector:
         found = self.canned.matches(doc)
         cancel = [span for label in NOT_TROUBLE for span in found.get(label, ())]
         trouble = uncancelled(found.get("trouble", ()), cancel)  # as a rule's `except`
+        if not trouble and not found.get("fine"):  # a refund is trouble unless the macro says otherwise
+            trouble = uncancelled(found.get("refund", ()), cancel)
         if trouble:
             return True, not found.get("no_fault")
         return (False, True) if found.get("fine") else (None, False)
@@ -337,12 +341,12 @@ class CustomerDetector:
         reads the doc it already has)."""
         return [self.reply_groups(doc) for doc in self._read_replies(replies)]
 
-    def _read_replies(self, replies: list[str]) -> Any:
-        """Docs of replies read here, without sentences (cues need none). Only the start of
-        a reply says what it answers; a text past spaCy's limit (a data file met in a walk)
-        must not stop the run here."""
+    def _read_replies(self, replies: list[str], sentences: bool = False) -> Any:
+        """Docs of replies read here, without sentences unless asked (the reply cues need
+        none). Only the start of a reply says what it answers; a text past spaCy's limit
+        (a data file met in a walk) must not stop the run here."""
         return self.nlp.pipe((prepare(no_surrogates(r[:READ_CHARS])).text for r in replies),
-                             disable=["empathy_sentencizer"])
+                             disable=[] if sentences else ["empathy_sentencizer"])
 
     def with_reply(self, open_score: float, groups: frozenset[str]) -> CustomerSignal:
         """The verdict on a message the customer's words left unsure (its `open_score`)
