@@ -321,6 +321,19 @@ REGISTERS = [
      "Hi Nina, I'm so sorry - your wedding photos deserve better than that. We're reprinting the whole album "
      "with the brightness corrected, free of charge, and it will be dispatched by Tuesday. I'll send you the "
      "tracking link as soon as it ships.", "EMP501", False),
+    # ...and a brand's Twitter voice in eleven more sectors.
+    ("@GameHub servers down AGAIN during the tournament. absolute joke",
+     "Server maintenance was announced on our website last week. ^Z", "EMP307", True),
+    ("@TechCo my laptop won't turn on after the update",
+     "The update has been tested on all supported models. ^CJ", "EMP308", True),
+    ("@HotelChain booked a king room, got two singles. front desk didn't care",
+     "Room types are subject to availability at check-in. ^RW", "EMP303", True),
+    ("@HotelChain booked a king room, got two singles. front desk didn't care",
+     "Sorry about the mix-up! Upgrades are subject to availability, but I've asked the hotel to move you to a "
+     "king room tonight. ^RW", "EMP303", False),
+    ("@FlyNow stuck at JFK for 5 hours, no updates, no food vouchers. this is ridiculous",
+     "We're so sorry for the long wait, Tom. Meal vouchers are available at gate B12 - show your boarding pass. "
+     "We'll keep you updated here. *JL", "EMP401", False),
 ]
 
 
