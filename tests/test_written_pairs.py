@@ -334,6 +334,20 @@ REGISTERS = [
     ("@FlyNow stuck at JFK for 5 hours, no updates, no food vouchers. this is ridiculous",
      "We're so sorry for the long wait, Tom. Meal vouchers are available at gate B12 - show your boarding pass. "
      "We'll keep you updated here. *JL", "EMP401", False),
+    # Apologies with the words non-apologies use, that own the failure.
+    ("Your engineer didn't turn up and I took a day off work for nothing.",
+     "Sorry, but there's no excuse for this. I've booked you the first slot tomorrow and credited your account.",
+     "EMP202", False),
+    ("Your engineer didn't turn up and I took a day off work for nothing.",
+     "Sorry, but there's no excuse for this. I've booked you the first slot tomorrow and credited your account.",
+     "EMP201", False),
+    ("I was charged twice for my subscription this month.",
+     "Apologies, but it looks like our billing system charged you twice. I've refunded the second payment.",
+     "EMP202", False),
+    ("I was charged twice for my subscription this month.",
+     "Sorry for any confusion, but both charges are correct.", "EMP202", True),
+    ("Your engineer didn't turn up and I took a day off work for nothing.",
+     "Sorry, but there's nothing we can do about the engineer's schedule.", "EMP202", True),
 ]
 
 
