@@ -377,3 +377,29 @@ def test_a_reply_that_dismisses_the_report_answers_a_problem():
 @pytest.mark.parametrize("customer,reply,code,present", REGISTERS)
 def test_forms_of_other_registers_are_read_as_meant(customer, reply, code, present):
     assert (code in _findings(customer, reply)) is present
+
+
+# Warm replies that use the words of the newer defensive patterns (records, checks and
+# tests, availability, an announcement, careless handling, a policy) kindly: no warning
+# or error, so no CI run fails on them.
+DAMAGED = "My order arrived damaged and I need it for Saturday."
+WARM_WITH_DEFENSIVE_WORDS = [
+    "I'm so sorry it arrived damaged. Our records show a replacement in stock at the Leeds warehouse, so I've "
+    "sent it by next-day delivery - it will be with you Friday.",
+    "Sorry about this! Every parcel is checked before it leaves us, so something went wrong on the way, and "
+    "that's on us to fix: a replacement ships today.",
+    "So sorry! Replacements are subject to availability, but I've reserved one for you and it ships today.",
+    "I'm sorry it arrived damaged. The new delivery slots were announced on our website yesterday, and I've "
+    "booked you the first one: Friday 8-10am.",
+    "Sorry for the trouble! The damage was caused by improper handling at our depot, not by you, and I've raised "
+    "it with the depot manager.",
+    "So sorry - you deserve better. Our policy is to refund damaged items in full, so I've done that, and a "
+    "replacement ships today as well.",
+    "I'm really sorry. There's no excuse for this; I've refunded you and the replacement arrives Friday.",
+]
+
+
+@pytest.mark.parametrize("reply", WARM_WITH_DEFENSIVE_WORDS)
+def test_warm_replies_with_defensive_words_fail_no_run(reply):
+    found = _findings(DAMAGED, reply)
+    assert not {code: severity for code, severity in found.items() if severity in ("warning", "error")}
