@@ -306,6 +306,12 @@ REGISTERS = [
      "EMP308", True),
     ("You substituted my gluten-free bread with normal bread. I'm coeliac, I could have got really ill.",
      "Substitutions can be rejected at the door. Please check your items on delivery in future.", "EMP304", True),
+    ("My wedding album arrived with half the photos printed too dark.",
+     "Hi Nina, we print exactly what is uploaded. We recommend calibrating your monitor before ordering.",
+     "EMP308", True),
+    ("My wedding album arrived with half the photos printed too dark.",
+     "Hi Nina, we print exactly what is uploaded. We recommend calibrating your monitor before ordering.",
+     "EMP201", True),
     ("My fitness tracker stopped charging after 5 months. It's still under warranty.",
      "Hi Leo, the warranty does not cover damage caused by improper charging. Please make sure you use the "
      "original cable.", "EMP304", True),
