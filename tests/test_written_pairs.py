@@ -340,6 +340,14 @@ REGISTERS = [
     ("@FlyNow stuck at JFK for 5 hours, no updates, no food vouchers. this is ridiculous",
      "We're so sorry for the long wait, Tom. Meal vouchers are available at gate B12 - show your boarding pass. "
      "We'll keep you updated here. *JL", "EMP401", False),
+    # Live chat: our network "working fine" as the whole answer; a noun that opens a
+    # sentence is no instruction ("Wait times are displayed..."); a deadline in the terms
+    # is no step in this case.
+    ("hi my internet keeps dropping every few minutes", "Our network is working fine in your area.", "EMP308", True),
+    ("i've been waiting 40 minutes in this chat queue", "Wait times are displayed before you join the queue.",
+     "EMP401", True),
+    ("why was i charged a cancellation fee??", "As stated in our terms, cancellations within 24 hours incur a fee.",
+     "EMP401", True),
     # Apologies with the words non-apologies use, that own the failure.
     ("Your engineer didn't turn up and I took a day off work for nothing.",
      "Sorry, but there's no excuse for this. I've booked you the first slot tomorrow and credited your account.",
