@@ -348,6 +348,24 @@ REGISTERS = [
      "EMP401", True),
     ("why was i charged a cancellation fee??", "As stated in our terms, cancellations within 24 hours incur a fee.",
      "EMP401", True),
+    # Formal letters: a clause of their contract cited at them, a bill "correct as
+    # issued", reasons that give none; "please note that" is a notice, not a step; a
+    # visit rescheduled for a date is one.
+    ("Our invoice for March is £2,400 higher than our contract rate and nobody has explained why.",
+     "Dear Ms Patel, please be advised that the March invoice includes the annual uplift set out in clause 7 of "
+     "your agreement.", "EMP303", True),
+    ("Our invoice for March is £2,400 higher than our contract rate and nobody has explained why.",
+     "Dear Ms Patel, kindly note that all invoices are generated automatically and are correct as issued.",
+     "EMP308", True),
+    ("I have been without hot water for 5 days and the repair has been cancelled twice.",
+     "Dear Mr Jones, please note that cancellations are sometimes necessary due to operational reasons.",
+     "EMP303", True),
+    ("I have been without hot water for 5 days and the repair has been cancelled twice.",
+     "Dear Mr Jones, please note that cancellations are sometimes necessary due to operational reasons.",
+     "EMP401", True),
+    ("I have been without hot water for 5 days and the repair has been cancelled twice.",
+     "Dear Mr Jones, we apologise for the inconvenience. Your repair has been rescheduled for 14 March.",
+     "EMP401", False),
     # Apologies with the words non-apologies use, that own the failure.
     ("Your engineer didn't turn up and I took a day off work for nothing.",
      "Sorry, but there's no excuse for this. I've booked you the first slot tomorrow and credited your account.",
