@@ -366,6 +366,15 @@ REGISTERS = [
     ("I have been without hot water for 5 days and the repair has been cancelled twice.",
      "Dear Mr Jones, we apologise for the inconvenience. Your repair has been rescheduled for 14 March.",
      "EMP401", False),
+    # A visit fixed for a day is a step; how long such things usually take is not.
+    ("My broadband has been down since Monday.", "Sorry about this. Our engineer, Sam, is booked for Thursday 8-12.",
+     "EMP401", False),
+    ("My broadband has been down since Monday.", "Sorry about this. Faults are usually fixed within 3 working days.",
+     "EMP401", True),
+    ("My broadband has been down since Monday.", "Sorry about this. Your refund will usually reach you within 3 days.",
+     "EMP401", False),
+    ("My package never arrived and I've been waiting 3 weeks.",
+     "No wonder you're fed up. I've sent a replacement by express delivery.", "EMP101", False),
     # Apologies with the words non-apologies use, that own the failure.
     ("Your engineer didn't turn up and I took a day off work for nothing.",
      "Sorry, but there's no excuse for this. I've booked you the first slot tomorrow and credited your account.",
