@@ -366,6 +366,16 @@ REGISTERS = [
     ("I have been without hot water for 5 days and the repair has been cancelled twice.",
      "Dear Mr Jones, we apologise for the inconvenience. Your repair has been rescheduled for 14 March.",
      "EMP401", False),
+    # A complaint letter closed in its own words.
+    ("I want compensation for the damage your engineer caused to my kitchen floor.",
+     "Dear Mr Lee, your feedback has been noted.", "EMP308", True),
+    ("I want compensation for the damage your engineer caused to my kitchen floor.",
+     "Dear Mr Lee, unfortunately your claim falls outside the scope of your policy.", "EMP303", True),
+    ("I want compensation for the damage your engineer caused to my kitchen floor.",
+     "Dear Mr Lee, this is our final response to your complaint.", "EMP306", True),
+    ("I want compensation for the damage your engineer caused to my kitchen floor.",
+     "Dear Mr Lee, your feedback has been noted and passed to our claims team, who will call you on Friday.",
+     "EMP308", False),
     # A visit fixed for a day is a step; how long such things usually take is not.
     ("My broadband has been down since Monday.", "Sorry about this. Our engineer, Sam, is booked for Thursday 8-12.",
      "EMP401", False),
