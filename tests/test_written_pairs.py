@@ -376,6 +376,11 @@ REGISTERS = [
     ("I want compensation for the damage your engineer caused to my kitchen floor.",
      "Dear Mr Lee, your feedback has been noted and passed to our claims team, who will call you on Friday.",
      "EMP308", False),
+    ("I want compensation for the damage your engineer caused to my kitchen floor.",
+     "Dear Mr Lee, we regret to inform you that your claim has been declined.", "EMP306", True),
+    ("I want compensation for the damage your engineer caused to my kitchen floor.",
+     "Dear Mr Lee, your claim has been declined as the damage was already there. You can appeal within 28 days "
+     "using the link below.", "EMP306", False),
     # A visit fixed for a day is a step; how long such things usually take is not.
     ("My broadband has been down since Monday.", "Sorry about this. Our engineer, Sam, is booked for Thursday 8-12.",
      "EMP401", False),
