@@ -228,8 +228,10 @@ class CustomerDetector:
 
     def canned_problems(self, replies: list[str]) -> list[tuple[bool | None, bool]]:
         """What canned replies' own words say they answer, and whether they say it surely:
-        (True, sure) for trouble (a crash, an outage, a refund, a delay), (False, sure) for
-        a contribution with no sign of trouble, (None, unsure) when they do not say.
+        (True, sure) for trouble (a crash, an outage, a delay; a refund unless the macro's
+        own words say it answers no problem, as a how-to does), (False, sure) for a
+        contribution, a welcome or a how-to with no sign of trouble, (None, unsure) when
+        they do not say.
         Trouble words an appeal overlaps ("if you think we did this in error") name no
         trouble: they say how to contest the macro's decision; nor do those of an offer for
         later ("let me know if you have any trouble!" under a how-to), nor regret that the

@@ -389,8 +389,11 @@ class Linter:
             presumed = self._presumed_problem(context, rules, matches)
             if presumed is not None:
                 context = presumed
-                rules, others, wanted = self._applicable(context)
-                matches = self.compiled.find(doc, wanted)
+                rules, others, more = self._applicable(context)
+                # Only the rules the problem's context adds are looked for: the others'
+                # matches are already in hand (each rule's are found on their own).
+                if more - wanted:
+                    matches = {**matches, **self.compiled.find(doc, more - wanted)}
         findings = notices + self._judge(rules, others, matches, doc, text, mapped, context, openings,
                                          echo=language == "en")
         if findings and self.confidence.rules:
