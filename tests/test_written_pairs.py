@@ -428,6 +428,10 @@ def test_a_reply_that_dismisses_the_report_answers_a_problem():
     # A refusal alone does not presume a problem: it also answers a plain request.
     assert "EMP201" not in _findings(RIDE, "Fares may vary from the estimate due to traffic. "
                                            "We are not able to assist with this request.")
+    # Nor does a dismissal quoted back in the customer's own words: it is not the reply's.
+    quoted = 'Fares may vary from the estimate due to traffic. Your message said "The fare charged is correct."'
+    assert "EMP308" not in _findings(RIDE, quoted)
+    assert "EMP201" not in _findings(RIDE, quoted)
 
 
 @pytest.mark.parametrize("customer,reply,code,present", REGISTERS)

@@ -386,7 +386,7 @@ class Linter:
             matches = {keys[key]: spans for key, spans in self.compiled.find(doc, frozenset(keys)).items()}
         else:
             matches = self.compiled.find(doc, wanted)
-            presumed = self._presumed_problem(context, rules, matches)
+            presumed = self._presumed_problem(context, rules, matches, doc, mapped)
             if presumed is not None:
                 context = presumed
                 rules, others, more = self._applicable(context)
@@ -406,17 +406,23 @@ class Linter:
         return findings
 
     @staticmethod
-    def _presumed_problem(context: Context, rules: list[Rule],
-                          matches: dict[str, list[tuple[int, int]]]) -> Context | None:
+    def _presumed_problem(context: Context, rules: list[Rule], matches: dict[str, list[tuple[int, int]]],
+                          doc: Doc, mapped: MappedText) -> Context | None:
         """Where the reply decided a customer's unsure message was fine, but the reply
         itself dismisses their report or blames them ("the fare charged is correct", "you
         should have inspected it": rules marked `presumes_problem`), the context of a
         problem instead: no one dismisses a report that was never made. A refusal or a
         policy is not enough (it also answers a plain request). The verdict stays the
-        reply's, so what rests on it is `info`. None where nothing changes."""
+        reply's, so what rests on it is `info`. A phrase inside quotation marks (the
+        customer's words quoted back) is not the reply's, as for its finding. None where
+        nothing changes."""
         if not (context.by_reply and context.fine):
             return None
-        if not any(rule.presumes_problem and matches.get(rule.id) for rule in rules):
+        spans = [span for rule in rules if rule.presumes_problem for span in matches.get(rule.id, ())]
+        if not spans:
+            return None
+        quotes = _quotes(mapped)
+        if all(_quoted(_characters(doc, *span), quotes) for span in spans):
             return None
         return dataclasses.replace(context, problem=True, fine=False, sure=False)
 
@@ -440,7 +446,7 @@ class Linter:
         """The findings of `rules` from their matches (or their absence) in one reply.
         `echo`: the customer's own words may stand for an acknowledgement (English only:
         the content-word test knows English stop words)."""
-        quotes = [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
+        quotes = _quotes(mapped)
         body: tuple[tuple[int, int], tuple[int, int]] | None = None
         findings: list[Finding] = []
         for rule in rules:  # `matches` holds only rules with at least one match
@@ -448,7 +454,7 @@ class Linter:
             if kind == "forbid":
                 for first, last in matches.get(rule.id, ()):
                     start_char, end_char = _characters(doc, first, last)
-                    if any(qs < start_char and end_char < qe for qs, qe in quotes):
+                    if _quoted((start_char, end_char), quotes):
                         continue  # inside quotation marks: the customer's words or a label
                     start, end = mapped.to_source(start_char, end_char)
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
@@ -620,6 +626,16 @@ def one_verdict_per_phrase(findings: list[Finding]) -> list[Finding]:
         if outer is None or finding.end > outer.end:
             outer = finding
     return [f for f in findings if id(f) not in dropped] if dropped else findings
+
+
+def _quotes(mapped: MappedText) -> list[tuple[int, int]]:
+    """The character ranges of the quoted passages of a prepared reply."""
+    return [m.span() for m in _QUOTED_SPAN.finditer(mapped.text)] if '"' in mapped.text else []
+
+
+def _quoted(span: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
+    """Does the character range lie inside one of the quoted passages?"""
+    return any(start < span[0] and span[1] < end for start, end in quotes)
 
 
 def _characters(doc: Doc, first: int, last: int) -> tuple[int, int]:
