@@ -30,6 +30,24 @@ def test_a_thread_file_with_several_parts_reads_the_earlier_customer_messages(tm
     assert "EMP201" not in _codes(run_cli_fast("check", "--isolated", "--format", "json", str(alone)))
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_a_thread_file_with_no_reply_line_lints_each_agent_part_never_the_customer(tmp_path, suffix):
+    """The conversation alone, as a helpdesk export of a whole ticket is read: each agent
+    part with the customer's parts before it; the customer's own words are not linted."""
+    path = tmp_path / f"thread{suffix}"
+    text = (f"{EARLIER}\n--- agent ---\nDid you pay by card?\n--- customer ---\n{ANSWER}\n"
+            f"--- agent ---\n{REPLY}\n")
+    path.write_text(text, encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    findings = report["files"][0]["findings"]
+    lines = text.splitlines()
+    linted = {lines[f["line"] - 1] for f in findings}
+    assert linted <= {"Did you pay by card?", REPLY}, linted  # never the customer's lines
+    second = {f["code"] for f in findings if lines[f["line"] - 1] == REPLY}
+    assert "EMP201" in second  # "I did." answers the double charge told earlier
+    assert {f.get("reply") for f in findings} <= {"agent 1", "agent 2"}
+
+
 def test_jsonl_records_and_helpdesk_comment_lists_carry_the_conversation(tmp_path):
     rows = [
         {"id": "ours", "customer": ANSWER, "reply": REPLY, "thread": [

@@ -16,7 +16,7 @@ from empathy_lint.rulebook import DataLoader
 from empathy_lint.read.sources.base import Document, checked_meta
 from empathy_lint.read.sources.markup import markdown_masks
 from empathy_lint.read.sources.sections import body_reply, collection, section_reply, single
-from empathy_lint.read.sources.thread import split_thread
+from empathy_lint.read.sources.thread import agent_parts, part_replies, split_thread
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 META_KEYS = ("kind", "channel", "disable", "customer", "title", "id")
@@ -42,6 +42,12 @@ def front_matter(path: str, text: str) -> tuple[dict[str, Any], int]:
 
 def read_markdown(path: str, text: str, options: dict[str, Any]) -> Document:
     meta, body_start = front_matter(path, text)
+    parts = agent_parts(text, body_start)
+    if parts is not None:  # the conversation alone: each agent part, with the customer's before it
+        replies = part_replies(text, parts, meta)
+        for reply in replies:
+            reply.masks = markdown_masks(reply.text)
+        return Document(path, text, replies)
     customer, body_start, earlier = split_thread(text, body_start)
     if customer:
         meta["customer"] = customer

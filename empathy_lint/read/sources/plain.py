@@ -1,15 +1,19 @@
-"""Plain text: one reply per file (the part after a thread marker), or, in a collection
-of saved replies cut by marker lines (`---- Refund processed`), one per section."""
+"""Plain text: one reply per file (the part after a thread marker), one per agent part
+of a conversation with no reply marker, or, in a collection of saved replies cut by
+marker lines (`---- Refund processed`), one per section."""
 from __future__ import annotations
 
 from typing import Any
 
 from empathy_lint.read.sources.base import Document, Reply
 from empathy_lint.read.sources.sections import collection, section_reply
-from empathy_lint.read.sources.thread import quote_meta, split_thread
+from empathy_lint.read.sources.thread import agent_parts, part_replies, quote_meta, split_thread
 
 
 def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
+    parts = agent_parts(text)
+    if parts is not None:
+        return Document(path, text, part_replies(text, parts, {}))
     customer, start, earlier = split_thread(text)
     meta = {"customer": customer} if customer else {}
     if earlier:

@@ -26,6 +26,7 @@ import functools
 import re
 from typing import NamedTuple
 
+from empathy_lint.read.sources.base import Reply
 from empathy_lint.read.sources.conversation import join_messages
 from empathy_lint.rulebook import load_context
 
@@ -56,6 +57,58 @@ def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None
     customer = customer_parts[-1] if customer_parts else None
     earlier = join_messages(customer_parts[:-1])
     return customer, reply_start, earlier
+
+
+class AgentPart(NamedTuple):
+    """An agent's part of a thread file with no `--- reply ---` line, to be linted with
+    the customer's parts before it."""
+    start: int
+    end: int
+    customer: str | None
+    earlier: str | None
+
+
+def agent_parts(text: str, start: int = 0) -> list[AgentPart] | None:
+    """A thread file without a `--- reply ---` line is the conversation alone: each
+    `--- agent ---` part is a reply to the customer's parts before it (the last of them
+    its message, the rest earlier), and the customer's own words are never linted, as in
+    a helpdesk export of a whole conversation. None where there is a reply line or no
+    agent part (a plain reply, or a saved-replies collection)."""
+    if _REPLY_MARKER.search(text, start) is not None:
+        return None
+    markers = list(_PART_MARKER.finditer(text, start))
+    if not any(m.group(1).lower() == "agent" for m in markers):
+        return None
+    parts: list[AgentPart] = []
+    customer_parts: list[str] = []
+    role, at = "customer", start
+    for index, marker in enumerate([*markers, None]):
+        end = marker.start() if marker is not None else len(text)
+        body = text[at:end]
+        if role == "customer":
+            if body.strip():
+                customer_parts.append(body.strip())
+        elif body.strip():
+            lead = len(body) - len(body.lstrip("\r\n"))
+            parts.append(AgentPart(at + lead, end, customer_parts[-1] if customer_parts else None,
+                                   join_messages(customer_parts[:-1])))
+        if marker is not None:
+            role, at = marker.group(1).lower(), marker.end()
+    return parts
+
+
+def part_replies(text: str, parts: list[AgentPart], meta: dict) -> list[Reply]:
+    """A reply per agent part ("agent 1", "agent 2"...), each with the customer's parts
+    before it as its `customer` and `earlier` (over any of `meta`'s)."""
+    replies = []
+    for number, part in enumerate(parts, 1):
+        own = {k: v for k, v in meta.items() if k not in ("customer", "earlier")}
+        if part.customer:
+            own["customer"] = part.customer
+        if part.earlier:
+            own["earlier"] = part.earlier
+        replies.append(Reply.verbatim(text[part.start:part.end], part.start, name=f"agent {number}", meta=own))
+    return replies
 
 
 # A quoted line of an email ("> On Monday you wrote: ..."): its depth, then its text.
