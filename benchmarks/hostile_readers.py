@@ -36,6 +36,9 @@ SHAPES = {
     "table.md": (80_000, lambda n: "### A\n|" + "| " * n + "x\n### B\nHi,\nok\n"),
     "sections.md": (4_000, lambda n: "".join(f"### Voice {i}\n- rule\n### R {i}\nHi {{{{name}}}},\nok\n"
                                              for i in range(n))),
+    # A thread file with no reply line, read as the conversation alone: each agent part
+    # carries the customer's recent parts, not all of them.
+    "thread.txt": (8_000, lambda n: "".join(f"--- customer ---\nm {i}\n--- agent ---\na {i}\n" for i in range(n))),
 }
 
 

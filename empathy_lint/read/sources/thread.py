@@ -27,7 +27,7 @@ import re
 from typing import NamedTuple
 
 from empathy_lint.read.sources.base import Reply
-from empathy_lint.read.sources.conversation import join_messages
+from empathy_lint.read.sources.conversation import ConversationMemory, join_messages
 from empathy_lint.rulebook import load_context
 
 _REPLY_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*reply[ \t]*-{3,}[ \t]*(?=\r?$)", re.I | re.M)
@@ -87,7 +87,9 @@ def agent_parts(text: str, start: int = 0) -> list[AgentPart] | None:
         body = text[at:end]
         if role == "customer":
             if body.strip():
-                customer_parts.append(body.strip())
+                # The message answered and the most recent before it, as an export's rows
+                # keep them: a file of thousands of turns stays linear.
+                customer_parts = [*customer_parts[-ConversationMemory.MESSAGES:], body.strip()]
         elif body.strip():
             lead = len(body) - len(body.lstrip("\r\n"))
             parts.append(AgentPart(at + lead, end, customer_parts[-1] if customer_parts else None,
