@@ -218,6 +218,10 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Thank you for asking. We don't price match other retailers, but if you spot a lower price on our own "
      "site within 14 days, we'll refund the difference.", False),
     ("Thanks for your interest in the Model S. It's out of stock; new stock is due in two weeks.", False),
+    # Praise answered is no problem either, unless trouble is named too.
+    ("Thanks for the kind words! We'll pass them on to the team.", False),
+    ("So glad you're enjoying the new app! Tell your friends.", False),
+    ("So glad you like the new look! The crash some of you saw yesterday is fixed in 2.1.", True),
     # Neither: the canned default (no apology asked); looking into a request is no trouble.
     ("Thanks for the idea! We'll look into it for a future version.", None),
     ("Looking for another challenge? Please take a look at our open issues.", None),
