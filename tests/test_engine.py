@@ -210,6 +210,8 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("To reset your password:\n\n1. Go to Settings > Security.\n2. Click Reset password.", False),
     # ...unless trouble is named too.
     ("To fix the crash:\n\n1. Update to 4.2.1.\n2. Restart the app.", True),
+    ("To reset your password, open Settings and click Reset.", False),
+    ("To fix the crash, update to 4.2.1 and restart the app.", True),
     # A refund is trouble ("your refund is on its way"), but a how-to or an answer to a
     # question names one as part of the process.
     ("Your refund of {{amount}} has been approved and will arrive within 5 days.", True),
