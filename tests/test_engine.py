@@ -228,7 +228,8 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Thanks for the idea! We'll look into it for a future version.", None),
     ("Looking for another challenge? Please take a look at our open issues.", None),
     # ...nor does help offered for later under a how-to.
-    ("To reset your password, go to Settings, then Account. Let me know if you have any trouble!", None),
+    # (a how-to, so no problem at all: its steps follow a comma)
+    ("To reset your password, go to Settings, then Account. Let me know if you have any trouble!", False),
     ("Open Settings > Export to download your data. If you run into any problems, reply here.", None),
     ("Your subscription has been cancelled as requested. We're sorry to see you go!", None),
     ("The issue tracker is for bugs only. Please ask questions on our forum.", None),
