@@ -212,6 +212,8 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("To fix the crash:\n\n1. Update to 4.2.1.\n2. Restart the app.", True),
     ("To reset your password, open Settings and click Reset.", False),
     ("To fix the crash, update to 4.2.1 and restart the app.", True),
+    ("Your last payment didn't go through, so your plan is paused. To keep using the app, please update "
+     "your card.", None),
     # A refund is trouble ("your refund is on its way"), but a how-to or an answer to a
     # question names one as part of the process.
     ("Your refund of {{amount}} has been approved and will arrive within 5 days.", True),
