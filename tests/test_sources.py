@@ -189,6 +189,19 @@ def test_csv_with_quoted_multiline_cell():
     assert (findings[0].line, findings[0].column) == (2, 7)
 
 
+def test_a_tab_separated_export_is_read_as_a_table(tmp_path):
+    """A .tsv (a spreadsheet's "Tab delimited" save) is a table of replies like a .csv,
+    in a file given by name and in a directory walk; its header is never linted."""
+    text = "customer\treply\nMy order is late!\tSorry, but orders ship in 5-7 days.\n"
+    doc, findings = lint("export.tsv", text, select=["EMP202"])
+    assert [r.text for r in doc.replies] == ["Sorry, but orders ship in 5-7 days."]
+    assert doc.replies[0].meta.get("customer") == "My order is late!"
+    assert spans(text, findings, "EMP202") == ["Sorry, but"]
+    (tmp_path / "export.tsv").write_text(text, encoding="utf-8")
+    from empathy_lint.read.discovery import find_files
+    assert [p.name for p in find_files([str(tmp_path)]).files] == ["export.tsv"]
+
+
 def test_csv_without_reply_column_is_an_error():
     with pytest.raises(InputError, match="no reply column"):
         load_document("x.csv", "a,b\n1,2\n")

@@ -129,7 +129,7 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
               help="Name (and so format and config) for text read from stdin, e.g. macros/refund.md.")
 @click.option("--max-size", type=click.IntRange(min=1), default=10, show_default=True, metavar="MB",
               help="Refuse named files larger than this many megabytes (skipped with a notice in a "
-                   "walk). Record exports (.jsonl, .csv) have no file limit, only the per-reply one.")
+                   "walk). Record exports (.jsonl, .csv, .tsv) have no file limit, only the per-reply one.")
 @click.option("--force-exclude", is_flag=True,
               help="Skip files that are not replies (README, LICENSE, workflows...) even when named "
                    "on the command line, as a directory walk does (the pre-commit hook passes it).")
@@ -156,7 +156,7 @@ def check(files: tuple[str, ...], output_format: str, select: tuple[str, ...], i
     """Check replies in FILES or stdin.
 
     \b
-    FILES may be reply files (.txt .md .yaml .json .jsonl .ndjson .csv) or directories,
+    FILES may be reply files (.txt .md .yaml .json .jsonl .ndjson .csv .tsv) or directories,
     which are searched for them (honouring .gitignore and the config's exclude).
     An email draft saved as .eml is read from its text body, and a draft with
     the customer's email quoted under it answers that email.

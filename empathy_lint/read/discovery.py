@@ -1,6 +1,6 @@
 """Find reply files under the paths given on the command line.
 
-Directories are walked for reply files (.txt .md .markdown .yaml .yml .json .jsonl .ndjson .csv),
+Directories are walked for reply files (.txt .md .markdown .yaml .yml .json .jsonl .ndjson .csv .tsv),
 skipping dot-directories (but not .github, where saved replies live), paths ignored by
 .gitignore files met on the way, the config's `exclude` globs, and files a repository
 holds that are not replies (rules/context/not-replies.yaml: workflows, issue forms,

@@ -365,6 +365,7 @@ _READERS = {  # suffix -> (reader, what to change when it reads the file wrongly
     ".jsonl": ("JSONL", "set readers.json_body to the key of the reply text"),
     ".ndjson": ("JSONL", "set readers.json_body to the key of the reply text"),
     ".csv": ("CSV", "set readers.csv_body to the reply column"),
+    ".tsv": ("TSV", "set readers.csv_body to the reply column"),
 }
 
 

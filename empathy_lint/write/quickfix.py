@@ -26,7 +26,7 @@ COMMENT_STYLES = {
 LINE_COMMENTS_OK = {".md", ".markdown", ".html", ".liquid"}
 # Macro files, whose comments never reach a customer: disable directives go in them.
 # Anything else (a .txt draft, an untitled buffer) gets "Ignore ... in this document".
-MACRO_SUFFIXES = {".md", ".markdown", ".html", ".liquid", ".yaml", ".yml", ".json", ".jsonl", ".csv"}
+MACRO_SUFFIXES = {".md", ".markdown", ".html", ".liquid", ".yaml", ".yml", ".json", ".jsonl", ".csv", ".tsv"}
 IGNORE_COMMAND = "empathy-lint.ignoreInDocument"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
@@ -60,7 +60,7 @@ def _directive_extent(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # Containers whose text needs encoding: an edit there is checked by reading it back.
-STRUCTURED = {".yaml", ".yml", ".json", ".jsonl", ".csv"}
+STRUCTURED = {".yaml", ".yml", ".json", ".jsonl", ".csv", ".tsv"}
 
 
 def _container_safe(uri: str, text: str, start: int, end: int, new_text: str) -> str | None:

@@ -17,10 +17,12 @@ __all__ = ["Document", "Reply", "decode", "read_source", "load_document", "load_
            "record_runs", "scan_export", "is_record_export", "REPLY_SUFFIXES", "RECORD_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
-STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".ndjson", ".csv")
+# Tables of replies: comma, semicolon or tab separated (the delimiter is read from the header).
+TABLE_SUFFIXES = (".csv", ".tsv")
+STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".ndjson") + TABLE_SUFFIXES
 REPLY_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES
 # Exports of one record after another: read in runs of records, never whole.
-RECORD_SUFFIXES = (".jsonl", ".ndjson", ".csv")
+RECORD_SUFFIXES = (".jsonl", ".ndjson") + TABLE_SUFFIXES
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
 
@@ -109,7 +111,7 @@ def reader_for(name: str) -> Callable[[str, str, dict[str, Any]], Document]:
     return {
         ".md": read_markdown, ".markdown": read_markdown,
         ".yaml": read_yaml, ".yml": read_yaml,
-        ".json": read_json, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv,
+        ".json": read_json, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv, ".tsv": read_csv,
     }.get(suffix, read_plain)
 
 
@@ -153,7 +155,7 @@ def load_records(name: str, text: Any, options: dict[str, Any] | None, records: 
 
     run = text[records.start:records.end]
     local = replace(records, start=0, end=len(run), first=records.first - records.start)
-    if name.lower().endswith(".csv"):
+    if name.lower().endswith(TABLE_SUFFIXES):
         return read_csv(name, run, options or {}, local, head=text[:records.first])
     return read_jsonl(name, run, options or {}, local)
 
@@ -163,6 +165,6 @@ def scan_export(path: Path, options: dict[str, Any] | None, size: int) -> "tuple
     one pass over its bytes; None when it is not UTF-8 (read it whole instead)."""
     from empathy_lint.read.sources.filetext import scan_csv, scan_jsonl
 
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in TABLE_SUFFIXES:
         return scan_csv(path, options or {}, size)
     return scan_jsonl(path, size)

@@ -874,7 +874,7 @@ def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> lis
     column, as reading it whole would give)."""
     starts: list[tuple[int, int]] = []  # (offset, line) of the record each run starts at
     cutter = RunCutter(size)
-    if path.lower().endswith(".csv"):
+    if path.lower().endswith((".csv", ".tsv")):
         if not text.strip():
             return []
         layout = _csv_layout(path, text, options)
