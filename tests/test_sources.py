@@ -202,6 +202,23 @@ def test_a_tab_separated_export_is_read_as_a_table(tmp_path):
     assert [p.name for p in find_files([str(tmp_path)]).files] == ["export.tsv"]
 
 
+@pytest.mark.parametrize("name,text,names", [
+    ("replies.json", '["Per our policy, no refunds.", "Thanks for reaching out, happy to help."]', ["1", "2"]),
+    ("replies.json", '{"Refund": "Per our policy, no refunds.", "Welcome": "Welcome aboard, happy to help."}',
+     ["Refund", "Welcome"]),
+    ("replies.yaml", "- Per our policy, no refunds.\n- Thanks for reaching out, happy to help.\n", ["1", "2"]),
+    ("replies.yaml", "macros:\n  - Per our policy, no refunds.\n  - Thanks for reaching out, happy to help.\n",
+     ["macros #1", "macros #2"]),
+])
+def test_bare_lists_and_maps_of_reply_strings_are_saved_replies(name, text, names):
+    """A file of saved replies with no record around them was read as holding none
+    (JSON) or only in part (YAML): each string is a reply, named by its key or place."""
+    doc, findings = lint(name, text, select=["EMP303"])
+    assert [r.name for r in doc.replies] == names
+    assert doc.replies[0].text == "Per our policy, no refunds."
+    assert spans(text, findings, "EMP303") == ["Per our policy"]
+
+
 def test_csv_without_reply_column_is_an_error():
     with pytest.raises(InputError, match="no reply column"):
         load_document("x.csv", "a,b\n1,2\n")

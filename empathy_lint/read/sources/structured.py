@@ -357,9 +357,25 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
     if not document.replies:
+        document.replies = _bare_json_replies(tree, text)
+    if not document.replies:
         document.notices.append(f"{path}: no replies found (looked for Zendesk and Gorgias macro actions and keys "
                                 f"{', '.join(HTML_BODY_KEYS + BODY_KEYS)})")
     return document
+
+
+def _bare_json_replies(tree: Any, text: str) -> list[Reply]:
+    """Saved replies with no record around them: a list of reply strings (each named by
+    its place, 1, 2, ...) or an object of name -> reply string, every value a string,
+    as a YAML file of saved replies may be written too."""
+    if isinstance(tree, list) and tree and all(isinstance(item, _PosStr) for item in tree):
+        named = [(number, value) for number, value in enumerate(tree, 1)]
+    elif isinstance(tree, _PosDict) and tree and all(isinstance(value, _PosStr) for value in tree.values()):
+        named = list(tree.items())
+    else:
+        return []
+    replies = [_json_reply(value, text, name=name, html_body=False, meta={}) for name, value in named]
+    return [reply for reply in replies if reply is not None]
 
 
 def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records | None" = None) -> Document:
@@ -579,6 +595,14 @@ def _scalar_reply(node: yaml.Node, text: str, *, name: Any, html_body: bool, met
 
 def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = None) -> Iterator[Reply]:
     if isinstance(node, yaml.SequenceNode):
+        if node.value and all(isinstance(item, yaml.ScalarNode) for item in node.value):
+            # A list of reply strings, each named by its place (1, 2, ...) or its list's key.
+            for number, item in enumerate(node.value, 1):
+                reply = _scalar_reply(item, text, name=number if name is None else f"{name} #{number}",
+                                      html_body=False, meta={})
+                if reply and len(reply.text.split()) >= 3:
+                    yield reply
+            return
         for item in node.value:
             yield from _yaml_replies(item, text, body_key)
         return
