@@ -229,6 +229,18 @@ def test_force_exclude_skips_named_files_that_are_not_replies(tmp_path):
     assert [Path(f["path"]).name for f in forced["files"]] == ["replies.md"]
 
 
+def test_a_walk_skips_build_and_api_manifests(tmp_path):
+    """A repository's pipeline and API files hold sentences ("run: pip install and run the
+    tests"), not replies: a walk of its root reads the macros only."""
+    step = "steps:\n  - run: pip install the package and run the tests\n"
+    for name in ("bitbucket-pipelines.yml", "cloudbuild.yaml", "openapi.yaml", "azure-pipelines.yml"):
+        (tmp_path / name).write_text(step, encoding="utf-8")
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "refund.txt").write_text("Sorry about that! I have refunded you.\n", encoding="utf-8")
+    report = json.loads(run_cli("--format", "json", "--fail-on", "never", str(tmp_path)).stdout)
+    assert [Path(f["path"]).name for f in report["files"]] == ["refund.txt"]
+
+
 def test_default_exclude_can_be_turned_off(tmp_path):
     shutil.copy(REPO / "README.md", tmp_path / "README.md")
     shutil.copy(REPO / "docs" / "bugzilla-responses.md", tmp_path / "replies.md")
