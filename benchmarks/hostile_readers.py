@@ -39,6 +39,9 @@ SHAPES = {
     # A thread file with no reply line, read as the conversation alone: each agent part
     # carries the customer's recent parts, not all of them.
     "thread.txt": (8_000, lambda n: "".join(f"--- customer ---\nm {i}\n--- agent ---\na {i}\n" for i in range(n))),
+    # A chat transcript of many turns, and one turn label after a long run of blanks.
+    "transcript.txt": (8_000, lambda n: "".join(f"Customer: m {i}\nAgent: a b c {i}\n" for i in range(n))),
+    "blanks.txt": (80_000, lambda n: "Customer: hi there\n" + " " * n + "Agent: a b c\n"),
 }
 
 

@@ -48,6 +48,37 @@ def test_a_thread_file_with_no_reply_line_lints_each_agent_part_never_the_custom
     assert {f.get("reply") for f in findings} <= {"agent 1", "agent 2"}
 
 
+def test_a_chat_transcript_lints_the_agents_turns_with_the_customers_before_them(tmp_path):
+    """A transcript ("Visitor: ..." / "Agent (Sam): ..."): the agent's turns in a row are
+    one reply, the labels between them not read as words; the customer's turns are the
+    context, never linted."""
+    path = tmp_path / "chat.txt"
+    text = ("[10:01] Visitor: hi, I was charged twice for my order last week\n"
+            "[10:02] Agent (Sam): Thanks for waiting!\n"
+            "[10:02] Agent (Sam): As I said, refunds take 5 days.\n"
+            "[10:04] Visitor: I did.\n"
+            "[10:05] Agent (Sam): Thanks. Our team will refund the second charge within 3 days.\n")
+    path.write_text(text, encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    findings = report["files"][0]["findings"]
+    lines = text.splitlines()
+    assert not {f["line"] for f in findings} & {1, 4}  # never the visitor's lines
+    as_said = [f for f in findings if f["code"] == "EMP301"]
+    assert [(f["line"], f["reply"]) for f in as_said] == [(3, "agent 1")]
+    assert lines[2][as_said[0]["column"] - 1:].startswith("As I said")
+    assert "EMP201" in {f["code"] for f in findings if f["reply"] == "agent 2"}  # "I did." is about the charge
+    assert report["files"][0]["replies"] == 2
+
+
+def test_a_macro_headed_with_role_fields_is_no_transcript(tmp_path):
+    path = tmp_path / "macro.txt"
+    path.write_text("Customer: {{name}}\nAgent: {{agent}}\n\nHi {{name}}, your refund is on its way.\n",
+                    encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == 1
+    assert {f.get("reply") for f in report["files"][0]["findings"]} <= {None}
+
+
 def test_jsonl_records_and_helpdesk_comment_lists_carry_the_conversation(tmp_path):
     rows = [
         {"id": "ours", "customer": ANSWER, "reply": REPLY, "thread": [

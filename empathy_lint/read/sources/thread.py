@@ -99,6 +99,79 @@ def agent_parts(text: str, start: int = 0) -> list[AgentPart] | None:
     return parts
 
 
+# A chat transcript's turn: an optional time ("[10:02]", "10:02 AM"), then who speaks,
+# by role ("Customer:", "Agent (Sam):", "Visitor:", "Support:"), at a line's start.
+_TURN = re.compile(
+    r"^[ \t]*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?[\])]?[ \t]+(?:-[ \t]+)?)?"
+    r"(?P<role>customer|visitor|client|user|guest|caller|member|agent|support|operator|advisor|adviser|rep|"
+    r"representative|assistant|staff|team)(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*:[ \t]*",
+    re.I | re.M)
+_CUSTOMER_ROLES = frozenset({"customer", "visitor", "client", "user", "guest", "caller", "member"})
+_PLACEHOLDER_ONLY = re.compile(r"[ \t]*(?:\{\{?[^{}\n]*\}\}?|<<[^<>\n]*>>|%[A-Za-z_]+%|\[[^\[\]\n]*\])[ \t]*(?:\r?\n|$)")
+
+
+class AgentTurns(NamedTuple):
+    """An agent's turns in a row, as one reply: where it runs and the labels inside it."""
+    start: int
+    end: int
+    labels: list[tuple[int, int]]
+    customer: str | None
+    earlier: str | None
+
+
+def transcript_turns(text: str) -> list[AgentTurns] | None:
+    """A chat transcript ("Customer: my app crashes" / "Agent (Sam): Have you tried
+    reinstalling?"): the agent's turns in a row are one reply, its labels masked, read
+    with the customer's turns before it (those in a row one message); the customer's own
+    words are never linted. None unless the text opens on a turn and both sides speak,
+    the agent in a sentence (a macro headed "Customer: {{name}}" is no transcript)."""
+    if _REPLY_MARKER.search(text) or _PART_MARKER.search(text):
+        return None
+    turns = list(_TURN.finditer(text))
+    if not turns or text[:turns[0].start()].strip():
+        return None
+    spans = [(m, m.end(), turns[i + 1].start() if i + 1 < len(turns) else len(text)) for i, m in enumerate(turns)]
+    agent = [(m, s, e) for m, s, e in spans if m.group("role").lower() not in _CUSTOMER_ROLES]
+    if len(agent) == len(spans) or not any(len(text[s:e].split()) >= 3 for _, s, e in agent):
+        return None
+    if any(_PLACEHOLDER_ONLY.match(text, s, e) for _, s, e in spans):
+        return None  # a macro's header fields ("Customer: {{name}}"), not turns
+    replies: list[AgentTurns] = []
+    said: list[str] = []
+    block: list[tuple[re.Match, int, int]] = []
+    last_role = None
+    for m, s, e in [*spans, (None, len(text), len(text))]:
+        role = None if m is None else ("customer" if m.group("role").lower() in _CUSTOMER_ROLES else "agent")
+        if role != last_role and block:
+            if last_role == "customer":
+                message = " ".join(text[bs:be].strip() for _, bs, be in block if text[bs:be].strip())
+                if message:
+                    said = [*said[-ConversationMemory.MESSAGES:], message]
+            else:
+                first, last = block[0][1], block[-1][2]
+                end = first + len(text[first:last].rstrip())
+                labels = [(bm.start() - first, bm.end() - first) for bm, _, _ in block[1:]]
+                if text[first:end].strip():
+                    replies.append(AgentTurns(first, end, labels, said[-1] if said else None,
+                                              join_messages(said[:-1])))
+            block = []
+        if m is not None:
+            block.append((m, s, e))
+        last_role = role
+    return replies
+
+
+def turn_replies(text: str, turns: list[AgentTurns]) -> list[Reply]:
+    """A reply per run of agent turns ("agent 1", ...), the labels between them masked."""
+    replies = []
+    for number, turn in enumerate(turns, 1):
+        meta = {k: v for k, v in (("customer", turn.customer), ("earlier", turn.earlier)) if v}
+        reply = Reply.verbatim(text[turn.start:turn.end], turn.start, name=f"agent {number}", meta=meta)
+        reply.masks = [(start, end, "\n") for start, end in turn.labels]
+        replies.append(reply)
+    return replies
+
+
 def part_replies(text: str, parts: list[AgentPart], meta: dict) -> list[Reply]:
     """A reply per agent part ("agent 1", "agent 2"...), each with the customer's parts
     before it as its `customer` and `earlier` (over any of `meta`'s)."""
