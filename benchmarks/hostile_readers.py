@@ -42,6 +42,8 @@ SHAPES = {
     # A chat transcript of many turns, and one turn label after a long run of blanks.
     "transcript.txt": (8_000, lambda n: "".join(f"Customer: m {i}\nAgent: a b c {i}\n" for i in range(n))),
     "blanks.txt": (80_000, lambda n: "Customer: hi there\n" + " " * n + "Agent: a b c\n"),
+    # An answer quoting quotes inside quotes: read for the customer's message, 8 deep at most.
+    "quotes.jsonl": (20_000, lambda n: json.dumps({"reply": "<p>Hi</p>" + "<blockquote>x " * n}) + "\n"),
 }
 
 

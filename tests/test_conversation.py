@@ -79,6 +79,27 @@ def test_a_macro_headed_with_role_fields_is_no_transcript(tmp_path):
     assert {f.get("reply") for f in report["files"][0]["findings"]} <= {None}
 
 
+@pytest.mark.parametrize("name,text", [
+    ("export.json", '[{"id": 1, "body_html": "<p>Hi Dana,</p><p>Your refund was issued today.</p>'
+                    '<blockquote><p>I was charged twice for my order and I am furious.</p></blockquote>"}]'),
+    ("export.json", '[{"id": 1, "body": "Hi Dana,\\n\\nYour refund was issued today.\\n\\n'
+                    '> I was charged twice for my order and I am furious."}]'),
+    ("draft.eml", "From: Support <s@example.com>\nTo: Dana <d@example.com>\nSubject: Re: charge\n"
+                  "Content-Type: text/html; charset=utf-8\n\n<p>Hi Dana,</p><p>Your refund was issued today.</p>"
+                  '<div class="gmail_quote"><div>On Mon, 3 Mar 2026, Dana wrote:</div>'
+                  "<blockquote>I was charged twice for my order and I am furious.</blockquote></div>\n"),
+])
+def test_an_answer_that_quotes_the_customer_is_read_with_their_message(tmp_path, name, text):
+    """A helpdesk export's answer or an HTML email draft quoting the message it answers (a
+    <blockquote>, a mail client's trail, "> " lines): that message is the customer's, so a
+    live reply to a complaint is asked for its apology at warning, as a plain-text draft is."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--kind", "live", "--format", "json", str(path)).stdout)
+    severity = {f["code"]: f["severity"] for f in report["files"][0]["findings"]}
+    assert severity.get("EMP201") == "warning"
+
+
 def test_jsonl_records_and_helpdesk_comment_lists_carry_the_conversation(tmp_path):
     rows = [
         {"id": "ours", "customer": ANSWER, "reply": REPLY, "thread": [

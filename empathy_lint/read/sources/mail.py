@@ -18,7 +18,7 @@ from typing import Any
 
 from empathy_lint.read.placeholders import Mask, merge_masks
 from empathy_lint.read.sources.base import Document, Reply
-from empathy_lint.read.sources.markup import html_masks
+from empathy_lint.read.sources.markup import html_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quote_meta
 
 _SOFT_BREAK = re.compile(r"=\r?\n")
@@ -44,7 +44,11 @@ def read_mail(path: str, text: str, options: dict[str, Any]) -> Document:
     charset = part.get_content_charset() or "utf-8"
     masks = merge_masks(_quoted_printable(raw, charset) if encoding == "quoted-printable" else [],
                         html_masks(raw) if part.get_content_type() == "text/html" else [])
-    meta = {"channel": "email", **quote_meta(_decoded(raw, masks))}
+    quoted = quote_meta(_decoded(raw, masks))
+    if not quoted and part.get_content_type() == "text/html":  # what it quotes is masked: read it from the HTML
+        latest, older = quoted_html_messages(raw)
+        quoted = {k: v for k, v in (("quoted", latest), ("quoted_earlier", older if latest else None)) if v}
+    meta = {"channel": "email", **quoted}
     return Document(path, text, [Reply.verbatim(raw, start, masks=masks, meta=meta)])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 
-from empathy_lint.read.placeholders import Mask
+from empathy_lint.read.placeholders import Mask, merge_masks
 
 _BLOCK_TAGS = r"(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|pre|hr)"
 _HTML_BLOCK_TAG = re.compile(rf"</?{_BLOCK_TAGS}\b[^<>]*/?>", re.I)
@@ -71,6 +71,47 @@ def quoted_html(text: str) -> list[tuple[int, int]]:
     if trail:
         spans = [span for span in spans if span[1] <= trail.start()] + [(trail.start(), len(text))]
     return spans
+
+
+_OPENING_TAG = re.compile(r"\s*<[^<>]*>")
+_QUOTE_DEPTH = 8  # quotes inside quotes read for older messages; deeper ones are left out
+
+
+def html_text(text: str) -> str:
+    """What an HTML body reads as (tags, entities and quoted parts handled as `html_masks`)."""
+    out, at = [], 0
+    for start, end, replacement in merge_masks(html_masks(text)):
+        out += [text[at:start], replacement]
+        at = end
+    return re.sub(r"\n{3,}", "\n\n", "".join(out) + text[at:]).strip()
+
+
+def _quote_layers(quote: str, depth: int = 0) -> list[str]:
+    """The texts of a quoted part (its opening tag left off), then of the quotes inside it."""
+    opening = _OPENING_TAG.match(quote)
+    body = quote[opening.end():] if opening else quote
+    layers = [html_text(body)]
+    if depth < _QUOTE_DEPTH:
+        for start, end in quoted_html(body):
+            layers += _quote_layers(body[start:end], depth + 1)
+    return layers
+
+
+def quoted_html_messages(text: str) -> tuple[str | None, str | None]:
+    """(the message an HTML reply answers, the older ones): the first part it quotes (a
+    <blockquote>, a mail client's trail), read past the client's "On ..., Dana wrote:"
+    line, and the quotes inside it. (None, None) where it quotes nothing."""
+    if "<" not in text:
+        return None, None
+    spans = quoted_html(text)
+    if not spans:
+        return None, None
+    start, end = spans[0]
+    layers = [layer for layer in _quote_layers(text[start:end])
+              if layer and not (layer.endswith(":") and len(layer.split()) <= 20)]  # an attribution line
+    if not layers:
+        return None, None
+    return layers[0], "\n\n".join(layers[1:]) or None
 
 
 def html_masks(text: str) -> list[Mask]:

@@ -23,7 +23,8 @@ from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAG
                                                    ConversationMemory, conversation_roles, is_flag, message_text,
                                                    opening_message, own_message, row_role, split_conversation,
                                                    team_answers, thread_of)
-from empathy_lint.read.sources.markup import html_masks, markdown_masks
+from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
+from empathy_lint.read.sources.thread import quoted_messages
 
 # The team's side, by the names exports give it: plain ones, then with a prefix that says
 # whose words they are ("agent_reply", "Agent Response" in a CSV header) ahead of the
@@ -48,7 +49,15 @@ def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: 
     # length, so positions still hold.
     value = no_surrogates(value)
     # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
-    masks = html_masks(value) if html_body or ("<" in value and _LOOKS_HTML.search(value)) else markdown_masks(value)
+    is_html = html_body or ("<" in value and _LOOKS_HTML.search(value))
+    masks = html_masks(value) if is_html else markdown_masks(value)
+    if not meta.get("customer") and ("<" in value or ">" in value):
+        # An answer that quotes the message it answers (a <blockquote>, a mail client's
+        # trail, "> " lines): that message is the customer's, as in an email draft (the
+        # runner reads it for a live reply only).
+        quoted, older = quoted_html_messages(value) if is_html else quoted_messages(value)
+        if quoted:
+            meta = {**meta, "quoted": quoted, **({"quoted_earlier": older} if older else {})}
     return Reply(value, origin, name=None if name is None else no_surrogates(str(name)), masks=masks, meta=meta,
                  baseline_name=_float_text(name) if _is_title(name) and isinstance(name, int) else None)
 
