@@ -70,6 +70,18 @@ def test_a_chat_transcript_lints_the_agents_turns_with_the_customers_before_them
     assert report["files"][0]["replies"] == 2
 
 
+@pytest.mark.parametrize("label", ["Customer Service", "Acme Support (Jo)", "Billing Team"])
+def test_a_transcripts_agent_may_be_named_by_its_desk(tmp_path, label):
+    """"Customer Service:" is the agent's side, not the customer's."""
+    path = tmp_path / "chat.txt"
+    path.write_text(f"Customer: my app crashes every time I open it\n{label}: Per our policy we only support "
+                    "the latest version.\n", encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    findings = report["files"][0]["findings"]
+    assert {f["line"] for f in findings} == {2}
+    assert {f["reply"] for f in findings} == {"agent 1"}
+
+
 def test_a_macro_headed_with_role_fields_is_no_transcript(tmp_path):
     path = tmp_path / "macro.txt"
     path.write_text("Customer: {{name}}\nAgent: {{agent}}\n\nHi {{name}}, your refund is on its way.\n",

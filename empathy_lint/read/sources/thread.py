@@ -100,11 +100,14 @@ def agent_parts(text: str, start: int = 0) -> list[AgentPart] | None:
 
 
 # A chat transcript's turn: an optional time ("[10:02]", "10:02 AM"), then who speaks,
-# by role ("Customer:", "Agent (Sam):", "Visitor:", "Support:"), at a line's start.
+# by role ("Customer:", "Agent (Sam):", "Visitor:", "Support:", "Customer Service:"), at a
+# line's start.
 _TURN = re.compile(
     r"^[ \t]*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?[\])]?[ \t]+(?:-[ \t]+)?)?"
-    r"(?P<role>customer|visitor|client|user|guest|caller|member|agent|support|operator|advisor|adviser|rep|"
-    r"representative|assistant|staff|team)(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*:[ \t]*",
+    # (one word may name the desk: "Acme Support:", "Customer Service:", "Billing Team:")
+    r"(?:[A-Za-z][\w&.'-]{1,30}[ \t]+)?"
+    r"(?P<role>customer|visitor|client|user|guest|caller|member|agent|support|service|care|desk|helpdesk|operator|"
+    r"advisor|adviser|rep|representative|assistant|staff|team)(?:[ \t]*\([^)\n]{1,40}\))?[ \t]*:[ \t]*",
     re.I | re.M)
 _CUSTOMER_ROLES = frozenset({"customer", "visitor", "client", "user", "guest", "caller", "member"})
 _PLACEHOLDER_ONLY = re.compile(r"[ \t]*(?:\{\{?[^{}\n]*\}\}?|<<[^<>\n]*>>|%[A-Za-z_]+%|\[[^\[\]\n]*\])[ \t]*(?:\r?\n|$)")
