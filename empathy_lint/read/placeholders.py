@@ -79,6 +79,16 @@ def find_placeholders(text: str, enabled: tuple[str, ...] | None = None) -> list
     return taken
 
 
+def apply_masks(text: str, masks: list[Mask]) -> str:
+    """`text` as a reader reads it: each mask's span replaced (masks sorted and not
+    overlapping, as `merge_masks` gives them). For text that is read, never pointed into."""
+    out, at = [], 0
+    for start, end, replacement in masks:
+        out += [text[at:start], replacement]
+        at = end
+    return "".join(out) + text[at:]
+
+
 def merge_masks(*groups: list[Mask]) -> list[Mask]:
     """Combine mask lists; where two overlap, the earlier-starting (then longer) one wins."""
     merged: list[Mask] = []

@@ -16,7 +16,7 @@ import re
 from email.message import Message
 from typing import Any
 
-from empathy_lint.read.placeholders import Mask, merge_masks
+from empathy_lint.read.placeholders import Mask, apply_masks, merge_masks
 from empathy_lint.read.sources.base import Document, Reply
 from empathy_lint.read.sources.markup import html_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quote_meta
@@ -44,7 +44,7 @@ def read_mail(path: str, text: str, options: dict[str, Any]) -> Document:
     charset = part.get_content_charset() or "utf-8"
     masks = merge_masks(_quoted_printable(raw, charset) if encoding == "quoted-printable" else [],
                         html_masks(raw) if part.get_content_type() == "text/html" else [])
-    quoted = quote_meta(_decoded(raw, masks))
+    quoted = quote_meta(apply_masks(raw, masks))
     if not quoted and part.get_content_type() == "text/html":  # what it quotes is masked: read it from the HTML
         latest, older = quoted_html_messages(raw)
         quoted = {k: v for k, v in (("quoted", latest), ("quoted_earlier", older if latest else None)) if v}
@@ -74,13 +74,3 @@ def _quoted_printable(raw: str, charset: str) -> list[Mask]:
             decoded = data.decode("latin-1")
         masks.append((m.start(), m.end(), decoded))
     return masks
-
-
-def _decoded(raw: str, masks: list[Mask]) -> str:
-    """`raw` with its masks applied: the text a reader reads (for the quoted message)."""
-    out, at = [], 0
-    for start, end, replacement in masks:
-        out.append(raw[at:start])
-        out.append(replacement)
-        at = end
-    return "".join(out) + raw[at:]

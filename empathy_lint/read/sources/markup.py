@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 
-from empathy_lint.read.placeholders import Mask, merge_masks
+from empathy_lint.read.placeholders import Mask, apply_masks, merge_masks
 
 _BLOCK_TAGS = r"(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|pre|hr)"
 _HTML_BLOCK_TAG = re.compile(rf"</?{_BLOCK_TAGS}\b[^<>]*/?>", re.I)
@@ -79,11 +79,7 @@ _QUOTE_DEPTH = 8  # quotes inside quotes read for older messages; deeper ones ar
 
 def html_text(text: str) -> str:
     """What an HTML body reads as (tags, entities and quoted parts handled as `html_masks`)."""
-    out, at = [], 0
-    for start, end, replacement in merge_masks(html_masks(text)):
-        out += [text[at:start], replacement]
-        at = end
-    return re.sub(r"\n{3,}", "\n\n", "".join(out) + text[at:]).strip()
+    return re.sub(r"\n{3,}", "\n\n", apply_masks(text, merge_masks(html_masks(text)))).strip()
 
 
 def _quote_layers(quote: str, depth: int = 0) -> list[str]:
