@@ -163,6 +163,19 @@ def opening_message(record: dict[str, Any]) -> str | None:
     return next((v.strip() for k in OPENING_KEYS if isinstance(v := record.get(k), str) and v.strip()), None)
 
 
+def heard(said: list[str], message: str) -> list[str]:
+    """The customer's messages so far with `message` last: the one answered and the most
+    recent before it, as an export's rows keep them, so a conversation of thousands of
+    turns stays linear."""
+    return [*said[-ConversationMemory.MESSAGES:], message]
+
+
+def answered(said: list[str]) -> tuple[str | None, str | None]:
+    """(the message an answer replies to, the earlier ones joined): a reply's `customer`
+    and `earlier`, from the customer's messages so far (`heard`)."""
+    return (said[-1] if said else None), join_messages(said[:-1])
+
+
 def team_answers(messages: list[Any], roles: list[str | None],
                  opening: str | None = None) -> Iterator[tuple[dict[str, Any], str | None, str | None]]:
     """Each answer of the team in a conversation (`conversation_roles`), with the
@@ -177,11 +190,9 @@ def team_answers(messages: list[Any], roles: list[str | None],
             text = message_text(message)
             text = no_surrogates(text) if text is not None else None
             if text is not None and (not said or said[-1] != text):
-                # The message answered and the most recent before it, as an export's
-                # rows keep them: a ticket of thousands of turns stays linear.
-                said = [*said[-ConversationMemory.MESSAGES:], text]
+                said = heard(said, text)
             continue
-        yield message, (said[-1] if said else None), join_messages(said[:-1])
+        yield message, *answered(said)
 
 
 def _hidden(message: dict[str, Any]) -> bool:

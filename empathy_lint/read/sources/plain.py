@@ -1,23 +1,24 @@
-"""Plain text: one reply per file (the part after a thread marker), one per agent part
-of a conversation with no reply marker or run of agent turns of a chat transcript, or, in a collection of saved replies cut by
-marker lines (`---- Refund processed`), one per section."""
+"""Plain text: one reply per file (the part after a thread marker); one per agent part of
+a conversation with no reply marker, or per run of agent turns of a chat transcript; or,
+in a collection of saved replies cut by marker lines (`---- Refund processed`), one per
+section."""
 from __future__ import annotations
 
 from typing import Any
 
 from empathy_lint.read.sources.base import Document, Reply
 from empathy_lint.read.sources.sections import collection, section_reply
-from empathy_lint.read.sources.thread import (agent_parts, part_replies, quote_meta, split_thread, transcript_turns,
-                                               turn_replies)
+from empathy_lint.read.sources.thread import agent_parts, part_replies, quote_meta, split_thread, transcript_turns
 
 
 def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
+    # The conversation alone (a thread file with no reply line, a chat transcript): the
+    # agent's parts, each with the customer's messages before it.
     parts = agent_parts(text)
+    if parts is None:
+        parts = transcript_turns(text)
     if parts is not None:
-        return Document(path, text, part_replies(text, parts, {}))
-    turns = transcript_turns(text)
-    if turns is not None:  # a chat transcript: the agent's turns, with the customer's before them
-        return Document(path, text, turn_replies(text, turns))
+        return Document(path, text, part_replies(text, parts))
     customer, start, earlier = split_thread(text)
     meta = {"customer": customer} if customer else {}
     if earlier:

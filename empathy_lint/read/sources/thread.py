@@ -27,7 +27,7 @@ import re
 from typing import NamedTuple
 
 from empathy_lint.read.sources.base import Reply
-from empathy_lint.read.sources.conversation import ConversationMemory, join_messages
+from empathy_lint.read.sources.conversation import answered, heard, join_messages
 from empathy_lint.rulebook import load_context
 
 _REPLY_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*reply[ \t]*-{3,}[ \t]*(?=\r?$)", re.I | re.M)
@@ -60,12 +60,14 @@ def split_thread(text: str, start: int = 0) -> tuple[str | None, int, str | None
 
 
 class AgentPart(NamedTuple):
-    """An agent's part of a thread file with no `--- reply ---` line, to be linted with
-    the customer's parts before it."""
+    """An agent's part of a conversation in one file (a thread file with no `--- reply
+    ---` line, a chat transcript's turns in a row), to be linted with the customer's
+    messages before it; `labels` are the turn labels inside it, not read as words."""
     start: int
     end: int
     customer: str | None
     earlier: str | None
+    labels: tuple[tuple[int, int], ...] = ()
 
 
 def agent_parts(text: str, start: int = 0) -> list[AgentPart] | None:
@@ -80,20 +82,17 @@ def agent_parts(text: str, start: int = 0) -> list[AgentPart] | None:
     if not any(m.group(1).lower() == "agent" for m in markers):
         return None
     parts: list[AgentPart] = []
-    customer_parts: list[str] = []
+    said: list[str] = []
     role, at = "customer", start
-    for index, marker in enumerate([*markers, None]):
+    for marker in [*markers, None]:
         end = marker.start() if marker is not None else len(text)
         body = text[at:end]
         if role == "customer":
             if body.strip():
-                # The message answered and the most recent before it, as an export's rows
-                # keep them: a file of thousands of turns stays linear.
-                customer_parts = [*customer_parts[-ConversationMemory.MESSAGES:], body.strip()]
+                said = heard(said, body.strip())
         elif body.strip():
             lead = len(body) - len(body.lstrip("\r\n"))
-            parts.append(AgentPart(at + lead, end, customer_parts[-1] if customer_parts else None,
-                                   join_messages(customer_parts[:-1])))
+            parts.append(AgentPart(at + lead, end, *answered(said)))
         if marker is not None:
             role, at = marker.group(1).lower(), marker.end()
     return parts
@@ -113,16 +112,7 @@ _CUSTOMER_ROLES = frozenset({"customer", "visitor", "client", "user", "guest", "
 _PLACEHOLDER_ONLY = re.compile(r"[ \t]*(?:\{\{?[^{}\n]*\}\}?|<<[^<>\n]*>>|%[A-Za-z_]+%|\[[^\[\]\n]*\])[ \t]*(?:\r?\n|$)")
 
 
-class AgentTurns(NamedTuple):
-    """An agent's turns in a row, as one reply: where it runs and the labels inside it."""
-    start: int
-    end: int
-    labels: list[tuple[int, int]]
-    customer: str | None
-    earlier: str | None
-
-
-def transcript_turns(text: str) -> list[AgentTurns] | None:
+def transcript_turns(text: str) -> list[AgentPart] | None:
     """A chat transcript ("Customer: my app crashes" / "Agent (Sam): Have you tried
     reinstalling?"): the agent's turns in a row are one reply, its labels masked, read
     with the customer's turns before it (those in a row one message); the customer's own
@@ -139,7 +129,7 @@ def transcript_turns(text: str) -> list[AgentTurns] | None:
         return None
     if any(_PLACEHOLDER_ONLY.match(text, s, e) for _, s, e in spans):
         return None  # a macro's header fields ("Customer: {{name}}"), not turns
-    replies: list[AgentTurns] = []
+    replies: list[AgentPart] = []
     said: list[str] = []
     block: list[tuple[re.Match, int, int]] = []
     last_role = None
@@ -149,14 +139,13 @@ def transcript_turns(text: str) -> list[AgentTurns] | None:
             if last_role == "customer":
                 message = " ".join(text[bs:be].strip() for _, bs, be in block if text[bs:be].strip())
                 if message:
-                    said = [*said[-ConversationMemory.MESSAGES:], message]
+                    said = heard(said, message)
             else:
                 first, last = block[0][1], block[-1][2]
                 end = first + len(text[first:last].rstrip())
-                labels = [(bm.start() - first, bm.end() - first) for bm, _, _ in block[1:]]
+                labels = tuple((bm.start() - first, bm.end() - first) for bm, _, _ in block[1:])
                 if text[first:end].strip():
-                    replies.append(AgentTurns(first, end, labels, said[-1] if said else None,
-                                              join_messages(said[:-1])))
+                    replies.append(AgentPart(first, end, *answered(said), labels))
             block = []
         if m is not None:
             block.append((m, s, e))
@@ -164,28 +153,20 @@ def transcript_turns(text: str) -> list[AgentTurns] | None:
     return replies
 
 
-def turn_replies(text: str, turns: list[AgentTurns]) -> list[Reply]:
-    """A reply per run of agent turns ("agent 1", ...), the labels between them masked."""
-    replies = []
-    for number, turn in enumerate(turns, 1):
-        meta = {k: v for k, v in (("customer", turn.customer), ("earlier", turn.earlier)) if v}
-        reply = Reply.verbatim(text[turn.start:turn.end], turn.start, name=f"agent {number}", meta=meta)
-        reply.masks = [(start, end, "\n") for start, end in turn.labels]
-        replies.append(reply)
-    return replies
-
-
-def part_replies(text: str, parts: list[AgentPart], meta: dict) -> list[Reply]:
-    """A reply per agent part ("agent 1", "agent 2"...), each with the customer's parts
-    before it as its `customer` and `earlier` (over any of `meta`'s)."""
+def part_replies(text: str, parts: list[AgentPart], meta: dict | None = None) -> list[Reply]:
+    """A reply per agent part ("agent 1", "agent 2"...), each with the customer's messages
+    before it as its `customer` and `earlier` (over any of `meta`'s), its turn labels
+    masked."""
     replies = []
     for number, part in enumerate(parts, 1):
-        own = {k: v for k, v in meta.items() if k not in ("customer", "earlier")}
+        own = {k: v for k, v in (meta or {}).items() if k not in ("customer", "earlier")}
         if part.customer:
             own["customer"] = part.customer
         if part.earlier:
             own["earlier"] = part.earlier
-        replies.append(Reply.verbatim(text[part.start:part.end], part.start, name=f"agent {number}", meta=own))
+        reply = Reply.verbatim(text[part.start:part.end], part.start, name=f"agent {number}", meta=own)
+        reply.masks = [(start, end, "\n") for start, end in part.labels]
+        replies.append(reply)
     return replies
 
 
