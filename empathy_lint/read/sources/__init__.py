@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from empathy_lint.errors import InputError, TooLarge, unreadable
-from empathy_lint.read.sources.base import Document, Reply, binary_file
+from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, binary_file
 
 if TYPE_CHECKING:
     from empathy_lint.read.sources.structured import Records
@@ -17,8 +17,6 @@ __all__ = ["Document", "Reply", "decode", "read_source", "load_document", "load_
            "record_runs", "scan_export", "is_record_export", "REPLY_SUFFIXES", "RECORD_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
-# Tables of replies: comma, semicolon or tab separated (the delimiter is read from the header).
-TABLE_SUFFIXES = (".csv", ".tsv")
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".ndjson") + TABLE_SUFFIXES
 REPLY_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES
 # Exports of one record after another: read in runs of records, never whole.

@@ -12,6 +12,9 @@ from empathy_lint.read.placeholders import Mask
 from empathy_lint.read.textmap import MappedText, identity
 
 
+# Tables of replies: comma, semicolon or tab separated (the delimiter is read from the header).
+TABLE_SUFFIXES = (".csv", ".tsv")
+
 @dataclass
 class Reply:
     """One reply inside a file.

@@ -18,7 +18,7 @@ from empathy_lint.findings import LineIndex
 from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
-from empathy_lint.read.sources.base import Document, Reply, disable_codes, no_surrogates, text_id
+from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ROLE_KEYS,
                                                    ConversationMemory, conversation_roles, is_flag, message_text,
                                                    opening_message, own_message, row_role, split_conversation,
@@ -907,7 +907,7 @@ def record_runs(path: str, text: str, options: dict[str, Any], size: int) -> lis
     column, as reading it whole would give)."""
     starts: list[tuple[int, int]] = []  # (offset, line) of the record each run starts at
     cutter = RunCutter(size)
-    if path.lower().endswith((".csv", ".tsv")):
+    if path.lower().endswith(TABLE_SUFFIXES):
         if not text.strip():
             return []
         layout = _csv_layout(path, text, options)
