@@ -8,8 +8,8 @@ Usage:
 
 Writing a rule starts from what the readers marked. Listing the labels of
 tests/data/train.jsonl and dev.jsonl whole shows blind's too, and a pattern written
-after reading them makes the blind figure a tune figure (it happened once: two
-defensive patterns were taken out again). This lists tune's and the canned macros'
+after reading them makes the blind figure a tune figure (it happened twice, both
+times from a listing of the two files whole; the patterns were taken out again). This lists tune's and the canned macros'
 phrases only; blind's are never printed, only counted.
 """
 from __future__ import annotations
