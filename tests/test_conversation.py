@@ -100,6 +100,10 @@ def test_a_macro_headed_with_role_fields_is_no_transcript(tmp_path):
                   "Content-Type: text/html; charset=utf-8\n\n<p>Hi Dana,</p><p>Your refund was issued today.</p>"
                   '<div class="gmail_quote"><div>On Mon, 3 Mar 2026, Dana wrote:</div>'
                   "<blockquote>I was charged twice for my order and I am furious.</blockquote></div>\n"),
+    # A plain-text answer over Outlook's header, with no "<" or ">" anywhere in it.
+    ("export.json", '[{"id": 1, "body": "Hi Dana,\\n\\nYour refund was issued today.\\n\\nSam\\n\\n'
+                    '-----Original Message-----\\nFrom: Dana Smith\\nSent: Monday, March 3, 2026 10:01 AM\\n'
+                    'To: Support\\nSubject: Charged twice\\n\\nI was charged twice for my order and I am furious."}]'),
 ])
 def test_an_answer_that_quotes_the_customer_is_read_with_their_message(tmp_path, name, text):
     """A helpdesk export's answer or an HTML email draft quoting the message it answers (a
@@ -110,6 +114,19 @@ def test_an_answer_that_quotes_the_customer_is_read_with_their_message(tmp_path,
     report = json.loads(run_cli_fast("check", "--isolated", "--kind", "live", "--format", "json", str(path)).stdout)
     severity = {f["code"]: f["severity"] for f in report["files"][0]["findings"]}
     assert severity.get("EMP201") == "warning"
+
+
+def test_an_answer_over_an_outlook_trail_saying_it_is_solved_is_asked_for_nothing(tmp_path):
+    """The message quoted under a plain-text answer is read even with no quote mark in it:
+    a customer writing "it works now, thank you" reports no problem, so the thanks
+    needs no apology, next step or follow-up (it was asked for all three, and an
+    acknowledgement, while only quotes with "<" or ">" were read)."""
+    body = ("Hi Dana,\n\nThanks, glad it works now.\n\nSam\n\n-----Original Message-----\nFrom: Dana Smith\n"
+            "Sent: Monday, March 3, 2026 10:01 AM\nSubject: Re: login\n\nIt works now, thank you so much!\n")
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([{"id": 1, "body": body}]), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--kind", "live", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["findings"] == []
 
 
 def test_jsonl_records_and_helpdesk_comment_lists_carry_the_conversation(tmp_path):

@@ -51,10 +51,12 @@ def _reply(value: str, origin: MappedText, *, name: Any, html_body: bool, meta: 
     # Helpdesk macros are HTML or markdown-flavoured plain text; neither syntax is prose.
     is_html = html_body or ("<" in value and _LOOKS_HTML.search(value))
     masks = html_masks(value) if is_html else markdown_masks(value)
-    if not meta.get("customer") and ("<" in value or ">" in value):
+    if not meta.get("customer"):
         # An answer that quotes the message it answers (a <blockquote>, a mail client's
-        # trail, "> " lines): that message is the customer's, as in an email draft (the
-        # runner reads it for a live reply only).
+        # trail, "> " lines, an Outlook header over plain text): that message is the
+        # customer's, as in an email draft (the runner reads it for a live reply only).
+        # Each reader looks for its opening character or header hint first, so an answer
+        # that quotes nothing costs a few substring tests.
         quoted, older = quoted_html_messages(value) if is_html else quoted_messages(value)
         if quoted:
             meta = {**meta, "quoted": quoted, **({"quoted_earlier": older} if older else {})}
