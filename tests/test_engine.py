@@ -226,6 +226,10 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Thanks for the kind words! We'll pass them on to the team.", False),
     ("So glad you're enjoying the new app! Tell your friends.", False),
     ("So glad you like the new look! The crash some of you saw yesterday is fixed in 2.1.", True),
+    # A chat greeting macro is written before anyone has said what is wrong.
+    ("Hi {{name}}! How can I help you today?", False),
+    ("Hello, what can I do for you?", False),
+    ("Exports were down during this morning's outage. How can I help?", True),
     # Neither: the canned default (no apology asked); looking into a request is no trouble.
     ("Thanks for the idea! We'll look into it for a future version.", None),
     ("Looking for another challenge? Please take a look at our open issues.", None),
