@@ -230,6 +230,11 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Hi {{name}}! How can I help you today?", False),
     ("Hello, what can I do for you?", False),
     ("Exports were down during this morning's outage. How can I help?", True),
+    # Thanks for a purchase or a sign-up, a celebration: notices, not answers to trouble.
+    ("Thanks for your order! It will ship within 2 business days.", False),
+    ("Thanks for subscribing to our newsletter!", False),
+    ("Happy birthday from all of us at Acme! 🎉", False),
+    ("Thanks for your order. The blue one is delayed by a week.", True),
     # Neither: the canned default (no apology asked); looking into a request is no trouble.
     ("Thanks for the idea! We'll look into it for a future version.", None),
     ("Looking for another challenge? Please take a look at our open issues.", None),
