@@ -47,6 +47,38 @@ def test_diff_prints_a_patch_and_changes_nothing(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_a_fix_that_makes_another_possible_is_applied_in_the_same_run(tmp_path):
+    """ruff's way: the fixed text is linted and fixed again. "simply As I said" loses
+    "simply"; "As I said" then opens the sentence and can become "To recap" (mid-sentence,
+    with its capital, it had no safe replacement). One run used to leave it for a second."""
+    path = tmp_path / "macro.txt"
+    path.write_text("simply As I said, the refund is on its way.\n", encoding="utf-8")
+    result = run_cli("--fix", "--select", "EMP301,EMP307", str(path))
+    assert "fixed 2 findings" in result.stderr
+    assert path.read_text(encoding="utf-8") == "To recap, the refund is on its way.\n"
+    assert findings(path) == []
+    diff = run_cli("--diff", "--select", "EMP301,EMP307", "-", stdin="simply As I said, it is done.\n")
+    assert "+To recap, it is done." in diff.stdout
+
+
+def test_fixing_stops_after_its_rounds_on_a_fix_that_never_settles(tmp_path):
+    """A fix whose replacement is flagged again (a house rule's mistake) ends after
+    MAX_FIX_ROUNDS, with each round's text read back as valid: no endless loop."""
+    from empathy_lint.run import checking
+
+    pack = tmp_path / "rules.yaml"
+    pack.write_text(
+        "family: house\nrules:\n  - id: HOUSE101\n    name: loop\n    kind: forbid\n    severity: warning\n"
+        "    message: m\n    why: w\n    patterns: [ping]\n    replace: {ping: \"ping, ping\"}\n    suggest: [pong]\n"
+        "    examples:\n      flag: [ping]\n      pass: [pong]\n",
+        encoding="utf-8")
+    path = tmp_path / "macro.txt"
+    path.write_text("ping\n", encoding="utf-8")
+    result = run_cli("--fix", "--rules", str(pack), "--select", "HOUSE101", str(path))
+    assert result.returncode in (0, 1)
+    assert path.read_text(encoding="utf-8") == ", ".join(["ping"] * 2 ** checking.MAX_FIX_ROUNDS) + "\n"
+
+
 def test_fix_inside_json_export_keeps_it_valid(tmp_path):
     path = tmp_path / "macros.json"
     path.write_text(json.dumps({"macros": [{"title": "x", "actions": [

@@ -449,49 +449,79 @@ def worker_count(jobs: int | None, replies: int) -> int:
     return available_cores() if jobs == 0 else jobs
 
 
+# Rounds of fixing a file: a fix can make another one possible ("simply As I said" loses
+# "simply", and "As I said" opening the sentence can then become "To recap"), and of two
+# overlapping fixes only one is applied per round. As ruff does, the fixed text is linted
+# again and fixed again, until nothing is left to fix or this many rounds have run.
+MAX_FIX_ROUNDS = 10
+
+
 def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
          paths: dict[int, tuple[Path, Encoding]], result: Any, runner: Runner) -> Any:
-    """Apply (or diff) fixes, then lint the fixed texts again for the report.
+    """Apply (or diff) fixes, round after round, then lint the fixed texts again for the report.
 
     A fixed file must read back as the same replies with only the fixed spans changed
     (safefix.py), and must not have changed on disk since it was read; otherwise it is
     left alone with a notice. Nothing is written for a file that fails either test.
     """
-    diffs, changed = [], False
-    for i, (job, report) in enumerate(zip(jobs, result.reports)):
-        fixes = [f.fix for f in report.findings if f.fix is not None]
-        if not fixes:
-            continue
-        outcome_fix = fix_text(job.document.path, report.text, fixes, job.config.readers)
-        if outcome_fix.text is None:
-            outcome.notice(f"{report.path}: not fixed: {outcome_fix.reason}; fix it by hand")
-            continue
-        fixed, count = outcome_fix.text, outcome_fix.count
-        if outcome_fix.reason:
-            outcome.notice(f"{report.path}: {outcome_fix.reason}; fix those by hand")
-        changed = True
+    originals = {i: job.document for i, job in enumerate(jobs)}
+    texts: dict[int, str] = {}   # each fixed file's text after the rounds so far
+    counts: dict[int, int] = {}
+    findings_of = {i: report.findings for i, report in enumerate(result.reports)}
+    for round_number in range(MAX_FIX_ROUNDS):
+        progressed = []
+        for i, findings in findings_of.items():
+            fixes = [f.fix for f in findings if f.fix is not None]
+            if not fixes:
+                continue
+            job, before = jobs[i], texts.get(i, result.reports[i].text)
+            fixed = fix_text(job.document.path, before, fixes, job.config.readers)
+            if fixed.text is None:
+                if round_number == 0:
+                    outcome.notice(f"{result.reports[i].path}: not fixed: {fixed.reason}; fix it by hand")
+                continue  # a later round's refusal keeps what the earlier rounds fixed
+            if fixed.reason and round_number == 0:
+                outcome.notice(f"{result.reports[i].path}: {fixed.reason}; fix those by hand")
+            if fixed.text == before:
+                continue
+            texts[i], counts[i] = fixed.text, counts.get(i, 0) + fixed.count
+            job.document = load_document(job.document.path, fixed.text, job.config.readers)
+            progressed.append(i)
+        if not progressed or round_number == MAX_FIX_ROUNDS - 1:
+            break
+        again = runner.run([jobs[i] for i in progressed])
+        findings_of = {i: report.findings for i, report in zip(progressed, again.reports)}
+    diffs = []
+    for i in sorted(texts):
+        report, fixed, count = result.reports[i], texts[i], counts[i]
         if options.show_diff:
             diffs.append(unified_diff(report.path, report.text, fixed))
+            jobs[i].document = originals[i]  # nothing is written: the report reads the file as it is
             continue
         if i in paths:
             path, encoding = paths[i]
+            failed = None
             try:
                 written = write_atomic(path, fixed, encoding, expected=report.text)
             except OSError as exc:
                 outcome.errors.append(f"{path}: cannot write fix ({exc.strerror or exc})")
-                continue
+                failed = True
             except UnicodeEncodeError as exc:  # the file's codec cannot hold the replacement
                 outcome.errors.append(f"{path}: not fixed: {exc.object[exc.start:exc.end]!r} cannot be written "
                                       f"in {encoding.codec}; fix it by hand")
-                continue
-            if not written:
-                outcome.notice(f"{path}: not fixed: the file changed on disk while it was checked; run again")
+                failed = True
+            else:
+                if not written:
+                    outcome.notice(f"{path}: not fixed: the file changed on disk while it was checked; run again")
+                    failed = True
+            if failed:
+                jobs[i].document = originals[i]
                 continue
             outcome.notice(f"{path}: fixed {count} finding{'s' if count > 1 else ''}")
         else:
             outcome.stdin_fixed = fixed
-        job.document = load_document(job.document.path, fixed, job.config.readers)
     outcome.diff = "".join(diffs)
+    changed = bool(texts)
     if options.fix and not changed and jobs and 0 not in paths:
         outcome.stdin_fixed = jobs[0].document.text  # stdin --fix echoes the text even when unchanged
     return runner.run(jobs) if changed and options.fix else result
