@@ -234,6 +234,8 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Thanks for your order! It will ship within 2 business days.", False),
     ("Thanks for subscribing to our newsletter!", False),
     ("Happy birthday from all of us at Acme! 🎉", False),
+    ("You can change your delivery address under Account > Orders.", False),
+    ("The app crashes on start for some of you. You can turn off auto-sync in Settings until the fix ships.", True),
     ("Thanks for your order. The blue one is delayed by a week.", True),
     # Neither: the canned default (no apology asked); looking into a request is no trouble.
     ("Thanks for the idea! We'll look into it for a future version.", None),
