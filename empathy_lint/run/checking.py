@@ -18,7 +18,7 @@ from empathy_lint.write.fixes import Encoding, unified_diff, write_atomic
 from empathy_lint.run.outlet import Outlet, pour
 from empathy_lint.write.report import Collector, FileReport, Writer
 from empathy_lint.rulebook import Rule
-from empathy_lint.run.runner import Job, Linted, Runner, lint_parallel
+from empathy_lint.run.runner import Job, Linted, Runner, RunResult, lint_parallel
 from empathy_lint.write.safefix import fix_text
 from empathy_lint.read.sources import (Document, decode, is_record_export, load_document, read_source, record_runs,
                                        scan_export)
@@ -468,6 +468,11 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
     texts: dict[int, str] = {}   # each fixed file's text after the rounds so far
     counts: dict[int, int] = {}
     findings_of = {i: report.findings for i, report in enumerate(result.reports)}
+    # Each fixed file's report on its latest text (the round that found nothing more to
+    # fix lints it anyway): the report after --fix, without linting it once more.
+    latest: dict[int, FileReport] = {}
+    fingerprints = dict(result.fingerprints)
+    stale: set[int] = set()  # fixed in the last round allowed, never linted since
     for round_number in range(MAX_FIX_ROUNDS):
         progressed = []
         for i, findings in findings_of.items():
@@ -487,10 +492,15 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
             texts[i], counts[i] = fixed.text, counts.get(i, 0) + fixed.count
             job.document = load_document(job.document.path, fixed.text, job.config.readers)
             progressed.append(i)
-        if not progressed or round_number == MAX_FIX_ROUNDS - 1:
+        if not progressed:
+            break
+        if round_number == MAX_FIX_ROUNDS - 1:
+            stale.update(progressed)
             break
         again = runner.run([jobs[i] for i in progressed])
         findings_of = {i: report.findings for i, report in zip(progressed, again.reports)}
+        latest.update(zip(progressed, again.reports))
+        fingerprints.update(again.fingerprints)
     diffs = []
     for i in sorted(texts):
         report, fixed, count = result.reports[i], texts[i], counts[i]
@@ -516,6 +526,8 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
                     failed = True
             if failed:
                 jobs[i].document = originals[i]
+                latest.pop(i, None)
+                stale.discard(i)
                 continue
             outcome.notice(f"{path}: fixed {count} finding{'s' if count > 1 else ''}")
         else:
@@ -524,4 +536,12 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
     changed = bool(texts)
     if options.fix and not changed and jobs and 0 not in paths:
         outcome.stdin_fixed = jobs[0].document.text  # stdin --fix echoes the text even when unchanged
-    return runner.run(jobs) if changed and options.fix else result
+    if not (changed and options.fix):
+        return result
+    if stale:
+        order = sorted(stale)
+        again = runner.run([jobs[i] for i in order])
+        latest.update(zip(order, again.reports))
+        fingerprints.update(again.fingerprints)
+    return RunResult([latest.get(i, report) for i, report in enumerate(result.reports)], fingerprints,
+                     list(result.errors))
