@@ -507,6 +507,8 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
         if options.show_diff:
             diffs.append(unified_diff(report.path, report.text, fixed))
             jobs[i].document = originals[i]  # nothing is written: the report reads the file as it is
+            latest.pop(i, None)
+            stale.discard(i)
             continue
         if i in paths:
             path, encoding = paths[i]
