@@ -147,6 +147,34 @@ async def test_quick_fixes(client, tmp_path):
     assert edit.new_text == "I'm sorry that happened. "
 
 
+async def test_fix_all_applies_every_safe_fix_round_after_round(client, tmp_path):
+    """source.fixAll, as ruff's server offers it (fix on save): one edit with every safe
+    fix, fixed again until nothing is left, as `check --fix` does ("As I said" can
+    become "To recap" only once "simply" before it is gone). Asked for by name it comes
+    alone; beside the quick fixes only when there are two or more fixes to make."""
+    path = tmp_path / "reply.md"
+    text = "Hi Sam,\n\nsimply As I said, the refund is on its way. Obviously, it takes five days.\n"
+    await open_doc(client, path, text)
+    whole = types.Range(start=types.Position(0, 0), end=types.Position(2, 0))
+    only = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=whole,
+        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])))
+    (action,) = only
+    assert action.kind == "source.fixAll.empathy-lint" and action.title.endswith("(3)")
+    (edit,) = action.edit.changes[path.as_uri()]
+    assert edit.range == types.Range(start=types.Position(0, 0), end=types.Position(3, 0))
+    assert edit.new_text == "Hi Sam,\n\nTo recap, the refund is on its way. It takes five days.\n"
+    every = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=whole,
+        context=types.CodeActionContext(diagnostics=[])))
+    kinds = [a.kind for a in every]
+    assert kinds[-1] == "source.fixAll.empathy-lint" and types.CodeActionKind.QuickFix in kinds
+    quick = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), range=whole,
+        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.QuickFix])))
+    assert quick and all(a.kind == types.CodeActionKind.QuickFix for a in quick)
+
+
 async def test_hover_explains_why_and_suggests(client, tmp_path):
     path = tmp_path / "reply.md"
     await open_doc(client, path, BAD)

@@ -270,6 +270,31 @@ class EmpathyLanguageServer(LanguageServer):
             self.log(level, message)
         return findings, extra, verdict
 
+    async def fix_all(self, uri: str, text: str, ignored: frozenset[str]) -> tuple[str, int] | None:
+        """`text` with every safe fix applied (DocumentChecker.fix_all) in the worker, within
+        the time budget; None when it overran or failed (the editor just gets no action)."""
+        loop = asyncio.get_running_loop()
+        pool = self._worker_pool()
+        args = (uri, text, self.settings, self.max_bytes, self.roots(), ignored)
+        try:
+            if pool is None:
+                fixed, count, logs = await loop.run_in_executor(self.executor, self.checker.fix_all, *args)
+            else:
+                from empathy_lint.apps.lsp_worker import fix_all
+
+                fixed, count, logs = await asyncio.wait_for(loop.run_in_executor(pool, fix_all, *args), self.budget)
+        except asyncio.TimeoutError:
+            self._stop_worker()
+            self.log(types.MessageType.Warning, f"empathy-lint: fixing all took over {self.budget:g} s and was stopped")
+            return None
+        except Exception:  # a worker that died: start over with a fresh one next time
+            self._stop_worker()
+            log.exception("fix all failed")
+            return None
+        for level, message in logs:
+            self.log(level, message)
+        return fixed, count
+
     def apply_settings(self, raw: Any) -> None:
         """Take the editor's settings key by key: a bad value is reported and skipped,
         never a reason to drop the good ones or to stop linting."""
@@ -536,28 +561,53 @@ def _confidence_note(finding: Finding, rule: Rule | None) -> str:
     return note
 
 
+# "Fix all" as ruff's server offers it: every safe fix of the document in one edit, for
+# an editor's fix-on-save ("editor.codeActionsOnSave": {"source.fixAll": "explicit"}).
+FIX_ALL = "source.fixAll.empathy-lint"
+
+
+def _wants(only: list[str] | None, kind: str) -> bool:
+    """Does the request's `only` filter (LSP: a kind covers its sub-kinds) let `kind` in?"""
+    return only is None or any(kind == k or kind.startswith(k + ".") for k in only)
+
+
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll,
+                                               FIX_ALL]),
 )
-def _code_action(ls: EmpathyLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+async def _code_action(ls: EmpathyLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     from empathy_lint.write.quickfix import actions_for
 
     uri = params.text_document.uri
     state = ls.states.get(uri)
     if not state or not state.findings:
         return []
+    only = params.context.only
     positions = Positions(state.text, ls.workspace.position_codec)
-    start, end = positions.offset(params.range.start), positions.offset(params.range.end)
-    wanted = {d.code for d in params.context.diagnostics if d.source == "empathy-lint"}
-    findings = [f for f in state.findings
-                if (f.code in wanted or not wanted) and f.start <= end and start <= max(f.end, f.start)]
-    diagnostics = {(d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics}
     out = []
-    for f in findings:
-        pos = positions.position(f.start)
-        diagnostic = diagnostics.get((f.code, pos.line, pos.character))
-        out.extend(actions_for(uri, state.text, f, positions, diagnostic))
+    if _wants(only, types.CodeActionKind.QuickFix):
+        start, end = positions.offset(params.range.start), positions.offset(params.range.end)
+        wanted = {d.code for d in params.context.diagnostics if d.source == "empathy-lint"}
+        findings = [f for f in state.findings
+                    if (f.code in wanted or not wanted) and f.start <= end and start <= max(f.end, f.start)]
+        diagnostics = {(d.code, d.range.start.line, d.range.start.character): d for d in params.context.diagnostics}
+        for f in findings:
+            pos = positions.position(f.start)
+            diagnostic = diagnostics.get((f.code, pos.line, pos.character))
+            out.extend(actions_for(uri, state.text, f, positions, diagnostic))
+    # Asked for by name (fix on save), or beside the quick fixes when there are two or
+    # more to make: one fix alone is its own quick fix, and a cursor move should not
+    # cost a round of linting for nothing.
+    fixable = sum(1 for f in state.findings if f.fix is not None)
+    if _wants(only, FIX_ALL) and (fixable >= 2 or (only is not None and fixable)) and state.text == state.source:
+        fixed = await ls.fix_all(uri, state.text, frozenset(state.ignored))
+        if fixed is not None and fixed[0] != state.text and ls.states.get(uri) is state and state.source == state.text:
+            text, count = fixed
+            whole = positions.range(0, len(state.text))
+            out.append(types.CodeAction(
+                title=f"Fix all empathy-lint findings with a safe fix ({count})", kind=FIX_ALL,
+                edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=whole, new_text=text)]})))
     return out
 
 

@@ -97,6 +97,28 @@ class DocumentChecker:
         logs, self.pending_logs = self.pending_logs, []
         return findings, extra, config, logs
 
+    def fix_all(self, uri: str, text: str, settings: dict[str, Any], max_bytes: int, roots: list[str],
+                ignored: frozenset[str] = frozenset()) -> tuple[str, int, list[tuple[types.MessageType, str]]]:
+        """The document with every safe fix applied, round after round as `check --fix`
+        does (each round verified by reading the text back, safefix.py): (text, how many
+        fixes, log messages). Rules the user ignores in this document are left alone."""
+        from empathy_lint.run.checking import MAX_FIX_ROUNDS
+        from empathy_lint.write.safefix import fix_text
+
+        path = str(Path(to_fs_path(uri) or "untitled.txt"))
+        count, logs = 0, []
+        for _ in range(MAX_FIX_ROUNDS):
+            findings, _extra, config, messages = self.check(uri, text, settings, max_bytes, roots)
+            logs += messages
+            fixes = [f.fix for f in findings if f.fix is not None and f.code not in ignored]
+            if config is None or not fixes:
+                break
+            fixed = fix_text(path, text, fixes, config.readers)
+            if fixed.text is None or fixed.text == text:
+                break
+            text, count = fixed.text, count + fixed.count
+        return text, count, logs
+
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
         from empathy_lint.read.sources import load_document

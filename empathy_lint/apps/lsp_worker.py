@@ -30,3 +30,9 @@ def check(uri: str, text: str, settings: dict[str, Any], max_bytes: int, roots: 
     codes = {f.code for f in findings}
     rules = [rule for rule in CHECKER.runner.linter(config).rules if rule.id in codes]
     return findings, extra, verdict, rules, logs
+
+
+def fix_all(uri: str, text: str, settings: dict[str, Any], max_bytes: int, roots: list[str],
+            ignored: frozenset[str]) -> tuple:
+    """(the document with every safe fix applied, how many, log messages)."""
+    return CHECKER.fix_all(uri, text, settings, max_bytes, roots, ignored)
