@@ -44,6 +44,9 @@ SHAPES = {
     "blanks.txt": (80_000, lambda n: "Customer: hi there\n" + " " * n + "Agent: a b c\n"),
     # An answer quoting quotes inside quotes: read for the customer's message, 8 deep at most.
     "quotes.jsonl": (20_000, lambda n: json.dumps({"reply": "<p>Hi</p>" + "<blockquote>x " * n}) + "\n"),
+    # A Zendesk ticket's comments saved alone, n of them by two authors: a conversation.
+    "comments.json": (8_000, lambda n: json.dumps([{"author_id": i % 2, "public": True, "via": {},
+                                                    "body": f"m {i} late"} for i in range(n)])),
     # A plain-text answer over an Outlook trail of n headers: read for the customer's message.
     "trail.jsonl": (8_000, lambda n: json.dumps({"reply": "Hi Dana,\nDone.\n\n" + "".join(
         f"From: Dana\nSent: Monday {i}\nSubject: Re: x\n\nm {i}\n\n" for i in range(n))}) + "\n"),

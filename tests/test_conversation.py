@@ -129,6 +129,47 @@ def test_an_answer_over_an_outlook_trail_saying_it_is_solved_is_asked_for_nothin
     assert report["files"][0]["findings"] == []
 
 
+ZENDESK_COMMENTS = [
+    {"id": 1, "author_id": 100, "public": True, "body": "I was charged twice for my order and I'm furious.",
+     "via": {"channel": "email"}},
+    {"id": 2, "author_id": 200, "public": False, "body": "Internal: obviously wrong, per our policy ignore."},
+    {"id": 3, "author_id": 200, "public": True, "body": "Hi Dana, per our policy refunds take 10 days."},
+]
+
+
+@pytest.mark.parametrize("shape", [
+    {"ticket": {"id": 42, "requester_id": 100}, "comments": ZENDESK_COMMENTS},
+    {"comments": ZENDESK_COMMENTS, "users": [{"id": 100, "role": "end-user"}, {"id": 200, "role": "agent"}]},
+    {"comments": ZENDESK_COMMENTS, "count": 3},  # the comments endpoint's page: the requester opened it
+    ZENDESK_COMMENTS,                             # ...and its comments saved alone
+])
+def test_a_zendesk_tickets_comments_by_author_id_lint_only_the_agents_public_answers(tmp_path, shape):
+    """Zendesk's API names a comment's author by id only. The customer's comment was
+    linted as a reply, and the internal note (`public: false`) warned as if sent. The
+    customer is the requester (the ticket's `requester_id`, the sideloaded end-users, else
+    the author of the first public comment); only the agent's public answer is linted,
+    read with the customer's message (a missing apology warns)."""
+    path = tmp_path / "ticket.json"
+    path.write_text(json.dumps(shape), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    findings = report["files"][0]["findings"]
+    assert report["files"][0]["replies"] == 1
+    assert {f["id"] for f in findings} == {"3"}
+    assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"
+
+
+def test_a_list_of_macros_naming_their_authors_is_still_a_list_of_macros(tmp_path):
+    """Only Zendesk-shaped comments are read as a conversation: templates that record who
+    wrote them (`author_id`) and whether they are shared (`public`) are each a reply."""
+    macros = [{"id": 1, "author_id": 5, "public": True, "title": "Late", "body": "As I said, it ships soon."},
+              {"id": 2, "author_id": 6, "public": True, "title": "Policy", "body": "Per our policy, no refunds."}]
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps(macros), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == 2
+    assert {"EMP301", "EMP303"} <= {f["code"] for f in report["files"][0]["findings"]}
+
+
 def test_jsonl_records_and_helpdesk_comment_lists_carry_the_conversation(tmp_path):
     rows = [
         {"id": "ours", "customer": ANSWER, "reply": REPLY, "thread": [

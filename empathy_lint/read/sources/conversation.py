@@ -75,11 +75,52 @@ FROM_TEAM = "from_agent"
 
 def _role(message: dict[str, Any], requester: Any = None) -> str | None:
     """The message's role, lower-cased: from its own fields, else (Zendesk's API export)
-    "customer" when its author is the ticket's requester and "agent" when not."""
+    "customer" when its author is the ticket's requester (an id, or a set of the
+    customer's ids: `requesters`) and "agent" when not."""
     role = _own_role(message)
-    if role is None and requester is not None and message.get("author_id") is not None:
-        return "customer" if message["author_id"] == requester else "agent"
+    author = message.get("author_id")
+    if role is None and requester is not None and author is not None:
+        if isinstance(requester, frozenset):
+            customer = not isinstance(author, (dict, list)) and author in requester
+        else:  # an id of another shape, compared as it stands
+            customer = author == requester
+        return "customer" if customer else "agent"
     return role
+
+
+def requesters(record: dict[str, Any], messages: list[Any]) -> Any:
+    """Who the customer is in a ticket's comments where only author ids say who wrote
+    them (Zendesk's API): the ticket's `requester_id` (on the record or its `ticket`),
+    the users sideloaded with it whose role is `end-user`, else the author of the first
+    public comment (a ticket opens with the requester's description) when someone else
+    wrote too. None where the comments carry no author ids. (A `requester_id` that is
+    not a plain id is returned as it stands, compared whole.)"""
+    authored = [m for m in messages if isinstance(m, dict) and m.get("author_id") is not None]
+    if not authored:
+        return None
+    ticket = record.get("ticket")
+    for holder in (record, ticket if isinstance(ticket, dict) else {}):
+        requester = holder.get("requester_id")
+        if requester is not None:
+            return requester if isinstance(requester, (dict, list)) else frozenset([requester])
+    users = record.get("users")
+    if isinstance(users, list):
+        ends = frozenset(u["id"] for u in users if isinstance(u, dict) and u.get("role") == "end-user"
+                         and u.get("id") is not None and not isinstance(u["id"], (dict, list)))
+        if ends:
+            return ends
+    shown = [m["author_id"] for m in authored
+             if m.get("public") is not False and not isinstance(m["author_id"], (dict, list))]
+    if _zendesk_comment(authored[0]) and shown and len(set(shown)) > 1:
+        return frozenset([shown[0]])
+    return None
+
+
+def _zendesk_comment(message: dict[str, Any]) -> bool:
+    """Does it look like a Zendesk ticket comment (its `public` flag and a field only
+    comments have), not some other object that happens to name an author?"""
+    return "public" in message and (message.get("type") in ("Comment", "VoiceComment")
+                                    or any(k in message for k in ("plain_body", "html_body", "via")))
 
 
 def _own_role(message: dict[str, Any]) -> str | None:

@@ -21,8 +21,8 @@ from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ROLE_KEYS,
                                                    ConversationMemory, conversation_roles, is_flag, message_text,
-                                                   opening_message, own_message, row_role, split_conversation,
-                                                   team_answers, thread_of)
+                                                   opening_message, own_message, requesters, row_role,
+                                                   split_conversation, team_answers, thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
 
@@ -105,7 +105,8 @@ class _MetaPlan:
             meta["disable"] = disable_codes("record", record["disable"])
         customer = str(record[self.customer]) if self.customer is not None else None  # (positioned: made plain)
         if self.thread:
-            customer, earlier = split_conversation(customer, thread_of(record)[1], record.get("requester_id"))
+            messages = thread_of(record)[1]
+            customer, earlier = split_conversation(customer, messages, requesters(record, messages))
             if earlier:
                 meta["earlier"] = earlier
         if customer is not None:
@@ -213,6 +214,13 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
     `titled`: the title of the object this one is inside (a Zendesk dynamic content
     item's `name` for its `variants`), for a reply whose own object names none."""
     if isinstance(node, list):
+        # A ticket's comments saved alone (Zendesk's `comments`, without the ticket):
+        # its answers are replies, read with the customer's comments before them.
+        customer_ids = requesters({}, node)
+        roles_of_comments = conversation_roles(node, customer_ids) if customer_ids is not None else None
+        if roles_of_comments is not None:
+            yield from _answers({}, {}, node, roles_of_comments, text, body_key, titled)
+            return
         # A list of messages, one per row, the customer's among them: read as a JSONL
         # export of such rows is (`_message_row`).
         roles = [row_role(item) if isinstance(item, dict) and _own_customer(item) is None else None for item in node]
@@ -251,7 +259,7 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
             yield reply
     if not found:
         thread = thread_of(node)
-        roles = conversation_roles(thread[1], node.get("requester_id")) if thread else None
+        roles = conversation_roles(thread[1], requesters(node, thread[1])) if thread else None
         skipped: tuple[str, ...] = ("actions", "labels", "restriction")
         if thread is not None and roles is not None:  # a ticket that is its conversation: its answers are replies
             yield from _answers(node, meta, thread[1], roles, text, body_key, name)
