@@ -158,6 +158,22 @@ def test_a_zendesk_tickets_comments_by_author_id_lint_only_the_agents_public_ans
     assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"
 
 
+def test_front_messages_mark_the_customers_with_is_inbound(tmp_path):
+    """Front's conversation messages (`is_inbound`, each with its own "msg_..." id): the
+    customer's message was linted as a reply, and each message, its own id taken for a
+    conversation's, was read alone. Now the answer is read with the message before it."""
+    messages = {"_results": [
+        {"id": "msg_1", "is_inbound": True, "body": "I was charged twice for my order and I'm furious."},
+        {"id": "msg_2", "is_inbound": False, "body": "Hi Dana, per our policy refunds take 10 days."},
+    ]}
+    path = tmp_path / "front.json"
+    path.write_text(json.dumps(messages), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    findings = report["files"][0]["findings"]
+    assert {f["id"] for f in findings} == {"msg_2"}
+    assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"
+
+
 def test_a_list_of_macros_naming_their_authors_is_still_a_list_of_macros(tmp_path):
     """Only Zendesk-shaped comments are read as a conversation: templates that record who
     wrote them (`author_id`) and whether they are shared (`public`) are each a reply."""

@@ -4,6 +4,7 @@ A record may hold the conversation before the reply as a list of messages: `thre
 `messages` (`{"role": "customer", "text": ...}`, this project's own and chat exports),
 Zendesk's ticket `comments` (`author_role`, `body`/`plain_body`), Help Scout's `threads`
 (`type: customer`, `body`), Freshdesk's `conversations` (`incoming: true`, `body_text`),
+Front's messages (`is_inbound: true`),
 Gorgias's ticket `messages` (`from_agent: false`, `body_text`), Intercom's
 `conversation_parts` (its `source` first; `author.type`, `part_type`).
 Only the customer's side is kept: that is what the detector reads to decide whether the
@@ -71,6 +72,8 @@ INTERNAL_ROLES = frozenset({"note", "internal", "lineitem", "system", "private"}
 INTERNAL_CHANNELS = frozenset({"internal-note", "internal_note"})
 # Gorgias marks each message with who sent it: `from_agent` true for the team's.
 FROM_TEAM = "from_agent"
+# ...and Freshdesk (`incoming`) and Front (`is_inbound`) mark the customer's: true.
+INBOUND_FLAGS = ("incoming", "is_inbound")
 
 
 def _role(message: dict[str, Any], requester: Any = None) -> str | None:
@@ -134,8 +137,8 @@ def _own_role(message: dict[str, Any]) -> str | None:
         author = message.get("author")
         written_by = author.get("type") if isinstance(author, dict) else None
         return written_by.strip().lower() if isinstance(written_by, str) else None
-    incoming = message.get("incoming")
-    if isinstance(incoming, bool):
+    incoming = next((message[k] for k in INBOUND_FLAGS if isinstance(message.get(k), bool)), None)
+    if incoming is not None:
         return "customer" if incoming else "agent"
     sent = message.get(FROM_TEAM)
     if isinstance(sent, bool):
@@ -193,7 +196,7 @@ def conversation_roles(messages: list[Any], requester: Any = None) -> list[str |
             roles.append(None)
     # Freshdesk marks each message in or out: a list of answers alone is a conversation
     # too (the customer's opening message is the ticket's description).
-    marked = any(isinstance(m, dict) and (isinstance(m.get("incoming"), bool) or isinstance(m.get(FROM_TEAM), bool))
+    marked = any(isinstance(m, dict) and any(isinstance(m.get(k), bool) for k in (*INBOUND_FLAGS, FROM_TEAM))
                  for m in messages)
     return roles if "customer" in roles or marked else None
 
@@ -256,7 +259,7 @@ def split_conversation(own: str | None, messages: list[Any], requester: Any = No
 # exports give them): the row's author, from these keys (not `type` or `source`, which a
 # macro file may use for its own category), or a yes/no flag for the customer's side.
 MESSAGE_ROLE_KEYS = ("role", "author_role", "author_type", "sender_type", "from", "sender", "direction")
-MESSAGE_FLAG_KEYS = ("inbound", "incoming", "is_customer", "from_customer")
+MESSAGE_FLAG_KEYS = ("inbound", "incoming", "is_inbound", "is_customer", "from_customer")
 _YES, _NO = frozenset({"true", "yes", "1", "y"}), frozenset({"false", "no", "0", "n"})
 
 

@@ -225,10 +225,11 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
         # export of such rows is (`_message_row`).
         roles = [row_role(item) if isinstance(item, dict) and _own_customer(item) is None else None for item in node]
         said = ConversationMemory() if "customer" in roles else None
-        for item, role in zip(node, roles):
+        conversations = _row_conversations(node) if said is not None else []
+        for k, (item, role) in enumerate(zip(node, roles)):
             if said is not None and role is not None:
                 replies = list(_records_replies(item, text, body_key)) if role == "agent" else []
-                yield from _message_row(item, role, replies, said)
+                yield from _message_row(item, role, replies, said, conversations[k])
             else:
                 yield from _records_replies(item, text, body_key, titled)
         return
@@ -580,12 +581,28 @@ def _own_customer(row: dict[str, Any]) -> str | None:
     return next((message for k in CUSTOMER_KEYS if (message := own_message(row.get(k))) is not None), None)
 
 
-def _message_row(row: dict[str, Any], role: str, replies: list[Reply], said: ConversationMemory) -> list[Reply]:
+def _row_conversations(rows: list[Any]) -> list[str | None]:
+    """Each row's conversation (`row_conversation`), for a JSON array of messages: where
+    only their `id`s name one and no two rows share it (Front's "msg_1", "msg_2"), those
+    are the messages' own ids, and the rows are one conversation in order."""
+    named = [row_conversation(row) for row in rows]
+    only_ids = all(not isinstance(row, dict) or next((k for k in CONVERSATION_COLUMNS if row.get(k) is not None), "id")
+                   == "id" for row in rows)
+    values = [v for v in named if v is not None]
+    if only_ids and len(values) > 1 and len(set(values)) == len(values):
+        return [None] * len(rows)
+    return named
+
+
+def _message_row(row: dict[str, Any], role: str, replies: list[Reply], said: ConversationMemory,
+                 conversation: Any = ...) -> list[Reply]:
     """A row of a message-per-row export: a customer's message is remembered for the
     answers after it in its conversation (and not linted), an internal note skipped, an
-    answer of the team linted with the customer's messages before it."""
+    answer of the team linted with the customer's messages before it. `conversation`:
+    the row's, where the caller decided it (`_row_conversations`)."""
     text = message_text(row) if role == "customer" else None
-    answer = said.message(row_conversation(row), role, no_surrogates(text) if text is not None else None)
+    conversation = row_conversation(row) if conversation is ... else conversation
+    answer = said.message(conversation, role, no_surrogates(text) if text is not None else None)
     if answer is None:
         return []
     customer, earlier = answer
