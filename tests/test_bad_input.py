@@ -56,6 +56,24 @@ def test_a_draft_saved_as_a_document_says_how_to_check_it(tmp_path, name, fragme
     assert result.stdout == ""  # no "No findings in 0 files" beside the error: nothing was read
 
 
+@pytest.mark.parametrize("name, data, fragments", [
+    # A workbook of macros: binary (a zip), the way out is CSV.
+    ("macros.xlsx", b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, ("an Excel workbook", "save the sheet as CSV")),
+    # A PDF or an Outlook file without a NUL in its head: no "save it as UTF-8" advice.
+    ("draft.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", ("a PDF", "save it as plain text (.txt)")),
+    ("draft.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ("an Outlook message", "save the email as .eml or .txt")),
+    # Rich text is ASCII, so it read as a reply full of markup; TextEdit saves it by default.
+    ("draft.rtf", b"{\\rtf1\\ansi {\\fonttbl}\\f0 As I said, no refunds.}", ("a rich-text (RTF) document",)),
+    ("draft.txt", b"{\\rtf1\\ansi {\\fonttbl}\\f0 As I said, no refunds.}", ("a rich-text (RTF) document",)),
+])
+def test_a_document_format_is_named_whatever_its_bytes(tmp_path, name, data, fragments):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run_cli(str(path))
+    one_error_line(result, str(path), *fragments, "empathy-lint check -")
+    assert "not valid UTF-8" not in result.stderr  # no advice to re-save it as UTF-8 text
+
+
 def test_invalid_utf8_then_encoding_option(tmp_path):
     path = tmp_path / "legacy.txt"
     path.write_bytes("Caf\xe9 \u2013 as I said, no.".encode("cp1252"))

@@ -145,6 +145,16 @@ def test_binary_file_is_skipped_with_a_notice(tmp_path):
     assert len(json.loads(result.stdout)["files"]) == 1
 
 
+def test_a_rich_text_file_in_a_walk_is_skipped_with_a_notice(tmp_path):
+    """A .txt saved by TextEdit as rich text is markup, not a reply: skipped as a binary
+    file is, not linted as "{\\rtf1\\ansi ..." (named on the command line, it is an error)."""
+    (tmp_path / "draft.txt").write_bytes(b"{\\rtf1\\ansi\\deff0 As I said, no refunds.}")
+    write(tmp_path / "a.txt", BAD)
+    result = run_cli("--format", "json", str(tmp_path), cwd=tmp_path)
+    assert "draft.txt: skipped, rich-text (RTF) document" in result.stderr
+    assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["a.txt"]
+
+
 def test_init_writes_a_config_that_loads(tmp_path):
     result = run_cli("init", str(tmp_path))
     assert result.returncode == 0

@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 import pathspec
 
 from empathy_lint.errors import InputError
+from empathy_lint.read.sources.base import RTF_MAGIC
 from empathy_lint.read.sources import REPLY_SUFFIXES
 
 CONFIG_NAMES = (".empathy-lint.yaml", ".empathy-lint.yml")
@@ -75,13 +76,17 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
         return None
 
 
-def _is_binary(path: Path) -> bool:
+def _not_text(path: Path) -> str | None:
+    """Why a walked file is no text to read ("binary file", "rich-text (RTF) document"),
+    or None: what a file named on the command line is an error for (read/sources)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError:
-        return False
-    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        return None
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary file"
+    return "rich-text (RTF) document" if head.startswith(RTF_MAGIC) else None
 
 
 def _not_regular(path: Path) -> str | None:
@@ -144,8 +149,9 @@ def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callab
                 continue
             if ignored(path, False):
                 continue
-            if _is_binary(path):
-                found.notices.append(f"{path}: skipped, binary file")
+            kind = _not_text(path)
+            if kind:
+                found.notices.append(f"{path}: skipped, {kind}")
                 continue
             found.files.append(path)
             found.walked.add(path)

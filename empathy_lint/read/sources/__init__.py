@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from empathy_lint.errors import InputError, TooLarge, unreadable
-from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, binary_file
+from empathy_lint.read.sources.base import RTF_MAGIC, TABLE_SUFFIXES, Document, Reply, binary_file, document_format
 
 if TYPE_CHECKING:
     from empathy_lint.read.sources.structured import Records
@@ -58,9 +58,15 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             raise InputError(f"{name}: invalid UTF-16 at byte {exc.start}") from None
     if b"\x00" in data[:8192]:
         raise InputError(binary_file(name))
+    if data.startswith(RTF_MAGIC):  # text, but markup from its first byte: TextEdit's and WordPad's default
+        raise InputError(f"{name}: a rich-text (RTF) document, not a text reply: save it as plain text (.txt), "
+                         "or pipe the text in (empathy-lint check -)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        document = document_format(name)
+        if document is not None:  # a workbook or a PDF is not text in any codec
+            raise InputError(document) from None
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
             f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "

@@ -103,17 +103,31 @@ def disable_codes(where: str, disable: Any) -> list[str]:
     return disable
 
 
-# Documents a draft is often saved as, which are not text: what to do instead.
+# Documents a draft (or a table of macros) is often saved as, which are not text: what
+# to do instead.
 SAVE_AS_TEXT = {
     ".docx": "a Word document", ".doc": "a Word document", ".odt": "an OpenDocument text",
-    ".pages": "a Pages document", ".pdf": "a PDF", ".msg": "an Outlook message",
+    ".pages": "a Pages document", ".pdf": "a PDF", ".msg": "an Outlook message", ".rtf": "a rich-text document",
+    ".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".ods": "an OpenDocument spreadsheet",
+    ".numbers": "a Numbers spreadsheet",
 }
+_SPREADSHEETS = frozenset({".xlsx", ".xls", ".ods", ".numbers"})
+RTF_MAGIC = b"{\\rtf"
+
+
+def document_format(name: str) -> str | None:
+    """The one-line error for a file saved in a document format by its name (a Word file,
+    a workbook...), with the way out; None for any other name."""
+    extension = os.path.splitext(name.lower())[1]
+    kind = SAVE_AS_TEXT.get(extension)
+    if kind is None:
+        return None
+    way = ("save the email as .eml or .txt" if extension == ".msg"
+           else "save the sheet as CSV (UTF-8) and check that" if extension in _SPREADSHEETS
+           else "save it as plain text (.txt)")
+    return f"{name}: {kind}, not a text reply: {way}, or pipe the text in (empathy-lint check -)"
 
 
 def binary_file(name: str) -> str:
     """The one-line error for a file with NUL bytes, with the way out for a document format."""
-    kind = SAVE_AS_TEXT.get(os.path.splitext(name.lower())[1])
-    if kind is None:
-        return f"{name}: looks like a binary file (NUL bytes), not a text reply"
-    way = "save the email as .eml or .txt" if kind == "an Outlook message" else "save it as plain text (.txt)"
-    return f"{name}: {kind}, not a text reply: {way}, or pipe the text in (empathy-lint check -)"
+    return document_format(name) or f"{name}: looks like a binary file (NUL bytes), not a text reply"
