@@ -202,6 +202,21 @@ def test_a_tab_separated_export_is_read_as_a_table(tmp_path):
     assert [p.name for p in find_files([str(tmp_path)]).files] == ["export.tsv"]
 
 
+def test_a_spreadsheet_saved_as_unicode_text_is_read_as_a_table(tmp_path):
+    """Excel's "Unicode Text" save is a tab-separated table in a .txt (UTF-16, CRLF): it
+    was linted as one reply, header and all. A header naming a reply column makes it a
+    table; a draft with a tab in it stays a draft."""
+
+    path = tmp_path / "macros.txt"
+    path.write_bytes(b"\xff\xfe" + "name\tbody\r\nRefund\tPer our policy, there is nothing we can do.\r\n"
+                     "Hello\tHi! How can I help you today?\r\n".encode("utf-16-le"))
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == 2
+    assert {f["reply"] for f in report["files"][0]["findings"]} == {"Refund"}
+    doc, _ = lint("draft.txt", "Hi Sam,\tthanks for waiting.\nAs I said, the refund is on its way.\n")
+    assert len(doc.replies) == 1
+
+
 @pytest.mark.parametrize("name,text,names", [
     ("replies.json", '["Per our policy, no refunds.", "Thanks for reaching out, happy to help."]', ["1", "2"]),
     ("replies.json", '{"Refund": "Per our policy, no refunds.", "Welcome": "Welcome aboard, happy to help."}',

@@ -12,6 +12,12 @@ from empathy_lint.read.sources.thread import agent_parts, part_replies, quote_me
 
 
 def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
+    # A spreadsheet saved as text (Excel's "Unicode Text": tab-separated, a .txt) whose
+    # header names a reply column: a table, read as a .tsv is.
+    if _tab_table(text):
+        from empathy_lint.read.sources.structured import read_csv
+
+        return read_csv(path, text, options)
     # The conversation alone (a thread file with no reply line, a chat transcript): the
     # agent's parts, each with the customer's messages before it.
     parts = agent_parts(text)
@@ -30,3 +36,17 @@ def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
         return Document(path, text, [Reply.verbatim(text[start:], start, meta=meta)])
     replies = [section_reply(text, section, meta) for section in sections]
     return Document(path, text, [r for r in replies if r is not None])
+
+
+def _tab_table(text: str) -> bool:
+    """Is the text a tab-separated table: a header row of tab-separated cells naming a
+    reply column (`BODY_KEYS`), and a row under it with a tab too?"""
+    head, _, rest = text.lstrip("\ufeff").partition("\n")
+    if "\t" not in head or len(head) > 2000:
+        return False
+    from empathy_lint.read.sources.structured import BODY_KEYS, column_key
+
+    if not any(column_key(cell) in BODY_KEYS for cell in head.split("\t")):
+        return False
+    row = next((line for line in rest.split("\n", 20)[:20] if line.strip()), "")
+    return "\t" in row
