@@ -257,6 +257,29 @@ def test_audit_reads_a_json_export_of_tickets_as_check_does(tmp_path, layout):
     assert {f["code"] for f in json.loads(checked.stdout)["files"][0]["findings"]} >= {"EMP201", "EMP303"}
 
 
+@pytest.mark.parametrize("layout", ["ticket", "users", "comments page", "comments alone", "jsonl"])
+def test_audit_reads_zendesk_comments_by_author_id_as_check_does(tmp_path, layout):
+    """Zendesk's API names a comment's author by id only: audit scored the customer's
+    comment and the internal note as answers (or found no reply column in a JSON Lines
+    export of tickets). It now finds the customer as `check` does."""
+    comments = [
+        {"id": 1, "author_id": 100, "public": True, "body": "My blender arrived broken and I'm upset.", "via": {}},
+        {"id": 2, "author_id": 200, "public": False, "body": "Obviously the courier, as I said."},
+        {"id": 3, "author_id": 200, "public": True, "body": "Per our policy we don't refund breakages."},
+    ]
+    tree = {"ticket": {"ticket": {"id": 1, "requester_id": 100}, "comments": comments},
+            "users": {"comments": comments, "users": [{"id": 100, "role": "end-user"}]},
+            "comments page": {"comments": comments, "count": 3}, "comments alone": comments}.get(layout)
+    export = tmp_path / ("tickets.jsonl" if layout == "jsonl" else "tickets.json")
+    export.write_text(json.dumps({"id": 1, "comments": comments}) + "\n" if layout == "jsonl" else json.dumps(tree),
+                      encoding="utf-8")
+    audited = run_cli("audit", str(export))
+    assert audited.returncode == 0, audited.stderr
+    summary = json.loads(audited.stdout)
+    assert summary["replies"] == 1  # the agent's public answer only
+    assert {"EMP201", "EMP303"} <= set(summary["rules"])
+
+
 def test_audit_of_a_json_document_with_no_records_says_so(tmp_path):
     export = tmp_path / "settings.json"
     export.write_text('{"theme": "dark", "sizes": [1, 2]}', encoding="utf-8")
