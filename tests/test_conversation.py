@@ -174,6 +174,50 @@ def test_front_messages_mark_the_customers_with_is_inbound(tmp_path):
     assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"
 
 
+@pytest.mark.parametrize("thanks", [
+    "It works now, thank you so much!\n\nOn Mon, Dec 7, 2026 at 10:01 AM Sam <sam@acme.com> wrote:\n"
+    "> Sorry about that! We fixed a bug on our side, could you try again?\n>\n> On Mon, Dana wrote:\n"
+    ">> My export keeps failing with error 500. This is really frustrating and broken.",
+    "<p>It works now, thank you so much!</p><div class=\"gmail_quote\"><div>On Mon, Sam wrote:</div><blockquote>"
+    "Sorry about that! We fixed a bug.<blockquote>My export keeps failing, this is broken.</blockquote>"
+    "</blockquote></div>",
+    "It works now, thank you so much!\n\nFrom: Sam\nSent: Monday, December 7, 2026 10:01 AM\nSubject: Re: export"
+    "\n\nSorry about that! We fixed a bug on our side.\n\nFrom: Dana\nSent: Monday\nSubject: export\n\n"
+    "My export keeps failing with error 500. This is broken.",
+])
+def test_a_customers_emailed_reply_is_read_without_the_conversation_it_quotes(tmp_path, thanks):
+    """A customer answering by email quotes the conversation so far: "It works now,
+    thank you" over a quoted "my export keeps failing" was read as a problem, so the
+    agent's "Great to hear!" was warned for a missing apology."""
+    conversation = {"id": 10, "_embedded": {"threads": [
+        {"id": 1, "type": "customer", "body": "My export keeps failing with error 500."},
+        {"id": 2, "type": "message", "body": "Sorry about that! We fixed a bug on our side, could you try again?"},
+        {"id": 3, "type": "customer", "body": thanks},
+        {"id": 4, "type": "message", "body": "Great to hear, Dana!"},
+    ]}}
+    path = tmp_path / "conversation.json"
+    path.write_text(json.dumps(conversation), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert not [f for f in report["files"][0]["findings"] if f["id"] == "4"]
+
+
+def test_a_customer_message_given_whole_is_read_for_its_own_words(tmp_path):
+    """The same for a customer's email given with --customer, or in an export's customer
+    column: the conversation it quotes is not what they say now."""
+    thanks = ("It works now, thank you so much!\n\nOn Mon, Sam wrote:\n> Sorry about that! We fixed a bug.\n"
+              ">> My export keeps failing, this is broken and I am furious.\n")
+    customer, reply = tmp_path / "customer.txt", tmp_path / "reply.txt"
+    customer.write_text(thanks, encoding="utf-8")
+    reply.write_text("Great to hear, Dana!\n", encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--format", "json", "--customer", str(customer), str(reply))
+    assert json.loads(result.stdout)["files"][0]["findings"] == []
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps({"id": 1, "customer": thanks, "reply": "Great to hear, Dana!"}) + "\n",
+                      encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
+    assert json.loads(result.stdout)["files"][0]["findings"] == []
+
+
 def test_a_list_of_macros_naming_their_authors_is_still_a_list_of_macros(tmp_path):
     """Only Zendesk-shaped comments are read as a conversation: templates that record who
     wrote them (`author_id`) and whether they are shared (`public`) are each a reply."""

@@ -22,7 +22,7 @@ from empathy_lint.run.runner import Job, Linted, Runner, RunResult, lint_paralle
 from empathy_lint.write.safefix import fix_text
 from empathy_lint.read.sources import (Document, decode, is_record_export, load_document, read_source, record_runs,
                                        scan_export)
-from empathy_lint.read.sources.conversation import join_messages
+from empathy_lint.read.sources.conversation import join_messages, own_words
 from empathy_lint.read.sources.filetext import FileText
 
 STDIN_NAME = "<stdin>"
@@ -195,7 +195,9 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     if customer_files and messages:
         raise EmpathyLintError("give --customer or --customer-text, not both")
     if customer_files:
-        messages = [_customer_file(name, options.max_bytes) for name in customer_files]
+        # A customer's email saved to a file carries the conversation it quotes: their
+        # own words are what the detector reads.
+        messages = [own_words(_customer_file(name, options.max_bytes)) for name in customer_files]
     customer = messages[-1] if messages else None
     earlier = join_messages(messages[:-1])
 

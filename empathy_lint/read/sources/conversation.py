@@ -170,11 +170,37 @@ def customer_messages(messages: list[Any], requester: Any = None) -> list[str]:
 
 def message_text(message: dict[str, Any]) -> str | None:
     """A message's text, the plain body before the HTML one (as the detector reads it);
-    the tags of an HTML-only body (Help Scout, Intercom) left out."""
+    the tags of an HTML-only body (Help Scout, Intercom) left out, and what it quotes
+    (`own_words`)."""
     text = next((message[k] for k in TEXT_KEYS if isinstance(message.get(k), str) and message[k].strip()), None)
-    if text is not None and "<" in text:
+    if text is None:
+        return None
+    text = own_words(text)
+    if "<" in text:
         text = _SPACES.sub(" ", _TAG.sub(" ", text))
-    return (text.strip() or None) if text is not None else None
+    return text.strip() or None
+
+
+def own_words(text: str) -> str:
+    """A message without what it quotes: a customer's email answer carries the
+    conversation so far under "On ..., Sam wrote:" (`>` lines, an Outlook header, an
+    HTML blockquote or a mail client's trail), and "It works now, thanks!" over a quoted
+    "my export keeps failing" is no report of a problem. The whole text where nothing
+    else is left (a message that only forwards one)."""
+    from empathy_lint.read.sources.markup import quoted_html
+    from empathy_lint.read.sources.thread import quote_spans
+
+    spans = (quoted_html(text) if "<" in text else []) or quote_spans(text)
+    if not spans:
+        return text
+    kept, last = [], 0
+    for start, end in sorted(spans):
+        if start > last:
+            kept.append(text[last:start])
+        last = max(last, end)
+    kept.append(text[last:])
+    own = "".join(kept)
+    return own if own.strip() else text
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
