@@ -981,7 +981,8 @@ def test_a_mail_clients_trail_is_read_in_the_languages_the_rules_read(trail):
     """Outlook and Gmail write their headers and the line over a quote in the user's
     language (rules/context/mail.yaml): the message under them is still the customer's,
     and nothing of the trail is linted."""
-    from empathy_lint.read.sources.thread import quote_spans, quoted_messages
+    from empathy_lint.read.sources.quotes import quote_spans
+    from empathy_lint.read.sources.thread import quoted_messages
 
     message = "As I said last week, where is my refund?"
     draft = "Hi Dana,\n\nThe refund went out today.\n\nSam\n\n" + trail.format(message) + "\n"

@@ -21,7 +21,7 @@ from empathy_lint.read.boilerplate import disclaimer_spans, signature_spans
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.suppressions import directive_masks
-from empathy_lint.read.sources.thread import quote_spans
+from empathy_lint.read.sources.quotes import quote_spans
 from empathy_lint.read.textmap import MappedText, prepare
 
 

@@ -23,6 +23,8 @@ import re
 from typing import Any, Iterable, Iterator
 
 from empathy_lint.read.sources.base import no_surrogates
+from empathy_lint.read.sources.markup import quoted_html
+from empathy_lint.read.sources.quotes import quote_spans
 
 LIST_KEYS = ("thread", "messages", "comments", "threads", "conversations", "conversation")
 ROLE_KEYS = ("role", "author_role", "type", "from", "sender", "source", "direction")
@@ -187,9 +189,6 @@ def own_words(text: str) -> str:
     HTML blockquote or a mail client's trail), and "It works now, thanks!" over a quoted
     "my export keeps failing" is no report of a problem. The whole text where nothing
     else is left (a message that only forwards one)."""
-    from empathy_lint.read.sources.markup import quoted_html
-    from empathy_lint.read.sources.thread import quote_spans
-
     spans = (quoted_html(text) if "<" in text else []) or quote_spans(text)
     if not spans:
         return text

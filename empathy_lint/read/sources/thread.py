@@ -22,13 +22,12 @@ headers. `quoted_messages` reads them; the quoted lines and the trail are never 
 """
 from __future__ import annotations
 
-import functools
 import re
 from typing import NamedTuple
 
 from empathy_lint.read.sources.base import Reply
 from empathy_lint.read.sources.conversation import answered, heard, join_messages
-from empathy_lint.rulebook import load_context
+from empathy_lint.read.sources.quotes import QUOTE_LINE, mail_patterns, sender_of, trail_headers
 
 _REPLY_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*reply[ \t]*-{3,}[ \t]*(?=\r?$)", re.I | re.M)
 _PART_MARKER = re.compile(r"^[ \t]*-{3,}[ \t]*(customer|agent)[ \t]*-{3,}[ \t]*(?=\r?$)", re.I | re.M)
@@ -170,110 +169,27 @@ def part_replies(text: str, parts: list[AgentPart], meta: dict | None = None) ->
     return replies
 
 
-# A quoted line of an email ("> On Monday you wrote: ..."): its depth, then its text.
-_QUOTE = re.compile(r"^[ \t]*((?:>[ \t]?)+)([^\n\r]*)", re.M)
-
-
-def _phrases(words: list[str]) -> str:
-    """An alternation of phrases, longest first, any run of blanks between words."""
-    return "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
-
-
-class _MailPatterns(NamedTuple):
-    attribution: re.Pattern  # "On Mon, 3 Mar at 10:12, Dana wrote:" over quoted lines
-    original: re.Pattern  # "-----Original Message-----"
-    header: re.Pattern  # Outlook's "From: ... Sent: ... Subject: ..." block
-    hints: tuple[str, ...]  # strings one of which a text with a trail holds
-    sender: re.Pattern  # the sender named in a header
-    header_lines: re.Pattern  # header lines in any order ("From: / Subject: / Date:" under Apple's forward line)
-
-
-@functools.lru_cache(maxsize=1)
-def _mail_patterns() -> _MailPatterns:
-    """How mail clients set off the message answered, in every language of
-    rules/context/mail.yaml. A line of a CRLF file ends in "\r": "$" alone would miss it."""
-    mail = load_context("mail.yaml")
-    sender, fields, subject = (_phrases(mail[key]) for key in ("header_from", "header_fields", "header_subject"))
-    original = _phrases(mail["original_message"])
-    forward = _phrases(mail["forward_line"])
-    colon = r"\*?[ \t]*:\*?"
-    opens = "|".join(rf"{_phrases([first])}[ \t][^\n\r]{{1,300}}?[ \t]{_phrases([verb])}"
-                     for first, verb in mail["attribution"])
-    return _MailPatterns(re.compile(rf"^[ \t]*(?:{opens})(?:[ \t][^\n\r]{{1,160}}?)?[ \t]*:[ \t]*(?=\r?$)", re.M),
-            re.compile(rf"^[ \t]*(?:-{{2,}}[ \t]*(?:{original})[ \t]*-{{2,}}|(?:{forward})[ \t]*:)[ \t]*(?=\r?$)",
-                       re.M | re.I),
-            re.compile(rf"^[ \t]*(?:_{{10,}}[ \t]*\r?\n[ \t]*)?\*?(?:{sender}){colon}[ \t]+[^\n\r]+\r?\n"
-                       rf"(?:[ \t]*\*?(?:{fields}){colon}[^\n\r]*\r?\n){{1,5}}"
-                       rf"[ \t]*\*?(?:{subject}){colon}[^\n\r]*"
-                       # (Gmail's forward puts To: and Cc: under the Subject:)
-                       rf"(?:\r?\n[ \t]*\*?(?:{fields}){colon}[^\n\r]*){{0,3}}(?=\r?$)", re.M | re.I),
-            tuple(f"\n{bold}{word}" for word in mail["header_from"] for bold in ("", "*")) + ("--",),
-            re.compile(rf"(?:{sender}){colon}[ \t]+([^\n\r]+)", re.I),
-            re.compile(rf"(?:[ \t]*\*?(?:{sender}|{fields}|{subject}){colon}[^\n\r]*(?:\r?\n|$))+", re.I))
-
-
-def _trail_headers(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each header of an Outlook-style trail, in order; a header block
-    right under an "Original Message" line is one header with it."""
-    if "\n" not in text:  # a trail is lines under the reply: a one-line reply has none
-        return []
-    patterns = _mail_patterns()
-    if not any(hint in text for hint in patterns.hints):  # a few substring tests: most replies have no trail
-        return []
-    found = sorted([m.span() for m in patterns.original.finditer(text)] +
-                   [m.span() for m in patterns.header.finditer(text)])
-    merged: list[tuple[int, int]] = []
-    for start, end in found:
-        if merged and not text[merged[-1][1]:start].strip():
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    # A header with nothing written above it heads the text itself (an email template
-    # opening "From: ... Subject: ..."): no trail, and nothing of it is skipped.
-    if merged and not text[:merged[0][0]].strip():
-        return []
-    return merged
-
-
-def _sender(header: str) -> str | None:
-    """Who a trail header says sent its message ("Dana <dana@example.com>"), lower-cased."""
-    match = _mail_patterns().sender.search(header)
-    return " ".join(match.group(1).lower().split()) if match else None
-
-
-def quote_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each quoted line and attribution line of an email draft, and of
-    an Outlook-style trail (its first header to the end): the customer's words and the
-    client's headers for them, not the writer's own."""
-    spans = [m.span() for pattern in (_QUOTE, _mail_patterns().attribution) for m in pattern.finditer(text)] \
-        if ">" in text else []
-    headers = _trail_headers(text)
-    if headers:
-        spans = [span for span in spans if span[1] <= headers[0][0]] + [(headers[0][0], len(text))]
-    return spans
-
-
 def quoted_messages(text: str, start: int = 0) -> tuple[str | None, str | None]:
     """(the message an email draft answers, the older messages) from its quoted lines:
     those quoted once are the customer's latest message, those quoted deeper are older.
     (None, None) for a text with no quoted line."""
-    headers = [h for h in _trail_headers(text) if h[0] >= start]
+    headers = [h for h in trail_headers(text) if h[0] >= start]
     if headers:  # Outlook: each message under its header, the latest first
-        header_lines = _mail_patterns().header_lines
+        header_lines = mail_patterns().header_lines
         bodies = [text[end:following].strip() for (_, end), (following, _) in
                   zip(headers, [*headers[1:], (len(text), len(text))])]
         # (Under a line that heads no header of its own, Apple's "Begin forwarded message:",
         # the header lines come first in the body.)
         bodies = [body[m.end():].strip() if (m := header_lines.match(body)) else body for body in bodies]
         # The older ones the customer sent (From: as the latest's), not our own answers.
-        senders = [_sender(text[a:b]) for a, b in headers]
+        senders = [sender_of(text[a:b]) for a, b in headers]
         older = [body for body, sender in zip(bodies[1:], senders[1:]) if sender in (None, senders[0])]
         return bodies[0] or None, join_messages(older[::-1])
     latest: list[str] = []
     older: list[str] = []
     if ">" not in text:
         return None, None
-    for match in _QUOTE.finditer(text, start):
+    for match in QUOTE_LINE.finditer(text, start):
         (latest if match.group(1).count(">") == 1 else older).append(match.group(2).rstrip())
     return "\n".join(latest).strip() or None, "\n".join(older).strip() or None
 
