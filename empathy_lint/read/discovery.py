@@ -23,8 +23,8 @@ from typing import Callable, Iterable
 import pathspec
 
 from empathy_lint.errors import InputError
-from empathy_lint.read.sources.base import RTF_MAGIC
 from empathy_lint.read.sources import REPLY_SUFFIXES
+from empathy_lint.read.sources.base import RTF_MAGIC
 
 CONFIG_NAMES = (".empathy-lint.yaml", ".empathy-lint.yml")
 
