@@ -218,6 +218,25 @@ def test_a_customer_message_given_whole_is_read_for_its_own_words(tmp_path):
     assert json.loads(result.stdout)["files"][0]["findings"] == []
 
 
+def test_livechat_chats_read_their_thread_events_by_author(tmp_path):
+    """LiveChat's archive: a chat's `users` say who is the customer, its `thread.events`
+    hold the messages (each `type: message`, naming its author by id). The customer's
+    message was linted as a reply; now only the agent's is, read with it."""
+    chat = {"id": "chat1", "users": [{"id": "v1", "type": "customer"}, {"id": "a1", "type": "agent"}],
+            "thread": {"events": [
+                {"type": "message", "author_id": "v1", "text": "I was charged twice for my order and I'm furious."},
+                {"type": "system_message", "text": "Chat transferred to Sam"},
+                {"type": "message", "author_id": "a1", "text": "Hi Dana, per our policy refunds take 10 days."}]}}
+    path = tmp_path / "chats.json"
+    path.write_text(json.dumps({"chats": [chat]}), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == 1
+    severity = {f["code"]: f["severity"] for f in report["files"][0]["findings"]}
+    assert severity["EMP201"] == "warning" and "EMP303" in severity  # the agent's words, the customer read
+    audited = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert audited["replies"] == 1
+
+
 def test_a_list_of_macros_naming_their_authors_is_still_a_list_of_macros(tmp_path):
     """Only Zendesk-shaped comments are read as a conversation: templates that record who
     wrote them (`author_id`) and whether they are shared (`public`) are each a reply."""

@@ -4,7 +4,8 @@ A record may hold the conversation before the reply as a list of messages: `thre
 `messages` (`{"role": "customer", "text": ...}`, this project's own and chat exports),
 Zendesk's ticket `comments` (`author_role`, `body`/`plain_body`), Help Scout's `threads`
 (`type: customer`, `body`), Freshdesk's `conversations` (`incoming: true`, `body_text`),
-Front's messages (`is_inbound: true`),
+Front's messages (`is_inbound: true`), LiveChat's chat `thread.events` (authors by id, its
+`users` by type),
 Gorgias's ticket `messages` (`from_agent: false`, `body_text`), Intercom's
 `conversation_parts` (its `source` first; `author.type`, `part_type`).
 Only the customer's side is kept: that is what the detector reads to decide whether the
@@ -60,6 +61,10 @@ def thread_of(record: dict[str, Any]) -> tuple[str, list[Any]] | None:
         value = record.get(key)
         if isinstance(value, list):
             return key, value
+    # LiveChat keeps a chat's messages as its thread's `events`.
+    thread = record.get("thread")
+    if isinstance(thread, dict) and isinstance(thread.get("events"), list):
+        return "thread", thread["events"]
     parts = record.get(INTERCOM_PARTS)
     if isinstance(parts, dict) and isinstance(parts.get(INTERCOM_PARTS), list):
         source = record.get("source")
@@ -70,7 +75,7 @@ def thread_of(record: dict[str, Any]) -> tuple[str, list[Any]] | None:
 # Messages the customer never sees: Help Scout's `note` and `lineitem` (a status change),
 # system lines; Zendesk's `public: false` and Freshdesk's `private: true` say the same, and
 # Gorgias's `public: false` or channel `internal-note`.
-INTERNAL_ROLES = frozenset({"note", "internal", "lineitem", "system", "private"})
+INTERNAL_ROLES = frozenset({"note", "internal", "lineitem", "system", "private", "system_message"})
 INTERNAL_CHANNELS = frozenset({"internal-note", "internal_note"})
 # Gorgias marks each message with who sent it: `from_agent` true for the team's.
 FROM_TEAM = "from_agent"
@@ -84,7 +89,9 @@ def _role(message: dict[str, Any], requester: Any = None) -> str | None:
     customer's ids: `requesters`) and "agent" when not."""
     role = _own_role(message)
     author = message.get("author_id")
-    if role is None and requester is not None and author is not None:
+    # (A `type` that names the kind of event, LiveChat's "message", says nothing of who
+    # wrote it: the author does.)
+    if role not in CUSTOMER_ROLES and role not in INTERNAL_ROLES and requester is not None and author is not None:
         if isinstance(requester, frozenset):
             customer = not isinstance(author, (dict, list)) and author in requester
         else:  # an id of another shape, compared as it stands
@@ -96,7 +103,8 @@ def _role(message: dict[str, Any], requester: Any = None) -> str | None:
 def requesters(record: dict[str, Any], messages: list[Any]) -> Any:
     """Who the customer is in a ticket's comments where only author ids say who wrote
     them (Zendesk's API): the ticket's `requester_id` (on the record or its `ticket`),
-    the users sideloaded with it whose role is `end-user`, else the author of the first
+    the users listed with it whose role is `end-user` (Zendesk) or type `customer`
+    (LiveChat), else the author of the first
     public comment (a ticket opens with the requester's description) when someone else
     wrote too. None where the comments carry no author ids. (A `requester_id` that is
     not a plain id is returned as it stands, compared whole.)"""
@@ -109,8 +117,9 @@ def requesters(record: dict[str, Any], messages: list[Any]) -> Any:
         if requester is not None:
             return requester if isinstance(requester, (dict, list)) else frozenset([requester])
     users = record.get("users")
-    if isinstance(users, list):
-        ends = frozenset(u["id"] for u in users if isinstance(u, dict) and u.get("role") == "end-user"
+    if isinstance(users, list):  # Zendesk's sideloaded users (role end-user), LiveChat's chat users (type customer)
+        ends = frozenset(u["id"] for u in users if isinstance(u, dict)
+                         and (u.get("role") == "end-user" or u.get("type") == "customer")
                          and u.get("id") is not None and not isinstance(u["id"], (dict, list)))
         if ends:
             return ends
