@@ -317,6 +317,19 @@ def test_the_batch_api_tells_a_zendesk_requester_by_author_id_as_check_does():
     assert "EMP201" in {f.code for f in alone.findings}
 
 
+@pytest.mark.parametrize("who", [{"ticket": {"requester_id": 9}}, {"users": [{"id": 9, "role": "end-user"}]}])
+def test_the_batch_api_finds_the_customer_where_check_does(who):
+    """The requester named on the ticket, or the sideloaded end-user: lint_batch read only
+    a top-level `requester_id`, so it judged the reply with no customer message."""
+    from empathy_lint import lint_batch
+
+    record = {"id": "z", "reply": "Glad to hear it! Enjoy your weekend.", **who,
+              "comments": [{"author_id": 4, "body": "Could you try restarting the app?"},
+                           {"author_id": 9, "body": "It works again now, thank you so much for the quick help!"}]}
+    (result,) = lint_batch([record])
+    assert "EMP201" not in {f.code for f in result.findings}
+
+
 def test_the_batch_api_says_what_to_do_with_a_whole_conversation():
     """One result per record: a ticket that is its conversation (no `reply`) holds
     several answers, and the error says how to give them, not only that `reply` is

@@ -20,10 +20,10 @@ from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
-from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, conversation_roles,
-                                                   is_flag, message_text, opening_message, own_message, own_words,
-                                                   requesters, row_role, split_conversation, team_answers,
-                                                   thread_of)
+from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, comment_roles,
+                                                   conversation_roles, is_flag, message_text, opening_message,
+                                                   own_message, own_words, row_role, split_conversation,
+                                                   team_answers, thread_of)
 from empathy_lint.read.sources import is_record_export
 from empathy_lint.read.sources.structured import TEAM_BODY_KEYS, column_key, json_error
 from empathy_lint.read.threads import join_parts
@@ -143,7 +143,7 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             earlier = said.before(_conversation(row, resolved), customer)
             if thread is not None:  # the row carries its conversation: that is the one
                 customer, earlier = split_conversation(customer if isinstance(customer, str) else None,
-                                                       thread[1], requesters(row, thread[1]))
+                                                       thread[1], row)
             if not isinstance(reply, str) or not reply.strip():
                 continue
             yield _record(row, resolved, number, reply, customer, earlier)
@@ -191,13 +191,13 @@ def _message_value(message: dict[str, Any], names: tuple[str, ...]) -> str | Non
 
 def _is_conversation(row: dict[str, Any]) -> bool:
     thread = thread_of(row)
-    return thread is not None and conversation_roles(thread[1], requesters(row, thread[1])) is not None
+    return thread is not None and conversation_roles(thread[1], row) is not None
 
 
 def _answers(row: dict[str, Any], messages: list[Any] | None, columns: Columns, number: int) -> Iterator[dict[str, Any]]:
     """A record per answer of the team in a row that is its conversation (as `check`
     reads such a ticket): the customer's messages are context, notes are skipped."""
-    roles = conversation_roles(messages, requesters(row, messages)) if messages is not None else None
+    roles = conversation_roles(messages, row) if messages is not None else None
     for message, customer, earlier in team_answers(messages, roles, opening_message(row)) if roles else ():
         text = message_text(message)  # (the plain body before the HTML one)
         if text is not None:
@@ -258,8 +258,7 @@ def _record_list(tree: Any, depth: int = RECORD_LIST_DEPTH) -> list[dict[str, An
         if not tree or not all(isinstance(item, dict) for item in tree):
             return None
         # A ticket's comments saved alone (Zendesk's, by author id): one conversation.
-        customer = requesters({}, tree)
-        if customer is not None and conversation_roles(tree, customer) is not None:
+        if comment_roles(tree) is not None:
             return [{"comments": tree}]
         return tree
     if not isinstance(tree, dict):

@@ -50,7 +50,7 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
         earlier = record.get("earlier") if isinstance(record.get("earlier"), str) else None
         thread = thread_of(record)
         if thread is not None:  # the conversation's earlier messages (`thread`, `messages`, ...)
-            customer, earlier = split_conversation(customer, thread[1], record.get("requester_id"))
+            customer, earlier = split_conversation(customer, thread[1], record)
         rows.append((customer, chosen(record.get("kind"), KINDS, config.kind or "live"),
                      chosen(record.get("channel"), CHANNELS, config.channel), reply, earlier))
     judged = iter(Context.many(rows, canned_in_pass=True))
@@ -63,7 +63,7 @@ def _no_reply(record: dict[str, Any]) -> str:
     conversation (each team answer is a reply of its own, as `check` reads it)."""
     message = f"record {record.get('id', '?')!r} has no 'reply' string"
     thread = thread_of(record)
-    if thread is not None and conversation_roles(thread[1], record.get("requester_id")) is not None:
+    if thread is not None and conversation_roles(thread[1], record) is not None:
         message += (f" (its '{thread[0]}' is a whole conversation: give each team answer as a record of "
                     "its own, with the customer's messages before it in 'thread', or run `empathy-lint check` "
                     "on the export, which does that)")

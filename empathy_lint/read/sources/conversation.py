@@ -130,6 +130,13 @@ def requesters(record: dict[str, Any], messages: list[Any]) -> Any:
     return None
 
 
+def comment_roles(items: list[Any]) -> list[str | None] | None:
+    """`conversation_roles` of a ticket's comments saved alone (Zendesk's, a bare JSON
+    array): only where their authors say who the customer is (`requesters`), so any
+    other list of objects stays a list of records."""
+    return conversation_roles(items) if requesters({}, items) is not None else None
+
+
 def _zendesk_comment(message: dict[str, Any]) -> bool:
     """Does it look like a Zendesk ticket comment (its `public` flag and a field only
     comments have), not some other object that happens to name an author?"""
@@ -215,10 +222,12 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
-def conversation_roles(messages: list[Any], requester: Any = None) -> list[str | None] | None:
+def conversation_roles(messages: list[Any], ticket: dict[str, Any] | None = None) -> list[str | None] | None:
     """Per message, "customer", "internal" or None (a message for the customer to read,
     the team's answer), if the list is a conversation: at least one message is the
-    customer's. None for a list that is not one (macros, say): read as before."""
+    customer's. None for a list that is not one (macros, say): read as before. `ticket`:
+    the record holding the messages, which may say who the customer is (`requesters`)."""
+    requester = requesters(ticket or {}, messages)
     roles: list[str | None] = []
     for message in messages:
         role = _role(message, requester) if isinstance(message, dict) else None
@@ -280,10 +289,11 @@ def _hidden(message: dict[str, Any]) -> bool:
             or message.get("channel") in INTERNAL_CHANNELS)
 
 
-def split_conversation(own: str | None, messages: list[Any], requester: Any = None) -> tuple[str | None, str | None]:
+def split_conversation(own: str | None, messages: list[Any],
+                       ticket: dict[str, Any] | None = None) -> tuple[str | None, str | None]:
     """(the message the reply answers, the earlier customer messages joined) of a record
-    whose own customer field is `own` (None: the last customer message is the one)."""
-    said = customer_messages(messages, requester)
+    (`ticket`) whose own customer field is `own` (None: the last customer message is the one)."""
+    said = customer_messages(messages, requesters(ticket or {}, messages))
     if own is None and said:
         own, said = said[-1], said[:-1]
     return own, join_messages(said)

@@ -20,8 +20,8 @@ from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ROLE_KEYS,
-                                                   ConversationMemory, conversation_roles, is_flag, message_text,
-                                                   opening_message, own_message, own_words, requesters, row_role,
+                                                   ConversationMemory, comment_roles, conversation_roles, is_flag,
+                                                   message_text, opening_message, own_message, own_words, row_role,
                                                    split_conversation, team_answers, thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
@@ -105,8 +105,7 @@ class _MetaPlan:
             meta["disable"] = disable_codes("record", record["disable"])
         customer = str(record[self.customer]) if self.customer is not None else None  # (positioned: made plain)
         if self.thread:
-            messages = thread_of(record)[1]
-            customer, earlier = split_conversation(customer, messages, requesters(record, messages))
+            customer, earlier = split_conversation(customer, thread_of(record)[1], record)
             if earlier:
                 meta["earlier"] = earlier
         if customer is not None:
@@ -216,8 +215,7 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
     if isinstance(node, list):
         # A ticket's comments saved alone (Zendesk's `comments`, without the ticket):
         # its answers are replies, read with the customer's comments before them.
-        customer_ids = requesters({}, node)
-        roles_of_comments = conversation_roles(node, customer_ids) if customer_ids is not None else None
+        roles_of_comments = comment_roles(node)
         if roles_of_comments is not None:
             yield from _answers({}, {}, node, roles_of_comments, text, body_key, titled)
             return
@@ -260,7 +258,7 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
             yield reply
     if not found:
         thread = thread_of(node)
-        roles = conversation_roles(thread[1], requesters(node, thread[1])) if thread else None
+        roles = conversation_roles(thread[1], node) if thread else None
         skipped: tuple[str, ...] = ("actions", "labels", "restriction")
         if thread is not None and roles is not None:  # a ticket that is its conversation: its answers are replies
             yield from _answers(node, meta, thread[1], roles, text, body_key, name)
