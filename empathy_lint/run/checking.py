@@ -470,11 +470,10 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
     texts: dict[int, str] = {}   # each fixed file's text after the rounds so far
     counts: dict[int, int] = {}
     findings_of = {i: report.findings for i, report in enumerate(result.reports)}
-    # Each fixed file's report on its latest text (the round that found nothing more to
-    # fix lints it anyway): the report after --fix, without linting it once more.
+    # Each fixed file's report on its latest linted text (the round that finds nothing
+    # more to fix lints it anyway): the report after --fix, without linting it once more.
     latest: dict[int, FileReport] = {}
     fingerprints = dict(result.fingerprints)
-    stale: set[int] = set()  # fixed in the last round allowed, never linted since
     for round_number in range(MAX_FIX_ROUNDS):
         progressed = []
         for i, findings in findings_of.items():
@@ -494,58 +493,49 @@ def _fix(options: CheckOptions, outcome: CheckOutcome, jobs: list[Job],
             texts[i], counts[i] = fixed.text, counts.get(i, 0) + fixed.count
             job.document = load_document(job.document.path, fixed.text, job.config.readers)
             progressed.append(i)
-        if not progressed:
-            break
-        if round_number == MAX_FIX_ROUNDS - 1:
-            stale.update(progressed)
+        if not progressed or round_number == MAX_FIX_ROUNDS - 1:
             break
         again = runner.run([jobs[i] for i in progressed])
         findings_of = {i: report.findings for i, report in zip(progressed, again.reports)}
         latest.update(zip(progressed, again.reports))
         fingerprints.update(again.fingerprints)
-    diffs = []
+    diffs, kept = [], set()  # kept: the files whose fixed text stands (written, or stdin's)
     for i in sorted(texts):
-        report, fixed, count = result.reports[i], texts[i], counts[i]
+        report, fixed = result.reports[i], texts[i]
         if options.show_diff:
             diffs.append(unified_diff(report.path, report.text, fixed))
-            jobs[i].document = originals[i]  # nothing is written: the report reads the file as it is
-            latest.pop(i, None)
-            stale.discard(i)
-            continue
-        if i in paths:
-            path, encoding = paths[i]
-            failed = None
-            try:
-                written = write_atomic(path, fixed, encoding, expected=report.text)
-            except OSError as exc:
-                outcome.errors.append(f"{path}: cannot write fix ({exc.strerror or exc})")
-                failed = True
-            except UnicodeEncodeError as exc:  # the file's codec cannot hold the replacement
-                outcome.errors.append(f"{path}: not fixed: {exc.object[exc.start:exc.end]!r} cannot be written "
-                                      f"in {encoding.codec}; fix it by hand")
-                failed = True
-            else:
-                if not written:
-                    outcome.notice(f"{path}: not fixed: the file changed on disk while it was checked; run again")
-                    failed = True
-            if failed:
-                jobs[i].document = originals[i]
-                latest.pop(i, None)
-                stale.discard(i)
-                continue
-            outcome.notice(f"{path}: fixed {count} finding{'s' if count > 1 else ''}")
-        else:
+        elif i not in paths:
             outcome.stdin_fixed = fixed
+            kept.add(i)
+        elif _write_fix(*paths[i], fixed, report.text, outcome):
+            outcome.notice(f"{paths[i][0]}: fixed {counts[i]} finding{'s' if counts[i] > 1 else ''}")
+            kept.add(i)
+        if i not in kept:
+            jobs[i].document = originals[i]  # nothing written: the report reads the file as it is
     outcome.diff = "".join(diffs)
-    changed = bool(texts)
-    if options.fix and not changed and jobs and 0 not in paths:
+    if options.fix and not texts and jobs and 0 not in paths:
         outcome.stdin_fixed = jobs[0].document.text  # stdin --fix echoes the text even when unchanged
-    if not (changed and options.fix):
+    if not (texts and options.fix):
         return result
-    if stale:
-        order = sorted(stale)
-        again = runner.run([jobs[i] for i in order])
-        latest.update(zip(order, again.reports))
+    unlinted = [i for i in sorted(kept) if i not in latest or latest[i].text != texts[i]]  # fixed in the last round
+    if unlinted:
+        again = runner.run([jobs[i] for i in unlinted])
+        latest.update(zip(unlinted, again.reports))
         fingerprints.update(again.fingerprints)
-    return RunResult([latest.get(i, report) for i, report in enumerate(result.reports)], fingerprints,
+    return RunResult([latest[i] if i in kept else report for i, report in enumerate(result.reports)], fingerprints,
                      list(result.errors))
+
+
+def _write_fix(path: Path, encoding: Encoding, fixed: str, expected: str, outcome: CheckOutcome) -> bool:
+    """Write a fixed file (atomically, only if it still holds `expected`); False, with the
+    error or notice said, where it was not written."""
+    try:
+        if write_atomic(path, fixed, encoding, expected=expected):
+            return True
+        outcome.notice(f"{path}: not fixed: the file changed on disk while it was checked; run again")
+    except OSError as exc:
+        outcome.errors.append(f"{path}: cannot write fix ({exc.strerror or exc})")
+    except UnicodeEncodeError as exc:  # the file's codec cannot hold the replacement
+        outcome.errors.append(f"{path}: not fixed: {exc.object[exc.start:exc.end]!r} cannot be written "
+                              f"in {encoding.codec}; fix it by hand")
+    return False
