@@ -216,6 +216,15 @@ def test_a_customer_message_given_whole_is_read_for_its_own_words(tmp_path):
                       encoding="utf-8")
     result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
     assert json.loads(result.stdout)["files"][0]["findings"] == []
+    # ...and wherever else it comes from: a thread file's customer part, the batch API.
+    thread = tmp_path / "thread.txt"
+    thread.write_text(f"--- customer ---\n{thanks}--- reply ---\nGreat to hear, Dana!\n", encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(thread))
+    assert json.loads(result.stdout)["files"][0]["findings"] == []
+    from empathy_lint import lint_batch
+
+    (batch,) = lint_batch([{"id": 1, "customer": thanks, "reply": "Great to hear, Dana!"}])
+    assert batch.findings == []
 
 
 def test_livechat_chats_read_their_thread_events_by_author(tmp_path):

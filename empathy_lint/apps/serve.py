@@ -29,7 +29,6 @@ from empathy_lint import __version__
 from empathy_lint.config import CHANNELS, KINDS
 from empathy_lint.errors import EmpathyLintError
 from empathy_lint.findings import Finding
-from empathy_lint.read.sources.conversation import own_words
 from empathy_lint.read.sources.thread import quoted_messages
 
 DEFAULT_PORT = 7878
@@ -112,8 +111,6 @@ class Checker:
             # holds the customer's message, as a draft file does for `check`.
             customer, quoted_earlier = quoted_messages(reply)
             earlier = earlier or quoted_earlier
-        elif customer is not None:  # the customer's email as the page shows it: their own words
-            customer = own_words(customer)
         with self.lock:
             linter = self.runner.linter(config)
             context = Context.for_reply(customer, kind, channel or config.channel, reply, earlier)

@@ -21,6 +21,7 @@ from empathy_lint.read.boilerplate import disclaimer_spans, signature_spans
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
 from empathy_lint.rulebook import Rule
 from empathy_lint.read.suppressions import directive_masks
+from empathy_lint.read.sources.conversation import own_words
 from empathy_lint.read.sources.quotes import quote_spans
 from empathy_lint.read.textmap import MappedText, prepare
 
@@ -110,6 +111,11 @@ class Context:
         earliers: list[str | None] = []
         for row in rows:
             customer, earlier = row[0], (row[4] if len(row) > 4 else None)
+            # Answering by email, a customer quotes the conversation so far: their own
+            # words say whether they are still in a problem, whichever front-end or
+            # reader the message came from. (Earlier messages are read so per message,
+            # before they are joined: conversation.message_text, `--customer` files.)
+            customer = own_words(customer) if customer else customer
             customer = customer if customer and customer.strip() else None
             earlier = earlier if earlier and earlier.strip() else None
             customers.append(customer or earlier)

@@ -21,7 +21,7 @@ from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ROLE_KEYS,
                                                    ConversationMemory, comment_roles, conversation_roles, is_flag,
-                                                   message_text, opening_message, own_message, own_words, row_role,
+                                                   message_text, opening_message, own_message, row_role,
                                                    split_conversation, team_answers, thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
@@ -109,7 +109,7 @@ class _MetaPlan:
             if earlier:
                 meta["earlier"] = earlier
         if customer is not None:
-            meta["customer"] = no_surrogates(own_words(customer))
+            meta["customer"] = no_surrogates(customer)
         if "earlier" in meta:
             meta["earlier"] = no_surrogates(meta["earlier"])
         return meta
@@ -901,7 +901,7 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
         meta = {header[i]: cell[0] for i, cell in enumerate(record) if i < len(header) and i != body_col}
         reply_meta = {k: meta[k] for k in ("kind", "channel", "id") if k in meta}
         if customer is not None:
-            reply_meta["customer"] = own_words(customer)
+            reply_meta["customer"] = customer
         if earlier:
             reply_meta["earlier"] = earlier
         name = record[title_col][0] if title_col is not None and title_col < len(record) else None
