@@ -339,6 +339,16 @@ def test_the_batch_api_finds_the_customer_where_check_does(who):
     assert "EMP201" not in {f.code for f in result.findings}
 
 
+def test_an_exports_conversation_memory_keeps_the_customers_own_words():
+    """Rows of one conversation (a CSV or JSONL export, check and audit alike): a customer
+    message remembered as a later row's earlier one is their own words too."""
+    from empathy_lint.read.sources.conversation import ConversationMemory
+
+    said = ConversationMemory()
+    said.before("t1", "Still broken.\n\nOn Mon, Sam wrote:\n> Sorry! Could you restart it?")
+    assert said.before("t1", "Any news?") == "Still broken."
+
+
 def test_the_batch_api_says_what_to_do_with_a_whole_conversation():
     """One result per record: a ticket that is its conversation (no `reply`) holds
     several answers, and the error says how to give them, not only that `reply` is

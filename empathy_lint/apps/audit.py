@@ -22,7 +22,7 @@ from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, comment_roles,
                                                    conversation_roles, is_flag, message_text, opening_message,
-                                                   own_message, own_words, row_role, split_conversation,
+                                                   own_message, row_role, split_conversation,
                                                    team_answers, thread_of)
 from empathy_lint.read.sources import is_record_export
 from empathy_lint.read.sources.structured import TEAM_BODY_KEYS, column_key, json_error
@@ -131,8 +131,6 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             customer = row.get(resolved.customer) if resolved.customer else None
             if is_flag(customer):  # an `inbound` yes/no column, not a message
                 customer = None
-            elif isinstance(customer, str):  # an email carries the conversation it quotes
-                customer = own_words(customer)
             # A row with no customer message of its own may be one message of a conversation.
             role = row_role(row) if thread is None and own_message(customer) is None else None
             if role is not None:  # one row per message: the customer's are read, the team's scored

@@ -353,7 +353,8 @@ class ConversationMemory:
         if conversation is None:
             return None
         messages = self.seen.pop(conversation, [])
-        text = customer.strip() if isinstance(customer, str) and customer.strip() else None
+        # (Only their own words: an emailed message quotes the conversation so far.)
+        text = own_words(customer).strip() if isinstance(customer, str) and customer.strip() else None
         # Parts of one reply (or a second reply) to the same message: not an earlier message.
         prior = messages[:-1] if text and messages and messages[-1] == text else messages
         if text and (not messages or messages[-1] != text):
