@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Iterator
 
+from empathy_lint.read.placeholders import apply_masks, merge_masks
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.markup import quoted_html
 from empathy_lint.read.sources.quotes import quote_spans
@@ -208,13 +209,7 @@ def own_words(text: str) -> str:
     spans = (quoted_html(text) if "<" in text else []) or quote_spans(text)
     if not spans:
         return text
-    kept, last = [], 0
-    for start, end in sorted(spans):
-        if start > last:
-            kept.append(text[last:start])
-        last = max(last, end)
-    kept.append(text[last:])
-    own = "".join(kept)
+    own = apply_masks(text, merge_masks([(start, end, "") for start, end in spans]))
     return own if own.strip() else text
 
 
