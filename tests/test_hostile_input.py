@@ -160,6 +160,21 @@ def test_editor_quick_fix_in_a_csv_document_is_container_encoded_or_not_offered(
     assert _container_safe("file:///x/r.csv", plain, at, at, 'Sorry, "truly". ') is None
 
 
+def test_editor_quick_fix_in_every_structured_format_keeps_its_records_whole():
+    """A JSON Lines export saved as .ndjson is read as records, so an inserted quote
+    must be escaped there as in .jsonl, not written raw into the line."""
+    from empathy_lint.read.sources import STRUCTURED_SUFFIXES
+    from empathy_lint.write.quickfix import _container_safe
+
+    line = '{"id": 1, "reply": "Thanks for writing in."}\n'
+    at = line.index("Thanks")
+    for suffix in (".jsonl", ".ndjson"):
+        assert suffix in STRUCTURED_SUFFIXES
+        safe = _container_safe(f"file:///x/r{suffix}", line, at, at, 'Sorry, "truly". ')
+        fixed = line[:at] + safe + line[at:]
+        assert json.loads(fixed)["reply"] == 'Sorry, "truly". Thanks for writing in.'
+
+
 def test_fix_text_reads_back_every_reply():
     text = json.dumps([{"body": "Simply do it."}, {"body": "Fine."}])
     start = text.index("Simply")

@@ -81,6 +81,23 @@ async def test_a_plain_text_draft_gets_ignore_in_document_not_a_directive(client
     assert "EMP301" not in after and "EMP306" in after
 
 
+async def test_a_json_macro_export_gets_escaped_inserts_and_ignore_in_document(client, tmp_path):
+    """JSON has no comment for a directive: the server keeps the choice, and an inserted
+    phrase with quotes is escaped so the export still reads as the same records."""
+    path = tmp_path / "macros.ndjson"
+    text = json.dumps({"title": "Late", "reply": "As I said, the parcel is late."}) + "\n"
+    diagnostics = by_code(await open_doc(client, path, text))
+    actions = await actions_for(client, path, diagnostics["EMP301"])
+    titles = [a.title for a in actions]
+    assert "Ignore EMP301 in this document" in titles and not any(t.startswith("Disable") for t in titles)
+    edits = [a.edit.changes[path.as_uri()][0] for a in actions if isinstance(a, types.CodeAction) and a.edit]
+    assert edits  # the replacement of "As I said" at least
+    for edit in edits:
+        start, end = edit.range.start.character, edit.range.end.character
+        fixed = json.loads(text[:start] + edit.new_text + text[end:])
+        assert fixed["title"] == "Late" and "As I said" not in fixed["reply"]
+
+
 async def test_diagnostics_on_open_and_after_an_edit(client, tmp_path):
     path = tmp_path / "reply.md"
     diagnostics = by_code(await open_doc(client, path, BAD))

@@ -11,6 +11,7 @@ from typing import Any
 from lsprotocol import types
 
 from empathy_lint.findings import Finding, Fix, describe_fix
+from empathy_lint.read.sources import STRUCTURED_SUFFIXES
 
 # How a file type spells a suppression comment; None: the format has no safe spot
 # for a line comment (JSON has no comments; a "#" line inside a YAML block scalar
@@ -26,7 +27,10 @@ COMMENT_STYLES = {
 LINE_COMMENTS_OK = {".md", ".markdown", ".html", ".liquid"}
 # Macro files, whose comments never reach a customer: disable directives go in them.
 # Anything else (a .txt draft, an untitled buffer) gets "Ignore ... in this document".
-MACRO_SUFFIXES = {".md", ".markdown", ".html", ".liquid", ".yaml", ".yml", ".json", ".jsonl", ".csv", ".tsv"}
+# Containers whose text needs encoding (every structured format the readers know, so a
+# new one cannot be missed here): an edit there is checked by reading it back.
+STRUCTURED = frozenset(STRUCTURED_SUFFIXES)
+MACRO_SUFFIXES = {".md", ".markdown", ".html", ".liquid"} | STRUCTURED
 IGNORE_COMMAND = "empathy-lint.ignoreInDocument"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
@@ -57,10 +61,6 @@ def _directive_extent(text: str, start: int, end: int) -> tuple[int, int]:
     while start > line_start and text[start - 1] in " \t":
         start -= 1
     return start, end
-
-
-# Containers whose text needs encoding: an edit there is checked by reading it back.
-STRUCTURED = {".yaml", ".yml", ".json", ".jsonl", ".csv", ".tsv"}
 
 
 def _container_safe(uri: str, text: str, start: int, end: int, new_text: str) -> str | None:
@@ -107,9 +107,10 @@ def actions_for(uri: str, text: str, finding: Finding, positions: Any,
                                             diagnostics=diagnostics, edit=_edit(uri, positions, at, at, safe)))
     suffix = Path(uri).suffix.lower()
     style = COMMENT_STYLES.get(suffix)
-    if suffix not in MACRO_SUFFIXES:
+    if suffix not in MACRO_SUFFIXES or not style:
         # A plain-text draft is sent to the customer as it stands: a directive written
-        # into it would be sent too. The server keeps the choice instead.
+        # into it would be sent too; JSON and CSV have no comment to hold one (their
+        # records take a `disable` field). The server keeps the choice instead.
         actions.append(types.CodeAction(
             title=f"Ignore {finding.code} in this document", kind=types.CodeActionKind.QuickFix,
             diagnostics=diagnostics,
