@@ -185,6 +185,32 @@ def test_a_window_runs_the_matcher_only_where_the_words_it_needs_are_within_reac
         assert bool(runs) == runs_matcher, text
 
 
+def test_a_sentence_opening_pattern_runs_no_window_where_its_words_are_mid_sentence(monkeypatch):
+    """"Calls are recorded." opens with a plural noun (no imperative): the pattern's words
+    ("call", "send") are everywhere in replies, but only at a sentence start does the
+    Matcher run, and it finds what spaCy's Matcher finds."""
+    from empathy_lint.engine.matching import _AnchoredPattern
+
+    nlp = get_nlp()
+    pattern = [{"IS_SENT_START": True, "LEMMA": {"IN": ["call", "send"]}, "LOWER": {"REGEX": "[^s]s$"}}]
+    patterns = PatternSet(nlp)
+    patterns.add("p", pattern, ValueError)
+    patterns.finish()
+    assert patterns.anchored
+    runs: list[int] = []
+    real = _AnchoredPattern.around
+    monkeypatch.setattr(_AnchoredPattern, "around", lambda self, doc, s, e: runs.append(s) or real(self, doc, s, e))
+    matcher = Matcher(nlp.vocab)
+    matcher.add("p", [pattern])
+    for text, windows in [("We will call you and send calls details.", 0),
+                          ("Calls are recorded. We send calls out daily.", 1),
+                          ("Send us your number.", 1)]:
+        doc = nlp(text)
+        runs.clear()
+        assert patterns.matches(doc).get("p", set()) == {(s, e) for _, s, e in matcher(doc)}, text
+        assert len(runs) == windows, text
+
+
 def test_an_open_repeat_reaches_a_long_sentence_not_the_rest_of_the_reply():
     """A "*" is looked for within REPEAT_REACH tokens of the pattern's word: a limit and
     its "but" 30 words apart still match; a reply that never ends a sentence no longer

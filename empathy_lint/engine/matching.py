@@ -303,9 +303,8 @@ class _AnchoredPattern:
         return True
 
     def around(self, doc: Doc, anchor_start: int, anchor_end: int) -> list[tuple[int, int, int]]:
-        """Matches through the anchor found at doc[anchor_start:anchor_end]."""
-        if self.at_sentence_start and not doc[anchor_start].is_sent_start:
-            return []
+        """Matches through the anchor found at doc[anchor_start:anchor_end] (one at a
+        sentence start if the pattern asks for it: `PatternSet.matches` tests that)."""
         start = max(0, anchor_start - self.before)
         end = min(len(doc), anchor_end + self.after)
         # allow_missing: the pipeline sets lemmas; skip re-checking the whole doc per window.
@@ -321,6 +320,7 @@ _CHECK_COLUMNS = {("IS_SENT_START" if a == "SENT_START" else a): i for i, a in e
 # that reads the doc itself and hands `PatternSet.matches` its check columns.
 CHECK_IDS = [IDS[a] for a in _CHECK_ARRAY]
 _LEMMA_COLUMN = _CHECK_ARRAY.index("LEMMA")
+_SENT_START_COLUMN = _CHECK_ARRAY.index("SENT_START")
 # Words whose lexical columns (LOWER and the LIKE_* flags) are kept; past it the table
 # starts again, so a long run of new words (handles, order numbers) cannot grow it for good.
 LEXICAL_TABLE_SIZE = 200_000
@@ -736,6 +736,14 @@ class PatternSet:
                 continue
             if pattern.keys <= skipped:
                 continue
+            if pattern.at_sentence_start:
+                # A pattern that opens a sentence ("Refunds are...", an imperative) has
+                # its anchor words all over a reply but mid-sentence nearly everywhere:
+                # the sentence-start column says so without a window or a Token.
+                if columns is None:
+                    columns = self.lexical.columns(doc)
+                if columns[_SENT_START_COLUMN][start] != 1:
+                    continue
             # (An `!except` window's test waits: most replies have nothing for it to cancel.)
             if pattern.cancels is None and (pattern.needs_before or pattern.needs_after):
                 if columns is None:
