@@ -437,8 +437,19 @@ async def test_a_macro_in_the_workspace_gets_the_verdicts_ci_gives_it(in_workspa
     assert "EMP201" not in inside and "EMP201" in outside
     from conftest import run_cli_fast
 
+    # .github is walked (saved replies live there): canned in the editor too; another
+    # hidden folder is not walked, so a file there is a draft.
+    saved = _WORKSPACE / ".github" / "SAVED_REPLIES.md"
+    saved.parent.mkdir(exist_ok=True)
+    saved.write_text(text, encoding="utf-8")
+    hidden = _WORKSPACE / ".drafts" / "reset.md"
+    hidden.parent.mkdir(exist_ok=True)
+    hidden.write_text(text, encoding="utf-8")
+    assert {d.code for d in await open_doc(in_workspace, saved, text)} == inside
+    assert "EMP201" in {d.code for d in await open_doc(in_workspace, hidden, text)}
     walked = json.loads(run_cli_fast("check", "--format", "json", str(_WORKSPACE)).stdout)
-    assert {f["code"] for f in walked["files"][0]["findings"]} == inside
+    by_path = {Path(f["path"]).name: {x["code"] for x in f["findings"]} for f in walked["files"]}
+    assert by_path == {"password-reset.md": inside, "SAVED_REPLIES.md": inside}
 
 
 def test_a_batch_of_ranged_edits_gives_the_text_one_edit_at_a_time_gives():

@@ -75,6 +75,8 @@ class DocumentChecker:
     def default_kind(self, path: Path) -> str:
         """canned for a file a walk of a workspace folder would find (as `check .` in CI
         reads it), live for a draft elsewhere or an untitled buffer."""
+        from empathy_lint.read.discovery import hidden_from_walk
+
         try:
             resolved = path.resolve()
         except OSError:
@@ -82,9 +84,9 @@ class DocumentChecker:
         for root in self.roots:
             base = Path(root).resolve()
             if base in resolved.parents:
-                relative = resolved.relative_to(base).parts
-                # The walk skips hidden folders and files (.git, .github...), like discovery.
-                if not any(part.startswith(".") for part in relative):
+                # The walk passes over hidden files and folders, but not .github, where
+                # saved replies live (discovery.py): the same files are canned here.
+                if not hidden_from_walk(resolved.relative_to(base).parts):
                     return "canned"
         return "live"
 

@@ -66,6 +66,19 @@ def not_replies() -> NotReplies:
     return NotReplies()
 
 
+def walks_into(directory: str) -> bool:
+    """Does a walk go into a directory of this name? Not a hidden one, unless saved
+    replies live there (`walk_dot_directories`: .github)."""
+    return not directory.startswith(".") or directory.lower() in not_replies().dot_directories
+
+
+def hidden_from_walk(parts: tuple[str, ...]) -> bool:
+    """Would a directory walk pass over the file at these path parts (from the walked
+    directory down) for being hidden, or inside a directory it does not go into?"""
+    *directories, name = parts or ("",)
+    return name.startswith(".") or not all(map(walks_into, directories))
+
+
 def _gitignore(directory: Path) -> pathspec.PathSpec | None:
     path = directory / ".gitignore"
     if not path.is_file():
@@ -137,8 +150,7 @@ def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callab
                 return True
             return default_excluded(path) and listed.matches(prefix + path.relative_to(root).as_posix(), is_dir)
 
-        dirs[:] = sorted(d for d in dirs if (not d.startswith(".") or d.lower() in listed.dot_directories)
-                         and not ignored(here / d, True))
+        dirs[:] = sorted(d for d in dirs if walks_into(d) and not ignored(here / d, True))
         for name in sorted(files):
             path = here / name
             if name.startswith(".") or not name.lower().endswith(REPLY_SUFFIXES):
