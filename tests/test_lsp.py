@@ -448,8 +448,29 @@ async def test_a_macro_in_the_workspace_gets_the_verdicts_ci_gives_it(in_workspa
     assert {d.code for d in await open_doc(in_workspace, saved, text)} == inside
     assert "EMP201" in {d.code for d in await open_doc(in_workspace, hidden, text)}
     walked = json.loads(run_cli_fast("check", "--format", "json", str(_WORKSPACE)).stdout)
-    by_path = {Path(f["path"]).name: {x["code"] for x in f["findings"]} for f in walked["files"]}
+    by_path = {Path(f["path"]).name: {x["code"] for x in f["findings"]} for f in walked["files"]
+               if "excluded-case" not in f["path"]}  # (the next test's folder, where it ran first)
     assert by_path == {"password-reset.md": inside, "SAVED_REPLIES.md": inside}
+
+
+
+async def test_what_ci_passes_over_the_editor_leaves_alone(in_workspace):
+    """The README of a macros repository and a folder the config excludes are never
+    linted in CI: the editor shows nothing for them either (as ruff's server honours its
+    excludes), while a macro beside them keeps its diagnostics."""
+    folder = _WORKSPACE / "excluded-case"
+    (folder / "old").mkdir(parents=True, exist_ok=True)
+    (folder / ".empathy-lint.yaml").write_text("exclude: [\"old/\"]\n", encoding="utf-8")
+    readme, retired, macro = folder / "README.md", folder / "old" / "refund.md", folder / "refund.md"
+    for path in (readme, retired, macro):
+        path.write_text(BAD, encoding="utf-8")
+    assert await open_doc(in_workspace, readme, BAD) == []
+    assert await open_doc(in_workspace, retired, BAD) == []
+    assert "EMP301" in {d.code for d in await open_doc(in_workspace, macro, BAD)}
+    from conftest import run_cli_fast
+
+    walked = json.loads(run_cli_fast("check", "--format", "json", str(folder)).stdout)
+    assert [Path(f["path"]).name for f in walked["files"]] == ["refund.md"]
 
 
 def test_a_batch_of_ranged_edits_gives_the_text_one_edit_at_a_time_gives():

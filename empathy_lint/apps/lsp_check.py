@@ -121,6 +121,20 @@ class DocumentChecker:
             text, count = fixed.text, count + fixed.count
         return text, count, logs
 
+    @staticmethod
+    def skipped(path: Path, config: Any, kind: str) -> bool:
+        """Does CI pass over this file? Then the editor shows nothing for it either: the
+        config's `exclude` always (as for a file named to `check`), and in a workspace
+        (a file a walk finds) the files that are not replies (README, LICENSE, workflows:
+        rules/context/not-replies.yaml) unless the config reads them."""
+        from empathy_lint.read.discovery import not_replies
+
+        if not path.is_absolute():
+            return False  # an untitled buffer
+        if config.excludes(path):
+            return True
+        return kind == "canned" and config.default_exclude and not_replies().matches(path.resolve().as_posix().lstrip("/"))
+
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
         from empathy_lint.read.sources import load_document
@@ -134,9 +148,11 @@ class DocumentChecker:
         try:
             resolver = ConfigResolver(CheckOptions(files=[], overrides=self.settings))
             config = resolver.for_path(path)
+            kind = self.default_kind(path)
+            if self.skipped(path, config, kind):
+                return [], [], config
             document = load_document(str(path), text, config.readers)
             runner = self._runner()
-            kind = self.default_kind(path)
             result = runner.run([Job(document, config, default_kind=kind, kind_by_content=kind == "live")])
             for rule in runner.linter(config).rules:
                 self.rules.setdefault(rule.id, rule)
