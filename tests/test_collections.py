@@ -349,6 +349,45 @@ def test_the_pre_commit_hook_lints_staged_files_as_a_walk_would():
     assert "--force-exclude" in hooks and "--default-kind canned" in hooks
 
 
+def test_the_hook_hands_over_every_reply_format_and_no_hidden_folder_but_github():
+    """pre-commit filters what a commit touched with the hook's `files` and `exclude`
+    (re.search): every format the readers know goes in (a .tsv macro export as much as a
+    .md), a hidden file or folder does not (.changeset notes, .gitlab templates), as a
+    walk passes over them, but .github's saved replies do."""
+    import re
+
+    import yaml
+
+    from empathy_lint.read.sources import REPLY_SUFFIXES
+
+    (hook,) = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
+    assert all(files.search(f"macros/refund{suffix}") for suffix in REPLY_SUFFIXES)
+    for hidden in (".changeset/calm-cats.md", ".gitlab/issue_templates/Bug.md", "macros/.draft.md", ".empathy-lint.yaml"):
+        assert exclude.search(hidden), hidden
+    for shown in (".github/SAVED_REPLIES.md", ".github/replies.yml", "macros/refund.md", "docs/v1.2/refund.md"):
+        assert not exclude.search(shown), shown
+
+
+def test_a_commit_with_no_reply_in_it_passes_the_hook(tmp_path):
+    """The hook is handed whatever a commit touched. A README alone, or a note in a hidden
+    folder a walk never enters, has no reply to check: the commit passes (exit 0, with a
+    notice, as ruff does under --force-exclude) instead of failing with "no reply files".
+    A saved reply under .github is still checked."""
+    (tmp_path / "README.md").write_text("# Macros\n\nAs I said, these are the team's replies.\n", encoding="utf-8")
+    (tmp_path / ".changeset").mkdir()
+    (tmp_path / ".changeset" / "calm-cats.md").write_text("As I said, the build is fixed.\n", encoding="utf-8")
+    hook = ("--force-exclude", "--default-kind", "canned")
+    result = run_cli(*hook, "README.md", ".changeset/calm-cats.md", cwd=tmp_path)
+    assert result.returncode == 0 and "nothing to check" in result.stderr and "EMP301" not in result.stdout
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "SAVED_REPLIES.md").write_text("As I said, there is nothing we can do.\n", encoding="utf-8")
+    saved = run_cli(*hook, "README.md", ".github/SAVED_REPLIES.md", cwd=tmp_path)
+    assert saved.returncode == 1 and "SAVED_REPLIES.md:1:1: EMP301" in saved.stdout and "README" not in saved.stdout
+    named = run_cli(".changeset/calm-cats.md", cwd=tmp_path)  # named without the hook's flag: read
+    assert named.returncode == 1 and "EMP301" in named.stdout
+
+
 def test_rules_around_a_greeting_and_signature_do_not_make_a_collection(tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text("Hi Sam,\n\n---\n\nI'm sorry the parcel is late; I've resent it today.\n\n---\n\nBest, Ana\n",

@@ -44,3 +44,10 @@ def test_pre_commit_hook_fails_on_defensive_macro_then_passes(tmp_path):
     passing = subprocess.run(try_repo, cwd=repo, capture_output=True, text=True, env=env, timeout=1500)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+    # A commit of the README alone (no reply in it) passes the hook.
+    macro.unlink()
+    (repo / "README.md").write_text("# Macros\n\nAs I said, these are the team's replies.\n", encoding="utf-8")
+    git("add", "-A", cwd=repo)
+    readme_only = subprocess.run(try_repo, cwd=repo, capture_output=True, text=True, env=env, timeout=1500)
+    assert readme_only.returncode == 0, readme_only.stdout + readme_only.stderr

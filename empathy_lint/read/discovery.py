@@ -169,6 +169,17 @@ def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callab
             found.walked.add(path)
 
 
+def _hidden_from_here(path: Path) -> bool:
+    """Would a walk of the working directory pass over this named file for being hidden
+    or in a hidden folder (`.changeset/`, `.gitlab/`; not `.github/`)? A file outside the
+    working directory is judged by its name alone."""
+    try:
+        parts = path.resolve().relative_to(Path.cwd().resolve()).parts
+    except (OSError, ValueError):
+        parts = (path.name,)
+    return hidden_from_walk(parts)
+
+
 def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p: False,
                default_excluded: Callable[[Path], bool] = lambda p: True,
                force_exclude: bool = False) -> Found:
@@ -185,7 +196,8 @@ def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p
         elif path.exists():
             if excluded(path):
                 continue
-            if force_exclude and default_excluded(path) and not_replies().matches(path.resolve().as_posix().lstrip("/")):
+            if force_exclude and (_hidden_from_here(path) or (
+                    default_excluded(path) and not_replies().matches(path.resolve().as_posix().lstrip("/")))):
                 continue
             found.files.append(path)
         elif path.is_symlink():
