@@ -131,8 +131,9 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
               help="Refuse named files larger than this many megabytes (skipped with a notice in a "
                    "walk). Record exports (.jsonl, .csv, .tsv) have no file limit, only the per-reply one.")
 @click.option("--force-exclude", is_flag=True,
-              help="Skip files that are not replies (README, LICENSE, workflows...) even when named "
-                   "on the command line, as a directory walk does (the pre-commit hook passes it).")
+              help="Skip files that are not replies (README, LICENSE, workflows...) or sit in hidden "
+                   "folders (not .github) even when named on the command line, as a directory walk "
+                   "does; a run left with nothing to check passes (the pre-commit hook passes it).")
 @click.option("--encoding", default=None, metavar="CODEC",
               help="Read (and --fix writes) files in this codec instead of UTF-8/UTF-16; "
                    "CODEC:replace replaces undecodable bytes.")
