@@ -388,6 +388,23 @@ def test_a_commit_with_no_reply_in_it_passes_the_hook(tmp_path):
     assert named.returncode == 1 and "EMP301" in named.stdout
 
 
+
+def test_a_named_file_the_config_excludes_is_a_notice_not_an_error(tmp_path):
+    """An editor's run-on-save names the file it saved; where the config excludes it, the
+    run says so and passes (as ESLint does for an ignored file), instead of "no reply
+    files found" with exit 2; the other files named are checked as usual."""
+    (tmp_path / ".empathy-lint.yaml").write_text('exclude: ["drafts/**"]\n', encoding="utf-8")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "old.md").write_text("As I said, no.\n", encoding="utf-8")
+    (tmp_path / "refund.md").write_text("As I said, no.\n", encoding="utf-8")
+    alone = run_cli("drafts/old.md", cwd=tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    assert "drafts/old.md is excluded (the config's exclude)" in alone.stderr and not alone.stdout.strip()
+    both = run_cli("drafts/old.md", "refund.md", cwd=tmp_path)
+    assert both.returncode == 1 and "refund.md:1:1: EMP301" in both.stdout and "old.md" not in both.stdout
+    assert run_cli("missing.md", cwd=tmp_path).returncode == 2
+
+
 def test_rules_around_a_greeting_and_signature_do_not_make_a_collection(tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text("Hi Sam,\n\n---\n\nI'm sorry the parcel is late; I've resent it today.\n\n---\n\nBest, Ana\n",

@@ -34,6 +34,8 @@ class Found:
     files: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     walked: set[Path] = field(default_factory=set)  # files found by walking a directory
+    # Named files an exclusion skipped, with which: "the config's exclude", "--force-exclude".
+    passed_over: list[tuple[Path, str]] = field(default_factory=list)
 
 
 class NotReplies:
@@ -195,9 +197,11 @@ def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p
             _walk(path, excluded, default_excluded, found)
         elif path.exists():
             if excluded(path):
+                found.passed_over.append((path, "the config's exclude"))
                 continue
             if force_exclude and (_hidden_from_here(path) or (
                     default_excluded(path) and not_replies().matches(path.resolve().as_posix().lstrip("/")))):
+                found.passed_over.append((path, "--force-exclude"))
                 continue
             found.files.append(path)
         elif path.is_symlink():

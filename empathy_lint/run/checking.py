@@ -297,11 +297,14 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
                                       fingerprint_path=fingerprint_path(path), kind_by_content=by_content)))
         jobs.append(pieces[-1][1])
     if not jobs and not outcome.errors:
-        if not (options.force_exclude and "-" not in names):
+        if not (found.passed_over and "-" not in names):
             raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
-        # The pre-commit hook hands over whatever a commit touched: a commit of a README
-        # alone has nothing to check, and must pass (as ruff does under --force-exclude).
-        outcome.notice(f"nothing to check: no reply files among {', '.join(names)} (--force-exclude)")
+        # Every file named was excluded on purpose: the pre-commit hook hands over whatever
+        # a commit touched (a README alone has nothing to check, and must pass, as ruff
+        # does under --force-exclude), an editor's run-on-save names an excluded draft (a
+        # notice, as ESLint gives for an ignored file).
+        outcome.notice("nothing to check: " + ", ".join(f"{path} is excluded ({why})"
+                                                        for path, why in found.passed_over))
 
     outcome.fails = base.fails
     writing_baseline = bool(options.baseline) and (options.update_baseline or not Path(options.baseline).exists())
