@@ -170,6 +170,14 @@ def test_explain_by_code_and_name():
     assert run_cli("explain", "as-i-said").stdout == by_code
 
 
+def test_explain_leads_with_the_examples_its_why_is_about():
+    """A rule's examples grow at the end of its list with rarer forms; the first shown
+    are the ones the explanation quotes ("you should have", "you failed to")."""
+    explained = run_cli("explain", "EMP304").stdout
+    flagged = explained.split("Flagged\n", 1)[1].splitlines()[:2]
+    assert all("should have" in line or "failed to" in line for line in flagged), flagged
+
+
 def test_several_line_examples_and_suggestions_stay_under_their_item():
     """A sign-off suggestion ("Best,\n{your name}") and an email example span lines: the
     later lines are indented under the item in `explain` and under `suggest:` in the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -565,6 +566,15 @@ EXPLAIN_FLAGGED = 8
 EXPLAIN_FINE = 5
 
 
+def _why_first(examples: list[Any], why: str) -> list[Any]:
+    """The flagged examples that say what the rule's `why` quotes ("you should have",
+    "per our policy") first: a rule's list grows at its end with rarer forms, and the
+    first few shown should be the ones the explanation is about. Otherwise in order."""
+    quoted = [q.lower().strip(" .,") for q in re.findall(r'"([^"]{3,})"', why)]
+    leads = [e for e in examples if any(q in _example_text(e).lower() for q in quoted)]
+    return leads + [e for e in examples if e not in leads]
+
+
 def _examples(examples: list[Any], shown: int | None) -> list[str]:
     """The first `shown` examples as list items (all with None), and how many are left."""
     items = [_item(_example_text(e)) for e in (examples if shown is None else examples[:shown])]
@@ -601,7 +611,7 @@ def explain(code: str, rule_paths: tuple[str, ...], show_all: bool) -> None:
         wrap(rule.why),
         "",
         click.style(_FLAGGED_HEADINGS.get(rule.kind, "Flagged (missing)"), bold=True),
-        *_examples(rule.examples_flag, None if show_all else EXPLAIN_FLAGGED),
+        *_examples(_why_first(rule.examples_flag, rule.why), None if show_all else EXPLAIN_FLAGGED),
         "",
         click.style(_FINE_HEADINGS.get(rule.kind, "Fine"), bold=True),
         *_examples(rule.examples_pass, None if show_all else EXPLAIN_FINE),
