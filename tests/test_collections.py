@@ -405,6 +405,23 @@ def test_a_named_file_the_config_excludes_is_a_notice_not_an_error(tmp_path):
     assert run_cli("missing.md", cwd=tmp_path).returncode == 2
 
 
+
+def test_a_piped_buffer_named_as_an_excluded_file_is_passed_over_and_handed_back(tmp_path):
+    """Editors pipe the buffer with --stdin-filename (and --force-exclude, as for ruff): a
+    name CI passes over is not checked, and --fix hands the text back unchanged, since the
+    editor replaces the buffer with what comes out."""
+    (tmp_path / ".empathy-lint.yaml").write_text('exclude: ["drafts/**"]\n', encoding="utf-8")
+    text = "As I said, no.\n"
+    for name, flags in (("drafts/old.md", ()), ("README.md", ("--force-exclude",)),
+                        (".changeset/calm-cats.md", ("--force-exclude",))):
+        checked = run_cli(*flags, "--stdin-filename", name, "-", stdin=text, cwd=tmp_path)
+        assert checked.returncode == 0 and f"{name} is excluded" in checked.stderr and not checked.stdout, name
+        fixed = run_cli(*flags, "--fix", "--stdin-filename", name, "-", stdin=text, cwd=tmp_path)
+        assert fixed.returncode == 0 and fixed.stdout == text, name
+    kept = run_cli("--force-exclude", "--stdin-filename", "macros/refund.md", "-", stdin=text, cwd=tmp_path)
+    assert kept.returncode == 1 and "macros/refund.md:1:1: EMP301" in kept.stdout
+
+
 def test_rules_around_a_greeting_and_signature_do_not_make_a_collection(tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text("Hi Sam,\n\n---\n\nI'm sorry the parcel is late; I've resent it today.\n\n---\n\nBest, Ana\n",

@@ -182,6 +182,19 @@ def _hidden_from_here(path: Path) -> bool:
     return hidden_from_walk(parts)
 
 
+def named_exclusion(path: Path, excluded: Callable[[Path], bool], default_excluded: Callable[[Path], bool],
+                    force_exclude: bool) -> str | None:
+    """Why a file named on the command line (or as --stdin-filename) is not checked, or
+    None: the config's `exclude` always; with `force_exclude`, what a walk passes over
+    (hidden folders, the files that are not replies)."""
+    if excluded(path):
+        return "the config's exclude"
+    if force_exclude and (_hidden_from_here(path) or (
+            default_excluded(path) and not_replies().matches(path.resolve().as_posix().lstrip("/")))):
+        return "--force-exclude"
+    return None
+
+
 def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p: False,
                default_excluded: Callable[[Path], bool] = lambda p: True,
                force_exclude: bool = False) -> Found:
@@ -196,12 +209,9 @@ def find_files(paths: Iterable[str], excluded: Callable[[Path], bool] = lambda p
         if path.is_dir():
             _walk(path, excluded, default_excluded, found)
         elif path.exists():
-            if excluded(path):
-                found.passed_over.append((path, "the config's exclude"))
-                continue
-            if force_exclude and (_hidden_from_here(path) or (
-                    default_excluded(path) and not_replies().matches(path.resolve().as_posix().lstrip("/")))):
-                found.passed_over.append((path, "--force-exclude"))
+            reason = named_exclusion(path, excluded, default_excluded, force_exclude)
+            if reason:
+                found.passed_over.append((path, reason))
                 continue
             found.files.append(path)
         elif path.is_symlink():

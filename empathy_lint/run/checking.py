@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from empathy_lint.write import baseline as baselines
 from empathy_lint.config import Config, find_config_file, load_config
-from empathy_lint.read.discovery import find_files
+from empathy_lint.read.discovery import find_files, named_exclusion
 from empathy_lint.engine.linter import MAX_REPLY_CHARS
 from empathy_lint.errors import EmpathyLintError, InputError, TooLarge
 from empathy_lint.write.fixes import Encoding, unified_diff, write_atomic
@@ -213,12 +213,22 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     names = options.files or ["-"]
     jobs: list[Job] = []
     paths: dict[int, tuple[Path, Encoding]] = {}
+    passed_over: list[tuple[Path, str]] = []  # named files (stdin's name too) an exclusion skipped
     if "-" in names:
         if sys.stdin is None or sys.stdin.isatty():
             raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
         text = decode(sys.stdin.buffer.read(), stdin_name, options.encoding)
-        jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)), customer,
-                        earlier=earlier))
+        # An editor pipes the buffer with its name: a file CI passes over is not checked
+        # here either (as ruff does with --stdin-filename), and --fix hands it back as it came.
+        reason = options.stdin_filename and named_exclusion(
+            Path(options.stdin_filename), base.excludes, lambda path: base.default_exclude, options.force_exclude)
+        if reason:
+            passed_over.append((Path(stdin_name), reason))
+            if options.fix:
+                outcome.stdin_fixed = text
+        else:
+            jobs.append(Job(load_document(stdin_name, text, base.readers), base.for_file(Path(stdin_name)),
+                            customer, earlier=earlier))
     # The baseline file and the report often sit in the linted tree; they are ours, not
     # macro exports. The report must not replace a file the run reads.
     baseline_file = Path(options.baseline).resolve() if options.baseline else None
@@ -296,15 +306,15 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
         pieces.append((len(jobs), Job(document, config, customer, default_kind=default_kind, earlier=earlier,
                                       fingerprint_path=fingerprint_path(path), kind_by_content=by_content)))
         jobs.append(pieces[-1][1])
+    passed_over += found.passed_over
     if not jobs and not outcome.errors:
-        if not (found.passed_over and "-" not in names):
+        if not passed_over:
             raise EmpathyLintError(f"no reply files found in {', '.join(names)}")
         # Every file named was excluded on purpose: the pre-commit hook hands over whatever
         # a commit touched (a README alone has nothing to check, and must pass, as ruff
         # does under --force-exclude), an editor's run-on-save names an excluded draft (a
         # notice, as ESLint gives for an ignored file).
-        outcome.notice("nothing to check: " + ", ".join(f"{path} is excluded ({why})"
-                                                        for path, why in found.passed_over))
+        outcome.notice("nothing to check: " + ", ".join(f"{path} is excluded ({why})" for path, why in passed_over))
 
     outcome.fails = base.fails
     writing_baseline = bool(options.baseline) and (options.update_baseline or not Path(options.baseline).exists())
