@@ -253,6 +253,20 @@ def test_an_exports_reply_column_named_for_the_agent_is_found():
     assert [r.text for r in doc.replies] == ["Glad to hear it!"] and "EMP201" in {f.code for f in findings}
 
 
+def test_a_spreadsheet_of_macros_names_its_columns_its_own_way():
+    """"Macro Name" / "Macro Body" (or "Canned Response"): the one column named like a
+    reply is read, its title beside it, in a .csv and in a sheet saved as tab-separated
+    text; a column named for the customer or for notes is never taken for the reply."""
+    text = 'Macro Name,Macro Body,Tags\nRefund,"As I said, refunds take 10 days.",billing\n'
+    doc = load_document("macros.csv", text)
+    assert [(r.name, r.text) for r in doc.replies] == [("Refund", "As I said, refunds take 10 days.")]
+    sheet = load_document("macros.txt", "Macro Name\tMacro Body\tTags\nRefund\tAs I said, no.\tbilling\n")
+    assert [(r.name, r.text) for r in sheet.replies] == [("Refund", "As I said, no.")]
+    for header in ("Customer Response,Notes", "Internal Note,Tags", "Macro Body,Canned Response"):
+        with pytest.raises(InputError, match="no reply column"):
+            load_document("x.csv", f"{header}\nfine,thanks\n")
+
+
 def test_a_jsonl_export_with_no_reply_key_says_so_instead_of_passing_clean(tmp_path):
     path = tmp_path / "export.jsonl"
     path.write_text(json.dumps({"id": 1, "customer": "Where is my order?", "notes": "called back"}) + "\n",

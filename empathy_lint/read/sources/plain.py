@@ -40,13 +40,13 @@ def read_plain(path: str, text: str, options: dict[str, Any]) -> Document:
 
 def _tab_table(text: str) -> bool:
     """Is the text a tab-separated table: a header row of tab-separated cells naming a
-    reply column (`BODY_KEYS`), and a row under it with a tab too?"""
+    reply column (as a .tsv's is found: `reply_column`), and a row under it with a tab too?"""
     head, _, rest = text.lstrip("\ufeff").partition("\n")
     if "\t" not in head or len(head) > 2000:
         return False
-    from empathy_lint.read.sources.structured import BODY_KEYS, column_key
+    from empathy_lint.read.sources.structured import column_key, reply_column
 
-    if not any(column_key(cell) in BODY_KEYS for cell in head.split("\t")):
+    if reply_column([column_key(cell) for cell in head.split("\t")]) is None:
         return False
     row = next((line for line in rest.split("\n", 20)[:20] if line.strip()), "")
     return "\t" in row

@@ -843,6 +843,30 @@ def column_key(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
+# A header the key lists do not spell, named the way spreadsheets of macros are ("Macro
+# Body", "Canned Response", "Macro Name"): the one column ending in such a word is taken,
+# unless its first word says it is the customer's side or a note.
+_BODY_ENDINGS = ("body", "reply", "response", "template", "answer")
+_TITLE_ENDINGS = ("name", "title")
+_NOT_THE_REPLY = ("customer", "client", "user", "requester", "question", "inbound", "internal", "private", "note")
+
+
+def _column_ending(header: list[str], endings: tuple[str, ...]) -> int | None:
+    """The index of the only column named "<something>_<ending>", or None."""
+    found = [i for i, key in enumerate(header)
+             if "_" in key and key.rsplit("_", 1)[1] in endings and key.split("_", 1)[0] not in _NOT_THE_REPLY]
+    return found[0] if len(found) == 1 else None
+
+
+def reply_column(header: list[str], wanted: str | None = None) -> int | None:
+    """The index of a table's reply column among its header keys (`column_key`): the
+    config's `csv_body` if set, else the first of BODY_KEYS, else the only column named
+    like one ("Macro Body"); None when there is none."""
+    candidates = (column_key(wanted),) if wanted else BODY_KEYS
+    found = next((header.index(c) for c in candidates if c in header), None)
+    return found if found is not None or wanted else _column_ending(header, _BODY_ENDINGS)
+
+
 def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     """The delimiter and the columns a CSV export's header names, or InputError."""
     first_line = text.split("\n", 1)[0]
@@ -850,16 +874,17 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     head = next(iter(_csv_records(text, delimiter)), [])
     header = [column_key(v) for v, _, _ in head]
     wanted = options.get("csv_body")
-    candidates = (column_key(wanted),) if wanted else BODY_KEYS
-    body_col = next((header.index(c) for c in candidates if c in header), None)
+    body_col = reply_column(header, wanted)
     if body_col is None:
         looked = wanted or ", ".join(BODY_KEYS)
         raise InputError(f"{path}:1: no reply column in the header (looked for {looked}); "
                          "set csv_body in the config")
     first = head[-1][2] if head else len(text)
     first += 2 if text.startswith("\r\n", first) else 1 if first < len(text) else 0
-    return _CsvLayout(delimiter, header, body_col,
-                      next((header.index(c) for c in TITLE_KEYS if c in header), None),
+    title_col = next((header.index(c) for c in TITLE_KEYS if c in header), None)
+    if title_col is None:
+        title_col = _column_ending(header, _TITLE_ENDINGS)
+    return _CsvLayout(delimiter, header, body_col, title_col,
                       next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first,
                       next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None),
                       next((header.index(c) for c in (*MESSAGE_FLAG_KEYS, *MESSAGE_ROLE_KEYS) if c in header), None))
