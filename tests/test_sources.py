@@ -255,13 +255,18 @@ def test_an_exports_reply_column_named_for_the_agent_is_found():
 
 def test_a_spreadsheet_of_macros_names_its_columns_its_own_way():
     """"Macro Name" / "Macro Body" (or "Canned Response"): the one column named like a
-    reply is read, its title beside it, in a .csv and in a sheet saved as tab-separated
-    text; a column named for the customer or for notes is never taken for the reply."""
+    reply is read, its title beside it, in a .csv, a sheet saved as tab-separated text,
+    and the same keys in JSON and YAML records; a column named for the customer or for
+    notes is never taken for the reply."""
     text = 'Macro Name,Macro Body,Tags\nRefund,"As I said, refunds take 10 days.",billing\n'
     doc = load_document("macros.csv", text)
     assert [(r.name, r.text) for r in doc.replies] == [("Refund", "As I said, refunds take 10 days.")]
     sheet = load_document("macros.txt", "Macro Name\tMacro Body\tTags\nRefund\tAs I said, no.\tbilling\n")
     assert [(r.name, r.text) for r in sheet.replies] == [("Refund", "As I said, no.")]
+    records = json.dumps([{"macro_name": "Refund", "macro_body": "As I said, no."}])
+    assert [(r.name, r.text) for r in load_document("macros.json", records).replies] == [("Refund", "As I said, no.")]
+    listed = "macros:\n  - macro_name: Refund\n    macro_body: As I said, no.\n"
+    assert [(r.name, r.text) for r in load_document("macros.yaml", listed).replies] == [("Refund", "As I said, no.")]
     for header in ("Customer Response,Notes", "Internal Note,Tags", "Macro Body,Canned Response"):
         with pytest.raises(InputError, match="no reply column"):
             load_document("x.csv", f"{header}\nfine,thanks\n")

@@ -234,10 +234,16 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
     if not isinstance(node, dict):
         return
     own = next((node[k] for k in TITLE_KEYS if k != "id" and _is_title(node.get(k))), None)
+    if own is None:
+        named = _key_ending(node, _TITLE_ENDINGS)  # "macro_name"
+        own = node[named] if named is not None and _is_title(node[named]) else None
     name = own if own is not None else _within(titled, node.get("id"))
     meta = _meta(node)
     found = False
     keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
+    if not body_key and not any(k in node for k in keys):
+        named = _key_ending(node, _BODY_ENDINGS)  # "macro_body", "canned_response"
+        keys = keys + ((named,) if named is not None else ())
     for action in node.get("actions", []) if isinstance(node.get("actions"), list) else []:
         if isinstance(action, dict) and action.get("field") in ("comment_value", "comment_value_html"):
             reply = _json_reply(_zendesk_value(action.get("value")), text, name=name,
@@ -645,10 +651,16 @@ def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = 
     pairs = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
     plain = {k: v.value for k, v in pairs if isinstance(v, yaml.ScalarNode)}
     keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
+    if not body_key and not any(k in plain for k in keys):
+        named = _key_ending(plain, _BODY_ENDINGS)  # "macro_body", "canned_response"
+        keys = keys + ((named,) if named is not None else ())
     for key in keys:
         value = dict(pairs).get(key)
         if value is not None:
-            title = next((plain[k] for k in TITLE_KEYS if k in plain), name)
+            title = next((plain[k] for k in TITLE_KEYS if k in plain), None)
+            if title is None:
+                named = _key_ending(plain, _TITLE_ENDINGS)
+                title = plain[named] if named is not None else name
             reply = _scalar_reply(value, text, name=title, html_body=key in HTML_BODY_KEYS, meta=_meta(plain))
             if reply:
                 reply.span = (node.start_mark.index, node.end_mark.index)
@@ -856,6 +868,14 @@ def _column_ending(header: list[str], endings: tuple[str, ...]) -> int | None:
     found = [i for i, key in enumerate(header)
              if "_" in key and key.rsplit("_", 1)[1] in endings and key.split("_", 1)[0] not in _NOT_THE_REPLY]
     return found[0] if len(found) == 1 else None
+
+
+def _key_ending(node: dict, endings: tuple[str, ...]) -> str | None:
+    """The key of the only entry of `node` named like `endings` ("Macro Body"), as it is
+    spelled in the node, or None (`_column_ending` for a record's keys)."""
+    keys = [k for k in node if isinstance(k, str)]
+    at = _column_ending([column_key(k) for k in keys], endings)
+    return None if at is None else keys[at]
 
 
 def reply_column(header: list[str], wanted: str | None = None) -> int | None:
