@@ -267,7 +267,8 @@ def test_a_spreadsheet_of_macros_names_its_columns_its_own_way():
     assert [(r.name, r.text) for r in load_document("macros.json", records).replies] == [("Refund", "As I said, no.")]
     listed = "macros:\n  - macro_name: Refund\n    macro_body: As I said, no.\n"
     assert [(r.name, r.text) for r in load_document("macros.yaml", listed).replies] == [("Refund", "As I said, no.")]
-    for header in ("Customer Response,Notes", "Internal Note,Tags", "Macro Body,Canned Response"):
+    for header in ("Customer Response,Notes", "Internal Note,Tags", "Macro Body,Canned Response",
+                   "Ticket,First Response", "Ticket,Satisfaction Response"):
         with pytest.raises(InputError, match="no reply column"):
             load_document("x.csv", f"{header}\nfine,thanks\n")
 

@@ -860,7 +860,9 @@ def column_key(name: str) -> str:
 # unless its first word says it is the customer's side or a note.
 _BODY_ENDINGS = ("body", "reply", "response", "template", "answer")
 _TITLE_ENDINGS = ("name", "title")
-_NOT_THE_REPLY = ("customer", "client", "user", "requester", "question", "inbound", "internal", "private", "note")
+_NOT_THE_REPLY = ("customer", "client", "user", "requester", "question", "inbound", "internal", "private", "note",
+                  # a helpdesk's metrics: "First Response" (a time), "Satisfaction Response" (the customer's)
+                  "first", "last", "avg", "average", "median", "mean", "total", "satisfaction", "csat", "survey")
 
 
 def _column_ending(header: list[str], endings: tuple[str, ...]) -> int | None:
