@@ -120,6 +120,15 @@ def test_audit_reads_a_spreadsheets_headers_as_check_does(tmp_path):
     # Only the reply to the late order owes an apology: the customer's column was read.
     assert summary["families"]["apology"]["replies"] == 1
 
+    # A sheet of macros whose reply column `check` finds ("Macro Body", Gorgias's
+    # "body_text") is read by audit as well, the same column either way.
+    for header in ("Macro Name,Macro Body", "name,body_text"):
+        path.write_text(f'{header}\nRefund,"As I said, refunds take 10 days."\n', encoding="utf-8")
+        result = run_cli("audit", str(path))
+        assert result.returncode == 0, (header, result.stderr)
+        assert "EMP301" in json.loads(result.stdout)["rules"]
+        assert "EMP301" in run_cli("check", "--format", "json", str(path)).stdout
+
 
 @pytest.fixture(scope="module")
 def train_audit(tmp_path_factory):

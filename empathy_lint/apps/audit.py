@@ -25,11 +25,12 @@ from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, Conver
                                                    own_message, row_role, split_conversation,
                                                    team_answers, thread_of)
 from empathy_lint.read.sources import is_record_export
-from empathy_lint.read.sources.structured import TEAM_BODY_KEYS, column_key, json_error
+from empathy_lint.read.sources.structured import BODY_KEYS, CUSTOMER_KEYS, column_key, json_error, reply_column
 from empathy_lint.read.threads import join_parts
 
-REPLY_COLUMNS = ("reply", *TEAM_BODY_KEYS, "body", "text", "response", "message", "content", "answer")
-CUSTOMER_COLUMNS = ("customer", "customer_message", "question", "request", "inbound")
+# The reply and customer columns as `check` finds them in the same export (one list).
+REPLY_COLUMNS = BODY_KEYS
+CUSTOMER_COLUMNS = CUSTOMER_KEYS
 AGENT_COLUMNS = ("agent", "agent_name", "author", "assignee", "user", "company")
 DATE_COLUMNS = ("date", "created_at", "created", "timestamp", "time", "sent_at")
 ID_COLUMNS = ("id", "ticket_id", "ticket", "reply_id")
@@ -73,6 +74,10 @@ class Columns:
                     raise InputError(f"{path}: no column {given!r} (columns: {', '.join(header)})")
                 return given if given in header else lower[column_key(given)]
             found = next((lower[c] for c in candidates if c in lower), None)
+            if found is None and name == "reply":  # "Macro Body": as `check` reads the export
+                keys = list(lower)
+                at = reply_column(keys)
+                found = lower[keys[at]] if at is not None else None
             if required and found is None:
                 raise InputError(f"{path}: no reply column (looked for {', '.join(candidates)}); "
                                  f"name it with --{name}-column")
