@@ -389,6 +389,25 @@ def test_a_commit_with_no_reply_in_it_passes_the_hook(tmp_path):
 
 
 
+def test_a_repository_cloned_under_a_folder_named_like_an_excluded_one_is_still_checked(tmp_path):
+    """The not-replies list ("vendor/", "node_modules/") is matched from the repository's
+    root, not from `/`: a clone under /srv/vendor/ is checked by the hook and the editor,
+    and its own vendor/ folder is still passed over."""
+    repo = tmp_path / "vendor" / "macros"
+    (repo / "vendor").mkdir(parents=True)
+    (repo / "refund.md").write_text("As I said, no.\n", encoding="utf-8")
+    (repo / "vendor" / "lib.md").write_text("As I said, no.\n", encoding="utf-8")
+    hook = run_cli("--force-exclude", "--default-kind", "canned", "refund.md", "vendor/lib.md", cwd=repo)
+    assert hook.returncode == 1 and "refund.md:1:1: EMP301" in hook.stdout and "lib.md" not in hook.stdout
+    from empathy_lint.apps.lsp_check import DocumentChecker
+    from empathy_lint.config import Config
+
+    editor = DocumentChecker()
+    editor.roots = [str(repo)]
+    assert not editor.skipped(repo / "refund.md", Config()) and editor.skipped(repo / "vendor" / "lib.md", Config())
+    assert editor.default_kind(repo / "refund.md") == "canned"
+
+
 def test_a_named_file_the_config_excludes_is_a_notice_not_an_error(tmp_path):
     """An editor's run-on-save names the file it saved; where the config excludes it, the
     run says so and passes (as ESLint does for an ignored file), instead of "no reply

@@ -72,23 +72,28 @@ class DocumentChecker:
     def log(self, level: types.MessageType, message: str) -> None:
         self.pending_logs.append((level, message))
 
-    def default_kind(self, path: Path) -> str:
-        """canned for a file a walk of a workspace folder would find (as `check .` in CI
-        reads it), live for a draft elsewhere or an untitled buffer."""
+    def walked(self, path: Path) -> tuple[str, ...] | None:
+        """The path's parts from the workspace folder whose walk (as `check .` in CI)
+        would find the file, or None for a draft elsewhere or an untitled buffer. The
+        walk passes over hidden files and folders, but not .github, where saved replies
+        live (discovery.py)."""
         from empathy_lint.read.discovery import hidden_from_walk
 
         try:
             resolved = path.resolve()
         except OSError:
-            return "live"
+            return None
         for root in self.roots:
             base = Path(root).resolve()
             if base in resolved.parents:
-                # The walk passes over hidden files and folders, but not .github, where
-                # saved replies live (discovery.py): the same files are canned here.
-                if not hidden_from_walk(resolved.relative_to(base).parts):
-                    return "canned"
-        return "live"
+                parts = resolved.relative_to(base).parts
+                if not hidden_from_walk(parts):
+                    return parts
+        return None
+
+    def default_kind(self, path: Path) -> str:
+        """canned for a file a walk of a workspace folder would find, live otherwise."""
+        return "live" if self.walked(path) is None else "canned"
 
     def check(self, uri: str, text: str, settings: dict[str, Any], max_bytes: int,
               roots: list[str]) -> tuple[list[Finding], list[types.Diagnostic], Any, list[tuple[types.MessageType, str]]]:
@@ -121,19 +126,20 @@ class DocumentChecker:
             text, count = fixed.text, count + fixed.count
         return text, count, logs
 
-    @staticmethod
-    def skipped(path: Path, config: Any, kind: str) -> bool:
+    def skipped(self, path: Path, config: Any) -> bool:
         """Does CI pass over this file? Then the editor shows nothing for it either: the
         config's `exclude` always (as for a file named to `check`), and in a workspace
         (a file a walk finds) the files that are not replies (README, LICENSE, workflows:
-        rules/context/not-replies.yaml) unless the config reads them."""
-        from empathy_lint.read.discovery import not_replies
+        rules/context/not-replies.yaml, matched from the workspace folder) unless the
+        config reads them."""
+        from empathy_lint.read.discovery import not_a_reply
 
         if not path.is_absolute():
             return False  # an untitled buffer
         if config.excludes(path):
             return True
-        return kind == "canned" and config.default_exclude and not_replies().matches(path.resolve().as_posix().lstrip("/"))
+        parts = self.walked(path)
+        return parts is not None and config.default_exclude and not_a_reply(parts)
 
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
@@ -148,9 +154,9 @@ class DocumentChecker:
         try:
             resolver = ConfigResolver(CheckOptions(files=[], overrides=self.settings))
             config = resolver.for_path(path)
-            kind = self.default_kind(path)
-            if self.skipped(path, config, kind):
+            if self.skipped(path, config):
                 return [], [], config
+            kind = self.default_kind(path)
             document = load_document(str(path), text, config.readers)
             runner = self._runner()
             result = runner.run([Job(document, config, default_kind=kind, kind_by_content=kind == "live")])

@@ -171,15 +171,27 @@ def _walk(root: Path, excluded: Callable[[Path], bool], default_excluded: Callab
             found.walked.add(path)
 
 
+def _from_here(path: Path) -> tuple[str, ...] | None:
+    """The parts of a named file's path from the working directory (where the pre-commit
+    hook and CI run), or None for a file outside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).parts
+    except (OSError, ValueError):
+        return None
+
+
 def _hidden_from_here(path: Path) -> bool:
     """Would a walk of the working directory pass over this named file for being hidden
     or in a hidden folder (`.changeset/`, `.gitlab/`; not `.github/`)? A file outside the
     working directory is judged by its name alone."""
-    try:
-        parts = path.resolve().relative_to(Path.cwd().resolve()).parts
-    except (OSError, ValueError):
-        parts = (path.name,)
-    return hidden_from_walk(parts)
+    return hidden_from_walk(_from_here(path) or (path.name,))
+
+
+def not_a_reply(parts: tuple[str, ...]) -> bool:
+    """Is the file at these path parts (from the repository's root, or the walked
+    directory) on the not-replies list? From the root, not from `/`: a clone under
+    `/srv/vendor/` is not `vendor/`."""
+    return not_replies().matches("/".join(parts))
 
 
 def named_exclusion(path: Path, excluded: Callable[[Path], bool], default_excluded: Callable[[Path], bool],
@@ -190,7 +202,7 @@ def named_exclusion(path: Path, excluded: Callable[[Path], bool], default_exclud
     if excluded(path):
         return "the config's exclude"
     if force_exclude and (_hidden_from_here(path) or (
-            default_excluded(path) and not_replies().matches(path.resolve().as_posix().lstrip("/")))):
+            default_excluded(path) and not_a_reply(_from_here(path) or path.resolve().parts[1:]))):
         return "--force-exclude"
     return None
 
