@@ -36,6 +36,12 @@ def notice(message: str, severity: types.DiagnosticSeverity) -> types.Diagnostic
                             message=message, severity=severity, source="empathy-lint")
 
 
+def _kind(walked: tuple[str, ...] | None) -> str:
+    """A document's kind by where it is: canned where a walk of a workspace folder finds
+    it (`DocumentChecker.walked`), as `check .` in CI reads it; live elsewhere."""
+    return "live" if walked is None else "canned"
+
+
 class DocumentChecker:
     """Lints one document as the CLI would lint that file: its config resolved from its
     place, its reader chosen by its name. Log messages are kept for the caller to send."""
@@ -93,7 +99,7 @@ class DocumentChecker:
 
     def default_kind(self, path: Path) -> str:
         """canned for a file a walk of a workspace folder would find, live otherwise."""
-        return "live" if self.walked(path) is None else "canned"
+        return _kind(self.walked(path))
 
     def check(self, uri: str, text: str, settings: dict[str, Any], max_bytes: int,
               roots: list[str]) -> tuple[list[Finding], list[types.Diagnostic], Any, list[tuple[types.MessageType, str]]]:
@@ -126,20 +132,20 @@ class DocumentChecker:
             text, count = fixed.text, count + fixed.count
         return text, count, logs
 
-    def skipped(self, path: Path, config: Any) -> bool:
+    @staticmethod
+    def skipped(path: Path, config: Any, walked: tuple[str, ...] | None) -> bool:
         """Does CI pass over this file? Then the editor shows nothing for it either: the
         config's `exclude` always (as for a file named to `check`), and in a workspace
-        (a file a walk finds) the files that are not replies (README, LICENSE, workflows:
-        rules/context/not-replies.yaml, matched from the workspace folder) unless the
-        config reads them."""
+        (`walked`: the file's parts from the folder a walk finds it in) the files that are
+        not replies (README, LICENSE, workflows: rules/context/not-replies.yaml, matched
+        from the workspace folder) unless the config reads them."""
         from empathy_lint.read.discovery import not_a_reply
 
         if not path.is_absolute():
             return False  # an untitled buffer
         if config.excludes(path):
             return True
-        parts = self.walked(path)
-        return parts is not None and config.default_exclude and not_a_reply(parts)
+        return walked is not None and config.default_exclude and not_a_reply(walked)
 
     def lint_source(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """Findings, extra diagnostics (errors) and the Config used, for one document; never raises."""
@@ -154,9 +160,10 @@ class DocumentChecker:
         try:
             resolver = ConfigResolver(CheckOptions(files=[], overrides=self.settings))
             config = resolver.for_path(path)
-            if self.skipped(path, config):
+            walked = self.walked(path)  # (once per check: every keystroke)
+            if self.skipped(path, config, walked):
                 return [], [], config
-            kind = self.default_kind(path)
+            kind = _kind(walked)
             document = load_document(str(path), text, config.readers)
             runner = self._runner()
             result = runner.run([Job(document, config, default_kind=kind, kind_by_content=kind == "live")])

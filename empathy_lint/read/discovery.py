@@ -180,13 +180,6 @@ def _from_here(path: Path) -> tuple[str, ...] | None:
         return None
 
 
-def _hidden_from_here(path: Path) -> bool:
-    """Would a walk of the working directory pass over this named file for being hidden
-    or in a hidden folder (`.changeset/`, `.gitlab/`; not `.github/`)? A file outside the
-    working directory is judged by its name alone."""
-    return hidden_from_walk(_from_here(path) or (path.name,))
-
-
 def not_a_reply(parts: tuple[str, ...]) -> bool:
     """Is the file at these path parts (from the repository's root, or the walked
     directory) on the not-replies list? From the root, not from `/`: a clone under
@@ -201,8 +194,15 @@ def named_exclusion(path: Path, excluded: Callable[[Path], bool], default_exclud
     (hidden folders, the files that are not replies)."""
     if excluded(path):
         return "the config's exclude"
-    if force_exclude and (_hidden_from_here(path) or (
-            default_excluded(path) and not_a_reply(_from_here(path) or path.resolve().parts[1:]))):
+    if not force_exclude:
+        return None
+    # As a walk of the working directory would see it: hidden or in a hidden folder
+    # (`.changeset/`, `.gitlab/`; not `.github/`), or on the not-replies list. A file
+    # outside the working directory is judged hidden by its name alone.
+    here = _from_here(path)
+    if hidden_from_walk(here or (path.name,)):
+        return "--force-exclude"
+    if default_excluded(path) and not_a_reply(here or path.resolve().parts[1:]):
         return "--force-exclude"
     return None
 

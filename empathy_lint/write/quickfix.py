@@ -25,12 +25,9 @@ COMMENT_STYLES = {
     ".yml": "# empathy-lint: {directive} {code}",
 }
 LINE_COMMENTS_OK = {".md", ".markdown", ".html", ".liquid"}
-# Macro files, whose comments never reach a customer: disable directives go in them.
-# Anything else (a .txt draft, an untitled buffer) gets "Ignore ... in this document".
 # Containers whose text needs encoding (every structured format the readers know, so a
 # new one cannot be missed here): an edit there is checked by reading it back.
 STRUCTURED = frozenset(STRUCTURED_SUFFIXES)
-MACRO_SUFFIXES = {".md", ".markdown", ".html", ".liquid"} | STRUCTURED
 IGNORE_COMMAND = "empathy-lint.ignoreInDocument"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
@@ -107,10 +104,11 @@ def actions_for(uri: str, text: str, finding: Finding, positions: Any,
                                             diagnostics=diagnostics, edit=_edit(uri, positions, at, at, safe)))
     suffix = Path(uri).suffix.lower()
     style = COMMENT_STYLES.get(suffix)
-    if suffix not in MACRO_SUFFIXES or not style:
-        # A plain-text draft is sent to the customer as it stands: a directive written
-        # into it would be sent too; JSON and CSV have no comment to hold one (their
-        # records take a `disable` field). The server keeps the choice instead.
+    if style is None:
+        # Only macro files (COMMENT_STYLES), whose comments never reach a customer, take
+        # a directive. A plain-text draft is sent as it stands: a directive written into
+        # it would be sent too; JSON and CSV have no comment to hold one (their records
+        # take a `disable` field). The server keeps the choice instead.
         actions.append(types.CodeAction(
             title=f"Ignore {finding.code} in this document", kind=types.CodeActionKind.QuickFix,
             diagnostics=diagnostics,

@@ -240,10 +240,7 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
     name = own if own is not None else _within(titled, node.get("id"))
     meta = _meta(node)
     found = False
-    keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
-    if not body_key and not any(k in node for k in keys):
-        named = _key_ending(node, _BODY_ENDINGS)  # "macro_body", "canned_response"
-        keys = keys + ((named,) if named is not None else ())
+    keys = _body_keys(node, body_key)
     for action in node.get("actions", []) if isinstance(node.get("actions"), list) else []:
         if isinstance(action, dict) and action.get("field") in ("comment_value", "comment_value_html"):
             reply = _json_reply(_zendesk_value(action.get("value")), text, name=name,
@@ -650,10 +647,7 @@ def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = 
         return
     pairs = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
     plain = {k: v.value for k, v in pairs if isinstance(v, yaml.ScalarNode)}
-    keys = (body_key,) if body_key else HTML_BODY_KEYS + BODY_KEYS
-    if not body_key and not any(k in plain for k in keys):
-        named = _key_ending(plain, _BODY_ENDINGS)  # "macro_body", "canned_response"
-        keys = keys + ((named,) if named is not None else ())
+    keys = _body_keys(plain, body_key)
     for key in keys:
         value = dict(pairs).get(key)
         if value is not None:
@@ -878,6 +872,17 @@ def _key_ending(node: dict, endings: tuple[str, ...]) -> str | None:
     keys = [k for k in node if isinstance(k, str)]
     at = _column_ending([column_key(k) for k in keys], endings)
     return None if at is None else keys[at]
+
+
+def _body_keys(record: dict, body_key: str | None) -> tuple[str, ...]:
+    """The keys a JSON or YAML record's reply may be under, in order: the config's
+    (`json_body`, `yaml_body`), else the known ones (HTML first), else, where the record
+    has none of them, the only key named like one ("macro_body", "canned_response")."""
+    if body_key:
+        return (body_key,)
+    keys = HTML_BODY_KEYS + BODY_KEYS
+    named = None if any(k in record for k in keys) else _key_ending(record, _BODY_ENDINGS)
+    return keys if named is None else keys + (named,)
 
 
 def reply_column(header: list[str], wanted: str | None = None) -> int | None:
