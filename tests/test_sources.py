@@ -265,6 +265,8 @@ def test_a_spreadsheet_of_macros_names_its_columns_its_own_way():
     assert [(r.name, r.text) for r in sheet.replies] == [("Refund", "As I said, no.")]
     records = json.dumps([{"macro_name": "Refund", "macro_body": "As I said, no."}])
     assert [(r.name, r.text) for r in load_document("macros.json", records).replies] == [("Refund", "As I said, no.")]
+    rows = json.dumps({"macro_name": "Refund", "macro_body": "As I said, no."}) + "\n"  # JSON Lines' flat rows too
+    assert [(r.name, r.text) for r in load_document("macros.jsonl", rows).replies] == [("Refund", "As I said, no.")]
     listed = "macros:\n  - macro_name: Refund\n    macro_body: As I said, no.\n"
     assert [(r.name, r.text) for r in load_document("macros.yaml", listed).replies] == [("Refund", "As I said, no.")]
     for header in ("Customer Response,Notes", "Internal Note,Tags", "Macro Body,Canned Response",

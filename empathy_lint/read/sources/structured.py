@@ -233,10 +233,8 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
         return
     if not isinstance(node, dict):
         return
-    own = next((node[k] for k in TITLE_KEYS if k != "id" and _is_title(node.get(k))), None)
-    if own is None:
-        named = _key_ending(node, _TITLE_ENDINGS)  # "macro_name"
-        own = node[named] if named is not None and _is_title(node[named]) else None
+    titled_by = _title_key(node)
+    own = node[titled_by] if titled_by is not None else None
     name = own if own is not None else _within(titled, node.get("id"))
     meta = _meta(node)
     found = False
@@ -447,9 +445,8 @@ class _FlatShape:
         for key, item in value.items():
             indices[key] = index
             index += 2 if isinstance(item, str) else 1
-        bodies = tuple((k, indices[k]) for k in ((body_key,) if body_key else _BODY_SEARCH)
-                       if isinstance(value.get(k), str))
-        name = next((k for k in TITLE_KEYS if k != "id" and _is_title(value.get(k))), "id" if "id" in value else None)
+        bodies = tuple((k, indices[k]) for k in _body_keys(value, body_key) if isinstance(value.get(k), str))
+        name = _title_key(value) or ("id" if "id" in value else None)
         return cls(len(value) + sum(isinstance(item, str) for item in value.values()), bodies, name, _MetaPlan.of(value))
 
 
@@ -518,9 +515,6 @@ def _flat_replies(line: str, value: dict[str, Any], body_key: str | None, offset
     # No span: read_jsonl gives every reply of a line the line's.
     return [_reply(decoded, origin, name=None if shape.name is None else value[shape.name],
                    html_body=body in HTML_BODY_KEYS, meta=meta)]
-
-
-_BODY_SEARCH = HTML_BODY_KEYS + BODY_KEYS
 
 
 def _is_flat(value: Any) -> bool:
@@ -872,6 +866,15 @@ def _key_ending(node: dict, endings: tuple[str, ...]) -> str | None:
     keys = [k for k in node if isinstance(k, str)]
     at = _column_ending([column_key(k) for k in keys], endings)
     return None if at is None else keys[at]
+
+
+def _title_key(record: dict) -> str | None:
+    """The key of a JSON record's title: the first of TITLE_KEYS (not its id) holding
+    one, else the only key named like one ("macro_name")."""
+    key = next((k for k in TITLE_KEYS if k != "id" and _is_title(record.get(k))), None)
+    if key is None:
+        key = _key_ending(record, _TITLE_ENDINGS)
+    return key if key is not None and _is_title(record[key]) else None
 
 
 def _body_keys(record: dict, body_key: str | None) -> tuple[str, ...]:
