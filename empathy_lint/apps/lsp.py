@@ -241,27 +241,39 @@ class EmpathyLanguageServer(LanguageServer):
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
+    async def _in_worker(self, pool: Any, name: str, args: tuple, overran: str) -> Any:
+        """lsp_worker.<name>(*args) in the worker process within the time budget. A run
+        that overruns has its worker stopped, `overran` logged and TimeoutError raised; a
+        worker that died is stopped and its error re-raised. Either way the next call
+        forks a fresh worker."""
+        from empathy_lint.apps import lsp_worker
+
+        job = asyncio.get_running_loop().run_in_executor(pool, getattr(lsp_worker, name), *args)
+        try:
+            return await asyncio.wait_for(job, self.budget)
+        except asyncio.TimeoutError:
+            self._stop_worker()
+            self.log(types.MessageType.Warning, overran)
+            raise
+        except Exception:
+            self._stop_worker()
+            log.exception("worker failed in %s", name)
+            raise
+
     async def check(self, uri: str, text: str) -> tuple[list[Finding], list[types.Diagnostic], Any]:
         """lint_source in the worker process within the time budget (a thread where
         processes cannot fork); a check that overruns is stopped and says so."""
-        loop = asyncio.get_running_loop()
         pool = self._worker_pool()
         if pool is None:
-            return await loop.run_in_executor(self.executor, self.lint_source, uri, text)
-        from empathy_lint.apps.lsp_worker import check
-
-        job = loop.run_in_executor(pool, check, uri, text, self.settings, self.max_bytes, self.roots())
+            return await asyncio.get_running_loop().run_in_executor(self.executor, self.lint_source, uri, text)
+        overran = (f"empathy-lint: checking this document took over {self.budget:g} s and was stopped; "
+                   "other documents are not affected (raise lintTimeoutMs in the settings)")
         try:
-            findings, extra, verdict, rules, logs = await asyncio.wait_for(job, self.budget)
+            findings, extra, verdict, rules, logs = await self._in_worker(
+                pool, "check", (uri, text, self.settings, self.max_bytes, self.roots()), overran)
         except asyncio.TimeoutError:
-            self._stop_worker()
-            message = (f"empathy-lint: checking this document took over {self.budget:g} s and was stopped; "
-                       "other documents are not affected (raise lintTimeoutMs in the settings)")
-            self.log(types.MessageType.Warning, message)
-            return [], [_notice(message, types.DiagnosticSeverity.Warning)], None
+            return [], [_notice(overran, types.DiagnosticSeverity.Warning)], None
         except Exception as exc:  # a worker that died: start over with a fresh one next time
-            self._stop_worker()
-            log.exception("worker failed")
             return [], [_notice(f"empathy-lint internal error: {type(exc).__name__}: {exc}",
                                 types.DiagnosticSeverity.Error)], None
         for rule in rules:
@@ -273,23 +285,18 @@ class EmpathyLanguageServer(LanguageServer):
     async def fix_all(self, uri: str, text: str, ignored: frozenset[str]) -> tuple[str, int] | None:
         """`text` with every safe fix applied (DocumentChecker.fix_all) in the worker, within
         the time budget; None when it overran or failed (the editor just gets no action)."""
-        loop = asyncio.get_running_loop()
         pool = self._worker_pool()
         args = (uri, text, self.settings, self.max_bytes, self.roots(), ignored)
         try:
             if pool is None:
-                fixed, count, logs = await loop.run_in_executor(self.executor, self.checker.fix_all, *args)
+                fixed, count, logs = await asyncio.get_running_loop().run_in_executor(
+                    self.executor, self.checker.fix_all, *args)
             else:
-                from empathy_lint.apps.lsp_worker import fix_all
-
-                fixed, count, logs = await asyncio.wait_for(loop.run_in_executor(pool, fix_all, *args), self.budget)
-        except asyncio.TimeoutError:
-            self._stop_worker()
-            self.log(types.MessageType.Warning, f"empathy-lint: fixing all took over {self.budget:g} s and was stopped")
-            return None
-        except Exception:  # a worker that died: start over with a fresh one next time
-            self._stop_worker()
-            log.exception("fix all failed")
+                fixed, count, logs = await self._in_worker(
+                    pool, "fix_all", args, f"empathy-lint: fixing all took over {self.budget:g} s and was stopped")
+        except Exception:  # overran or failed (logged): the editor just gets no action
+            if pool is None:
+                log.exception("fix all failed")
             return None
         for level, message in logs:
             self.log(level, message)
