@@ -1040,3 +1040,54 @@ def test_a_mail_clients_trail_is_read_in_the_languages_the_rules_read(trail):
     assert quoted_messages(draft)[0] == message
     assert all(start >= draft.index("Sam\n") + 4 for start, _ in quote_spans(draft))
     assert draft.index(message) >= min(start for start, _ in quote_spans(draft))
+
+
+def _helpscout_export(threads: list[dict]) -> dict:
+    """Help Scout's API shape: conversations under `_embedded`, each with its threads
+    embedded (`?embed=threads`), newest first as the API lists them."""
+    return {"_embedded": {"conversations": [{"id": 55, "subject": "Broken zipper", "_embedded": {"threads": threads}}]},
+            "page": {"size": 25, "totalElements": 1}}
+
+
+HELPSCOUT_THREADS = [  # newest first
+    {"id": 3, "type": "reply", "createdAt": "2026-03-02T10:15:00Z", "createdBy": {"type": "user", "first": "Ann"},
+     "body": "<p>Thanks for writing in. Per our policy we cannot replace items after 30 days.</p>"},
+    {"id": 2, "type": "customer", "createdAt": "2026-03-02T09:01:00Z", "createdBy": {"type": "customer"},
+     "body": "<p>The zipper on my new jacket broke after one week. I'm really upset.</p>"},
+]
+
+
+def test_a_helpscout_api_export_is_read_oldest_first(tmp_path):
+    """Help Scout's API lists a conversation's threads newest first: read in the order
+    listed, the team's answer came before any customer message, so the broken jacket it
+    answers went unread (no missing apology) and `audit` refused the export outright
+    ("no reply column"). Messages that all carry a time are read in time order."""
+    path = tmp_path / "helpscout.json"
+    path.write_text(json.dumps(_helpscout_export(HELPSCOUT_THREADS), indent=1), encoding="utf-8")
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    assert "EMP201" in {f["code"] for f in findings}
+    # Every finding is on the team's answer, named by the ticket's subject and the thread.
+    text = path.read_text(encoding="utf-8")
+    answer_line = text[:text.index("Thanks for writing in")].count("\n") + 1
+    assert {f["line"] for f in findings} == {answer_line}
+    assert {f["reply"] for f in findings} == {"Broken zipper #3"}
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["replies"] == 1
+    assert summary["worst"][0]["customer"].startswith("The zipper on my new jacket broke")
+    assert "EMP201" in {f["code"] for f in summary["worst"][0]["findings"]}
+
+
+def test_messages_are_put_in_time_order_only_when_every_one_says_when():
+    from empathy_lint.read.sources.conversation import in_time_order
+
+    newest_first = [{"id": 2, "created_at": 1700000500}, {"id": 1, "created_at": 1700000000}]
+    assert [m["id"] for m in in_time_order(newest_first)] == [1, 2]  # Intercom's and Front's seconds
+    iso = [{"id": "b", "createdAt": "2026-03-02T10:15:00Z"}, {"id": "a", "createdAt": "2026-03-02T09:01:00+00:00"}]
+    assert [m["id"] for m in in_time_order(iso)] == ["a", "b"]
+    ties = [{"id": 1, "created_at": 5}, {"id": 2, "created_at": 5}, {"id": 0, "created_at": 1}]
+    assert [m["id"] for m in in_time_order(ties)] == [0, 1, 2]  # the same time keeps the list's order
+    for as_listed in ([{"id": 2, "created_at": 9}, {"id": 1}],                              # one without a time
+                      [{"id": 2, "created_at": "2026-03-02"}, {"id": 1, "created_at": 7}],  # a date beside a number
+                      [{"id": 2, "created_at": "yesterday"}, {"id": 1, "created_at": "2026-01-01"}],
+                      [{"id": 2, "created_at": "2026-03-02T10:00:00Z"}, {"id": 1, "created_at": "2026-03-01T10:00"}]):
+        assert in_time_order(as_listed) == as_listed  # (the last: with and without a time zone)

@@ -8,6 +8,8 @@ Front's messages (`is_inbound: true`), LiveChat's chat `thread.events` (authors 
 `users` by type),
 Gorgias's ticket `messages` (`from_agent: false`, `body_text`), Intercom's
 `conversation_parts` (its `source` first; `author.type`, `part_type`).
+A list whose messages all carry a time (`createdAt`, `created_at`, ...) is read in time
+order: Help Scout's API lists a conversation's threads newest first.
 Only the customer's side is kept: that is what the detector reads to decide whether the
 customer is (still) in a problem.
 
@@ -21,6 +23,7 @@ remembered for the team's rows after them (`ConversationMemory.heard`, `answered
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Iterable, Iterator
 
 from empathy_lint.read.placeholders import apply_masks, merge_masks
@@ -61,7 +64,11 @@ def thread_of(record: dict[str, Any]) -> tuple[str, list[Any]] | None:
     for key in LIST_KEYS:
         value = record.get(key)
         if isinstance(value, list):
-            return key, value
+            return key, in_time_order(value)
+    # Help Scout's API embeds a conversation's threads (`?embed=threads`).
+    embedded = record.get(EMBEDDED)
+    if isinstance(embedded, dict) and isinstance(embedded.get("threads"), list):
+        return EMBEDDED, in_time_order(embedded["threads"])
     # LiveChat keeps a chat's messages as its thread's `events`.
     thread = record.get("thread")
     if isinstance(thread, dict) and isinstance(thread.get("events"), list):
@@ -71,6 +78,48 @@ def thread_of(record: dict[str, Any]) -> tuple[str, list[Any]] | None:
         source = record.get("source")
         return INTERCOM_PARTS, ([source] if isinstance(source, dict) else []) + parts[INTERCOM_PARTS]
     return None
+
+
+EMBEDDED = "_embedded"
+# When a message was written, as exports name it (Help Scout `createdAt`; Zendesk,
+# Freshdesk, Intercom, Front `created_at`; Gorgias `created_datetime`).
+TIME_KEYS = ("createdAt", "created_at", "created_datetime", "sent_datetime", "sent_at", "created",
+             "timestamp", "date", "time")
+
+
+def _time(message: Any) -> float | datetime | None:
+    """A message's time, comparable with another message's of the same export: a number
+    (seconds since 1970, as Intercom and Front give it) or an ISO 8601 date."""
+    if not isinstance(message, dict):
+        return None
+    for key in TIME_KEYS:
+        value = message.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str) and value[:4].isdigit():
+            try:
+                return datetime.fromisoformat(value.strip())
+            except ValueError:
+                return None
+    return None
+
+
+def in_time_order(messages: list[Any]) -> list[Any]:
+    """The messages oldest first, where every one of them says when it was written and
+    they are not in that order already (an API that lists the newest first); else the
+    list as it stands. Messages of the same time keep their order."""
+    if len(messages) < 2:
+        return messages
+    times = [_time(m) for m in messages]
+    if any(t is None for t in times):
+        return messages
+    try:
+        if all(a <= b for a, b in zip(times, times[1:])):  # type: ignore[operator]
+            return messages
+        order = sorted(range(len(messages)), key=times.__getitem__)
+    except TypeError:  # numbers beside dates, or dates with and without a time zone
+        return messages
+    return [messages[i] for i in order]
 
 
 # Messages the customer never sees: Help Scout's `note` and `lineitem` (a status change),

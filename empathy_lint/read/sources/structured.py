@@ -291,8 +291,8 @@ def _answers(node: dict[str, Any], meta: dict[str, Any], messages: list[Any], ro
                 reply.meta["customer"] = customer
             if earlier:
                 reply.meta["earlier"] = earlier
-            if reply.name is None and name is not None:
-                reply.name = no_surrogates(str(name))
+            if name is not None:  # the ticket's subject, and which of its messages: "Late delivery #3"
+                reply.name = no_surrogates(str(_within(name, reply.name)))
             yield reply
 
 
