@@ -1091,3 +1091,90 @@ def test_messages_are_put_in_time_order_only_when_every_one_says_when():
                       [{"id": 2, "created_at": "yesterday"}, {"id": 1, "created_at": "2026-01-01"}],
                       [{"id": 2, "created_at": "2026-03-02T10:00:00Z"}, {"id": 1, "created_at": "2026-03-01T10:00"}]):
         assert in_time_order(as_listed) == as_listed  # (the last: with and without a time zone)
+
+
+# The Twitter support corpus (twcs.csv) as it lists its first conversation: each tweet
+# names the one it answers, newest first but not always (tweet 1 answers tweet 3).
+TWCS_HEADER = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id")
+TWCS_ROWS = [
+    ("1", "sprintcare", "False", "Tue Oct 31 22:10:47 +0000 2017",
+     "@115712 I understand. I would like to assist you. We would need to get you into a private secured link "
+     "to further assist.", "2", "3"),
+    ("2", "115712", "True", "Tue Oct 31 22:11:45 +0000 2017", "@sprintcare and how do you propose we do that", "", "1"),
+    ("3", "115712", "True", "Tue Oct 31 22:08:27 +0000 2017",
+     "@sprintcare I have sent several private messages and no one is responding as usual", "1", "4"),
+    ("4", "sprintcare", "False", "Tue Oct 31 21:54:49 +0000 2017",
+     "@115712 Please send us a Private Message so that we can further assist you.", "3", "5"),
+    ("5", "115712", "True", "Tue Oct 31 21:49:35 +0000 2017", "@sprintcare is the worst customer service", "4,6,8", ""),
+    ("6", "sprintcare", "False", "Tue Oct 31 21:50:01 +0000 2017",
+     "@115712 Thanks for reaching out! Happy to help, what's your account number?", "", "77"),
+]
+
+
+def test_the_twitter_corpus_reads_each_answer_with_the_tweets_it_answers(tmp_path):
+    """Read in file order, the first answer met no customer tweet before it (it answers
+    tweet 3, below it) and was asked for no apology. Each answer is read with the tweet
+    it names (`in_response_to_tweet_id`) and the customer's tweets up that chain; an
+    answer to a tweet not in the export has no customer message."""
+    export = tmp_path / "twcs.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(TWCS_HEADER)
+        writer.writerows(TWCS_ROWS)
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert {f["line"] for f in findings} <= {2, 5, 7}  # the team's tweets only (line 1 is the header)
+    assert {f["line"] for f in findings if f["code"] == "EMP201"} == {2, 5}
+    summary = json.loads(run_cli_fast("audit", str(export), "--worst", "5").stdout)
+    assert summary["replies"] == 3
+    answered = {w["reply"][:12]: (w["customer"], {f["code"] for f in w["findings"]}) for w in summary["worst"]}
+    assert answered["@115712 I un"][0].startswith("@sprintcare I have sent several private messages")
+    assert answered["@115712 Plea"][0] == "@sprintcare is the worst customer service"
+    assert all("EMP201" in codes for _, codes in answered.values())
+
+
+def test_audit_follows_a_chain_of_replies_across_its_windows_of_rows():
+    """audit reads such an export a window of rows at a time (flat memory): an answer
+    whose tweet is in the next window is still read with it."""
+    from empathy_lint.apps.audit import _with_chains
+
+    rows = [(n, dict(zip(TWCS_HEADER, row)), 1) for n, row in enumerate(TWCS_ROWS, 2)]
+    seen = {row["tweet_id"]: chains.answered(row["in_response_to_tweet_id"])
+            for _, row, _, chains in _with_chains(iter(rows), None, window=2)}
+    assert seen["1"][0].startswith("@sprintcare I have sent several")  # tweet 3, in the window after
+    assert seen["4"] == ("@sprintcare is the worst customer service", None)
+    plain = [(2, {"id": "1", "reply": "Sorry!", "customer": "It broke"}, 1)]
+    assert [chains for *_, chains in _with_chains(iter(plain), None)] == [None]  # a reply export as before
+
+
+def test_a_chain_of_replies_is_followed_up_to_the_customers_first_message():
+    from empathy_lint.read.sources.conversation import ReplyChains
+
+    chains = ReplyChains()
+    for message_id, role, text, answers in [("4", "agent", "DM us", "5"), ("3", "customer", "No one answers", "4"),
+                                            ("5", "customer", "Worst service", None), ("9", "agent", "x", "9")]:
+        chains.add(message_id, role, text, answers)
+    assert chains.answered("3") == ("No one answers", "Worst service")
+    assert chains.answered("5") == ("Worst service", None)
+    assert chains.answered("404") == (None, None)
+    assert chains.answered("9") == (None, None)  # a tweet that answers itself: no loop
+    assert chains.answered("3.0") == chains.answered("3")  # an id column with blanks, written as floats
+
+
+@pytest.mark.parametrize("name", ["twcs.jsonl", "twcs.json"])
+def test_the_twitter_corpus_as_json_reads_the_same_chains(tmp_path, name):
+    """The same tweets as JSON Lines or a JSON array, as a table library writes them
+    (ids as numbers, the answered tweet's id a float: 3.0): the same answers owe an apology."""
+    rows = []
+    for row in TWCS_ROWS:
+        record = dict(zip(TWCS_HEADER, row), tweet_id=int(row[0]), inbound=row[2] == "True")
+        record["in_response_to_tweet_id"] = float(row[6]) if row[6] else None
+        rows.append(record)
+    export = tmp_path / name
+    export.write_text("\n".join(json.dumps(r) for r in rows) + "\n" if name.endswith("l")
+                      else json.dumps(rows, indent=1), encoding="utf-8")
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(export)).stdout)["files"][0]["findings"]
+    apologies = {f["start"] for f in findings if f["code"] == "EMP201"}
+    text = export.read_text(encoding="utf-8")
+    assert len(apologies) == 2
+    assert {text[s:s + 12] for s in apologies} == {"I understand", "Please send "}

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import heapq
 import io
+import itertools
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -20,12 +21,13 @@ from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
-from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, comment_roles,
+from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, ReplyChains,
+                                                   column_key, comment_roles, reply_chain_keys,
                                                    conversation_roles, is_flag, message_text, opening_message,
                                                    own_message, row_role, split_conversation,
                                                    team_answers, thread_of)
 from empathy_lint.read.sources import is_record_export
-from empathy_lint.read.sources.structured import BODY_KEYS, CUSTOMER_KEYS, column_key, json_error, reply_column
+from empathy_lint.read.sources.structured import BODY_KEYS, CUSTOMER_KEYS, json_error, reply_column
 from empathy_lint.read.threads import join_parts
 
 # The reply and customer columns as `check` finds them in the same export (one list).
@@ -117,7 +119,7 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             raise InputError(f"{path}: audit reads .csv, .tsv, .jsonl or .json exports")
         resolved = None
         said = ConversationMemory()
-        for number, row, size in rows:
+        for number, row, size, chains in _with_chains(rows, columns.reply):
             if isinstance(row, InputError):
                 if skipped is None:
                     raise row
@@ -139,7 +141,10 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             # A row with no customer message of its own may be one message of a conversation.
             role = row_role(row) if thread is None and own_message(customer) is None else None
             if role is not None:  # one row per message: the customer's are read, the team's scored
-                answer = said.message(_conversation(row, resolved), role, reply)
+                if chains is not None:  # the row names the message it answers: read up that chain
+                    answer = chains.answers(row) if role == "agent" else None
+                else:
+                    answer = said.message(_conversation(row, resolved), role, reply)
                 if answer is not None and isinstance(reply, str) and reply.strip():
                     yield _record(row, resolved, number, reply, *answer)
                 continue
@@ -150,6 +155,64 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             if not isinstance(reply, str) or not reply.strip():
                 continue
             yield _record(row, resolved, number, reply, customer, earlier)
+
+
+# A message-per-row export whose rows name the message they answer (the Twitter support
+# corpus) is read a window of rows at a time: each answer with the chains of its own window
+# and the windows either side (that corpus lists an answer above the tweet it answers),
+# so memory stays flat on any export.
+CHAIN_WINDOW = 2000
+
+
+def _with_chains(rows: Iterator[tuple[int, dict | InputError, int]], reply: str | None,
+                 window: int = CHAIN_WINDOW) -> Iterator[tuple[int, dict | InputError, int, ReplyChains | None]]:
+    """The rows, each with the ReplyChains around it where the export names what each
+    message answers (a message-per-row export with an id and an answered-message column:
+    `tweet_id`, `in_response_to_tweet_id`), else None. `reply`: --reply-column."""
+    rows = iter(rows)
+    head: list[tuple[int, dict | InputError, int]] = []
+    keys = None
+    for item in rows:
+        head.append(item)
+        if isinstance(item[1], dict):
+            keys = _chain_keys(item[1], reply)
+            break
+    if keys is None:
+        for number, row, size in itertools.chain(head, rows):
+            yield number, row, size, None
+        return
+    before, chunks = None, _batches(itertools.chain(head, rows), window)
+    current = next(chunks, None)
+    while current is not None:
+        after = next(chunks, None)
+        held = (row for batch in (before, current, after) for _, row, _ in batch or ())
+        chains = ReplyChains.of_rows(held, keys[:2], keys[2])
+        for number, row, size in current:
+            yield number, row, size, chains
+        before, current = current, after
+
+
+def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _chain_keys(row: dict[str, Any], reply: str | None) -> tuple[str, str, str] | None:
+    """(the message's id, the id of the one it answers, its text) columns of a
+    message-per-row export that names what each row answers; None for any other."""
+    keys = reply_chain_keys(row)
+    if keys is None:
+        return None
+    lower = {column_key(k): k for k in row if isinstance(k, str)}
+    text = (reply if reply in row else lower.get(column_key(reply))) if reply else \
+        next((lower[k] for k in REPLY_COLUMNS if k in lower), None)
+    return (*keys, text) if text else None
 
 
 def _record(row: dict[str, Any], columns: Columns, number: int, reply: str, customer: Any, earlier: str | None,

@@ -381,6 +381,103 @@ def own_message(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() and not is_flag(value) else None
 
 
+# A message-per-row export whose rows name the message they answer (the Twitter support
+# corpus: `tweet_id`, `in_response_to_tweet_id`): its conversations are chains of replies.
+# (Not `parent_id`: some exports name the ticket a message belongs to with it.)
+REPLY_TO_KEYS = ("in_response_to_tweet_id", "in_response_to_id", "in_response_to", "in_reply_to_status_id",
+                 "in_reply_to_id", "in_reply_to", "reply_to_id")
+MESSAGE_ID_KEYS = ("tweet_id", "message_id", "id")
+
+
+def column_key(name: str) -> str:
+    """A header cell as the keys are spelled: spreadsheets write "Agent Response" or
+    "agent-response" for agent_response."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def reply_chain_keys(row: Any) -> tuple[str, str] | None:
+    """(its id's key, the key naming the message it answers) of a row of a message-per-row
+    export that names both (and its author: `row_role`); None for any other row."""
+    if not isinstance(row, dict) or row_role(row) is None:
+        return None
+    keys = {column_key(k): k for k in row if isinstance(k, str)}
+    own = next((keys[k] for k in MESSAGE_ID_KEYS if k in keys), None)
+    answers = next((keys[k] for k in REPLY_TO_KEYS if k in keys), None)
+    return (own, answers) if own and answers else None
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as text: stripped, None for a blank, a missing cell or a list or object."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return no_surrogates(str(value).strip()) or None
+
+
+_WHOLE_FLOAT = re.compile(r"(\d+)\.0+")
+
+
+def _same_id(value: str | None) -> str | None:
+    """An id as another row names it: "3.0" is 3 (an export written through a table
+    library keeps an id column with blanks as floats, as the Twitter corpus's
+    `in_response_to_tweet_id` is)."""
+    if not value:
+        return None
+    whole = _WHOLE_FLOAT.fullmatch(value)
+    return whole.group(1) if whole else value
+
+
+class ReplyChains:
+    """The messages of an export that names, on each row, the message it answers: each
+    answer of the team is read with the message it answers and the customer's messages
+    up the chain, wherever those rows stand. (The Twitter support corpus lists a
+    conversation's tweets newest first, but not always: read in file order, an answer
+    met the customer's later tweet, or none.)"""
+
+    STEPS = 50  # how far up a chain is followed (a chain of tweets may loop in a bad export)
+
+    def __init__(self, answers_key: str | None = None) -> None:
+        self.messages: dict[str, tuple[str | None, str | None, str | None]] = {}  # id -> (role, text, answers)
+        self.answers_key = answers_key  # the column naming the message a row answers, where rows are dicts
+
+    def add(self, message_id: str, role: str | None, text: str | None, answers: str | None) -> None:
+        message_id = _same_id(message_id)
+        if message_id:
+            self.messages[message_id] = (role, text, _same_id(answers))
+
+    @classmethod
+    def of_rows(cls, rows: Iterable[Any], keys: tuple[str, str], text_key: str | None = None) -> "ReplyChains":
+        """The chains of rows that are objects (`reply_chain_keys`): each message's text
+        from `text_key`, else as a message's text is read (`message_text`)."""
+        chains = cls(answers_key=keys[1])
+        for row in rows:
+            if isinstance(row, dict):
+                text = cell_text(row.get(text_key)) if text_key else message_text(row)
+                chains.add(cell_text(row.get(keys[0])) or "", row_role(row), text, cell_text(row.get(keys[1])))
+        return chains
+
+    def answers(self, row: dict[str, Any]) -> tuple[str | None, str | None]:
+        """`answered` for a row of the team, from the message it names."""
+        return self.answered(cell_text(row.get(self.answers_key)) if self.answers_key else None)
+
+    def answered(self, answers: str | None) -> tuple[str | None, str | None]:
+        """(the customer's message an answer replies to, their earlier ones joined, oldest
+        first): from the message named `answers` up its chain. (None, None) where the
+        chain holds no customer message in this export."""
+        said: list[str] = []
+        seen: set[str] = set()
+        answers = _same_id(answers)
+        while answers and answers not in seen and len(seen) < self.STEPS and len(said) < ConversationMemory.MESSAGES:
+            seen.add(answers)
+            found = self.messages.get(answers)
+            if found is None:
+                break
+            role, text, answers = found
+            if role == "customer" and text and text.strip():
+                said.append(own_words(text).strip())
+        said.reverse()
+        return answered(said)
+
+
 class ConversationMemory:
     """The customer messages met so far in each conversation of an export (rows come in
     order): a row's earlier messages are what its conversation said before it. Only the

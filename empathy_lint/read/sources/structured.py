@@ -19,10 +19,11 @@ from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
-from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ROLE_KEYS,
-                                                   ConversationMemory, comment_roles, conversation_roles, is_flag,
-                                                   message_text, opening_message, own_message, row_role,
-                                                   split_conversation, team_answers, thread_of)
+from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ID_KEYS,
+                                                   MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, ConversationMemory, ReplyChains,
+                                                   column_key, comment_roles, reply_chain_keys, conversation_roles, is_flag, message_text,
+                                                   opening_message, own_message, row_role, split_conversation,
+                                                   team_answers, thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
 
@@ -224,9 +225,14 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
         roles = [row_role(item) if isinstance(item, dict) and _own_customer(item) is None else None for item in node]
         said = ConversationMemory() if "customer" in roles else None
         conversations = _row_conversations(node) if said is not None else []
+        keys = reply_chain_keys(next((item for item in node if isinstance(item, dict)), None)) if said else None
+        chains = ReplyChains.of_rows(node, keys) if keys else None
         for k, (item, role) in enumerate(zip(node, roles)):
             if said is not None and role is not None:
                 replies = list(_records_replies(item, text, body_key)) if role == "agent" else []
+                if chains is not None:  # each row names the message it answers: read up that chain
+                    yield from _answering(replies, *chains.answers(item))
+                    continue
                 yield from _message_row(item, role, replies, said, conversations[k])
             else:
                 yield from _records_replies(item, text, body_key, titled)
@@ -404,6 +410,7 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
     start, end, number = (0, len(text), 1) if records is None else (records.start, records.end, records.line)
     offset = start
     said = ConversationMemory()  # rows of one conversation id, in order, as audit reads them
+    chains = _jsonl_chains(text, start, end)
     # Records end at "\n" only: str.splitlines() would also split on U+0085 and U+2028,
     # which JSON allows unescaped inside strings.
     while offset < end:
@@ -411,7 +418,7 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
         line = text[offset:end] if cut < 0 else text[offset:cut + 1]
         if line.strip():
             try:
-                replies = _jsonl_record(path, number, line, options, offset, said)
+                replies = _jsonl_record(path, number, line, options, offset, said, chains)
             except InputError as exc:  # one bad record: reported with its line, the others read
                 document.errors.append(str(exc))
                 replies = []
@@ -531,8 +538,39 @@ def _is_title(value: Any) -> bool:
 _ROW_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
+def _jsonl_chains(text: str, start: int, end: int) -> ReplyChains | None:
+    """The reply chains of a run of JSON Lines, where its rows name the message each
+    answers (`reply_chain_keys` of its first row); None for any other export (its first
+    line is parsed again only if it names such a key)."""
+    offset = start
+    while offset < end:
+        cut = text.find("\n", offset, end)
+        line = text[offset:end if cut < 0 else cut]
+        if line.strip():
+            break
+        offset = end if cut < 0 else cut + 1
+    else:
+        return None
+    if not any(key in line for key in REPLY_TO_KEYS):
+        return None
+    try:
+        keys = reply_chain_keys(json.loads(line))
+    except (ValueError, RecursionError):  # (a bad line is reported where it is read)
+        return None
+    if keys is None:
+        return None
+
+    def rows() -> Iterator[Any]:
+        for row in text[start:end].split("\n"):
+            try:
+                yield json.loads(row) if row.strip() else None
+            except (ValueError, RecursionError):
+                continue
+    return ReplyChains.of_rows(rows(), keys)
+
+
 def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], offset: int = 0,
-                  said: ConversationMemory | None = None) -> list[Reply]:
+                  said: ConversationMemory | None = None, chains: ReplyChains | None = None) -> list[Reply]:
     """The replies of one JSONL line standing at file offset `offset`, or InputError
     naming the file and the line. With `said`, a row with no list of earlier messages of
     its own gets those of the rows before it in its conversation."""
@@ -561,6 +599,8 @@ def _jsonl_record(path: str, number: int, line: str, options: dict[str, Any], of
         if said is not None and isinstance(value, dict) and thread_of(value) is None:
             customer = _own_customer(value)
             role = row_role(value) if customer is None else None
+            if role is not None and chains is not None:  # it names the message it answers
+                return _answering(replies, *chains.answers(value)) if role == "agent" else []
             if role is not None:  # one row per message: the customer's are read, the team's linted
                 return _message_row(value, role, replies, said)
             earlier = said.before(row_conversation(value), customer)
@@ -598,9 +638,12 @@ def _message_row(row: dict[str, Any], role: str, replies: list[Reply], said: Con
     text = message_text(row) if role == "customer" else None
     conversation = row_conversation(row) if conversation is ... else conversation
     answer = said.message(conversation, role, no_surrogates(text) if text is not None else None)
-    if answer is None:
-        return []
-    customer, earlier = answer
+    return [] if answer is None else _answering(replies, *answer)
+
+
+def _answering(replies: list[Reply], customer: str | None, earlier: str | None) -> list[Reply]:
+    """The replies of one answer of the team, given the customer's message it answers
+    and their earlier ones."""
     for reply in replies:
         if customer is not None:
             reply.meta["customer"] = customer
@@ -762,6 +805,10 @@ class _CsvLayout:
     first: int  # where the first record after the header starts
     conversation: int | None = None  # the column naming the row's conversation
     role: int | None = None  # the column naming the row's author (a message-per-row export)
+    # A message-per-row export whose rows name the message they answer: the row's own id
+    # and that of the message it answers (`ReplyChains`).
+    message_id: int | None = None
+    reply_to: int | None = None
 
 
 def _role_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
@@ -837,12 +884,6 @@ def line_conversation(line: str) -> str | None:
         return None
 
 
-def column_key(name: str) -> str:
-    """A header cell as the keys are spelled: spreadsheets write "Agent Response" or
-    "agent-response" for agent_response."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
-
-
 # A header the key lists do not spell, named the way spreadsheets of macros are ("Macro
 # Body", "Canned Response", "Macro Name"): the one column ending in such a word is taken,
 # unless its first word says it is the customer's side or a note.
@@ -914,10 +955,34 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     title_col = next((header.index(c) for c in TITLE_KEYS if c in header), None)
     if title_col is None:
         title_col = _column_ending(header, _TITLE_ENDINGS)
+    role = next((header.index(c) for c in (*MESSAGE_FLAG_KEYS, *MESSAGE_ROLE_KEYS) if c in header), None)
+    reply_to = next((header.index(c) for c in REPLY_TO_KEYS if c in header), None) if role is not None else None
+    message_id = next((header.index(c) for c in MESSAGE_ID_KEYS if c in header), None) if reply_to is not None else None
     return _CsvLayout(delimiter, header, body_col, title_col,
                       next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first,
-                      next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None),
-                      next((header.index(c) for c in (*MESSAGE_FLAG_KEYS, *MESSAGE_ROLE_KEYS) if c in header), None))
+                      next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None), role,
+                      message_id, reply_to if message_id is not None else None)
+
+
+def _cell(record: list[tuple[str, int, int]], column: int | None) -> str | None:
+    """A CSV row's cell, stripped; None for a column it does not have or a blank."""
+    if column is None or column >= len(record):
+        return None
+    return record[column][0].strip() or None
+
+
+def _reply_chains(text: str, layout: _CsvLayout, start: int, end: int | None) -> ReplyChains | None:
+    """The messages of a run of rows by id, where the export names what each answers."""
+    if layout.reply_to is None:
+        return None
+    chains = ReplyChains()
+    for record in _csv_records(text, layout.delimiter, start, end):
+        message_id = _cell(record, layout.message_id)
+        if message_id is not None:
+            body = record[layout.body][0] if layout.body < len(record) else None
+            chains.add(message_id, _role_of(record, layout), no_surrogates(body) if body else None,
+                       _cell(record, layout.reply_to))
+    return chains
 
 
 def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | None" = None,
@@ -931,6 +996,7 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
     start, end = (layout.first, None) if records is None else (records.start, records.end)
     document = Document(path, text)
     said = ConversationMemory()  # rows of one conversation id, in order, as audit reads them
+    chains = _reply_chains(text, layout, start, end)
     for record in _csv_records(text, layout.delimiter, start, end):
         customer = record[customer_col][0] if customer_col is not None and customer_col < len(record) else None
         if is_flag(customer):  # an `inbound` yes/no column, not a message
@@ -940,7 +1006,10 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
         if role is not None:  # one row per message: the customer's are read, the team's linted
             if body_col >= len(record):
                 continue
-            answer = said.message(_conversation_of(record, layout), role, no_surrogates(record[body_col][0]))
+            if chains is not None:  # the row names the message it answers: read up that chain
+                answer = chains.answered(_cell(record, layout.reply_to)) if role == "agent" else None
+            else:
+                answer = said.message(_conversation_of(record, layout), role, no_surrogates(record[body_col][0]))
             if answer is None:
                 continue
             customer, earlier = answer
