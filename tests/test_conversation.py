@@ -1178,3 +1178,42 @@ def test_the_twitter_corpus_as_json_reads_the_same_chains(tmp_path, name):
     text = export.read_text(encoding="utf-8")
     assert len(apologies) == 2
     assert {text[s:s + 12] for s in apologies} == {"I understand", "Please send "}
+
+
+SALESFORCE_EMAILS = [  # an EmailMessage report: one row per email, its case in ParentId
+    ("Id", "ParentId", "Subject", "TextBody", "Incoming", "MessageDate"),
+    ("02s1", "500A", "Refund", "My refund still hasn't arrived after three weeks and nobody answers.", "true",
+     "2026-03-01T09:00:00Z"),
+    ("02s2", "500A", "RE: Refund", "Hi Dana, refunds take 10 business days. Regards, Support", "false",
+     "2026-03-01T10:00:00Z"),
+    ("02s3", "500B", "Question", "Do you ship to Canada?", "true", "2026-03-02T09:00:00Z"),
+    ("02s4", "500B", "RE: Question", "Hi Lee, yes we do! Shipping takes 5 days.", "false", "2026-03-02T09:30:00Z"),
+]
+
+
+def test_a_salesforce_email_export_reads_each_case_as_a_conversation(tmp_path):
+    """Salesforce names its columns in CamelCase: "TextBody" was no reply column (exit 2),
+    and "Incoming" no author for `audit`. Each email of the team is read with the
+    customer's email of its case (ParentId) before it: the late refund owes an apology,
+    the shipping question none; customers' emails are never linted."""
+    export = tmp_path / "EmailMessage.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(SALESFORCE_EMAILS)
+    result = run_cli_fast("check", "--isolated", "--format", "json", str(export))
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert {f["line"] for f in findings} <= {3, 5}
+    assert {f["line"] for f in findings if f["code"] == "EMP201"} == {3}
+    summary = json.loads(run_cli_fast("audit", str(export)).stdout)
+    assert summary["replies"] == 2
+    scored = {w["id"]: w for w in summary["worst"]}
+    assert scored["02s2"]["customer"].startswith("My refund still hasn't arrived")
+    assert "EMP201" in {f["code"] for f in scored["02s2"]["findings"]}
+    assert set(summary["weeks"]) == {"2026-W09", "2026-W10"}  # by MessageDate
+
+
+def test_a_header_in_camel_case_is_read_as_its_words():
+    from empathy_lint.read.sources.conversation import column_key
+
+    assert [column_key(h) for h in ("TextBody", "HTMLBody", "ParentId", "TicketID", "Agent Response", "ID")] == \
+        ["text_body", "html_body", "parent_id", "ticket_id", "agent_response", "id"]

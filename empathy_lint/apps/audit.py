@@ -34,7 +34,7 @@ from empathy_lint.read.threads import join_parts
 REPLY_COLUMNS = BODY_KEYS
 CUSTOMER_COLUMNS = CUSTOMER_KEYS
 AGENT_COLUMNS = ("agent", "agent_name", "author", "assignee", "user", "company")
-DATE_COLUMNS = ("date", "created_at", "created", "timestamp", "time", "sent_at")
+DATE_COLUMNS = ("date", "created_at", "created", "timestamp", "time", "sent_at", "message_date", "created_date")
 ID_COLUMNS = ("id", "ticket_id", "ticket", "reply_id")
 URL_COLUMNS = ("ticket_url", "url", "link", "permalink", "ticket_link")
 # The conversation a row belongs to, as `check` reads it (CONVERSATION_COLUMNS): a
@@ -139,7 +139,8 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             if is_flag(customer):  # an `inbound` yes/no column, not a message
                 customer = None
             # A row with no customer message of its own may be one message of a conversation.
-            role = row_role(row) if thread is None and own_message(customer) is None else None
+            # (Its author's column as `check` reads the header: "Incoming", "Role".)
+            role = row_role(_keyed(row)) if thread is None and own_message(customer) is None else None
             if role is not None:  # one row per message: the customer's are read, the team's scored
                 if chains is not None:  # the row names the message it answers: read up that chain
                     answer = chains.answers(row) if role == "agent" else None
@@ -213,6 +214,11 @@ def _chain_keys(row: dict[str, Any], reply: str | None) -> tuple[str, str, str] 
     text = (reply if reply in row else lower.get(column_key(reply))) if reply else \
         next((lower[k] for k in REPLY_COLUMNS if k in lower), None)
     return (*keys, text) if text else None
+
+
+def _keyed(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its keys spelled as the key lists spell them (`column_key`)."""
+    return {column_key(k) if isinstance(k, str) else k: v for k, v in row.items()}
 
 
 def _record(row: dict[str, Any], columns: Columns, number: int, reply: str, customer: Any, earlier: str | None,

@@ -37,7 +37,9 @@ TEXT_KEYS = ("text", "body_text", "plain_body", "body", "content", "message", "v
 # The columns of a CSV export that name a row's conversation: rows of one conversation
 # (or one ticket), in order, are read together; the earlier rows' customer messages
 # are the later rows' `earlier`.
-CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread", "ticket_id", "ticket", "id")
+# (Salesforce's `ParentId` of an EmailMessage or CaseComment is its case.)
+CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread", "ticket_id", "ticket", "case_id",
+                        "case_number", "parent_id", "id")
 OPENING_KEYS = ("description_text", "description")
 INTERCOM_PARTS = "conversation_parts"
 INTERCOM_TYPES = frozenset({"conversation_part", "conversation"})
@@ -391,8 +393,13 @@ MESSAGE_ID_KEYS = ("tweet_id", "message_id", "id")
 
 def column_key(name: str) -> str:
     """A header cell as the keys are spelled: spreadsheets write "Agent Response" or
-    "agent-response" for agent_response."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+    "agent-response" for agent_response, Salesforce "TextBody" and "ParentId" for
+    text_body and parent_id."""
+    return _SEPARATORS.sub("_", _CAMEL_HUMP.sub("_", name.strip())).lower()
+
+
+_SEPARATORS = re.compile(r"[\s\-]+")
+_CAMEL_HUMP = re.compile(r"(?<=[A-Za-z0-9])(?=[A-Z][a-z])|(?<=[a-z0-9])(?=[A-Z])")
 
 
 def reply_chain_keys(row: Any) -> tuple[str, str] | None:

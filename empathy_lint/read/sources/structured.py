@@ -33,7 +33,7 @@ from empathy_lint.read.sources.thread import quoted_messages
 TEAM_BODY_KEYS = ("agent_reply", "agent_response", "agent_message", "support_reply", "support_response",
                   "public_reply", "reply_text", "response_text")
 BODY_KEYS = ("reply", *TEAM_BODY_KEYS, "body", "text", "content", "comment_value", "message", "response", "answer",
-             "template", "body_text", "plain_body")
+             "template", "body_text", "plain_body", "text_body", "comment_body")  # (Salesforce: TextBody, CommentBody)
 HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
 TITLE_KEYS = ("title", "name", "subject", "id", "key")
 # A macro's actions that write the answer to the customer, by the action's `name`:
