@@ -1217,3 +1217,20 @@ def test_a_header_in_camel_case_is_read_as_its_words():
 
     assert [column_key(h) for h in ("TextBody", "HTMLBody", "ParentId", "TicketID", "Agent Response", "ID")] == \
         ["text_body", "html_body", "parent_id", "ticket_id", "agent_response", "id"]
+
+
+def test_a_zoho_desk_ticket_tells_the_customers_threads_by_direction(tmp_path):
+    """Zoho Desk marks each thread `direction` "in" (the customer's) or "out", newest
+    first with a `createdTime`: the customer's "my order never arrived" was linted as
+    if the team had written it, and the answer was read without it (no apology asked)."""
+    ticket = {"data": [{"id": "1892000000143237", "subject": "Order never arrived", "threads": [
+        {"id": "t3", "direction": "out", "createdTime": "2026-03-01T10:00:00.000Z",
+         "author": {"type": "AGENT", "name": "Ann"}, "content": "<div>Hi, per our policy deliveries take up to 10 days.</div>"},
+        {"id": "t2", "direction": "in", "createdTime": "2026-03-01T09:00:00.000Z",
+         "author": {"type": "END_USER", "name": "Dana"}, "content": "<div>My order never arrived and I'm furious.</div>"},
+    ]}]}
+    path = tmp_path / "zoho.json"
+    path.write_text(json.dumps(ticket, indent=1), encoding="utf-8")
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    assert {f["reply"] for f in findings} == {"Order never arrived #t3"}  # the team's thread only
+    assert "EMP201" in {f["code"] for f in findings}

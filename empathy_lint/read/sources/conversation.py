@@ -43,8 +43,9 @@ CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread"
 OPENING_KEYS = ("description_text", "description")
 INTERCOM_PARTS = "conversation_parts"
 INTERCOM_TYPES = frozenset({"conversation_part", "conversation"})
+# (Zoho Desk marks a thread's `direction` "in" or "out"; HubSpot "INCOMING".)
 CUSTOMER_ROLES = frozenset({"customer", "user", "requester", "end-user", "end_user", "enduser", "contact",
-                            "client", "inbound", "incoming", "visitor", "lead"})
+                            "client", "inbound", "incoming", "in", "visitor", "lead"})
 
 
 def join_messages(texts: Iterable[str]) -> str | None:
@@ -84,9 +85,10 @@ def thread_of(record: dict[str, Any]) -> tuple[str, list[Any]] | None:
 
 EMBEDDED = "_embedded"
 # When a message was written, as exports name it (Help Scout `createdAt`; Zendesk,
-# Freshdesk, Intercom, Front `created_at`; Gorgias `created_datetime`).
-TIME_KEYS = ("createdAt", "created_at", "created_datetime", "sent_datetime", "sent_at", "created",
-             "timestamp", "date", "time")
+# Freshdesk, Intercom, Front `created_at`; Gorgias `created_datetime`; Zoho Desk
+# `createdTime`).
+TIME_KEYS = ("createdAt", "created_at", "createdTime", "created_time", "created_datetime", "sent_datetime", "sent_at",
+             "created", "timestamp", "date", "time")
 
 
 def _time(message: Any) -> float | datetime | None:
