@@ -65,6 +65,10 @@ def test_a_draft_saved_as_a_document_says_how_to_check_it(tmp_path, name, fragme
     # Rich text is ASCII, so it read as a reply full of markup; TextEdit saves it by default.
     ("draft.rtf", b"{\\rtf1\\ansi {\\fonttbl}\\f0 As I said, no refunds.}", ("a rich-text (RTF) document",)),
     ("draft.txt", b"{\\rtf1\\ansi {\\fonttbl}\\f0 As I said, no refunds.}", ("a rich-text (RTF) document",)),
+    # A workbook cut short (a download that stopped) has no NUL in its head: it was
+    # linted as a reply of zip headers; an archive under a text name is no reply either.
+    ("macros.xlsx", b"PK\x03\x04[Content_Types].xml", ("an Excel workbook", "save the sheet as CSV")),
+    ("replies.txt", b"PK\x03\x04xl/sharedStrings.xml", ("a ZIP archive",)),
 ])
 def test_a_document_format_is_named_whatever_its_bytes(tmp_path, name, data, fragments):
     path = tmp_path / name

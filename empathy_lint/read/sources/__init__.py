@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from empathy_lint.errors import InputError, TooLarge, unreadable
-from empathy_lint.read.sources.base import RTF_MAGIC, TABLE_SUFFIXES, Document, Reply, binary_file, document_format
+from empathy_lint.read.sources.base import (ARCHIVE_MAGIC, RTF_MAGIC, TABLE_SUFFIXES, Document, Reply, archive_file,
+                                           binary_file, document_format)
 
 if TYPE_CHECKING:
     from empathy_lint.read.sources.structured import Records
@@ -58,6 +59,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             raise InputError(f"{name}: invalid UTF-16 at byte {exc.start}") from None
     if b"\x00" in data[:8192]:
         raise InputError(binary_file(name))
+    if data.startswith(ARCHIVE_MAGIC):  # a workbook, a Word file, a .zip: never a reply, even cut short
+        raise InputError(archive_file(name))
     if data.startswith(RTF_MAGIC):  # text, but markup from its first byte: TextEdit's and WordPad's default
         raise InputError(f"{name}: a rich-text (RTF) document, not a text reply: save it as plain text (.txt), "
                          "or pipe the text in (empathy-lint check -)")

@@ -113,6 +113,7 @@ SAVE_AS_TEXT = {
 }
 _SPREADSHEETS = frozenset({".xlsx", ".xls", ".ods", ".numbers"})
 RTF_MAGIC = b"{\\rtf"
+ARCHIVE_MAGIC = b"PK\x03\x04"  # ZIP: Office and OpenDocument files are ZIP archives
 
 
 def document_format(name: str) -> str | None:
@@ -126,6 +127,13 @@ def document_format(name: str) -> str | None:
            else "save the sheet as CSV (UTF-8) and check that" if extension in _SPREADSHEETS
            else "save it as plain text (.txt)")
     return f"{name}: {kind}, not a text reply: {way}, or pipe the text in (empathy-lint check -)"
+
+
+def archive_file(name: str) -> str:
+    """The one-line error for a ZIP archive (an Office or OpenDocument file is one), named
+    by its format where its name says it."""
+    return document_format(name) or (f"{name}: a ZIP archive, not a text reply: unpack it and check the files in it, "
+                                     "or pipe the text in (empathy-lint check -)")
 
 
 def binary_file(name: str) -> str:

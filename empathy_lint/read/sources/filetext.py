@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
 from empathy_lint.errors import InputError, unreadable
-from empathy_lint.read.sources.base import binary_file
+from empathy_lint.read.sources.base import ARCHIVE_MAGIC, archive_file, binary_file
 from empathy_lint.findings import LineIndex
 from empathy_lint.read.suppressions import Directive, find_directives
 
@@ -220,6 +220,8 @@ def _start(handle: BinaryIO, path: Path) -> _Cursor | None:
         return None
     if b"\x00" in head:
         raise InputError(binary_file(str(path)))
+    if head.startswith(ARCHIVE_MAGIC):
+        raise InputError(archive_file(str(path)))
     skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     handle.seek(skip)
     return _Cursor(byte=skip, stamp=_stamp(handle))
