@@ -21,9 +21,9 @@ from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ID_KEYS,
                                                    MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, ConversationMemory, ReplyChains,
-                                                   column_key, comment_roles, reply_chain_keys, conversation_roles, is_flag, message_text,
-                                                   opening_message, own_message, row_role, split_conversation,
-                                                   team_answers, thread_of)
+                                                   column_key, comment_roles, conversation_roles, is_flag,
+                                                   message_text, opening_message, own_message, reply_chain_keys,
+                                                   row_role, split_conversation, team_answers, thread_of)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
 
