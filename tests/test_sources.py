@@ -87,6 +87,33 @@ def test_zendesk_export_with_channel_form_escapes_and_html():
     assert {f.id for f in findings} == {"1", "2"}
 
 
+def test_zendesk_macros_kept_as_yaml_read_as_their_json_export():
+    """Macros kept as YAML (macros as code) have Zendesk's actions: the comment was read as
+    a reply named "value", a `subject` action was linted as a reply too, and a comment in
+    the ["channel:all", text] form not at all."""
+    text = (
+        "- title: Delay\n"
+        "  id: 7\n"
+        "  actions:\n"
+        "    - field: subject\n"
+        "      value: \"Re: your order is delayed and we know it\"\n"
+        "    - field: comment_value\n"
+        "      value: [\"channel:all\", \"As I said, per our policy we don't expedite orders.\"]\n"
+        "- title: Charge\n"
+        "  actions:\n"
+        "    - field: comment_value_html\n"
+        "      value: |\n"
+        "        <p>Per our policy, &amp; that&#39;s final.</p>\n"
+        "    - field: status\n"
+        "      value: solved\n"
+    )
+    doc, findings = lint("macros.yml", text, select=["defensive"])
+    assert [r.name for r in doc.replies] == ["Delay", "Charge"]
+    assert [r.text.strip()[:9] for r in doc.replies] == ["As I said", "<p>Per ou"]
+    assert spans(text, findings, "EMP301") == ["As I said"]
+    assert spans(text, findings, "EMP303") == ["per our policy", "Per our policy"]
+
+
 def test_gorgias_macros_read_the_response_action_only():
     """A Gorgias macro is a list of actions: its reply is `setResponseText`'s text; an
     internal note or a tag list in the same macro is not written to the customer."""

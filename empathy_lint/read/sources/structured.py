@@ -684,14 +684,25 @@ def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = 
         return
     pairs = [(k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
     plain = {k: v.value for k, v in pairs if isinstance(v, yaml.ScalarNode)}
+    title = next((plain[k] for k in TITLE_KEYS if k in plain), None)
+    if title is None:
+        named = _key_ending(plain, _TITLE_ENDINGS)
+        title = plain[named] if named is not None else name
+    # A Zendesk macro kept as YAML (macros as code): its comment actions are the reply,
+    # as in its JSON export; its other actions (status, tags, subject) are not.
+    found = False
+    for value, html_body in _yaml_comment_actions(dict(pairs).get("actions")):
+        reply = _scalar_reply(value, text, name=title, html_body=html_body, meta=_meta(plain))
+        if reply:
+            found = True
+            reply.span = (node.start_mark.index, node.end_mark.index)
+            yield reply
+    if found:
+        return
     keys = _body_keys(plain, body_key)
     for key in keys:
         value = dict(pairs).get(key)
         if value is not None:
-            title = next((plain[k] for k in TITLE_KEYS if k in plain), None)
-            if title is None:
-                named = _key_ending(plain, _TITLE_ENDINGS)
-                title = plain[named] if named is not None else name
             reply = _scalar_reply(value, text, name=title, html_body=key in HTML_BODY_KEYS, meta=_meta(plain))
             if reply:
                 reply.span = (node.start_mark.index, node.end_mark.index)
@@ -704,6 +715,25 @@ def _yaml_replies(node: yaml.Node, text: str, body_key: str | None, name: Any = 
                 yield reply
         else:
             yield from _yaml_replies(value, text, body_key, name=key)
+
+
+def _yaml_comment_actions(actions: Any) -> Iterator[tuple[yaml.Node, bool]]:
+    """(the text node, is it HTML) of each Zendesk comment action in a YAML list of
+    actions (`field: comment_value` or `comment_value_html`; its value a string or
+    ["channel:all", "text"])."""
+    if not isinstance(actions, yaml.SequenceNode):
+        return
+    for action in actions.value:
+        if not isinstance(action, yaml.MappingNode):
+            continue
+        fields = {k.value: v for k, v in action.value if isinstance(k, yaml.ScalarNode)}
+        field, value = fields.get("field"), fields.get("value")
+        if not isinstance(field, yaml.ScalarNode) or field.value not in ("comment_value", "comment_value_html"):
+            continue
+        if isinstance(value, yaml.SequenceNode):
+            value = next((v for v in reversed(value.value) if isinstance(v, yaml.ScalarNode)), None)
+        if value is not None:
+            yield value, field.value.endswith("_html")
 
 
 _SAFE_TAG = re.compile(r"^tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq|timestamp|binary|merge|omap|set|value)$")
