@@ -1234,3 +1234,22 @@ def test_a_zoho_desk_ticket_tells_the_customers_threads_by_direction(tmp_path):
     findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
     assert {f["reply"] for f in findings} == {"Order never arrived #t3"}  # the team's thread only
     assert "EMP201" in {f["code"] for f in findings}
+
+
+def test_a_hubspot_thread_is_read_by_direction_and_skips_its_comments(tmp_path):
+    """HubSpot's thread messages carry `type` MESSAGE (an object's kind, not its author)
+    and `direction`: the customer's INCOMING message was read as the team's, and an
+    internal COMMENT (no direction) was linted as an answer to the customer."""
+    thread = {"results": [{"id": "9001", "subject": "Broken login", "messages": [
+        {"type": "MESSAGE", "id": "m1", "createdAt": "2026-03-01T09:00:00Z", "direction": "INCOMING",
+         "text": "I can't log in since yesterday and it's driving me mad."},
+        {"type": "COMMENT", "id": "m2", "createdAt": "2026-03-01T09:05:00Z",
+         "text": "Obviously a password issue, as I said in standup."},
+        {"type": "MESSAGE", "id": "m3", "createdAt": "2026-03-01T09:10:00Z", "direction": "OUTGOING",
+         "text": "Hi, please reset your password with the link on the login page."},
+    ]}]}
+    path = tmp_path / "hubspot.json"
+    path.write_text(json.dumps(thread, indent=1), encoding="utf-8")
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    assert {f["reply"] for f in findings} == {"Broken login #m3"}
+    assert "EMP201" in {f["code"] for f in findings}  # it answers the login trouble

@@ -135,6 +135,24 @@ INTERNAL_CHANNELS = frozenset({"internal-note", "internal_note"})
 FROM_TEAM = "from_agent"
 # ...and Freshdesk (`incoming`) and Front (`is_inbound`) mark the customer's: true.
 INBOUND_FLAGS = ("incoming", "is_inbound")
+# In a conversation whose messages say which way they went (HubSpot, Zoho Desk, Twilio),
+# one that went neither way is no message between the two: an internal comment, a
+# status change.
+DIRECTION = "direction"
+
+
+def _way(message: dict[str, Any]) -> str | None:
+    """"in" or "out" where the message's `direction` says which way it went (in,
+    INCOMING, inbound, outbound-api, sent...); None where it says nothing of that."""
+    direction = message.get(DIRECTION)
+    if not isinstance(direction, str):
+        return None
+    way = direction.strip().lower()
+    if way.startswith("in") or way == "received":
+        return "in"
+    if way.startswith("out") or way == "sent":
+        return "out"
+    return None
 
 
 def _role(message: dict[str, Any], requester: Any = None) -> str | None:
@@ -215,6 +233,11 @@ def _own_role(message: dict[str, Any]) -> str | None:
     sent = message.get(FROM_TEAM)
     if isinstance(sent, bool):
         return "agent" if sent else "customer"
+    # Which way a message went says who wrote it, whatever kind of object its `type` names
+    # (HubSpot: `type` MESSAGE, `direction` INCOMING).
+    way = _way(message)
+    if way is not None:
+        return "customer" if way == "in" else "agent"
     for key in ROLE_KEYS:
         value = message.get(key)
         if isinstance(value, str):
@@ -276,12 +299,14 @@ def conversation_roles(messages: list[Any], ticket: dict[str, Any] | None = None
     customer's. None for a list that is not one (macros, say): read as before. `ticket`:
     the record holding the messages, which may say who the customer is (`requesters`)."""
     requester = requesters(ticket or {}, messages)
+    directed = any(isinstance(m, dict) and _way(m) is not None for m in messages)
     roles: list[str | None] = []
     for message in messages:
         role = _role(message, requester) if isinstance(message, dict) else None
         if role in CUSTOMER_ROLES:
             roles.append("customer")
-        elif role in INTERNAL_ROLES or (isinstance(message, dict) and _hidden(message)):
+        elif role in INTERNAL_ROLES or (isinstance(message, dict) and _hidden(message)) \
+                or (directed and isinstance(message, dict) and _way(message) is None):
             roles.append("internal")
         else:
             roles.append(None)
