@@ -1253,3 +1253,27 @@ def test_a_hubspot_thread_is_read_by_direction_and_skips_its_comments(tmp_path):
     findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
     assert {f["reply"] for f in findings} == {"Broken login #m3"}
     assert "EMP201" in {f["code"] for f in findings}  # it answers the login trouble
+
+
+def test_a_crisp_chat_is_read_oldest_first_by_who_sent_each_message(tmp_path):
+    """Crisp's messages: `type` names the content ("text"), `from` the sender, a `note`
+    is internal, `timestamp` in milliseconds, listed here newest first. The customer's
+    messages were read as the team's (their `type` came first) and the note linted."""
+    messages = {"error": False, "reason": "resolved", "data": [
+        {"session_id": "s1", "type": "text", "from": "operator", "content": "Hi! Could you tell me which app version you have?",
+         "timestamp": 1709283800000},
+        {"session_id": "s1", "type": "note", "from": "operator", "content": "Known bug, as I said, obviously.",
+         "timestamp": 1709283700000},
+        {"session_id": "s1", "type": "text", "from": "user", "content": "The app crashes every time I open settings. So annoying.",
+         "timestamp": 1709283600000},
+    ]}
+    path = tmp_path / "crisp.json"
+    path.write_text(json.dumps(messages, indent=1), encoding="utf-8")
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    text = path.read_text(encoding="utf-8")
+    answer_line = text[:text.index("Hi! Could you")].count("\n") + 1
+    assert {f["line"] for f in findings} == {answer_line}  # not the note, not the customer's message
+    assert "EMP201" in {f["code"] for f in findings}  # it answers the crash
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["replies"] == 1
+    assert summary["worst"][0]["customer"].startswith("The app crashes")

@@ -25,7 +25,7 @@ from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, Conver
                                                    column_key, comment_roles, reply_chain_keys,
                                                    conversation_roles, is_flag, message_text, opening_message,
                                                    own_message, row_role, split_conversation,
-                                                   team_answers, thread_of)
+                                                   team_answers, thread_of, time_order)
 from empathy_lint.read.sources import is_record_export
 from empathy_lint.read.sources.structured import BODY_KEYS, CUSTOMER_KEYS, json_error, reply_column
 from empathy_lint.read.threads import join_parts
@@ -362,6 +362,10 @@ def _json_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | 
     except ValueError as exc:  # a number too long to convert
         raise InputError(f"{path}: invalid JSON: {unreadable_value(exc)}") from None
     records = _record_list(tree)
+    # Messages, one a record (a chat's API dump): in the order they were written, as `check` reads them.
+    order = time_order(records) if records and any(row_role(_keyed(r)) == "customer" for r in records) else None
+    if order is not None:
+        records = [records[i] for i in order]
     if not records:
         raise InputError(f"{path}: no list of records found (audit reads a JSON list of tickets, conversations "
                          "or rows, or an object holding one)")

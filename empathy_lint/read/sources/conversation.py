@@ -108,22 +108,33 @@ def _time(message: Any) -> float | datetime | None:
     return None
 
 
-def in_time_order(messages: list[Any]) -> list[Any]:
-    """The messages oldest first, where every one of them says when it was written and
-    they are not in that order already (an API that lists the newest first); else the
-    list as it stands. Messages of the same time keep their order."""
+def time_order(messages: list[Any]) -> list[int] | None:
+    """The messages' places oldest first, where every one of them says when it was written
+    and they are not in that order already (an API that lists the newest first); None
+    where the list stands as it is. Messages of the same time keep their order."""
     if len(messages) < 2:
-        return messages
+        return None
     times = [_time(m) for m in messages]
     if any(t is None for t in times):
-        return messages
+        return None
     try:
         if all(a <= b for a, b in zip(times, times[1:])):  # type: ignore[operator]
-            return messages
-        order = sorted(range(len(messages)), key=times.__getitem__)
+            return None
+        return sorted(range(len(messages)), key=times.__getitem__)
     except TypeError:  # numbers beside dates, or dates with and without a time zone
-        return messages
-    return [messages[i] for i in order]
+        return None
+
+
+def in_time_order(messages: list[Any]) -> list[Any]:
+    """The messages oldest first (`time_order`), else the list as it stands."""
+    order = time_order(messages)
+    return messages if order is None else [messages[i] for i in order]
+
+
+# A message's `type` where it names the kind of content, not its author (Crisp: text,
+# file, animation...).
+CONTENT_KINDS = frozenset({"text", "file", "image", "audio", "video", "animation", "picker", "field", "carousel",
+                           "attachment", "location", "sticker", "markdown", "html"})
 
 
 # Messages the customer never sees: Help Scout's `note` and `lineitem` (a status change),
@@ -240,7 +251,9 @@ def _own_role(message: dict[str, Any]) -> str | None:
         return "customer" if way == "in" else "agent"
     for key in ROLE_KEYS:
         value = message.get(key)
-        if isinstance(value, str):
+        # (A `type` that names the kind of content, Crisp's "text" beside its `from: user`,
+        # says nothing of who wrote it.)
+        if isinstance(value, str) and not (key == "type" and value.strip().lower() in CONTENT_KINDS):
             return value.strip().lower()
     for key in ("author", "createdBy", "created_by", "user"):
         value = message.get(key)
@@ -388,15 +401,21 @@ def row_role(row: dict[str, Any]) -> str | None:
         if isinstance(value, str):  # (a list or an object there is no flag: never looked up)
             value = True if value.strip().lower() in _YES else False if value.strip().lower() in _NO else None
         if isinstance(value, bool):
-            if key == FROM_TEAM:  # Gorgias's messages, one a row: true for the team's
-                return ("internal" if _hidden(row) else "agent") if value else "customer"
-            return "customer" if value else "agent"
+            team = value if key == FROM_TEAM else not value  # (Gorgias's `from_agent`: true for the team's)
+            return _team_row(row) if team else "customer"
     for key in MESSAGE_ROLE_KEYS:
         value = row.get(key)
         if isinstance(value, str) and value.strip():
             role = value.strip().lower()
-            return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else "agent"
+            return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else _team_row(row)
     return None
+
+
+def _team_row(row: dict[str, Any]) -> str:
+    """"internal" for a row of the team's that the customer never sees (marked not
+    public, or a note by its `type`: Crisp's `type: note`), else "agent"."""
+    kind = row.get("type")
+    return "internal" if _hidden(row) or (isinstance(kind, str) and kind.strip().lower() in INTERNAL_ROLES) else "agent"
 
 
 def is_flag(value: Any) -> bool:

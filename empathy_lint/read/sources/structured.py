@@ -23,7 +23,7 @@ from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAG
                                                    MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, ConversationMemory, ReplyChains,
                                                    column_key, comment_roles, conversation_roles, is_flag,
                                                    message_text, opening_message, own_message, reply_chain_keys,
-                                                   row_role, split_conversation, team_answers, thread_of)
+                                                   row_role, split_conversation, team_answers, thread_of, time_order)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
 
@@ -224,6 +224,9 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
         # export of such rows is (`_message_row`).
         roles = [row_role(item) if isinstance(item, dict) and _own_customer(item) is None else None for item in node]
         said = ConversationMemory() if "customer" in roles else None
+        order = time_order(node) if said is not None else None
+        if order is not None:  # messages, one a row: read in the order they were written
+            node, roles = [node[i] for i in order], [roles[i] for i in order]
         conversations = _row_conversations(node) if said is not None else []
         keys = reply_chain_keys(next((item for item in node if isinstance(item, dict)), None)) if said else None
         chains = ReplyChains.of_rows(node, keys) if keys else None
