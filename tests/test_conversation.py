@@ -1277,3 +1277,25 @@ def test_a_crisp_chat_is_read_oldest_first_by_who_sent_each_message(tmp_path):
     summary = json.loads(run_cli_fast("audit", str(path)).stdout)
     assert summary["replies"] == 1
     assert summary["worst"][0]["customer"].startswith("The app crashes")
+
+
+def test_a_freshchat_conversation_reads_message_parts_actor_type_and_private_notes(tmp_path):
+    """Freshchat keeps a message's text in `message_parts`, its author in `actor_type` and
+    an internal note as `message_type: private`, newest first: all three messages were
+    linted as replies, the customer's and the private note's among them."""
+    messages = {"messages": [
+        {"message_parts": [{"text": {"content": "Per our policy, refunds take 14 days."}}], "actor_type": "agent",
+         "message_type": "normal", "id": "m3", "created_time": "2026-03-01T10:10:00.000Z"},
+        {"message_parts": [{"text": {"content": "Escalate, customer is angry. Obviously."}}], "actor_type": "agent",
+         "message_type": "private", "id": "m2", "created_time": "2026-03-01T10:05:00.000Z"},
+        {"message_parts": [{"text": {"content": "I was charged twice for my subscription and I'm really upset."}}],
+         "actor_type": "user", "message_type": "normal", "id": "m1", "created_time": "2026-03-01T10:00:00.000Z"},
+    ]}
+    path = tmp_path / "freshchat.json"
+    path.write_text(json.dumps(messages, indent=1), encoding="utf-8")
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    text = path.read_text(encoding="utf-8")
+    assert {f["line"] for f in findings} == {text[:text.index("Per our policy")].count("\n") + 1}  # the team's answer only
+    assert "EMP201" in {f["code"] for f in findings}  # it answers a double charge
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["replies"] == 1 and summary["worst"][0]["customer"].startswith("I was charged twice")

@@ -32,7 +32,7 @@ from empathy_lint.read.sources.markup import quoted_html
 from empathy_lint.read.sources.quotes import quote_spans
 
 LIST_KEYS = ("thread", "messages", "comments", "threads", "conversations", "conversation")
-ROLE_KEYS = ("role", "author_role", "type", "from", "sender", "source", "direction")
+ROLE_KEYS = ("role", "author_role", "actor_type", "type", "from", "sender", "source", "direction")
 TEXT_KEYS = ("text", "body_text", "plain_body", "body", "content", "message", "value")
 # The columns of a CSV export that name a row's conversation: rows of one conversation
 # (or one ticket), in order, are read together; the earlier rows' customer messages
@@ -282,6 +282,8 @@ def message_text(message: dict[str, Any]) -> str | None:
     (`own_words`)."""
     text = next((message[k] for k in TEXT_KEYS if isinstance(message.get(k), str) and message[k].strip()), None)
     if text is None:
+        text = _parts_text(message.get(MESSAGE_PARTS))
+    if text is None:
         return None
     text = own_words(text)
     if "<" in text:
@@ -300,6 +302,19 @@ def own_words(text: str) -> str:
         return text
     own = apply_masks(text, merge_masks([(start, end, "") for start, end in spans]))
     return own if own.strip() else text
+
+
+# Freshchat keeps a message's text in parts: `message_parts: [{"text": {"content": ...}}]`.
+MESSAGE_PARTS = "message_parts"
+
+
+def _parts_text(parts: Any) -> str | None:
+    """The text parts of a message kept in parts, joined; None where it has none."""
+    if not isinstance(parts, list):
+        return None
+    texts = [part["text"]["content"] for part in parts if isinstance(part, dict) and isinstance(part.get("text"), dict)
+             and isinstance(part["text"].get("content"), str) and part["text"]["content"].strip()]
+    return "\n\n".join(texts) or None
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
@@ -370,9 +385,9 @@ def team_answers(messages: list[Any], roles: list[str | None],
 
 def _hidden(message: dict[str, Any]) -> bool:
     """A message marked as not shown to the customer (Zendesk `public: false`, Freshdesk
-    `private: true`, Gorgias's `internal-note` channel)."""
+    `private: true`, Gorgias's `internal-note` channel, Freshchat's `message_type: private`)."""
     return (message.get("public") is False or message.get("private") is True
-            or message.get("channel") in INTERNAL_CHANNELS)
+            or message.get("channel") in INTERNAL_CHANNELS or message.get("message_type") == "private")
 
 
 def split_conversation(own: str | None, messages: list[Any],
@@ -388,7 +403,7 @@ def split_conversation(own: str | None, messages: list[Any],
 # A message-per-row export (one row per message of a conversation, as helpdesk and chat
 # exports give them): the row's author, from these keys (not `type` or `source`, which a
 # macro file may use for its own category), or a yes/no flag for the customer's side.
-MESSAGE_ROLE_KEYS = ("role", "author_role", "author_type", "sender_type", "from", "sender", "direction")
+MESSAGE_ROLE_KEYS = ("role", "author_role", "author_type", "sender_type", "actor_type", "from", "sender", "direction")
 MESSAGE_FLAG_KEYS = ("inbound", "incoming", "is_inbound", "is_customer", "from_customer")
 _YES, _NO = frozenset({"true", "yes", "1", "y"}), frozenset({"false", "no", "0", "n"})
 
