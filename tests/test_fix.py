@@ -88,6 +88,18 @@ def test_fix_inside_json_export_keeps_it_valid(tmp_path):
     assert value == "Happy to help,\nto recap, it\u2019s done."
 
 
+def test_a_macros_html_body_is_fixed_as_its_plain_twin_is(tmp_path):
+    """A phrase opening an HTML paragraph stands alone as one opening a line does: a
+    Zendesk comment_value_html or a Help Scout body got no fix where its plain twin did."""
+    path = tmp_path / "macros.json"
+    path.write_text(json.dumps({"macros": [{"title": "x", "actions": [
+        {"field": "comment_value_html", "value": "<p>As I said, it’s done.</p><p>No problem</p>"}]}]}),
+        encoding="utf-8")
+    run_cli("--fix", "--select", "EMP301,EMP603", str(path))
+    value = json.loads(path.read_text())["macros"][0]["actions"][0]["value"]
+    assert value == "<p>To recap, it’s done.</p><p>Happy to help</p>"
+
+
 def test_fix_from_stdin_prints_the_fixed_text():
     result = run_cli("--fix", "--select", "EMP603", "-", stdin="No problem! The refund is on its way.")
     assert result.stdout == "Happy to help! The refund is on its way."

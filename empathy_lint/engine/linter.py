@@ -241,8 +241,10 @@ def leaves_well_formed(source: str, fix: Fix) -> bool:
     return right != "&"
 
 
-_CLAUSE_BEFORE = ".!?,;:(\n\r"
-_CLAUSE_AFTER = ".!?,;:)\n\r"
+# (An HTML tag ends or opens a block too: "<p>As I said, ..." in a macro's HTML body;
+# so does a quote's ">" in Markdown.)
+_CLAUSE_BEFORE = ".!?,;:(\n\r>"
+_CLAUSE_AFTER = ".!?,;:)\n\r<"
 
 
 def stands_alone(source: str, start: int, end: int) -> bool:
