@@ -1255,6 +1255,15 @@ def test_a_hubspot_thread_is_read_by_direction_and_skips_its_comments(tmp_path):
     assert "EMP201" in {f["code"] for f in findings}  # it answers the login trouble
 
 
+@pytest.mark.parametrize("direction, way", [("in", "in"), ("INCOMING", "in"), ("inbound-call", "in"), ("received", "in"),
+                                            ("OUTGOING", "out"), ("outbound-api", "out"), ("sent", "out"),
+                                            ("internal", None), ("ltr", None)])
+def test_only_a_direction_that_names_a_way_says_who_wrote_a_message(direction, way):
+    from empathy_lint.read.sources.conversation import _way
+
+    assert _way({"direction": direction}) == way
+
+
 def test_a_crisp_chat_is_read_oldest_first_by_who_sent_each_message(tmp_path):
     """Crisp's messages: `type` names the content ("text"), `from` the sender, a `note`
     is internal, `timestamp` in milliseconds, listed here newest first. The customer's

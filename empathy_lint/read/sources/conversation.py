@@ -159,11 +159,14 @@ def _way(message: dict[str, Any]) -> str | None:
     if not isinstance(direction, str):
         return None
     way = direction.strip().lower()
-    if way.startswith("in") or way == "received":
+    if way in _INWARD or way.startswith("inbound"):  # (not "internal": a note's)
         return "in"
     if way.startswith("out") or way == "sent":
         return "out"
     return None
+
+
+_INWARD = frozenset({"in", "incoming", "received"})
 
 
 def _role(message: dict[str, Any], requester: Any = None) -> str | None:
