@@ -1308,3 +1308,19 @@ def test_a_freshchat_conversation_reads_message_parts_actor_type_and_private_not
     assert "EMP201" in {f["code"] for f in findings}  # it answers a double charge
     summary = json.loads(run_cli_fast("audit", str(path)).stdout)
     assert summary["replies"] == 1 and summary["worst"][0]["customer"].startswith("I was charged twice")
+
+
+def test_the_twitter_corpus_with_a_header_in_camel_case_reads_the_same_chains(tmp_path):
+    """The same tweets with the header a spreadsheet or an ORM writes ("TweetId",
+    "Inbound", "InResponseToTweetId"): `check` read its header as words, `audit` found no
+    author column and no chains (the answers met the wrong tweets)."""
+    export = tmp_path / "tweets.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("TweetId", "AuthorId", "Inbound", "CreatedAt", "Text", "ResponseTweetId", "InResponseToTweetId"))
+        writer.writerows(TWCS_ROWS)
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(export)).stdout)["files"][0]["findings"]
+    assert {f["line"] for f in findings if f["code"] == "EMP201"} == {2, 5}
+    summary = json.loads(run_cli_fast("audit", str(export), "--worst", "5").stdout)
+    answered = {w["reply"][:12]: w["customer"] for w in summary["worst"]}
+    assert answered["@115712 I un"].startswith("@sprintcare I have sent several private messages")

@@ -22,9 +22,9 @@ from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, ReplyChains,
-                                                   column_key, comment_roles, reply_chain_keys,
+                                                   column_key, comment_roles, keyed_role, reply_chain_keys,
                                                    conversation_roles, is_flag, message_text, opening_message,
-                                                   own_message, row_role, split_conversation,
+                                                   own_message, split_conversation,
                                                    team_answers, thread_of, time_order)
 from empathy_lint.read.sources import is_record_export
 from empathy_lint.read.sources.structured import BODY_KEYS, CUSTOMER_KEYS, json_error, reply_column
@@ -140,7 +140,7 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
                 customer = None
             # A row with no customer message of its own may be one message of a conversation.
             # (Its author's column as `check` reads the header: "Incoming", "Role".)
-            role = row_role(_keyed(row)) if thread is None and own_message(customer) is None else None
+            role = keyed_role(row) if thread is None and own_message(customer) is None else None
             if role is not None:  # one row per message: the customer's are read, the team's scored
                 if chains is not None:  # the row names the message it answers: read up that chain
                     answer = chains.answers(row) if role == "agent" else None
@@ -214,11 +214,6 @@ def _chain_keys(row: dict[str, Any], reply: str | None) -> tuple[str, str, str] 
     text = (reply if reply in row else lower.get(column_key(reply))) if reply else \
         next((lower[k] for k in REPLY_COLUMNS if k in lower), None)
     return (*keys, text) if text else None
-
-
-def _keyed(row: dict[str, Any]) -> dict[str, Any]:
-    """The row with its keys spelled as the key lists spell them (`column_key`)."""
-    return {column_key(k) if isinstance(k, str) else k: v for k, v in row.items()}
 
 
 def _record(row: dict[str, Any], columns: Columns, number: int, reply: str, customer: Any, earlier: str | None,
@@ -363,7 +358,7 @@ def _json_rows(handle: io.TextIOBase, path: Path) -> Iterator[tuple[int, dict | 
         raise InputError(f"{path}: invalid JSON: {unreadable_value(exc)}") from None
     records = _record_list(tree)
     # Messages, one a record (a chat's API dump): in the order they were written, as `check` reads them.
-    order = time_order(records) if records and any(row_role(_keyed(r)) == "customer" for r in records) else None
+    order = time_order(records) if records and any(keyed_role(r) == "customer" for r in records) else None
     if order is not None:
         records = [records[i] for i in order]
     if not records:

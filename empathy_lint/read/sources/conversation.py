@@ -429,6 +429,15 @@ def row_role(row: dict[str, Any]) -> str | None:
     return None
 
 
+def keyed_role(row: dict[str, Any]) -> str | None:
+    """`row_role` of a row whose keys are a header as written ("Incoming", "Role"), read
+    as the key lists spell them (`column_key`), as `check` reads a CSV header."""
+    role = row_role(row)
+    if role is None and any(isinstance(k, str) and k != column_key(k) for k in row):
+        role = row_role({column_key(k) if isinstance(k, str) else k: v for k, v in row.items()})
+    return role
+
+
 def _team_row(row: dict[str, Any]) -> str:
     """"internal" for a row of the team's that the customer never sees (marked not
     public, or a note by its `type`: Crisp's `type: note`), else "agent"."""
@@ -469,7 +478,7 @@ _CAMEL_HUMP = re.compile(r"(?<=[A-Za-z0-9])(?=[A-Z][a-z])|(?<=[a-z0-9])(?=[A-Z])
 def reply_chain_keys(row: Any) -> tuple[str, str] | None:
     """(its id's key, the key naming the message it answers) of a row of a message-per-row
     export that names both (and its author: `row_role`); None for any other row."""
-    if not isinstance(row, dict) or row_role(row) is None:
+    if not isinstance(row, dict) or keyed_role(row) is None:
         return None
     keys = {column_key(k): k for k in row if isinstance(k, str)}
     own = next((keys[k] for k in MESSAGE_ID_KEYS if k in keys), None)
@@ -523,7 +532,7 @@ class ReplyChains:
         for row in rows:
             if isinstance(row, dict):
                 text = cell_text(row.get(text_key)) if text_key else message_text(row)
-                chains.add(cell_text(row.get(keys[0])) or "", row_role(row), text, cell_text(row.get(keys[1])))
+                chains.add(cell_text(row.get(keys[0])) or "", keyed_role(row), text, cell_text(row.get(keys[1])))
         return chains
 
     def answers(self, row: dict[str, Any]) -> tuple[str | None, str | None]:
