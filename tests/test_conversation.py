@@ -1140,11 +1140,11 @@ def test_audit_follows_a_chain_of_replies_across_its_windows_of_rows():
 
     rows = [(n, dict(zip(TWCS_HEADER, row)), 1) for n, row in enumerate(TWCS_ROWS, 2)]
     seen = {row["tweet_id"]: chains.answered(row["in_response_to_tweet_id"])
-            for _, row, _, chains in _with_chains(iter(rows), None, window=2)}
+            for _, row, _, chains in _with_chains(iter(rows), lambda row: "text", window=2)}
     assert seen["1"][0].startswith("@sprintcare I have sent several")  # tweet 3, in the window after
     assert seen["4"] == ("@sprintcare is the worst customer service", None)
     plain = [(2, {"id": "1", "reply": "Sorry!", "customer": "It broke"}, 1)]
-    assert [chains for *_, chains in _with_chains(iter(plain), None)] == [None]  # a reply export as before
+    assert [chains for *_, chains in _with_chains(iter(plain), lambda row: "reply")] == [None]  # a reply export as before
 
 
 def test_a_chain_of_replies_is_followed_up_to_the_customers_first_message():

@@ -119,7 +119,8 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             raise InputError(f"{path}: audit reads .csv, .tsv, .jsonl or .json exports")
         resolved = None
         said = ConversationMemory()
-        for number, row, size, chains in _with_chains(rows, columns.reply):
+        for number, row, size, chains in _with_chains(rows, lambda row: columns.resolve(list(row), str(path),
+                                                                                      reply_required=False).reply):
             if isinstance(row, InputError):
                 if skipped is None:
                     raise row
@@ -165,55 +166,34 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
 CHAIN_WINDOW = 2000
 
 
-def _with_chains(rows: Iterator[tuple[int, dict | InputError, int]], reply: str | None,
+def _with_chains(rows: Iterator[tuple[int, dict | InputError, int]], reply_of: Callable[[dict], str | None],
                  window: int = CHAIN_WINDOW) -> Iterator[tuple[int, dict | InputError, int, ReplyChains | None]]:
     """The rows, each with the ReplyChains around it where the export names what each
     message answers (a message-per-row export with an id and an answered-message column:
-    `tweet_id`, `in_response_to_tweet_id`), else None. `reply`: --reply-column."""
+    `tweet_id`, `in_response_to_tweet_id`), else None. `reply_of`: a row's reply column,
+    as the run resolves it (`Columns.resolve`: its text in such an export)."""
     rows = iter(rows)
     head: list[tuple[int, dict | InputError, int]] = []
-    keys = None
+    keys = text = None
     for item in rows:
         head.append(item)
         if isinstance(item[1], dict):
-            keys = _chain_keys(item[1], reply)
+            keys = reply_chain_keys(item[1])
+            text = reply_of(item[1]) if keys is not None else None
             break
-    if keys is None:
+    if keys is None or text is None:
         for number, row, size in itertools.chain(head, rows):
             yield number, row, size, None
         return
-    before, chunks = None, _batches(itertools.chain(head, rows), window)
-    current = next(chunks, None)
-    while current is not None:
-        after = next(chunks, None)
+    batches = itertools.chain(head, rows)
+    before, current = None, list(itertools.islice(batches, window))
+    while current:
+        after = list(itertools.islice(batches, window))
         held = (row for batch in (before, current, after) for _, row, _ in batch or ())
-        chains = ReplyChains.of_rows(held, keys[:2], keys[2])
+        chains = ReplyChains.of_rows(held, keys, text)
         for number, row, size in current:
             yield number, row, size, chains
         before, current = current, after
-
-
-def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _chain_keys(row: dict[str, Any], reply: str | None) -> tuple[str, str, str] | None:
-    """(the message's id, the id of the one it answers, its text) columns of a
-    message-per-row export that names what each row answers; None for any other."""
-    keys = reply_chain_keys(row)
-    if keys is None:
-        return None
-    lower = {column_key(k): k for k in row if isinstance(k, str)}
-    text = (reply if reply in row else lower.get(column_key(reply))) if reply else \
-        next((lower[k] for k in REPLY_COLUMNS if k in lower), None)
-    return (*keys, text) if text else None
 
 
 def _record(row: dict[str, Any], columns: Columns, number: int, reply: str, customer: Any, earlier: str | None,

@@ -43,9 +43,8 @@ CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread"
 OPENING_KEYS = ("description_text", "description")
 INTERCOM_PARTS = "conversation_parts"
 INTERCOM_TYPES = frozenset({"conversation_part", "conversation"})
-# (Zoho Desk marks a thread's `direction` "in" or "out"; HubSpot "INCOMING".)
 CUSTOMER_ROLES = frozenset({"customer", "user", "requester", "end-user", "end_user", "enduser", "contact",
-                            "client", "inbound", "incoming", "in", "visitor", "lead"})
+                            "client", "inbound", "incoming", "visitor", "lead"})
 
 
 def join_messages(texts: Iterable[str]) -> str | None:
@@ -424,7 +423,9 @@ def row_role(row: dict[str, Any]) -> str | None:
     for key in MESSAGE_ROLE_KEYS:
         value = row.get(key)
         if isinstance(value, str) and value.strip():
-            role = value.strip().lower()
+            # (A direction is read as a message's is: "in", "INCOMING", "received"...)
+            role = {"in": "customer", "out": "agent"}.get(_way(row) or "", value.strip().lower()) \
+                if key == DIRECTION else value.strip().lower()
             return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else _team_row(row)
     return None
 
@@ -520,8 +521,12 @@ class ReplyChains:
         self.answers_key = answers_key  # the column naming the message a row answers, where rows are dicts
 
     def add(self, message_id: str, role: str | None, text: str | None, answers: str | None) -> None:
+        """A message; a customer's is kept in its own words (`own_words`, once, however
+        many answers read up through it)."""
         message_id = _same_id(message_id)
         if message_id:
+            if role == "customer" and text:
+                text = own_words(text).strip() or None
             self.messages[message_id] = (role, text, _same_id(answers))
 
     @classmethod
@@ -552,8 +557,8 @@ class ReplyChains:
             if found is None:
                 break
             role, text, answers = found
-            if role == "customer" and text and text.strip():
-                said.append(own_words(text).strip())
+            if role == "customer" and text:
+                said.append(text)
         said.reverse()
         return answered(said)
 

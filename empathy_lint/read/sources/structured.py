@@ -40,6 +40,8 @@ TITLE_KEYS = ("title", "name", "subject", "id", "key")
 # Gorgias's `setResponseText` (its text in `arguments.body_html` / `body_text`). Its
 # other actions (tags, internal notes, forwards, HTTP calls) are not the reply.
 _ACTION_NAME = "name"
+# A Zendesk macro's actions that write the comment (in its JSON export and kept as YAML).
+COMMENT_FIELDS = ("comment_value", "comment_value_html")
 RESPONSE_ACTIONS = frozenset({"setResponseText"})
 CUSTOMER_KEYS = ("customer", "customer_message", "question", "request", "inbound")
 _LOOKS_HTML = re.compile(r"</?(?:p|br|div|span|a|strong|em|b|i|ul|ol|li)\b[^<>]*>", re.I)  # ([^>]*: quadratic on "<a <a ...")
@@ -249,7 +251,7 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
     found = False
     keys = _body_keys(node, body_key)
     for action in node.get("actions", []) if isinstance(node.get("actions"), list) else []:
-        if isinstance(action, dict) and action.get("field") in ("comment_value", "comment_value_html"):
+        if isinstance(action, dict) and action.get("field") in COMMENT_FIELDS:
             reply = _json_reply(_zendesk_value(action.get("value")), text, name=name,
                                 html_body=action["field"].endswith("_html"), meta=meta)
         elif isinstance(action, dict) and action.get(_ACTION_NAME) in RESPONSE_ACTIONS:
@@ -731,7 +733,7 @@ def _yaml_comment_actions(actions: Any) -> Iterator[tuple[yaml.Node, bool]]:
             continue
         fields = {k.value: v for k, v in action.value if isinstance(k, yaml.ScalarNode)}
         field, value = fields.get("field"), fields.get("value")
-        if not isinstance(field, yaml.ScalarNode) or field.value not in ("comment_value", "comment_value_html"):
+        if not isinstance(field, yaml.ScalarNode) or field.value not in COMMENT_FIELDS:
             continue
         if isinstance(value, yaml.SequenceNode):
             value = next((v for v in reversed(value.value) if isinstance(v, yaml.ScalarNode)), None)
@@ -855,10 +857,7 @@ def _role_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | No
 
 def _conversation_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
     """The conversation a CSV row belongs to (its conversation or ticket id), if named."""
-    column = layout.conversation
-    if column is None or column >= len(record):
-        return None
-    return record[column][0].strip() or None
+    return _cell(record, layout.conversation)
 
 
 # A record's conversation id, or a function giving it (worked out only where needed).
