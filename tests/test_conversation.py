@@ -1324,3 +1324,65 @@ def test_the_twitter_corpus_with_a_header_in_camel_case_reads_the_same_chains(tm
     summary = json.loads(run_cli_fast("audit", str(export), "--worst", "5").stdout)
     answered = {w["reply"][:12]: w["customer"] for w in summary["worst"]}
     assert answered["@115712 I un"].startswith("@sprintcare I have sent several private messages")
+
+
+# A message-per-row export as a data team pulls it from a helpdesk's tables, newest
+# message first (ORDER BY created_at DESC): the answer is listed above the complaint.
+NEWEST_FIRST_HEADER = ("conversation_id", "author_type", "body", "created_at")
+NEWEST_FIRST_ROWS = [
+    ("T1", "agent", "Thanks for writing in. Per our policy we cannot replace items after 30 days.", "2026-03-02T10:15:00Z"),
+    ("T1", "customer", "The zipper on my new jacket broke after one week. I'm really upset.", "2026-03-02T09:01:00Z"),
+]
+
+
+def _newest_first_csv(path, header=NEWEST_FIRST_HEADER, rows=NEWEST_FIRST_ROWS):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _newest_first_jsonl(path):
+    path.write_text("".join(json.dumps(dict(zip(NEWEST_FIRST_HEADER, row))) + "\n" for row in NEWEST_FIRST_ROWS),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("write", [_newest_first_csv, _newest_first_jsonl], ids=["csv", "jsonl"])
+def test_a_message_per_row_export_newest_first_is_read_in_time_order(tmp_path, write):
+    """Read in file order, the team's answer met no customer message, so the broken
+    jacket it answers went unread: no missing apology, and audit scored it alone. Rows
+    that all say when they were written are read oldest first, as a JSON array is."""
+    path = write(tmp_path / ("export.csv" if write is _newest_first_csv else "export.jsonl"))
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    assert "EMP201" in {f["code"] for f in findings}
+    assert {f["line"] for f in findings} == {2 if write is _newest_first_csv else 1}  # the answer's own row
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["replies"] == 1
+    assert summary["worst"][0]["customer"].startswith("The zipper on my new jacket broke")
+
+
+@pytest.mark.parametrize("column, newer, older", [
+    ("CreatedDate", "2026-03-02T10:15:00.000+0000", "2026-03-02T09:01:00.000+0000"),  # Salesforce's report
+    ("Date", "Mon, 02 Mar 2026 10:15:00 +0000", "Mon, 02 Mar 2026 09:01:00 +0000"),   # an email's header
+    ("created_at", "Mon Mar 02 10:15:00 +0000 2026", "Mon Mar 02 09:01:00 +0000 2026"),  # Twitter's API
+    ("timestamp", "1772446500", "1772442060"),                                          # seconds, as a CSV cell
+])
+def test_a_csv_time_column_is_read_as_its_export_writes_it(tmp_path, column, newer, older):
+    rows = [(*NEWEST_FIRST_ROWS[0][:3], newer), (*NEWEST_FIRST_ROWS[1][:3], older)]
+    path = _newest_first_csv(tmp_path / "export.csv", (*NEWEST_FIRST_HEADER[:3], column), rows)
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["worst"][0]["customer"].startswith("The zipper on my new jacket broke")
+
+
+def test_times_that_cannot_be_compared_leave_the_rows_as_listed():
+    from empathy_lint.read.sources.conversation import in_time_order, parse_time
+
+    assert parse_time("03/02/2026 10:15") is None  # month or day first: not guessed
+    assert parse_time("2026") is None              # a year is not seconds since 1970
+    assert parse_time(" 1772446500 ") == 1772446500.0
+    rows = [{"Created Date": "2026-03-02T10:15:00Z", "id": 2}, {"Created Date": "03/02/2026 09:01", "id": 1}]
+    assert in_time_order(rows) == rows
+    rows = [{"Created Date": "2026-03-02T10:15:00Z", "id": 2}, {"Created Date": "2026-03-02T09:01:00Z", "id": 1}]
+    assert [r["id"] for r in in_time_order(rows)] == [1, 2]  # a header as written, read as its words

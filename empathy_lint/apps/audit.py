@@ -23,8 +23,8 @@ from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, ReplyChains,
                                                    column_key, comment_roles, keyed_role, reply_chain_keys,
-                                                   conversation_roles, is_flag, message_text, opening_message,
-                                                   own_message, split_conversation,
+                                                   conversation_roles, is_flag, message_text, message_time,
+                                                   opening_message, own_message, split_conversation,
                                                    team_answers, thread_of, time_order)
 from empathy_lint.read.sources import is_record_export
 from empathy_lint.read.sources.structured import BODY_KEYS, CUSTOMER_KEYS, json_error, reply_column
@@ -119,8 +119,9 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             raise InputError(f"{path}: audit reads .csv, .tsv, .jsonl or .json exports")
         resolved = None
         said = ConversationMemory()
-        for number, row, size, chains in _with_chains(rows, lambda row: columns.resolve(list(row), str(path),
-                                                                                      reply_required=False).reply):
+        for number, row, size, chains in _with_chains(_time_ordered(rows),
+                                                      lambda row: columns.resolve(list(row), str(path),
+                                                                                  reply_required=False).reply):
             if isinstance(row, InputError):
                 if skipped is None:
                     raise row
@@ -164,6 +165,34 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
 # and the windows either side (that corpus lists an answer above the tweet it answers),
 # so memory stays flat on any export.
 CHAIN_WINDOW = 2000
+
+
+def _time_ordered(rows: Iterator[tuple[int, dict | InputError, int]],
+                  window: int = CHAIN_WINDOW) -> Iterator[tuple[int, dict | InputError, int]]:
+    """A message-per-row export's rows oldest first, a window of rows at a time, where
+    every row of the window says when it was written (`time_order`: an export listed
+    newest first); any other export as it comes. (An export whose rows name the message
+    each answers is read by those chains, whatever its order.)"""
+    rows = iter(rows)
+    head: list[tuple[int, dict | InputError, int]] = []
+    for item in rows:
+        head.append(item)
+        if isinstance(item[1], dict):
+            break
+    first = head[-1][1] if head else None
+    batches = itertools.chain(head, rows)
+    if (not isinstance(first, dict) or keyed_role(first) is None or thread_of(first) is not None
+            or message_time(first) is None or reply_chain_keys(first) is not None):
+        yield from batches
+        return
+    while batch := list(itertools.islice(batches, window)):
+        read = [item for item in batch if isinstance(item[1], dict)]
+        order = time_order([row for _, row, _ in read])
+        if order is None:
+            yield from batch
+        else:  # (a row that could not be read is reported first)
+            yield from (item for item in batch if not isinstance(item[1], dict))
+            yield from (read[i] for i in order)
 
 
 def _with_chains(rows: Iterator[tuple[int, dict | InputError, int]], reply_of: Callable[[dict], str | None],

@@ -9,7 +9,9 @@ Front's messages (`is_inbound: true`), LiveChat's chat `thread.events` (authors 
 Gorgias's ticket `messages` (`from_agent: false`, `body_text`), Intercom's
 `conversation_parts` (its `source` first; `author.type`, `part_type`).
 A list whose messages all carry a time (`createdAt`, `created_at`, ...) is read in time
-order: Help Scout's API lists a conversation's threads newest first.
+order: Help Scout's API lists a conversation's threads newest first, and a data team's
+export of one message a row may list the newest first too (`parse_time` reads the ways
+exports write a time).
 Only the customer's side is kept: that is what the detector reads to decide whether the
 customer is (still) in a problem.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Iterable, Iterator
 
 from empathy_lint.read.placeholders import apply_masks, merge_masks
@@ -90,21 +93,66 @@ TIME_KEYS = ("createdAt", "created_at", "createdTime", "created_time", "created_
              "created", "timestamp", "date", "time")
 
 
-def _time(message: Any) -> float | datetime | None:
+def message_time(message: Any) -> float | datetime | None:
     """A message's time, comparable with another message's of the same export: a number
-    (seconds since 1970, as Intercom and Front give it) or an ISO 8601 date."""
+    (seconds since 1970, as Intercom and Front give it) or a date (`parse_time`). Its key
+    may be written as a header is ("Created Date", "CreatedDate": `column_key`)."""
     if not isinstance(message, dict):
         return None
     for key in TIME_KEYS:
         value = message.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str) and value[:4].isdigit():
-            try:
-                return datetime.fromisoformat(value.strip())
-            except ValueError:
-                return None
+        if value not in (None, "") and not isinstance(value, (dict, list)):
+            return parse_time(value)
+    if all(type(key) is str and key.islower() and " " not in key and "-" not in key for key in message):
+        return None  # (keys as the lists spell them, checked above: no header to read)
+    for key, value in message.items():
+        if isinstance(key, str) and value not in (None, "") and not isinstance(value, (dict, list)) \
+                and column_key(key) in TIME_COLUMNS:
+            return parse_time(value)
     return None
+
+
+# Seconds (or milliseconds) since 1970 written as text, as a CSV cell holds them: at least
+# nine digits, so a year or a count is not taken for a time.
+_EPOCH_TEXT = re.compile(r"\d{9,}(?:\.\d+)?")
+# Twitter's API and its support corpus: "Tue Oct 31 22:10:47 +0000 2017".
+_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+
+
+def parse_time(value: Any) -> float | datetime | None:
+    """A time as exports write it: seconds since 1970 (a number, or its digits as text),
+    an ISO 8601 date, an email's date (RFC 2822) or Twitter's; None for anything else
+    ("03/02/2026" could be March or February: not guessed)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _EPOCH_TEXT.fullmatch(text):
+        return float(text)
+    try:
+        if text[:4].isdigit():
+            return datetime.fromisoformat(text)
+        if text[:3].isalpha():
+            if "," in text[:5]:
+                return parsedate_to_datetime(text)
+            return datetime.strptime(text, _TWITTER_TIME)
+    except (ValueError, TypeError, IndexError):
+        return None
+    return None
+
+
+def order_of_times(times: list[Any]) -> list[int] | None:
+    """The places of `times` oldest first, where every one is known and they are not in
+    that order already; None where the list stands as it is. Equal times keep their order."""
+    if len(times) < 2 or any(t is None for t in times):
+        return None
+    try:
+        if all(a <= b for a, b in zip(times, times[1:])):
+            return None
+        return sorted(range(len(times)), key=times.__getitem__)
+    except TypeError:  # numbers beside dates, or dates with and without a time zone
+        return None
 
 
 def time_order(messages: list[Any]) -> list[int] | None:
@@ -113,15 +161,7 @@ def time_order(messages: list[Any]) -> list[int] | None:
     where the list stands as it is. Messages of the same time keep their order."""
     if len(messages) < 2:
         return None
-    times = [_time(m) for m in messages]
-    if any(t is None for t in times):
-        return None
-    try:
-        if all(a <= b for a, b in zip(times, times[1:])):  # type: ignore[operator]
-            return None
-        return sorted(range(len(messages)), key=times.__getitem__)
-    except TypeError:  # numbers beside dates, or dates with and without a time zone
-        return None
+    return order_of_times([message_time(m) for m in messages])
 
 
 def in_time_order(messages: list[Any]) -> list[Any]:
@@ -474,6 +514,10 @@ def column_key(name: str) -> str:
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _CAMEL_HUMP = re.compile(r"(?<=[A-Za-z0-9])(?=[A-Z][a-z])|(?<=[a-z0-9])(?=[A-Z])")
+
+# A time column as a CSV header names it (`column_key`): the keys above, and the date
+# columns of reports ("Message Date", Salesforce's "CreatedDate", an email's "Sent Date").
+TIME_COLUMNS = frozenset({column_key(k) for k in TIME_KEYS} | {"message_date", "created_date", "sent_date"})
 
 
 def reply_chain_keys(row: Any) -> tuple[str, str] | None:

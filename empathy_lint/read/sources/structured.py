@@ -5,11 +5,12 @@ still points at the right line and column of the export.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 
@@ -20,10 +21,12 @@ from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ID_KEYS,
-                                                   MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, ConversationMemory, ReplyChains,
-                                                   column_key, comment_roles, conversation_roles, is_flag,
-                                                   message_text, opening_message, own_message, reply_chain_keys,
-                                                   row_role, split_conversation, team_answers, thread_of, time_order)
+                                                   MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, TIME_COLUMNS, ConversationMemory,
+                                                   ReplyChains, column_key, comment_roles, conversation_roles, is_flag,
+                                                   keyed_role, message_text, message_time, opening_message,
+                                                   order_of_times, own_message,
+                                                   parse_time, reply_chain_keys, row_role, split_conversation,
+                                                   team_answers, thread_of, time_order)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
 
@@ -413,27 +416,59 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
     (offsets and line numbers stay the file's)."""
     document = Document(path, text)
     start, end, number = (0, len(text), 1) if records is None else (records.start, records.end, records.line)
-    offset = start
     said = ConversationMemory()  # rows of one conversation id, in order, as audit reads them
     chains = _jsonl_chains(text, start, end)
-    # Records end at "\n" only: str.splitlines() would also split on U+0085 and U+2028,
-    # which JSON allows unescaped inside strings.
+    for offset, number, line in _lines_in_time_order(_jsonl_lines(text, start, end, number), chains is None):
+        try:
+            replies = _jsonl_record(path, number, line, options, offset, said, chains)
+        except InputError as exc:  # one bad record: reported with its line, the others read
+            document.errors.append(str(exc))
+            replies = []
+        for reply in replies:
+            reply.span = (offset, offset + len(line))
+            reply.name = reply.name or f"line {number}"
+            document.replies.append(reply)
+    return document
+
+
+def _jsonl_lines(text: str, start: int, end: int, number: int) -> Iterator[tuple[int, int, str]]:
+    """(offset, line number, line) of each record of text[start:end], blank lines left out.
+    Records end at "\n" only: str.splitlines() would also split on U+0085 and U+2028,
+    which JSON allows unescaped inside strings."""
+    offset = start
     while offset < end:
         cut = text.find("\n", offset, end)
         line = text[offset:end] if cut < 0 else text[offset:cut + 1]
         if line.strip():
-            try:
-                replies = _jsonl_record(path, number, line, options, offset, said, chains)
-            except InputError as exc:  # one bad record: reported with its line, the others read
-                document.errors.append(str(exc))
-                replies = []
-            for reply in replies:
-                reply.span = (offset, offset + len(line))
-                reply.name = reply.name or f"line {number}"
-                document.replies.append(reply)
+            yield offset, number, line
         offset += len(line)
         number += 1
-    return document
+
+
+def _lines_in_time_order(lines: Iterator[tuple[int, int, str]], may_order: bool) -> Iterable[tuple[int, int, str]]:
+    """A run of JSONL records oldest first where they are messages, one a row, that all
+    say when they were written and are not in that order already (`time_order`); else as
+    they come. Only such an export is parsed twice: its first row says what it is."""
+    if not may_order:
+        return lines
+    first = next(lines, None)
+    if first is None:
+        return ()
+    lines = itertools.chain([first], lines)
+    row = _loaded(first[2])
+    if not isinstance(row, dict) or message_time(row) is None or keyed_role(row) is None or thread_of(row) is not None:
+        return lines
+    lines = list(lines)
+    order = time_order([_loaded(line) for _, _, line in lines])
+    return lines if order is None else [lines[i] for i in order]
+
+
+def _loaded(line: str) -> Any:
+    """A JSONL record parsed, or None (its error is reported where it is read)."""
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
 
 
 # A JSON string token, the loop unrolled (a run of plain characters at a time, not one
@@ -844,6 +879,8 @@ class _CsvLayout:
     # and that of the message it answers (`ReplyChains`).
     message_id: int | None = None
     reply_to: int | None = None
+    # A message-per-row export's time column: its rows are read oldest first (`time_order`).
+    time: int | None = None
 
 
 def _role_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
@@ -990,10 +1027,13 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     role = next((header.index(c) for c in (*MESSAGE_FLAG_KEYS, *MESSAGE_ROLE_KEYS) if c in header), None)
     reply_to = next((header.index(c) for c in REPLY_TO_KEYS if c in header), None) if role is not None else None
     message_id = next((header.index(c) for c in MESSAGE_ID_KEYS if c in header), None) if reply_to is not None else None
+    if message_id is None:
+        reply_to = None
+    time = next((i for i, c in enumerate(header) if c in TIME_COLUMNS), None) if role is not None else None
     return _CsvLayout(delimiter, header, body_col, title_col,
                       next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first,
                       next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None), role,
-                      message_id, reply_to if message_id is not None else None)
+                      message_id, reply_to, time if reply_to is None else None)
 
 
 def _cell(record: list[tuple[str, int, int]], column: int | None) -> str | None:
@@ -1001,6 +1041,18 @@ def _cell(record: list[tuple[str, int, int]], column: int | None) -> str | None:
     if column is None or column >= len(record):
         return None
     return record[column][0].strip() or None
+
+
+def _in_time_order(records: Iterator[list[tuple[str, int, int]]],
+                   column: int | None) -> Iterable[list[tuple[str, int, int]]]:
+    """A run of message rows oldest first by their `column` of times, where every row
+    has a time and they are not in that order already (an export newest first); else
+    as they come. (Findings are put in file order when they are reported.)"""
+    if column is None:
+        return records
+    records = list(records)
+    order = order_of_times([parse_time(r[column][0]) if column < len(r) else None for r in records])
+    return records if order is None else [records[i] for i in order]
 
 
 def _reply_chains(text: str, layout: _CsvLayout, start: int, end: int | None) -> ReplyChains | None:
@@ -1029,7 +1081,7 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
     document = Document(path, text)
     said = ConversationMemory()  # rows of one conversation id, in order, as audit reads them
     chains = _reply_chains(text, layout, start, end)
-    for record in _csv_records(text, layout.delimiter, start, end):
+    for record in _in_time_order(_csv_records(text, layout.delimiter, start, end), layout.time):
         customer = record[customer_col][0] if customer_col is not None and customer_col < len(record) else None
         if is_flag(customer):  # an `inbound` yes/no column, not a message
             customer = None
