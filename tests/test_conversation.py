@@ -1386,3 +1386,20 @@ def test_times_that_cannot_be_compared_leave_the_rows_as_listed():
     assert in_time_order(rows) == rows
     rows = [{"Created Date": "2026-03-02T10:15:00Z", "id": 2}, {"Created Date": "2026-03-02T09:01:00Z", "id": 1}]
     assert [r["id"] for r in in_time_order(rows)] == [1, 2]  # a header as written, read as its words
+
+
+def test_audit_orders_a_newest_first_export_by_windows_cut_between_conversations():
+    """audit puts a window of rows at a time in time order; a window is never cut inside
+    a conversation, so an answer at a window's end still meets the complaint after it."""
+    from empathy_lint.apps.audit import _time_ordered
+
+    rows = []
+    for ticket in range(3):  # each ticket newest first: the answer, then the complaint
+        rows.append({"Ticket ID": f"T{ticket}", "Role": "agent", "body": "answer", "Created Date": f"2026-03-0{ticket + 1}T10:00"})
+        rows.append({"Ticket ID": f"T{ticket}", "Role": "customer", "body": "complaint", "Created Date": f"2026-03-0{ticket + 1}T09:00"})
+    numbered = [(number, row, 1) for number, row in enumerate(rows, 2)]
+    read = [row for _, row, _ in _time_ordered(iter(numbered), window=3)]  # 3 would cut ticket T1 in two
+    for ticket in range(3):
+        mine = [row["Role"] for row in read if row["Ticket ID"] == f"T{ticket}"]
+        assert mine == ["customer", "agent"]
+    assert sorted(id(row) for row in read) == sorted(id(row) for row in rows)  # every row once

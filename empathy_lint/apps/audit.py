@@ -27,7 +27,8 @@ from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, Conver
                                                    opening_message, own_message, split_conversation,
                                                    team_answers, thread_of, time_order)
 from empathy_lint.read.sources import is_record_export
-from empathy_lint.read.sources.structured import BODY_KEYS, CUSTOMER_KEYS, json_error, reply_column
+from empathy_lint.read.sources.structured import (BODY_KEYS, CUSTOMER_KEYS, RunCutter, json_error, reply_column,
+                                                 row_conversation)
 from empathy_lint.read.threads import join_parts
 
 # The reply and customer columns as `check` finds them in the same export (one list).
@@ -169,10 +170,11 @@ CHAIN_WINDOW = 2000
 
 def _time_ordered(rows: Iterator[tuple[int, dict | InputError, int]],
                   window: int = CHAIN_WINDOW) -> Iterator[tuple[int, dict | InputError, int]]:
-    """A message-per-row export's rows oldest first, a window of rows at a time, where
-    every row of the window says when it was written (`time_order`: an export listed
-    newest first); any other export as it comes. (An export whose rows name the message
-    each answers is read by those chains, whatever its order.)"""
+    """A message-per-row export's rows oldest first, a window of rows at a time (cut, as
+    `check` cuts its runs, between conversations: RunCutter), where every row of the
+    window says when it was written (`time_order`: an export listed newest first); any
+    other export as it comes. (An export whose rows name the message each answers is
+    read by those chains, whatever its order.)"""
     rows = iter(rows)
     head: list[tuple[int, dict | InputError, int]] = []
     for item in rows:
@@ -180,19 +182,34 @@ def _time_ordered(rows: Iterator[tuple[int, dict | InputError, int]],
         if isinstance(item[1], dict):
             break
     first = head[-1][1] if head else None
-    batches = itertools.chain(head, rows)
+    items = itertools.chain(head, rows)
     if (not isinstance(first, dict) or keyed_role(first) is None or thread_of(first) is not None
             or message_time(first) is None or reply_chain_keys(first) is not None):
-        yield from batches
+        yield from items
         return
-    while batch := list(itertools.islice(batches, window)):
-        read = [item for item in batch if isinstance(item[1], dict)]
-        order = time_order([row for _, row, _ in read])
-        if order is None:
-            yield from batch
-        else:  # (a row that could not be read is reported first)
-            yield from (item for item in batch if not isinstance(item[1], dict))
-            yield from (read[i] for i in order)
+    cutter, batch = RunCutter(window), []
+    for item in items:
+        if cutter.starts(lambda row=item[1]: _keyed_conversation(row)) and batch:
+            yield from _in_time_order(batch)
+            batch = []
+        batch.append(item)
+    yield from _in_time_order(batch)
+
+
+def _keyed_conversation(row: Any) -> str | None:
+    """The conversation a row names, its header read as words ("Ticket ID")."""
+    if not isinstance(row, dict):
+        return None
+    return row_conversation({column_key(k) if isinstance(k, str) else k: v for k, v in row.items()})
+
+
+def _in_time_order(batch: list[tuple[int, dict | InputError, int]]) -> list[tuple[int, dict | InputError, int]]:
+    """A window of rows oldest first (`time_order`), a row that could not be read first."""
+    read = [item for item in batch if isinstance(item[1], dict)]
+    order = time_order([row for _, row, _ in read])
+    if order is None:
+        return batch
+    return [item for item in batch if not isinstance(item[1], dict)] + [read[i] for i in order]
 
 
 def _with_chains(rows: Iterator[tuple[int, dict | InputError, int]], reply_of: Callable[[dict], str | None],
