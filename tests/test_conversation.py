@@ -1403,3 +1403,39 @@ def test_audit_orders_a_newest_first_export_by_windows_cut_between_conversations
         mine = [row["Role"] for row in read if row["Ticket ID"] == f"T{ticket}"]
         assert mine == ["customer", "agent"]
     assert sorted(id(row) for row in read) == sorted(id(row) for row in rows)  # every row once
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(order=st.permutations(range(6)), suffix=st.sampled_from([".csv", ".jsonl", ".json"]))
+def test_rows_that_say_when_pair_each_answer_with_the_same_message_in_any_order(tmp_path_factory, order, suffix):
+    """However a message-per-row export lists its rows, where every row says when it was
+    written, check and audit pair each answer with the customer's message before it."""
+    from empathy_lint.apps.audit import Columns, read_rows
+    from empathy_lint.read.sources import load_document
+
+    messages = [("T1", "customer", "My parcel arrived smashed."), ("T2", "customer", "I was charged twice this month."),
+                ("T1", "agent", "I'm sorry about the parcel, a new one ships today."),
+                ("T2", "customer", "Still no refund for the double charge."),
+                ("T1", "customer", "Thanks, got the tracking link."),
+                ("T2", "agent", "I'm sorry about the double charge, the refund is on its way.")]
+    rows = [{"ticket_id": t, "role": r, "text": x, "created_at": f"2026-03-02T10:0{i}:00Z"}
+            for i, (t, r, x) in enumerate(messages)]
+    listed = [rows[i] for i in order]
+    path = tmp_path_factory.mktemp("export") / f"export{suffix}"
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(listed)
+    elif suffix == ".jsonl":
+        path.write_text("".join(json.dumps(row) + "\n" for row in listed), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(listed), encoding="utf-8")
+    want = {"I'm sorry about the parcel, a new one ships today.": "My parcel arrived smashed.",
+            "I'm sorry about the double charge, the refund is on its way.": "Still no refund for the double charge."}
+    document = load_document(str(path), path.read_text(encoding="utf-8"), {})
+    assert {reply.text: reply.meta.get("customer") for reply in document.replies} == want
+    assert {r["reply"]: r["customer"] for r in read_rows(path, Columns())} == want
