@@ -1365,6 +1365,7 @@ def test_a_message_per_row_export_newest_first_is_read_in_time_order(tmp_path, w
 
 @pytest.mark.parametrize("column, newer, older", [
     ("CreatedDate", "2026-03-02T10:15:00.000+0000", "2026-03-02T09:01:00.000+0000"),  # Salesforce's report
+    ("EntryTime", "2026-03-02T10:15:00.000+0000", "2026-03-02T09:01:00.000+0000"),    # ...its chat entries
     ("Date", "Mon, 02 Mar 2026 10:15:00 +0000", "Mon, 02 Mar 2026 09:01:00 +0000"),   # an email's header
     ("created_at", "Mon Mar 02 10:15:00 +0000 2026", "Mon Mar 02 09:01:00 +0000 2026"),  # Twitter's API
     ("timestamp", "1772446500", "1772442060"),                                          # seconds, as a CSV cell
@@ -1439,3 +1440,54 @@ def test_rows_that_say_when_pair_each_answer_with_the_same_message_in_any_order(
     document = load_document(str(path), path.read_text(encoding="utf-8"), {})
     assert {reply.text: reply.meta.get("customer") for reply in document.replies} == want
     assert {r["reply"]: r["customer"] for r in read_rows(path, Columns())} == want
+
+
+# Zendesk Chat's API (GET /api/v2/chats): a chat keeps its messages in `history`, each
+# `chat.msg` event with its `sender_type` and text in `msg` (join and leave events carry
+# none); an offline message (`type: offline_msg`) is the visitor's own `message`.
+ZENDESK_CHATS = {"chats": [
+    {"id": "1410.1", "type": "chat", "visitor": {"id": "1.123", "name": "Sam"}, "started_by": "visitor",
+     "timestamp": "2026-03-02T09:00:00Z", "agent_names": ["Ann"], "history": [
+         {"type": "chat.memberjoin", "name": "Sam", "timestamp": "2026-03-02T09:00:00Z", "index": 0},
+         {"type": "chat.msg", "name": "Sam", "sender_type": "Visitor", "index": 1, "timestamp": "2026-03-02T09:01:00Z",
+          "msg": "The zipper on my new jacket broke after one week. I'm really upset."},
+         {"type": "chat.memberjoin", "name": "Ann", "timestamp": "2026-03-02T09:02:00Z", "index": 2},
+         {"type": "chat.msg", "name": "Ann", "sender_type": "Agent", "agent_id": 42, "index": 3,
+          "timestamp": "2026-03-02T09:03:00Z",
+          "msg": "Thanks for writing in. Per our policy we cannot replace items after 30 days."}]},
+    {"id": "1410.2", "type": "offline_msg", "visitor": {"id": "1.456", "name": "John"}, "started_by": "visitor",
+     "message": "Hi there! As I said, my order never arrived and nobody answers.", "timestamp": "2026-03-03T09:00:00Z"},
+], "count": 2, "next_url": None}
+
+
+@pytest.mark.parametrize("offline_first", [False, True])
+def test_a_zendesk_chat_export_lints_the_agents_messages_never_the_visitors(tmp_path, offline_first):
+    """The agent's answer in a chat's `history` went unread (nothing of the chat was
+    linted), while a visitor's offline message was linted as if the team had written it
+    ("As I said" flagged in the customer's own words); audit refused the export."""
+    export = dict(ZENDESK_CHATS, chats=ZENDESK_CHATS["chats"][::-1] if offline_first else ZENDESK_CHATS["chats"])
+    path = tmp_path / "chats.json"
+    path.write_text(json.dumps(export, indent=1), encoding="utf-8")
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    text = path.read_text(encoding="utf-8")
+    answer_line = text[:text.index("Thanks for writing in")].count("\n") + 1
+    assert {f["line"] for f in findings} == {answer_line}  # the agent's message only
+    assert {"EMP201", "EMP303"} <= {f["code"] for f in findings}  # read with the visitor's broken zipper
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["replies"] == 1
+    assert summary["worst"][0]["customer"].startswith("The zipper on my new jacket broke")
+
+
+def test_a_chat_history_table_as_an_etl_tool_loads_it_is_read_message_by_message(tmp_path):
+    """Zendesk Chat's history as a warehouse table (Fivetran's chat_history: `msg`,
+    `sender_type`, `timestamps`), newest first: each agent message with the visitor's before it."""
+    path = tmp_path / "chat_history.csv"
+    _newest_first_csv(path, ("chat_id", "index", "timestamps", "name", "msg", "sender_type", "type"), [
+        ("c1", "2", "2026-03-02T10:15:00Z", "Ann", NEWEST_FIRST_ROWS[0][2], "Agent", "chat.msg"),
+        ("c1", "1", "2026-03-02T09:02:00Z", "Ann", "", "Agent", "chat.memberjoin"),
+        ("c1", "0", "2026-03-02T09:01:00Z", "Visitor 123", NEWEST_FIRST_ROWS[1][2], "Visitor", "chat.msg")])
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    assert {f["line"] for f in findings} == {2}
+    assert "EMP201" in {f["code"] for f in findings}
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["worst"][0]["customer"].startswith("The zipper on my new jacket broke")

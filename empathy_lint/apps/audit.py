@@ -22,8 +22,8 @@ from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, ReplyChains,
-                                                   column_key, comment_roles, keyed_role, reply_chain_keys,
-                                                   conversation_roles, is_flag, message_text, message_time,
+                                                   column_key, comment_roles, customer_record, keyed_role,
+                                                   reply_chain_keys, conversation_roles, is_flag, message_text, message_time,
                                                    opening_message, own_message, split_conversation,
                                                    team_answers, thread_of, time_order)
 from empathy_lint.read.sources import is_record_export
@@ -127,6 +127,8 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
                 if skipped is None:
                     raise row
                 skipped.append(str(row))
+                continue
+            if customer_record(row):  # the customer's own message (an offline chat message): nothing to score
                 continue
             if resolved is None:  # (a conversation with no reply column is scored answer by answer)
                 resolved = columns.resolve(list(row), str(path), reply_required=not _is_conversation(row))

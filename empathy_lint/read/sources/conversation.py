@@ -34,15 +34,21 @@ from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.markup import quoted_html
 from empathy_lint.read.sources.quotes import quote_spans
 
-LIST_KEYS = ("thread", "messages", "comments", "threads", "conversations", "conversation")
-ROLE_KEYS = ("role", "author_role", "actor_type", "type", "from", "sender", "source", "direction")
-TEXT_KEYS = ("text", "body_text", "plain_body", "body", "content", "message", "value")
+# (Zendesk Chat keeps a chat's messages in `history`, each event's text in `msg` and its
+# author in `sender_type`, ahead of a `type` that names the event: "chat.msg".)
+LIST_KEYS = ("thread", "messages", "comments", "threads", "conversations", "conversation", "history")
+ROLE_KEYS = ("role", "author_role", "author_type", "sender_type", "actor_type", "type", "from", "sender", "source",
+             "direction")
+TEXT_KEYS = ("text", "body_text", "plain_body", "body", "content", "message", "msg", "value")
+# A record that is the customer's message itself, with no answer in it: Zendesk Chat's
+# offline message (`type: offline_msg`, the visitor's `message`). Never linted.
+CUSTOMER_RECORD_TYPES = frozenset({"offline_msg"})
 # The columns of a CSV export that name a row's conversation: rows of one conversation
 # (or one ticket), in order, are read together; the earlier rows' customer messages
 # are the later rows' `earlier`.
 # (Salesforce's `ParentId` of an EmailMessage or CaseComment is its case.)
 CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread", "ticket_id", "ticket", "case_id",
-                        "case_number", "parent_id", "id")
+                        "case_number", "parent_id", "chat_id", "id")
 OPENING_KEYS = ("description_text", "description")
 INTERCOM_PARTS = "conversation_parts"
 INTERCOM_TYPES = frozenset({"conversation_part", "conversation"})
@@ -103,13 +109,17 @@ def message_time(message: Any) -> float | datetime | None:
         value = message.get(key)
         if value not in (None, "") and not isinstance(value, (dict, list)):
             return parse_time(value)
-    if all(type(key) is str and key.islower() and " " not in key and "-" not in key for key in message):
-        return None  # (keys as the lists spell them, checked above: no header to read)
-    for key, value in message.items():
-        if isinstance(key, str) and value not in (None, "") and not isinstance(value, (dict, list)) \
-                and column_key(key) in TIME_COLUMNS:
+    for key, value in message.items():  # a header's words: "Created Date", "EntryTime", "timestamps"
+        if not isinstance(key, str) or value in (None, "") or isinstance(value, (dict, list)):
+            continue
+        if key in TIME_COLUMNS or (not _plain_key(key) and column_key(key) in TIME_COLUMNS):
             return parse_time(value)
     return None
+
+
+def _plain_key(key: str) -> bool:
+    """Is a key spelled as the key lists spell theirs (so `column_key` would not change it)?"""
+    return key.islower() and " " not in key and "-" not in key
 
 
 # Seconds (or milliseconds) since 1970 written as text, as a CSV cell holds them: at least
@@ -516,8 +526,17 @@ _SEPARATORS = re.compile(r"[\s\-]+")
 _CAMEL_HUMP = re.compile(r"(?<=[A-Za-z0-9])(?=[A-Z][a-z])|(?<=[a-z0-9])(?=[A-Z])")
 
 # A time column as a CSV header names it (`column_key`): the keys above, and the date
-# columns of reports ("Message Date", Salesforce's "CreatedDate", an email's "Sent Date").
-TIME_COLUMNS = frozenset({column_key(k) for k in TIME_KEYS} | {"message_date", "created_date", "sent_date"})
+# columns of reports ("Message Date", Salesforce's "CreatedDate" and its chat entries'
+# "EntryTime", an email's "Sent Date"; Zendesk Chat's history as Fivetran loads it, `timestamps`).
+TIME_COLUMNS = frozenset({column_key(k) for k in TIME_KEYS}
+                         | {"message_date", "created_date", "sent_date", "entry_time", "timestamps"})
+
+
+def customer_record(record: Any) -> bool:
+    """Is this record the customer's own message, with no answer of the team in it
+    (`CUSTOMER_RECORD_TYPES`)?"""
+    kind = record.get("type") if isinstance(record, dict) else None
+    return isinstance(kind, str) and kind in CUSTOMER_RECORD_TYPES
 
 
 def reply_chain_keys(row: Any) -> tuple[str, str] | None:

@@ -22,7 +22,8 @@ from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ID_KEYS,
                                                    MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, TIME_COLUMNS, ConversationMemory,
-                                                   ReplyChains, column_key, comment_roles, conversation_roles, is_flag,
+                                                   ReplyChains, column_key, comment_roles, conversation_roles,
+                                                   customer_record, is_flag,
                                                    keyed_role, message_text, message_time, opening_message,
                                                    order_of_times, own_message,
                                                    parse_time, reply_chain_keys, row_role, split_conversation,
@@ -36,7 +37,8 @@ from empathy_lint.read.sources.thread import quoted_messages
 TEAM_BODY_KEYS = ("agent_reply", "agent_response", "agent_message", "support_reply", "support_response",
                   "public_reply", "reply_text", "response_text")
 BODY_KEYS = ("reply", *TEAM_BODY_KEYS, "body", "text", "content", "comment_value", "message", "response", "answer",
-             "template", "body_text", "plain_body", "text_body", "comment_body")  # (Salesforce: TextBody, CommentBody)
+             "template", "body_text", "plain_body", "text_body", "comment_body",  # (Salesforce: TextBody, CommentBody)
+             "msg")  # (Zendesk Chat's history)
 HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
 TITLE_KEYS = ("title", "name", "subject", "id", "key")
 # A macro's actions that write the answer to the customer, by the action's `name`:
@@ -245,7 +247,7 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
             else:
                 yield from _records_replies(item, text, body_key, titled)
         return
-    if not isinstance(node, dict):
+    if not isinstance(node, dict) or customer_record(node):  # (the customer's own words: never linted)
         return
     titled_by = _title_key(node)
     own = node[titled_by] if titled_by is not None else None
