@@ -1491,3 +1491,20 @@ def test_a_chat_history_table_as_an_etl_tool_loads_it_is_read_message_by_message
     assert "EMP201" in {f["code"] for f in findings}
     summary = json.loads(run_cli_fast("audit", str(path)).stdout)
     assert summary["worst"][0]["customer"].startswith("The zipper on my new jacket broke")
+
+
+@pytest.mark.parametrize("private, public", [("true", ""), ("1", ""), ("", "false"), ("", "FALSE")])
+def test_a_note_marked_private_in_a_csv_is_never_linted(tmp_path, private, public):
+    """A CSV writes a message's private/public flag as text ("true", "1", "FALSE"):
+    Freshdesk's conversations as a warehouse table (`incoming`, `private`). The team's
+    internal note was linted as an answer to the customer, in check and in audit."""
+    path = tmp_path / "conversations.csv"
+    _newest_first_csv(path, ("id", "ticket_id", "body_text", "incoming", "private", "public", "created_at"), [
+        ("1", "77", NEWEST_FIRST_ROWS[1][2], "true", "", "", "2026-03-02T09:01:00Z"),
+        ("2", "77", "Internal: a known chargeback risk. As I said, per our policy refuse.", "false", private, public,
+         "2026-03-02T09:30:00Z"),
+        ("3", "77", NEWEST_FIRST_ROWS[0][2], "false", "", "", "2026-03-02T10:15:00Z")])
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    assert {f["line"] for f in findings} == {4}  # the answer only, never the note on line 3
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["replies"] == 1

@@ -435,11 +435,26 @@ def team_answers(messages: list[Any], roles: list[str | None],
         yield message, *answered(said)
 
 
+# The fields that may mark a message as the team's alone (`_hidden`, `_team_row`).
+HIDDEN_KEYS = ("public", "private", "channel", "message_type", "type")
+
+
 def _hidden(message: dict[str, Any]) -> bool:
     """A message marked as not shown to the customer (Zendesk `public: false`, Freshdesk
-    `private: true`, Gorgias's `internal-note` channel, Freshchat's `message_type: private`)."""
-    return (message.get("public") is False or message.get("private") is True
+    `private: true`, Gorgias's `internal-note` channel, Freshchat's `message_type: private`);
+    a CSV writes the flags as text ("false", "1")."""
+    return (_yes_no(message.get("public")) is False or _yes_no(message.get("private")) is True
             or message.get("channel") in INTERNAL_CHANNELS or message.get("message_type") == "private")
+
+
+def _yes_no(value: Any) -> bool | None:
+    """A yes/no field, a JSON boolean or a CSV's text ("True", "0", "no"); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return True if word in _YES else False if word in _NO else None
+    return None
 
 
 def split_conversation(own: str | None, messages: list[Any],
@@ -464,10 +479,8 @@ def row_role(row: dict[str, Any]) -> str | None:
     """"customer", "internal" or "agent" for a row that names its author (a message of a
     message-per-row export); None for a row that does not (a reply, or a macro)."""
     for key in (*MESSAGE_FLAG_KEYS, FROM_TEAM):
-        value = row.get(key)
-        if isinstance(value, str):  # (a list or an object there is no flag: never looked up)
-            value = True if value.strip().lower() in _YES else False if value.strip().lower() in _NO else None
-        if isinstance(value, bool):
+        value = _yes_no(row.get(key))  # (a list or an object there is no flag: never looked up)
+        if value is not None:
             team = value if key == FROM_TEAM else not value  # (Gorgias's `from_agent`: true for the team's)
             return _team_row(row) if team else "customer"
     for key in MESSAGE_ROLE_KEYS:

@@ -20,7 +20,8 @@ from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
-from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, MESSAGE_FLAG_KEYS, MESSAGE_ID_KEYS,
+from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, HIDDEN_KEYS, MESSAGE_FLAG_KEYS,
+                                                   MESSAGE_ID_KEYS,
                                                    MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, TIME_COLUMNS, ConversationMemory,
                                                    ReplyChains, column_key, comment_roles, conversation_roles,
                                                    customer_record, is_flag,
@@ -877,6 +878,8 @@ class _CsvLayout:
     first: int  # where the first record after the header starts
     conversation: int | None = None  # the column naming the row's conversation
     role: int | None = None  # the column naming the row's author (a message-per-row export)
+    # The columns that may mark a team's row as an internal note (`HIDDEN_KEYS`: private, public...).
+    hidden: tuple[int, ...] = ()
     # A message-per-row export whose rows name the message they answer: the row's own id
     # and that of the message it answers (`ReplyChains`).
     message_id: int | None = None
@@ -891,7 +894,7 @@ def _role_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | No
     column = layout.role
     if column is None or column >= len(record):
         return None
-    return row_role({layout.header[column]: record[column][0]})
+    return row_role({layout.header[i]: record[i][0] for i in (*layout.hidden, column) if i < len(record)})
 
 
 def _conversation_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
@@ -1032,9 +1035,10 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     if message_id is None:
         reply_to = None
     time = next((i for i, c in enumerate(header) if c in TIME_COLUMNS), None) if role is not None else None
+    hidden = tuple(header.index(c) for c in HIDDEN_KEYS if c in header) if role is not None else ()
     return _CsvLayout(delimiter, header, body_col, title_col,
                       next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first,
-                      next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None), role,
+                      next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None), role, hidden,
                       message_id, reply_to, time if reply_to is None else None)
 
 
