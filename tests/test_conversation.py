@@ -1508,3 +1508,20 @@ def test_a_note_marked_private_in_a_csv_is_never_linted(tmp_path, private, publi
     assert {f["line"] for f in findings} == {4}  # the answer only, never the note on line 3
     summary = json.loads(run_cli_fast("audit", str(path)).stdout)
     assert summary["replies"] == 1
+
+
+def test_an_intercom_note_in_a_parts_table_is_never_linted(tmp_path):
+    """Intercom's conversation parts as a warehouse table (`author_type`, `part_type`):
+    an admin's `note` (and an assignment) is no answer to the customer, as in Intercom's
+    JSON; it was linted ("As I said" in a note the customer never sees)."""
+    path = tmp_path / "conversation_parts.csv"
+    _newest_first_csv(path, ("id", "conversation_id", "author_type", "part_type", "body", "created_at"), [
+        ("p3", "c1", "admin", "note", "<p>Internal: as I said in standup, per our policy refuse.</p>", "2026-03-02T09:30:00Z"),
+        ("p4", "c1", "admin", "assignment", "<p>Assigned to Ann, as I said.</p>", "2026-03-02T09:31:00Z"),
+        ("p2", "c1", "admin", "comment", f"<p>{NEWEST_FIRST_ROWS[0][2]}</p>", "2026-03-02T10:15:00Z"),
+        ("p1", "c1", "user", "comment", f"<p>{NEWEST_FIRST_ROWS[1][2]}</p>", "2026-03-02T09:01:00Z")])
+    findings = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)["files"][0]["findings"]
+    assert {f["line"] for f in findings} == {4}
+    assert "EMP201" in {f["code"] for f in findings}
+    summary = json.loads(run_cli_fast("audit", str(path)).stdout)
+    assert summary["replies"] == 1

@@ -436,7 +436,7 @@ def team_answers(messages: list[Any], roles: list[str | None],
 
 
 # The fields that may mark a message as the team's alone (`_hidden`, `_team_row`).
-HIDDEN_KEYS = ("public", "private", "channel", "message_type", "type")
+HIDDEN_KEYS = ("public", "private", "channel", "message_type", "type", "part_type")
 
 
 def _hidden(message: dict[str, Any]) -> bool:
@@ -504,8 +504,11 @@ def keyed_role(row: dict[str, Any]) -> str | None:
 
 def _team_row(row: dict[str, Any]) -> str:
     """"internal" for a row of the team's that the customer never sees (marked not
-    public, or a note by its `type`: Crisp's `type: note`), else "agent"."""
-    kind = row.get("type")
+    public, or a note by its `type`: Crisp's `type: note`; an Intercom part that is no
+    `comment`: a note, an assignment), else "agent"."""
+    kind, part = row.get("type"), row.get("part_type")
+    if isinstance(part, str) and part.strip() and part.strip().lower() != "comment":
+        return "internal"
     return "internal" if _hidden(row) or (isinstance(kind, str) and kind.strip().lower() in INTERNAL_ROLES) else "agent"
 
 
