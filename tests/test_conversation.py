@@ -1525,3 +1525,27 @@ def test_an_intercom_note_in_a_parts_table_is_never_linted(tmp_path):
     assert "EMP201" in {f["code"] for f in findings}
     summary = json.loads(run_cli_fast("audit", str(path)).stdout)
     assert summary["replies"] == 1
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".json"])
+def test_a_disable_comment_keeps_to_its_own_row_when_rows_are_read_in_time_order(tmp_path, suffix):
+    """Rows read oldest first are reported in file order: a `disable` comment in one
+    answer's cell silenced another answer's finding when the replies were left in time order."""
+    policy = NEWEST_FIRST_ROWS[0][2]
+    rows = [{"conversation_id": "T1", "role": "agent", "body": "<!-- empathy-lint: disable EMP303 --> " + policy,
+             "created_at": "2026-03-02T10:15:00Z"},
+            {"conversation_id": "T1", "role": "customer", "body": NEWEST_FIRST_ROWS[1][2], "created_at": "2026-03-02T09:01:00Z"},
+            {"conversation_id": "T2", "role": "agent", "body": policy, "created_at": "2026-03-01T10:15:00Z"},
+            {"conversation_id": "T2", "role": "customer", "body": "My parcel arrived smashed.", "created_at": "2026-03-01T09:01:00Z"}]
+    path = tmp_path / f"export{suffix}"
+    if suffix == ".csv":
+        _newest_first_csv(path, tuple(rows[0]), [tuple(row.values()) for row in rows])
+    elif suffix == ".jsonl":
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", "--select", "EMP303", "--format", "json", str(path))
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    text = path.read_text(encoding="utf-8")
+    second = text.index(policy, text.index('"T2"') if suffix != ".csv" else text.index("T2"))
+    assert [f["line"] for f in findings] == [text[:second].count("\n") + 1]  # T2's answer, not T1's

@@ -389,7 +389,7 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
         raise InputError(f"{path}: invalid JSON: {unreadable_value(exc)}") from None
     tree, _ = _parse(text, 0)
     try:
-        document = Document(path, text, list(_records_replies(tree, text, options.get("json_body"))))
+        document = Document(path, text, in_file_order(list(_records_replies(tree, text, options.get("json_body")))))
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
     if not document.replies:
@@ -431,7 +431,20 @@ def read_jsonl(path: str, text: str, options: dict[str, Any], records: "Records 
             reply.span = (offset, offset + len(line))
             reply.name = reply.name or f"line {number}"
             document.replies.append(reply)
+    document.replies = in_file_order(document.replies)
     return document
+
+
+def in_file_order(replies: list[Reply]) -> list[Reply]:
+    """Replies as the file lists them, where a reader took their records in another order
+    (messages read oldest first): suppressions, fixes and reports place each reply by
+    where it stands (a list already in order, or one with a reply of no place, as it is)."""
+    if any(reply.span is None for reply in replies):
+        return replies
+    starts = [reply.span[0] for reply in replies]  # type: ignore[index]
+    if all(a <= b for a, b in zip(starts, starts[1:])):
+        return replies
+    return sorted(replies, key=lambda reply: reply.span[0])  # type: ignore[index]
 
 
 def _jsonl_lines(text: str, start: int, end: int, number: int) -> Iterator[tuple[int, int, str]]:
@@ -1122,6 +1135,7 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
         reply = _reply(value, origin, name=name, html_body=False, meta=reply_meta)
         reply.span = (record[0][1], record[-1][2])
         document.replies.append(reply)
+    document.replies = in_file_order(document.replies)
     return document
 
 
