@@ -1549,3 +1549,26 @@ def test_a_disable_comment_keeps_to_its_own_row_when_rows_are_read_in_time_order
     text = path.read_text(encoding="utf-8")
     second = text.index(policy, text.index('"T2"') if suffix != ".csv" else text.index("T2"))
     assert [f["line"] for f in findings] == [text[:second].count("\n") + 1]  # T2's answer, not T1's
+
+
+UNANSWERED = "My order never arrived and nobody answers."
+
+
+@pytest.mark.parametrize("name, content", [
+    ("tickets.json", json.dumps({"tickets": [{"id": 1, "subject": "Late", "comments": [
+        {"id": 11, "author_role": "end-user", "body": UNANSWERED}]}]})),
+    ("messages.json", json.dumps([{"ticket_id": 1, "role": "customer", "text": UNANSWERED, "created_at": 5},
+                                  {"ticket_id": 1, "role": "note", "text": "Escalate.", "created_at": 6}])),
+    ("messages.jsonl", json.dumps({"ticket_id": 1, "role": "customer", "text": UNANSWERED}) + "\n"),
+    ("messages.csv", f'ticket_id,role,text\n1,customer,"{UNANSWERED}"\n1,note,Escalate.\n'),
+])
+def test_an_export_with_no_answer_of_the_team_says_so(tmp_path, name, content):
+    """An export of conversations nobody has answered yet (new tickets) was met with
+    "found no replies; set readers.csv_body to the reply column": the reader had read it
+    right, and naming the customer's column would not help. It says what it found."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = run_cli_fast("check", "--isolated", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "no answer of the team" in result.stderr and "customer's messages" in result.stderr
+    assert "set readers" not in result.stderr and "looked for" not in result.stderr

@@ -23,6 +23,7 @@ from empathy_lint.write.safefix import fix_text
 from empathy_lint.read.sources import (Document, decode, is_record_export, load_document, read_source, record_runs,
                                        scan_export)
 from empathy_lint.read.sources.conversation import join_messages, own_words
+from empathy_lint.read.sources.structured import holds_messages, no_answer_notice
 from empathy_lint.read.sources.filetext import FileText
 
 STDIN_NAME = "<stdin>"
@@ -393,6 +394,10 @@ def _blank(text: Any) -> bool:
     return text.blank if isinstance(text, FileText) else not text.strip()
 
 
+# How much of an export's start tells whether it is one of messages (its header, its first record).
+MESSAGES_HEAD = 65_536
+
+
 def reading_notices(document: Any) -> list[str]:
     """Say so when a file was read as one very long reply, or as none: the reader likely
     did not see how the file holds its replies, and every verdict on it would mislead."""
@@ -401,6 +406,8 @@ def reading_notices(document: Any) -> list[str]:
         return []
     name, change = reader
     if not document.replies and not _blank(document.text):
+        if name in ("CSV", "TSV", "JSONL") and holds_messages(document.path, document.text[:MESSAGES_HEAD]):
+            return [no_answer_notice(document.path)]
         return [f"{document.path}: the {name} reader found no replies; {change}"]
     # (A reply over the engine's limit gets its error instead, which says to split it.)
     if len(document.replies) == 1 and len(document.replies[0].text) <= MAX_REPLY_CHARS:

@@ -392,12 +392,58 @@ def read_json(path: str, text: str, options: dict[str, Any]) -> Document:
         document = Document(path, text, in_file_order(list(_records_replies(tree, text, options.get("json_body")))))
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
-    if not document.replies:
+    if not document.replies and _holds_messages(tree):
+        document.notices.append(no_answer_notice(path))
+    elif not document.replies:
         document.replies = _bare_json_replies(tree, text)
-    if not document.replies:
+    if not document.replies and not document.notices:
         document.notices.append(f"{path}: no replies found (looked for Zendesk and Gorgias macro actions and keys "
                                 f"{', '.join(HTML_BODY_KEYS + BODY_KEYS)})")
     return document
+
+
+def no_answer_notice(path: str) -> str:
+    """What to say of an export the readers understood that holds no answer of the team
+    (new tickets nobody has answered yet): not that its replies went unseen."""
+    return f"{path}: no answer of the team to lint: its conversations hold only the customer's messages (and notes)"
+
+
+# How much of a parsed JSON export `_holds_messages` looks through: the records near its top.
+_MESSAGE_SEARCH_NODES = 5_000
+
+
+def _holds_messages(tree: Any) -> bool:
+    """Does a parsed JSON export hold conversations (a ticket's messages, or messages one a
+    record) with the customer's messages among them? Looked for breadth first, near the top."""
+    queue, seen = [tree], 0
+    while queue and seen < _MESSAGE_SEARCH_NODES:
+        node = queue.pop(0)
+        seen += 1
+        if isinstance(node, list):
+            if any(isinstance(item, dict) and _own_customer(item) is None and row_role(item) == "customer"
+                   for item in node[:50]):
+                return True
+            queue.extend(node[:50])
+        elif isinstance(node, dict):
+            thread = thread_of(node)
+            if thread is not None and conversation_roles(thread[1], node) is not None:
+                return True
+            queue.extend(value for value in node.values() if isinstance(value, (list, dict)))
+    return False
+
+
+def holds_messages(path: str, head: str) -> bool:
+    """Is a CSV or JSON Lines export (`head`: its start) one of messages, each naming its
+    author, or of conversations: so a file with no reply in it holds no answer yet,
+    rather than replies the reader missed?"""
+    if path.lower().endswith(TABLE_SUFFIXES):
+        try:
+            return _csv_layout(path, head, {}).role is not None
+        except InputError:
+            return False
+    line = next((line for line in head.split("\n") if line.strip()), "")
+    row = _loaded(line)
+    return isinstance(row, dict) and (keyed_role(row) is not None or thread_of(row) is not None)
 
 
 def _bare_json_replies(tree: Any, text: str) -> list[Reply]:
