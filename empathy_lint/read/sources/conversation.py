@@ -171,7 +171,13 @@ def time_order(messages: list[Any]) -> list[int] | None:
     where the list stands as it is. Messages of the same time keep their order."""
     if len(messages) < 2:
         return None
-    return order_of_times([message_time(m) for m in messages])
+    times = []
+    for message in messages:  # (the first message without a time ends the search: most lists have none)
+        time = message_time(message)
+        if time is None:
+            return None
+        times.append(time)
+    return order_of_times(times)
 
 
 def in_time_order(messages: list[Any]) -> list[Any]:
