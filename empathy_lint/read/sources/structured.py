@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import deque
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -415,9 +416,9 @@ _MESSAGE_SEARCH_NODES = 5_000
 def _holds_messages(tree: Any) -> bool:
     """Does a parsed JSON export hold conversations (a ticket's messages, or messages one a
     record) with the customer's messages among them? Looked for breadth first, near the top."""
-    queue, seen = [tree], 0
+    queue, seen = deque([tree]), 0
     while queue and seen < _MESSAGE_SEARCH_NODES:
-        node = queue.pop(0)
+        node = queue.popleft()
         seen += 1
         if isinstance(node, list):
             if any(isinstance(item, dict) and _own_customer(item) is None and row_role(item) == "customer"
