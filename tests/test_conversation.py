@@ -1572,3 +1572,6 @@ def test_an_export_with_no_answer_of_the_team_says_so(tmp_path, name, content):
     assert result.returncode == 0, result.stderr
     assert "no answer of the team" in result.stderr and "customer's messages" in result.stderr
     assert "set readers" not in result.stderr and "looked for" not in result.stderr
+    audited = run_cli_fast("audit", str(path))
+    assert audited.returncode == 0 and json.loads(audited.stdout)["replies"] == 0
+    assert "no answer of the team to score" in audited.stderr

@@ -436,6 +436,11 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
         fail(f"{written or 'report'}: cannot write report ({exc.strerror or exc})")
     if not json_path:
         click.echo(text, nl=False)
+    if not summary["replies"] and not result.skipped:  # (a summary of zeros alone would look like a clean export)
+        from empathy_lint.write.report.text import escape
+
+        click.echo(f"empathy-lint: {escape(str(path))}: no answer of the team to score: the export holds none, "
+                   "or only the customer's messages and internal notes", err=True)
     if result.skipped:  # the other rows were audited; the bad ones are errors all the same
         for message in result.skipped:
             error_line(message)
