@@ -22,10 +22,10 @@ from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, ReplyChains,
-                                                   column_key, comment_roles, customer_record, keyed_role,
-                                                   reply_chain_keys, conversation_roles, is_flag, message_text, message_time,
-                                                   opening_message, own_message, split_conversation,
-                                                   team_answers, thread_of, time_order)
+                                                   column_key, comment_roles, conversation_roles, customer_record,
+                                                   is_flag, keyed_role, message_text, message_time, opening_message,
+                                                   own_message, reply_chain_keys, split_conversation, team_answers,
+                                                   thread_of, time_order)
 from empathy_lint.read.sources import is_record_export
 from empathy_lint.read.sources.structured import (BODY_KEYS, CUSTOMER_KEYS, RunCutter, json_error, reply_column,
                                                  row_conversation)

@@ -22,14 +22,12 @@ from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, HIDDEN_KEYS, MESSAGE_FLAG_KEYS,
-                                                   MESSAGE_ID_KEYS,
-                                                   MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, TIME_COLUMNS, ConversationMemory,
-                                                   ReplyChains, column_key, comment_roles, conversation_roles,
-                                                   customer_record, is_flag,
-                                                   keyed_role, message_text, message_time, opening_message,
-                                                   order_of_times, own_message,
-                                                   parse_time, reply_chain_keys, row_role, split_conversation,
-                                                   team_answers, thread_of, time_order)
+                                                   MESSAGE_ID_KEYS, MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, TIME_COLUMNS,
+                                                   ConversationMemory, ReplyChains, column_key, comment_roles,
+                                                   conversation_roles, customer_record, is_flag, keyed_role,
+                                                   message_text, message_time, opening_message, order_of_times,
+                                                   own_message, parse_time, reply_chain_keys, row_role,
+                                                   split_conversation, team_answers, thread_of, time_order)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
 
