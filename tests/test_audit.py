@@ -106,6 +106,16 @@ def test_bad_column_is_one_line_error(export):
     assert result.returncode == 2 and "no column 'nope'" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["tickets.xlsx", "tickets.ods"])
+def test_a_workbook_export_is_told_to_be_saved_as_csv(tmp_path, name):
+    """A helpdesk report saved as a workbook gets the way out, as `check` gives it."""
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04[Content_Types].xml" + b"\x00" * 40)
+    result = run_cli("audit", str(path))
+    assert result.returncode == 2 and "save the sheet as CSV (UTF-8)" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
 def test_audit_reads_a_spreadsheets_headers_as_check_does(tmp_path):
     """"Agent Response" and "Customer Message" (a spreadsheet's headers) are the reply and
     the customer's message, for audit as for check."""

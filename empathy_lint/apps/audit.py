@@ -20,7 +20,7 @@ from empathy_lint.run.batch import lint_batch
 from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
-from empathy_lint.read.sources.base import no_surrogates
+from empathy_lint.read.sources.base import SPREADSHEETS, no_surrogates
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, ReplyChains,
                                                    column_key, comment_roles, conversation_roles, customer_record,
                                                    is_flag, keyed_role, message_text, message_time, opening_message,
@@ -116,6 +116,8 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             rows = _jsonl_rows(handle, path)
         elif suffix == ".json":
             rows = _json_rows(handle, path)
+        elif suffix in SPREADSHEETS:  # (a helpdesk's report saved as a workbook: the way out)
+            raise InputError(f"{path}: a spreadsheet, not a text export: save the sheet as CSV (UTF-8) and audit that")
         else:
             raise InputError(f"{path}: audit reads .csv, .tsv, .jsonl or .json exports")
         resolved = None

@@ -111,7 +111,7 @@ SAVE_AS_TEXT = {
     ".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".ods": "an OpenDocument spreadsheet",
     ".numbers": "a Numbers spreadsheet",
 }
-_SPREADSHEETS = frozenset({".xlsx", ".xls", ".ods", ".numbers"})
+SPREADSHEETS = frozenset({".xlsx", ".xls", ".ods", ".numbers"})
 RTF_MAGIC = b"{\\rtf"
 ARCHIVE_MAGIC = b"PK\x03\x04"  # ZIP: Office and OpenDocument files are ZIP archives
 
@@ -124,7 +124,7 @@ def document_format(name: str) -> str | None:
     if kind is None:
         return None
     way = ("save the email as .eml or .txt" if extension == ".msg"
-           else "save the sheet as CSV (UTF-8) and check that" if extension in _SPREADSHEETS
+           else "save the sheet as CSV (UTF-8) and check that" if extension in SPREADSHEETS
            else "save it as plain text (.txt)")
     return f"{name}: {kind}, not a text reply: {way}, or pipe the text in (empathy-lint check -)"
 
