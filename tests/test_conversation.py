@@ -1575,3 +1575,21 @@ def test_an_export_with_no_answer_of_the_team_says_so(tmp_path, name, content):
     audited = run_cli_fast("audit", str(path))
     assert audited.returncode == 0 and json.loads(audited.stdout)["replies"] == 0
     assert "no answer of the team to score" in audited.stderr
+
+
+def test_rows_of_one_ticket_that_do_not_say_who_wrote_them_get_a_notice(tmp_path):
+    """Zendesk's comments as a warehouse table (`ticket_comment`: ticket_id, body, public,
+    created) before it is joined with the users' roles: nothing tells the customer's rows
+    from the team's, so every row is linted as an answer, the customer's too. The run
+    says so and how to mend it; an export of the team's replies alone (`agent_reply`) does not."""
+    path = tmp_path / "ticket_comment.csv"
+    _newest_first_csv(path, ("id", "ticket_id", "body", "public", "created"), [
+        ("1", "77", NEWEST_FIRST_ROWS[1][2], "true", "2026-03-02T09:01:00Z"),
+        ("2", "77", NEWEST_FIRST_ROWS[0][2], "true", "2026-03-02T10:15:00Z")])
+    for command in ("check", "audit"):
+        result = run_cli_fast(command, "--isolated" if command == "check" else "--no-join-parts", str(path))
+        assert "no column says who wrote each" in result.stderr and "role column" in result.stderr, result.stderr
+    replies = tmp_path / "replies.csv"
+    _newest_first_csv(replies, ("ticket_id", "agent_reply"), [("77", NEWEST_FIRST_ROWS[0][2]), ("77", "Sorry again!")])
+    for command in ("check", "audit"):
+        assert "who wrote" not in run_cli_fast(command, str(replies)).stderr

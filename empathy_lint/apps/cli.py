@@ -412,6 +412,7 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
         # A streamed export's replies are not counted before it is read: its size stands
         # in (a ticket row with its customer message is about half a kilobyte).
         jobs = worker_count(jobs, path.stat().st_size * AUTO_PARALLEL_REPLIES // AUTO_PARALLEL_BYTES)
+        _say_if_unattributed(path)
         show_progress = sys.stderr.isatty()
         if show_progress:
             with click.progressbar(length=path.stat().st_size, label="Auditing", file=sys.stderr) as bar:
@@ -445,6 +446,22 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
         for message in result.skipped:
             error_line(message)
         sys.exit(EXIT_ERROR)
+
+
+def _say_if_unattributed(path: Path) -> None:
+    """Warn, as `check` does, when an export's rows share a ticket but do not say who wrote each."""
+    from empathy_lint.read.sources.structured import unattributed_notice
+    from empathy_lint.run.checking import MESSAGES_HEAD
+    from empathy_lint.write.report.text import escape
+
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            head = handle.read(MESSAGES_HEAD)
+    except OSError:
+        return  # (reading the export says what is wrong with it)
+    notice = unattributed_notice(str(path), head)
+    if notice:
+        click.echo(f"empathy-lint: {escape(notice)}", err=True)
 
 
 @cli.command()

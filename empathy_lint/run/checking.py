@@ -23,7 +23,7 @@ from empathy_lint.write.safefix import fix_text
 from empathy_lint.read.sources import (Document, decode, is_record_export, load_document, read_source, record_runs,
                                        scan_export)
 from empathy_lint.read.sources.conversation import join_messages, own_words
-from empathy_lint.read.sources.structured import holds_messages, no_answer_notice
+from empathy_lint.read.sources.structured import holds_messages, no_answer_notice, unattributed_notice
 from empathy_lint.read.sources.filetext import FileText
 
 STDIN_NAME = "<stdin>"
@@ -276,6 +276,9 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
                 job = Job(Document(str(path), text), config, customer, default_kind=default_kind, earlier=earlier,
                           fingerprint_path=fingerprint_path(path), kind_by_content=by_content)
                 pieces.extend((len(jobs), dataclasses.replace(job, records=run)) for run in runs)
+                unattributed = unattributed_notice(str(path), text[:MESSAGES_HEAD])
+                if unattributed:
+                    outcome.notice(unattributed)
                 paths[len(jobs)] = (path, encoding)
                 streamed_files.add(len(jobs))
                 jobs.append(job)
@@ -409,6 +412,9 @@ def reading_notices(document: Any) -> list[str]:
         if name in ("CSV", "TSV", "JSONL") and holds_messages(document.path, document.text[:MESSAGES_HEAD]):
             return [no_answer_notice(document.path)]
         return [f"{document.path}: the {name} reader found no replies; {change}"]
+    unattributed = unattributed_notice(document.path, document.text[:MESSAGES_HEAD])
+    if unattributed:
+        return [unattributed]
     # (A reply over the engine's limit gets its error instead, which says to split it.)
     if len(document.replies) == 1 and len(document.replies[0].text) <= MAX_REPLY_CHARS:
         words = len(document.replies[0].text.split())

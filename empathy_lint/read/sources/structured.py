@@ -431,6 +431,38 @@ def _holds_messages(tree: Any) -> bool:
     return False
 
 
+# Reply columns that name the team's side (a CSV of them is the team's answers alone);
+# any other ("body", "text", "message") may hold either side of a conversation.
+_TEAM_COLUMNS = frozenset({*TEAM_BODY_KEYS, "reply", "response", "answer", "template"})
+
+
+def unattributed_notice(path: str, head: str) -> str | None:
+    """What to say of a CSV export whose rows share a ticket but do not say who wrote
+    each (Zendesk's `ticket_comment` table before it is joined with the users' roles):
+    every row is linted as the team's answer, the customer's messages too. None for any
+    other export. `head`: the file's start (its header and first rows)."""
+    if not path.lower().endswith(TABLE_SUFFIXES):
+        return None
+    try:
+        layout = _csv_layout(path, head, {})
+    except InputError:
+        return None
+    column = layout.conversation
+    if (layout.role is not None or layout.customer is not None or column is None or layout.header[column] == "id"
+            or layout.header[layout.body] in _TEAM_COLUMNS):
+        return None
+    seen: set[str] = set()
+    for record in _csv_records(head, layout.delimiter, layout.first):
+        conversation = _conversation_of(record, layout)
+        if conversation in seen:
+            return (f"{path}: rows share a {layout.header[column]} but no column says who wrote each, so every "
+                    "row is linted as the team's answer, the customer's messages too; add a role column "
+                    "(end-user or agent: in a warehouse, join the users' role)")
+        if conversation is not None:
+            seen.add(conversation)
+    return None
+
+
 def holds_messages(path: str, head: str) -> bool:
     """Is a CSV or JSON Lines export (`head`: its start) one of messages, each naming its
     author, or of conversations: so a file with no reply in it holds no answer yet,
