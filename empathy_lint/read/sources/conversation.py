@@ -7,7 +7,8 @@ Zendesk's ticket `comments` (`author_role`, `body`/`plain_body`), Help Scout's `
 Front's messages (`is_inbound: true`), LiveChat's chat `thread.events` (authors by id, its
 `users` by type),
 Gorgias's ticket `messages` (`from_agent: false`, `body_text`), Intercom's
-`conversation_parts` (its `source` first; `author.type`, `part_type`).
+`conversation_parts` (its `source` first; `author.type`, `part_type`), Zendesk Chat's
+`history` (`sender_type: Visitor`, `msg`; its offline messages are the visitor's own).
 A list whose messages all carry a time (`createdAt`, `created_at`, ...) is read in time
 order: Help Scout's API lists a conversation's threads newest first, and a data team's
 export of one message a row may list the newest first too (`parse_time` reads the ways
