@@ -1586,10 +1586,18 @@ def test_rows_of_one_ticket_that_do_not_say_who_wrote_them_get_a_notice(tmp_path
     _newest_first_csv(path, ("id", "ticket_id", "body", "public", "created"), [
         ("1", "77", NEWEST_FIRST_ROWS[1][2], "true", "2026-03-02T09:01:00Z"),
         ("2", "77", NEWEST_FIRST_ROWS[0][2], "true", "2026-03-02T10:15:00Z")])
-    for command in ("check", "audit"):
-        result = run_cli_fast(command, "--isolated" if command == "check" else "--no-join-parts", str(path))
-        assert "no column says who wrote each" in result.stderr and "role column" in result.stderr, result.stderr
+    rows = tmp_path / "ticket_comment.jsonl"
+    rows.write_text("".join(json.dumps({"id": i, "ticket_id": 77, "body": text, "public": True}) + "\n"
+                            for i, text in ((1, NEWEST_FIRST_ROWS[1][2]), (2, NEWEST_FIRST_ROWS[0][2]))), encoding="utf-8")
+    for export in (path, rows):
+        for command in ("check", "audit"):
+            result = run_cli_fast(command, "--isolated" if command == "check" else "--no-join-parts", str(export))
+            assert "no column says who wrote each" in result.stderr and "role column" in result.stderr, result.stderr
     replies = tmp_path / "replies.csv"
     _newest_first_csv(replies, ("ticket_id", "agent_reply"), [("77", NEWEST_FIRST_ROWS[0][2]), ("77", "Sorry again!")])
-    for command in ("check", "audit"):
-        assert "who wrote" not in run_cli_fast(command, str(replies)).stderr
+    paired = tmp_path / "paired.jsonl"  # each row with the customer's message it answers
+    paired.write_text("".join(json.dumps({"ticket_id": 77, "customer": NEWEST_FIRST_ROWS[1][2], "body": text}) + "\n"
+                              for text in (NEWEST_FIRST_ROWS[0][2], "Sorry again!")), encoding="utf-8")
+    for export in (replies, paired):
+        for command in ("check", "audit"):
+            assert "who wrote" not in run_cli_fast(command, str(export)).stderr

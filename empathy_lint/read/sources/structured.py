@@ -437,12 +437,26 @@ _TEAM_COLUMNS = frozenset({*TEAM_BODY_KEYS, "reply", "response", "answer", "temp
 
 
 def unattributed_notice(path: str, head: str) -> str | None:
-    """What to say of a CSV export whose rows share a ticket but do not say who wrote
-    each (Zendesk's `ticket_comment` table before it is joined with the users' roles):
-    every row is linted as the team's answer, the customer's messages too. None for any
-    other export. `head`: the file's start (its header and first rows)."""
-    if not path.lower().endswith(TABLE_SUFFIXES):
+    """What to say of a CSV or JSON Lines export whose rows share a ticket but do not say
+    who wrote each (Zendesk's `ticket_comment` table before it is joined with the users'
+    roles): every row is linted as the team's answer, the customer's messages too. None
+    for any other export. `head`: the file's start (its header and first rows)."""
+    lowered = path.lower()
+    if lowered.endswith(TABLE_SUFFIXES):
+        shared = _unattributed_columns(path, head)
+    elif lowered.endswith((".jsonl", ".ndjson")):
+        shared = _unattributed_keys(head)
+    else:
         return None
+    if shared is None:
+        return None
+    return (f"{path}: rows share a {shared} but no column says who wrote each, so every row is linted as the "
+            "team's answer, the customer's messages too; add a role column (end-user or agent: in a warehouse, "
+            "join the users' role)")
+
+
+def _unattributed_columns(path: str, head: str) -> str | None:
+    """The conversation column a CSV's rows share, where nothing says who wrote each row."""
     try:
         layout = _csv_layout(path, head, {})
     except InputError:
@@ -455,12 +469,37 @@ def unattributed_notice(path: str, head: str) -> str | None:
     for record in _csv_records(head, layout.delimiter, layout.first):
         conversation = _conversation_of(record, layout)
         if conversation in seen:
-            return (f"{path}: rows share a {layout.header[column]} but no column says who wrote each, so every "
-                    "row is linted as the team's answer, the customer's messages too; add a role column "
-                    "(end-user or agent: in a warehouse, join the users' role)")
+            return layout.header[column]
         if conversation is not None:
             seen.add(conversation)
     return None
+
+
+def _unattributed_keys(head: str) -> str | None:
+    """The conversation key a JSON Lines export's first rows share, where nothing says
+    who wrote each row (no author, no customer message of its own, no conversation list)."""
+    seen: set[tuple[str, str]] = set()
+    for line in head.split("\n")[:_UNATTRIBUTED_ROWS]:
+        row = _loaded(line) if line.strip() else None
+        if not isinstance(row, dict):
+            continue
+        if keyed_role(row) is not None or _own_customer(row) is not None or thread_of(row) is not None:
+            return None
+        body = next((k for k in _body_keys(row, None) if isinstance(row.get(k), str)), None)
+        if body is None or body in _TEAM_COLUMNS:
+            return None
+        key = next((k for k in CONVERSATION_COLUMNS if k != "id" and isinstance(row.get(k), (str, int))
+                    and not isinstance(row.get(k), bool) and str(row[k]).strip()), None)
+        if key is None:
+            continue
+        if (key, str(row[key]).strip()) in seen:
+            return key
+        seen.add((key, str(row[key]).strip()))
+    return None
+
+
+# How many of a JSON Lines export's first rows `_unattributed_keys` reads.
+_UNATTRIBUTED_ROWS = 200
 
 
 def holds_messages(path: str, head: str) -> bool:
