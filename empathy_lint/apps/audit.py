@@ -21,9 +21,9 @@ from empathy_lint.config import Config
 from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import SPREADSHEETS, no_surrogates
-from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, ConversationMemory, ReplyChains,
-                                                   column_key, comment_roles, conversation_roles, customer_record,
-                                                   is_flag, keyed_role, message_text, message_time, opening_message,
+from empathy_lint.read.sources.conversation import (TICKET_COLUMNS, ConversationMemory, ReplyChains, column_key,
+                                                   comment_roles, conversation_roles, customer_record, is_flag,
+                                                   keyed, keyed_role, message_text, message_time, opening_message,
                                                    own_message, reply_chain_keys, split_conversation, team_answers,
                                                    thread_of, time_order)
 from empathy_lint.read.sources import is_record_export
@@ -40,7 +40,7 @@ ID_COLUMNS = ("id", "ticket_id", "ticket", "reply_id")
 URL_COLUMNS = ("ticket_url", "url", "link", "permalink", "ticket_link")
 # The conversation a row belongs to, as `check` reads it (CONVERSATION_COLUMNS): a
 # ticket id before a row id, so rows `id` m1, m2 of `ticket_id` T1 are one conversation.
-THREAD_COLUMNS = tuple(c for c in CONVERSATION_COLUMNS if c != "id")
+THREAD_COLUMNS = TICKET_COLUMNS
 FAMILIES = ("acknowledgement", "apology", "defensive", "next-steps", "follow-up")
 # What a support lead looks at first: replies with an error, then those that blame or
 # take back an apology (non-apologies and defensive phrasing hurt more than an
@@ -172,22 +172,29 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
 CHAIN_WINDOW = 2000
 
 
-def _time_ordered(rows: Iterator[tuple[int, dict | InputError, int]],
-                  window: int = CHAIN_WINDOW) -> Iterator[tuple[int, dict | InputError, int]]:
+Row = tuple[int, dict | InputError, int]  # (line, the row or its error, its size in bytes)
+
+
+def _first_row(rows: Iterator[Row]) -> tuple[dict | None, Iterator[Row]]:
+    """The export's first row that could be read (what its shape is told by), and all the
+    rows, that one included, still to come."""
+    rows = iter(rows)
+    head: list[Row] = []
+    for item in rows:
+        head.append(item)
+        if isinstance(item[1], dict):
+            return item[1], itertools.chain(head, rows)
+    return None, iter(head)
+
+
+def _time_ordered(rows: Iterator[Row], window: int = CHAIN_WINDOW) -> Iterator[Row]:
     """A message-per-row export's rows oldest first, a window of rows at a time (cut, as
     `check` cuts its runs, between conversations: RunCutter), where every row of the
     window says when it was written (`time_order`: an export listed newest first); any
     other export as it comes. (An export whose rows name the message each answers is
     read by those chains, whatever its order.)"""
-    rows = iter(rows)
-    head: list[tuple[int, dict | InputError, int]] = []
-    for item in rows:
-        head.append(item)
-        if isinstance(item[1], dict):
-            break
-    first = head[-1][1] if head else None
-    items = itertools.chain(head, rows)
-    if (not isinstance(first, dict) or keyed_role(first) is None or thread_of(first) is not None
+    first, items = _first_row(rows)
+    if (first is None or keyed_role(first) is None or thread_of(first) is not None
             or message_time(first) is None or reply_chain_keys(first) is not None):
         yield from items
         return
@@ -204,10 +211,10 @@ def _keyed_conversation(row: Any) -> str | None:
     """The conversation a row names, its header read as words ("Ticket ID")."""
     if not isinstance(row, dict):
         return None
-    return row_conversation({column_key(k) if isinstance(k, str) else k: v for k, v in row.items()})
+    return row_conversation(keyed(row))
 
 
-def _in_time_order(batch: list[tuple[int, dict | InputError, int]]) -> list[tuple[int, dict | InputError, int]]:
+def _in_time_order(batch: list[Row]) -> list[Row]:
     """A window of rows oldest first (`time_order`), a row that could not be read first."""
     read = [item for item in batch if isinstance(item[1], dict)]
     order = time_order([row for _, row, _ in read])
@@ -216,26 +223,19 @@ def _in_time_order(batch: list[tuple[int, dict | InputError, int]]) -> list[tupl
     return [item for item in batch if not isinstance(item[1], dict)] + [read[i] for i in order]
 
 
-def _with_chains(rows: Iterator[tuple[int, dict | InputError, int]], reply_of: Callable[[dict], str | None],
+def _with_chains(rows: Iterator[Row], reply_of: Callable[[dict], str | None],
                  window: int = CHAIN_WINDOW) -> Iterator[tuple[int, dict | InputError, int, ReplyChains | None]]:
     """The rows, each with the ReplyChains around it where the export names what each
     message answers (a message-per-row export with an id and an answered-message column:
     `tweet_id`, `in_response_to_tweet_id`), else None. `reply_of`: a row's reply column,
     as the run resolves it (`Columns.resolve`: its text in such an export)."""
-    rows = iter(rows)
-    head: list[tuple[int, dict | InputError, int]] = []
-    keys = text = None
-    for item in rows:
-        head.append(item)
-        if isinstance(item[1], dict):
-            keys = reply_chain_keys(item[1])
-            text = reply_of(item[1]) if keys is not None else None
-            break
+    first, batches = _first_row(rows)
+    keys = reply_chain_keys(first)
+    text = reply_of(first) if keys is not None else None  # (keys: `first` is a row)
     if keys is None or text is None:
-        for number, row, size in itertools.chain(head, rows):
+        for number, row, size in batches:
             yield number, row, size, None
         return
-    batches = itertools.chain(head, rows)
     before, current = None, list(itertools.islice(batches, window))
     while current:
         after = list(itertools.islice(batches, window))

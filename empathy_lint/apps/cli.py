@@ -450,13 +450,12 @@ def audit(export: str, reply_column: str | None, customer_column: str | None, ag
 
 def _say_if_unattributed(path: Path) -> None:
     """Warn, as `check` does, when an export's rows share a ticket but do not say who wrote each."""
-    from empathy_lint.read.sources.structured import unattributed_notice
-    from empathy_lint.run.checking import MESSAGES_HEAD
+    from empathy_lint.read.sources.structured import EXPORT_HEAD, unattributed_notice
     from empathy_lint.write.report.text import escape
 
     try:
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            head = handle.read(MESSAGES_HEAD)
+            head = handle.read(EXPORT_HEAD)
     except OSError:
         return  # (reading the export says what is wrong with it)
     notice = unattributed_notice(str(path), head)

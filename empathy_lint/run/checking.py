@@ -23,7 +23,7 @@ from empathy_lint.write.safefix import fix_text
 from empathy_lint.read.sources import (Document, decode, is_record_export, load_document, read_source, record_runs,
                                        scan_export)
 from empathy_lint.read.sources.conversation import join_messages, own_words
-from empathy_lint.read.sources.structured import holds_messages, no_answer_notice, unattributed_notice
+from empathy_lint.read.sources.structured import EXPORT_HEAD, holds_messages, no_answer_notice, unattributed_notice
 from empathy_lint.read.sources.filetext import FileText
 
 STDIN_NAME = "<stdin>"
@@ -276,7 +276,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
                 job = Job(Document(str(path), text), config, customer, default_kind=default_kind, earlier=earlier,
                           fingerprint_path=fingerprint_path(path), kind_by_content=by_content)
                 pieces.extend((len(jobs), dataclasses.replace(job, records=run)) for run in runs)
-                unattributed = unattributed_notice(str(path), text[:MESSAGES_HEAD])
+                unattributed = unattributed_notice(str(path), text[:EXPORT_HEAD])
                 if unattributed:
                     outcome.notice(unattributed)
                 paths[len(jobs)] = (path, encoding)
@@ -397,10 +397,6 @@ def _blank(text: Any) -> bool:
     return text.blank if isinstance(text, FileText) else not text.strip()
 
 
-# How much of an export's start tells whether it is one of messages (its header, its first record).
-MESSAGES_HEAD = 65_536
-
-
 def reading_notices(document: Any) -> list[str]:
     """Say so when a file was read as one very long reply, or as none: the reader likely
     did not see how the file holds its replies, and every verdict on it would mislead."""
@@ -409,10 +405,10 @@ def reading_notices(document: Any) -> list[str]:
         return []
     name, change = reader
     if not document.replies and not _blank(document.text):
-        if name in ("CSV", "TSV", "JSONL") and holds_messages(document.path, document.text[:MESSAGES_HEAD]):
+        if name in ("CSV", "TSV", "JSONL") and holds_messages(document.path, document.text[:EXPORT_HEAD]):
             return [no_answer_notice(document.path)]
         return [f"{document.path}: the {name} reader found no replies; {change}"]
-    unattributed = unattributed_notice(document.path, document.text[:MESSAGES_HEAD])
+    unattributed = unattributed_notice(document.path, document.text[:EXPORT_HEAD])
     if unattributed:
         return [unattributed]
     # (A reply over the engine's limit gets its error instead, which says to split it.)

@@ -114,7 +114,7 @@ def actions_for(uri: str, text: str, finding: Finding, positions: Any,
             diagnostics=diagnostics,
             command=types.Command(title=f"Ignore {finding.code} in this document", command=IGNORE_COMMAND,
                                   arguments=[uri, finding.code])))
-    elif style:
+    else:
         nl = _newline(text)
         if suffix in LINE_COMMENTS_OK:
             line_start = _line_start(text, finding.start)

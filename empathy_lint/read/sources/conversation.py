@@ -50,6 +50,8 @@ CUSTOMER_RECORD_TYPES = frozenset({"offline_msg"})
 # (Salesforce's `ParentId` of an EmailMessage or CaseComment is its case.)
 CONVERSATION_COLUMNS = ("conversation_id", "thread_id", "conversation", "thread", "ticket_id", "ticket", "case_id",
                         "case_number", "parent_id", "chat_id", "id")
+# ...and those that name a ticket, not a row's own id (rows of one ticket share it).
+TICKET_COLUMNS = tuple(c for c in CONVERSATION_COLUMNS if c != "id")
 OPENING_KEYS = ("description_text", "description")
 INTERCOM_PARTS = "conversation_parts"
 INTERCOM_TYPES = frozenset({"conversation_part", "conversation"})
@@ -505,8 +507,14 @@ def keyed_role(row: dict[str, Any]) -> str | None:
     as the key lists spell them (`column_key`), as `check` reads a CSV header."""
     role = row_role(row)
     if role is None and any(isinstance(k, str) and k != column_key(k) for k in row):
-        role = row_role({column_key(k) if isinstance(k, str) else k: v for k, v in row.items()})
+        role = row_role(keyed(row))
     return role
+
+
+def keyed(row: dict[str, Any]) -> dict[Any, Any]:
+    """A row whose keys are a header as written ("Ticket ID", "Incoming"), keyed as the key
+    lists spell them (`column_key`)."""
+    return {column_key(k) if isinstance(k, str) else k: v for k, v in row.items()}
 
 
 def _team_row(row: dict[str, Any]) -> str:
@@ -521,7 +529,7 @@ def _team_row(row: dict[str, Any]) -> str:
 
 def is_flag(value: Any) -> bool:
     """A yes/no cell ("True", "0"): a role flag, not a customer's message."""
-    return isinstance(value, bool) or (isinstance(value, str) and value.strip().lower() in _YES | _NO)
+    return _yes_no(value) is not None
 
 
 def own_message(value: Any) -> str | None:

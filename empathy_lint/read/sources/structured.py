@@ -22,7 +22,8 @@ from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, HIDDEN_KEYS, MESSAGE_FLAG_KEYS,
-                                                   MESSAGE_ID_KEYS, MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, TIME_COLUMNS,
+                                                   MESSAGE_ID_KEYS, MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, TICKET_COLUMNS,
+                                                   TIME_COLUMNS,
                                                    ConversationMemory, ReplyChains, column_key, comment_roles,
                                                    conversation_roles, customer_record, is_flag, keyed_role,
                                                    message_text, message_time, opening_message, order_of_times,
@@ -431,6 +432,11 @@ def _holds_messages(tree: Any) -> bool:
     return False
 
 
+# How much of an export's start tells what it holds (its header, its first records):
+# `holds_messages` and `unattributed_notice` read no more.
+EXPORT_HEAD = 65_536
+
+
 # Reply columns that name the team's side (a CSV of them is the team's answers alone);
 # any other ("body", "text", "message") may hold either side of a conversation.
 _TEAM_COLUMNS = frozenset({*TEAM_BODY_KEYS, "reply", "response", "answer", "template"})
@@ -488,8 +494,7 @@ def _unattributed_keys(head: str) -> str | None:
         body = next((k for k in _body_keys(row, None) if isinstance(row.get(k), str)), None)
         if body is None or body in _TEAM_COLUMNS:
             return None
-        key = next((k for k in CONVERSATION_COLUMNS if k != "id" and isinstance(row.get(k), (str, int))
-                    and not isinstance(row.get(k), bool) and str(row[k]).strip()), None)
+        key = _conversation_key(row, TICKET_COLUMNS)
         if key is None:
             continue
         if (key, str(row[key]).strip()) in seen:
@@ -1069,13 +1074,16 @@ def _known(conversation: Conversation) -> str | None:
 
 def row_conversation(row: Any) -> str | None:
     """The conversation a JSONL row belongs to (its conversation or ticket id), if named."""
+    key = _conversation_key(row)
+    return None if key is None else str(row[key]).strip()
+
+
+def _conversation_key(row: Any, keys: tuple[str, ...] = CONVERSATION_COLUMNS) -> str | None:
+    """The first of `keys` naming the conversation a row belongs to (a plain id, not blank)."""
     if not isinstance(row, dict):
         return None
-    for key in CONVERSATION_COLUMNS:
-        value = row.get(key)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()
-    return None
+    return next((key for key in keys if isinstance(value := row.get(key), (str, int, float))
+                 and not isinstance(value, bool) and str(value).strip()), None)
 
 
 def line_conversation(line: str) -> str | None:
