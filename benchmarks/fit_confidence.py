@@ -72,7 +72,7 @@ def collect(records: list[dict]) -> tuple[dict[str, list], dict[str, list[int]]]
         code: ({"weights": {}, "bias": 0.0} if kinds.get(code) == "require" else {"confidence": 1.0})
         for code in FAMILY_OF}})
     contexts = Context.many([(r.get("customer"), r.get("kind") or "live", r.get("channel"), r["reply"],
-                              earlier_customer(r)) for r in records], canned_in_pass=True)
+                              earlier_customer(r), r.get("title")) for r in records], canned_in_pass=True)
     samples: dict[str, list] = {}
     forbid: dict[str, list[int]] = {}
     for record, context in zip(records, contexts):

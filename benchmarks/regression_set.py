@@ -33,7 +33,7 @@ HEADER = """\
 
 def agrees(linter: Linter, record: dict) -> bool:
     context = Context.for_reply(record.get("customer"), record.get("kind") or "live", record.get("channel"),
-                                record["reply"], earlier_customer(record))
+                                record["reply"], earlier_customer(record), record.get("title"))
     codes = {f.code for f in linter.lint(record["reply"], context)}
     return all(bool(codes & set(FAMILIES[family])) == want
                for family, want in expected(record).items() if want is not None)

@@ -60,7 +60,7 @@ def by_id(parts):
 def test_real_reply_agrees_with_its_labels(linter, by_id, record_id):
     record = by_id[record_id]
     context = Context.for_reply(record.get("customer"), record.get("kind") or "live", record.get("channel"),
-                                record["reply"], earlier_customer(record))
+                                record["reply"], earlier_customer(record), record.get("title"))
     codes = {f.code for f in linter.lint(record["reply"], context)}
     for family, want in expected(record).items():
         if want is None:

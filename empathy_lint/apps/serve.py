@@ -99,6 +99,9 @@ class Checker:
         if customer is not None and not isinstance(customer, str):
             raise BadRequest("'customer' must be a string")
         earlier = _thread_text(body.get("thread"))
+        title = body.get("title")
+        if title is not None and not isinstance(title, str):
+            raise BadRequest("'title' (the macro's name) must be a string")
         kind, channel = body.get("kind"), body.get("channel")
         if kind is not None and kind not in KINDS:
             raise BadRequest(f"'kind' must be one of {', '.join(KINDS)}")
@@ -113,7 +116,7 @@ class Checker:
             earlier = earlier or quoted_earlier
         with self.lock:
             linter = self.runner.linter(config)
-            context = Context.for_reply(customer, kind, channel or config.channel, reply, earlier)
+            context = Context.for_reply(customer, kind, channel or config.channel, reply, earlier, title)
             findings = [f for f in linter.lint(reply, context) if config.shows(f.severity)]
         out = []
         for finding in findings:

@@ -226,7 +226,8 @@ class CustomerDetector:
         """The named evidence of the agent's reply, after `labels` in the second model's columns."""
         return [REPLY, *self.reply_labels]
 
-    def canned_problems(self, replies: list[str]) -> list[tuple[bool | None, bool]]:
+    def canned_problems(self, replies: list[str],
+                        titles: list[str | None] | None = None) -> list[tuple[bool | None, bool]]:
         """What canned replies' own words say they answer, and whether they say it surely:
         (True, sure) for trouble (a crash, an outage, a delay; a refund unless the macro's
         own words say it answers no problem, as a how-to does), (False, sure) for a
@@ -238,12 +239,15 @@ class CustomerDetector:
         customer is leaving ("sorry to see you go!"). A macro that finds no fault
         ("after review, this is working as intended") answers a report, so trouble words
         still make it a problem (readers want the apology), but not a sure one: what rests
-        on it is only `info`."""
+        on it is only `info`. Where its words do not say, trouble named in the macro's
+        title ("Shipping delay", "Wrong item received") does (`canned_title`)."""
         # (With sentences, as in the linter's pass: a how-to's "To return an item:" opens
         # a sentence after a greeting.)
-        return [self.canned_problem(doc) for doc in self._read_replies(replies, sentences=True)]
+        titles = titles or [None] * len(replies)
+        return [self.canned_problem(doc, title)
+                for doc, title in zip(self._read_replies(replies, sentences=True), titles)]
 
-    def canned_problem(self, doc: Any) -> tuple[bool | None, bool]:
+    def canned_problem(self, doc: Any, title: str | None = None) -> tuple[bool | None, bool]:
         """canned_problems for one reply's doc (the linter's own, in its pass: a macro
         collection's replies are not read twice)."""
         found = self.canned.matches(doc)
@@ -253,7 +257,21 @@ class CustomerDetector:
             trouble = uncancelled(found.get("refund", ()), cancel)
         if trouble:
             return True, not found.get("no_fault")
-        return (False, True) if found.get("fine") else (None, False)
+        if found.get("fine"):
+            return False, True
+        if title and self._title_names_trouble(title):
+            return True, True
+        return None, False
+
+    def _title_names_trouble(self, title: str) -> bool:
+        """Does a macro's title name trouble ("Shipping delay", "Wrong item received")?
+        Only the `trouble` cues count: a title's other words are a category more than a
+        verdict ("Refunds::Policy" is a how-to's, "Issue or PR: send for help" answers a
+        report, not a contribution)."""
+        doc = next(iter(self._read_replies([canned_title(title)], sentences=True)))
+        found = self.canned.matches(doc)
+        cancel = [span for label in NOT_TROUBLE for span in found.get(label, ())]
+        return bool(uncancelled(found.get("trouble", ()), cancel))
 
     def detect(self, text: str, earlier: str | None = None) -> CustomerSignal:
         return self.detect_many([text], [earlier])[0]
@@ -459,6 +477,18 @@ class CustomerDetector:
         return joined
 
 
+# What joins the words of a macro's name where a sentence has spaces: "shipping_delay",
+# "damaged-item", "Orders::Late delivery", "Billing/Refund issued".
+_NAME_JOINS = re.compile(r"[_/|>:]+|(?<=[a-z])-(?=[a-z])|(?<=[a-z])(?=[A-Z][a-z])")
+
+
+def canned_title(name: str) -> str:
+    """A macro's name as the words of a heading: the name its author gave the situation
+    it answers ("Shipping delay", "damaged_item", "Returns::WrongItem") says what a
+    macro is for where its body does not ("Your order is held up at the depot")."""
+    return _NAME_JOINS.sub(" ", name).strip()
+
+
 @functools.lru_cache(maxsize=1)
 def default_detector() -> CustomerDetector:
     return CustomerDetector(get_nlp(), load_context("customer.yaml"), str(lexicon_path()))
@@ -531,7 +561,8 @@ def request_sentences(doc: Any) -> list[tuple[int, int]]:
     return default_detector().request_sentences(doc)
 
 
-def canned_problems(replies: list[str]) -> list[tuple[bool | None, bool]]:
+def canned_problems(replies: list[str], titles: list[str | None] | None = None) -> list[tuple[bool | None, bool]]:
     """With no customer message: does each canned reply answer a problem (None: its
-    words do not say), and is that sure? In one stream through the pipeline."""
-    return default_detector().canned_problems(replies) if replies else []
+    words, and its title where given, do not say), and is that sure? In one stream
+    through the pipeline."""
+    return default_detector().canned_problems(replies, titles) if replies else []

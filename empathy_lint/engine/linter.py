@@ -55,8 +55,10 @@ class Context:
     # reply (`read_reply`): a finding that rests on it is less sure than one on their words.
     by_reply: bool = False
     # A canned reply with no customer message, judged by its own words in the linter's
-    # pass over it (`read_reply`), not read a second time for it.
+    # pass over it (`read_reply`), not read a second time for it; and by its title
+    # where they do not say (`canned_title`).
     canned_open: bool = False
+    title: str | None = None
 
     @classmethod
     def judged(cls, signal: Any, customer: str, kind: str = "live", channel: str | None = None) -> "Context":
@@ -77,7 +79,7 @@ class Context:
 
         detector = default_detector()
         if self.canned_open:
-            problem, sure = detector.canned_problem(doc)
+            problem, sure = detector.canned_problem(doc, self.title)
             return dataclasses.replace(self, problem=problem, fine=problem is False, sure=sure, canned_open=False)
         signal = detector.with_reply(self.open_score, detector.reply_groups(doc))
         return dataclasses.replace(self, problem=signal.problem, fine=signal.fine,
@@ -86,19 +88,19 @@ class Context:
     @classmethod
     def for_reply(cls, customer: str | None = None, kind: str = "live",
                   channel: str | None = None, reply: str | None = None,
-                  earlier: str | None = None) -> "Context":
+                  earlier: str | None = None, title: str | None = None) -> "Context":
         """A context whose `problem` is judged from the customer message, if any, read with
         the conversation's `earlier` customer messages.
 
         Without one, a canned `reply` is judged by its own words: trouble ("the crash",
         "your refund") is a problem; only a contribution ("Thanks for your pull
-        request!") is fine; otherwise unknown.
+        request!") is fine; otherwise its `title` ("Shipping delay"), else unknown.
         """
-        return cls.many([(customer, kind, channel, reply, earlier)])[0]
+        return cls.many([(customer, kind, channel, reply, earlier, title)])[0]
 
     @classmethod
     def many(cls, rows: list[tuple], canned_in_pass: bool = False) -> list["Context"]:
-        """for_reply for many (customer, kind, channel, reply[, earlier]) rows: the customer
+        """for_reply for many (customer, kind, channel, reply[, earlier[, title]]) rows: the customer
         messages, and the canned replies judged by their own words, each go through the
         pipeline in one stream (one call per message cost an export a quarter of its time).
         A row with earlier customer messages but none of its own is judged by them, as its message.
@@ -129,14 +131,15 @@ class Context:
             problems: dict[int, tuple[bool | None, bool]] = {}
         else:
             waiting = set()
-            problems = dict(zip(canned, canned_problems([rows[i][3] for i in canned])))
+            problems = dict(zip(canned, canned_problems([rows[i][3] for i in canned],
+                                                        [_title(rows[i]) for i in canned])))
         contexts = []
         for i, (customer, row) in enumerate(zip(customers, rows)):
             kind, channel = row[1], row[2]
             if customer:
                 contexts.append(cls.judged(next(verdicts), customer, kind, channel))
             elif i in waiting:
-                contexts.append(cls(kind=kind, channel=channel, canned_open=True))
+                contexts.append(cls(kind=kind, channel=channel, canned_open=True, title=_title(row)))
             else:
                 problem, sure = problems.get(i, (None, False))
                 contexts.append(cls(kind=kind, channel=channel, problem=problem, fine=problem is False, sure=sure))
@@ -152,6 +155,11 @@ class Context:
         """A live reply whose customer verdict is unknown (no message read): that it
         answers a problem is assumed, so what rests on that verdict is only a hint."""
         return self.problem is None and self.kind == "live"
+
+
+def _title(row: tuple) -> str | None:
+    """A Context.many row's title (its sixth place), if it has one."""
+    return row[5] if len(row) > 5 and isinstance(row[5], str) else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
 """`lint_batch`: the pure core for volume. Replies in, findings out, streamed.
 
 Input is any iterable of reply strings or records (`{"id", "reply", "customer",
-"channel", "kind", "thread"}`, only `reply` required; `thread` or `messages` holds the
+"channel", "kind", "thread", "title"}`, only `reply` required; a canned macro's `title`
+says what it answers where its words do not; `thread` or `messages` holds the
 conversation's earlier messages, each `{"role", "text"}`); output is an iterator of BatchResult in
 input order. Memory stays flat however long the input: it is read lazily and at most
 a few chunks are in flight. With n_process > 1, worker processes each build the
@@ -51,8 +52,10 @@ def _items(chunk: list[Record], config: Config) -> list[tuple[str, Context]]:
         thread = thread_of(record)
         if thread is not None:  # the conversation's earlier messages (`thread`, `messages`, ...)
             customer, earlier = split_conversation(customer, thread[1], record)
+        title = record.get("title")
         rows.append((customer, chosen(record.get("kind"), KINDS, config.kind or "live"),
-                     chosen(record.get("channel"), CHANNELS, config.channel), reply, earlier))
+                     chosen(record.get("channel"), CHANNELS, config.channel), reply, earlier,
+                     title if isinstance(title, str) else None))
     judged = iter(Context.many(rows, canned_in_pass=True))
     bare = Context(kind=config.kind or "live", channel=config.channel)
     return [(record, bare) if i in plain else (record["reply"], next(judged)) for i, record in enumerate(chunk)]

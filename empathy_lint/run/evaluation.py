@@ -223,7 +223,7 @@ def evaluate(records: list[dict], use_context: bool = True,
     linter = linter or Linter(Config())
     contexts = Context.many([
         (r.get("customer") if use_context else None, r.get("kind") or "live", r.get("channel"), r["reply"],
-         earlier_customer(r) if use_context else None)
+         earlier_customer(r) if use_context else None, r.get("title"))
         for r in records
     ], canned_in_pass=True)
     if labels_gate:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from empathy_lint.write.baseline import fingerprint
@@ -296,8 +297,19 @@ def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
         kind = chosen(reply.meta.get("kind"), KINDS, job.config.kind or _default_kind(job, reply))
         customer, earlier = _conversation(job, reply, kind)
         rows.append((customer, kind, chosen(reply.meta.get("channel"), CHANNELS, job.config.channel), reply.text,
-                     earlier))
+                     earlier, _title(job, reply)))
     return Context.many(rows, canned_in_pass=True)
+
+
+def _title(job: Job, reply: Reply) -> str | None:
+    """What a macro's author called it: its heading or title key, else, for a file that
+    is one reply ("shipping-delay.txt"), the file's name. It says what the macro answers
+    where its words do not (`canned_problem`)."""
+    if reply.name:
+        return reply.name
+    if job.records is None and len(job.document.replies) == 1:
+        return PurePath(job.document.path).stem
+    return None
 
 
 def _conversation(job: Job, reply: Reply, kind: str) -> tuple[str | None, str | None]:
