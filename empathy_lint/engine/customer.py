@@ -250,8 +250,7 @@ class CustomerDetector:
     def canned_problem(self, doc: Any, title: str | None = None) -> tuple[bool | None, bool]:
         """canned_problems for one reply's doc (the linter's own, in its pass: a macro
         collection's replies are not read twice)."""
-        found = self.canned.matches(doc)
-        cancel = [span for label in NOT_TROUBLE for span in found.get(label, ())]
+        found, cancel = self._canned_cues(doc)
         trouble = uncancelled(found.get("trouble", ()), cancel)  # as a rule's `except`
         if not trouble and not found.get("fine"):  # a refund is trouble unless the macro says otherwise
             trouble = uncancelled(found.get("refund", ()), cancel)
@@ -268,10 +267,14 @@ class CustomerDetector:
         Only the `trouble` cues count: a title's other words are a category more than a
         verdict ("Refunds::Policy" is a how-to's, "Issue or PR: send for help" answers a
         report, not a contribution)."""
-        doc = next(iter(self._read_replies([canned_title(title)], sentences=True)))
-        found = self.canned.matches(doc)
-        cancel = [span for label in NOT_TROUBLE for span in found.get(label, ())]
+        found, cancel = self._canned_cues(next(iter(self._read_replies([canned_title(title)], sentences=True))))
         return bool(uncancelled(found.get("trouble", ()), cancel))
+
+    def _canned_cues(self, doc: Any) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+        """The `canned_reply` cue groups found in `doc`, and the spans whose trouble words
+        name no trouble the customer met (NOT_TROUBLE: an appeal, an offer, ...)."""
+        found = self.canned.matches(doc)
+        return found, [span for label in NOT_TROUBLE for span in found.get(label, ())]
 
     def detect(self, text: str, earlier: str | None = None) -> CustomerSignal:
         return self.detect_many([text], [earlier])[0]
