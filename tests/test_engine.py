@@ -291,6 +291,30 @@ def test_a_multi_line_signature_is_part_of_the_sign_off():
     assert reply[finding.start:finding.end] == "Thanks, I will send the new card tomorrow."
 
 
+@pytest.mark.parametrize("name", ["Ana", "Ana Lopez", "The Acme Team", "{{agent.name}}"])
+def test_a_name_on_the_last_line_signs_the_reply_off(name):
+    """An email often ends with the writer's name alone, no "Regards," above it (a macro
+    with a placeholder for it): the missing follow-up belongs after the body, not on the
+    name, where the editor's fix would write "Ana Let me know if that helps"."""
+    from empathy_lint.read.sources import load_document
+    from empathy_lint.run.runner import lint_documents
+
+    body = "Your order is held up at the depot and should reach you by Friday."
+    text = f"Hi Sam,\n\n{body}\n\n{name}\n"
+    (report,) = lint_documents([load_document("reply.md", text)], lambda _: Config(kind="canned")).reports
+    (finding,) = [f for f in report.findings if f.code == "EMP501"]
+    assert text[finding.start:finding.end] == body
+
+
+@pytest.mark.parametrize("last", ["Enjoy!", "Thanks again for your patience", "Ships Friday."])
+def test_a_last_line_that_says_something_is_body(last):
+    """Only a line that names who writes signs off: one that ends as a sentence does, or
+    has words in lower case, is part of what the reply says."""
+    text = f"Your order is held up at the depot and should reach you by Friday.\n\n{last}\n"
+    (finding,) = [f for f in Linter().lint(text) if f.code == "EMP501"]
+    assert text[finding.start:finding.end] == last
+
+
 def test_a_canned_reply_judged_in_the_linters_pass_gets_the_same_findings():
     """A macro with no customer message is judged by its own words. In a run it is judged
     in the linter's own pass over it (`canned_in_pass`) instead of being read a second

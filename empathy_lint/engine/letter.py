@@ -145,12 +145,28 @@ class Sentences:
         words = self._words(sentence, SIGNATURE_WORDS)
         return 0 < len(words) <= SIGNATURE_WORDS and all(_signature_word(text) for text in self._texts(sentence))
 
+    def is_name_line(self, sentence: tuple[int, int]) -> bool:
+        """A line of its own that only names who writes ("Ana", "Ana Lopez", "The Acme
+        Team", a `{{agent}}` placeholder read as a name): an email's last line signs it
+        off with no closing word before it. Not a sentence that ends as one does ("Enjoy!")."""
+        start, end = sentence
+        start = next((i for i in range(start, end) if not self.spaces[i]), start)
+        text = self.doc.text
+        before = text[:self.doc[start].idx].rstrip(" \t")
+        if before and not before.endswith("\n"):
+            return False
+        if any(mark in self.doc[start:end].text for mark in ".!?,;:"):
+            return False
+        return self.is_signature(sentence)
+
     def body(self) -> list[tuple[int, int]]:
         """The sentences inside the frame: after a greeting, before a sign-off."""
         body = self.ranges
         first, last = 0, len(body)
         while last - first > 1 and self.is_greeting(body[first]):
             first += 1
+        if last - first > 1 and self.is_name_line(body[last - 1]):
+            last -= 1  # the name under the body, with no sign-off word above it
         while last - first > 1:
             if self.is_signoff(body[last - 1]):
                 last -= 1
