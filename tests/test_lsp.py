@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
@@ -162,6 +163,54 @@ async def test_quick_fixes(client, tmp_path):
     (edit,) = insert.edit.changes[path.as_uri()]
     assert edit.range.start == types.Position(2, 0)  # the first sentence after the greeting
     assert edit.new_text == "I'm sorry that happened. "
+
+
+async def test_a_missing_phrase_is_written_as_a_sentence_where_it_belongs(client, tmp_path):
+    """The sign-off goes under the body on lines of its own (its rule is anchored at the
+    end, whatever its family), the apology after a greeting the first sentence opens
+    with, and each inserted sentence leaves the text around it punctuated."""
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"empathy-lint": {"select": ["EMP2", "EMP5", "EMP7"]}}))
+    path = tmp_path / "reply.md"
+    body = "Hi Sam, your order is held up at the depot and should reach you by Friday"
+    text = f"---\nchannel: email\n---\n{body}\n"
+    diagnostics = by_code(await open_doc(client, path, text))
+
+    async def inserted(code: str) -> str:
+        action = next(a for a in await actions_for(client, path, diagnostics[code]) if a.title.startswith("Insert"))
+        (edit,) = action.edit.changes[path.as_uri()]
+        lines = text.split("\n")
+        start = sum(len(line) + 1 for line in lines[:edit.range.start.line]) + edit.range.start.character
+        end = sum(len(line) + 1 for line in lines[:edit.range.end.line]) + edit.range.end.character
+        return text[:start] + edit.new_text + text[end:]
+
+    assert (await inserted("EMP702")).endswith(f"{body}\n\nBest,\n{{your name}}\n")
+    assert (await inserted("EMP501")).endswith(f"{body}. I'll keep you updated.\n")
+    assert "Hi Sam, I'm sorry that happened. Your order is held up" in await inserted("EMP201")
+
+
+@pytest.mark.parametrize("reply, code, phrase, written", [
+    # After a greeting on the same line, or on the line above in the same sentence.
+    ("Hi Sam, your order shipped.", "EMP201", "I'm sorry that happened.",
+     "Hi Sam, I'm sorry that happened. Your order shipped."),
+    ("Hello Sam -\nyour order shipped.", "EMP201", "I'm sorry that happened.",
+     "Hello Sam -\nI'm sorry that happened. Your order shipped."),
+    # A phrase that does not end a sentence leaves the word after it as it is.
+    ("Your order shipped.", "EMP701", "Hi {first name},", "Hi {first name}, Your order shipped."),
+    # After the last sentence: its full stop first, if it has none.
+    ("Your order shipped today", "EMP501", "I'll keep you updated.", "Your order shipped today. I'll keep you updated."),
+    ("Your order shipped today!", "EMP501", "I'll keep you updated.", "Your order shipped today! I'll keep you updated."),
+])
+def test_insertion_writes_a_sentence_of_the_reply(reply, code, phrase, written):
+    from empathy_lint.config import Config
+    from empathy_lint.engine.linter import Linter
+    from empathy_lint.write.quickfix import insertion
+
+    linter = Linter(Config(channel="email"))
+    anchors = {rule.id: rule.anchor for rule in linter.rules}
+    (finding,) = [f for f in linter.lint(reply) if f.code == code]
+    start, end, new_text = insertion(reply, finding, phrase, anchors[code])
+    assert reply[:start] + new_text + reply[end:] == written
 
 
 async def test_fix_all_applies_every_safe_fix_round_after_round(client, tmp_path):

@@ -602,7 +602,8 @@ async def _code_action(ls: EmpathyLanguageServer, params: types.CodeActionParams
         for f in findings:
             pos = positions.position(f.start)
             diagnostic = diagnostics.get((f.code, pos.line, pos.character))
-            out.extend(actions_for(uri, state.text, f, positions, diagnostic))
+            rule = ls.rules.get(f.code)
+            out.extend(actions_for(uri, state.text, f, positions, diagnostic, rule.anchor if rule else None))
     # Asked for by name (fix on save), or beside the quick fixes when there are two or
     # more to make: one fix alone is its own quick fix, and a cursor move should not
     # cost a round of linting for nothing.

@@ -71,9 +71,43 @@ def _container_safe(uri: str, text: str, start: int, end: int, new_text: str) ->
     return safe_replacement(name, text, Fix(start, end, new_text))
 
 
+# A greeting that opens the body's first sentence on its own line ("Hi Sam, your order
+# ..."): what the reply says starts after it.
+_GREETING_OPENING = re.compile(
+    r"(?:hi|hello|hey|hiya|dear|greetings|good (?:morning|afternoon|evening))\b[^,.!?\n]{0,40}?[,!:–—-]\s+",
+    re.I)
+_SENTENCE_END = ".!?…)\"'”’"
+
+
+def insertion(text: str, finding: Finding, phrase: str, anchor: str | None = None) -> tuple[int, int, str]:
+    """(start, end, new text) that writes a missing-content finding's suggested phrase
+    where it belongs, as a sentence of the reply: after the body's last sentence for a
+    rule anchored at the end (a follow-up, a next step; a sign-off on lines of its own),
+    else before its first, after a greeting the sentence opens with ("Hi Sam, your order
+    ..."). A sentence the phrase comes before starts with a capital; one it comes after
+    gets its full stop."""
+    if anchor is None:  # (a caller that does not know the rule: its family says)
+        anchor = "end" if finding.family in ("follow-up", "next-steps") else "start"
+    if anchor == "end":
+        at = finding.end
+        if "\n" in phrase:  # a block of its own ("Best,\n{your name}")
+            return at, at, "\n\n" + phrase
+        ended = text[finding.start:at].rstrip()[-1:] in _SENTENCE_END
+        return at, at, (" " if ended else ". ") + phrase
+    at = finding.start
+    greeting = _GREETING_OPENING.match(text, at, finding.end)
+    if greeting and greeting.end() < finding.end:
+        at = greeting.end()
+    following = text[at:at + 1]
+    if phrase.rstrip()[-1:] in ".!?" and following.isalpha() and following.islower():
+        return at, at + 1, phrase + " " + following.upper()
+    return at, at, phrase + " "
+
+
 def actions_for(uri: str, text: str, finding: Finding, positions: Any,
-                diagnostic: types.Diagnostic | None) -> list[types.CodeAction]:
-    """The quick fixes offered for one finding (none that would break the document)."""
+                diagnostic: types.Diagnostic | None, anchor: str | None = None) -> list[types.CodeAction]:
+    """The quick fixes offered for one finding (none that would break the document);
+    `anchor` is the rule's ("start" or "end"), for where a missing phrase goes."""
     diagnostics = [diagnostic] if diagnostic else None
     actions: list[types.CodeAction] = []
     if finding.kind == "directive":  # a stale suppression: take it out (not silence it with another)
@@ -93,15 +127,12 @@ def actions_for(uri: str, text: str, finding: Finding, positions: Any,
                                             is_preferred=True, edit=_edit(uri, positions, fix.start, fix.end, safe)))
     if finding.kind == "require":
         for phrase in finding.suggestions[:2]:
-            if finding.family in ("follow-up", "next-steps"):
-                at, new_text = finding.end, " " + phrase
-            else:
-                at, new_text = finding.start, phrase + " "
-            safe = _container_safe(uri, text, at, at, new_text)
+            start, end, new_text = insertion(text, finding, phrase, anchor)
+            safe = _container_safe(uri, text, start, end, new_text)
             if safe is None:
                 continue
             actions.append(types.CodeAction(title=f'Insert "{phrase}"', kind=types.CodeActionKind.QuickFix,
-                                            diagnostics=diagnostics, edit=_edit(uri, positions, at, at, safe)))
+                                            diagnostics=diagnostics, edit=_edit(uri, positions, start, end, safe)))
     suffix = Path(uri).suffix.lower()
     style = COMMENT_STYLES.get(suffix)
     if style is None:
