@@ -151,9 +151,10 @@ class Sentences:
         off with no closing word before it. Not a sentence that ends as one does ("Enjoy!")."""
         start, end = sentence
         start = next((i for i in range(start, end) if not self.spaces[i]), start)
-        text = self.doc.text
-        before = text[:self.doc[start].idx].rstrip(" \t")
-        if before and not before.endswith("\n"):
+        text, at = self.doc.text, self.doc[start].idx - 1
+        while at >= 0 and text[at] in " \t":
+            at -= 1
+        if at >= 0 and text[at] != "\n":  # (not a copy of the text before it: one look back)
             return False
         if any(mark in self.doc[start:end].text for mark in ".!?,;:"):
             return False
