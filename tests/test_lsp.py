@@ -200,6 +200,9 @@ async def test_a_missing_phrase_is_written_as_a_sentence_where_it_belongs(client
     # After the last sentence: its full stop first, if it has none.
     ("Your order shipped today", "EMP501", "I'll keep you updated.", "Your order shipped today. I'll keep you updated."),
     ("Your order shipped today!", "EMP501", "I'll keep you updated.", "Your order shipped today! I'll keep you updated."),
+    # A sign-off under the body, in the text's own line breaks.
+    ("Hi Sam,\r\n\r\nYour order shipped today.\r\n", "EMP702", "Best,\n{your name}",
+     "Hi Sam,\r\n\r\nYour order shipped today.\r\n\r\nBest,\r\n{your name}\r\n"),
 ])
 def test_insertion_writes_a_sentence_of_the_reply(reply, code, phrase, written):
     from empathy_lint.config import Config

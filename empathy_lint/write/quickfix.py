@@ -90,8 +90,8 @@ def insertion(text: str, finding: Finding, phrase: str, anchor: str | None = Non
         anchor = "end" if finding.family in ("follow-up", "next-steps") else "start"
     if anchor == "end":
         at = finding.end
-        if "\n" in phrase:  # a block of its own ("Best,\n{your name}")
-            return at, at, "\n\n" + phrase
+        if "\n" in phrase:  # a block of its own ("Best,\n{your name}"), in the text's line breaks
+            return at, at, ("\n\n" + phrase).replace("\n", _newline(text))
         ended = text[finding.start:at].rstrip()[-1:] in _SENTENCE_END
         return at, at, (" " if ended else ". ") + phrase
     at = finding.start
