@@ -66,6 +66,14 @@ def test_a_title_only_ever_names_trouble():
                                                          "Refunds::Policy"]) == [(None, False)] * 3
 
 
+def test_a_title_that_finds_no_fault_names_no_trouble():
+    """"Question, not a bug" files a macro under what it is not: no trouble to apologise for."""
+    question = "This is a usage question, so please ask it on the community forum."
+    assert canned_problems([question, question], ["Question, not a bug", "Sync error: works as intended"]) == \
+        [(None, False)] * 2
+    assert canned_problems([question], ["Bug: confirmed"]) == [(True, True)]
+
+
 def test_check_reads_a_collection_s_titles(tmp_path):
     (tmp_path / "replies.md").write_text(
         f"# Shipping delay\n\n{HELD_UP}\n\n# Wrong item received\n\n{SWAPPED}\n\n# Store hours\n\n{HELD_UP}\n",

@@ -266,8 +266,11 @@ class CustomerDetector:
         """Does a macro's title name trouble ("Shipping delay", "Wrong item received")?
         Only the `trouble` cues count: a title's other words are a category more than a
         verdict ("Refunds::Policy" is a how-to's, "Issue or PR: send for help" answers a
-        report, not a contribution)."""
+        report, not a contribution). One that finds no fault ("Question, not a bug")
+        names none."""
         found, cancel = self._canned_cues(next(iter(self._read_replies([canned_title(title)], sentences=True))))
+        if found.get("no_fault"):  # "Question, not a bug", "Error: works as intended"
+            return False
         return bool(uncancelled(found.get("trouble", ()), cancel))
 
     def _canned_cues(self, doc: Any) -> tuple[dict[str, Any], list[tuple[int, int]]]:
