@@ -262,6 +262,7 @@ def test_a_macro_is_judged_by_its_own_words(macro, problem):
     "Thanks for reporting this. It's expected behaviour: the export skips archived items.",
     "Thank you for your report! This isn't a bug: the setting is off by default.",
     "Thanks for the report. What you're seeing is how exports work today: archived projects are left out.",
+    "Thanks for reaching out! This looks like a usage question rather than a bug, so please ask it on the forum.",
 ])
 def test_a_macro_that_finds_no_fault_is_asked_for_an_apology_only_at_info(macro):
     """A "works as intended" note answers a report, and readers still want the apology
