@@ -485,6 +485,7 @@ class CustomerDetector:
 
 # What joins the words of a macro's name where a sentence has spaces: "shipping_delay",
 # "damaged-item", "Orders::Late delivery", "Billing/Refund issued".
+TITLE_CHARS = 200  # a title says what a macro is for in a few words; past this it is text
 _NAME_JOINS = re.compile(r"[_/|>:]+|(?<=[a-z])-(?=[a-z])|(?<=[a-z])(?=[A-Z][a-z])")
 
 
@@ -492,7 +493,7 @@ def canned_title(name: str) -> str:
     """A macro's name as the words of a heading: the name its author gave the situation
     it answers ("Shipping delay", "damaged_item", "Returns::WrongItem") says what a
     macro is for where its body does not ("Your order is held up at the depot")."""
-    return _NAME_JOINS.sub(" ", name).strip()
+    return _NAME_JOINS.sub(" ", name[:TITLE_CHARS]).strip()
 
 
 @functools.lru_cache(maxsize=1)
