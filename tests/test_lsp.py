@@ -200,6 +200,11 @@ async def test_a_missing_phrase_is_written_as_a_sentence_where_it_belongs(client
     # After the last sentence: its full stop first, if it has none.
     ("Your order shipped today", "EMP501", "I'll keep you updated.", "Your order shipped today. I'll keep you updated."),
     ("Your order shipped today!", "EMP501", "I'll keep you updated.", "Your order shipped today! I'll keep you updated."),
+    # The closing above a name that signs the reply already, not a second name.
+    ("Hi Sam,\n\nYour order shipped today.\n\nAna Lopez\n", "EMP702", "Best,\n{your name}",
+     "Hi Sam,\n\nYour order shipped today.\n\nBest,\nAna Lopez\n"),
+    ("Hi Sam,\n\nYour order shipped today.\n\n{{agent.name}}\n", "EMP702", "Best,\n{your name}",
+     "Hi Sam,\n\nYour order shipped today.\n\nBest,\n{{agent.name}}\n"),
     # A sign-off under the body, in the text's own line breaks.
     ("Hi Sam,\r\n\r\nYour order shipped today.\r\n", "EMP702", "Best,\n{your name}",
      "Hi Sam,\r\n\r\nYour order shipped today.\r\n\r\nBest,\r\n{your name}\r\n"),
