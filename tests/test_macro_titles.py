@@ -86,9 +86,14 @@ def test_check_reads_a_collection_s_titles(tmp_path):
     ]}), encoding="utf-8")
     (tmp_path / "late-parcel.txt").write_text(HELD_UP + "\n", encoding="utf-8")
     (tmp_path / "parcel-update.txt").write_text(HELD_UP + "\n", encoding="utf-8")
-    asked = apology_asked(check_json(str(tmp_path)))
+    report = check_json(str(tmp_path))
+    asked = apology_asked(report)
     assert asked == {"Shipping delay": "warning", "Wrong item received": "warning", "damaged_item": "warning",
                      "Orders::Late delivery": "warning", str(tmp_path / "late-parcel.txt"): "warning"}
+    # The finding says where the trouble was read: its words point at none.
+    messages = {f["message"] for file in report["files"] for f in file["findings"] if f["code"] == "EMP201"}
+    assert messages == {"Something went wrong for the customer, but the reply never apologizes. "
+                        "(its title names the trouble)"}
 
 
 def test_a_live_draft_is_not_read_by_its_file_name(tmp_path):

@@ -241,26 +241,36 @@ class CustomerDetector:
         still make it a problem (readers want the apology), but not a sure one: what rests
         on it is only `info`. Where its words do not say, trouble named in the macro's
         title ("Shipping delay", "Wrong item received") does (`canned_title`)."""
+        return [verdict[:2] for verdict in self.canned_verdicts(replies, titles)]
+
+    def canned_verdicts(self, replies: list[str],
+                        titles: list[str | None] | None = None) -> list[tuple[bool | None, bool, bool]]:
+        """canned_problems, each with whether the title decided it (`canned_verdict`)."""
         # (With sentences, as in the linter's pass: a how-to's "To return an item:" opens
         # a sentence after a greeting.)
         titles = titles or [None] * len(replies)
-        return [self.canned_problem(doc, title)
+        return [self.canned_verdict(doc, title)
                 for doc, title in zip(self._read_replies(replies, sentences=True), titles)]
 
     def canned_problem(self, doc: Any, title: str | None = None) -> tuple[bool | None, bool]:
         """canned_problems for one reply's doc (the linter's own, in its pass: a macro
         collection's replies are not read twice)."""
+        problem, sure, _ = self.canned_verdict(doc, title)
+        return problem, sure
+
+    def canned_verdict(self, doc: Any, title: str | None = None) -> tuple[bool | None, bool, bool]:
+        """canned_problem, and whether the title decided it (the finding says so)."""
         found, cancel = self._canned_cues(doc)
         trouble = uncancelled(found.get("trouble", ()), cancel)  # as a rule's `except`
         if not trouble and not found.get("fine"):  # a refund is trouble unless the macro says otherwise
             trouble = uncancelled(found.get("refund", ()), cancel)
         if trouble:
-            return True, not found.get("no_fault")
+            return True, not found.get("no_fault"), False
         if found.get("fine"):
-            return False, True
+            return False, True, False
         if title and self._title_names_trouble(title):
-            return True, True
-        return None, False
+            return True, True, True
+        return None, False, False
 
     def _title_names_trouble(self, title: str) -> bool:
         """Does a macro's title name trouble ("Shipping delay", "Wrong item received")?
@@ -566,6 +576,11 @@ def shared_roots(mine: frozenset[str], theirs: frozenset[str]) -> int:
 def request_sentences(doc: Any) -> list[tuple[int, int]]:
     """The token ranges of a reply's sentences that ask for something (see the method)."""
     return default_detector().request_sentences(doc)
+
+
+def canned_verdicts(replies: list[str], titles: list[str | None] | None = None) -> list[tuple[bool | None, bool, bool]]:
+    """canned_problems, each with whether the macro's title decided it."""
+    return default_detector().canned_verdicts(replies, titles) if replies else []
 
 
 def canned_problems(replies: list[str], titles: list[str | None] | None = None) -> list[tuple[bool | None, bool]]:

@@ -59,6 +59,9 @@ class Context:
     # where they do not say (`canned_title`).
     canned_open: bool = False
     title: str | None = None
+    # The macro's title, not its words, said it answers trouble: a finding that rests on
+    # that says so.
+    by_title: bool = False
 
     @classmethod
     def judged(cls, signal: Any, customer: str, kind: str = "live", channel: str | None = None) -> "Context":
@@ -79,8 +82,9 @@ class Context:
 
         detector = default_detector()
         if self.canned_open:
-            problem, sure = detector.canned_problem(doc, self.title)
-            return dataclasses.replace(self, problem=problem, fine=problem is False, sure=sure, canned_open=False)
+            problem, sure, by_title = detector.canned_verdict(doc, self.title)
+            return dataclasses.replace(self, problem=problem, fine=problem is False, sure=sure, canned_open=False,
+                                       by_title=by_title)
         signal = detector.with_reply(self.open_score, detector.reply_groups(doc))
         return dataclasses.replace(self, problem=signal.problem, fine=signal.fine,
                                    probability=signal.probability, sure=signal.sure, open_score=None, by_reply=True)
@@ -107,7 +111,7 @@ class Context:
         With `canned_in_pass` (a caller that lints the replies next), a canned reply with no
         customer message is judged in the linter's pass over it (`read_reply`) instead:
         reading it here too cost a macro collection a sixth of its time."""
-        from empathy_lint.engine.customer import canned_problems, detect_many
+        from empathy_lint.engine.customer import canned_verdicts, detect_many
 
         customers: list[str | None] = []
         earliers: list[str | None] = []
@@ -131,7 +135,7 @@ class Context:
             problems: dict[int, tuple[bool | None, bool]] = {}
         else:
             waiting = set()
-            problems = dict(zip(canned, canned_problems([rows[i][3] for i in canned],
+            problems = dict(zip(canned, canned_verdicts([rows[i][3] for i in canned],
                                                         [_title(rows[i]) for i in canned])))
         contexts = []
         for i, (customer, row) in enumerate(zip(customers, rows)):
@@ -141,8 +145,9 @@ class Context:
             elif i in waiting:
                 contexts.append(cls(kind=kind, channel=channel, canned_open=True, title=_title(row)))
             else:
-                problem, sure = problems.get(i, (None, False))
-                contexts.append(cls(kind=kind, channel=channel, problem=problem, fine=problem is False, sure=sure))
+                problem, sure, by_title = problems.get(i, (None, False, False))
+                contexts.append(cls(kind=kind, channel=channel, problem=problem, fine=problem is False, sure=sure,
+                                    title=_title(row), by_title=by_title))
         return contexts
 
     def expects_problem(self) -> bool:
@@ -412,6 +417,8 @@ class Linter:
                     matches = {**matches, **self.compiled.find(doc, more - wanted)}
         findings = notices + self._judge(rules, others, matches, doc, text, mapped, context, openings,
                                          echo=language == "en")
+        if context.by_title:
+            self._say_title(findings)
         if findings and self.confidence.rules:
             self._rate(findings, doc, mapped, context, matches, english=language == "en")
         if language != "en":
@@ -441,6 +448,16 @@ class Linter:
         if all(_quoted(_characters(doc, *span), quotes) for span in spans):
             return None
         return dataclasses.replace(context, problem=True, fine=False, sure=False)
+
+    def _say_title(self, findings: list[Finding]) -> None:
+        """A finding that asks for what a problem needs, where only the macro's title
+        named the trouble ("Your parcel is held at the depot" under "Shipping delay"),
+        says so: its reader sees no trouble in the words it points at. (The title is
+        the reply's name beside it in every report.)"""
+        for finding in findings:
+            rule = self.compiled.rules.get(finding.code)
+            if rule is not None and rule.kind == "require" and rule.when.get("customer") == "problem":
+                finding.message = f"{finding.message} (its title names the trouble)"
 
     def _in_language(self, findings: list[Finding], language: str) -> None:
         """Findings on a reply in another language: suggestions in that language, and a
