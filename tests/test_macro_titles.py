@@ -9,6 +9,7 @@ under a title that names none is not.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -91,9 +92,30 @@ def test_check_reads_a_collection_s_titles(tmp_path):
     assert asked == {"Shipping delay": "warning", "Wrong item received": "warning", "damaged_item": "warning",
                      "Orders::Late delivery": "warning", str(tmp_path / "late-parcel.txt"): "warning"}
     # The finding says where the trouble was read: its words point at none.
-    messages = {f["message"] for file in report["files"] for f in file["findings"] if f["code"] == "EMP201"}
-    assert messages == {"Something went wrong for the customer, but the reply never apologizes. "
-                        "(its title names the trouble)"}
+    messages = {f.get("reply") or "file": f["message"] for file in report["files"] for f in file["findings"]
+                if f["code"] == "EMP201"}
+    assert messages["Shipping delay"] == ("Something went wrong for the customer, but the reply never apologizes. "
+                                          '(its title names the trouble: "Shipping delay")')
+    assert messages["file"].endswith('(its title names the trouble: "late-parcel")')
+
+
+def test_a_chat_tools_shortcut_is_its_title_and_its_name_stays(tmp_path):
+    """Chatwoot's `short_code`, Rocket.Chat's `shortcut`: what an agent types to insert a
+    canned response names what it answers. The response keeps the name it had (its id),
+    so a baseline written before still finds its findings."""
+    (tmp_path / "chatwoot.json").write_text(json.dumps(
+        [{"id": 1, "short_code": "delayed_parcel", "content": HELD_UP},
+         {"id": 2, "short_code": "parcel_update", "content": HELD_UP}]), encoding="utf-8")
+    (tmp_path / "rocketchat.json").write_text(json.dumps({"cannedResponses": [
+        {"_id": "a1", "shortcut": "late-delivery", "text": HELD_UP, "scope": "global"}]}), encoding="utf-8")
+    report = check_json("--kind", "canned", str(tmp_path))
+    found = {(Path(file["path"]).name, f.get("reply")): f["message"] for file in report["files"]
+             for f in file["findings"] if f["code"] == "EMP201"}
+    assert found == {
+        ("chatwoot.json", "1"): 'Something went wrong for the customer, but the reply never apologizes. '
+                                '(its title names the trouble: "delayed_parcel")',
+        ("rocketchat.json", None): 'Something went wrong for the customer, but the reply never apologizes. '
+                                   '(its title names the trouble: "late-delivery")'}
 
 
 def test_a_live_draft_is_not_read_by_its_file_name(tmp_path):

@@ -418,7 +418,7 @@ class Linter:
         findings = notices + self._judge(rules, others, matches, doc, text, mapped, context, openings,
                                          echo=language == "en")
         if context.by_title:
-            self._say_title(findings)
+            self._say_title(findings, context.title or "")
         if findings and self.confidence.rules:
             self._rate(findings, doc, mapped, context, matches, english=language == "en")
         if language != "en":
@@ -449,15 +449,16 @@ class Linter:
             return None
         return dataclasses.replace(context, problem=True, fine=False, sure=False)
 
-    def _say_title(self, findings: list[Finding]) -> None:
+    def _say_title(self, findings: list[Finding], title: str) -> None:
         """A finding that asks for what a problem needs, where only the macro's title
         named the trouble ("Your parcel is held at the depot" under "Shipping delay"),
-        says so: its reader sees no trouble in the words it points at. (The title is
-        the reply's name beside it in every report.)"""
+        says so: its reader sees no trouble in the words it points at, and a chat
+        tool's shortcut is no name the report shows."""
         for finding in findings:
             rule = self.compiled.rules.get(finding.code)
             if rule is not None and rule.kind == "require" and rule.when.get("customer") == "problem":
-                finding.message = f"{finding.message} (its title names the trouble)"
+                finding.message = f'{finding.message} (its title names the trouble: "{title[:80]}")'
+
 
     def _in_language(self, findings: list[Finding], language: str) -> None:
         """Findings on a reply in another language: suggestions in that language, and a

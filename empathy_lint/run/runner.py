@@ -302,9 +302,12 @@ def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
 
 
 def _title(job: Job, reply: Reply) -> str | None:
-    """What a macro's author called it: its heading or title key, else, for a file that
-    is one reply ("shipping-delay.txt"), the file's name. It says what the macro answers
+    """What a macro's author called it: a chat tool's shortcut, its heading or title
+    key, else, for a file that is one reply ("shipping-delay.txt"), the file's name. It says what the macro answers
     where its words do not (`canned_problem`)."""
+    shortcut = reply.meta.get("shortcut")
+    if isinstance(shortcut, str) and shortcut:
+        return shortcut
     if reply.name:
         return reply.name
     if job.records is None and len(job.document.replies) == 1:

@@ -42,6 +42,10 @@ BODY_KEYS = ("reply", *TEAM_BODY_KEYS, "body", "text", "content", "comment_value
              "msg")  # (Zendesk Chat's history)
 HTML_BODY_KEYS = ("comment_value_html", "content_html", "body_html", "html")
 TITLE_KEYS = ("title", "name", "subject", "id", "key")
+# A chat tool's canned response is known by what an agent types to insert it (Chatwoot's
+# `short_code`, Rocket.Chat's `shortcut`): its title for the verdict (`meta["shortcut"]`),
+# though the reply keeps the name it had, so a baseline still finds it.
+SHORTCUT_KEYS = ("short_code", "shortcut")
 # A macro's actions that write the answer to the customer, by the action's `name`:
 # Gorgias's `setResponseText` (its text in `arguments.body_html` / `body_text`). Its
 # other actions (tags, internal notes, forwards, HTTP calls) are not the reply.
@@ -97,6 +101,7 @@ class _MetaPlan:
     disable: bool
     customer: str | None
     thread: bool  # the record has a list of the conversation's earlier messages
+    shortcut: str | None  # what an agent types to insert a canned response: its title
 
     @classmethod
     def of(cls, record: dict[str, Any]) -> "_MetaPlan":
@@ -104,7 +109,8 @@ class _MetaPlan:
                    isinstance(record.get("id"), (int, float)) and not isinstance(record.get("id"), bool),
                    record.get("disable") is not None,
                    next((k for k in CUSTOMER_KEYS if isinstance(record.get(k), str)), None),
-                   thread_of(record) is not None)
+                   thread_of(record) is not None,
+                   next((k for k in SHORTCUT_KEYS if isinstance(record.get(k), str)), None))
 
     def meta(self, record: dict[str, Any]) -> dict[str, Any]:
         meta = {k: no_surrogates(record[k]) for k in self.text}
@@ -121,6 +127,8 @@ class _MetaPlan:
             meta["customer"] = no_surrogates(customer)
         if "earlier" in meta:
             meta["earlier"] = no_surrogates(meta["earlier"])
+        if self.shortcut is not None:
+            meta["shortcut"] = no_surrogates(record[self.shortcut])
         return meta
 
 
