@@ -252,14 +252,10 @@ class CustomerDetector:
         return [self.canned_verdict(doc, title)
                 for doc, title in zip(self._read_replies(replies, sentences=True), titles)]
 
-    def canned_problem(self, doc: Any, title: str | None = None) -> tuple[bool | None, bool]:
-        """canned_problems for one reply's doc (the linter's own, in its pass: a macro
-        collection's replies are not read twice)."""
-        problem, sure, _ = self.canned_verdict(doc, title)
-        return problem, sure
-
     def canned_verdict(self, doc: Any, title: str | None = None) -> tuple[bool | None, bool, bool]:
-        """canned_problem, and whether the title decided it (the finding says so)."""
+        """canned_problems for one reply's doc (the linter's own, in its pass: a macro
+        collection's replies are not read twice), and whether the title decided it (the
+        finding says so)."""
         found, cancel = self._canned_cues(doc)
         trouble = uncancelled(found.get("trouble", ()), cancel)  # as a rule's `except`
         if not trouble and not found.get("fine"):  # a refund is trouble unless the macro says otherwise

@@ -132,7 +132,7 @@ class Context:
                   if c is None and row[1] == "canned" and row[3]]
         if canned_in_pass:
             waiting = set(canned)
-            problems: dict[int, tuple[bool | None, bool]] = {}
+            problems: dict[int, tuple[bool | None, bool, bool]] = {}
         else:
             waiting = set()
             problems = dict(zip(canned, canned_verdicts([rows[i][3] for i in canned],
@@ -458,7 +458,6 @@ class Linter:
             rule = self.compiled.rules.get(finding.code)
             if rule is not None and rule.kind == "require" and rule.when.get("customer") == "problem":
                 finding.message = f'{finding.message} (its title names the trouble: "{title[:80]}")'
-
 
     def _in_language(self, findings: list[Finding], language: str) -> None:
         """Findings on a reply in another language: suggestions in that language, and a

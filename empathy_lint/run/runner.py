@@ -303,8 +303,8 @@ def _contexts(items: list[tuple[Job, Reply]]) -> list[Context]:
 
 def _title(job: Job, reply: Reply) -> str | None:
     """What a macro's author called it: a chat tool's shortcut, its heading or title
-    key, else, for a file that is one reply ("shipping-delay.txt"), the file's name. It says what the macro answers
-    where its words do not (`canned_problem`)."""
+    key, else, for a file that is one reply ("shipping-delay.txt"), the file's name. It
+    says what the macro answers where its words do not (`canned_verdict`)."""
     shortcut = reply.meta.get("shortcut")
     if isinstance(shortcut, str) and shortcut:
         return shortcut
