@@ -189,6 +189,36 @@ async def test_a_missing_phrase_is_written_as_a_sentence_where_it_belongs(client
     assert "Hi Sam, I'm sorry that happened. Your order is held up" in await inserted("EMP201")
 
 
+def applied(text: str, edit: types.TextEdit) -> str:
+    """`text` with one edit made (ASCII text, "\n" line breaks)."""
+    def offset(position: types.Position) -> int:
+        return sum(len(line) + 1 for line in text.split("\n")[:position.line]) + position.character
+    return text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+
+
+@pytest.mark.parametrize("name, text, signed", [
+    # A JSON export: the reply's line breaks are "\n" escapes, its name on the last line.
+    ("macros.json", '[{"title": "Order update", "body": "Hi Sam,\\n\\nYour order shipped today.\\n\\nAna Lopez"}]\n',
+     '[{"title": "Order update", "body": "Hi Sam,\\n\\nYour order shipped today.\\n\\nBest,\\nAna Lopez"}]\n'),
+    # A YAML block scalar: the lines written carry the block's indentation.
+    ("macros.yaml", "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n\n  Ana Lopez\n",
+     "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n\n  Best,\n  Ana Lopez\n"),
+    ("macros.yaml", "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n",
+     "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n\n  Best,\n  {your name}\n"),
+])
+async def test_a_sign_off_in_an_export_is_written_inside_the_reply(client, tmp_path, name, text, signed):
+    """In a container the sign-off is worked out on the reply as a reader sees it, so
+    the closing goes above the name that signs it there already (not a second name
+    under the body), and the file still reads as the same replies."""
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"empathy-lint": {"select": ["EMP7"], "channel": "email"}}))
+    path = tmp_path / name
+    diagnostics = by_code(await open_doc(client, path, text))
+    action = next(a for a in await actions_for(client, path, diagnostics["EMP702"]) if a.title.startswith("Insert"))
+    (edit,) = action.edit.changes[path.as_uri()]
+    assert applied(text, edit) == signed
+
+
 @pytest.mark.parametrize("reply, code, phrase, written", [
     # After a greeting on the same line, or on the line above in the same sentence.
     ("Hi Sam, your order shipped.", "EMP201", "I'm sorry that happened.",

@@ -4,6 +4,7 @@ Kept apart from the server so the edits can be reasoned about (and tested) as te
 """
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,24 @@ def insertion(text: str, finding: Finding, phrase: str, anchor: str | None = Non
     return at, at, phrase + " "
 
 
+def _insertion_in_file(uri: str, text: str, finding: Finding, phrase: str,
+                       anchor: str | None) -> tuple[int, int, str]:
+    """`insertion` for a finding in a file: in a container (a JSON or CSV export) worked
+    out on the reply's own text, where its line breaks are line breaks and its last line
+    a name, then mapped back to the file (and encoded by `_container_safe`)."""
+    name = Path(uri).name or "document"
+    if Path(name).suffix.lower() in STRUCTURED:
+        from empathy_lint.write.safefix import reply_view
+
+        view = reply_view(name, text, finding.start, finding.end)
+        if view is not None:
+            local = copy.copy(finding)
+            local.start, local.end = view.start, view.end
+            start, end, new_text = insertion(view.text, local, phrase, anchor)
+            return (*view.to_source(start, end), new_text)
+    return insertion(text, finding, phrase, anchor)
+
+
 def actions_for(uri: str, text: str, finding: Finding, positions: Any,
                 diagnostic: types.Diagnostic | None, anchor: str | None = None) -> list[types.CodeAction]:
     """The quick fixes offered for one finding (none that would break the document);
@@ -135,7 +154,7 @@ def actions_for(uri: str, text: str, finding: Finding, positions: Any,
                                             is_preferred=True, edit=_edit(uri, positions, fix.start, fix.end, safe)))
     if finding.kind == "require":
         for phrase in finding.suggestions[:2]:
-            start, end, new_text = insertion(text, finding, phrase, anchor)
+            start, end, new_text = _insertion_in_file(uri, text, finding, phrase, anchor)
             safe = _container_safe(uri, text, start, end, new_text)
             if safe is None:
                 continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -89,6 +90,41 @@ class _SourceOffsets:
         return (a, b) if b <= len(self.ends) and self.ends[b - 1] == end else None
 
 
+@dataclass
+class ReplyView:
+    """One reply of a container as its own text (JSON's "\\n" a line break, a CSV
+    cell's "" one quote), with the way back to the file: an edit that has to see the
+    reply as a reader does (a name on the reply's last line) is made there."""
+
+    text: str
+    start: int  # the file span asked for, in the reply's offsets
+    end: int
+    offsets: _SourceOffsets
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """The file span of the reply's text[start:end]."""
+        begin = self.offsets.starts[start]
+        return begin, (begin if end == start else self.offsets.ends[end - 1])
+
+
+def reply_view(name: str, text: str, start: int, end: int,
+               options: dict[str, Any] | None = None) -> ReplyView | None:
+    """The reply of the file `name` that holds the span start:end, or None (no reply
+    holds it whole, or the file does not read)."""
+    try:
+        document = load_document(name, text, options)
+    except InputError:
+        return None
+    for reply in document.replies:
+        first, last = reply.origin.to_source(0, len(reply.text))
+        if first <= start <= end <= last:
+            offsets = _SourceOffsets(reply)
+            span = offsets.local_span(start, end)
+            if span is not None:
+                return ReplyView(reply.text, span[0], span[1], offsets)
+    return None
+
+
 def _expected(document: Document, fixes: list[Fix]) -> list[str] | str:
     """Each reply's text after the fixes, or a reason no reply holds one of them."""
     texts = [reply.text for reply in document.replies]
@@ -131,6 +167,25 @@ def _difference(before: Document, after: Document, expected: list[str]) -> str |
     return None
 
 
+_LINE_AFTER = re.compile(r"\n(?=[^\r\n])")  # a line break before a line with text on it
+
+
+def _block_indented(text: str, fixes: list[Fix]) -> list[Fix]:
+    """The fixes with each line they add indented as the line they go into: a YAML block
+    scalar's lines carry its indentation, and a sign-off written under its last sentence
+    must too ("Best,\n  Ana")."""
+    indented = []
+    for fix in fixes:
+        line = text[max(text.rfind("\n", 0, fix.start), text.rfind("\r", 0, fix.start)) + 1:fix.start]
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        # (the last line break the fix adds is followed by the text after it)
+        following = text[fix.end:fix.end + 1]
+        replacement = _LINE_AFTER.sub("\n" + indent, fix.replacement + following)[:-1] if following else \
+            _LINE_AFTER.sub("\n" + indent, fix.replacement)
+        indented.append(Fix(fix.start, fix.end, replacement) if indent else fix)
+    return indented
+
+
 def _verified(name: str, text: str, before: Document, fixes: list[Fix],
               options: dict[str, Any] | None) -> tuple[str | None, str]:
     """(fixed text that reads back right, "") or (None, why not)."""
@@ -139,8 +194,10 @@ def _verified(name: str, text: str, before: Document, fixes: list[Fix],
         return None, expected
     reason = ""
     tried: set[str] = set()
-    for _, encode in ENCODERS:
-        candidate = splice(text, fixes, encode)
+    candidates = [splice(text, fixes, encode) for _, encode in ENCODERS]
+    if any("\n" in fix.replacement for fix in fixes):
+        candidates.append(splice(text, _block_indented(text, fixes), _AS_WRITTEN))
+    for candidate in candidates:
         if candidate in tried:
             continue
         tried.add(candidate)
