@@ -196,27 +196,27 @@ def applied(text: str, edit: types.TextEdit) -> str:
     return text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
 
 
-@pytest.mark.parametrize("name, text, signed", [
-    # A JSON export: the reply's line breaks are "\n" escapes, its name on the last line.
-    ("macros.json", '[{"title": "Order update", "body": "Hi Sam,\\n\\nYour order shipped today.\\n\\nAna Lopez"}]\n',
-     '[{"title": "Order update", "body": "Hi Sam,\\n\\nYour order shipped today.\\n\\nBest,\\nAna Lopez"}]\n'),
+@pytest.mark.parametrize("name, code, text, fixed", [
+    # A JSON export: the reply's line breaks are "\\n" escapes, and the apology goes
+    # after the greeting its first sentence opens with on the line above.
+    ("macros.json", "EMP201",
+     '[{"title": "Damaged parcel", "body": "Hello Sam -\\nyour parcel was damaged in transit; a new one ships today."}]\n',
+     '[{"title": "Damaged parcel", "body": "Hello Sam -\\nI\'m sorry that happened. Your parcel was damaged in transit; '
+     'a new one ships today."}]\n'),
     # A YAML block scalar: the lines written carry the block's indentation.
-    ("macros.yaml", "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n\n  Ana Lopez\n",
-     "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n\n  Best,\n  Ana Lopez\n"),
-    ("macros.yaml", "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n",
+    ("macros.yaml", "EMP702", "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n",
      "order_update: |\n  Hi Sam,\n\n  Your order shipped today.\n\n  Best,\n  {your name}\n"),
 ])
-async def test_a_sign_off_in_an_export_is_written_inside_the_reply(client, tmp_path, name, text, signed):
-    """In a container the sign-off is worked out on the reply as a reader sees it, so
-    the closing goes above the name that signs it there already (not a second name
-    under the body), and the file still reads as the same replies."""
+async def test_a_missing_phrase_in_an_export_is_written_inside_the_reply(client, tmp_path, name, code, text, fixed):
+    """In a container the insertion is worked out on the reply as a reader sees it (its
+    escaped line breaks are line breaks), and the file still reads as the same replies."""
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"empathy-lint": {"select": ["EMP7"], "channel": "email"}}))
+        settings={"empathy-lint": {"select": ["EMP2", "EMP7"], "channel": "email"}}))
     path = tmp_path / name
     diagnostics = by_code(await open_doc(client, path, text))
-    action = next(a for a in await actions_for(client, path, diagnostics["EMP702"]) if a.title.startswith("Insert"))
+    action = next(a for a in await actions_for(client, path, diagnostics[code]) if a.title.startswith("Insert"))
     (edit,) = action.edit.changes[path.as_uri()]
-    assert applied(text, edit) == signed
+    assert applied(text, edit) == fixed
 
 
 @pytest.mark.parametrize("reply, code, phrase, written", [
@@ -230,11 +230,6 @@ async def test_a_sign_off_in_an_export_is_written_inside_the_reply(client, tmp_p
     # After the last sentence: its full stop first, if it has none.
     ("Your order shipped today", "EMP501", "I'll keep you updated.", "Your order shipped today. I'll keep you updated."),
     ("Your order shipped today!", "EMP501", "I'll keep you updated.", "Your order shipped today! I'll keep you updated."),
-    # The closing above a name that signs the reply already, not a second name.
-    ("Hi Sam,\n\nYour order shipped today.\n\nAna Lopez\n", "EMP702", "Best,\n{your name}",
-     "Hi Sam,\n\nYour order shipped today.\n\nBest,\nAna Lopez\n"),
-    ("Hi Sam,\n\nYour order shipped today.\n\n{{agent.name}}\n", "EMP702", "Best,\n{your name}",
-     "Hi Sam,\n\nYour order shipped today.\n\nBest,\n{{agent.name}}\n"),
     # A sign-off under the body, in the text's own line breaks.
     ("Hi Sam,\r\n\r\nYour order shipped today.\r\n", "EMP702", "Best,\n{your name}",
      "Hi Sam,\r\n\r\nYour order shipped today.\r\n\r\nBest,\r\n{your name}\r\n"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 from spacy.tokens import Doc
 
@@ -145,20 +145,29 @@ class Sentences:
         words = self._words(sentence, SIGNATURE_WORDS)
         return 0 < len(words) <= SIGNATURE_WORDS and all(_signature_word(text) for text in self._texts(sentence))
 
-    def is_name_line(self, sentence: tuple[int, int]) -> bool:
+    def is_name_line(self, sentence: tuple[int, int], opens_line: Callable[[int], bool] | None = None) -> bool:
         """A line of its own that only names who writes ("Ana", "Ana Lopez", "The Acme
         Team", a `{{agent}}` placeholder read as a name): an email's last line signs it
-        off with no closing word before it. Not a sentence that ends as one does ("Enjoy!")."""
+        off with no closing word before it. Not a sentence that ends as one does ("Enjoy!").
+        `opens_line(offset)`: does the doc's character there open a line of the text as
+        written (the linter reads a paragraph's single line breaks as spaces)?"""
         start, end = sentence
         start = next((i for i in range(start, end) if not self.spaces[i]), start)
-        text, at = self.doc.text, self.doc[start].idx - 1
-        while at >= 0 and text[at] in " \t":
-            at -= 1
-        if at >= 0 and text[at] != "\n":  # (not a copy of the text before it: one look back)
+        if not (opens_line or self._opens_line)(self.doc[start].idx):
             return False
         if any(mark in self.doc[start:end].text for mark in ".!?,;:"):
             return False
         return self.is_signature(sentence)
+
+    def _opens_line(self, offset: int) -> bool:
+        text, at = self.doc.text, offset - 1
+        while at >= 0 and text[at] in " \t":
+            at -= 1
+        return at < 0 or text[at] == "\n"  # (not a copy of the text before it: one look back)
+
+    def ends_with_name(self, opens_line: Callable[[int], bool] | None = None) -> bool:
+        """Is the last line the writer's name alone, under a body (`is_name_line`)?"""
+        return len(self.ranges) > 1 and self.is_name_line(self.ranges[-1], opens_line)
 
     def body(self) -> list[tuple[int, int]]:
         """The sentences inside the frame: after a greeting, before a sign-off."""

@@ -493,7 +493,7 @@ class Linter:
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
             elif kind == "require":
                 if rule.id in matches or any(other in matches for other in others[rule.id]) \
-                        or (echo and self._echoes(rule, doc, context)):
+                        or (echo and self._echoes(rule, doc, context)) or _signed_by_name(rule, doc, text, mapped):
                     continue
                 # Missing content belongs in the body's first or last sentence, so the
                 # caret lands where the text should go; the body is found once per doc.
@@ -689,7 +689,7 @@ def stand_ins(rule: Rule, channel: str | None) -> tuple[str, ...]:
     """Rules whose match stands in for `rule` on `channel`: from the channel profile
     (channels.yaml) and the rule's own `satisfied_by`."""
     profile = channel_profiles().get(channel or "", {}).get("satisfied_by", {})
-    own = (alt["rule"] for alt in rule.satisfied_by if "channel" not in alt or channel in alt["channel"])
+    own = (alt["rule"] for alt in rule.satisfied_by if "rule" in alt and ("channel" not in alt or channel in alt["channel"]))
     return tuple(dict.fromkeys([*profile.get(rule.id, ()), *own]))
 
 
@@ -700,6 +700,22 @@ def frame(doc: Doc) -> list[tuple[int, int]]:
     if body is None:
         body = doc.user_data["empathy_lint.body"] = Sentences(doc).body()
     return body
+
+
+def _signed_by_name(rule: Rule, doc: Doc, text: str, mapped: MappedText) -> bool:
+    """Does the writer's name alone on the reply's last line ("Maria" under "Happy
+    shopping!") satisfy `rule` (`satisfied_by: [{letter: name-line}]`)? Lines as the
+    reply was written (`text`): the doc reads a paragraph's single line breaks as spaces."""
+    if not any(alt.get("letter") == "name-line" for alt in rule.satisfied_by):
+        return False
+
+    def opens_line(offset: int) -> bool:
+        at = mapped.to_source(offset, offset)[0] - 1
+        while at >= 0 and text[at] in " \t":
+            at -= 1
+        return at < 0 or text[at] in "\n\r"
+
+    return Sentences(doc).ends_with_name(opens_line)
 
 
 def body_sentences(doc: Doc) -> tuple[tuple[int, int], tuple[int, int]]:

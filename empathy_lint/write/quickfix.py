@@ -77,9 +77,6 @@ def _container_safe(uri: str, text: str, start: int, end: int, new_text: str) ->
 _GREETING_OPENING = re.compile(
     r"(?:hi|hello|hey|hiya|dear|greetings|good (?:morning|afternoon|evening))\b[^,.!?\n]{0,40}?[,!:–—-]\s+",
     re.I)
-# What may follow a reply's last sentence and still be only the writer's name on a line
-# of its own ("\n\nAna Lopez\n"): no sentence's punctuation.
-_NAME_LINE = re.compile(r"[ \t]*(?:\r?\n)+[ \t]*(\{\{?[^{}\n]{1,80}\}\}?|[^\s.!?,;:{][^\n.!?,;:{]{0,58})\s*")
 _SENTENCE_END = ".!?…)\"'”’"
 
 
@@ -95,12 +92,7 @@ def insertion(text: str, finding: Finding, phrase: str, anchor: str | None = Non
     if anchor == "end":
         at = finding.end
         if "\n" in phrase:  # a block of its own ("Best,\n{your name}"), in the text's line breaks
-            nl = _newline(text)
-            closing, _, last = phrase.rpartition("\n")
-            name = _NAME_LINE.fullmatch(text, at)
-            if name and last.startswith("{"):  # the writer's name is there already: the closing goes above it
-                return name.start(1), name.start(1), closing.replace("\n", nl) + nl
-            return at, at, ("\n\n" + phrase).replace("\n", nl)
+            return at, at, ("\n\n" + phrase).replace("\n", _newline(text))
         ended = text[finding.start:at].rstrip()[-1:] in _SENTENCE_END
         return at, at, (" " if ended else ". ") + phrase
     at = finding.start
