@@ -149,21 +149,26 @@ class Sentences:
         """A line of its own that only names who writes ("Ana", "Ana Lopez", "The Acme
         Team", a `{{agent}}` placeholder read as a name): an email's last line signs it
         off with no closing word before it. Not a sentence that ends as one does ("Enjoy!").
-        `opens_line(offset)`: does the doc's character there open a line of the text as
+        `opens_line(token)`: does the doc's token there open a line of the text as
         written (the linter reads a paragraph's single line breaks as spaces)?"""
         start, end = sentence
         start = next((i for i in range(start, end) if not self.spaces[i]), start)
-        if not (opens_line or self._opens_line)(self.doc[start].idx):
+        if not (opens_line or self._opens_line)(start):
             return False
         if any(mark in self.doc[start:end].text for mark in ".!?,;:"):
             return False
         return self.is_signature(sentence)
 
-    def _opens_line(self, offset: int) -> bool:
-        text, at = self.doc.text, offset - 1
-        while at >= 0 and text[at] in " \t":
-            at -= 1
-        return at < 0 or text[at] == "\n"  # (not a copy of the text before it: one look back)
+    def _opens_line(self, start: int) -> bool:
+        """Only spaces or tabs between the token at `start` and a line break (or the
+        text's start), read off the tokens before it: not a copy of the doc's text."""
+        doc = self.doc
+        for i in range(start - 1, -1, -1):
+            token = doc[i]
+            before = (token.text + token.whitespace_).rstrip(" \t")
+            if before:
+                return before[-1] == "\n"
+        return True
 
     def ends_with_name(self, opens_line: Callable[[int], bool] | None = None) -> bool:
         """Is the last line the writer's name alone, under a body (`is_name_line`)?"""

@@ -709,7 +709,8 @@ def _signed_by_name(rule: Rule, doc: Doc, text: str, mapped: MappedText) -> bool
     if not any(alt.get("letter") == "name-line" for alt in rule.satisfied_by):
         return False
 
-    def opens_line(offset: int) -> bool:
+    def opens_line(token: int) -> bool:
+        offset = doc[token].idx
         at = mapped.to_source(offset, offset)[0] - 1
         while at >= 0 and text[at] in " \t":
             at -= 1
