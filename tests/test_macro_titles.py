@@ -118,6 +118,19 @@ def test_a_chat_tools_shortcut_is_its_title_and_its_name_stays(tmp_path):
                                    '(its title names the trouble: "late-delivery")'}
 
 
+def test_a_canned_response_with_only_tags_is_titled_by_them(tmp_path):
+    """LiveChat's canned responses have no title or shortcut, only tags: they name what a
+    response answers ("damaged"), and a record with a title keeps its title."""
+    (tmp_path / "livechat.json").write_text(json.dumps([
+        {"id": 7, "text": HELD_UP, "tags": ["shipping", "delay"], "group_id": 0},
+        {"id": 8, "text": HELD_UP, "tags": ["shipping", "tracking"], "group_id": 0},
+        {"id": 9, "title": "Parcel update", "text": HELD_UP, "tags": ["delay"]}]), encoding="utf-8")
+    report = check_json("--kind", "canned", str(tmp_path))
+    found = {f.get("reply"): f["message"] for file in report["files"] for f in file["findings"] if f["code"] == "EMP201"}
+    assert found == {"7": 'Something went wrong for the customer, but the reply never apologizes. '
+                          '(its title names the trouble: "shipping, delay")'}
+
+
 def test_a_live_draft_is_not_read_by_its_file_name(tmp_path):
     """A draft answers a customer: its file's name is no macro title (the customer's
     message decides, and without one a live reply is assumed to answer a problem)."""

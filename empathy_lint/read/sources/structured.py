@@ -46,6 +46,9 @@ TITLE_KEYS = ("title", "name", "subject", "id", "key")
 # `short_code`, Rocket.Chat's `shortcut`): its title for the verdict (`meta["shortcut"]`),
 # though the reply keeps the name it had, so a baseline still finds it.
 SHORTCUT_KEYS = ("short_code", "shortcut")
+# ...and one with no title or shortcut at all, by its tags (LiveChat's canned responses:
+# `{"id", "text", "tags": ["damaged", "refund"]}`), joined as a title.
+TAGS_KEY = "tags"
 # A macro's actions that write the answer to the customer, by the action's `name`:
 # Gorgias's `setResponseText` (its text in `arguments.body_html` / `body_text`). Its
 # other actions (tags, internal notes, forwards, HTTP calls) are not the reply.
@@ -91,6 +94,13 @@ def _meta(record: dict[str, Any]) -> dict[str, Any]:
     return _MetaPlan.of(record).meta(record)
 
 
+def _titled_by_tags(record: dict[str, Any]) -> bool:
+    """A record whose only name for what it answers is its list of tags (no title, name
+    or subject): a LiveChat canned response."""
+    tags = record.get(TAGS_KEY)
+    return isinstance(tags, list) and not any(isinstance(record.get(k), str) for k in TITLE_KEYS if k != "id")
+
+
 @dataclass(frozen=True)
 class _MetaPlan:
     """Which of a record's keys make its metadata, decided by its keys and their value
@@ -110,7 +120,8 @@ class _MetaPlan:
                    record.get("disable") is not None,
                    next((k for k in CUSTOMER_KEYS if isinstance(record.get(k), str)), None),
                    thread_of(record) is not None,
-                   next((k for k in SHORTCUT_KEYS if isinstance(record.get(k), str)), None))
+                   next((k for k in SHORTCUT_KEYS if isinstance(record.get(k), str)), None)
+                   or (TAGS_KEY if _titled_by_tags(record) else None))
 
     def meta(self, record: dict[str, Any]) -> dict[str, Any]:
         meta = {k: no_surrogates(record[k]) for k in self.text}
@@ -127,7 +138,11 @@ class _MetaPlan:
             meta["customer"] = no_surrogates(customer)
         if "earlier" in meta:
             meta["earlier"] = no_surrogates(meta["earlier"])
-        if self.shortcut is not None:
+        if self.shortcut == TAGS_KEY:
+            tags = record.get(TAGS_KEY)
+            if isinstance(tags, list) and any(isinstance(t, str) and t for t in tags[:20]):
+                meta["shortcut"] = no_surrogates(", ".join(t for t in tags[:20] if isinstance(t, str) and t))
+        elif self.shortcut is not None:
             meta["shortcut"] = no_surrogates(record[self.shortcut])
         return meta
 
