@@ -53,6 +53,10 @@ ALPHA = 0.05           # how surely tune must show a require rule above GOAL, a 
 NEVER = 1.01           # a warn_at no confidence reaches: the rule's findings are info
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 MIN_TEAMS = 3          # a reply word is a fact only if findings of this many teams have it
+# Folds of whole companies are drawn this many times (seeded) and each finding's held-out
+# loss averaged: with one draw, the fold a few companies fell in decided whether words
+# earned their place (one finding fewer moved acknowledgement's gain from 0.019 to 0.011).
+REPEATS = 10
 WEIGHT_FLOOR = 0.01    # smaller fitted weights are left out of the YAML
 FEATURES = ("customer-read", "problem-probability", "verdict-sure", "verdict-by-reply", "canned", "canned-trouble", "social",
             "words", "question", "echo", "content", "has-acknowledgement", "has-apology", "has-next-steps", "has-follow-up")
@@ -136,14 +140,18 @@ def cross_validated(x: np.ndarray, y: np.ndarray, groups: list[str], c: float) -
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    p = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=min(5, len(set(groups)))).split(x, y, groups):
-        if len(set(y[train].tolist())) < 2:
-            p[test] = y[train].mean()
-            continue
-        p[test] = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
-    losses = -(y * np.log(np.clip(p, 1e-6, 1)) + (1 - y) * np.log(np.clip(1 - p, 1e-6, 1)))
-    return losses, p
+    losses, probabilities = np.zeros(len(y)), np.zeros(len(y))
+    for repeat in range(REPEATS):
+        p = np.zeros(len(y))
+        folds = GroupKFold(n_splits=min(5, len(set(groups))), shuffle=True, random_state=repeat)
+        for train, test in folds.split(x, y, groups):
+            if len(set(y[train].tolist())) < 2:
+                p[test] = y[train].mean()
+                continue
+            p[test] = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+        losses += -(y * np.log(np.clip(p, 1e-6, 1)) + (1 - y) * np.log(np.clip(1 - p, 1e-6, 1)))
+        probabilities += p
+    return losses / REPEATS, probabilities / REPEATS
 
 
 def best_fit(names: list[str], rows: list, y: np.ndarray, groups: list[str]) -> tuple:

@@ -179,9 +179,25 @@ def test_a_plain_question_answered_with_the_answer_is_not_asked_for_an_apology(l
     for customer, reply in (("What are your opening hours on Sunday?", "We're open 10am to 4pm on Sundays."),
                             ("Can I change the delivery address on my order?",
                              "Sure thing! Just go to Orders > Edit address before it ships."),
-                            ("hi can u tell me when the sale starts", "Hi! The summer sale starts Friday at 9am.")):
+                            ("hi can u tell me when the sale starts", "Hi! The summer sale starts Friday at 9am."),
+                            ("Can you change the delivery address on my order to 12 High St?",
+                             "Sure! I've updated the address to 12 High St.")):
         context = Context.for_reply(customer, "live", None, reply)
         assert "EMP201" not in {f.code for f in linter.lint(reply, context)}, customer
+
+
+def test_a_request_to_cancel_or_delete_is_no_failure(linter):
+    """Something cancelled, removed or deleted on the customer is trouble ("my flight was
+    cancelled"); asking for it to be done is a request, and a reply that does it is not
+    asked for an apology."""
+    for customer, reply in (("I want to cancel my membership.",
+                             "Sure, I've cancelled it for you. You won't be charged again."),
+                            ("Please delete my data.", "Done: your data has been deleted, and you'll get a confirmation email.")):
+        assert "failure" not in {cue.split(":")[0] for cue in default_detector().explain(customer)}, customer
+        context = Context.for_reply(customer, "live", None, reply)
+        assert "EMP201" not in {f.code for f in linter.lint(reply, context)}, customer
+    assert "failure: cancelled" in default_detector().explain("My flight was cancelled and nobody told me.")
+    assert detect("They deleted my review!").problem
 
 
 @pytest.mark.parametrize("message", [
