@@ -499,7 +499,7 @@ def serve(port: int, config_file: str | None, origins: tuple[str, ...]) -> None:
     \b
     The extension (editors/browser/) sends the draft in a helpdesk's reply box and
     underlines what this returns. The pipeline is built once; nothing is written.
-      POST /v1/check  {"reply", "customer"?, "thread"?, "channel"?, "kind"?}
+      POST /v1/check  {"reply", "customer"?, "thread"?, "channel"?, "kind"?, "title"?}
       GET  /v1/rules, /healthz
     A request from any other web page's origin gets 403, a foreign Host 421.
     """
