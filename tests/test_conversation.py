@@ -782,6 +782,37 @@ def test_audit_scores_only_the_teams_rows_of_a_message_per_row_export(tmp_path):
     assert report["rules"]["EMP201"]["count"] == 1
 
 
+def test_an_author_column_that_names_sides_says_who_wrote_each_row(tmp_path):
+    """A hand-made export whose `author` column holds "customer" and "agent" (not names):
+    the customer's rows are the context of the team's, in `check` and `audit` alike, and
+    "agent" is no agent's name. An `author` column of names is read as before."""
+    rows = [("1004", "customer", "You charged me twice!! Fix it now."),
+            ("1004", "agent", "As per our billing policy, charges are automatic. Please check your bank statement."),
+            ("1005", "Customer", "Do you ship to Norway?"),
+            ("1005", "Agent", "Hi! Yes we do, shipping takes 5-7 days.")]
+    sides = tmp_path / "sides.csv"
+    with sides.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("ticket_id", "author", "body"), *rows])
+    lines = tmp_path / "sides.jsonl"
+    lines.write_text("".join(json.dumps({"ticket_id": t, "author": a, "body": b}) + "\n" for t, a, b in rows),
+                     encoding="utf-8")
+    for export in (sides, lines):
+        report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(export)).stdout)
+        findings = report["files"][0]["findings"]
+        assert report["summary"]["replies"] == 2, export
+        assert {f["code"] for f in findings if f["severity"] != "info"} == {"EMP201", "EMP303"}, export
+        audited = run_cli_fast("audit", str(export))
+        summary = json.loads(audited.stdout)
+        assert summary["replies"] == 2 and list(summary["agents"]) == ["unknown"], export
+        assert "who wrote" not in audited.stderr
+    names = tmp_path / "names.csv"
+    with names.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("ticket_id", "author", "body"), ("77", "Dana Reed", rows[0][2]),
+                                      ("77", "Ana Lopez", rows[1][2])])
+    assert json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(names)).stdout)["summary"]["replies"] == 2
+    assert "no column says who wrote each" in run_cli_fast("check", "--isolated", str(names)).stderr
+
+
 def test_a_row_with_its_own_customer_message_is_read_as_before_whatever_its_sender(tmp_path):
     """A reply export that also names the sender ("from": the agent's address) keeps its
     own customer column: only a row without one is a message of a conversation."""

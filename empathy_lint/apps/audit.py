@@ -24,7 +24,7 @@ from empathy_lint.read.sources.base import SPREADSHEETS, no_surrogates
 from empathy_lint.read.sources.conversation import (TICKET_COLUMNS, ConversationMemory, ReplyChains, column_key,
                                                    comment_roles, conversation_roles, customer_record, is_flag,
                                                    keyed, keyed_role, message_text, message_time, opening_message,
-                                                   own_message, reply_chain_keys, split_conversation, team_answers,
+                                                   own_message, reply_chain_keys, role_word, split_conversation, team_answers,
                                                    thread_of, time_order)
 from empathy_lint.read.sources import is_record_export
 from empathy_lint.read.sources.structured import (BODY_KEYS, CUSTOMER_KEYS, RunCutter, json_error, reply_column,
@@ -252,7 +252,9 @@ def _record(row: dict[str, Any], columns: Columns, number: int, reply: str, cust
     team) gives its own agent and date where it names them."""
     agent = _message_value(message, MESSAGE_AGENT_KEYS) if message else None
     if agent is None and columns.agent:
-        agent = str(row.get(columns.agent) or "unknown")
+        # (An `author` column that says "agent" names the row's side, not who wrote it.)
+        value = row.get(columns.agent)
+        agent = "unknown" if not value or role_word(value) is not None else str(value)
     date = _message_value(message, MESSAGE_DATE_KEYS) if message else None
     return {
         "id": str(row.get(columns.id) or number) if columns.id else str(number),

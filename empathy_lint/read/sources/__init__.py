@@ -158,12 +158,14 @@ def load_records(name: str, text: Any, options: dict[str, Any] | None, records: 
     errors stay the file's."""
     from dataclasses import replace
 
-    from empathy_lint.read.sources.structured import read_csv, read_jsonl
+    from empathy_lint.read.sources.structured import EXPORT_HEAD, read_csv, read_jsonl
 
     run = text[records.start:records.end]
     local = replace(records, start=0, end=len(run), first=records.first - records.start)
     if name.lower().endswith(TABLE_SUFFIXES):
-        return read_csv(name, run, options or {}, local, head=text[:records.first])
+        # (the header, and the file's first rows: a column may say who wrote each row by
+        # its values alone, "author": "customer", and every run must read it alike)
+        return read_csv(name, run, options or {}, local, head=text[:records.first + EXPORT_HEAD])
     return read_jsonl(name, run, options or {}, local)
 
 

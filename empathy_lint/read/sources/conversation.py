@@ -481,6 +481,11 @@ def split_conversation(own: str | None, messages: list[Any],
 # macro file may use for its own category), or a yes/no flag for the customer's side.
 MESSAGE_ROLE_KEYS = ("role", "author_role", "author_type", "sender_type", "actor_type", "from", "sender", "direction")
 MESSAGE_FLAG_KEYS = ("inbound", "incoming", "is_inbound", "is_customer", "from_customer")
+# Columns that name who wrote a message only when their value is a role word ("author":
+# "customer" or "agent" in a hand-made export; in others it is a person's name).
+ROLE_VALUE_KEYS = ("author", "speaker", "party", "participant", "who", "user_type")
+TEAM_ROLES = frozenset({"agent", "staff", "support", "admin", "administrator", "operator", "team", "employee",
+                        "rep", "representative", "advisor", "adviser", "assistant", "helpdesk", "company", "brand"})
 _YES, _NO = frozenset({"true", "yes", "1", "y"}), frozenset({"false", "no", "0", "n"})
 
 
@@ -499,7 +504,20 @@ def row_role(row: dict[str, Any]) -> str | None:
             role = {"in": "customer", "out": "agent"}.get(_way(row) or "", value.strip().lower()) \
                 if key == DIRECTION else value.strip().lower()
             return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else _team_row(row)
+    for key in ROLE_VALUE_KEYS:
+        role = role_word(row.get(key))
+        if role is not None:
+            return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else _team_row(row)
     return None
+
+
+def role_word(value: Any) -> str | None:
+    """A cell that names a role ("Customer", "agent", "note"), lower-cased, else None (a
+    person's name, a number)."""
+    if not isinstance(value, str):
+        return None
+    word = value.strip().lower()
+    return word if word in CUSTOMER_ROLES or word in TEAM_ROLES or word in INTERNAL_ROLES else None
 
 
 def keyed_role(row: dict[str, Any]) -> str | None:

@@ -21,13 +21,13 @@ from empathy_lint.rulebook import DataLoader, yaml_children
 from empathy_lint.read.textmap import MappedText
 from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
-from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, HIDDEN_KEYS, MESSAGE_FLAG_KEYS,
-                                                   MESSAGE_ID_KEYS, MESSAGE_ROLE_KEYS, REPLY_TO_KEYS, TICKET_COLUMNS,
-                                                   TIME_COLUMNS,
+from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, CUSTOMER_ROLES, HIDDEN_KEYS,
+                                                   MESSAGE_FLAG_KEYS, MESSAGE_ID_KEYS, MESSAGE_ROLE_KEYS,
+                                                   REPLY_TO_KEYS, ROLE_VALUE_KEYS, TICKET_COLUMNS, TIME_COLUMNS,
                                                    ConversationMemory, ReplyChains, column_key, comment_roles,
                                                    conversation_roles, customer_record, is_flag, keyed_role,
                                                    message_text, message_time, opening_message, order_of_times,
-                                                   own_message, parse_time, reply_chain_keys, row_role,
+                                                   own_message, parse_time, reply_chain_keys, role_word, row_role,
                                                    split_conversation, team_answers, thread_of, time_order)
 from empathy_lint.read.sources.markup import html_masks, markdown_masks, quoted_html_messages
 from empathy_lint.read.sources.thread import quoted_messages
@@ -1172,6 +1172,33 @@ def reply_column(header: list[str], wanted: str | None = None) -> int | None:
     return found if found is not None or wanted else _column_ending(header, _BODY_ENDINGS)
 
 
+# How many of a CSV's first rows `_role_by_value` reads.
+_ROLE_ROWS = 200
+
+
+def _role_by_value(text: str, delimiter: str, first: int, header: list[str]) -> int | None:
+    """A column whose name may hold a person ("author") but whose cells in the first rows
+    are all role words, the customer's among them ("customer", "agent"): it says who
+    wrote each row."""
+    candidates = [header.index(c) for c in ROLE_VALUE_KEYS if c in header]
+    for column in candidates:
+        seen: set[str] = set()
+        for n, record in enumerate(_csv_records(text, delimiter, first)):
+            if n >= _ROLE_ROWS or (record[-1][2] >= len(text) and not text.endswith(("\n", "\r"))):
+                break  # (enough rows; or the last of a file's start, perhaps cut short)
+            cell = record[column][0] if column < len(record) else ""
+            if not cell.strip():
+                continue
+            word = role_word(cell)
+            if word is None:
+                break
+            seen.add(word)
+        else:
+            if seen & CUSTOMER_ROLES and seen - CUSTOMER_ROLES:
+                return column
+    return None
+
+
 def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     """The delimiter and the columns a CSV export's header names, or InputError."""
     first_line = text.split("\n", 1)[0]
@@ -1190,6 +1217,8 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     if title_col is None:
         title_col = _column_ending(header, _TITLE_ENDINGS)
     role = next((header.index(c) for c in (*MESSAGE_FLAG_KEYS, *MESSAGE_ROLE_KEYS) if c in header), None)
+    if role is None:
+        role = _role_by_value(text, delimiter, first, header)
     reply_to = next((header.index(c) for c in REPLY_TO_KEYS if c in header), None) if role is not None else None
     message_id = next((header.index(c) for c in MESSAGE_ID_KEYS if c in header), None) if reply_to is not None else None
     if message_id is None:
@@ -1238,7 +1267,7 @@ def _reply_chains(text: str, layout: _CsvLayout, start: int, end: int | None) ->
 def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | None" = None,
              head: str | None = None) -> Document:
     """The replies of a CSV export; with `records`, of that run of its rows only (its
-    header row in `head` when `text` is the run's own text)."""
+    header row and first rows in `head` when `text` is the run's own text)."""
     if not text.strip():
         return Document(path, text)  # empty, like any other empty file
     layout = _csv_layout(path, text if head is None else head, options)
