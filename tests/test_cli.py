@@ -290,6 +290,24 @@ def test_customer_context_decides_apology_and_next_steps(tmp_path):
         "(to give the message itself, use --customer-text)"]
 
 
+def test_the_customers_message_can_be_piped_in_with_customer_dash(tmp_path):
+    """`pbpaste | empathy-lint check --customer - draft.txt`: the message copied from the
+    helpdesk, the draft in a file. stdin holds one thing: not the reply as well, nor an
+    empty pipe read as "no message"."""
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Glad to hear it! Have a great day.", encoding="utf-8")
+    calm = run_cli("check", "--format", "json", "--customer", "-", str(reply), stdin="Thanks, that fixed it!")
+    assert calm.returncode == 0, calm.stderr
+    angry = run_cli("check", "--format", "json", "--customer", "-", str(reply),
+                    stdin="My order is three weeks late and nobody answers")
+    codes = {f["code"] for f in json.loads(angry.stdout)["files"][0]["findings"] if f["severity"] != "info"}
+    assert angry.returncode == 1 and "EMP201" in codes
+    both = run_cli("check", "--customer", "-", stdin="My order is late")
+    assert both.returncode == 2 and both.stderr.startswith("empathy-lint: error: --customer -: stdin can hold one thing")
+    empty = run_cli("check", "--customer", "-", str(reply), stdin="")
+    assert empty.returncode == 2 and "stdin was empty" in empty.stderr
+
+
 def test_usage_errors_are_one_line_and_a_typo_of_a_command_is_named():
     """Issue 29.11: click's three-line usage block became one line like every other error;
     `empathy-lint chek .` suggests `check` instead of "no such file"."""

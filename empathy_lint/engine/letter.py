@@ -174,13 +174,14 @@ class Sentences:
         """Is the last line the writer's name alone, under a body (`is_name_line`)?"""
         return len(self.ranges) > 1 and self.is_name_line(self.ranges[-1], opens_line)
 
-    def body(self) -> list[tuple[int, int]]:
-        """The sentences inside the frame: after a greeting, before a sign-off."""
+    def body(self, opens_line: Callable[[int], bool] | None = None) -> list[tuple[int, int]]:
+        """The sentences inside the frame: after a greeting, before a sign-off
+        (`opens_line`: as for `is_name_line`)."""
         body = self.ranges
         first, last = 0, len(body)
         while last - first > 1 and self.is_greeting(body[first]):
             first += 1
-        if last - first > 1 and self.is_name_line(body[last - 1]):
+        if last - first > 1 and self.is_name_line(body[last - 1], opens_line):
             last -= 1  # the name under the body, with no sign-off word above it
         while last - first > 1:
             if self.is_signoff(body[last - 1]):

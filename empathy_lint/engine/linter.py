@@ -5,7 +5,7 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from spacy.tokens import Doc
 
@@ -390,6 +390,7 @@ class Linter:
                   openings: bool = False) -> list[Finding]:
         if not text.strip():
             return []
+        doc.user_data[_SOURCE] = (text, mapped)
         language = "en" if _plainly_english(doc) else detect_language(mapped.text)
         context = context.read_reply(doc)
         rules, others, wanted = self._applicable(context)
@@ -698,8 +699,26 @@ def frame(doc: Doc) -> list[tuple[int, int]]:
     sign-off ("Regards, Ana", "^HSB"). Found once per doc (kept in doc.user_data)."""
     body = doc.user_data.get("empathy_lint.body")
     if body is None:
-        body = doc.user_data["empathy_lint.body"] = Sentences(doc).body()
+        source = doc.user_data.get(_SOURCE)
+        opens_line = _source_line_opener(doc, *source) if source is not None else None
+        body = doc.user_data["empathy_lint.body"] = Sentences(doc).body(opens_line)
     return body
+
+
+# The reply as written and the map to it, kept on its doc (`Linter._findings`): the frame
+# reads lines as written, since the doc reads a paragraph's single line breaks as spaces.
+_SOURCE = "empathy_lint.source"
+
+
+def _source_line_opener(doc: Doc, text: str, mapped: MappedText) -> Callable[[int], bool]:
+    """Does the doc's token there open a line of `text`, the reply as written?"""
+    def opens_line(token: int) -> bool:
+        offset = doc[token].idx
+        at = mapped.to_source(offset, offset)[0] - 1
+        while at >= 0 and text[at] in " \t":
+            at -= 1
+        return at < 0 or text[at] in "\n\r"
+    return opens_line
 
 
 def _signed_by_name(rule: Rule, doc: Doc, text: str, mapped: MappedText) -> bool:
@@ -708,15 +727,7 @@ def _signed_by_name(rule: Rule, doc: Doc, text: str, mapped: MappedText) -> bool
     reply was written (`text`): the doc reads a paragraph's single line breaks as spaces."""
     if not any(alt.get("letter") == "name-line" for alt in rule.satisfied_by):
         return False
-
-    def opens_line(token: int) -> bool:
-        offset = doc[token].idx
-        at = mapped.to_source(offset, offset)[0] - 1
-        while at >= 0 and text[at] in " \t":
-            at -= 1
-        return at < 0 or text[at] in "\n\r"
-
-    return Sentences(doc).ends_with_name(opens_line)
+    return Sentences(doc).ends_with_name(_source_line_opener(doc, text, mapped))
 
 
 def body_sentences(doc: Doc) -> tuple[tuple[int, int], tuple[int, int]]:

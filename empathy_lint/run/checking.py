@@ -118,6 +118,17 @@ def _customer_file(name: str, max_bytes: int | None) -> str:
     return read_source(path, max_bytes)
 
 
+def _customer_stdin(options: "CheckOptions") -> str:
+    """`--customer -`: the customer's message piped into stdin."""
+    if sys.stdin is None or sys.stdin.isatty():
+        raise EmpathyLintError("--customer -: nothing piped into stdin (pipe the customer's message in, "
+                               "or give its file)")
+    text = decode(sys.stdin.buffer.read(), "<stdin>", options.encoding)
+    if not text.strip():
+        raise EmpathyLintError("--customer -: stdin was empty (pipe the customer's message in, or give its file)")
+    return text
+
+
 def _several(value: tuple[str, ...] | str | None) -> list[str]:
     """An option given any number of times, as a list (a plain string is one)."""
     if value is None:
@@ -197,8 +208,13 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
         raise EmpathyLintError("give --customer or --customer-text, not both")
     if customer_files:
         # A customer's email saved to a file carries the conversation it quotes: their
-        # own words are what the detector reads.
-        messages = [own_words(_customer_file(name, options.max_bytes)) for name in customer_files]
+        # own words are what the detector reads. "-" reads it from stdin (`pbpaste |
+        # empathy-lint check --customer - draft.txt`), once, and only when no reply does.
+        if customer_files.count("-") > 1 or ("-" in customer_files and "-" in (options.files or ["-"])):
+            raise EmpathyLintError("--customer -: stdin can hold one thing; name the reply's file "
+                                   "(check --customer - draft.txt) and give the customer's message once")
+        messages = [own_words(_customer_stdin(options) if name == "-" else _customer_file(name, options.max_bytes))
+                    for name in customer_files]
     customer = messages[-1] if messages else None
     earlier = join_messages(messages[:-1])
 
