@@ -113,7 +113,8 @@ FORMATS = ["text", "json", "sarif", "github", "junit"]
 @click.option("--channel", type=click.Choice(CHANNELS), default=None, help="Where the reply goes.")
 @click.option("--customer", "customer_file", type=click.Path(dir_okay=False), multiple=True, metavar="FILE",
               help="The customer message the reply answers: judges whether an apology and next steps are due. "
-                   "Repeat it for the conversation so far, oldest first: the last is the message answered.")
+                   "Repeat it for the conversation so far, oldest first: the last is the message answered. "
+                   "'-' reads it from stdin, with the reply in a file.")
 @click.option("--customer-text", multiple=True, metavar="TEXT",
               help="The customer message, inline (repeatable like --customer).")
 @click.option("--rules", "rule_paths", multiple=True, metavar="PATH",
