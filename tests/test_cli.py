@@ -197,6 +197,14 @@ def test_explain_names_the_languages_a_rule_also_reads():
     assert "Also reads" not in run_cli("explain", "EMP301").stdout
 
 
+def test_explain_says_what_else_satisfies_a_rule():
+    """A rule's own `satisfied_by` and the channel profiles' stand-ins for it."""
+    assert "Also satisfied by\n  - the writer's name alone on the reply's last line" in run_cli("explain", "EMP702").stdout
+    assert "Also satisfied by\n  - what EMP202 non-apology looks for" in run_cli("explain", "EMP201").stdout
+    assert "  - what EMP401 missing-next-steps looks for, on chat, sms, social" in run_cli("explain", "EMP501").stdout
+    assert "Also satisfied by" not in run_cli("explain", "EMP301").stdout
+
+
 def test_explain_says_the_severity_the_fitted_confidence_gives():
     """The rule file names a severity; the confidence model decides what a user sees.
     `explain` says which, with the labelled figures behind it: acknowledgement is info

@@ -606,6 +606,32 @@ def _examples(examples: list[Any], shown: int | None) -> list[str]:
     return items
 
 
+_LETTER_PARTS = {"name-line": "the writer's name alone on the reply's last line"}
+
+
+def _profile_stand_ins(code: str) -> list[dict[str, Any]]:
+    """The channel profiles' stand-ins for a rule (rules/context/channels.yaml), one
+    entry per rule with the channels it stands in on."""
+    from empathy_lint.rulebook import load_context  # (not the linter's: explain loads no spaCy)
+
+    channels: dict[str, list[str]] = {}
+    for channel, profile in (load_context("channels.yaml") or {}).items():
+        for other in (profile.get("satisfied_by") or {}).get(code, ()):
+            channels.setdefault(other, []).append(channel)
+    return [{"rule": other, "channel": names} for other, names in channels.items()]
+
+
+def _stand_in(alternative: dict[str, Any], rules: list[Any]) -> str:
+    """One `satisfied_by` entry as `explain` lists it: what else counts, and where."""
+    if "letter" in alternative:
+        what = _LETTER_PARTS.get(alternative["letter"], alternative["letter"])
+    else:
+        other = find_rule(rules, alternative["rule"])
+        what = f"what {alternative['rule']}{' ' + other.name if other is not None else ''} looks for"
+    channels = alternative.get("channel")
+    return f"  - {what}" + (f", on {', '.join(channels)}" if channels else "")
+
+
 @cli.command()
 @click.argument("code")
 @click.option("--rules", "rule_paths", multiple=True, metavar="PATH", help="Include an extra rule pack.")
@@ -647,6 +673,9 @@ def explain(code: str, rule_paths: tuple[str, ...], show_all: bool) -> None:
     if rule.when:
         gates = ", ".join(f"{k}: {v}" for k, v in rule.when.items())
         out += ["", click.style("Runs when", bold=True), f"  {gates}"]
+    stand_ins = [*rule.satisfied_by, *_profile_stand_ins(rule.id)]
+    if stand_ins:
+        out += ["", click.style("Also satisfied by", bold=True), *[_stand_in(alt, rules) for alt in stand_ins]]
     if rule.languages:
         out += ["", click.style("Also reads", bold=True),
                 f"  replies in {', '.join(rule.languages)}, with patterns of their own"
