@@ -89,16 +89,19 @@ def test_a_baseline_written_by_0_1_0_still_hides_its_findings(tmp_path):
 
     for name in ("macros.jsonl", "baseline.json"):
         shutil.copy(DATA / "baseline-0.1.0" / name, tmp_path / name)
-    known = run_cli("check", "--isolated", "--select", "defensive", "--baseline", "baseline.json",
+    # The rules whose findings that baseline holds: rules written since flag more in the
+    # same export ("we cannot help." shuts the door), findings a baseline rightly reports as new.
+    rules = "EMP301,EMP303,EMP305"
+    known = run_cli("check", "--isolated", "--select", rules, "--baseline", "baseline.json",
                     "macros.jsonl", cwd=tmp_path)
     assert known.returncode == 0 and "6 known findings" in known.stdout
-    fresh = run_cli("check", "--isolated", "--select", "defensive", "--format", "json", "macros.jsonl", cwd=tmp_path)
+    fresh = run_cli("check", "--isolated", "--select", rules, "--format", "json", "macros.jsonl", cwd=tmp_path)
     names = [f["reply"] for f in json.loads(fresh.stdout)["files"][0]["findings"]]
     assert names == ["Refund refused", "Refund refused", "12345678901234567890", "12345678901234567890", "7", "T-9"]
     # A new finding in a record named by a number is still new.
     text = (tmp_path / "macros.jsonl").read_text(encoding="utf-8").replace("it ships Monday", "calm down")
     (tmp_path / "macros.jsonl").write_text(text, encoding="utf-8")
-    result = run_cli("check", "--isolated", "--select", "defensive", "--format", "json", "--baseline", "baseline.json",
+    result = run_cli("check", "--isolated", "--select", rules, "--format", "json", "--baseline", "baseline.json",
                      "macros.jsonl", cwd=tmp_path)
     assert result.returncode == 1
     assert [(f["code"], f["reply"]) for f in json.loads(result.stdout)["files"][0]["findings"]] == [("EMP305", "7")]
