@@ -222,6 +222,8 @@ def test_canned_reply_about_a_contribution_answers_no_problem():
     ("Thank you for asking. We don't price match other retailers, but if you spot a lower price on our own "
      "site within 14 days, we'll refund the difference.", False),
     ("Thanks for your interest in the Model S. It's out of stock; new stock is due in two weeks.", False),
+    # Refunds in general, or a refund policy, state a rule: not a refund of theirs.
+    ("Per our refund policy, refunds are only possible within 14 days of delivery.", None),
     # Praise answered is no problem either, unless trouble is named too.
     ("Thanks for the kind words! We'll pass them on to the team.", False),
     ("So glad you're enjoying the new app! Tell your friends.", False),
