@@ -145,7 +145,7 @@ class Sentences:
         words = self._words(sentence, SIGNATURE_WORDS)
         return 0 < len(words) <= SIGNATURE_WORDS and all(_signature_word(text) for text in self._texts(sentence))
 
-    def is_name_line(self, sentence: tuple[int, int], opens_line: Callable[[int], bool] | None = None) -> bool:
+    def is_name_line(self, sentence: tuple[int, int], opens_line: Callable[[int], bool]) -> bool:
         """A line of its own that only names who writes ("Ana", "Ana Lopez", "The Acme
         Team", a `{{agent}}` placeholder read as a name): an email's last line signs it
         off with no closing word before it. Not a sentence that ends as one does ("Enjoy!").
@@ -153,28 +153,17 @@ class Sentences:
         written (the linter reads a paragraph's single line breaks as spaces)?"""
         start, end = sentence
         start = next((i for i in range(start, end) if not self.spaces[i]), start)
-        if not (opens_line or self._opens_line)(start):
+        if not opens_line(start):
             return False
         if any(mark in self.doc[start:end].text for mark in ".!?,;:"):
             return False
         return self.is_signature(sentence)
 
-    def _opens_line(self, start: int) -> bool:
-        """Only spaces or tabs between the token at `start` and a line break (or the
-        text's start), read off the tokens before it: not a copy of the doc's text."""
-        doc = self.doc
-        for i in range(start - 1, -1, -1):
-            token = doc[i]
-            before = (token.text + token.whitespace_).rstrip(" \t")
-            if before:
-                return before[-1] == "\n"
-        return True
-
-    def ends_with_name(self, opens_line: Callable[[int], bool] | None = None) -> bool:
+    def ends_with_name(self, opens_line: Callable[[int], bool]) -> bool:
         """Is the last line the writer's name alone, under a body (`is_name_line`)?"""
         return len(self.ranges) > 1 and self.is_name_line(self.ranges[-1], opens_line)
 
-    def body(self, opens_line: Callable[[int], bool] | None = None) -> list[tuple[int, int]]:
+    def body(self, opens_line: Callable[[int], bool]) -> list[tuple[int, int]]:
         """The sentences inside the frame: after a greeting, before a sign-off
         (`opens_line`: as for `is_name_line`)."""
         body = self.ranges

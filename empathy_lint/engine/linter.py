@@ -23,7 +23,7 @@ from empathy_lint.rulebook import Rule
 from empathy_lint.read.suppressions import directive_masks
 from empathy_lint.read.sources.conversation import own_words
 from empathy_lint.read.sources.quotes import quote_spans
-from empathy_lint.read.textmap import MappedText, prepare
+from empathy_lint.read.textmap import MappedText, identity, prepare
 
 
 @dataclass
@@ -404,6 +404,7 @@ class Linter:
                 return notices
             if has_unspaced_script(mapped.text):  # Japanese, Chinese: a character a token
                 doc = unspaced_doc(self.nlp, mapped.text)
+                doc.user_data[_SOURCE] = (text, mapped)  # (the same text, read a character a token)
             keys = {language_key(rule.id, language): rule.id for rule in rules}
             matches = {keys[key]: spans for key, spans in self.compiled.find(doc, frozenset(keys)).items()}
         else:
@@ -699,14 +700,14 @@ def frame(doc: Doc) -> list[tuple[int, int]]:
     sign-off ("Regards, Ana", "^HSB"). Found once per doc (kept in doc.user_data)."""
     body = doc.user_data.get("empathy_lint.body")
     if body is None:
-        source = doc.user_data.get(_SOURCE)
-        opens_line = _source_line_opener(doc, *source) if source is not None else None
-        body = doc.user_data["empathy_lint.body"] = Sentences(doc).body(opens_line)
+        text, mapped = doc.user_data.get(_SOURCE) or (doc.text, identity(doc.text))
+        body = doc.user_data["empathy_lint.body"] = Sentences(doc).body(_source_line_opener(doc, text, mapped))
     return body
 
 
 # The reply as written and the map to it, kept on its doc (`Linter._findings`): the frame
-# reads lines as written, since the doc reads a paragraph's single line breaks as spaces.
+# reads lines as written, since the doc reads a paragraph's single line breaks as spaces
+# (a doc linted without it is read as its own text).
 _SOURCE = "empathy_lint.source"
 
 
