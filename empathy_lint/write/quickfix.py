@@ -4,7 +4,7 @@ Kept apart from the server so the edits can be reasoned about (and tested) as te
 """
 from __future__ import annotations
 
-import copy
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -116,8 +116,7 @@ def _insertion_in_file(uri: str, text: str, finding: Finding, phrase: str,
 
         view = reply_view(name, text, finding.start, finding.end)
         if view is not None:
-            local = copy.copy(finding)
-            local.start, local.end = view.start, view.end
+            local = dataclasses.replace(finding, start=view.start, end=view.end)
             start, end, new_text = insertion(view.text, local, phrase, anchor)
             return (*view.to_source(start, end), new_text)
     return insertion(text, finding, phrase, anchor)

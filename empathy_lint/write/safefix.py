@@ -16,7 +16,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from empathy_lint.errors import InputError
 from empathy_lint.findings import Fix
@@ -178,12 +178,24 @@ def _block_indented(text: str, fixes: list[Fix]) -> list[Fix]:
     for fix in fixes:
         line = text[max(text.rfind("\n", 0, fix.start), text.rfind("\r", 0, fix.start)) + 1:fix.start]
         indent = line[:len(line) - len(line.lstrip(" \t"))]
+        if not indent:
+            indented.append(fix)
+            continue
         # (the last line break the fix adds is followed by the text after it)
         following = text[fix.end:fix.end + 1]
-        replacement = _LINE_AFTER.sub("\n" + indent, fix.replacement + following)[:-1] if following else \
-            _LINE_AFTER.sub("\n" + indent, fix.replacement)
-        indented.append(Fix(fix.start, fix.end, replacement) if indent else fix)
+        replacement = _LINE_AFTER.sub("\n" + indent, fix.replacement + following)
+        indented.append(Fix(fix.start, fix.end, replacement[:len(replacement) - len(following)]))
     return indented
+
+
+def _candidates(text: str, fixes: list[Fix]) -> Iterator[str]:
+    """The file with the fixes applied in each encoding a container uses for text, then,
+    for a fix that adds lines, with them indented as the line they go into: made one at
+    a time, as each is tried (the first that reads back right is the one kept)."""
+    for _, encode in ENCODERS:
+        yield splice(text, fixes, encode)
+    if any("\n" in fix.replacement for fix in fixes):
+        yield splice(text, _block_indented(text, fixes), _AS_WRITTEN)
 
 
 def _verified(name: str, text: str, before: Document, fixes: list[Fix],
@@ -194,10 +206,7 @@ def _verified(name: str, text: str, before: Document, fixes: list[Fix],
         return None, expected
     reason = ""
     tried: set[str] = set()
-    candidates = [splice(text, fixes, encode) for _, encode in ENCODERS]
-    if any("\n" in fix.replacement for fix in fixes):
-        candidates.append(splice(text, _block_indented(text, fixes), _AS_WRITTEN))
-    for candidate in candidates:
+    for candidate in _candidates(text, fixes):
         if candidate in tried:
             continue
         tried.add(candidate)
