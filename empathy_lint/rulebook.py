@@ -49,6 +49,12 @@ def load_context(name: str) -> Any:
                   lambda: yaml.load(raw.decode("utf-8"), Loader=RuleLoader))  # noqa: S506 (safe)
 
 
+@functools.lru_cache(maxsize=1)
+def channel_profiles() -> dict[str, dict[str, Any]]:
+    """rules/context/channels.yaml: per channel, `satisfied_by` and `disable`."""
+    return load_context("channels.yaml") or {}
+
+
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
 

@@ -612,10 +612,10 @@ _LETTER_PARTS = {"name-line": "the writer's name alone on the reply's last line"
 def _profile_stand_ins(code: str) -> list[dict[str, Any]]:
     """The channel profiles' stand-ins for a rule (rules/context/channels.yaml), one
     entry per rule with the channels it stands in on."""
-    from empathy_lint.rulebook import load_context  # (not the linter's: explain loads no spaCy)
+    from empathy_lint.rulebook import channel_profiles
 
     channels: dict[str, list[str]] = {}
-    for channel, profile in (load_context("channels.yaml") or {}).items():
+    for channel, profile in channel_profiles().items():
         for other in (profile.get("satisfied_by") or {}).get(code, ()):
             channels.setdefault(other, []).append(channel)
     return [{"rule": other, "channel": names} for other, names in channels.items()]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
@@ -19,7 +18,7 @@ from empathy_lint.engine.matching import compile_rules, language_key
 from empathy_lint.engine.pipeline import get_nlp, has_unspaced_script, reply_lemmas, sentence_columns, unspaced_doc
 from empathy_lint.read.boilerplate import disclaimer_spans, signature_spans
 from empathy_lint.read.placeholders import Mask, find_placeholders, merge_masks
-from empathy_lint.rulebook import Rule
+from empathy_lint.rulebook import Rule, channel_profiles
 from empathy_lint.read.suppressions import directive_masks
 from empathy_lint.read.sources.conversation import own_words
 from empathy_lint.read.sources.quotes import quote_spans
@@ -165,14 +164,6 @@ class Context:
 def _title(row: tuple) -> str | None:
     """A Context.many row's title (its sixth place), if it has one."""
     return row[5] if len(row) > 5 and isinstance(row[5], str) else None
-
-
-@functools.lru_cache(maxsize=1)
-def channel_profiles() -> dict[str, dict[str, Any]]:
-    """rules/context/channels.yaml: per channel, `satisfied_by` and `disable`."""
-    from empathy_lint.rulebook import load_context
-
-    return load_context("channels.yaml") or {}
 
 
 def rule_applies(rule: Rule, context: Context) -> bool:

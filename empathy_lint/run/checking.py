@@ -118,12 +118,17 @@ def _customer_file(name: str, max_bytes: int | None) -> str:
     return read_source(path, max_bytes)
 
 
+def _piped(name: str, encoding: str | None, nothing: str) -> str:
+    """What was piped into stdin, decoded; `nothing`, the error, when no pipe is there."""
+    if sys.stdin is None or sys.stdin.isatty():
+        raise EmpathyLintError(nothing)
+    return decode(sys.stdin.buffer.read(), name, encoding)
+
+
 def _customer_stdin(options: "CheckOptions") -> str:
     """`--customer -`: the customer's message piped into stdin."""
-    if sys.stdin is None or sys.stdin.isatty():
-        raise EmpathyLintError("--customer -: nothing piped into stdin (pipe the customer's message in, "
-                               "or give its file)")
-    text = decode(sys.stdin.buffer.read(), "<stdin>", options.encoding)
+    text = _piped(STDIN_NAME, options.encoding,
+                  "--customer -: nothing piped into stdin (pipe the customer's message in, or give its file)")
     if not text.strip():
         raise EmpathyLintError("--customer -: stdin was empty (pipe the customer's message in, or give its file)")
     return text
@@ -232,9 +237,7 @@ def run_check(options: CheckOptions, make_writer: WriterFactory | None = None,
     paths: dict[int, tuple[Path, Encoding]] = {}
     passed_over: list[tuple[Path, str]] = []  # named files (stdin's name too) an exclusion skipped
     if "-" in names:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise EmpathyLintError("no input: give FILES, or pipe a reply into stdin")
-        text = decode(sys.stdin.buffer.read(), stdin_name, options.encoding)
+        text = _piped(stdin_name, options.encoding, "no input: give FILES, or pipe a reply into stdin")
         # An editor pipes the buffer with its name: a file CI passes over is not checked
         # here either (as ruff does with --stdin-filename), and --fix hands it back as it came.
         reason = options.stdin_filename and named_exclusion(

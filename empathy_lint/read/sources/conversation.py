@@ -503,12 +503,17 @@ def row_role(row: dict[str, Any]) -> str | None:
             # (A direction is read as a message's is: "in", "INCOMING", "received"...)
             role = {"in": "customer", "out": "agent"}.get(_way(row) or "", value.strip().lower()) \
                 if key == DIRECTION else value.strip().lower()
-            return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else _team_row(row)
+            return _side(role, row)
     for key in ROLE_VALUE_KEYS:
         role = role_word(row.get(key))
         if role is not None:
-            return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else _team_row(row)
+            return _side(role, row)
     return None
+
+
+def _side(role: str, row: dict[str, Any]) -> str:
+    """"customer", "internal" or "agent" for a row whose author is named `role`."""
+    return "customer" if role in CUSTOMER_ROLES else "internal" if role in INTERNAL_ROLES else _team_row(row)
 
 
 def role_word(value: Any) -> str | None:
