@@ -140,8 +140,9 @@ class _MetaPlan:
             meta["earlier"] = no_surrogates(meta["earlier"])
         if self.shortcut == TAGS_KEY:
             tags = record.get(TAGS_KEY)
-            if isinstance(tags, list) and any(isinstance(t, str) and t for t in tags[:20]):
-                meta["shortcut"] = no_surrogates(", ".join(t for t in tags[:20] if isinstance(t, str) and t))
+            named = [t for t in tags[:20] if isinstance(t, str) and t] if isinstance(tags, list) else []
+            if named:
+                meta["shortcut"] = no_surrogates(", ".join(named))
         elif self.shortcut is not None:
             meta["shortcut"] = no_surrogates(record[self.shortcut])
         return meta
