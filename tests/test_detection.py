@@ -539,6 +539,8 @@ def test_a_verdict_does_not_depend_on_the_order_the_evidence_comes_in():
     ("Could you DM us the email address on your account?", False),
     ("Please send us the email on your account and we'll take a look.", False),
     ("Thanks for writing in. Can you tell us which account this is?", False),
+    ("Let me check that for you. Can I have the email on your account, please?", False),
+    ("Let me check that for you. What is your account email?", False),
 ])
 def test_the_customers_words_inside_a_request_are_not_an_acknowledgement(linter, reply, heard):
     """Naming what the customer wrote about shows they were heard; asking for it does not
