@@ -146,17 +146,9 @@ def cross_validated(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None, com
                     c: float, fit_on: np.ndarray | None = None) -> np.ndarray:
     """Each message's probability from a model fitted without its company's messages
     (and, with `fit_on`, only on the messages it marks)."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    p = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, companies):
-        if fit_on is not None:
-            train = train[fit_on[train]]
-        model = LogisticRegression(C=c, max_iter=5000).fit(
-            x[train], y[train], sample_weight=None if weight is None else weight[train])
-        p[test] = model.predict_proba(x[test])[:, 1]
-    return p
+    return _held_out(x, y, weight, companies, c, fit_on, GroupKFold(n_splits=FOLDS))
 
 
 def averaged_over_folds(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None, companies: list[str],
@@ -165,19 +157,25 @@ def averaged_over_folds(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None,
     company folds. The unsure bands are read from these: from one draw, which fold a few
     companies fell in moved a band's edge by a step (0.075 -> 0.15) after a one-pattern
     change of the cues, and with it which replies are asked for anything."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
+    return sum(_held_out(x, y, weight, companies, c, fit_on,
+                         GroupKFold(n_splits=FOLDS, shuffle=True, random_state=repeat))
+               for repeat in range(REPEATS)) / REPEATS
+
+
+def _held_out(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None, companies: list[str], c: float,
+              fit_on: np.ndarray | None, folds: Any) -> np.ndarray:
+    from sklearn.linear_model import LogisticRegression
+
     p = np.zeros(len(y))
-    for repeat in range(REPEATS):
-        folds = GroupKFold(n_splits=FOLDS, shuffle=True, random_state=repeat)
-        for train, test in folds.split(x, y, companies):
-            if fit_on is not None:
-                train = train[fit_on[train]]
-            model = LogisticRegression(C=c, max_iter=5000).fit(
-                x[train], y[train], sample_weight=None if weight is None else weight[train])
-            p[test] += model.predict_proba(x[test])[:, 1]
-    return p / REPEATS
+    for train, test in folds.split(x, y, companies):
+        if fit_on is not None:
+            train = train[fit_on[train]]
+        model = LogisticRegression(C=c, max_iter=5000).fit(
+            x[train], y[train], sample_weight=None if weight is None else weight[train])
+        p[test] = model.predict_proba(x[test])[:, 1]
+    return p
 
 
 def fitted_weights(model: Any, labels: list[str], vocabulary: list[str]) -> tuple[dict[str, float], dict[str, float]]:
