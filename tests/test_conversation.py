@@ -158,6 +158,39 @@ def test_a_zendesk_tickets_comments_by_author_id_lint_only_the_agents_public_ans
     assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"
 
 
+TRIMMED_COMMENTS = [  # a team's own export: the comment triple, none of the API's other fields
+    {"author_id": 200, "public": True, "body": "Hi Dana, we've spotted a problem with your last payment."},
+    {"author_id": 100, "public": True, "body": "Yes, I was charged twice for my order and I'm furious."},
+    {"author_id": 200, "public": True, "body": "Per our policy refunds take 10 days."},
+]
+
+
+@pytest.mark.parametrize("shape, answers", [
+    # the tickets endpoint with `include=users`: the users beside the tickets, not in each
+    ({"tickets": [{"id": 42, "comments": TRIMMED_COMMENTS}],
+      "users": [{"id": 100, "role": "end-user"}, {"id": 200, "role": "agent"}]}, 2),
+    # ...and a ticket the customer opened, with only the comment triple kept
+    ({"tickets": [{"id": 42, "comments": TRIMMED_COMMENTS[1:]}]}, 1),
+])
+def test_tickets_beside_their_users_and_trimmed_comments_lint_only_the_team(tmp_path, shape, answers):
+    """A ticket list with Zendesk's sideloaded users beside it, or comments trimmed to
+    `author_id`, `public` and `body`: every comment was linted as a reply, the customer's
+    "I was charged twice" asked for an apology, and `audit` stopped with "no reply
+    column". Now the users listed beside the tickets (or the first public comment's
+    author) say who the customer is: only the team's answers are linted, the last read
+    with the customer's message (its missing apology warns)."""
+    path = tmp_path / "tickets.json"
+    path.write_text(json.dumps(shape), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == answers
+    findings = report["files"][0]["findings"]
+    assert all("charged twice" not in path.read_text()[f["start"]:f["end"]] for f in findings)
+    last = [f for f in findings if "Per our policy" in path.read_text()[f["start"]:f["end"] + 40]]
+    assert {f["code"]: f["severity"] for f in last}.get("EMP201") == "warning"
+    audit = run_cli_fast("audit", str(path))
+    assert audit.returncode == 0 and json.loads(audit.stdout)["replies"] == answers
+
+
 def test_front_messages_mark_the_customers_with_is_inbound(tmp_path):
     """Front's conversation messages (`is_inbound`, each with its own "msg_..." id): the
     customer's message was linted as a reply, and each message, its own id taken for a

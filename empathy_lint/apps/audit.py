@@ -374,6 +374,11 @@ def _record_list(tree: Any, depth: int = RECORD_LIST_DEPTH) -> list[dict[str, An
         for value in tree.values():
             found = _record_list(value, depth - 1) if isinstance(value, (list, dict)) else None
             if found:
+                # Zendesk's `include=users` lists the users beside the tickets: they say
+                # who each ticket's requester is, as `check` reads them.
+                users = tree.get("users")
+                if isinstance(users, list) and found is not users:
+                    found = [row if "users" in row else {**row, "users": users} for row in found]
                 return found
     return None
 

@@ -283,9 +283,13 @@ def comment_roles(items: list[Any]) -> list[str | None] | None:
 
 def _zendesk_comment(message: dict[str, Any]) -> bool:
     """Does it look like a Zendesk ticket comment (its `public` flag and a field only
-    comments have), not some other object that happens to name an author?"""
+    comments have, or the `author_id`, `public`, `body` a trimmed export keeps), not some
+    other object that happens to name an author (a shared macro with its author and a
+    `title`)?"""
     return "public" in message and (message.get("type") in ("Comment", "VoiceComment")
-                                    or any(k in message for k in ("plain_body", "html_body", "via")))
+                                    or any(k in message for k in ("plain_body", "html_body", "via"))
+                                    or ("author_id" in message and isinstance(message.get("body"), str)
+                                        and not any(k in message for k in ("title", "name", "subject"))))
 
 
 def _own_role(message: dict[str, Any]) -> str | None:

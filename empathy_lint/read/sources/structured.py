@@ -241,10 +241,14 @@ def _body_reply(node: Any, text: str, keys: tuple[str, ...], name: Any, meta: di
     return None
 
 
-def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = None) -> Iterator[Reply]:
+def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = None,
+                     users: list | None = None) -> Iterator[Reply]:
     """Walk a parsed export and yield a reply for every macro-like object in it.
     `titled`: the title of the object this one is inside (a Zendesk dynamic content
-    item's `name` for its `variants`), for a reply whose own object names none."""
+    item's `name` for its `variants`), for a reply whose own object names none.
+    `users`: the users an export lists beside its tickets (Zendesk's `include=users`
+    sideload, `{"tickets": [...], "users": [...]}`), which say who each ticket's
+    requester is where the ticket does not."""
     if isinstance(node, list):
         # A ticket's comments saved alone (Zendesk's `comments`, without the ticket):
         # its answers are replies, read with the customer's comments before them.
@@ -270,10 +274,12 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
                     continue
                 yield from _message_row(item, role, replies, said, conversations[k])
             else:
-                yield from _records_replies(item, text, body_key, titled)
+                yield from _records_replies(item, text, body_key, titled, users)
         return
     if not isinstance(node, dict) or customer_record(node):  # (the customer's own words: never linted)
         return
+    if isinstance(node.get("users"), list):
+        users = node["users"]
     titled_by = _title_key(node)
     own = node[titled_by] if titled_by is not None else None
     name = own if own is not None else _within(titled, node.get("id"))
@@ -300,14 +306,15 @@ def _records_replies(node: Any, text: str, body_key: str | None, titled: Any = N
             yield reply
     if not found:
         thread = thread_of(node)
-        roles = conversation_roles(thread[1], node) if thread else None
+        ticket = node if users is None or "users" in node else {**node, "users": users}
+        roles = conversation_roles(thread[1], ticket) if thread else None
         skipped: tuple[str, ...] = ("actions", "labels", "restriction")
         if thread is not None and roles is not None:  # a ticket that is its conversation: its answers are replies
             yield from _answers(node, meta, thread[1], roles, text, body_key, name)
             skipped += (thread[0], "source")  # (Intercom's opening message is in the thread)
         for key, value in node.items():
             if isinstance(value, (list, dict)) and key not in skipped:
-                yield from _records_replies(value, text, body_key, own if own is not None else titled)
+                yield from _records_replies(value, text, body_key, own if own is not None else titled, users)
 
 
 def _within(titled: Any, number: Any) -> Any:
