@@ -1665,3 +1665,26 @@ def test_rows_of_one_ticket_that_do_not_say_who_wrote_them_get_a_notice(tmp_path
     for export in (replies, paired):
         for command in ("check", "audit"):
             assert "who wrote" not in run_cli_fast(command, str(export)).stderr
+
+
+@pytest.mark.parametrize("flag, team, customer", [
+    ("is_agent", "true", "false"), ("is_staff", "1", "0"), ("outbound", "yes", "no"), ("from_agent", "True", "False"),
+])
+def test_a_message_per_row_export_flagging_the_teams_rows_lints_only_them(tmp_path, flag, team, customer):
+    """A CSV of one row per message whose author is a yes/no flag for the team's side
+    (`is_agent`, `is_staff`, `outbound`, Gorgias's `from_agent`): every row was linted,
+    the customer's "My parcel never arrived" asked for an apology. Now the customer's rows
+    are read, not linted, in check and audit, and the answer is read with them."""
+    path = tmp_path / "messages.csv"
+    path.write_text(
+        f"ticket_id,{flag},body\n"
+        f'T1,{customer},"My parcel never arrived and the tracking hasn\'t moved in a week."\n'
+        f'T1,{team},"Please allow 10 working days before reporting a missing parcel."\n'
+        f'T2,{customer},"Do you ship to Norway?"\n'
+        f'T2,{team},"We do! Shipping to Norway takes 3-5 days."\n', encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == 2
+    findings = report["files"][0]["findings"]
+    assert {f["line"] for f in findings} == {3}
+    assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
+    assert json.loads(run_cli_fast("audit", str(path)).stdout)["replies"] == 2

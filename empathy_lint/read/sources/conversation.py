@@ -200,8 +200,11 @@ CONTENT_KINDS = frozenset({"text", "file", "image", "audio", "video", "animation
 # Gorgias's `public: false` or channel `internal-note`.
 INTERNAL_ROLES = frozenset({"note", "internal", "lineitem", "system", "private", "system_message"})
 INTERNAL_CHANNELS = frozenset({"internal-note", "internal_note"})
-# Gorgias marks each message with who sent it: `from_agent` true for the team's.
+# Gorgias marks each message with who sent it: `from_agent` true for the team's; a
+# team's own export names the flag its own way (`is_agent`, `outbound`...).
 FROM_TEAM = "from_agent"
+TEAM_FLAG_KEYS = (FROM_TEAM, "is_agent", "is_staff", "is_admin", "is_operator", "is_support", "is_team",
+                  "outbound", "is_outbound", "outgoing", "is_outgoing")
 # ...and Freshdesk (`incoming`) and Front (`is_inbound`) mark the customer's: true.
 INBOUND_FLAGS = ("incoming", "is_inbound")
 # In a conversation whose messages say which way they went (HubSpot, Zoho Desk, Twilio),
@@ -306,8 +309,8 @@ def _own_role(message: dict[str, Any]) -> str | None:
     incoming = next((message[k] for k in INBOUND_FLAGS if isinstance(message.get(k), bool)), None)
     if incoming is not None:
         return "customer" if incoming else "agent"
-    sent = message.get(FROM_TEAM)
-    if isinstance(sent, bool):
+    sent = next((message[k] for k in TEAM_FLAG_KEYS if isinstance(message.get(k), bool)), None)
+    if sent is not None:
         return "agent" if sent else "customer"
     # Which way a message went says who wrote it, whatever kind of object its `type` names
     # (HubSpot: `type` MESSAGE, `direction` INCOMING).
@@ -405,7 +408,7 @@ def conversation_roles(messages: list[Any], ticket: dict[str, Any] | None = None
             roles.append(None)
     # Freshdesk marks each message in or out: a list of answers alone is a conversation
     # too (the customer's opening message is the ticket's description).
-    marked = any(isinstance(m, dict) and any(isinstance(m.get(k), bool) for k in (*INBOUND_FLAGS, FROM_TEAM))
+    marked = any(isinstance(m, dict) and any(isinstance(m.get(k), bool) for k in (*INBOUND_FLAGS, *TEAM_FLAG_KEYS))
                  for m in messages)
     return roles if "customer" in roles or marked else None
 
@@ -496,10 +499,10 @@ _YES, _NO = frozenset({"true", "yes", "1", "y"}), frozenset({"false", "no", "0",
 def row_role(row: dict[str, Any]) -> str | None:
     """"customer", "internal" or "agent" for a row that names its author (a message of a
     message-per-row export); None for a row that does not (a reply, or a macro)."""
-    for key in (*MESSAGE_FLAG_KEYS, FROM_TEAM):
+    for key in (*MESSAGE_FLAG_KEYS, *TEAM_FLAG_KEYS):
         value = _yes_no(row.get(key))  # (a list or an object there is no flag: never looked up)
         if value is not None:
-            team = value if key == FROM_TEAM else not value  # (Gorgias's `from_agent`: true for the team's)
+            team = value if key in TEAM_FLAG_KEYS else not value  # (Gorgias's `from_agent`: true for the team's)
             return _team_row(row) if team else "customer"
     for key in MESSAGE_ROLE_KEYS:
         value = row.get(key)

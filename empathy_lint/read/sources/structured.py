@@ -23,7 +23,8 @@ from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, CUSTOMER_ROLES, HIDDEN_KEYS,
                                                    MESSAGE_FLAG_KEYS, MESSAGE_ID_KEYS, MESSAGE_ROLE_KEYS,
-                                                   REPLY_TO_KEYS, ROLE_VALUE_KEYS, TICKET_COLUMNS, TIME_COLUMNS,
+                                                   REPLY_TO_KEYS, ROLE_VALUE_KEYS, TEAM_FLAG_KEYS, TICKET_COLUMNS,
+                                                   TIME_COLUMNS,
                                                    ConversationMemory, ReplyChains, column_key, comment_roles,
                                                    conversation_roles, customer_record, is_flag, keyed_role,
                                                    message_text, message_time, opening_message, order_of_times,
@@ -1224,7 +1225,7 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     title_col = next((header.index(c) for c in TITLE_KEYS if c in header), None)
     if title_col is None:
         title_col = _column_ending(header, _TITLE_ENDINGS)
-    role = next((header.index(c) for c in (*MESSAGE_FLAG_KEYS, *MESSAGE_ROLE_KEYS) if c in header), None)
+    role = next((header.index(c) for c in (*MESSAGE_FLAG_KEYS, *TEAM_FLAG_KEYS, *MESSAGE_ROLE_KEYS) if c in header), None)
     if role is None:
         role = _role_by_value(text, delimiter, first, header)
     reply_to = next((header.index(c) for c in REPLY_TO_KEYS if c in header), None) if role is not None else None
