@@ -1688,3 +1688,25 @@ def test_a_message_per_row_export_flagging_the_teams_rows_lints_only_them(tmp_pa
     assert {f["line"] for f in findings} == {3}
     assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
     assert json.loads(run_cli_fast("audit", str(path)).stdout)["replies"] == 2
+
+
+def test_a_tickets_internal_notes_are_not_linted_where_no_column_names_the_author(tmp_path):
+    """Salesforce's case comments (`IsPublished`) name no author: they are all the team's.
+    The unpublished one, an internal note ("as I said on the call"), was linted and
+    warned as if sent. Now a row of a ticket's messages marked not shown (IsPublished
+    false, Private true) is skipped in check and audit; a macro export's own `private`
+    column (a personal macro, no ticket column) is still linted."""
+    comments = tmp_path / "CaseComment.csv"
+    comments.write_text(
+        "Id,ParentId,IsPublished,CommentBody\n"
+        '00a1,500A,true,"Hi Jo, I\'ve escalated your case to billing; you\'ll hear back within 2 business days."\n'
+        '00a2,500A,false,"Customer is clearly confused, as I said on the call."\n', encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(comments)).stdout)
+    assert report["files"][0]["replies"] == 1
+    assert not {"EMP301", "EMP307"} & {f["code"] for f in report["files"][0]["findings"]}
+    audited = json.loads(run_cli_fast("audit", str(comments)).stdout)
+    assert audited["replies"] == 1 and "EMP301" not in audited["rules"]
+    macros = tmp_path / "macros.csv"
+    macros.write_text('title,private,body\nLate,true,"As I said, it ships soon."\n', encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(macros)).stdout)
+    assert "EMP301" in {f["code"] for f in report["files"][0]["findings"]}

@@ -22,7 +22,7 @@ from empathy_lint.errors import InputError, unreadable_value
 from empathy_lint.findings import Finding
 from empathy_lint.read.sources.base import SPREADSHEETS, no_surrogates
 from empathy_lint.read.sources.conversation import (TICKET_COLUMNS, ConversationMemory, ReplyChains, column_key,
-                                                   comment_roles, conversation_roles, customer_record, is_flag,
+                                                   comment_roles, conversation_roles, customer_record, is_flag, is_hidden,
                                                    keyed, keyed_role, message_text, message_time, opening_message,
                                                    own_message, reply_chain_keys, role_word, split_conversation, team_answers,
                                                    thread_of, time_order)
@@ -148,6 +148,8 @@ def read_rows(path: Path, columns: Columns, progress: Callable[[int], None] | No
             # A row with no customer message of its own may be one message of a conversation.
             # (Its author's column as `check` reads the header: "Incoming", "Role".)
             role = keyed_role(row) if thread is None and own_message(customer) is None else None
+            if role is None and _ticket_note(row):
+                continue  # an internal note of a ticket's (Salesforce's unpublished case comment)
             if role is not None:  # one row per message: the customer's are read, the team's scored
                 if chains is not None:  # the row names the message it answers: read up that chain
                     answer = chains.answers(row) if role == "agent" else None
@@ -301,6 +303,13 @@ def _answers(row: dict[str, Any], messages: list[Any] | None, columns: Columns, 
         text = message_text(message)  # (the plain body before the HTML one)
         if text is not None:
             yield _record(row, columns, number, no_surrogates(text), customer, earlier, message)
+
+
+def _ticket_note(row: dict[str, Any]) -> bool:
+    """A row of a ticket's messages that names no author, marked as not shown to the
+    customer ("IsPublished" false): never sent, as `check` reads it."""
+    named = keyed(row)
+    return any(column in named for column in TICKET_COLUMNS) and is_hidden(named)
 
 
 def _conversation(row: dict[str, Any], columns: Columns) -> str | None:

@@ -401,7 +401,7 @@ def conversation_roles(messages: list[Any], ticket: dict[str, Any] | None = None
         role = _role(message, requester) if isinstance(message, dict) else None
         if role in CUSTOMER_ROLES:
             roles.append("customer")
-        elif role in INTERNAL_ROLES or (isinstance(message, dict) and _hidden(message)) \
+        elif role in INTERNAL_ROLES or (isinstance(message, dict) and is_hidden(message)) \
                 or (directed and isinstance(message, dict) and _way(message) is None):
             roles.append("internal")
         else:
@@ -451,15 +451,19 @@ def team_answers(messages: list[Any], roles: list[str | None],
         yield message, *answered(said)
 
 
-# The fields that may mark a message as the team's alone (`_hidden`, `_team_row`).
-HIDDEN_KEYS = ("public", "private", "channel", "message_type", "type", "part_type")
+# The fields that may mark a message as the team's alone (`is_hidden`, `_team_row`).
+# (Salesforce's case comments: `IsPublished` false for the team's internal ones.)
+SHOWN_FLAGS = ("public", "is_public", "is_published")
+UNSHOWN_FLAGS = ("private", "is_private", "internal", "is_internal")
+HIDDEN_KEYS = (*SHOWN_FLAGS, *UNSHOWN_FLAGS, "channel", "message_type", "type", "part_type")
 
 
-def _hidden(message: dict[str, Any]) -> bool:
+def is_hidden(message: dict[str, Any]) -> bool:
     """A message marked as not shown to the customer (Zendesk `public: false`, Freshdesk
-    `private: true`, Gorgias's `internal-note` channel, Freshchat's `message_type: private`);
-    a CSV writes the flags as text ("false", "1")."""
-    return (_yes_no(message.get("public")) is False or _yes_no(message.get("private")) is True
+    `private: true`, Salesforce's `IsPublished: false`, Gorgias's `internal-note` channel,
+    Freshchat's `message_type: private`); a CSV writes the flags as text ("false", "1")."""
+    return (any(_yes_no(message.get(k)) is False for k in SHOWN_FLAGS)
+            or any(_yes_no(message.get(k)) is True for k in UNSHOWN_FLAGS)
             or message.get("channel") in INTERNAL_CHANNELS or message.get("message_type") == "private")
 
 
@@ -554,7 +558,7 @@ def _team_row(row: dict[str, Any]) -> str:
     kind, part = row.get("type"), row.get("part_type")
     if isinstance(part, str) and part.strip() and part.strip().lower() != "comment":
         return "internal"
-    return "internal" if _hidden(row) or (isinstance(kind, str) and kind.strip().lower() in INTERNAL_ROLES) else "agent"
+    return "internal" if is_hidden(row) or (isinstance(kind, str) and kind.strip().lower() in INTERNAL_ROLES) else "agent"
 
 
 def is_flag(value: Any) -> bool:

@@ -26,7 +26,7 @@ from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, CUSTOM
                                                    REPLY_TO_KEYS, ROLE_VALUE_KEYS, TEAM_FLAG_KEYS, TICKET_COLUMNS,
                                                    TIME_COLUMNS,
                                                    ConversationMemory, ReplyChains, column_key, comment_roles,
-                                                   conversation_roles, customer_record, is_flag, keyed_role,
+                                                   conversation_roles, customer_record, is_flag, is_hidden, keyed_role,
                                                    message_text, message_time, opening_message, order_of_times,
                                                    own_message, parse_time, reply_chain_keys, role_word, row_role,
                                                    split_conversation, team_answers, thread_of, time_order)
@@ -1063,6 +1063,13 @@ def _role_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | No
     return row_role({layout.header[i]: record[i][0] for i in (*layout.hidden, column) if i < len(record)})
 
 
+def _is_note(record: list[tuple[str, int, int]], layout: _CsvLayout) -> bool:
+    """Is this row of a ticket's messages, in an export with no author column, marked
+    as not shown to the customer ("IsPublished" false, "Private" true)?"""
+    return bool(layout.hidden) and is_hidden({layout.header[i]: record[i][0] for i in layout.hidden
+                                               if i < len(record)})
+
+
 def _conversation_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
     """The conversation a CSV row belongs to (its conversation or ticket id), if named."""
     return _cell(record, layout.conversation)
@@ -1233,7 +1240,10 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     if message_id is None:
         reply_to = None
     time = next((i for i, c in enumerate(header) if c in TIME_COLUMNS), None) if role is not None else None
-    hidden = tuple(header.index(c) for c in HIDDEN_KEYS if c in header) if role is not None else ()
+    # The flags that mark an internal note are read where rows are a ticket's messages:
+    # with an author column, or (all the team's, Salesforce's case comments) a ticket's.
+    tickets = role is not None or any(c in header for c in TICKET_COLUMNS)
+    hidden = tuple(header.index(c) for c in HIDDEN_KEYS if c in header) if tickets else ()
     return _CsvLayout(delimiter, header, body_col, title_col,
                       next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first,
                       next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None), role, hidden,
@@ -1291,6 +1301,8 @@ def read_csv(path: str, text: str, options: dict[str, Any], records: "Records | 
             customer = None
         # A row with no customer message of its own may be one message of a conversation.
         role = _role_of(record, layout) if own_message(customer) is None else None
+        if role is None and layout.role is None and _is_note(record, layout):
+            continue  # an internal note of a ticket's: never sent, never linted
         if role is not None:  # one row per message: the customer's are read, the team's linted
             if body_col >= len(record):
                 continue
