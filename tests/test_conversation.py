@@ -1710,3 +1710,22 @@ def test_a_tickets_internal_notes_are_not_linted_where_no_column_names_the_autho
     macros.write_text('title,private,body\nLate,true,"As I said, it ships soon."\n', encoding="utf-8")
     report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(macros)).stdout)
     assert "EMP301" in {f["code"] for f in report["files"][0]["findings"]}
+
+
+def test_zoho_desk_threads_marked_private_are_internal_notes(tmp_path):
+    """Zoho Desk's threads say which way each went (`direction`) and who may see it
+    (`visibility`): the private one, an agent's note ("Obviously they typed it wrong, as
+    I said"), was linted as an answer with three warnings. Now it is skipped; the
+    public answer is linted with the customer's message."""
+    threads = {"data": [
+        {"id": "1", "direction": "in", "visibility": "public",
+         "content": "My invoice shows the wrong VAT number and my accountant is chasing me."},
+        {"id": "2", "direction": "out", "visibility": "private", "content": "Obviously they typed it wrong, as I said to Sam."},
+        {"id": "3", "direction": "out", "visibility": "public", "content": "Hi Lee, I've corrected the VAT number."},
+    ]}
+    path = tmp_path / "threads.json"
+    path.write_text(json.dumps(threads), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    findings = report["files"][0]["findings"]
+    assert {f["id"] for f in findings} == {"3"}
+    assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"

@@ -455,15 +455,20 @@ def team_answers(messages: list[Any], roles: list[str | None],
 # (Salesforce's case comments: `IsPublished` false for the team's internal ones.)
 SHOWN_FLAGS = ("public", "is_public", "is_published")
 UNSHOWN_FLAGS = ("private", "is_private", "internal", "is_internal")
-HIDDEN_KEYS = (*SHOWN_FLAGS, *UNSHOWN_FLAGS, "channel", "message_type", "type", "part_type")
+HIDDEN_KEYS = (*SHOWN_FLAGS, *UNSHOWN_FLAGS, "visibility", "channel", "message_type", "type", "part_type")
+# (Zoho Desk's threads: `visibility` private for the team's own.)
+_UNSHOWN_VALUES = frozenset({"private", "internal"})
 
 
 def is_hidden(message: dict[str, Any]) -> bool:
     """A message marked as not shown to the customer (Zendesk `public: false`, Freshdesk
-    `private: true`, Salesforce's `IsPublished: false`, Gorgias's `internal-note` channel,
-    Freshchat's `message_type: private`); a CSV writes the flags as text ("false", "1")."""
+    `private: true`, Salesforce's `IsPublished: false`, Zoho Desk's `visibility: private`,
+    Gorgias's `internal-note` channel, Freshchat's `message_type: private`); a CSV writes
+    the flags as text ("false", "1")."""
+    visibility = message.get("visibility")
     return (any(_yes_no(message.get(k)) is False for k in SHOWN_FLAGS)
             or any(_yes_no(message.get(k)) is True for k in UNSHOWN_FLAGS)
+            or (isinstance(visibility, str) and visibility.strip().lower() in _UNSHOWN_VALUES)
             or message.get("channel") in INTERNAL_CHANNELS or message.get("message_type") == "private")
 
 
