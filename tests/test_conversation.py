@@ -199,12 +199,16 @@ def test_front_messages_mark_the_customers_with_is_inbound(tmp_path):
         {"id": "msg_1", "is_inbound": True, "body": "I was charged twice for my order and I'm furious."},
         {"id": "msg_2", "is_inbound": False, "body": "Hi Dana, per our policy refunds take 10 days."},
     ]}
-    path = tmp_path / "front.json"
-    path.write_text(json.dumps(messages), encoding="utf-8")
-    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
-    findings = report["files"][0]["findings"]
+    findings = _json_findings(tmp_path / "front.json", messages)
     assert {f["id"] for f in findings} == {"msg_2"}
     assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"
+
+
+def _json_findings(path, data) -> list[dict]:
+    """`check --format json`'s findings on `data` saved as JSON at `path`."""
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    return report["files"][0]["findings"]
 
 
 @pytest.mark.parametrize("thanks", [
@@ -1723,9 +1727,6 @@ def test_zoho_desk_threads_marked_private_are_internal_notes(tmp_path):
         {"id": "2", "direction": "out", "visibility": "private", "content": "Obviously they typed it wrong, as I said to Sam."},
         {"id": "3", "direction": "out", "visibility": "public", "content": "Hi Lee, I've corrected the VAT number."},
     ]}
-    path = tmp_path / "threads.json"
-    path.write_text(json.dumps(threads), encoding="utf-8")
-    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
-    findings = report["files"][0]["findings"]
+    findings = _json_findings(tmp_path / "threads.json", threads)
     assert {f["id"] for f in findings} == {"3"}
     assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"
