@@ -1730,3 +1730,31 @@ def test_zoho_desk_threads_marked_private_are_internal_notes(tmp_path):
     findings = _json_findings(tmp_path / "threads.json", threads)
     assert {f["id"] for f in findings} == {"3"}
     assert {f["code"]: f["severity"] for f in findings}.get("EMP201") == "warning"
+
+
+@pytest.mark.parametrize("sender, recipient", [
+    ("support@acme.com", "jo@example.com"),
+    ("Acme Support <help+uk@acme.com>", "Jo Bloggs <jo@example.com>"),
+])
+def test_an_email_export_names_its_sides_by_a_shared_inboxs_address(tmp_path, sender, recipient):
+    """An email export's `from` holds addresses, not roles: every row was read as the
+    team's, the customer's "I was charged twice" linted as a reply and the answer read
+    with no customer message. A shared inbox's address ("support@", "help@") is the
+    team's: a row it sends is an answer, one sent to it the customer's, in check and audit."""
+    rows = [("A1", recipient, sender, "I was charged twice for my subscription. Please fix this."),
+            ("A1", sender, recipient, "Per our policy refunds take 10 days."),
+            ("A2", "kim@example.org", sender, "Do you ship to Norway?"),
+            ("A2", sender, "kim@example.org", "We do! Shipping to Norway takes 3-5 days.")]
+    path = tmp_path / "emails.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("thread_id", "from", "to", "body"), *rows])
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == 2
+    findings = report["files"][0]["findings"]
+    assert {f["line"] for f in findings} == {3}
+    assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
+    assert json.loads(run_cli_fast("audit", str(path)).stdout)["replies"] == 2
+    # Agents writing from their own addresses name no side: read as before, every row the team's.
+    path.write_text(path.read_text(encoding="utf-8").replace(sender, "anna@acme.com"), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == 4

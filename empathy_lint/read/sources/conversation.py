@@ -505,6 +505,45 @@ TEAM_ROLES = frozenset({"agent", "staff", "support", "admin", "administrator", "
 _YES, _NO = frozenset({"true", "yes", "1", "y"}), frozenset({"false", "no", "0", "n"})
 
 
+# An email export names its sides by address: a shared inbox's ("support@", "help@") is
+# the team's. A row whose sender is such an address is the team's; one sent *to* such an
+# address is the customer's; where neither names one (agents writing from their own
+# addresses), the row is read as before, the team's.
+SENDER_ADDRESS_KEYS = ("from", "sender")
+RECIPIENT_KEYS = ("to", "recipient")
+TEAM_MAILBOXES = frozenset({"support", "help", "helpdesk", "care", "service", "services", "customerservice",
+                            "customercare", "customer.service", "customer.care", "customersupport", "team",
+                            "hello", "info", "contact", "noreply", "no-reply", "cs", "billing", "sales", "orders",
+                            "returns", "feedback", "admin", "enquiries", "inquiries"})
+# (A local part starts only where none runs on before it: linear when searched.)
+_ADDRESS = re.compile(r"(?<![^\s<>@,;])([^\s<>@,;]+)@[^\s<>@,;]+\.[^\s<>@,;]+")
+_ADDRESS_CHARS = 320  # longer is no address (RFC 5321 allows 254): never searched
+
+
+def _team_mailbox(value: Any) -> bool | None:
+    """Is this an address of a shared team inbox (True), someone else's (False), or no
+    address at all (None)? "Acme Support <support@acme.com>" reads as its address."""
+    if not isinstance(value, str) or len(value) > _ADDRESS_CHARS:
+        return None
+    value = value.strip()
+    if value.endswith(">") and "<" in value:
+        value = value[value.rindex("<") + 1:-1]
+    found = _ADDRESS.fullmatch(value.strip())
+    if found is None:
+        return None
+    return found.group(1).split("+")[0].lower() in TEAM_MAILBOXES
+
+
+def _address_side(row: dict[str, Any], sender: str) -> str | None:
+    """"agent" or "customer" by the row's addresses (its sender, else its recipient, a
+    shared inbox's), or None where they do not say."""
+    if _team_mailbox(sender):
+        return "agent"
+    if _team_mailbox(sender) is False and any(_team_mailbox(row.get(k)) for k in RECIPIENT_KEYS):
+        return "customer"
+    return None
+
+
 def row_role(row: dict[str, Any]) -> str | None:
     """"customer", "internal" or "agent" for a row that names its author (a message of a
     message-per-row export); None for a row that does not (a reply, or a macro)."""
@@ -515,6 +554,10 @@ def row_role(row: dict[str, Any]) -> str | None:
             return _team_row(row) if team else "customer"
     for key in MESSAGE_ROLE_KEYS:
         value = row.get(key)
+        if key in SENDER_ADDRESS_KEYS and isinstance(value, str):
+            side = _address_side(row, value)
+            if side is not None:
+                return _side(side, row)
         if isinstance(value, str) and value.strip():
             # (A direction is read as a message's is: "in", "INCOMING", "received"...)
             role = {"in": "customer", "out": "agent"}.get(_way(row) or "", value.strip().lower()) \

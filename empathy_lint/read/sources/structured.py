@@ -23,8 +23,8 @@ from empathy_lint.read.sources.align import greedy, json_string
 from empathy_lint.read.sources.base import TABLE_SUFFIXES, Document, Reply, disable_codes, no_surrogates, text_id
 from empathy_lint.read.sources.conversation import (CONVERSATION_COLUMNS, CUSTOMER_ROLES, HIDDEN_KEYS,
                                                    MESSAGE_FLAG_KEYS, MESSAGE_ID_KEYS, MESSAGE_ROLE_KEYS,
-                                                   REPLY_TO_KEYS, ROLE_VALUE_KEYS, TEAM_FLAG_KEYS, TICKET_COLUMNS,
-                                                   TIME_COLUMNS,
+                                                   RECIPIENT_KEYS, REPLY_TO_KEYS, ROLE_VALUE_KEYS, TEAM_FLAG_KEYS,
+                                                   TICKET_COLUMNS, TIME_COLUMNS,
                                                    ConversationMemory, ReplyChains, column_key, comment_roles,
                                                    conversation_roles, customer_record, is_flag, is_hidden, keyed_role,
                                                    message_text, message_time, opening_message, order_of_times,
@@ -1052,6 +1052,8 @@ class _CsvLayout:
     reply_to: int | None = None
     # A message-per-row export's time column: its rows are read oldest first (`time_order`).
     time: int | None = None
+    # Its recipient columns (`to`), read with the role column (`row_role`: a shared inbox's address).
+    recipients: tuple[int, ...] = ()
 
 
 def _role_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | None:
@@ -1060,7 +1062,8 @@ def _role_of(record: list[tuple[str, int, int]], layout: _CsvLayout) -> str | No
     column = layout.role
     if column is None or column >= len(record):
         return None
-    return row_role({layout.header[i]: record[i][0] for i in (*layout.hidden, column) if i < len(record)})
+    return row_role({layout.header[i]: record[i][0] for i in (*layout.hidden, *layout.recipients, column)
+                     if i < len(record)})
 
 
 def _is_note(record: list[tuple[str, int, int]], layout: _CsvLayout) -> bool:
@@ -1244,10 +1247,12 @@ def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
     # with an author column, or (all the team's, Salesforce's case comments) a ticket's.
     tickets = role is not None or any(c in header for c in TICKET_COLUMNS)
     hidden = tuple(header.index(c) for c in HIDDEN_KEYS if c in header) if tickets else ()
+    # (An email export's recipients say whose a message is where its sender does not.)
+    recipients = tuple(header.index(c) for c in RECIPIENT_KEYS if c in header) if role is not None else ()
     return _CsvLayout(delimiter, header, body_col, title_col,
                       next((header.index(c) for c in CUSTOMER_KEYS if c in header), None), first,
                       next((header.index(c) for c in CONVERSATION_COLUMNS if c in header), None), role, hidden,
-                      message_id, reply_to, time if reply_to is None else None)
+                      message_id, reply_to, time if reply_to is None else None, recipients)
 
 
 def _cell(record: list[tuple[str, int, int]], column: int | None) -> str | None:
