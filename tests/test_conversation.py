@@ -1671,6 +1671,18 @@ def test_rows_of_one_ticket_that_do_not_say_who_wrote_them_get_a_notice(tmp_path
             assert "who wrote" not in run_cli_fast(command, str(export)).stderr
 
 
+def _only_the_answer_on_line_3_warns(path) -> None:
+    """A two-conversation message export: check and audit read its two answers, and only
+    the one on line 3 (a refusal after a complaint) has findings, its missing apology a
+    warning."""
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
+    assert report["files"][0]["replies"] == 2
+    findings = report["files"][0]["findings"]
+    assert {f["line"] for f in findings} == {3}
+    assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
+    assert json.loads(run_cli_fast("audit", str(path)).stdout)["replies"] == 2
+
+
 @pytest.mark.parametrize("flag, team, customer", [
     ("is_agent", "true", "false"), ("is_staff", "1", "0"), ("outbound", "yes", "no"), ("from_agent", "True", "False"),
 ])
@@ -1686,12 +1698,7 @@ def test_a_message_per_row_export_flagging_the_teams_rows_lints_only_them(tmp_pa
         f'T1,{team},"Please allow 10 working days before reporting a missing parcel."\n'
         f'T2,{customer},"Do you ship to Norway?"\n'
         f'T2,{team},"We do! Shipping to Norway takes 3-5 days."\n', encoding="utf-8")
-    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
-    assert report["files"][0]["replies"] == 2
-    findings = report["files"][0]["findings"]
-    assert {f["line"] for f in findings} == {3}
-    assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
-    assert json.loads(run_cli_fast("audit", str(path)).stdout)["replies"] == 2
+    _only_the_answer_on_line_3_warns(path)
 
 
 def test_a_tickets_internal_notes_are_not_linted_where_no_column_names_the_author(tmp_path):
@@ -1748,12 +1755,7 @@ def test_an_email_export_names_its_sides_by_a_shared_inboxs_address(tmp_path, se
     path = tmp_path / "emails.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([("thread_id", "from", "to", "body"), *rows])
-    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
-    assert report["files"][0]["replies"] == 2
-    findings = report["files"][0]["findings"]
-    assert {f["line"] for f in findings} == {3}
-    assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
-    assert json.loads(run_cli_fast("audit", str(path)).stdout)["replies"] == 2
+    _only_the_answer_on_line_3_warns(path)
     # Agents writing from their own addresses name no side: read as before, every row the team's.
     path.write_text(path.read_text(encoding="utf-8").replace(sender, "anna@acme.com"), encoding="utf-8")
     report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
