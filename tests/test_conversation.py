@@ -1760,3 +1760,41 @@ def test_an_email_export_names_its_sides_by_a_shared_inboxs_address(tmp_path, se
     path.write_text(path.read_text(encoding="utf-8").replace(sender, "anna@acme.com"), encoding="utf-8")
     report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(path)).stdout)
     assert report["files"][0]["replies"] == 4
+
+
+def test_a_column_of_sides_is_read_in_an_export_of_any_length(tmp_path):
+    """The column of sides was read from an export's first 200 rows only when there were
+    fewer: reaching the limit counted as a cell that names no side, so a real export's
+    `author` column of "customer"/"agent" was ignored and every row, the customer's too,
+    was linted as the team's (300 rows: 300 replies, the missing apologies only info)."""
+    rows = [("ticket_id", "author", "body")]
+    for i in range(150):
+        rows += [(f"T{i}", "customer", "My parcel never arrived and the tracking hasn't moved in a week."),
+                 (f"T{i}", "agent", "Please allow 10 working days before reporting a missing parcel.")]
+    export = tmp_path / "sides.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(export)).stdout)
+    assert report["summary"]["replies"] == 150
+    assert sum(f["code"] == "EMP201" and f["severity"] == "warning" for f in report["files"][0]["findings"]) == 150
+    assert json.loads(run_cli_fast("audit", str(export)).stdout)["replies"] == 150
+
+
+def test_a_zendesk_explore_export_names_sides_by_updater_role(tmp_path):
+    """Zendesk Explore's updates: an `Updater role` column (End-user, Agent) and `Comment
+    public`. The role column went unread (only `author`-like names were tried) and the
+    private comment, "Obviously the courier, as I said", was linted as sent. Now a column
+    named `..._role` whose cells are sides says who wrote each row, and a comment that is
+    not public is a note."""
+    export = tmp_path / "updates.csv"
+    export.write_text(
+        "Ticket ID,Updater role,Comment public,Comment body\n"
+        '101,End-user,true,"My parcel never arrived and the tracking hasn\'t moved in a week."\n'
+        '101,Agent,false,"Obviously the courier, as I said to Sam."\n'
+        '101,Agent,true,"Please allow 10 working days before reporting a missing parcel."\n', encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(export)).stdout)
+    assert report["summary"]["replies"] == 1
+    findings = report["files"][0]["findings"]
+    assert {f["line"] for f in findings} == {4}
+    assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
+    assert json.loads(run_cli_fast("audit", str(export)).stdout)["replies"] == 1

@@ -453,7 +453,7 @@ def team_answers(messages: list[Any], roles: list[str | None],
 
 # The fields that may mark a message as the team's alone (`is_hidden`, `_team_row`).
 # (Salesforce's case comments: `IsPublished` false for the team's internal ones.)
-SHOWN_FLAGS = ("public", "is_public", "is_published")
+SHOWN_FLAGS = ("public", "is_public", "is_published", "comment_public", "public_comment")
 UNSHOWN_FLAGS = ("private", "is_private", "internal", "is_internal")
 HIDDEN_KEYS = (*SHOWN_FLAGS, *UNSHOWN_FLAGS, "visibility", "channel", "message_type", "type", "part_type")
 # (Zoho Desk's threads: `visibility` private for the team's own.)
@@ -563,7 +563,7 @@ def row_role(row: dict[str, Any]) -> str | None:
             role = {"in": "customer", "out": "agent"}.get(_way(row) or "", value.strip().lower()) \
                 if key == DIRECTION else value.strip().lower()
             return _side(role, row)
-    for key in ROLE_VALUE_KEYS:
+    for key in (*ROLE_VALUE_KEYS, *(k for k in row if isinstance(k, str) and k.endswith("_role"))):
         role = role_word(row.get(key))
         if role is not None:
             return _side(role, row)

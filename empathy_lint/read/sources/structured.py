@@ -1199,23 +1199,31 @@ def _role_by_value(text: str, delimiter: str, first: int, header: list[str]) -> 
     """A column whose name may hold a person ("author") but whose cells in the first rows
     are all role words, the customer's among them ("customer", "agent"): it says who
     wrote each row."""
-    candidates = [header.index(c) for c in ROLE_VALUE_KEYS if c in header]
+    candidates = [i for i, c in enumerate(header) if c in ROLE_VALUE_KEYS or c.endswith("_role")]
     for column in candidates:
-        seen: set[str] = set()
-        for n, record in enumerate(_csv_records(text, delimiter, first)):
-            if n >= _ROLE_ROWS or (record[-1][2] >= len(text) and not text.endswith(("\n", "\r"))):
-                break  # (enough rows; or the last of a file's start, perhaps cut short)
-            cell = record[column][0] if column < len(record) else ""
-            if not cell.strip():
-                continue
-            word = role_word(cell)
-            if word is None:
-                break
-            seen.add(word)
-        else:
-            if seen & CUSTOMER_ROLES and seen - CUSTOMER_ROLES:
-                return column
+        seen = _role_words(text, delimiter, first, column)
+        if seen is not None and seen & CUSTOMER_ROLES and seen - CUSTOMER_ROLES:
+            return column
     return None
+
+
+def _role_words(text: str, delimiter: str, first: int, column: int) -> set[str] | None:
+    """The role words a column's cells hold in the first rows, or None where one of them
+    is something else (a person's name). (Until 2026-12-08 reaching the row limit, or the
+    cut-off last row of a large export's start, counted as something else: a column of
+    sides was read only in exports of under 200 rows.)"""
+    seen: set[str] = set()
+    for n, record in enumerate(_csv_records(text, delimiter, first)):
+        if n >= _ROLE_ROWS or (record[-1][2] >= len(text) and not text.endswith(("\n", "\r"))):
+            break  # (enough rows; or the last of a file's start, perhaps cut short)
+        cell = record[column][0] if column < len(record) else ""
+        if not cell.strip():
+            continue
+        word = role_word(cell)
+        if word is None:
+            return None
+        seen.add(word)
+    return seen
 
 
 def _csv_layout(path: str, text: str, options: dict[str, Any]) -> _CsvLayout:
