@@ -1798,3 +1798,23 @@ def test_a_zendesk_explore_export_names_sides_by_updater_role(tmp_path):
     assert {f["line"] for f in findings} == {4}
     assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
     assert json.loads(run_cli_fast("audit", str(export)).stdout)["replies"] == 1
+
+
+def test_a_chat_export_naming_its_sender_as_an_object_lints_only_the_team(tmp_path):
+    """A chat export whose messages name their sender as an object (`"sender": {"role":
+    "visitor", "name": "Jo"}`): both messages were linted as replies, the visitor's too,
+    and the answer read with no customer message. Now the object's role or type says who
+    wrote it, in a conversation's list and in a JSON Lines export of one message a row."""
+    messages = [{"sender": {"role": "visitor", "name": "Jo"},
+                 "text": "My parcel never arrived and the tracking hasn't moved in a week."},
+                {"sender": {"role": "operator", "name": "Ana"},
+                 "text": "Please allow 10 working days before reporting a missing parcel."}]
+    path = tmp_path / "chats.json"
+    findings = _json_findings(path, {"chats": [{"id": "c1", "messages": messages}]})
+    assert findings and all(path.read_text()[f["start"]:f["end"]].startswith("Please allow") for f in findings)
+    assert {f["code"]: f["severity"] for f in findings}["EMP201"] == "warning"
+    rows = tmp_path / "messages.jsonl"
+    rows.write_text("".join(json.dumps({"conversation_id": "c1", **m}) + "\n" for m in messages), encoding="utf-8")
+    report = json.loads(run_cli_fast("check", "--isolated", "--format", "json", str(rows)).stdout)
+    assert report["summary"]["replies"] == 1
+    assert {f["code"]: f["severity"] for f in report["files"][0]["findings"]}["EMP201"] == "warning"

@@ -323,7 +323,7 @@ def _own_role(message: dict[str, Any]) -> str | None:
         # says nothing of who wrote it.)
         if isinstance(value, str) and not (key == "type" and value.strip().lower() in CONTENT_KINDS):
             return value.strip().lower()
-    for key in ("author", "createdBy", "created_by", "user"):
+    for key in NESTED_AUTHOR_KEYS:
         value = message.get(key)
         if isinstance(value, dict):
             for inner in ("role", "type"):
@@ -544,6 +544,10 @@ def _address_side(row: dict[str, Any], sender: str) -> str | None:
     return None
 
 
+# Where a message names its author as an object ({"author": {"type": "agent"}}).
+NESTED_AUTHOR_KEYS = ("author", "sender", "from", "createdBy", "created_by", "user")
+
+
 def row_role(row: dict[str, Any]) -> str | None:
     """"customer", "internal" or "agent" for a row that names its author (a message of a
     message-per-row export); None for a row that does not (a reply, or a macro)."""
@@ -567,6 +571,12 @@ def row_role(row: dict[str, Any]) -> str | None:
         role = role_word(row.get(key))
         if role is not None:
             return _side(role, row)
+    for key in NESTED_AUTHOR_KEYS:  # a chat export's {"sender": {"role": "visitor", "name": ...}}
+        value = row.get(key)
+        if isinstance(value, dict):
+            role = role_word(value.get("role")) or role_word(value.get("type"))
+            if role is not None:
+                return _side(role, row)
     return None
 
 
