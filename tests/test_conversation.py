@@ -1762,12 +1762,14 @@ def test_an_email_export_names_its_sides_by_a_shared_inboxs_address(tmp_path, se
     assert report["files"][0]["replies"] == 4
 
 
-def test_a_column_of_sides_is_read_in_an_export_of_any_length(tmp_path):
+@pytest.mark.parametrize("column", ["author", "Sent by"])
+def test_a_column_of_sides_is_read_in_an_export_of_any_length(tmp_path, column):
     """The column of sides was read from an export's first 200 rows only when there were
     fewer: reaching the limit counted as a cell that names no side, so a real export's
     `author` column of "customer"/"agent" was ignored and every row, the customer's too,
-    was linted as the team's (300 rows: 300 replies, the missing apologies only info)."""
-    rows = [("ticket_id", "author", "body")]
+    was linted as the team's (300 rows: 300 replies, the missing apologies only info).
+    ("Sent by", "posted by", "created by" are read the same way.)"""
+    rows = [("ticket_id", column, "body")]
     for i in range(150):
         rows += [(f"T{i}", "customer", "My parcel never arrived and the tracking hasn't moved in a week."),
                  (f"T{i}", "agent", "Please allow 10 working days before reporting a missing parcel.")]

@@ -499,7 +499,8 @@ MESSAGE_ROLE_KEYS = ("role", "author_role", "author_type", "sender_type", "actor
 MESSAGE_FLAG_KEYS = ("inbound", "incoming", "is_inbound", "is_customer", "from_customer")
 # Columns that name who wrote a message only when their value is a role word ("author":
 # "customer" or "agent" in a hand-made export; in others it is a person's name).
-ROLE_VALUE_KEYS = ("author", "speaker", "party", "participant", "who", "user_type")
+ROLE_VALUE_KEYS = ("author", "speaker", "party", "participant", "who", "user_type", "sent_by", "posted_by", "written_by",
+                   "created_by", "by")
 TEAM_ROLES = frozenset({"agent", "staff", "support", "admin", "administrator", "operator", "team", "employee",
                         "rep", "representative", "advisor", "adviser", "assistant", "helpdesk", "company", "brand"})
 _YES, _NO = frozenset({"true", "yes", "1", "y"}), frozenset({"false", "no", "0", "n"})
