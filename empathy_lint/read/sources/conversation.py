@@ -323,13 +323,7 @@ def _own_role(message: dict[str, Any]) -> str | None:
         # says nothing of who wrote it.)
         if isinstance(value, str) and not (key == "type" and value.strip().lower() in CONTENT_KINDS):
             return value.strip().lower()
-    for key in NESTED_AUTHOR_KEYS:
-        value = message.get(key)
-        if isinstance(value, dict):
-            for inner in ("role", "type"):
-                if isinstance(value.get(inner), str):
-                    return value[inner].strip().lower()
-    return None
+    return next(_nested_authors(message), None)
 
 
 def customer_messages(messages: list[Any], requester: Any = None) -> list[str]:
@@ -538,15 +532,28 @@ def _team_mailbox(value: Any) -> bool | None:
 def _address_side(row: dict[str, Any], sender: str) -> str | None:
     """"agent" or "customer" by the row's addresses (its sender, else its recipient, a
     shared inbox's), or None where they do not say."""
-    if _team_mailbox(sender):
+    team = _team_mailbox(sender)
+    if team:
         return "agent"
-    if _team_mailbox(sender) is False and any(_team_mailbox(row.get(k)) for k in RECIPIENT_KEYS):
+    if team is False and any(_team_mailbox(row.get(k)) for k in RECIPIENT_KEYS):
         return "customer"
     return None
 
 
 # Where a message names its author as an object ({"author": {"type": "agent"}}).
 NESTED_AUTHOR_KEYS = ("author", "sender", "from", "createdBy", "created_by", "user")
+
+
+def _nested_authors(message: dict[str, Any]) -> Iterator[str]:
+    """The `role`, then `type`, of each author object the message names, lower-cased, in
+    NESTED_AUTHOR_KEYS order (a conversation's message takes the first; a row of a
+    message export the first that is a side)."""
+    for key in NESTED_AUTHOR_KEYS:
+        value = message.get(key)
+        if isinstance(value, dict):
+            for inner in ("role", "type"):
+                if isinstance(value.get(inner), str):
+                    yield value[inner].strip().lower()
 
 
 def row_role(row: dict[str, Any]) -> str | None:
@@ -572,13 +579,9 @@ def row_role(row: dict[str, Any]) -> str | None:
         role = role_word(row.get(key))
         if role is not None:
             return _side(role, row)
-    for key in NESTED_AUTHOR_KEYS:  # a chat export's {"sender": {"role": "visitor", "name": ...}}
-        value = row.get(key)
-        if isinstance(value, dict):
-            role = role_word(value.get("role")) or role_word(value.get("type"))
-            if role is not None:
-                return _side(role, row)
-    return None
+    # A chat export's {"sender": {"role": "visitor", "name": ...}}: the first that is a side.
+    role = next((word for word in map(role_word, _nested_authors(row)) if word is not None), None)
+    return _side(role, row) if role is not None else None
 
 
 def _side(role: str, row: dict[str, Any]) -> str:
