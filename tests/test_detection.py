@@ -233,6 +233,17 @@ def test_a_supply_cut_off_is_a_failure():
         assert "failure" not in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
 
 
+def test_thanks_typed_in_a_hurry_and_a_one_word_works_are_read():
+    """"Thankx", "thnx", "tysm" are thanks as "thanks" is; "Works." (after a handle too)
+    says it works again, where "nothing works." does not."""
+    for message in ("@AskPlayStation Thankx", "thnx", "tysm!!", "ok thks"):
+        assert "thanks" in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
+    for message in ("Works. Blame the iOS update.", "@SpotifyCares Works. Blame IOS update.", "@a @b Worked!"):
+        assert "resolution" in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
+    for message in ("Tried everything and nothing works.", "Works on my laptop but not on my phone"):
+        assert "resolution" not in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
+
+
 @pytest.mark.parametrize("message", [
     "seems to be working at this stage. Will let you know if it happens again. Cheers",
     "I got it to work after reinstalling a few times, thanks!",
