@@ -244,6 +244,15 @@ def test_thanks_typed_in_a_hurry_and_a_one_word_works_are_read():
         assert "resolution" not in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
 
 
+def test_a_yes_opening_the_reply_answers_a_question():
+    """"Sure thing!", "Yes, you can!", "Of course!" open an answer to a plain question;
+    a yes that goes on to name trouble ("Yes, we're aware of the outage") does not."""
+    answers = default_detector().reply_groups_many([
+        "Sure thing! Just go to Orders > Edit address before it ships.", "Yes, you can! It's under Settings.",
+        "Of course! We ship to Canada.", "Yes, we're aware of the outage and working on it."])
+    assert ["reply-answer" in groups for groups in answers] == [True, True, True, False]
+
+
 @pytest.mark.parametrize("message", [
     "seems to be working at this stage. Will let you know if it happens again. Cheers",
     "I got it to work after reinstalling a few times, thanks!",
