@@ -486,7 +486,7 @@ class Linter:
                     findings.append(self._finding(rule, start, end, make_fix(rule, text, start, end)))
             elif kind == "require":
                 if rule.id in matches or any(other in matches for other in others[rule.id]) \
-                        or (echo and self._echoes(rule, doc, context)) or _signed_by_name(rule, doc, text, mapped):
+                        or (echo and self._echoes(rule, doc, context)) or _signed_by_name(rule, doc):
                     continue
                 # Missing content belongs in the body's first or last sentence, so the
                 # caret lands where the text should go; the body is found once per doc.
@@ -691,8 +691,7 @@ def frame(doc: Doc) -> list[tuple[int, int]]:
     sign-off ("Regards, Ana", "^HSB"). Found once per doc (kept in doc.user_data)."""
     body = doc.user_data.get("empathy_lint.body")
     if body is None:
-        text, mapped = doc.user_data.get(_SOURCE) or (doc.text, identity(doc.text))
-        body = doc.user_data["empathy_lint.body"] = Sentences(doc).body(_source_line_opener(doc, text, mapped))
+        body = doc.user_data["empathy_lint.body"] = Sentences(doc).body(_source_line_opener(doc))
     return body
 
 
@@ -702,8 +701,10 @@ def frame(doc: Doc) -> list[tuple[int, int]]:
 _SOURCE = "empathy_lint.source"
 
 
-def _source_line_opener(doc: Doc, text: str, mapped: MappedText) -> Callable[[int], bool]:
-    """Does the doc's token there open a line of `text`, the reply as written?"""
+def _source_line_opener(doc: Doc) -> Callable[[int], bool]:
+    """Does the doc's token there open a line of the reply as written (its `_SOURCE`)?"""
+    text, mapped = doc.user_data.get(_SOURCE) or (doc.text, identity(doc.text))
+
     def opens_line(token: int) -> bool:
         offset = doc[token].idx
         at = mapped.to_source(offset, offset)[0] - 1
@@ -713,13 +714,13 @@ def _source_line_opener(doc: Doc, text: str, mapped: MappedText) -> Callable[[in
     return opens_line
 
 
-def _signed_by_name(rule: Rule, doc: Doc, text: str, mapped: MappedText) -> bool:
+def _signed_by_name(rule: Rule, doc: Doc) -> bool:
     """Does the writer's name alone on the reply's last line ("Maria" under "Happy
     shopping!") satisfy `rule` (`satisfied_by: [{letter: name-line}]`)? Lines as the
-    reply was written (`text`): the doc reads a paragraph's single line breaks as spaces."""
+    reply was written: the doc reads a paragraph's single line breaks as spaces."""
     if not any(alt.get("letter") == "name-line" for alt in rule.satisfied_by):
         return False
-    return Sentences(doc).ends_with_name(_source_line_opener(doc, text, mapped))
+    return Sentences(doc).ends_with_name(_source_line_opener(doc))
 
 
 def body_sentences(doc: Doc) -> tuple[tuple[int, int], tuple[int, int]]:
