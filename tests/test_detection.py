@@ -18,6 +18,11 @@ def _codes(linter, reply, customer=None, kind="live", channel=None):
     return {f.code for f in linter.lint(reply, Context.for_reply(customer, kind, channel, reply))}
 
 
+def _cue_groups(message: str) -> set[str]:
+    """The cue groups the detector reads in a message ("failure", "thanks"...)."""
+    return {cue.split(":")[0] for cue in default_detector().explain(message)}
+
+
 def _fit_module():
     return benchmark_module("fit_customer")
 
@@ -216,7 +221,7 @@ def test_a_request_to_cancel_or_delete_is_no_failure(linter):
     for customer, reply in (("I want to cancel my membership.",
                              "Sure, I've cancelled it for you. You won't be charged again."),
                             ("Please delete my data.", "Done: your data has been deleted, and you'll get a confirmation email.")):
-        assert "failure" not in {cue.split(":")[0] for cue in default_detector().explain(customer)}, customer
+        assert "failure" not in _cue_groups(customer), customer
         context = Context.for_reply(customer, "live", None, reply)
         assert "EMP201" not in {f.code for f in linter.lint(reply, context)}, customer
     assert "failure: cancelled" in default_detector().explain("My flight was cancelled and nobody told me.")
@@ -227,21 +232,21 @@ def test_a_supply_cut_off_is_a_failure():
     """"Our power has been out since 6am" reports trouble, as "the internet is down" does;
     "out" in a request or a release is none ("check out my order", "is the phone out yet")."""
     for message in ("Our power has been out since 6am and we have a newborn.", "The internet went out again last night."):
-        assert "failure" in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
+        assert "failure" in _cue_groups(message), message
         assert detect(message).verdict == "problem", message
     for message in ("Can you check out my order status?", "Is the new phone out yet?"):
-        assert "failure" not in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
+        assert "failure" not in _cue_groups(message), message
 
 
 def test_thanks_typed_in_a_hurry_and_a_one_word_works_are_read():
     """"Thankx", "thnx", "tysm" are thanks as "thanks" is; "Works." (after a handle too)
     says it works again, where "nothing works." does not."""
     for message in ("@AskPlayStation Thankx", "thnx", "tysm!!", "ok thks"):
-        assert "thanks" in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
+        assert "thanks" in _cue_groups(message), message
     for message in ("Works. Blame the iOS update.", "@SpotifyCares Works. Blame IOS update.", "@a @b Worked!"):
-        assert "resolution" in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
+        assert "resolution" in _cue_groups(message), message
     for message in ("Tried everything and nothing works.", "Works on my laptop but not on my phone"):
-        assert "resolution" not in {cue.split(":")[0] for cue in default_detector().explain(message)}, message
+        assert "resolution" not in _cue_groups(message), message
 
 
 def test_a_yes_opening_the_reply_answers_a_question():
